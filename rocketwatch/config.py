@@ -1,0 +1,270 @@
+"""Settings: the TOML file the user owns, its defaults and validation, and where files live.
+
+Missing keys take defaults; an invalid value is a ConfigError naming the key and the file.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import platformdirs
+import tomlkit
+from tomlkit.exceptions import TOMLKitError
+
+from rocketwatch import APP_ID, APP_NAME
+
+DEFAULT_API_URL = "https://ll.thespacedevs.com/2.3.0"
+DEV_API_URL = "https://lldev.thespacedevs.com/2.3.0"
+
+
+class ConfigError(ValueError):
+    """The config file cannot be used; the message names the file and the key."""
+
+
+@dataclass(frozen=True, slots=True)
+class SourceConfig:
+    api_url: str = DEFAULT_API_URL
+    limit: int = 10
+    token: str = ""
+    max_rate_limit_wait: float = 900.0
+
+
+@dataclass(frozen=True, slots=True)
+class ScheduleConfig:
+    every: str = "@daily"
+    catch_up: bool = True
+    paused: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class PipelineConfig:
+    retries: int = 3
+    retry_delay: float = 30.0
+    max_retry_delay: float = 600.0
+    timeout: float = 30.0
+    image_concurrency: int = 8
+    max_image_bytes: int = 20_000_000
+
+
+@dataclass(frozen=True, slots=True)
+class NotificationsConfig:
+    run_summary: bool = True
+    failures: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    source: SourceConfig = SourceConfig()
+    schedule: ScheduleConfig = ScheduleConfig()
+    pipeline: PipelineConfig = PipelineConfig()
+    notifications: NotificationsConfig = NotificationsConfig()
+
+
+SECTIONS: dict[str, type] = {
+    "source": SourceConfig,
+    "schedule": ScheduleConfig,
+    "pipeline": PipelineConfig,
+    "notifications": NotificationsConfig,
+}
+
+
+def _check_url(value: str) -> str | None:
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return "must be an http or https URL"
+    return None
+
+
+def _range(low: float, high: float) -> Callable[[Any], str | None]:
+    def check(value: Any) -> str | None:
+        if not low <= value <= high:
+            return f"must be between {low:g} and {high:g}"
+        return None
+
+    return check
+
+
+# Extra checks beyond the type, per "section.key".
+CHECKS: dict[str, Callable[[Any], str | None]] = {
+    "source.api_url": _check_url,
+    "source.limit": _range(1, 100),
+    "source.max_rate_limit_wait": _range(0, 86_400),
+    "pipeline.retries": _range(0, 20),
+    "pipeline.retry_delay": _range(0, 86_400),
+    "pipeline.max_retry_delay": _range(0, 86_400),
+    "pipeline.timeout": _range(0.1, 600),
+    "pipeline.image_concurrency": _range(1, 64),
+    "pipeline.max_image_bytes": _range(1_000, 1_000_000_000),
+}
+
+
+def _coerce(value: Any, default: Any) -> Any:
+    """Return value as the type of default, or raise TypeError with a description of what was expected."""
+    if isinstance(default, bool):
+        if isinstance(value, bool):
+            return value
+        raise TypeError("must be true or false")
+    if isinstance(default, int):
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+        raise TypeError("must be a whole number")
+    if isinstance(default, float):
+        if isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value):
+            return float(value)
+        raise TypeError("must be a number of seconds")
+    if isinstance(value, str):
+        return value.strip()
+    raise TypeError("must be text in quotes")
+
+
+def config_from_mapping(data: Mapping[str, Any], source: str = "config.toml") -> Config:
+    """Build a Config from parsed TOML, validating every known key; unknown keys are ignored."""
+    sections: dict[str, Any] = {}
+    for name, cls in SECTIONS.items():
+        table = data.get(name, {})
+        if not isinstance(table, Mapping):
+            raise ConfigError(f"{source}: [{name}] must be a table of settings")
+        default = cls()
+        values: dict[str, Any] = {}
+        for field in fields(cls):
+            if field.name not in table:
+                continue
+            key = f"{name}.{field.name}"
+            try:
+                value = _coerce(table[field.name], getattr(default, field.name))
+            except TypeError as error:
+                raise ConfigError(f"{source}: {key} {error} (found {table[field.name]!r})") from None
+            problem = CHECKS.get(key, lambda _v: None)(value)
+            if problem:
+                raise ConfigError(f"{source}: {key} {problem} (found {value!r})")
+            values[field.name] = value
+        sections[name] = replace(default, **values)
+    config = Config(**sections)
+    _check_schedule(config, source)
+    return config
+
+
+def _check_schedule(config: Config, source: str) -> None:
+    from rocketwatch.schedule import ScheduleError, parse_every
+
+    try:
+        parse_every(config.schedule.every)
+    except ScheduleError as error:
+        raise ConfigError(f"{source}: schedule.every: {error}") from None
+
+
+def load_config(path: Path) -> Config:
+    """Read the config file; a missing file means all defaults."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return Config()
+    except OSError as error:
+        raise ConfigError(f"{path}: cannot be read ({error.strerror})") from None
+    try:
+        data = tomlkit.parse(text).unwrap()
+    except TOMLKitError as error:
+        raise ConfigError(f"{path}: is not valid TOML ({error})") from None
+    return config_from_mapping(data, str(path))
+
+
+def save_config(path: Path, config: Config) -> None:
+    """Write the config back, keeping the user's comments and key order; atomically, user-only."""
+    try:
+        document = tomlkit.parse(path.read_text(encoding="utf-8"))
+    except (FileNotFoundError, TOMLKitError):
+        document = tomlkit.document()
+        document.add(tomlkit.comment(f"{APP_NAME} settings. Missing keys take their defaults."))
+    for name in SECTIONS:
+        section = getattr(config, name)
+        table = document.get(name)
+        if not isinstance(table, Mapping):
+            table = tomlkit.table()
+            document[name] = table
+        for field in fields(section):
+            value = getattr(section, field.name)
+            if table.get(field.name) != value:
+                table[field.name] = value
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_private_text(path, tomlkit.dumps(document))
+
+
+def write_private_text(path: Path, text: str) -> None:
+    """Write text atomically to a file only the user can read (it may hold an API token)."""
+    temp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp, path)
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
+
+
+@dataclass(frozen=True, slots=True)
+class Paths:
+    """Every place RocketWatch reads or writes; all under one folder when a home is given."""
+
+    config_dir: Path
+    data_dir: Path
+    cache_dir: Path
+    log_dir: Path
+
+    @property
+    def config_file(self) -> Path:
+        return self.config_dir / "config.toml"
+
+    @property
+    def database(self) -> Path:
+        return self.data_dir / "rocketwatch.sqlite3"
+
+    @property
+    def runs_dir(self) -> Path:
+        return self.data_dir / "runs"
+
+    @property
+    def images_dir(self) -> Path:
+        return self.data_dir / "images"
+
+    @property
+    def thumbnails_dir(self) -> Path:
+        return self.data_dir / "thumbnails"
+
+    @property
+    def log_file(self) -> Path:
+        return self.log_dir / "rocketwatch.log"
+
+    def run_dir(self, run_id: int) -> Path:
+        return self.runs_dir / str(run_id)
+
+    def ensure(self) -> None:
+        for folder in (self.config_dir, self.data_dir, self.cache_dir, self.log_dir):
+            folder.mkdir(parents=True, exist_ok=True)
+
+
+def paths_for(home: Path | None) -> Paths:
+    """Paths under `home` when given (tests, benchmarks, --demo), else the platform's own folders."""
+    if home is not None:
+        home = home.expanduser().resolve()
+        return Paths(home, home, home / "cache", home / "logs")
+    return Paths(
+        Path(platformdirs.user_config_dir(APP_ID, appauthor=False)),
+        Path(platformdirs.user_data_dir(APP_ID, appauthor=False)),
+        Path(platformdirs.user_cache_dir(APP_ID, appauthor=False)),
+        Path(platformdirs.user_log_dir(APP_ID, appauthor=False)),
+    )
+
+
+def home_from_env(cli_home: str | None) -> Path | None:
+    """The --home option, else ROCKETWATCH_HOME, else None (platform folders)."""
+    value = cli_home or os.environ.get("ROCKETWATCH_HOME") or None
+    return Path(value) if value else None
