@@ -1,0 +1,88 @@
+"""The picture cache's index: one row per distinct image URL, with its file or why it failed.
+
+Paths are stored relative to the data folder so the whole home can move.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from rocketwatch.store.database import Database, from_text, to_text, utc_now
+
+
+@dataclass(frozen=True, slots=True)
+class ImageRecord:
+    url: str
+    file: str | None
+    thumbnail: str | None
+    format: str | None
+    width: int | None
+    height: int | None
+    size_bytes: int | None
+    fetched_at: datetime | None
+    failure: str | None
+    failed_at: datetime | None
+    permanent_failure: bool
+    attempts: int
+
+
+class ImageStore:
+    def __init__(self, db: Database, data_dir: Path) -> None:
+        self.db = db
+        self.data_dir = data_dir
+
+    def get(self, url: str) -> ImageRecord | None:
+        row = self.db.execute("SELECT * FROM images WHERE url = ?", (url,)).fetchone()
+        if row is None:
+            return None
+        return ImageRecord(row["url"], row["file"], row["thumbnail"], row["format"], row["width"],
+                           row["height"], row["size_bytes"], from_text(row["fetched_at"]), row["failure"],
+                           from_text(row["failed_at"]),
+                           bool(row["permanent_failure"]), row["attempts"])
+
+    def absolute(self, relative: str | None) -> Path | None:
+        return self.data_dir / relative if relative else None
+
+    def relative(self, path: Path | None) -> str | None:
+        if path is None:
+            return None
+        return path.resolve().relative_to(self.data_dir.resolve()).as_posix()
+
+    def record_success(self, url: str, *, file: Path, thumbnail: Path | None, format: str | None,
+                       width: int | None, height: int | None, size_bytes: int | None, run_id: int) -> None:
+        self.db.execute(
+            "INSERT INTO images (url, file, thumbnail, format, width, height, size_bytes, fetched_at,"
+            " failure, failed_at, permanent_failure, attempts, last_run_id)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, 0, 1, ?)"
+            " ON CONFLICT(url) DO UPDATE SET file = excluded.file, thumbnail = excluded.thumbnail,"
+            " format = excluded.format, width = excluded.width, height = excluded.height,"
+            " size_bytes = excluded.size_bytes, fetched_at = excluded.fetched_at, failure = NULL,"
+            " failed_at = NULL, permanent_failure = 0, attempts = attempts + 1,"
+            " last_run_id = excluded.last_run_id",
+            (url, self.relative(file), self.relative(thumbnail), format, width, height, size_bytes,
+             to_text(utc_now()), run_id))
+
+    def record_failure(self, url: str, reason: str, *, permanent: bool, run_id: int) -> None:
+        self.db.execute(
+            "INSERT INTO images (url, failure, failed_at, permanent_failure, attempts, last_run_id)"
+            " VALUES (?, ?, ?, ?, 1, ?)"
+            " ON CONFLICT(url) DO UPDATE SET failure = excluded.failure, failed_at = excluded.failed_at,"
+            " permanent_failure = excluded.permanent_failure, attempts = attempts + 1,"
+            " last_run_id = excluded.last_run_id",
+            (url, reason, to_text(utc_now()), int(permanent), run_id))
+
+    def set_thumbnail(self, url: str, thumbnail: Path | None) -> None:
+        self.db.execute("UPDATE images SET thumbnail = ? WHERE url = ?", (self.relative(thumbnail), url))
+
+    def paths_for(self, url: str | None) -> tuple[Path | None, Path | None]:
+        """(image file, thumbnail) for a URL when both are known; missing files give None."""
+        if not url:
+            return None, None
+        record = self.get(url)
+        if record is None or record.file is None:
+            return None, None
+        file, thumbnail = self.absolute(record.file), self.absolute(record.thumbnail)
+        return (file if file and file.is_file() else None,
+                thumbnail if thumbnail and thumbnail.is_file() else None)

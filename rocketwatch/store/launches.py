@@ -1,0 +1,131 @@
+"""Launches kept on the user's computer: upserted by id, with every NET and status change recorded.
+
+A launch row keeps the whole Launch as JSON plus the columns the app sorts and filters by.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, fields
+from datetime import datetime
+from typing import Any
+
+from rocketwatch.ll2.model import Launch
+from rocketwatch.store.database import Database, from_text, to_text, utc_now
+
+_DATETIME_FIELDS = {f.name for f in fields(Launch) if "datetime" in str(f.type)}
+
+
+def launch_to_json(launch: Launch) -> str:
+    data = asdict(launch)
+    for name in _DATETIME_FIELDS:
+        data[name] = to_text(data[name])
+    return json.dumps(data, ensure_ascii=False, sort_keys=True)
+
+
+def launch_from_json(text: str) -> Launch:
+    data: dict[str, Any] = json.loads(text)
+    known = {f.name for f in fields(Launch)}
+    data = {key: value for key, value in data.items() if key in known}
+    for name in _DATETIME_FIELDS & data.keys():
+        data[name] = from_text(data[name])
+    return Launch(**data)
+
+
+@dataclass(frozen=True, slots=True)
+class LaunchChange:
+    launch_id: str
+    run_id: int | None
+    noticed_at: datetime
+    field: str
+    old: str | None
+    new: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class UpsertResult:
+    seen: int
+    new: int
+    changed: int
+
+
+class LaunchStore:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def upsert(self, launches: Iterable[Launch], run_id: int | None) -> UpsertResult:
+        """Insert or update every launch in one transaction, recording NET and status changes."""
+        now = to_text(utc_now())
+        seen = new = changed = 0
+        with self.db.transaction() as tx:
+            for launch in launches:
+                seen += 1
+                row = tx.execute("SELECT net, status_abbrev, data FROM launches WHERE id = ?",
+                                 (launch.id,)).fetchone()
+                data = launch_to_json(launch)
+                columns = (launch.name, to_text(launch.net), launch.net_precision, launch.status_abbrev,
+                           launch.provider, launch.location, launch.image_url, data)
+                if row is None:
+                    new += 1
+                    tx.execute(
+                        "INSERT INTO launches (name, net, net_precision, status_abbrev, provider, location,"
+                        " image_url, data, id, first_run_id, last_run_id, first_seen_at, last_seen_at)"
+                        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        (*columns, launch.id, run_id, run_id, now, now),
+                    )
+                    continue
+                diffs = [(name, old, value) for name, old, value in (
+                    ("net", row["net"], to_text(launch.net)),
+                    ("status", row["status_abbrev"], launch.status_abbrev),
+                ) if old != value]
+                for name, old, value in diffs:
+                    tx.execute(
+                        "INSERT INTO launch_changes (launch_id, run_id, noticed_at, field, old, new)"
+                        " VALUES (?, ?, ?, ?, ?, ?)", (launch.id, run_id, now, name, old, value))
+                if diffs:
+                    changed += 1
+                tx.execute(
+                    "UPDATE launches SET name = ?, net = ?, net_precision = ?, status_abbrev = ?,"
+                    " provider = ?, location = ?, image_url = ?, data = ?, last_run_id = ?,"
+                    " last_seen_at = ? WHERE id = ?",
+                    (*columns, run_id, now, launch.id),
+                )
+        return UpsertResult(seen, new, changed)
+
+    def get(self, launch_id: str) -> Launch | None:
+        row = self.db.execute("SELECT data FROM launches WHERE id = ?", (launch_id,)).fetchone()
+        return launch_from_json(row["data"]) if row else None
+
+    def upcoming(self, *, since: datetime | None = None, limit: int | None = None) -> list[Launch]:
+        """Stored launches with NET at or after `since` (all when None), soonest first."""
+        sql = "SELECT data FROM launches"
+        params: list[Any] = []
+        if since is not None:
+            sql += " WHERE net >= ?"
+            params.append(to_text(since))
+        sql += " ORDER BY net, name"
+        if limit is not None:
+            sql += " LIMIT ?"
+            params.append(limit)
+        return [launch_from_json(row["data"]) for row in self.db.execute(sql, tuple(params))]
+
+    def seen_by_run(self, run_id: int) -> list[Launch]:
+        rows = self.db.execute("SELECT data FROM launches WHERE last_run_id = ? ORDER BY net", (run_id,))
+        return [launch_from_json(row["data"]) for row in rows]
+
+    def changes(self, *, launch_id: str | None = None, run_id: int | None = None) -> list[LaunchChange]:
+        clauses, params = [], []
+        if launch_id is not None:
+            clauses.append("launch_id = ?")
+            params.append(launch_id)
+        if run_id is not None:
+            clauses.append("run_id = ?")
+            params.append(run_id)
+        where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
+        rows = self.db.execute(f"SELECT * FROM launch_changes{where} ORDER BY id", tuple(params))
+        return [LaunchChange(row["launch_id"], row["run_id"], from_text(row["noticed_at"]),  # type: ignore[arg-type]
+                             row["field"], row["old"], row["new"]) for row in rows]
+
+    def count(self) -> int:
+        return self.db.execute("SELECT COUNT(*) FROM launches").fetchone()[0]

@@ -1,0 +1,254 @@
+"""The run history: runs, the state of each task in a run, and every try with its log text.
+
+States follow Airflow: queued, running, success, failed, up_for_retry, skipped, interrupted.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from rocketwatch.store.database import Database, from_text, to_text, utc_now
+
+QUEUED, RUNNING, SUCCESS, FAILED = "queued", "running", "success", "failed"
+UP_FOR_RETRY, SKIPPED, INTERRUPTED = "up_for_retry", "skipped", "interrupted"
+RUN_STATES = (QUEUED, RUNNING, SUCCESS, FAILED, UP_FOR_RETRY, SKIPPED, INTERRUPTED)
+ACTIVE_STATES = (QUEUED, RUNNING, UP_FOR_RETRY)
+RETRYABLE_STATES = (FAILED, INTERRUPTED)
+
+IMAGE_COUNTS = ("distinct", "downloaded", "cached", "failed")
+
+
+@dataclass(frozen=True, slots=True)
+class TaskTry:
+    id: int
+    task_id: str
+    try_number: int
+    state: str
+    started_at: datetime
+    finished_at: datetime | None
+    error: str | None
+    log: str
+
+
+@dataclass(frozen=True, slots=True)
+class TaskRecord:
+    task_id: str
+    state: str
+    tries: int
+    error: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class RunRecord:
+    id: int
+    trigger: str
+    state: str
+    created_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+    pid: int | None
+    error: str | None
+    retries: int
+    launches: int | None
+    new_launches: int | None
+    changed_launches: int | None
+    api_requests: int
+    images: dict[str, int | None]
+    tasks: tuple[TaskRecord, ...] = field(default=())
+
+    @property
+    def duration_s(self) -> float | None:
+        if self.started_at is None or self.finished_at is None:
+            return None
+        return round((self.finished_at - self.started_at).total_seconds(), 3)
+
+    @property
+    def failed_task(self) -> TaskRecord | None:
+        return next((task for task in self.tasks if task.state != SUCCESS), None)
+
+    def to_json(self) -> dict[str, Any]:
+        """The object `run --json`, `retry --json` and `history --json` print."""
+        return {
+            "run_id": self.id,
+            "state": self.state,
+            "trigger": self.trigger,
+            "started_at": to_text(self.started_at or self.created_at),
+            "finished_at": to_text(self.finished_at),
+            "duration_s": self.duration_s,
+            "tasks": [
+                {"task_id": t.task_id, "state": t.state, "tries": t.tries, "error": t.error}
+                for t in self.tasks
+            ],
+            "launches": self.launches,
+            "new_launches": self.new_launches,
+            "changed_launches": self.changed_launches,
+            "api_requests": self.api_requests,
+            "images": dict(self.images),
+            "error": self.error,
+            "retries": self.retries,
+        }
+
+
+class RunStore:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    # --- creating and finishing runs -------------------------------------------------------
+    def create(self, trigger: str, task_ids: tuple[str, ...], pid: int) -> int:
+        now = to_text(utc_now())
+        with self.db.transaction() as tx:
+            cursor = tx.execute(
+                "INSERT INTO runs (trigger, state, created_at, started_at, pid) VALUES (?, ?, ?, ?, ?)",
+                (trigger, RUNNING, now, now, pid))
+            run_id = int(cursor.lastrowid or 0)
+            tx.executemany(
+                "INSERT INTO tasks (run_id, task_id, position, state) VALUES (?, ?, ?, ?)",
+                [(run_id, task_id, index, QUEUED) for index, task_id in enumerate(task_ids)])
+        return run_id
+
+    def create_skipped(self, trigger: str, task_ids: tuple[str, ...], reason: str) -> int:
+        now = to_text(utc_now())
+        with self.db.transaction() as tx:
+            cursor = tx.execute(
+                "INSERT INTO runs (trigger, state, created_at, started_at, finished_at, error)"
+                " VALUES (?, ?, ?, ?, ?, ?)", (trigger, SKIPPED, now, now, now, reason))
+            run_id = int(cursor.lastrowid or 0)
+            tx.executemany(
+                "INSERT INTO tasks (run_id, task_id, position, state) VALUES (?, ?, ?, ?)",
+                [(run_id, task_id, index, SKIPPED) for index, task_id in enumerate(task_ids)])
+        return run_id
+
+    def reopen(self, run_id: int, from_task: str, pid: int) -> None:
+        """Make a failed or interrupted run runnable again from `from_task` on (a retry)."""
+        with self.db.transaction() as tx:
+            position = tx.execute("SELECT position FROM tasks WHERE run_id = ? AND task_id = ?",
+                                  (run_id, from_task)).fetchone()[0]
+            tx.execute("UPDATE tasks SET state = ?, error = NULL WHERE run_id = ? AND position >= ?",
+                       (QUEUED, run_id, position))
+            tx.execute("UPDATE runs SET state = ?, finished_at = NULL, error = NULL, pid = ?,"
+                       " retries = retries + 1 WHERE id = ?", (RUNNING, pid, run_id))
+
+    def finish(self, run_id: int, state: str, error: str | None = None) -> None:
+        self.db.execute("UPDATE runs SET state = ?, error = ?, finished_at = ?, pid = NULL WHERE id = ?",
+                        (state, error, to_text(utc_now()), run_id))
+
+    def set_stats(self, run_id: int, **stats: int) -> None:
+        """Record counters: launches, new_launches, changed_launches, images_* ."""
+        allowed = {"launches", "new_launches", "changed_launches"} | {f"images_{k}" for k in IMAGE_COUNTS}
+        unknown = stats.keys() - allowed
+        if unknown:
+            raise ValueError(f"unknown run counters: {sorted(unknown)}")
+        if stats:
+            assignments = ", ".join(f"{name} = ?" for name in stats)
+            self.db.execute(f"UPDATE runs SET {assignments} WHERE id = ?", (*stats.values(), run_id))
+
+    def add_api_requests(self, run_id: int, count: int) -> None:
+        if count:
+            self.db.execute("UPDATE runs SET api_requests = api_requests + ? WHERE id = ?", (count, run_id))
+
+    # --- tasks and tries ---------------------------------------------------------------------
+    def set_task_state(self, run_id: int, task_id: str, state: str, error: str | None = None) -> None:
+        self.db.execute("UPDATE tasks SET state = ?, error = ? WHERE run_id = ? AND task_id = ?",
+                        (state, error, run_id, task_id))
+
+    def start_try(self, run_id: int, task_id: str) -> tuple[int, int]:
+        """Begin the next try of a task; returns (try row id, try number)."""
+        with self.db.transaction() as tx:
+            tx.execute("UPDATE tasks SET tries = tries + 1, state = ?, error = NULL"
+                       " WHERE run_id = ? AND task_id = ?", (RUNNING, run_id, task_id))
+            number = tx.execute("SELECT tries FROM tasks WHERE run_id = ? AND task_id = ?",
+                                (run_id, task_id)).fetchone()[0]
+            cursor = tx.execute(
+                "INSERT INTO task_tries (run_id, task_id, try_number, state, started_at)"
+                " VALUES (?, ?, ?, ?, ?)", (run_id, task_id, number, RUNNING, to_text(utc_now())))
+        return int(cursor.lastrowid or 0), int(number)
+
+    def append_log(self, try_id: int, line: str) -> None:
+        self.db.execute("UPDATE task_tries SET log = log || ? WHERE id = ?", (line + "\n", try_id))
+
+    def finish_try(self, try_id: int, state: str, error: str | None = None) -> None:
+        self.db.execute("UPDATE task_tries SET state = ?, error = ?, finished_at = ? WHERE id = ?",
+                        (state, error, to_text(utc_now()), try_id))
+
+    # --- recovery ------------------------------------------------------------------------------
+    def mark_interrupted(self, reason: str) -> list[int]:
+        """Every run still marked active becomes interrupted (call only when no live process owns one)."""
+        now = to_text(utc_now())
+        with self.db.transaction() as tx:
+            placeholders = ", ".join("?" for _ in ACTIVE_STATES)
+            ids = [row[0] for row in tx.execute(
+                f"SELECT id FROM runs WHERE state IN ({placeholders})", ACTIVE_STATES)]
+            for run_id in ids:
+                tx.execute(f"UPDATE tasks SET state = ?, error = ? WHERE run_id = ? AND state IN"
+                           f" ({placeholders}) AND tries > 0", (INTERRUPTED, reason, run_id, *ACTIVE_STATES))
+                tx.execute("UPDATE task_tries SET state = ?, error = ?, finished_at = ?"
+                           " WHERE run_id = ? AND state = ?", (INTERRUPTED, reason, now, run_id, RUNNING))
+                tx.execute("UPDATE runs SET state = ?, error = ?, finished_at = ?, pid = NULL WHERE id = ?",
+                           (INTERRUPTED, reason, now, run_id))
+        return ids
+
+    # --- reading ---------------------------------------------------------------------------------
+    def get(self, run_id: int) -> RunRecord | None:
+        row = self.db.execute("SELECT * FROM runs WHERE id = ?", (run_id,)).fetchone()
+        if row is None:
+            return None
+        return self._record(row, self._tasks([run_id]).get(run_id, ()))
+
+    def latest(self, *, limit: int = 20, offset: int = 0) -> list[RunRecord]:
+        rows = self.db.execute("SELECT * FROM runs ORDER BY id DESC LIMIT ? OFFSET ?",
+                               (limit, offset)).fetchall()
+        tasks = self._tasks([row["id"] for row in rows])
+        return [self._record(row, tasks.get(row["id"], ())) for row in rows]
+
+    def active(self) -> list[RunRecord]:
+        placeholders = ", ".join("?" for _ in ACTIVE_STATES)
+        rows = self.db.execute(f"SELECT * FROM runs WHERE state IN ({placeholders}) ORDER BY id",
+                               ACTIVE_STATES).fetchall()
+        tasks = self._tasks([row["id"] for row in rows])
+        return [self._record(row, tasks.get(row["id"], ())) for row in rows]
+
+    def count(self) -> int:
+        return self.db.execute("SELECT COUNT(*) FROM runs").fetchone()[0]
+
+    def last_started(self, *, triggers: tuple[str, ...] | None = None) -> datetime | None:
+        """When the newest run that was not skipped started."""
+        sql = "SELECT started_at FROM runs WHERE state != ?"
+        params: list[Any] = [SKIPPED]
+        if triggers:
+            sql += f" AND trigger IN ({', '.join('?' for _ in triggers)})"
+            params.extend(triggers)
+        row = self.db.execute(sql + " ORDER BY id DESC LIMIT 1", tuple(params)).fetchone()
+        return from_text(row[0]) if row else None
+
+    def tries(self, run_id: int) -> list[TaskTry]:
+        rows = self.db.execute(
+            "SELECT t.* FROM task_tries t JOIN tasks k ON k.run_id = t.run_id AND k.task_id = t.task_id"
+            " WHERE t.run_id = ? ORDER BY k.position, t.try_number", (run_id,))
+        return [TaskTry(row["id"], row["task_id"], row["try_number"], row["state"],
+                        from_text(row["started_at"]), from_text(row["finished_at"]),  # type: ignore[arg-type]
+                        row["error"], row["log"]) for row in rows]
+
+    def _tasks(self, run_ids: list[int]) -> dict[int, tuple[TaskRecord, ...]]:
+        if not run_ids:
+            return {}
+        placeholders = ", ".join("?" for _ in run_ids)
+        result: dict[int, list[TaskRecord]] = {}
+        for row in self.db.execute(
+                f"SELECT * FROM tasks WHERE run_id IN ({placeholders}) ORDER BY run_id, position", run_ids):
+            result.setdefault(row["run_id"], []).append(
+                TaskRecord(row["task_id"], row["state"], row["tries"], row["error"]))
+        return {run_id: tuple(tasks) for run_id, tasks in result.items()}
+
+    @staticmethod
+    def _record(row: sqlite3.Row, tasks: tuple[TaskRecord, ...]) -> RunRecord:
+        return RunRecord(
+            id=row["id"], trigger=row["trigger"], state=row["state"],
+            created_at=from_text(row["created_at"]),  # type: ignore[arg-type]
+            started_at=from_text(row["started_at"]), finished_at=from_text(row["finished_at"]),
+            pid=row["pid"], error=row["error"], retries=row["retries"], launches=row["launches"],
+            new_launches=row["new_launches"], changed_launches=row["changed_launches"],
+            api_requests=row["api_requests"],
+            images={name: row[f"images_{name}"] for name in IMAGE_COUNTS}, tasks=tasks)

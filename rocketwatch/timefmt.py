@@ -1,0 +1,84 @@
+"""Times for people: NETs in local time that respect LL2's precision, countdowns, durations.
+
+A launch "in Q3" is never shown as an exact minute; pure functions, no Qt.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, tzinfo
+
+EXACT_PRECISIONS = (None, "SEC", "MIN")
+COUNTDOWN_PRECISIONS = (None, "SEC", "MIN", "HR")
+
+
+def local(moment: datetime, tz: tzinfo | None = None) -> datetime:
+    """An aware datetime in the given zone, or the system's local zone."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(tz) if tz else moment.astimezone()
+
+
+def duration_words(delta: timedelta) -> str:
+    """'5 h 12 min', '3 d 4 h', '45 s' — the two largest units."""
+    seconds = int(abs(delta.total_seconds()))
+    days, rest = divmod(seconds, 86_400)
+    hours, rest = divmod(rest, 3_600)
+    minutes, secs = divmod(rest, 60)
+    if days:
+        return f"{days} d {hours} h" if hours else f"{days} d"
+    if hours:
+        return f"{hours} h {minutes} min" if minutes else f"{hours} h"
+    if minutes:
+        return f"{minutes} min"
+    return f"{secs} s"
+
+
+def has_countdown(precision: str | None) -> bool:
+    return precision in COUNTDOWN_PRECISIONS
+
+
+def net_words(net: datetime, precision: str | None, tz: tzinfo | None = None) -> str:
+    """The NET as precise as LL2 says it is: 'Sat 22 Nov 14:30', 'Sat 22 Nov', 'November 2026', 'Q3 2027'."""
+    when = local(net, tz)
+    if precision in EXACT_PRECISIONS:
+        return when.strftime("%a %d %b %Y %H:%M") if _far(when) else when.strftime("%a %d %b %H:%M")
+    if precision == "HR":
+        return when.strftime("%a %d %b, about %H:00")
+    if precision == "DAY":
+        return when.strftime("%a %d %b %Y")
+    if precision == "W":
+        return f"week of {when.strftime('%d %b %Y')}"
+    # Month and coarser are about the calendar of the launch site, not the viewer: use UTC.
+    when = net.astimezone(UTC)
+    if precision == "M":
+        return when.strftime("%B %Y")
+    if precision in ("Q1", "Q2", "Q3", "Q4", "H1", "H2"):
+        return f"{precision} {when.year}"
+    if precision == "FY":
+        return f"fiscal year {when.year}"
+    return str(when.year)
+
+
+def net_label(net: datetime, precision: str | None, tz: tzinfo | None = None) -> str:
+    """'NET November 2026' for vague dates, the plain time otherwise."""
+    words = net_words(net, precision, tz)
+    return words if precision in COUNTDOWN_PRECISIONS or precision == "DAY" else f"NET {words}"
+
+
+def countdown(net: datetime, precision: str | None, now: datetime) -> str | None:
+    """'in 5 h 12 min' / '2 h ago' when the precision allows a countdown, else None."""
+    if not has_countdown(precision):
+        return None
+    delta = net - now
+    words = duration_words(delta)
+    prefix = "about " if precision == "HR" else ""
+    return f"in {prefix}{words}" if delta.total_seconds() >= 0 else f"{prefix}{words} ago"
+
+
+def when_words(net: datetime, precision: str | None, now: datetime, tz: tzinfo | None = None) -> str:
+    """Countdown when it is meaningful, otherwise the NET label."""
+    return countdown(net, precision, now) or net_label(net, precision, tz)
+
+
+def _far(when: datetime) -> bool:
+    return abs((when - datetime.now(when.tzinfo)).days) > 180
