@@ -1,0 +1,13 @@
+"""The pipeline: a run is download_launches >> get_pictures >> notify, with states and retries.
+
+`Runner` executes runs; `RunEvent` is what observers receive.
+"""
+
+from rocketwatch.pipeline.context import Cancelled, RunContext, RunEvent, TaskError
+from rocketwatch.pipeline.runner import Runner, RunRefused, backoff_delay
+from rocketwatch.pipeline.tasks import TASK_IDS, TASK_TITLES
+
+__all__ = [
+    "TASK_IDS", "TASK_TITLES", "Cancelled", "RunContext", "RunEvent", "RunRefused", "Runner", "TaskError",
+    "backoff_delay",
+]

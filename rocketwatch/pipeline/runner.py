@@ -1,0 +1,219 @@
+"""The runner: executes a run's tasks in order with states, tries, backoff and retry-from-failed.
+
+It reports progress through a plain callback (no Qt); the tray app turns that into signals.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from rocketwatch.config import Config, Paths
+from rocketwatch.notify import ChainNotifier, Notification, NotifyError
+from rocketwatch.pipeline.context import Cancelled, RunContext, RunEvent, TaskError
+from rocketwatch.pipeline.lock import RunLock
+from rocketwatch.pipeline.tasks import TASK_IDS, TASK_TITLES, TASKS, app_icon
+from rocketwatch.store import RunRecord, Store
+from rocketwatch.store.ledger import SENT, SUPPRESSED
+from rocketwatch.store.runs import (
+    FAILED,
+    INTERRUPTED,
+    RETRYABLE_STATES,
+    RUNNING,
+    SKIPPED,
+    SUCCESS,
+    UP_FOR_RETRY,
+)
+
+log = logging.getLogger(__name__)
+
+DIED_REASON = "RocketWatch stopped during this run (closed, crashed or the computer shut down)"
+
+
+class RunRefused(RuntimeError):
+    """A retry that cannot start: unknown run, not failed, or another run is active."""
+
+
+def backoff_delay(failed_tries: int, retry_delay: float, max_retry_delay: float) -> float:
+    """Seconds to wait after the n-th failed try: retry_delay doubling each time, capped."""
+    return min(retry_delay * (2 ** max(0, failed_tries - 1)), max_retry_delay)
+
+
+class Runner:
+    """Runs the pipeline for one home. Thread-safe: one run at a time, others are recorded as skipped."""
+
+    def __init__(self, paths: Paths, config: Config, store: Store, notifier: ChainNotifier, *,
+                 on_event: Callable[[RunEvent], None] | None = None,
+                 now: Callable[[], datetime] | None = None) -> None:
+        self.paths = paths
+        self.config = config
+        self.store = store
+        self.notifier = notifier
+        self.on_event = on_event or (lambda _event: None)
+        self.now = now or (lambda: datetime.now(UTC))
+        self.cancel_event = threading.Event()
+
+    # --- entry points ---------------------------------------------------------------------------
+    def run(self, trigger: str = "manual") -> RunRecord:
+        """One full run now; returns its final record (state skipped when another run is active)."""
+        lock = RunLock(self.paths.data_dir)
+        if not lock.try_acquire():
+            return self._skip(trigger)
+        try:
+            self._mark_dead_runs()
+            self.cancel_event.clear()
+            run_id = self.store.runs.create(trigger, TASK_IDS, os.getpid())
+            self._emit(RunEvent("run_started", run_id, state=RUNNING, message=trigger))
+            return self._execute(run_id, 0)
+        finally:
+            lock.release()
+
+    def retry(self, run_id: int) -> RunRecord:
+        """Re-run the failed task of a failed or interrupted run and every task after it."""
+        lock = RunLock(self.paths.data_dir)
+        if not lock.try_acquire():
+            raise RunRefused("Another run is in progress; retry when it has finished")
+        try:
+            self._mark_dead_runs()
+            record = self.store.runs.get(run_id)
+            if record is None:
+                raise RunRefused(f"There is no run {run_id}")
+            if record.state not in RETRYABLE_STATES:
+                raise RunRefused(f"Run {run_id} is {record.state}; only failed or interrupted runs can be retried")
+            failed = record.failed_task
+            start = TASK_IDS.index(failed.task_id) if failed else 0
+            self.cancel_event.clear()
+            self.store.runs.reopen(run_id, TASK_IDS[start], os.getpid())
+            self._emit(RunEvent("run_started", run_id, state=RUNNING, message="retry"))
+            return self._execute(run_id, start)
+        finally:
+            lock.release()
+
+    def cancel(self) -> None:
+        """Ask the active run to stop at its next safe point (it becomes interrupted)."""
+        self.cancel_event.set()
+
+    def recover(self) -> list[int]:
+        """Mark runs whose process died as interrupted; a run a live process owns is left alone."""
+        lock = RunLock(self.paths.data_dir)
+        if not lock.try_acquire():
+            return []
+        try:
+            return self._mark_dead_runs()
+        finally:
+            lock.release()
+
+    def _mark_dead_runs(self) -> list[int]:
+        ids = self.store.runs.mark_interrupted(DIED_REASON)
+        for run_id in ids:
+            log.warning("Run %s was interrupted: %s", run_id, DIED_REASON)
+        return ids
+
+    # --- execution ----------------------------------------------------------------------------------
+    def _skip(self, trigger: str) -> RunRecord:
+        active = self.store.runs.active()
+        reason = (f"Run {active[-1].id} was still in progress" if active
+                  else "Another run was still in progress")
+        run_id = self.store.runs.create_skipped(trigger, TASK_IDS, reason)
+        log.info("Skipped a %s run: %s", trigger, reason)
+        self._emit(RunEvent("run_skipped", run_id, state=SKIPPED, message=reason))
+        return self._record(run_id)
+
+    def _execute(self, run_id: int, start: int) -> RunRecord:
+        ctx = RunContext(run_id, self.paths, self.config, self.store, self.notifier,
+                         cancel=self.cancel_event, emit=self._emit, now=self.now)
+        for index in range(start, len(TASKS)):
+            task_id, function = TASKS[index]
+            outcome = self._run_task(ctx, task_id, function)
+            if outcome == SUCCESS:
+                continue
+            for later_id, _ in TASKS[index + 1:]:
+                self._set_task(run_id, later_id, SKIPPED if outcome == FAILED else INTERRUPTED)
+            failed = self._record(run_id).failed_task
+            message = (f"{TASK_TITLES[task_id]} failed: {failed.error if failed else 'unknown error'}"
+                       if outcome == FAILED else "Stopped before the end")
+            self.store.runs.finish(run_id, outcome, message)
+            record = self._record(run_id)
+            if outcome == FAILED:
+                self._notify_failure(record, task_id)
+            self._emit(RunEvent("run_finished", run_id, state=outcome, message=message))
+            return record
+        self.store.runs.finish(run_id, SUCCESS)
+        self._emit(RunEvent("run_finished", run_id, state=SUCCESS))
+        return self._record(run_id)
+
+    def _run_task(self, ctx: RunContext, task_id: str, function: Callable[[RunContext], None]) -> str:
+        retries = self.config.pipeline.retries
+        for attempt in range(retries + 1):
+            try_id, number = self.store.runs.start_try(ctx.run_id, task_id)
+            ctx.task_id, ctx.try_id, ctx.try_number = task_id, try_id, number
+            self._emit(RunEvent("task_state", ctx.run_id, task_id, RUNNING, number))
+            try:
+                ctx.check_cancelled()
+                function(ctx)
+            except Cancelled:
+                ctx.log("Stopped: RocketWatch is quitting", logging.WARNING)
+                self._finish_try(ctx, INTERRUPTED, "stopped before the end")
+                return INTERRUPTED
+            except Exception as error:  # a task's failure must never escape the runner
+                message = str(error) if isinstance(error, TaskError) else f"Unexpected error: {error!r}"
+                if not isinstance(error, TaskError):
+                    log.exception("Task %s of run %s crashed", task_id, ctx.run_id)
+                ctx.log(message, logging.ERROR)
+                if attempt < retries:
+                    delay = backoff_delay(attempt + 1, self.config.pipeline.retry_delay,
+                                          self.config.pipeline.max_retry_delay)
+                    ctx.log(f"Trying again in {delay:g} s (try {number + 1})", logging.WARNING)
+                    self._finish_try(ctx, UP_FOR_RETRY, message)
+                    if not ctx.sleep(delay):
+                        self._set_task(ctx.run_id, task_id, INTERRUPTED, "stopped before the end")
+                        return INTERRUPTED
+                    continue
+                self._finish_try(ctx, FAILED, message)
+                return FAILED
+            self._finish_try(ctx, SUCCESS, None)
+            return SUCCESS
+        return FAILED  # not reached: the last attempt returns above
+
+    def _finish_try(self, ctx: RunContext, state: str, error: str | None) -> None:
+        self.store.runs.finish_try(ctx.try_id, state, error)
+        self._set_task(ctx.run_id, ctx.task_id, state, error, ctx.try_number)
+        ctx.try_id = 0
+
+    def _set_task(self, run_id: int, task_id: str, state: str, error: str | None = None,
+                  try_number: int | None = None) -> None:
+        self.store.runs.set_task_state(run_id, task_id, state, error)
+        self._emit(RunEvent("task_state", run_id, task_id, state, try_number, message=error or ""))
+
+    def _notify_failure(self, record: RunRecord, task_id: str) -> None:
+        task = next(t for t in record.tasks if t.task_id == task_id)
+        title = f"RocketWatch run {record.id} failed"
+        body = (f"{TASK_TITLES[task_id]} did not work after {task.tries} "
+                f"{'try' if task.tries == 1 else 'tries'}: {task.error}\n"
+                "Open Run history to see the log and retry.")
+        key = f"run-{record.id}-failed-{record.retries}"
+        if not self.store.ledger.claim(key, kind="run_failed", title=title, body=body, run_id=record.id):
+            return
+        if not self.config.notifications.failures:
+            self.store.ledger.settle(key, SUPPRESSED, None)
+            return
+        try:
+            backend = self.notifier.send(Notification(title, body, icon=app_icon(), urgent=True))
+        except NotifyError:
+            log.exception("Could not show the failure notification for run %s", record.id)
+            return
+        self.store.ledger.settle(key, SENT, backend)
+
+    def _record(self, run_id: int) -> RunRecord:
+        record = self.store.runs.get(run_id)
+        assert record is not None
+        return record
+
+    def _emit(self, event: RunEvent) -> None:
+        try:
+            self.on_event(event)
+        except Exception:  # an observer's bug must not break the run
+            log.exception("A run observer failed on %s", event)

@@ -1,0 +1,233 @@
+"""The three tasks of a run: download_launches >> get_pictures >> notify.
+
+Each is a plain function over a RunContext; later tasks work from what earlier ones saved.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+from collections.abc import Callable
+from datetime import timedelta
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from rocketwatch import APP_NAME
+from rocketwatch.ll2.client import LL2Client, LL2Error, endpoint_for
+from rocketwatch.ll2.model import Launch, ParsedPage
+from rocketwatch.ll2.parse import PageError, parse_page_bytes
+from rocketwatch.notify import Notification, NotifyError
+from rocketwatch.pipeline.context import Cancelled, RunContext, TaskError
+from rocketwatch.store.ledger import SENT, SUPPRESSED
+from rocketwatch.timefmt import when_words
+
+PAGE_FILE = "launches.json"
+# A picture that failed is asked for again only after this long (hosts recover; LL2 rarely fixes URLs).
+FAILED_IMAGE_COOLDOWN = timedelta(hours=6)
+FINISHED_STATUSES = ("Success", "Failure", "Partial Failure")
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write to a temp name beside `path`, fsync, rename: never a half-written file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temp = path.with_name(f".{path.name}.part-{os.getpid()}")
+    try:
+        with open(temp, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp, path)
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
+
+
+# --- step 1 and 2: get the next launches and keep them ------------------------------------------
+def download_launches(ctx: RunContext) -> None:
+    source = ctx.config.source
+    ctx.log(f"Asking {endpoint_for(source.api_url)} for the next {source.limit} launches")
+    client = LL2Client(source.api_url, token=source.token, timeout=ctx.config.pipeline.timeout,
+                       max_rate_limit_wait=source.max_rate_limit_wait, sleep=ctx.sleep)
+    try:
+        with client:
+            result = client.fetch_upcoming(source.limit)
+    except LL2Error as error:
+        ctx.store.runs.add_api_requests(ctx.run_id, getattr(error, "requests", 1) or 0)
+        ctx.check_cancelled()
+        raise TaskError(str(error)) from error
+    ctx.store.runs.add_api_requests(ctx.run_id, result.requests)
+    if result.waited_s:
+        ctx.log(f"Waited {result.waited_s:.0f} s for LL2's rate limit")
+    page = _parse(result.body)
+    write_atomic(ctx.run_dir / PAGE_FILE, result.body)
+    ctx.check_cancelled()
+    upsert = ctx.store.launches.upsert(page.launches, ctx.run_id)
+    ctx.store.runs.set_stats(ctx.run_id, launches=upsert.seen, new_launches=upsert.new,
+                             changed_launches=upsert.changed)
+    ctx.log(f"Kept {upsert.seen} launches: {upsert.new} new, {upsert.changed} changed")
+    if page.skipped:
+        reasons = "; ".join(page.skip_reasons[:5])
+        ctx.log(f"Skipped {page.skipped} records LL2 sent without a usable id or NET ({reasons})")
+
+
+def _parse(body: bytes) -> ParsedPage:
+    try:
+        return parse_page_bytes(body)
+    except PageError as error:
+        raise TaskError(str(error)) from error
+
+
+def saved_page(ctx: RunContext) -> ParsedPage:
+    """The launch page this run downloaded (a retry reuses it)."""
+    try:
+        body = (ctx.run_dir / PAGE_FILE).read_bytes()
+    except FileNotFoundError:
+        raise TaskError("The launch list this run downloaded is missing; run the pipeline again") from None
+    return _parse(body)
+
+
+# --- step 3 and 4: get the pictures and keep them --------------------------------------------------
+def private_api_host(api_url: str) -> bool:
+    """True when the API itself is on loopback or a private network (the stand-in, a LAN mirror)."""
+    host = urlsplit(api_url).hostname or ""
+    if host == "localhost":
+        return True
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return address.is_loopback or address.is_private or address.is_link_local
+
+
+def get_pictures(ctx: RunContext) -> None:
+    from rocketwatch.images import ImageFetcher, ImagesUnreachable, make_thumbnail
+
+    page = saved_page(ctx)
+    urls = list(dict.fromkeys(launch.image_url for launch in page.launches if launch.image_url))
+    to_fetch, cached, known_bad = _sort_images(ctx, urls, make_thumbnail)
+    ctx.log(f"{len(urls)} distinct pictures: {len(cached)} already kept, {len(to_fetch)} to download")
+    done = len(urls) - len(to_fetch)
+    ctx.progress(done, len(urls))
+
+    def on_result(_outcome: object) -> None:
+        nonlocal done
+        done += 1
+        ctx.progress(done, len(urls))
+
+    pipeline = ctx.config.pipeline
+    fetcher = ImageFetcher(ctx.paths.images_dir, ctx.paths.thumbnails_dir,
+                           concurrency=pipeline.image_concurrency, max_bytes=pipeline.max_image_bytes,
+                           timeout=pipeline.timeout, allow_private_hosts=private_api_host(ctx.config.source.api_url),
+                           cancel=ctx.cancel)
+    try:
+        with fetcher:
+            outcomes = fetcher.fetch_all(to_fetch, on_result=on_result)
+    except ImagesUnreachable as error:
+        raise TaskError(f"Could not reach the picture server: {error}") from error
+    ctx.check_cancelled()
+    downloaded = failed = 0
+    for outcome in outcomes:
+        if outcome.ok and outcome.file:
+            downloaded += 1
+            ctx.store.images.record_success(
+                outcome.url, file=outcome.file, thumbnail=outcome.thumbnail, format=outcome.format,
+                width=outcome.width, height=outcome.height, size_bytes=outcome.size_bytes, run_id=ctx.run_id)
+        else:
+            failed += 1
+            reason = outcome.reason or "unknown problem"
+            ctx.store.images.record_failure(outcome.url, reason, permanent=False, run_id=ctx.run_id)
+            ctx.log(f"Picture skipped: {outcome.url[:200]}: {reason}")
+    ctx.store.runs.set_stats(ctx.run_id, images_distinct=len(urls), images_downloaded=downloaded,
+                             images_cached=len(cached), images_failed=failed + len(known_bad))
+    ctx.log(f"Pictures: {downloaded} downloaded, {len(cached)} already kept, {failed + len(known_bad)} failed")
+
+
+def _sort_images(ctx: RunContext, urls: list[str],
+                 make_thumbnail: Callable[[Path, Path], bool]) -> tuple[list[str], list[str], list[str]]:
+    """Split URLs into (to download, already kept, failed recently and not asked for again)."""
+    to_fetch: list[str] = []
+    cached: list[str] = []
+    known_bad: list[str] = []
+    for url in urls:
+        record = ctx.store.images.get(url)
+        file = ctx.store.images.absolute(record.file) if record else None
+        if record and file and file.is_file():
+            cached.append(url)
+            thumbnail = ctx.store.images.absolute(record.thumbnail)
+            if thumbnail is None or not thumbnail.is_file():
+                target = ctx.paths.thumbnails_dir / f"{file.stem}.jpg"
+                ctx.store.images.set_thumbnail(url, target if make_thumbnail(file, target) else None)
+        elif record and record.failed_at and ctx.now() - record.failed_at < FAILED_IMAGE_COOLDOWN:
+            known_bad.append(url)
+        else:
+            to_fetch.append(url)
+    return to_fetch, cached, known_bad
+
+
+# --- step 5: tell me ----------------------------------------------------------------------------------------
+def summary_text(ctx: RunContext) -> Notification:
+    """'12 upcoming launches, 3 new' and 'Next: Falcon 9 Block 5 | Starlink 10-9 in 5 h 12 min'."""
+    page = saved_page(ctx)
+    now = ctx.now()
+    upcoming = sorted((launch for launch in page.launches
+                       if launch.net >= now and launch.status_abbrev not in FINISHED_STATUSES),
+                      key=lambda launch: launch.net)
+    run = ctx.store.runs.get(ctx.run_id)
+    new = run.new_launches if run and run.new_launches is not None else 0
+    count = len(upcoming)
+    title = f"{count} upcoming launch{'es' if count != 1 else ''}, {new} new"
+    if not upcoming:
+        return Notification(title, "No upcoming launches in LL2's list right now.")
+    first: Launch = upcoming[0]
+    body = f"Next: {first.name} {when_words(first.net, first.net_precision, now)}"
+    if first.location != "Unknown":
+        body += f"\n{first.pad}, {first.location}" if first.pad != "Unknown" else f"\n{first.location}"
+    _, thumbnail = ctx.store.images.paths_for(first.image_url)
+    return Notification(title, body, icon=thumbnail)
+
+
+def notify(ctx: RunContext) -> None:
+    notification = summary_text(ctx)
+    key = f"run-{ctx.run_id}-summary"
+    if not ctx.store.ledger.claim(key, kind="summary", title=notification.title, body=notification.body,
+                                  run_id=ctx.run_id):
+        ctx.log("The summary of this run was already sent; not sending it twice")
+        return
+    if not ctx.config.notifications.run_summary:
+        ctx.store.ledger.settle(key, SUPPRESSED, None)
+        ctx.log(f"Run summaries are turned off: {notification.title}")
+        return
+    try:
+        backend = ctx.notifier.send(Notification(notification.title, notification.body,
+                                                 icon=notification.icon or app_icon()))
+    except NotifyError as error:
+        raise TaskError(f"Could not show the notification: {error}") from error
+    ctx.store.ledger.settle(key, SENT, backend)
+    where = ("written to the log (no desktop notification service here)" if backend == "log"
+             else f"sent to the desktop through {backend}")
+    ctx.log(f"Summary {where}: {notification.title} — {notification.body.splitlines()[0]}")
+
+
+def app_icon() -> Path | None:
+    from rocketwatch.resources import resource_path
+
+    try:
+        icon = resource_path("icons", "rocketwatch.png")
+    except FileNotFoundError:
+        return None
+    return icon if icon.is_file() else None
+
+
+TASKS: tuple[tuple[str, Callable[[RunContext], None]], ...] = (
+    ("download_launches", download_launches),
+    ("get_pictures", get_pictures),
+    ("notify", notify),
+)
+TASK_IDS: tuple[str, ...] = tuple(task_id for task_id, _ in TASKS)
+TASK_TITLES = {
+    "download_launches": "Getting the launch list from Launch Library 2",
+    "get_pictures": "Getting the launch pictures",
+    "notify": f"Showing the {APP_NAME} summary",
+}
+
+__all__ = ["TASKS", "TASK_IDS", "TASK_TITLES", "Cancelled", "TaskError"]
