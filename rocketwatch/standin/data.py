@@ -1,0 +1,83 @@
+"""Launch records for the stand-in: LL2 sample files in any wrapping, and the bundled demo data.
+
+The demo launches are stored relative to a reference time and shifted so they lie ahead of "now".
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from rocketwatch.resources import resource_path
+
+DEMO_DIR = ("demo",)
+SHIFTED_FIELDS = ("net", "window_start", "window_end", "last_updated")
+TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
+
+
+def records_from(document: Any) -> list[dict[str, Any]]:
+    """The launch records inside a page, a {"launches": [...]} wrapper or a bare list."""
+    if isinstance(document, list):
+        return list(document)
+    if isinstance(document, dict):
+        for key in ("results", "launches"):
+            if isinstance(document.get(key), list):
+                return list(document[key])
+    raise ValueError("expected an LL2 page, a {'launches': [...]} object or a list of launches")
+
+
+def load_fixture_records(path: str | Path) -> list[dict[str, Any]]:
+    """Read LL2 launch records from a JSON file in any of the sample wrappings."""
+    with Path(path).open(encoding="utf-8") as handle:
+        return records_from(json.load(handle))
+
+
+def parse_time(text: str) -> datetime:
+    """An LL2 timestamp ('2024-10-04T10:00:00Z') as an aware UTC datetime."""
+    moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def format_time(moment: datetime) -> str:
+    """An aware datetime in LL2's timestamp format."""
+    return moment.astimezone(UTC).strftime(TIME_FORMAT)
+
+
+def demo_file() -> Path:
+    return resource_path(*DEMO_DIR, "launches.json")
+
+
+def demo_images_dir() -> Path:
+    return resource_path(*DEMO_DIR, "images")
+
+
+def shift_launch(record: dict[str, Any], shift: Any) -> dict[str, Any]:
+    """A copy of the record with every time field moved by shift (a timedelta)."""
+    moved = dict(record)
+    for name in SHIFTED_FIELDS:
+        value = moved.get(name)
+        if isinstance(value, str):
+            moved[name] = format_time(parse_time(value) + shift)
+    return moved
+
+
+def demo_records(now: datetime | None = None) -> list[dict[str, Any]]:
+    """The demo launches, moved so that they are upcoming relative to now (default: the clock)."""
+    if now is None:
+        now = datetime.now(UTC)
+    elif now.tzinfo is None:
+        now = now.replace(tzinfo=UTC)
+    with demo_file().open(encoding="utf-8") as handle:
+        document = json.load(handle)
+    shift = now.replace(microsecond=0) - parse_time(document["reference_time"])
+    return [shift_launch(record, shift) for record in records_from(document)]
+
+
+def demo_images() -> dict[str, bytes]:
+    """The demo pictures by file name."""
+    folder = demo_images_dir()
+    if not folder.is_dir():
+        return {}
+    return {path.name: path.read_bytes() for path in sorted(folder.glob("*.jpg"))}

@@ -1,0 +1,65 @@
+"""Shared pytest fixtures: the folder of real LL2 sample responses and a running LL2 stand-in.
+
+Fixtures that need files outside the repository skip the test when those files are absent.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+# Qt tests run headless; the desktop tests in tests/e2e start their own X server.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from helpers import SAMPLES, localize_pictures
+
+from rocketwatch.standin import StandIn
+
+
+@pytest.fixture(scope="session")
+def ll2_fixtures_dir() -> Path:
+    """shared/fixtures/ll2 next to the repository (or $ROCKETWATCH_LL2_FIXTURES); skips if absent."""
+    override = os.environ.get("ROCKETWATCH_LL2_FIXTURES")
+    repository = Path(__file__).resolve().parents[1]
+    folder = Path(override) if override else repository.parent / "shared" / "fixtures" / "ll2"
+    if not folder.is_dir():
+        pytest.skip(f"LL2 sample responses not found at {folder}")
+    return folder
+
+
+@pytest.fixture
+def standin() -> Iterator[StandIn]:
+    """A started stand-in serving the demo launches and pictures; stopped after the test."""
+    with StandIn.demo() as server:
+        yield server
+
+
+@pytest.fixture
+def home(tmp_path: Path) -> Path:
+    path = tmp_path / "home"
+    path.mkdir()
+    return path
+
+
+@pytest.fixture
+def sample_standin(ll2_fixtures_dir: Path) -> Iterator:
+    """A factory: sample_standin(name) -> (started StandIn serving that real sample, its picture paths)."""
+    from rocketwatch.standin import load_fixture_records
+
+    servers: list[StandIn] = []
+
+    def serve(name: str) -> tuple[StandIn, list[str]]:
+        version = name.split("-")[0]
+        server = StandIn(version=version)
+        records = load_fixture_records(ll2_fixtures_dir / SAMPLES[name])
+        paths = localize_pictures(records, server)
+        server.set_records(records)
+        servers.append(server.start())
+        return server, paths
+
+    yield serve
+    for server in servers:
+        server.stop()
