@@ -194,6 +194,16 @@ class Database:
                     tx.execute(statement)
                 tx.execute(f"PRAGMA user_version = {number + 1}")
 
+    def close_thread_connection(self) -> None:
+        """Close the calling thread's connection (worker threads call this before they end)."""
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            return
+        self._local.conn = None
+        with self._lock:
+            self._all.remove(conn)
+        conn.close()
+
     def close(self) -> None:
         with self._lock:
             for conn in self._all:

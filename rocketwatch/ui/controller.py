@@ -1,0 +1,140 @@
+"""The bridge between the headless core and the windows: runs execute off the GUI thread and
+their RunEvents arrive as Qt signals, queued to the GUI thread.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import replace
+
+from PySide6.QtCore import QObject, Signal, Slot
+
+from rocketwatch.config import Config, Paths, save_config
+from rocketwatch.notify import ChainNotifier
+from rocketwatch.pipeline import RunEvent, Runner, RunRefused
+from rocketwatch.store import RunRecord, Store
+
+log = logging.getLogger(__name__)
+
+
+class RunController(QObject):
+    """Owns the GUI thread's Store, the settings and the worker thread that executes runs.
+
+    Signals are emitted from the worker thread; Qt queues them to receivers in the GUI thread.
+    """
+
+    run_event = Signal(object)          # every RunEvent
+    run_started = Signal(int)           # run id
+    run_finished = Signal(object)       # final RunRecord (also skipped runs)
+    active_changed = Signal(bool)       # a run started (True) or ended (False)
+    data_changed = Signal()             # launches, pictures or runs changed: views reload
+    config_changed = Signal(object)     # new Config after the settings were applied
+    retry_refused = Signal(str)         # why a Retry could not start
+
+    def __init__(self, paths: Paths, config: Config, notifier: ChainNotifier,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.paths = paths
+        self._config = config
+        self.notifier = notifier
+        self.store = Store.open(paths)
+        self._worker: threading.Thread | None = None
+        self._runner: Runner | None = None
+        self._lock = threading.Lock()
+        # Runs that died with an earlier process become interrupted now, not at the first run.
+        self._new_runner().recover()
+
+    # --- settings ----------------------------------------------------------------------------
+    @property
+    def config(self) -> Config:
+        return self._config
+
+    def apply_config(self, config: Config, *, write: bool = True) -> None:
+        """Use new settings from now on (the active run keeps the ones it started with)."""
+        if write:
+            save_config(self.paths.config_file, config)
+        self._config = config
+        self.config_changed.emit(config)
+
+    def set_paused(self, paused: bool) -> None:
+        self.apply_config(replace(self._config, schedule=replace(self._config.schedule, paused=paused)))
+
+    # --- runs ---------------------------------------------------------------------------------
+    def is_active(self) -> bool:
+        worker = self._worker
+        return worker is not None and worker.is_alive()
+
+    @Slot()
+    def run_now(self, trigger: str = "manual") -> bool:
+        """Start a run in the worker thread; while one is active the request is recorded as skipped."""
+        with self._lock:
+            if self.is_active():
+                # The active run holds the run lock, so this records a skipped run and returns at once.
+                self.run_finished.emit(self._new_runner().run(trigger))
+                self.data_changed.emit()
+                return False
+            self._start(lambda runner: runner.run(trigger))
+            return True
+
+    @Slot(int)
+    def retry(self, run_id: int) -> bool:
+        """Retry a failed or interrupted run from its failed task, in the worker thread."""
+        def retry(runner: Runner) -> RunRecord | None:
+            try:
+                return runner.retry(run_id)
+            except RunRefused as error:
+                self.retry_refused.emit(str(error))
+                return None
+
+        with self._lock:
+            if self.is_active():
+                self.retry_refused.emit("Another run is in progress; retry when it has finished")
+                return False
+            self._start(retry)
+            return True
+
+    def _start(self, work: Callable[[Runner], RunRecord | None]) -> None:
+        runner = self._new_runner()
+        self._runner = runner
+        self._worker = threading.Thread(target=self._work, args=(runner, work), name="rocketwatch-run",
+                                        daemon=True)
+        self.active_changed.emit(True)
+        self._worker.start()
+
+    def _work(self, runner: Runner, work: Callable[[Runner], RunRecord | None]) -> None:
+        record = None
+        try:
+            record = work(runner)
+        except Exception:  # never let a crash in a run kill the worker silently
+            log.exception("A run crashed")
+        finally:
+            self.store.db.close_thread_connection()
+            self._runner = None
+            if record is not None:
+                self.run_finished.emit(record)
+            self.data_changed.emit()
+            self.active_changed.emit(False)
+
+    def _new_runner(self) -> Runner:
+        return Runner(self.paths, self._config, self.store, self.notifier, on_event=self._on_event)
+
+    def _on_event(self, event: RunEvent) -> None:
+        self.run_event.emit(event)
+        if event.kind == "run_started":
+            self.run_started.emit(event.run_id)
+        elif event.kind == "task_state" and event.task_id == "download_launches" and event.state == "success":
+            self.data_changed.emit()
+
+    def shutdown(self, timeout: float = 10.0) -> bool:
+        """Ask the active run to stop at a safe point and wait for it; True when nothing is left running."""
+        runner, worker = self._runner, self._worker
+        if runner is not None:
+            runner.cancel()
+        if worker is not None:
+            worker.join(timeout)
+        finished = worker is None or not worker.is_alive()
+        if finished:
+            self.store.close()
+        return finished

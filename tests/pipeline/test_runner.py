@@ -1,0 +1,299 @@
+"""The whole pipeline against the LL2 stand-in: states, tries, retries, idempotence, hostile pictures."""
+
+from __future__ import annotations
+
+import json
+import threading
+from pathlib import Path
+
+import pytest
+from helpers import RecordingNotifier, write_config
+from PIL import Image
+
+from rocketwatch.config import load_config, paths_for
+from rocketwatch.notify import ChainNotifier
+from rocketwatch.pipeline import Runner, RunRefused, backoff_delay
+from rocketwatch.standin import Fault, StandIn
+from rocketwatch.store import Store
+
+
+class Harness:
+    """A home, its store and a runner pointed at a stand-in."""
+
+    def __init__(self, home: Path, server: StandIn, **config: dict) -> None:
+        source = {"api_url": server.api_url, **config.pop("source", {})}
+        write_config(home, source=source, **config)
+        self.paths = paths_for(home)
+        self.config = load_config(self.paths.config_file)
+        self.store = Store.open(self.paths)
+        self.recorder = RecordingNotifier()
+        self.events: list = []
+        self.runner = Runner(self.paths, self.config, self.store, ChainNotifier([self.recorder]),
+                             on_event=self.events.append)
+
+    def close(self) -> None:
+        self.store.close()
+
+
+@pytest.fixture
+def harness(home: Path, standin: StandIn):
+    made: list[Harness] = []
+
+    def make(server: StandIn = standin, **config: dict) -> Harness:
+        made.append(Harness(home, server, **config))
+        return made[-1]
+
+    yield make
+    for item in made:
+        item.close()
+
+
+def test_demo_run_stores_launches_pictures_and_notifies(harness) -> None:
+    h = harness()
+    record = h.runner.run()
+
+    assert record.state == "success"
+    assert [(t.task_id, t.state, t.tries) for t in record.tasks] == [
+        ("download_launches", "success", 1), ("get_pictures", "success", 1), ("notify", "success", 1)]
+    assert record.launches == 10 and record.new_launches == 10 and record.api_requests == 1
+    assert record.images["downloaded"] == record.images["distinct"] > 0
+    assert (h.paths.run_dir(record.id) / "launches.json").is_file()
+    for launch in h.store.launches.upcoming():
+        image, thumbnail = h.store.images.paths_for(launch.image_url)
+        if launch.image_url:
+            assert image is not None and image.parent == h.paths.images_dir
+            assert thumbnail is not None
+            with Image.open(thumbnail) as picture:
+                assert max(picture.size) <= 320
+    [summary] = h.recorder.sent
+    assert summary.title.endswith(", 10 new")
+    assert summary.body.startswith("Next: ")
+    assert [e.kind for e in h.events][0] == "run_started" and h.events[-1].kind == "run_finished"
+
+
+def test_second_run_with_nothing_changed_makes_one_request_and_downloads_nothing(harness, standin) -> None:
+    h = harness()
+    h.runner.run()
+    pictures_before = standin.count("/media/")
+    second = h.runner.run()
+
+    assert second.state == "success"
+    assert second.api_requests == 1
+    assert second.new_launches == 0 and second.changed_launches == 0
+    assert second.images["downloaded"] == 0 and second.images["cached"] == second.images["distinct"]
+    assert standin.count("/media/") == pictures_before
+
+
+def test_changes_to_net_and_status_are_recorded(harness, standin) -> None:
+    h = harness()
+    first = h.runner.run()
+    records = standin.records
+    changed = json.loads(json.dumps(records[1]))
+    changed["net"] = "2099-01-01T00:00:00Z"
+    changed["status"] = {"id": 5, "name": "On Hold", "abbrev": "Hold"}
+    standin.set_records([records[0], changed, *records[2:]])
+    second = h.runner.run()
+
+    assert second.changed_launches == 1
+    fields = {(c.field, c.new) for c in h.store.launches.changes(run_id=second.id)}
+    assert fields == {("net", "2099-01-01T00:00:00.000+00:00"), ("status", "Hold")}
+    assert first.id != second.id
+
+
+def test_server_errors_fail_after_retries_and_retry_completes_the_same_run(harness, standin) -> None:
+    h = harness(pipeline={"retries": 2})
+    standin.set_sticky_api_fault(Fault("status", code=500))
+    failed = h.runner.run()
+
+    assert failed.state == "failed"
+    download = failed.tasks[0]
+    assert (download.state, download.tries) == ("failed", 3)
+    assert "500" in download.error
+    assert [t.state for t in failed.tasks[1:]] == ["skipped", "skipped"]
+    assert failed.api_requests == 3
+    tries = h.store.runs.tries(failed.id)
+    assert [t.state for t in tries] == ["up_for_retry", "up_for_retry", "failed"]
+    assert "500" in tries[0].log
+    [alert] = h.recorder.sent
+    assert "Getting the launch list" in alert.body and "3 tries" in alert.body
+
+    standin.set_sticky_api_fault(None)
+    retried = h.runner.retry(failed.id)
+    assert retried.id == failed.id
+    assert retried.state == "success"
+    assert retried.tasks[0].tries == 4
+    assert retried.retries == 1
+
+
+def test_retry_reuses_the_page_saved_by_the_run(harness, standin) -> None:
+    h = harness(pipeline={"retries": 0})
+    record = h.runner.run()
+    # Make the run look as if its picture step had failed, then retry: no new API request.
+    h.store.runs.set_task_state(record.id, "get_pictures", "failed", "boom")
+    h.store.runs.finish(record.id, "failed", "boom")
+    requests = standin.count("/2.3.0/")
+    retried = h.runner.retry(record.id)
+
+    assert retried.state == "success"
+    assert standin.count("/2.3.0/") == requests
+    assert [t.tries for t in retried.tasks] == [1, 2, 2]
+
+
+def test_retry_refuses_a_successful_or_unknown_run(harness) -> None:
+    h = harness()
+    record = h.runner.run()
+    with pytest.raises(RunRefused, match="only failed or interrupted"):
+        h.runner.retry(record.id)
+    with pytest.raises(RunRefused, match="no run 999"):
+        h.runner.retry(999)
+
+
+def test_rate_limit_is_honoured_within_one_run(harness, standin) -> None:
+    h = harness()
+    standin.push_api_fault(Fault("rate_limit", retry_after=0.2))
+    record = h.runner.run()
+
+    assert record.state == "success"
+    assert record.api_requests == 2
+    assert record.tasks[0].tries == 1
+
+
+def test_not_json_is_a_clear_task_error(harness, standin) -> None:
+    h = harness(pipeline={"retries": 0})
+    standin.push_api_fault(Fault("html"))
+    record = h.runner.run()
+
+    assert record.state == "failed"
+    assert "not JSON" in record.tasks[0].error
+    assert "Getting the launch list" in record.error
+
+
+def test_a_second_run_while_one_is_active_is_skipped(harness, standin) -> None:
+    h = harness()
+    standin.latency = 0.5
+    started = threading.Event()
+
+    def observe(event) -> None:
+        if event.kind == "task_state" and event.state == "running":
+            started.set()
+
+    h.runner.on_event = observe
+    results = []
+    worker = threading.Thread(target=lambda: results.append(h.runner.run("scheduled")))
+    worker.start()
+    assert started.wait(10)
+    skipped = Runner(h.paths, h.config, h.store, ChainNotifier([RecordingNotifier()])).run("manual")
+    worker.join(30)
+
+    assert skipped.state == "skipped"
+    assert f"Run {results[0].id} was still in progress" == skipped.error
+    assert results[0].state == "success"
+
+
+def test_cancel_interrupts_and_retry_finishes(harness, standin) -> None:
+    h = harness()
+    standin.latency = 0.3
+
+    def stop_when_running(event) -> None:
+        if event.kind == "task_state" and event.task_id == "get_pictures" and event.state == "running":
+            h.runner.cancel()
+
+    h.runner.on_event = stop_when_running
+    record = h.runner.run()
+    assert record.state == "interrupted"
+    assert record.tasks[0].state == "success"
+    assert record.tasks[1].state == "interrupted"
+
+    h.runner.on_event = lambda _e: None
+    standin.latency = 0
+    assert h.runner.retry(record.id).state == "success"
+
+
+def test_hostile_pictures_are_skipped_and_named_and_nothing_escapes(harness, standin, home) -> None:
+    base = standin.records[0]
+    hostile_urls = [
+        "", "/relative.jpg", "file:///etc/passwd", "ftp://example.invalid/x.jpg",
+        "data:image/png;base64,iVBORw0KGgo=", "javascript:alert(1)",
+        "{server}/hostile/bomb.png", "{server}/hostile/huge.jpg", "{server}/hostile/notimage.jpg",
+        "{server}/hostile/hang.jpg", "{server}/hostile/missing.jpg", "{server}/hostile/loop.jpg",
+        "{server}/hostile/to-file.jpg", "{server}/hostile/..%2F..%2Fescape.jpg",
+    ]
+    records = []
+    for index, url in enumerate(hostile_urls):
+        record = json.loads(json.dumps(base))
+        record["id"] = f"hostile-{index}"
+        record["image"] = {"image_url": url}
+        records.append(record)
+    standin.set_records(records)
+    h = harness(source={"limit": 50}, pipeline={"timeout": 1, "max_image_bytes": 1_000_000})
+    record = h.runner.run()
+
+    assert record.state == "success"
+    assert record.images["downloaded"] == 1  # only the valid picture behind the traversal-looking name
+    log = h.store.runs.tries(record.id)[1].log
+    for url in hostile_urls[6:-1]:
+        assert url.replace("{server}", standin.base_url) in log
+    pictures = list(h.paths.images_dir.iterdir())
+    assert len(pictures) == 1 and pictures[0].suffix == ".jpg" and ".." not in pictures[0].name
+    for folder in (h.paths.images_dir, h.paths.thumbnails_dir):
+        for file in folder.iterdir():
+            with Image.open(file) as image:
+                image.verify()
+    everything = {p.relative_to(home).parts[0] for p in home.rglob("*")}
+    assert everything <= {"config.toml", "rocketwatch.sqlite3", "rocketwatch.sqlite3-wal",
+                          "rocketwatch.sqlite3-shm", "run.lock", "runs", "images", "thumbnails", "cache", "logs"}
+
+
+def test_picture_host_down_fails_the_task(harness, standin) -> None:
+    records = standin.records
+    for record in records:
+        if isinstance(record.get("image"), dict):
+            record["image"]["image_url"] = "http://127.0.0.1:9/closed.jpg"
+    standin.set_records(records)
+    h = harness(pipeline={"retries": 1})
+    record = h.runner.run()
+
+    assert record.state == "failed"
+    assert record.tasks[1].state == "failed" and record.tasks[1].tries == 2
+    assert "picture server" in record.tasks[1].error
+
+
+def test_a_missing_picture_file_is_downloaded_again(harness, standin) -> None:
+    h = harness()
+    h.runner.run()
+    launch = next(x for x in h.store.launches.upcoming() if x.image_url)
+    image, _thumbnail = h.store.images.paths_for(launch.image_url)
+    image.unlink()
+    second = h.runner.run()
+    assert second.images["downloaded"] == 1
+    assert h.store.images.paths_for(launch.image_url)[0] is not None
+
+
+def test_summary_notification_is_not_sent_twice_for_one_run(harness) -> None:
+    h = harness()
+    record = h.runner.run()
+    h.store.runs.set_task_state(record.id, "notify", "failed", "pretend")
+    h.store.runs.finish(record.id, "failed", "pretend")
+    h.runner.retry(record.id)
+    assert len(h.recorder.sent) == 1
+    assert "already sent" in h.store.runs.tries(record.id)[-1].log
+
+
+@pytest.mark.parametrize(("tries", "expected"), [(1, 30), (2, 60), (3, 120), (6, 600), (10, 600)])
+def test_backoff_doubles_and_is_capped(tries: int, expected: float) -> None:
+    assert backoff_delay(tries, 30, 600) == expected
+
+
+def test_picture_served_under_wrong_extension_keeps_its_real_format(harness, standin) -> None:
+    from io import BytesIO
+
+    buffer = BytesIO()
+    Image.new("RGB", (40, 30), "navy").save(buffer, "PNG")
+    url = standin.add_image("/media/weird/photo.jpg", buffer.getvalue())
+    record = json.loads(json.dumps(standin.records[0]))
+    record["image"] = {"image_url": url}
+    standin.set_records([record])
+    h = harness()
+    assert h.runner.run().state == "success"
+    [picture] = h.paths.images_dir.iterdir()
+    assert picture.suffix == ".png" and picture.name.startswith("photo-")

@@ -1,0 +1,47 @@
+"""Fixtures for the Qt tests: a RunController over a temporary home pointed at the demo stand-in."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from helpers import RecordingNotifier, write_config
+
+from rocketwatch.config import load_config, paths_for
+from rocketwatch.notify import ChainNotifier
+from rocketwatch.standin import StandIn
+
+
+@pytest.fixture
+def recorder() -> RecordingNotifier:
+    return RecordingNotifier()
+
+
+@pytest.fixture
+def make_controller(qtbot, home: Path, standin: StandIn, recorder: RecordingNotifier) -> Iterator:
+    """make_controller(**config_sections) -> RunController over `home`, pointed at the demo stand-in."""
+    from rocketwatch.ui.controller import RunController
+
+    made: list[RunController] = []
+
+    def make(**sections: dict) -> RunController:
+        sections["source"] = {"api_url": standin.api_url, **sections.get("source", {})}
+        write_config(home, **sections)
+        paths = paths_for(home)
+        controller = RunController(paths, load_config(paths.config_file), ChainNotifier([recorder]))
+        made.append(controller)
+        return controller
+
+    yield make
+    for controller in made:
+        assert controller.shutdown(10)
+
+
+@pytest.fixture
+def ran_controller(qtbot, make_controller):
+    """A controller whose store already holds one successful demo run."""
+    controller = make_controller()
+    with qtbot.waitSignal(controller.active_changed, timeout=20_000, check_params_cb=lambda active: not active):
+        controller.run_now()
+    return controller
