@@ -1,0 +1,323 @@
+"""Turns LL2's JSON answers into Launch values, whatever shape or types the fields arrive in.
+
+A record without an id or a readable NET is skipped and counted; nothing else here ever raises.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import UTC, datetime
+
+from rocketwatch.ll2.model import STATUS_ABBREVS, Launch, ParsedPage
+
+TEXT_LIMIT = 500
+DESCRIPTION_LIMIT = 10_000
+ID_LIMIT = 200
+SHORT_LIMIT = 40
+URL_LIMIT = 2048
+IMAGE_URL_LIMIT = 8192
+MAX_SKIP_REASONS = 20
+UNKNOWN = "Unknown"
+UNNAMED = "Unnamed launch"
+
+# Control characters (C0, DEL, C1) and lone surrogates, which no text file or database can hold.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+_LINE_BREAKS = re.compile(r"\r\n?|[\v\f\x1c-\x1e\x85\u2028\u2029]")
+_CONTROL_KEEPING_LINES = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+_SINGLE_LINE_SPACES = re.compile(r"[\t\n\r\v\f\u2028\u2029]")
+_URL_SPOILERS = re.compile(r"[\x00-\x20\x7f-\x9f\ud800-\udfff]")
+_LONE_SURROGATE = re.compile(r"[\ud800-\udfff]")
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
+
+
+class PageError(ValueError):
+    """LL2's answer as a whole could not be read as a page of launches."""
+
+
+def parse_page_bytes(body: bytes) -> ParsedPage:
+    """Decode one LL2 answer (raw bytes) and parse it as a page of launches."""
+    return parse_page(decode_json(body))
+
+
+def decode_json(body: bytes) -> object:
+    """The JSON value in ``body``, or PageError saying in plain words why there is none."""
+    if not body.strip():
+        raise PageError("LL2's answer is not JSON (the answer was empty)")
+    try:
+        return json.loads(body)
+    except json.JSONDecodeError as exc:
+        raise PageError(f"LL2's answer is not JSON ({_why_not_json(body, exc)})") from exc
+    except UnicodeDecodeError as exc:
+        raise PageError("LL2's answer is not JSON (it is not readable text)") from exc
+    except (ValueError, RecursionError) as exc:
+        raise PageError("LL2's answer is not JSON (it holds values too large to read)") from exc
+
+
+def _why_not_json(body: bytes, error: json.JSONDecodeError) -> str:
+    """A short, plain reason why ``body`` failed to decode."""
+    if body.lstrip()[:1] == b"<":
+        return "it looks like a web page"
+    if _looks_cut_off(error.doc):
+        return "it stops part-way; the download may have been cut off"
+    return f"it is broken near character {error.pos}"
+
+
+def _looks_cut_off(text: str) -> bool:
+    """True when ``text`` ends inside a string or with brackets still open."""
+    outside_strings = _JSON_STRING.sub("", text)
+    if '"' in outside_strings:
+        return True
+    opened = outside_strings.count("[") + outside_strings.count("{")
+    closed = outside_strings.count("]") + outside_strings.count("}")
+    return opened > closed
+
+
+def parse_page(data: object) -> ParsedPage:
+    """Parse decoded JSON from LL2: a dict whose "results" is a list of launch records."""
+    if not isinstance(data, dict) or not isinstance(data.get("results"), list):
+        raise PageError("LL2 answered with JSON that is not a list of launches")
+    launches: list[Launch] = []
+    reasons: list[str] = []
+    skipped = 0
+    for number, record in enumerate(data["results"], start=1):
+        launch_or_reason = read_launch(record)
+        if isinstance(launch_or_reason, Launch):
+            launches.append(launch_or_reason)
+            continue
+        skipped += 1
+        if len(reasons) < MAX_SKIP_REASONS:
+            reasons.append(f"record {number}: {launch_or_reason}")
+    return ParsedPage(
+        launches=tuple(launches),
+        skipped=skipped,
+        count=_count(data.get("count")),
+        next_url=_url(data.get("next"), URL_LIMIT) or None,
+        skip_reasons=tuple(reasons),
+    )
+
+
+def parse_launch(record: object) -> Launch | None:
+    """One LL2 launch record as a Launch, or None when it has no usable id or NET."""
+    launch_or_reason = read_launch(record)
+    return launch_or_reason if isinstance(launch_or_reason, Launch) else None
+
+
+def read_launch(record: object) -> Launch | str:
+    """One LL2 launch record as a Launch, or a short reason why it cannot be used."""
+    if not isinstance(record, dict):
+        return f"not a launch record ({_json_kind(record)})"
+    launch_id = _launch_id(record.get("id"))
+    if not launch_id:
+        return "it has no id"
+    raw_net = record.get("net")
+    net = _utc(raw_net)
+    if net is None:
+        if raw_net is None or raw_net == "":
+            return f"launch {_quoted(launch_id)} has no NET"
+        return f"launch {_quoted(launch_id)} has a NET that is not a date: {_quoted(raw_net)}"
+    return _launch(record, launch_id, net)
+
+
+def _launch(record: dict, launch_id: str, net: datetime) -> Launch:
+    """Build the Launch from a record known to have an id and a NET."""
+    status = _dict(record.get("status"))
+    mission = _dict(record.get("mission"))
+    pad = _dict(record.get("pad"))
+    location = _dict(pad.get("location"))
+    image = _image(record.get("image"))
+    return Launch(
+        id=launch_id,
+        name=_text(record.get("name")) or UNNAMED,
+        net=net,
+        net_precision=_text(_dict(record.get("net_precision")).get("abbrev"), SHORT_LIMIT) or None,
+        window_start=_utc(record.get("window_start")),
+        window_end=_utc(record.get("window_end")),
+        status_id=_int(status.get("id")),
+        status_abbrev=_status_abbrev(status),
+        status_name=_text(status.get("name")) or _status_abbrev(status),
+        hold_reason=_text(record.get("holdreason")),
+        fail_reason=_text(record.get("failreason")),
+        provider=_text(_dict(record.get("launch_service_provider")).get("name")) or UNKNOWN,
+        rocket=_rocket(record.get("rocket")) or UNKNOWN,
+        mission_name=_text(mission.get("name")),
+        mission_description=_description(mission.get("description")),
+        mission_type=_text(mission.get("type")),
+        orbit=_text(_dict(mission.get("orbit")).get("name")),
+        pad=_text(pad.get("name")) or UNKNOWN,
+        location=_text(location.get("name")) or UNKNOWN,
+        country=_country(pad, location),
+        probability=_probability(record.get("probability")),
+        webcast_live=record.get("webcast_live") is True,
+        webcast_url=_webcast_url(record, mission),
+        last_updated=_utc(record.get("last_updated")),
+        image_url=image["image_url"] or None,
+        thumbnail_url=image["thumbnail_url"] or None,
+        image_credit=image["credit"],
+        image_license=image["license"],
+        image_license_url=image["license_url"],
+    )
+
+
+def _launch_id(value: object) -> str:
+    """The record's id as text: a non-empty string, or an integer written out."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value) if abs(value) < 10**100 else ""
+    return _text(value, ID_LIMIT)
+
+
+def _status_abbrev(status: dict) -> str:
+    """The short status name: LL2's abbrev, else the known abbrev for its id, else its name."""
+    abbrev = _text(status.get("abbrev"), SHORT_LIMIT)
+    if abbrev:
+        return abbrev
+    status_id = _int(status.get("id"))
+    if status_id in STATUS_ABBREVS:
+        return STATUS_ABBREVS[status_id]
+    return _text(status.get("name")) or UNKNOWN
+
+
+def _rocket(value: object) -> str:
+    """The rocket's full name (e.g. "Falcon 9 Block 5"), else its short name."""
+    configuration = _dict(_dict(value).get("configuration"))
+    return _text(configuration.get("full_name")) or _text(configuration.get("name"))
+
+
+def _country(pad: dict, location: dict) -> str:
+    """The launch country: the pad's country name (2.3.0), else a country code."""
+    return (
+        _text(_dict(pad.get("country")).get("name"))
+        or _text(location.get("country_code"))
+        or _text(pad.get("country_code"))
+    )
+
+
+def _probability(value: object) -> int | None:
+    """Launch probability as a percentage, or None when LL2 gave no usable number."""
+    number = _int(value)
+    return number if number is not None and 0 <= number <= 100 else None
+
+
+def _webcast_url(record: dict, mission: dict) -> str:
+    """The first http(s) address among the launch's video links."""
+    for key, holder in (("vid_urls", record), ("vidURLs", record), ("vid_urls", mission)):
+        links = holder.get(key)
+        if not isinstance(links, list):
+            continue
+        for link in links:
+            candidate = _dict(link).get("url") if isinstance(link, dict) else link
+            url = _url(candidate, URL_LIMIT)
+            if url:
+                return url
+    return ""
+
+
+def _image(value: object) -> dict[str, str]:
+    """Image fields from a URL string (2.0.0-2.2.0) or an image object (2.3.0)."""
+    fields = {"image_url": "", "thumbnail_url": "", "credit": "", "license": "", "license_url": ""}
+    if isinstance(value, str):
+        fields["image_url"] = _image_url(value)
+    elif isinstance(value, dict):
+        license_ = _dict(value.get("license"))
+        fields["image_url"] = _image_url(value.get("image_url"))
+        fields["thumbnail_url"] = _image_url(value.get("thumbnail_url"))
+        fields["credit"] = _text(value.get("credit"))
+        fields["license"] = _text(license_.get("name"))
+        fields["license_url"] = _url(license_.get("link"), URL_LIMIT)
+    return fields
+
+
+def _image_url(value: object) -> str:
+    """An image address kept as given (trimmed); checking it is the downloader's job."""
+    if not isinstance(value, str) or len(value) > IMAGE_URL_LIMIT:
+        return ""
+    if _LONE_SURROGATE.search(value):
+        return ""
+    return value.strip()
+
+
+def _url(value: object, limit: int) -> str:
+    """An http(s) address with nothing odd in it, else "" (never cut: a cut URL is wrong)."""
+    if not isinstance(value, str) or len(value) > limit + 64:
+        return ""
+    url = value.strip()
+    if len(url) > limit or _URL_SPOILERS.search(url):
+        return ""
+    if not url.lower().startswith(("http://", "https://")):
+        return ""
+    return url
+
+
+def _text(value: object, limit: int = TEXT_LIMIT) -> str:
+    """A one-line plain-text field: strings only, controls removed, trimmed and capped."""
+    if not isinstance(value, str):
+        return ""
+    text = _SINGLE_LINE_SPACES.sub(" ", value[: limit * 4])
+    return _cap(_CONTROL.sub("", text).strip(), limit)
+
+
+def _description(value: object) -> str:
+    """A multi-line plain-text field: like _text, but line breaks and tabs are kept."""
+    if not isinstance(value, str):
+        return ""
+    text = _LINE_BREAKS.sub("\n", value[: DESCRIPTION_LIMIT * 4])
+    return _cap(_CONTROL_KEEPING_LINES.sub("", text).strip(), DESCRIPTION_LIMIT)
+
+
+def _cap(text: str, limit: int) -> str:
+    """``text`` cut to at most ``limit`` characters, with an ellipsis when cut."""
+    if len(text) <= limit:
+        return text
+    return text[: limit - 1].rstrip() + "…"
+
+
+def _utc(value: object) -> datetime | None:
+    """An ISO 8601 time as an aware UTC datetime; a time without offset is taken as UTC."""
+    if not isinstance(value, str) or len(value) > 64:
+        return None
+    try:
+        moment = datetime.fromisoformat(value.strip())
+        if moment.tzinfo is None:
+            return moment.replace(tzinfo=UTC)
+        return moment.astimezone(UTC)
+    except (ValueError, OverflowError):
+        return None
+
+
+def _int(value: object) -> int | None:
+    """An integer that is really an integer (JSON true/false are not numbers here)."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    return None
+
+
+def _count(value: object) -> int | None:
+    """The page's total count when LL2 gave a sensible one."""
+    number = _int(value)
+    return number if number is not None and number >= 0 else None
+
+
+def _dict(value: object) -> dict:
+    """``value`` when it is a JSON object, else an empty one, so lookups can chain."""
+    return value if isinstance(value, dict) else {}
+
+
+def _json_kind(value: object) -> str:
+    """What kind of JSON value this is, in words."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "a text"
+    if isinstance(value, list):
+        return "a list"
+    return type(value).__name__
+
+
+def _quoted(value: object) -> str:
+    """A value shown briefly and safely inside a message."""
+    text = _text(value, SHORT_LIMIT) if isinstance(value, str) else _json_kind(value)
+    return f"“{text}”" if isinstance(value, str) else text
