@@ -153,6 +153,7 @@ def config_from_mapping(data: Mapping[str, Any], source: str = "config.toml") ->
 def _check_schedule(config: Config, source: str) -> None:
     from rocketwatch.schedule import ScheduleError, parse_every
 
+
     try:
         parse_every(config.schedule.every)
     except ScheduleError as error:

@@ -1,0 +1,463 @@
+"""Tests for rocketwatch.schedule: what the user's ``every`` setting makes RocketWatch do, and when.
+
+Times are checked as the user sees them (local wall clock) and, across clock changes, in UTC.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from apscheduler.triggers.base import BaseTrigger
+from apscheduler.triggers.combining import OrTrigger
+from apscheduler.triggers.cron import CronTrigger
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from rocketwatch.schedule import MISSED_CAP, Schedule, ScheduleError, local_tz, parse_every
+
+NEW_YORK = ZoneInfo("America/New_York")
+SEOUL = ZoneInfo("Asia/Seoul")
+LORD_HOWE = ZoneInfo("Australia/Lord_Howe")  # clocks change by 30 minutes there
+
+
+def ny(*parts: int) -> datetime:
+    return datetime(*parts, tzinfo=NEW_YORK)
+
+
+def utc(*parts: int) -> datetime:
+    return datetime(*parts, tzinfo=UTC)
+
+
+def fires(expr: str, after: datetime, count: int = 3, tz: ZoneInfo = NEW_YORK) -> list[datetime]:
+    return parse_every(expr).next_fire_times(count, after, tz)
+
+
+def in_utc(times: list[datetime]) -> list[datetime]:
+    return [time.astimezone(UTC) for time in times]
+
+
+# --- what runs when ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("expr", ["0 6 * * 0", "0 6 * * 7", "0 6 * * sun", "0 6 * * SUN"])
+def test_sunday_is_both_0_and_7(expr: str) -> None:
+    # Wednesday 1 May 2024 at noon; the next Sundays are 5, 12 and 19 May.
+    sundays = [ny(2024, 5, 5, 6), ny(2024, 5, 12, 6), ny(2024, 5, 19, 6)]
+    assert fires(expr, ny(2024, 5, 1, 12)) == sundays
+
+
+def test_monday_is_1_not_0() -> None:
+    assert fires("0 6 * * 1", ny(2024, 5, 1, 12), 1) == [ny(2024, 5, 6, 6)]
+
+
+def test_fire_times_are_local_aware_and_strictly_after() -> None:
+    times = fires("0 6 * * 0", ny(2024, 5, 5, 6))  # exactly at a fire time
+    assert times[0] == ny(2024, 5, 12, 6)
+    assert all(time.tzinfo == NEW_YORK for time in times)
+
+
+@pytest.mark.parametrize(
+    ("expr", "expected"),
+    [
+        # after Wednesday 15 May 2024 10:20 in Seoul
+        ("@hourly", [(2024, 5, 15, 11, 0), (2024, 5, 15, 12, 0)]),
+        ("@daily", [(2024, 5, 16, 0, 0), (2024, 5, 17, 0, 0)]),
+        ("@midnight", [(2024, 5, 16, 0, 0), (2024, 5, 17, 0, 0)]),
+        ("@DAILY", [(2024, 5, 16, 0, 0), (2024, 5, 17, 0, 0)]),
+        ("@weekly", [(2024, 5, 19, 0, 0), (2024, 5, 26, 0, 0)]),  # Sundays
+        ("@monthly", [(2024, 6, 1, 0, 0), (2024, 7, 1, 0, 0)]),
+        ("@yearly", [(2025, 1, 1, 0, 0), (2026, 1, 1, 0, 0)]),
+        ("@annually", [(2025, 1, 1, 0, 0), (2026, 1, 1, 0, 0)]),
+    ],
+)
+def test_presets(expr: str, expected: list[tuple[int, ...]]) -> None:
+    schedule = parse_every(expr)
+    assert schedule.kind == "preset"
+    after = datetime(2024, 5, 15, 10, 20, tzinfo=SEOUL)
+    assert fires(expr, after, 2, SEOUL) == [datetime(*parts, tzinfo=SEOUL) for parts in expected]
+
+
+def test_seoul_has_no_clock_changes() -> None:
+    # Seoul is UTC+9 all year, so 06:00 there is 21:00 UTC the day before, in winter and summer.
+    times = in_utc(fires("0 6 * * *", datetime(2024, 1, 1, tzinfo=SEOUL), 1, SEOUL))
+    times += in_utc(fires("0 6 * * *", datetime(2024, 7, 1, tzinfo=SEOUL), 1, SEOUL))
+    assert times == [utc(2023, 12, 31, 21), utc(2024, 6, 30, 21)]
+
+
+@pytest.mark.parametrize(
+    ("expr", "interval"),
+    [
+        ("30m", timedelta(minutes=30)),
+        ("6h", timedelta(hours=6)),
+        ("1d", timedelta(days=1)),
+        ("90s", timedelta(seconds=90)),
+        ("1h30m", timedelta(hours=1, minutes=30)),
+        ("1H 30M", timedelta(hours=1, minutes=30)),
+        ("2w", timedelta(weeks=2)),
+        ("90 minutes", timedelta(minutes=90)),
+        ("  45 min ", timedelta(minutes=45)),
+    ],
+)
+def test_intervals(expr: str, interval: timedelta) -> None:
+    schedule = parse_every(expr)
+    assert (schedule.kind, schedule.interval) == ("interval", interval)
+    start = ny(2024, 5, 1, 10)
+    assert schedule.next_fire_times(2, start, NEW_YORK) == [start + interval, start + 2 * interval]
+
+
+def test_interval_counts_from_the_anchor() -> None:
+    # The last run started at 10:00; at 10:45 the next runs of "every 30 minutes" are 11:00, 11:30.
+    schedule = parse_every("30m")
+    times = schedule.next_fire_times(2, ny(2024, 5, 1, 10, 45), NEW_YORK, anchor=ny(2024, 5, 1, 10))
+    assert times == [ny(2024, 5, 1, 11), ny(2024, 5, 1, 11, 30)]
+
+
+def test_interval_trigger_starts_at_the_anchor() -> None:
+    anchor = ny(2024, 5, 1, 10)
+    trigger = parse_every("30m").trigger(NEW_YORK, anchor)
+    assert trigger.get_next_fire_time(None, ny(2024, 5, 1, 10, 59)) == ny(2024, 5, 1, 11)
+
+
+def test_month_and_weekday_names_ranges_and_lists() -> None:
+    # After Friday 28 June 2024: weekdays in January and July only.
+    assert fires("0 9 * jan,JUL mon-fri", ny(2024, 6, 28, 12)) == [
+        ny(2024, 7, 1, 9),
+        ny(2024, 7, 2, 9),
+        ny(2024, 7, 3, 9),
+    ]
+
+
+def test_weekday_range_may_end_on_sunday() -> None:
+    assert [t.strftime("%a") for t in fires("0 6 * * fri-sun", ny(2024, 5, 1), 4)] == [
+        "Fri",
+        "Sat",
+        "Sun",
+        "Fri",
+    ]
+
+
+def test_steps_and_ranges() -> None:
+    assert fires("5/20 9-10 * * *", ny(2024, 5, 1), 4) == [
+        ny(2024, 5, 1, 9, 5),
+        ny(2024, 5, 1, 9, 25),
+        ny(2024, 5, 1, 9, 45),
+        ny(2024, 5, 1, 10, 5),
+    ]
+
+
+def test_day_of_month_or_day_of_week() -> None:
+    # Both day fields restricted: cron runs on the 15th AND on every Friday.
+    # July 2024: Fridays are the 5th, 12th, 19th; the 15th is a Monday.
+    assert fires("0 6 15 * 5", ny(2024, 7, 1), 4) == [
+        ny(2024, 7, 5, 6),
+        ny(2024, 7, 12, 6),
+        ny(2024, 7, 15, 6),
+        ny(2024, 7, 19, 6),
+    ]
+
+
+def test_day_field_starting_with_star_counts_as_unrestricted() -> None:
+    # As in Vixie cron and cronie: "*/15" (days 1, 16, 31) starts with "*", so both day fields
+    # must match: a Friday that is the 1st, 16th or 31st. In 2024: 16 Aug, then 1 Nov.
+    assert fires("0 6 */15 * 5", ny(2024, 7, 1), 2) == [ny(2024, 8, 16, 6), ny(2024, 11, 1, 6)]
+
+
+# --- clock changes (America/New_York: 10 March 2024 02:00 -> 03:00; 3 Nov 2024 02:00 -> 01:00) --
+
+
+def test_daily_at_0230_on_spring_forward_day_runs_an_hour_late_not_never() -> None:
+    # 02:30 does not exist on 10 March (02:00 EST jumps to 03:00 EDT). The job runs as if the
+    # clock had not jumped yet: 02:30 EST = 07:30 UTC (03:30 EDT). On other days 02:30 EST is
+    # 07:30 UTC before the change and 02:30 EDT is 06:30 UTC after it.
+    times = in_utc(fires("30 2 * * *", ny(2024, 3, 9, 0), 3))
+    assert times == [utc(2024, 3, 9, 7, 30), utc(2024, 3, 10, 7, 30), utc(2024, 3, 11, 6, 30)]
+
+
+def test_midnight_job_does_not_skip_the_day_after_spring_forward() -> None:
+    # APScheduler 3.x's CronTrigger, asked on 10 March after midnight, answers 12 March.
+    # Midnight EST is 05:00 UTC; midnight EDT (11 March onward) is 04:00 UTC.
+    times = in_utc(fires("@daily", ny(2024, 3, 10, 0, 0, 30), 2))
+    assert times == [utc(2024, 3, 11, 4), utc(2024, 3, 12, 4)]
+
+
+def test_hourly_job_keeps_going_in_real_time_across_fall_back() -> None:
+    # 01:00 happens twice on 3 November: 01:00 EDT = 05:00 UTC, then 01:00 EST = 06:00 UTC.
+    # An hourly job runs at both (cron's rule for "*" in the hour field), so runs stay one hour
+    # apart in real time: 05:00, 06:00, 07:00 (02:00 EST), 08:00 UTC.
+    times = in_utc(fires("0 * * * *", ny(2024, 11, 3, 0, 30), 4))
+    assert times == [utc(2024, 11, 3, hour) for hour in (5, 6, 7, 8)]
+
+
+def test_fixed_time_job_runs_once_on_fall_back_day() -> None:
+    # 01:30 happens twice on 3 November; a daily 01:30 job runs at the first one only:
+    # 01:30 EDT = 05:30 UTC, then 4 November 01:30 EST = 06:30 UTC.
+    times = in_utc(fires("30 1 * * *", ny(2024, 11, 2, 12), 2))
+    assert times == [utc(2024, 11, 3, 5, 30), utc(2024, 11, 4, 6, 30)]
+
+
+def test_star_minute_job_runs_in_both_passes_of_the_repeated_hour() -> None:
+    # "*/30 1 * * *": 01:00 and 01:30 EDT (05:00, 05:30 UTC), then again in EST (06:00, 06:30).
+    times = in_utc(fires("*/30 1 * * *", ny(2024, 11, 3, 0), 5))
+    assert times == [
+        utc(2024, 11, 3, 5),
+        utc(2024, 11, 3, 5, 30),
+        utc(2024, 11, 3, 6),
+        utc(2024, 11, 3, 6, 30),
+        utc(2024, 11, 4, 6),
+    ]
+
+
+def test_intervals_are_real_time_across_clock_changes() -> None:
+    # "6h" means six real hours, whatever the wall clock does.
+    start = ny(2024, 3, 9, 23)
+    times = in_utc(parse_every("6h").next_fire_times(2, start, NEW_YORK))
+    assert times == [utc(2024, 3, 10, 10), utc(2024, 3, 10, 16)]
+
+
+# --- APScheduler integration -------------------------------------------------------------------
+
+
+def test_cron_trigger_is_an_apscheduler_trigger_object() -> None:
+    trigger = parse_every("0 6 * * 7").trigger(NEW_YORK)
+    assert isinstance(trigger, BaseTrigger)
+    assert str(trigger) == "cron[0 6 * * 7]"
+    assert trigger.get_next_fire_time(None, ny(2024, 5, 1)) == ny(2024, 5, 5, 6)
+
+
+def test_cron_trigger_lists_missed_runs_like_apscheduler_expects() -> None:
+    # The scheduler asks for the fire time after the previous one even when that is already past.
+    trigger = parse_every("@hourly").trigger(NEW_YORK)
+    previous, now = ny(2024, 5, 1, 9), ny(2024, 5, 1, 12, 30)
+    assert trigger.get_next_fire_time(previous, now) == ny(2024, 5, 1, 10)
+
+
+WEEKDAY_NAMES_FROM_MONDAY = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+FIELD_TEXTS = {
+    "minute": st.sampled_from(["*", "0", "*/7", "15,45", "10-20", "5-50/15", "59"]),
+    "hour": st.sampled_from(["*", "0", "*/5", "6,18", "9-17", "1-23/4", "23"]),
+    "day": st.sampled_from(["*", "1", "*/10", "13", "1,15", "28-31", "30", "10-20/3"]),
+    "month": st.sampled_from(["*", "1", "*/4", "2", "2,8", "3-5", "12"]),
+    "weekday": st.sampled_from(["*", "0", "7", "1", "1-5", "0,6", "5,7", "*/2", "2-4"]),
+}
+
+
+def apscheduler_weekdays(text: str) -> str:
+    """The test's own translation of a cron weekday field into APScheduler's names."""
+    if text.startswith("*"):
+        step = int(text.partition("/")[2] or 1)
+        days = range(0, 8, step)
+    elif "-" in text:
+        first, last = map(int, text.split("-"))
+        days = range(first, last + 1)
+    else:
+        days = [int(day) for day in text.split(",")]
+    return ",".join(WEEKDAY_NAMES_FROM_MONDAY[(day - 1) % 7] for day in days)
+
+
+def apscheduler_reference(fields: dict[str, str]) -> BaseTrigger:
+    """APScheduler's own CronTrigger (right when there are no clock changes, as in UTC)."""
+
+    def cron(day: str, day_of_week: str) -> CronTrigger:
+        return CronTrigger(
+            month=fields["month"],
+            day=day,
+            day_of_week=day_of_week,
+            hour=fields["hour"],
+            minute=fields["minute"],
+            second=0,
+            timezone=UTC,
+        )
+
+    weekdays = apscheduler_weekdays(fields["weekday"])
+    if not fields["day"].startswith("*") and not fields["weekday"].startswith("*"):
+        return OrTrigger([cron(fields["day"], "*"), cron("*", weekdays)])
+    return cron(fields["day"], weekdays)
+
+
+@settings(max_examples=150, deadline=None, database=None)
+@given(
+    fields=st.fixed_dictionaries(FIELD_TEXTS),
+    after=st.datetimes(datetime(2020, 1, 1), datetime(2030, 1, 1), timezones=st.just(UTC)),
+)
+def test_agrees_with_apscheduler_cron_where_clocks_do_not_change(
+    fields: dict[str, str], after: datetime
+) -> None:
+    expr = " ".join(fields[name] for name in ("minute", "hour", "day", "month", "weekday"))
+    try:
+        schedule = parse_every(expr)
+    except ScheduleError as error:
+        assert "never runs" in str(error)  # e.g. the 30th of February
+        return
+    reference = apscheduler_reference(fields)
+    expected: list[datetime] = []
+    moment = after
+    for _ in range(4):
+        moment = reference.get_next_fire_time(None, moment + timedelta(microseconds=1))
+        expected.append(moment)
+    assert schedule.next_fire_times(4, after, UTC) == expected
+
+
+# --- catching up and rate limits ---------------------------------------------------------------
+
+
+def test_missed_since_counts_fire_times_in_the_gap() -> None:
+    hourly = parse_every("@hourly")
+    # Asleep from 08:00 to 11:30: the 09:00, 10:00 and 11:00 runs were missed.
+    assert hourly.missed_since(ny(2024, 5, 1, 8), ny(2024, 5, 1, 11, 30), NEW_YORK) == 3
+    # (last, now]: a run at exactly `now` counts, one at exactly `last` does not.
+    assert hourly.missed_since(ny(2024, 5, 1, 8), ny(2024, 5, 1, 11), NEW_YORK) == 3
+    assert hourly.missed_since(ny(2024, 5, 1, 8), ny(2024, 5, 1, 8, 59), NEW_YORK) == 0
+
+
+def test_missed_since_for_intervals_counts_from_the_anchor() -> None:
+    every_30 = parse_every("30m")
+    last, now = ny(2024, 5, 1, 8, 10), ny(2024, 5, 1, 10)
+    assert every_30.missed_since(last, now, NEW_YORK) == 3  # 08:40, 09:10, 09:40
+    assert every_30.missed_since(last, now, NEW_YORK, anchor=ny(2024, 5, 1, 8)) == 4
+
+
+def test_missed_since_is_capped() -> None:
+    minutely = parse_every("* * * * *")
+    assert minutely.missed_since(ny(2024, 5, 1), ny(2024, 5, 3), NEW_YORK) == MISSED_CAP
+
+
+def test_missed_since_across_fall_back_counts_real_runs() -> None:
+    # 00:30 EDT to 02:30 EST is three real hours: 01:00 EDT, 01:00 EST, 02:00 EST.
+    last, now = ny(2024, 11, 3, 0, 30), utc(2024, 11, 3, 7, 30)
+    assert parse_every("@hourly").missed_since(last, now, NEW_YORK) == 3
+
+
+@pytest.mark.parametrize(
+    ("expr", "runs"),
+    [
+        ("*/1 * * * *", 60),
+        ("@daily", 1),
+        ("30m", 2),
+        ("40m", 2),
+        ("2h", 1),
+        ("*/4 * * * *", 15),
+        ("4m", 15),
+        ("0,30 * * * *", 2),
+        ("*/5 9 * * 1", 12),
+        ("@yearly", 1),
+    ],
+)
+def test_max_runs_per_hour(expr: str, runs: int) -> None:
+    assert parse_every(expr).max_runs_per_hour(NEW_YORK, now=ny(2024, 5, 1, 12, 17)) == runs
+
+
+def test_max_runs_per_hour_sees_a_coming_half_hour_fall_back() -> None:
+    # Lord Howe Island turns clocks back 30 minutes on 7 April 2024 (02:00 -> 01:30), so
+    # 01:30-01:59 happens twice in a row: 60 runs of "30-59 * * * *" within one real hour.
+    schedule = parse_every("30-59 * * * *")
+    assert schedule.max_runs_per_hour(LORD_HOWE, now=datetime(2024, 4, 1, tzinfo=LORD_HOWE)) == 60
+    assert schedule.max_runs_per_hour(LORD_HOWE, now=datetime(2024, 5, 1, tzinfo=LORD_HOWE)) == 30
+
+
+# --- words -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("expr", "words"),
+    [
+        ("0 6 * * 0", "At 06:00, only on Sunday"),
+        ("0 6 * * 7", "At 06:00, only on Sunday"),
+        ("0 6 * * 0,7", "At 06:00, only on Sunday"),
+        ("30 18 * * 1-5", "At 18:30, Monday through Friday"),
+        ("0 6 * * fri-sun", "At 06:00, Friday through Sunday"),
+        ("0 6 * * 6,0", "At 06:00, Saturday through Sunday"),
+        ("0 6 15 * 5", "At 06:00, on day 15 of the month, or on Friday"),
+        ("0 6 */15 * 5", "At 06:00, every 15 days, and only on Friday"),
+        ("*/15 * * * *", "Every 15 minutes"),
+        ("@hourly", "Every hour"),
+        ("@daily", "At 00:00"),
+        ("@midnight", "At 00:00"),
+        ("@weekly", "At 00:00, only on Sunday"),
+        ("@monthly", "At 00:00, on day 1 of the month"),
+        ("@yearly", "At 00:00, on day 1 of the month, only in January"),
+        ("30m", "Every 30 minutes"),
+        ("1h", "Every hour"),
+        ("1h30m", "Every 1 hour and 30 minutes"),
+        ("1d", "Every day"),
+        ("2w", "Every 2 weeks"),
+        ("90s", "Every 1 minute and 30 seconds"),
+    ],
+)
+def test_describe(expr: str, words: str) -> None:
+    assert parse_every(expr).describe() == words
+
+
+# --- refusing what cannot be understood --------------------------------------------------------
+
+
+def test_error_names_the_expression_and_the_problem() -> None:
+    with pytest.raises(ScheduleError) as caught:
+        parse_every("0 6 * * 8")
+    assert str(caught.value) == "'0 6 * * 8': day of week must be 0-7 (0 and 7 are Sunday)"
+    assert isinstance(caught.value, ValueError)
+
+
+@pytest.mark.parametrize(
+    ("expr", "problem"),
+    [
+        ("", "empty"),
+        ("   ", "empty"),
+        ("0 6 * * * *", "has 5 fields"),
+        ("0 0 6 * * * 2024", "has 5 fields"),
+        ("* * * *", "not a schedule"),
+        ("every day", "not a schedule"),
+        ("0m", "at least 1 minute"),
+        ("30s", "at least 1 minute"),
+        ("400d", "at most 366 days"),
+        ("9" * 150 + "w", "at most 366 days"),
+        ("1y", "'y' is not a unit"),
+        ("1h 1h", "appears twice"),
+        ("60 * * * *", "minute must be 0-59"),
+        ("0 24 * * *", "hour must be 0-23"),
+        ("0 0 0 * *", "day of month must be 1-31"),
+        ("0 0 * 13 *", "month must be 1-12 or jan-dec"),
+        ("0 0 * foo *", "'foo' is not a month"),
+        ("0 0 * * funday", "'funday' is not a day of week"),
+        ("*/0 * * * *", "step must be 1 or more"),
+        ("5-1 * * * *", "goes backwards"),
+        ("1,,2 * * * *", "empty item"),
+        ("0 0 L * *", "'l' is not a day of month"),
+        ("0 0 ? * *", "not a valid day of month"),
+        ("0 0 30 2 *", "never runs"),
+        ("@reboot", "unknown preset"),
+    ],
+)
+def test_errors(expr: str, problem: str) -> None:
+    with pytest.raises(ScheduleError) as caught:
+        parse_every(expr)
+    message = str(caught.value)
+    assert problem in message
+    assert message.startswith(f"'{' '.join(expr.split())[:40]}")
+
+
+def test_times_without_a_zone_are_refused() -> None:
+    with pytest.raises(ValueError, match="timezone-aware"):
+        parse_every("@daily").next_fire_times(1, datetime(2024, 5, 1), NEW_YORK)
+
+
+def test_schedule_value() -> None:
+    assert parse_every(" @Weekly ") == Schedule(expr="@Weekly", kind="preset", cron="0 0 * * 0")
+    assert parse_every("0  6 * *  7").cron == "0 6 * * 7"
+
+
+# --- the local time zone -----------------------------------------------------------------------
+
+
+def test_local_tz_follows_the_tz_variable(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TZ", "Asia/Seoul")
+    assert local_tz() == SEOUL
+    monkeypatch.setenv("TZ", ":America/New_York")
+    assert local_tz() == NEW_YORK
+
+
+def test_local_tz_with_a_bogus_tz_falls_back_to_utc(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TZ", "Nowhere/Atlantis")
+    assert datetime(2024, 5, 1, 12, tzinfo=local_tz()).utcoffset() == timedelta(0)
