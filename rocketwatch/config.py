@@ -55,7 +55,7 @@ class PipelineConfig:
 @dataclass(frozen=True, slots=True)
 class NotificationsConfig:
     run_summary: bool = True
-    failures: bool = True
+    failure_alerts: bool = True
 
 
 @dataclass(frozen=True, slots=True)

@@ -197,7 +197,7 @@ class Runner:
         key = f"run-{record.id}-failed-{record.retries}"
         if not self.store.ledger.claim(key, kind="run_failed", title=title, body=body, run_id=record.id):
             return
-        if not self.config.notifications.failures:
+        if not self.config.notifications.failure_alerts:
             self.store.ledger.settle(key, SUPPRESSED, None)
             return
         try:
