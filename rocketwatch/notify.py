@@ -69,7 +69,7 @@ class NotifySendNotifier:
     title_limit, body_limit = 120, 1000
 
     def __init__(self, executable: str | None = None, run: Callable[..., subprocess.CompletedProcess] | None = None):
-        self.executable = executable or shutil.which("notify-send")
+        self.executable = shutil.which("notify-send") if executable is None else executable
         self._run = run or subprocess.run
 
     def send(self, notification: Notification) -> None:

@@ -1,0 +1,61 @@
+"""Settings: defaults, validation that names the key and the file, comments kept on save."""
+
+from __future__ import annotations
+
+import stat
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from rocketwatch.config import Config, ConfigError, load_config, paths_for, save_config
+
+
+def test_missing_file_and_missing_keys_take_defaults(tmp_path: Path) -> None:
+    assert load_config(tmp_path / "none.toml") == Config()
+    path = tmp_path / "config.toml"
+    path.write_text("[source]\nlimit = 25\n")
+    config = load_config(path)
+    assert config.source.limit == 25 and config.pipeline == Config().pipeline
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ('[pipeline]\nretries = "three"', "pipeline.retries must be a whole number"),
+    ("[source]\nlimit = 500", "source.limit must be between 1 and 100"),
+    ('[source]\napi_url = "ftp://x"', "source.api_url must be an http or https URL"),
+    ('[schedule]\nevery = "0 6 * * 8"', "schedule.every"),
+    ("[pipeline]\ntimeout = true", "pipeline.timeout must be a number of seconds"),
+    ("source = 3", "[source] must be a table"),
+    ("[source\nlimit = 2", "is not valid TOML"),
+])
+def test_invalid_values_name_the_key_and_the_file(tmp_path: Path, text: str, message: str) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text(text)
+    with pytest.raises(ConfigError) as error:
+        load_config(path)
+    assert message in str(error.value) and str(path) in str(error.value)
+
+
+def test_fractional_seconds_are_accepted(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text("[pipeline]\nretry_delay = 0.5\ntimeout = 2\n")
+    config = load_config(path)
+    assert config.pipeline.retry_delay == 0.5 and config.pipeline.timeout == 2.0
+
+
+def test_save_keeps_comments_and_writes_user_only(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text("# my launches\n[source]\nlimit = 5  # enough for me\n\n[pipeline]\nretries = 1\n")
+    config = load_config(path)
+    save_config(path, replace(config, source=replace(config.source, limit=7, token="secret")))
+    text = path.read_text()
+    assert "# my launches" in text and "# enough for me" in text
+    assert load_config(path).source.limit == 7 and load_config(path).source.token == "secret"
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+
+
+def test_home_puts_everything_under_one_folder(tmp_path: Path) -> None:
+    paths = paths_for(tmp_path)
+    assert paths.config_file == tmp_path / "config.toml"
+    for folder in (paths.data_dir, paths.cache_dir, paths.log_dir, paths.images_dir):
+        assert folder.is_relative_to(tmp_path)
