@@ -107,6 +107,11 @@ class Runner:
             lock.release()
 
     def _mark_dead_runs(self) -> list[int]:
+        from rocketwatch.images import sweep_partials
+
+        removed = sweep_partials(self.paths.images_dir, self.paths.thumbnails_dir)
+        if removed:
+            log.info("Removed %s partial picture files left by an interrupted run", removed)
         ids = self.store.runs.mark_interrupted(DIED_REASON)
         for run_id in ids:
             log.warning("Run %s was interrupted: %s", run_id, DIED_REASON)

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import ipaddress
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from rocketwatch import APP_NAME
@@ -20,6 +21,9 @@ from rocketwatch.notify import Notification, NotifyError
 from rocketwatch.pipeline.context import Cancelled, RunContext, TaskError
 from rocketwatch.store.ledger import SENT, SUPPRESSED
 from rocketwatch.timefmt import when_words
+
+if TYPE_CHECKING:
+    from rocketwatch.images import ImageOutcome
 
 PAGE_FILE = "launches.json"
 # A picture that failed is asked for again only after this long (hosts recover; LL2 rarely fixes URLs).
@@ -123,8 +127,17 @@ def get_pictures(ctx: RunContext) -> None:
         with fetcher:
             outcomes = fetcher.fetch_all(to_fetch, on_result=on_result)
     except ImagesUnreachable as error:
-        raise TaskError(f"Could not reach the picture server: {error}") from error
+        # Not recorded as picture failures: the next try of this task asks for all of them again.
+        raise TaskError(f"Could not reach the picture server ({', '.join(error.hosts)})") from error
     ctx.check_cancelled()
+    downloaded, failed = _record_outcomes(ctx, outcomes)
+    ctx.store.runs.set_stats(ctx.run_id, images_distinct=len(urls), images_downloaded=downloaded,
+                             images_cached=len(cached), images_failed=failed + len(known_bad))
+    ctx.log(f"Pictures: {downloaded} downloaded, {len(cached)} already kept, {failed + len(known_bad)} failed")
+
+
+def _record_outcomes(ctx: RunContext, outcomes: Sequence[ImageOutcome]) -> tuple[int, int]:
+    """Record each picture's file or failure reason; returns (downloaded, failed)."""
     downloaded = failed = 0
     for outcome in outcomes:
         if outcome.ok and outcome.file:
@@ -137,9 +150,7 @@ def get_pictures(ctx: RunContext) -> None:
             reason = outcome.reason or "unknown problem"
             ctx.store.images.record_failure(outcome.url, reason, permanent=False, run_id=ctx.run_id)
             ctx.log(f"Picture skipped: {outcome.url[:200]}: {reason}")
-    ctx.store.runs.set_stats(ctx.run_id, images_distinct=len(urls), images_downloaded=downloaded,
-                             images_cached=len(cached), images_failed=failed + len(known_bad))
-    ctx.log(f"Pictures: {downloaded} downloaded, {len(cached)} already kept, {failed + len(known_bad)} failed")
+    return downloaded, failed
 
 
 def _sort_images(ctx: RunContext, urls: list[str],

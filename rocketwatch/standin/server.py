@@ -131,6 +131,7 @@ class _Server(ThreadingHTTPServer):
 
     daemon_threads = True
     allow_reuse_address = True
+    request_queue_size = 128  # many concurrent picture downloads must not be dropped at connect
 
     def __init__(self, address: tuple[str, int], standin: StandIn) -> None:
         self.standin = standin
