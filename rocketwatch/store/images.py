@@ -76,6 +76,11 @@ class ImageStore:
     def set_thumbnail(self, url: str, thumbnail: Path | None) -> None:
         self.db.execute("UPDATE images SET thumbnail = ? WHERE url = ?", (self.relative(thumbnail), url))
 
+    def kept_paths(self) -> dict[str, tuple[Path | None, Path | None]]:
+        """Every kept picture as {url: (file, thumbnail)} in one query (files are not checked)."""
+        rows = self.db.execute("SELECT url, file, thumbnail FROM images WHERE file IS NOT NULL")
+        return {row["url"]: (self.absolute(row["file"]), self.absolute(row["thumbnail"])) for row in rows}
+
     def paths_for(self, url: str | None) -> tuple[Path | None, Path | None]:
         """(image file, thumbnail) for a URL when both are known; missing files give None."""
         if not url:

@@ -1,0 +1,499 @@
+"""The launch gallery window: a searchable grid of launch cards with a detail pane beside it.
+
+It follows the RunController: reloads when data changes, shows run progress, and has Run now (F5).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from PySide6.QtCore import (
+    QByteArray,
+    QEvent,
+    QItemSelection,
+    QModelIndex,
+    QSize,
+    Qt,
+    QTimer,
+    Signal,
+    Slot,
+)
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QColor,
+    QFont,
+    QHideEvent,
+    QKeySequence,
+    QPalette,
+    QShortcut,
+    QShowEvent,
+)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QProgressBar,
+    QPushButton,
+    QSizePolicy,
+    QSplitter,
+    QStackedWidget,
+    QStyle,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from rocketwatch.pipeline import TASK_TITLES, RunEvent
+from rocketwatch.store import RunRecord
+from rocketwatch.ui.controller import RunController
+from rocketwatch.ui.launch_card import LaunchCardDelegate, LaunchGridView, rocket_icon
+from rocketwatch.ui.launch_detail import LaunchDetail, plain_label
+from rocketwatch.ui.launch_model import LaunchFilterModel, LaunchListModel
+from rocketwatch.ui.status_style import STATUS_ORDER, status_dot_icon, status_style
+from rocketwatch.ui.thumbnails import PictureLoader
+from rocketwatch.ui.window_state import restore_geometry, save_geometry, window_settings
+
+TITLE = "RocketWatch — Launches"
+STATE_KEY = "gallery"
+SOON = timedelta(minutes=2)  # within this of a NET the countdown shows seconds: repaint every second
+
+
+class EmptyState(QWidget):
+    """What the window shows before the first run stored any launch: a word and a big Run now."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        column = QWidget()
+        column.setMaximumWidth(480)
+        layout = QVBoxLayout(column)
+        layout.setSpacing(10)
+        self.icon = QLabel()
+        self.icon.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        layout.addWidget(self.icon)
+        self.heading = plain_label("No launches yet", selectable=False)
+        heading_font = QFont(self.font())
+        heading_font.setBold(True)
+        heading_font.setPointSizeF(max(13.0, self.font().pointSizeF() * 1.7))
+        self.heading.setFont(heading_font)
+        self.heading.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        layout.addWidget(self.heading)
+        self.message = plain_label(
+            "RocketWatch has not fetched any launches yet. Run now to get the next launches "
+            "from Launch Library 2, with their pictures.", selectable=False)
+        self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        layout.addWidget(self.message)
+        self.problem = plain_label()
+        self.problem.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.problem.setAccessibleName("Last run problem")
+        self.problem.hide()
+        layout.addWidget(self.problem)
+        self.run_button = QPushButton("Run now")
+        self.run_button.setAccessibleName("Run now")
+        self.run_button.setToolTip("Get the next launches and their pictures now (F5)")
+        button_font = QFont(self.font())
+        button_font.setBold(True)
+        button_font.setPointSizeF(max(11.0, self.font().pointSizeF() * 1.3))
+        self.run_button.setFont(button_font)
+        self.run_button.setMinimumSize(QSize(200, 48))
+        self.run_button.setDefault(True)
+        layout.addSpacing(8)
+        layout.addWidget(self.run_button, 0, Qt.AlignmentFlag.AlignHCenter)
+
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(column, 4)
+        row.addStretch(1)
+        outer = QVBoxLayout(self)
+        outer.addStretch(2)
+        outer.addLayout(row)
+        outer.addStretch(3)
+        self._paint_icon()
+
+    def _paint_icon(self) -> None:
+        color = QColor(self.palette().color(QPalette.ColorRole.Text))
+        color.setAlphaF(0.35)
+        self.icon.setPixmap(rocket_icon(color, 96, self.devicePixelRatioF()))
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.DevicePixelRatioChange):
+            self._paint_icon()
+        super().changeEvent(event)
+
+    def set_problem(self, text: str) -> None:
+        self.problem.setText(text)
+        self.problem.setVisible(bool(text))
+
+
+class GalleryWindow(QMainWindow):
+    """Upcoming launches as cards; the selected one in detail."""
+
+    first_paint = Signal()  # the grid painted for the first time (for benchmarks)
+
+    def __init__(self, controller: RunController, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.controller = controller
+        self._stale = False
+        self._shown = False
+        self._selected_id: str | None = None
+        self._last_tick_minute: datetime | None = None
+        self.setWindowTitle(TITLE)
+        self.setMinimumSize(720, 480)
+
+        self.loader = PictureLoader(parent=self)
+        self.model = LaunchListModel(controller.store, self.loader, self)
+        self.proxy = LaunchFilterModel(self.model, self)
+
+        self._build_actions()
+        self._build_toolbar()
+        self._build_body()
+        self._build_status_bar()
+
+        self.countdown_timer = QTimer(self)
+        self.countdown_timer.setInterval(1000)
+        self.countdown_timer.timeout.connect(self._tick)
+
+        controller.data_changed.connect(self._on_data_changed)
+        controller.active_changed.connect(self._on_active_changed)
+        controller.run_event.connect(self._on_run_event)
+        controller.run_finished.connect(self._on_run_finished)
+
+        self._reload()
+        self._on_active_changed(controller.is_active())
+        if not restore_geometry(self, STATE_KEY, controller.paths):
+            self.resize(1180, 760)
+        splitter_state = window_settings(controller.paths).value(f"{STATE_KEY}/splitter")
+        if isinstance(splitter_state, QByteArray | bytes):
+            self.splitter.restoreState(QByteArray(splitter_state))
+
+    # --- building -----------------------------------------------------------------------------
+    def _build_actions(self) -> None:
+        reload_icon = self.style().standardIcon(QStyle.StandardPixmap.SP_BrowserReload)
+        self.run_action = QAction(reload_icon, "Run now", self)
+        self.run_action.setShortcut(QKeySequence(Qt.Key.Key_F5))
+        self.run_action.setToolTip("Get the next launches and their pictures now (F5)")
+        self.run_action.triggered.connect(self.run_now)
+        self.addAction(self.run_action)
+        find = QShortcut(QKeySequence(QKeySequence.StandardKey.Find), self)
+        find.activated.connect(self.focus_search)
+        escape = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
+        escape.activated.connect(self._on_escape)
+
+    def _build_toolbar(self) -> None:
+        toolbar = QToolBar("Launches")
+        toolbar.setObjectName("gallery-toolbar")
+        toolbar.setMovable(False)
+        toolbar.setFloatable(False)
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        toolbar.addAction(self.run_action)
+        run_button = toolbar.widgetForAction(self.run_action)
+        if run_button is not None:
+            run_button.setAccessibleName("Run now")
+        toolbar.addSeparator()
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Search name, provider, place, mission…  (Ctrl+F)")
+        self.search.setClearButtonEnabled(True)
+        self.search.setAccessibleName("Search launches")
+        self.search.setMinimumWidth(220)
+        self.search.setMaximumWidth(520)
+        self.search.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.search.textChanged.connect(self._on_search)
+        self.search.returnPressed.connect(self._focus_grid)
+        toolbar.addWidget(self.search)
+        self.status_filter = QComboBox()
+        self.status_filter.setAccessibleName("Filter by status")
+        self.status_filter.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.status_filter.currentIndexChanged.connect(self._on_status_filter)
+        toolbar.addWidget(self.status_filter)
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, toolbar)
+        self.toolbar = toolbar
+
+    def _build_body(self) -> None:
+        body = QWidget()
+        layout = QVBoxLayout(body)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+
+        self.progress_line = QWidget()
+        self.progress_line.setAccessibleName("Run progress")
+        progress_layout = QHBoxLayout(self.progress_line)
+        progress_layout.setContentsMargins(10, 4, 10, 4)
+        self.progress_text = plain_label(wrap=False, selectable=False)
+        self.progress_bar = QProgressBar()
+        self.progress_bar.setAccessibleName("Run progress")
+        self.progress_bar.setMaximumWidth(260)
+        self.progress_bar.setTextVisible(False)
+        self.progress_bar.setMaximumHeight(12)
+        progress_layout.addWidget(self.progress_text, 1)
+        progress_layout.addWidget(self.progress_bar)
+        self.progress_line.hide()
+        layout.addWidget(self.progress_line)
+
+        self.pages = QStackedWidget()
+        self.empty_state = EmptyState()
+        self.empty_state.run_button.clicked.connect(self.run_now)
+        self.pages.addWidget(self.empty_state)
+
+        self.view = LaunchGridView()
+        self.delegate = LaunchCardDelegate(self.view)
+        self.view.setItemDelegate(self.delegate)
+        self.view.setModel(self.proxy)
+        self.view.first_paint.connect(self.first_paint)
+        self.view.selectionModel().selectionChanged.connect(self._on_selection)
+        self.model.set_thumbnail_size(self.delegate.geometry.picture, self.view.devicePixelRatioF())
+
+        self.detail = LaunchDetail(self.loader, self.controller.paths.images_dir)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setObjectName("gallery-splitter")
+        self.splitter.addWidget(self.view)
+        self.splitter.addWidget(self.detail)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.setSizes([760, 420])
+        self.pages.addWidget(self.splitter)
+        layout.addWidget(self.pages, 1)
+        self.setCentralWidget(body)
+        self.setTabOrder(self.search, self.status_filter)
+        self.setTabOrder(self.status_filter, self.view)
+        self.setTabOrder(self.view, self.detail)
+
+    def _build_status_bar(self) -> None:
+        self.count_label = plain_label(wrap=False, selectable=False)
+        self.count_label.setAccessibleName("Launches shown")
+        self.statusBar().addPermanentWidget(self.count_label)
+        for signal in (self.proxy.modelReset, self.proxy.rowsInserted, self.proxy.rowsRemoved,
+                       self.proxy.layoutChanged):
+            signal.connect(self._update_count)
+
+    # --- public -------------------------------------------------------------------------------
+    @Slot()
+    def run_now(self) -> None:
+        self.controller.run_now()
+
+    @Slot()
+    def focus_search(self) -> None:
+        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search.selectAll()
+
+    def show_launch(self, launch_id: str) -> None:
+        """Select that launch, show its details and bring the window to the front."""
+        if self._stale:
+            self._reload()
+        if self.model.row_of(launch_id) is not None and self.proxy.row_of(launch_id) is None:
+            self.search.clear()  # the filters hide it: show everything again
+            self.status_filter.setCurrentIndex(0)
+        row = self.proxy.row_of(launch_id)
+        if row is not None:
+            self._select_row(row)
+        else:  # older than the gallery's window of time: show what the store knows
+            launch = self.controller.store.launches.get(launch_id)
+            if launch is not None:
+                self.view.clearSelection()
+                self.pages.setCurrentWidget(self.splitter)
+                self._selected_id = launch.id
+                self.detail.show_launch(launch, self.controller.store.images.paths_for(launch.image_url)[0])
+        if self.isMinimized():
+            self.showNormal()
+        else:
+            self.show()
+        self.raise_()
+        self.activateWindow()
+
+    def selected_launch_id(self) -> str | None:
+        return self._selected_id
+
+    # --- reloading ----------------------------------------------------------------------------
+    @Slot()
+    def _on_data_changed(self) -> None:
+        if self.isVisible():
+            self._reload()
+        else:
+            self._stale = True  # read again when the window is shown
+
+    def _reload(self) -> None:
+        self._stale = False
+        keep = self._selected_id
+        self.model.reload()
+        self._fill_status_filter()
+        if self.model.rowCount() == 0:
+            self.pages.setCurrentWidget(self.empty_state)
+        else:
+            self.pages.setCurrentWidget(self.splitter)
+        row = self.proxy.row_of(keep) if keep else None
+        if row is not None:
+            self._select_row(row, scroll=False)
+        elif keep is not None and self.model.row_of(keep) is None:
+            self._selected_id = None
+            self.detail.clear()
+        self._update_count()
+
+    def _select_row(self, row: int, *, scroll: bool = True) -> None:
+        index = self.proxy.index(row, 0)
+        self.view.setCurrentIndex(index)
+        self.view.selectionModel().select(index, self.view.selectionModel().SelectionFlag.ClearAndSelect)
+        if scroll:
+            self.view.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtCenter)
+        self._show_detail(index)
+
+    def _fill_status_filter(self) -> None:
+        counts = self.model.status_counts()
+        current = self.status_filter.currentData()
+        statuses = [*STATUS_ORDER, *sorted(set(counts) - set(STATUS_ORDER))]
+        dpr = self.devicePixelRatioF()
+        self.status_filter.blockSignals(True)
+        self.status_filter.clear()
+        self.status_filter.addItem(f"All statuses ({sum(counts.values())})", None)
+        for abbrev in statuses:
+            self.status_filter.addItem(status_dot_icon(abbrev, 12, dpr),
+                                       f"{status_style(abbrev).word} ({counts.get(abbrev, 0)})", abbrev)
+        found = self.status_filter.findData(current) if current is not None else 0
+        self.status_filter.setCurrentIndex(max(0, found))
+        self.status_filter.blockSignals(False)
+        if current is not None and found < 0:
+            self.proxy.set_status(None)
+
+    # --- filters and selection ----------------------------------------------------------------
+    @Slot(str)
+    def _on_search(self, text: str) -> None:
+        self.proxy.set_search(text)
+        self._after_filter()
+
+    @Slot(int)
+    def _on_status_filter(self, _index: int) -> None:
+        self.proxy.set_status(self.status_filter.currentData())
+        self._after_filter()
+
+    def _after_filter(self) -> None:
+        if self.proxy.rowCount() == 0 and self.model.rowCount() > 0:
+            words = self.search.text().strip()
+            what = f"“{words}”" if words else "this status"
+            self.view.empty_text = (f"No launches match {what}.\n"
+                                    "Clear the search (Esc) or choose another status.")
+        else:
+            self.view.empty_text = ""
+        if self._selected_id is not None:
+            row = self.proxy.row_of(self._selected_id)
+            if row is not None:
+                self.view.scrollTo(self.proxy.index(row, 0))
+        self.view.viewport().update()
+
+    @Slot(QItemSelection, QItemSelection)
+    def _on_selection(self, selected: QItemSelection, _deselected: QItemSelection) -> None:
+        indexes = selected.indexes()
+        if indexes:
+            self._show_detail(indexes[0])
+
+    def _show_detail(self, index: QModelIndex) -> None:
+        if not index.isValid():
+            return
+        source_row = self.proxy.mapToSource(index).row()
+        row = self.model.row_at(source_row)
+        self._selected_id = row.launch.id
+        self.detail.show_launch(row.launch, row.picture)
+
+    @Slot()
+    def _update_count(self) -> None:
+        total, shown = self.model.rowCount(), self.proxy.rowCount()
+        noun = "launch" if total == 1 else "launches"
+        text = f"{total} {noun}" if shown == total else f"Showing {shown} of {total} {noun}"
+        self.count_label.setText(text)
+
+    @Slot()
+    def _focus_grid(self) -> None:
+        self.view.setFocus(Qt.FocusReason.OtherFocusReason)
+        if not self.view.currentIndex().isValid() and self.proxy.rowCount():
+            self._select_row(0)
+
+    @Slot()
+    def _on_escape(self) -> None:
+        if self.search.hasFocus() and self.search.text():
+            self.search.clear()
+        else:
+            self.close()
+
+    # --- runs ---------------------------------------------------------------------------------
+    @Slot(bool)
+    def _on_active_changed(self, active: bool) -> None:
+        self.run_action.setEnabled(not active)
+        self.empty_state.run_button.setEnabled(not active)
+        self.empty_state.run_button.setText("Running…" if active else "Run now")
+        if active:
+            self.empty_state.set_problem("")
+            self.progress_text.setText("Starting a run…")
+            self.progress_bar.setRange(0, 0)
+        self.progress_line.setVisible(active)
+
+    @Slot(object)
+    def _on_run_event(self, event: RunEvent) -> None:
+        if event.kind == "task_state" and event.state == "running" and event.task_id:
+            title = TASK_TITLES.get(event.task_id, event.task_id)
+            retry = f" (try {event.try_number})" if event.try_number and event.try_number > 1 else ""
+            self.progress_text.setText(f"{title}…{retry}")
+            self.progress_bar.setRange(0, 0)
+        elif event.kind == "task_state" and event.state == "up_for_retry" and event.task_id:
+            title = TASK_TITLES.get(event.task_id, event.task_id)
+            self.progress_text.setText(f"{title}: waiting to try again…")
+        elif event.kind == "progress" and event.total:
+            done = event.done or 0
+            title = TASK_TITLES.get(event.task_id or "", "Working")
+            self.progress_text.setText(f"{title}: {done} of {event.total}")
+            self.progress_bar.setRange(0, event.total)
+            self.progress_bar.setValue(done)
+
+    @Slot(object)
+    def _on_run_finished(self, record: RunRecord) -> None:
+        if record.state == "failed":
+            problem = f"The last run failed: {record.error}" if record.error else "The last run failed."
+            self.empty_state.set_problem(problem)
+            self.statusBar().showMessage(problem, 15_000)
+        elif record.state == "success":
+            self.statusBar().showMessage("Launches updated", 5_000)
+
+    # --- countdown ----------------------------------------------------------------------------
+    @Slot()
+    def _tick(self) -> None:
+        """Repaint the visible cards when a countdown they show changes (each minute, or each second
+        close to a NET); only the viewport is updated, never the model."""
+        now = datetime.now(UTC)
+        minute = now.replace(second=0, microsecond=0)
+        if minute != self._last_tick_minute or self.model.countdown_due(now, SOON):
+            self._last_tick_minute = minute
+            if self.pages.currentWidget() is self.splitter:
+                self.view.viewport().update()
+            self.detail.tick(now)
+
+    # --- window events ------------------------------------------------------------------------
+    def showEvent(self, event: QShowEvent) -> None:
+        if self._stale:
+            self._reload()
+        super().showEvent(event)
+        self._shown = True
+        self._last_tick_minute = None
+        self._tick()
+        self.countdown_timer.start()
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        self.countdown_timer.stop()
+        self._save_state()
+        super().hideEvent(event)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self._save_state()
+        super().closeEvent(event)
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.DevicePixelRatioChange:
+            self.model.set_thumbnail_size(self.delegate.geometry.picture, self.view.devicePixelRatioF())
+        return super().event(event)
+
+    def _save_state(self) -> None:
+        if not self._shown:  # never shown: keep what was saved
+            return
+        save_geometry(self, STATE_KEY, self.controller.paths)
+        settings = window_settings(self.controller.paths)
+        settings.setValue(f"{STATE_KEY}/splitter", self.splitter.saveState())
+        settings.sync()

@@ -1,0 +1,381 @@
+"""The detail pane beside the gallery grid: everything known about the selected launch, as plain text.
+
+The full picture is decoded off the GUI thread; buttons open the webcast, the picture and its folder.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+from PySide6.QtCore import QPointF, QSize, Qt, QUrl, Slot
+from PySide6.QtGui import QDesktopServices, QFont, QPainter, QPaintEvent, QPalette, QPixmap, QResizeEvent
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from rocketwatch import timefmt
+from rocketwatch.ll2.model import Launch
+from rocketwatch.ui.launch_card import placeholder_picture
+from rocketwatch.ui.status_style import badge_size, paint_badge, status_style
+from rocketwatch.ui.thumbnails import Fit, PictureLoader
+
+PICTURE_BOX = QSize(900, 600)  # logical pixels the detail picture is decoded for (at most)
+WEB_SCHEMES = ("http", "https")
+
+
+def plain_label(text: str = "", *, wrap: bool = True, selectable: bool = True) -> QLabel:
+    """A QLabel that shows API text literally: never rich text, never a link."""
+    label = QLabel()
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setWordWrap(wrap)
+    label.setOpenExternalLinks(False)
+    if selectable:
+        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
+                                      | Qt.TextInteractionFlag.TextSelectableByKeyboard)
+    label.setText(text)
+    return label
+
+
+def web_url(text: str) -> QUrl | None:
+    """The URL when it is a web address (http/https), else None: API data never opens local things."""
+    url = QUrl(text.strip()) if text else QUrl()
+    return url if url.isValid() and url.scheme().lower() in WEB_SCHEMES and url.host() else None
+
+
+def window_words(launch: Launch) -> str:
+    """'14:30 – 16:45 CET (2 h 15 min)'; empty unless the NET is exact (else the window means nothing)."""
+    start, end = launch.window_start, launch.window_end
+    if start is None or end is None or launch.net_precision not in timefmt.EXACT_PRECISIONS:
+        return ""
+    first, last = timefmt.local(start), timefmt.local(end)
+    if end <= start:
+        return f"Instantaneous at {first:%H:%M} {first.tzname() or ''}".strip()
+    tail = f"{last:%H:%M}" if first.date() == last.date() else f"{last:%a %d %b %H:%M}"
+    return f"{first:%a %d %b %H:%M} – {tail} {last.tzname() or ''} ({timefmt.duration_words(end - start)})"
+
+
+def net_words_long(launch: Launch) -> str:
+    """The NET for the detail pane's "NET" row: the local time and zone, or how vague it is."""
+    words = timefmt.net_words(launch.net, launch.net_precision)
+    if timefmt.has_countdown(launch.net_precision) or launch.net_precision == "DAY":
+        zone = timefmt.local(launch.net).tzname()
+        if launch.net_precision == "DAY":
+            return f"{words} (time of day not set yet)"
+        return f"{words} {zone}" if zone else words
+    return f"{words} (the exact date is not set yet)"
+
+
+def location_words(launch: Launch) -> str:
+    location, country = launch.location, launch.country
+    if not location or location == "Unknown":
+        return country
+    return location  # LL2's location name already ends with the country
+
+
+class PictureView(QWidget):
+    """The launch picture, scaled to the pane's width with its shape kept; a placeholder meanwhile."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._pixmap: QPixmap | None = None
+        self._scaled: QPixmap | None = None
+        self._provider = ""
+        policy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+        policy.setHeightForWidth(True)
+        self.setSizePolicy(policy)
+        self.setMinimumHeight(120)
+        self.setAccessibleName("Launch picture")
+
+    def set_picture(self, pixmap: QPixmap | None, provider: str) -> None:
+        self._pixmap, self._provider, self._scaled = pixmap, provider, None
+        self.updateGeometry()
+        self.update()
+
+    def has_picture(self) -> bool:
+        return self._pixmap is not None and not self._pixmap.isNull()
+
+    def _aspect(self) -> float:
+        if self.has_picture():
+            assert self._pixmap is not None
+            return self._pixmap.height() / max(1, self._pixmap.width())
+        return 9 / 16
+
+    def hasHeightForWidth(self) -> bool:
+        return True
+
+    def heightForWidth(self, width: int) -> int:
+        return max(120, min(round(width * self._aspect()), 520))
+
+    def sizeHint(self) -> QSize:
+        return QSize(360, self.heightForWidth(360))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        self._scaled = None
+        super().resizeEvent(event)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        dpr = self.devicePixelRatioF()
+        if self._scaled is None:  # scaled once per size, not on every paint
+            if self.has_picture():
+                assert self._pixmap is not None
+                target = QSize(round(self.width() * dpr), round(self.height() * dpr))
+                self._scaled = self._pixmap.scaled(target, Qt.AspectRatioMode.KeepAspectRatio,
+                                                   Qt.TransformationMode.SmoothTransformation)
+                self._scaled.setDevicePixelRatio(dpr)
+            else:
+                self._scaled = placeholder_picture(self._provider, self.size(), dpr)
+        logical = self._scaled.deviceIndependentSize()
+        at = QPointF((self.width() - logical.width()) / 2, (self.height() - logical.height()) / 2)
+        painter.drawPixmap(at, self._scaled)
+        painter.end()
+
+
+class StatusBadge(QWidget):
+    """The status badge as a widget (painted text, so API text can never become markup)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._abbrev: str | None = None
+        self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+
+    def set_status(self, abbrev: str | None) -> None:
+        self._abbrev = abbrev
+        style = status_style(abbrev)
+        self.setAccessibleName(f"Status: {style.word}")
+        self.setToolTip(style.meaning)  # our own words, not API text
+        self.updateGeometry()
+        self.update()
+
+    def sizeHint(self) -> QSize:
+        return badge_size(self.font(), self._abbrev)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        top = (self.height() - self.sizeHint().height()) / 2
+        paint_badge(painter, QPointF(0, top), self.font(), self._abbrev)
+        painter.end()
+
+
+class LaunchDetail(QStackedWidget):
+    """Shows one launch; before any is chosen, a hint."""
+
+    def __init__(self, loader: PictureLoader, images_dir: Path, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._loader = loader
+        self._images_dir = images_dir
+        self._launch: Launch | None = None
+        self._picture_path: Path | None = None
+        self._picture_key = ""
+        self.setMinimumWidth(300)
+        self.setAccessibleName("Launch details")
+
+        hint = plain_label("Pick a launch to see its details.", selectable=False)
+        hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        hint.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        self.addWidget(hint)
+
+        self.scroll = QScrollArea()
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.addWidget(self.scroll)
+        self._build()
+        loader.ready.connect(self._on_picture)
+        loader.failed.connect(self._on_picture)
+
+    def _build(self) -> None:
+        body = QWidget()
+        layout = QVBoxLayout(body)
+        layout.setContentsMargins(14, 12, 14, 14)
+        layout.setSpacing(10)
+        self.picture = PictureView()
+        layout.addWidget(self.picture)
+
+        self.name = plain_label()
+        title_font = QFont(self.font())
+        title_font.setBold(True)
+        title_font.setPointSizeF(max(11.0, self.font().pointSizeF() * 1.45))
+        self.name.setFont(title_font)
+        self.name.setAccessibleName("Launch name")
+        layout.addWidget(self.name)
+
+        status_row = QHBoxLayout()
+        status_row.setSpacing(8)
+        self.badge = StatusBadge()
+        status_row.addWidget(self.badge, 0, Qt.AlignmentFlag.AlignTop)
+        self.status_text = plain_label()
+        self.status_text.setAccessibleName("Status")
+        status_row.addWidget(self.status_text, 1)
+        layout.addLayout(status_row)
+
+        self.countdown = plain_label(selectable=False)
+        countdown_font = QFont(self.font())
+        countdown_font.setBold(True)
+        countdown_font.setPointSizeF(max(10.0, self.font().pointSizeF() * 1.2))
+        self.countdown.setFont(countdown_font)
+        self.countdown.setAccessibleName("Countdown")
+        layout.addWidget(self.countdown)
+
+        buttons = QHBoxLayout()
+        self.webcast_button = QPushButton("Watch webcast")
+        self.webcast_button.setAccessibleName("Watch the webcast in the browser")
+        self.webcast_button.clicked.connect(self._open_webcast)
+        self.picture_button = QPushButton("Open picture")
+        self.picture_button.setAccessibleName("Open the launch picture")
+        self.picture_button.clicked.connect(self._open_picture)
+        self.folder_button = QPushButton("Open pictures folder")
+        self.folder_button.setAccessibleName("Open the folder of kept pictures")
+        self.folder_button.clicked.connect(self._open_folder)
+        for button in (self.webcast_button, self.picture_button, self.folder_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        layout.addLayout(buttons)
+
+        self.form = QFormLayout()
+        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.form.setLabelAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self.form.setHorizontalSpacing(14)
+        self.fields: dict[str, QLabel] = {}
+        for key, title in (("net", "NET"), ("window", "Window"), ("provider", "Provider"),
+                           ("rocket", "Rocket"), ("mission", "Mission"), ("mission_type", "Mission type"),
+                           ("orbit", "Orbit"), ("pad", "Pad"), ("location", "Location"),
+                           ("probability", "Weather go"), ("description", "About the mission"),
+                           ("credit", "Picture credit"), ("licence", "Picture licence")):
+            value = plain_label()
+            value.setAccessibleName(title)
+            caption = QLabel(title)
+            caption.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+            self.form.addRow(caption, value)
+            self.fields[key] = value
+        self.licence_button = QPushButton("Licence page")
+        self.licence_button.setAccessibleName("Open the picture licence page in the browser")
+        self.licence_button.clicked.connect(self._open_licence)
+        licence_row = QHBoxLayout()
+        licence_row.setContentsMargins(0, 0, 0, 0)
+        licence_row.addWidget(self.licence_button)
+        licence_row.addStretch(1)
+        self._licence_row = QWidget()
+        self._licence_row.setLayout(licence_row)
+        self.form.addRow("", self._licence_row)
+        layout.addLayout(self.form)
+        layout.addStretch(1)
+        self.scroll.setWidget(body)
+
+    # --- what is shown ------------------------------------------------------------------------
+    @property
+    def launch(self) -> Launch | None:
+        return self._launch
+
+    def clear(self) -> None:
+        self._launch = None
+        self._picture_path = None
+        self._picture_key = ""
+        self.setCurrentIndex(0)
+
+    def show_launch(self, launch: Launch, picture: Path | None) -> None:
+        """Fill the pane for `launch`; `picture` is its kept file (None when there is none)."""
+        same = self._launch is not None and self._launch.id == launch.id and picture == self._picture_path
+        self._launch = launch
+        self._picture_path = picture
+        style = status_style(launch.status_abbrev)
+        self.name.setText(launch.name)
+        self.badge.set_status(launch.status_abbrev)
+        reason = launch.fail_reason or launch.hold_reason
+        status = launch.status_name if launch.status_name not in ("", "Unknown") else style.meaning
+        self.status_text.setText(f"{status} — {reason}" if reason else status)
+
+        values = {
+            "net": net_words_long(launch),
+            "window": window_words(launch),
+            "provider": launch.provider,
+            "rocket": launch.rocket,
+            "mission": launch.mission_name,
+            "mission_type": launch.mission_type,
+            "orbit": launch.orbit,
+            "pad": launch.pad,
+            "location": location_words(launch),
+            "probability": f"{launch.probability} %" if launch.probability is not None else "",
+            "description": launch.mission_description,
+            "credit": launch.image_credit,
+            "licence": launch.image_license,
+        }
+        for key, text in values.items():
+            text = "" if text in ("Unknown",) and key not in ("provider",) else text
+            self.fields[key].setText(text)
+            self.form.setRowVisible(self.fields[key], bool(text))
+        self.form.setRowVisible(self._licence_row, web_url(launch.image_license_url) is not None)
+
+        webcast = web_url(launch.webcast_url)
+        self.webcast_button.setEnabled(webcast is not None)
+        self.webcast_button.setText("Watch live" if launch.webcast_live and webcast else "Watch webcast")
+        self.webcast_button.setToolTip("" if webcast else "No webcast is known for this launch")
+        self.picture_button.setEnabled(picture is not None and picture.is_file())
+        self.folder_button.setEnabled(self._images_dir.is_dir())
+        self.tick(datetime.now(UTC))
+        if not same:
+            self._request_picture()
+            self.scroll.verticalScrollBar().setValue(0)
+        self.setCurrentIndex(1)
+
+    def tick(self, now: datetime) -> None:
+        """Refresh the countdown (the window calls this while it is visible)."""
+        launch = self._launch
+        if launch is None:
+            return
+        words = timefmt.countdown(launch.net, launch.net_precision, now)
+        self.countdown.setText(words or "")
+        self.countdown.setVisible(words is not None)
+
+    def _request_picture(self) -> None:
+        launch = self._launch
+        if launch is None:
+            return
+        if self._picture_path is None:
+            self._picture_key = ""
+            self.picture.set_picture(None, launch.provider)
+            return
+        dpr = self.devicePixelRatioF()
+        self._picture_key = self._loader.key_for(self._picture_path, PICTURE_BOX, dpr, Fit.CONTAIN)
+        pixmap = self._loader.pixmap(self._picture_path, PICTURE_BOX, dpr, Fit.CONTAIN)
+        self.picture.set_picture(pixmap, launch.provider)
+
+    @Slot(str)
+    def _on_picture(self, key: str) -> None:
+        if key and key == self._picture_key:
+            self._request_picture()
+
+    # --- buttons ------------------------------------------------------------------------------
+    @Slot()
+    def _open_webcast(self) -> None:
+        url = web_url(self._launch.webcast_url) if self._launch else None
+        if url is not None:
+            QDesktopServices.openUrl(url)
+
+    @Slot()
+    def _open_licence(self) -> None:
+        url = web_url(self._launch.image_license_url) if self._launch else None
+        if url is not None:
+            QDesktopServices.openUrl(url)
+
+    @Slot()
+    def _open_picture(self) -> None:
+        if self._picture_path is not None and self._picture_path.is_file():
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(self._picture_path)))
+
+    @Slot()
+    def _open_folder(self) -> None:
+        if self._images_dir.is_dir():
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(self._images_dir)))
+

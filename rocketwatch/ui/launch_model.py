@@ -1,0 +1,294 @@
+"""The launches the gallery shows, as a Qt list model, and the proxy that searches and filters them.
+
+Everything a card paints is worked out once at load time; painting never touches the database or a file.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from enum import IntEnum
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QSize,
+    QSortFilterProxyModel,
+    Qt,
+    Slot,
+)
+
+from rocketwatch import timefmt
+from rocketwatch.ll2.model import Launch
+from rocketwatch.store import Store
+from rocketwatch.ui.status_style import status_style
+from rocketwatch.ui.thumbnails import Fit, PictureLoader
+
+RECENT = timedelta(hours=24)  # launches this far in the past still show, with their outcome
+DEFAULT_THUMBNAIL_SIZE = QSize(240, 135)
+
+AnyIndex = QModelIndex | QPersistentModelIndex
+
+
+class LaunchRole(IntEnum):
+    LAUNCH = Qt.ItemDataRole.UserRole + 1  # the Launch value
+    ID = Qt.ItemDataRole.UserRole + 2
+    NAME = Qt.ItemDataRole.UserRole + 3
+    PROVIDER = Qt.ItemDataRole.UserRole + 4
+    NET_TEXT = Qt.ItemDataRole.UserRole + 5       # timefmt.net_label: precision respected
+    COUNTDOWN = Qt.ItemDataRole.UserRole + 6      # "in 5 h 12 min", or None when the NET is vague
+    STATUS = Qt.ItemDataRole.UserRole + 7         # LL2 abbrev: "Go", "TBC", ...
+    STATUS_WORD = Qt.ItemDataRole.UserRole + 8    # the badge's word
+    NET_SORT = Qt.ItemDataRole.UserRole + 9       # NET as POSIX seconds (float)
+    LOCATION = Qt.ItemDataRole.UserRole + 10
+    MISSION = Qt.ItemDataRole.UserRole + 11
+    PICTURE_PATH = Qt.ItemDataRole.UserRole + 12  # str of the kept picture, or None
+    THUMBNAIL_PATH = Qt.ItemDataRole.UserRole + 13
+    SEARCH_TEXT = Qt.ItemDataRole.UserRole + 14
+    HAS_COUNTDOWN = Qt.ItemDataRole.UserRole + 15
+
+
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+_DECORATION = int(Qt.ItemDataRole.DecorationRole)
+_ACCESSIBLE = int(Qt.ItemDataRole.AccessibleTextRole)
+
+
+@dataclass(frozen=True, slots=True)
+class LaunchRow:
+    """A launch with what its card needs, computed once at load time."""
+
+    launch: Launch
+    net_text: str
+    net_sort: float
+    search_text: str
+    picture: Path | None
+    thumbnail: Path | None
+
+    @property
+    def has_countdown(self) -> bool:
+        return timefmt.has_countdown(self.launch.net_precision)
+
+    @property
+    def card_picture(self) -> Path | None:
+        """The file a card shows: the thumbnail, else the picture itself (decoded smaller)."""
+        return self.thumbnail or self.picture
+
+
+def launch_row(launch: Launch, paths: dict[str, tuple[Path | None, Path | None]]) -> LaunchRow:
+    picture, thumbnail = paths.get(launch.image_url or "", (None, None))
+    words = (launch.name, launch.provider, launch.location, launch.pad, launch.country, launch.rocket,
+             launch.mission_name, launch.mission_type, launch.orbit, status_style(launch.status_abbrev).word)
+    return LaunchRow(
+        launch=launch,
+        net_text=timefmt.net_label(launch.net, launch.net_precision),
+        net_sort=launch.net.timestamp(),
+        search_text=" ".join(word for word in words if word).casefold(),
+        picture=picture,
+        thumbnail=thumbnail,
+    )
+
+
+class LaunchListModel(QAbstractListModel):
+    """Stored launches from about a day ago onwards, soonest first, one row per launch."""
+
+    def __init__(self, store: Store, loader: PictureLoader, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._store = store
+        self._loader = loader
+        self._rows: list[LaunchRow] = []
+        self._row_by_id: dict[str, int] = {}
+        self._countdown_nets: list[float] = []
+        self._waiting: defaultdict[str, set[int]] = defaultdict(set)
+        self._thumbnail_size = QSize(DEFAULT_THUMBNAIL_SIZE)
+        self._dpr = 1.0
+        loader.ready.connect(self._on_picture)
+
+    # --- loading ------------------------------------------------------------------------------
+    def reload(self, now: datetime | None = None) -> None:
+        """Read the launches again (one query for launches, one for all picture paths)."""
+        now = now or datetime.now(UTC)
+        launches = self._store.launches.upcoming(since=now - RECENT)
+        paths = self._store.images.kept_paths() if launches else {}
+        self.set_rows([launch_row(launch, paths) for launch in launches])
+
+    def set_rows(self, rows: list[LaunchRow]) -> None:
+        self.beginResetModel()
+        self._rows = rows
+        self._row_by_id = {row.launch.id: number for number, row in enumerate(rows)}
+        self._countdown_nets = sorted(row.net_sort for row in rows if row.has_countdown)
+        self._waiting.clear()
+        self._loader.forget_failures()  # a run may have fetched pictures that were missing
+        self.endResetModel()
+
+    def set_thumbnail_size(self, size: QSize, dpr: float) -> None:
+        """The box (logical pixels) and device pixel ratio card pictures are decoded for."""
+        if size == self._thumbnail_size and dpr == self._dpr:
+            return
+        self._thumbnail_size, self._dpr = QSize(size), dpr
+        self._waiting.clear()
+        if self._rows:
+            self.dataChanged.emit(self.index(0), self.index(len(self._rows) - 1), [_DECORATION])
+
+    # --- questions the window asks ------------------------------------------------------------
+    def row_of(self, launch_id: str) -> int | None:
+        return self._row_by_id.get(launch_id)
+
+    def row_at(self, row: int) -> LaunchRow:
+        return self._rows[row]
+
+    def launch_at(self, row: int) -> Launch:
+        return self._rows[row].launch
+
+    def status_counts(self) -> Counter[str]:
+        return Counter(row.launch.status_abbrev for row in self._rows)
+
+    def countdown_due(self, now: datetime, within: timedelta) -> bool:
+        """True when some launch with a countdown has its NET within `within` of now."""
+        centre, reach = now.timestamp(), within.total_seconds()
+        at = bisect.bisect_left(self._countdown_nets, centre - reach)
+        return at < len(self._countdown_nets) and self._countdown_nets[at] <= centre + reach
+
+    # --- QAbstractListModel -------------------------------------------------------------------
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 (Qt's default argument)
+        return 0 if parent.isValid() else len(self._rows)
+
+    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+
+    def data(self, index: AnyIndex, role: int = _DISPLAY) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows) or index.column() != 0:
+            return None
+        row = self._rows[index.row()]
+        launch = row.launch
+        if role == _DISPLAY or role == LaunchRole.NAME:
+            return launch.name
+        if role == _DECORATION:
+            return self._thumbnail(index.row(), row)
+        if role == LaunchRole.NET_TEXT:
+            return row.net_text
+        if role == LaunchRole.COUNTDOWN:
+            return timefmt.countdown(launch.net, launch.net_precision, datetime.now(UTC))
+        if role == LaunchRole.STATUS:
+            return launch.status_abbrev
+        if role == LaunchRole.STATUS_WORD:
+            return status_style(launch.status_abbrev).word
+        if role == LaunchRole.PROVIDER:
+            return launch.provider
+        if role == LaunchRole.LAUNCH:
+            return launch
+        if role == LaunchRole.ID:
+            return launch.id
+        if role == LaunchRole.NET_SORT:
+            return row.net_sort
+        if role == LaunchRole.LOCATION:
+            return launch.location
+        if role == LaunchRole.MISSION:
+            return launch.mission_name
+        if role == LaunchRole.PICTURE_PATH:
+            return str(row.picture) if row.picture else None
+        if role == LaunchRole.THUMBNAIL_PATH:
+            return str(row.card_picture) if row.card_picture else None
+        if role == LaunchRole.SEARCH_TEXT:
+            return row.search_text
+        if role == LaunchRole.HAS_COUNTDOWN:
+            return row.has_countdown
+        if role == _ACCESSIBLE:
+            when = timefmt.countdown(launch.net, launch.net_precision, datetime.now(UTC)) or row.net_text
+            return f"{launch.name}. {status_style(launch.status_abbrev).word}. {launch.provider}. {when}"
+        return None
+
+    def roleNames(self) -> dict[int, bytes]:
+        names = super().roleNames()
+        names.update({int(role): role.name.lower().encode() for role in LaunchRole})
+        return names
+
+    # --- pictures -----------------------------------------------------------------------------
+    def _thumbnail(self, number: int, row: LaunchRow) -> Any:
+        path = row.card_picture
+        if path is None:
+            return None
+        pixmap = self._loader.pixmap(path, self._thumbnail_size, self._dpr, Fit.COVER, sharper=row.picture)
+        if pixmap is None:
+            key = self._loader.key_for(path, self._thumbnail_size, self._dpr, Fit.COVER)
+            if self._loader.is_pending(key):
+                self._waiting[key].add(number)
+        return pixmap
+
+    @Slot(str)
+    def _on_picture(self, key: str) -> None:
+        for number in sorted(self._waiting.pop(key, ())):
+            if number < len(self._rows):
+                index = self.index(number)
+                self.dataChanged.emit(index, index, [_DECORATION])
+
+
+class LaunchFilterModel(QSortFilterProxyModel):
+    """Launches matching the search words (all of them, anywhere) and the chosen status, by NET."""
+
+    def __init__(self, source: LaunchListModel, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._launches = source
+        self._terms: tuple[str, ...] = ()
+        self._status: str | None = None
+        self.setSourceModel(source)
+        self.setSortRole(LaunchRole.NET_SORT)
+        self.setDynamicSortFilter(True)
+        # No sort() by default: the source rows already come soonest first (the store orders by NET),
+        # and sorting 1,000 rows here would cost ~12,000 Python data() calls on every reload.
+        # sort_by_net(descending=True) turns the order round when a view wants latest first.
+
+    def sort_by_net(self, *, descending: bool = False) -> None:
+        if descending:
+            self.sort(0, Qt.SortOrder.DescendingOrder)
+        else:
+            self.sort(-1)  # the source's own order: NET ascending
+
+    @property
+    def search(self) -> str:
+        return " ".join(self._terms)
+
+    @property
+    def status(self) -> str | None:
+        return self._status
+
+    def set_search(self, text: str) -> None:
+        terms = tuple(text.casefold().split())
+        if terms != self._terms:
+            self.beginFilterChange()
+            self._terms = terms
+            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    def set_status(self, abbrev: str | None) -> None:
+        if abbrev != self._status:
+            self.beginFilterChange()
+            self._status = abbrev or None
+            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    def is_filtering(self) -> bool:
+        return bool(self._terms) or self._status is not None
+
+    def filterAcceptsRow(self, source_row: int, source_parent: AnyIndex) -> bool:
+        if source_parent.isValid() or source_row >= self._launches.rowCount():
+            return False
+        row = self._launches.row_at(source_row)
+        if self._status is not None and row.launch.status_abbrev != self._status:
+            return False
+        return all(term in row.search_text for term in self._terms)
+
+    def launch_at(self, row: int) -> Launch:
+        return self._launches.launch_at(self.mapToSource(self.index(row, 0)).row())
+
+    def row_of(self, launch_id: str) -> int | None:
+        source_row = self._launches.row_of(launch_id)
+        if source_row is None:
+            return None
+        index = self.mapFromSource(self._launches.index(source_row))
+        return index.row() if index.isValid() else None
