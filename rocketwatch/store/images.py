@@ -76,6 +76,11 @@ class ImageStore:
     def set_thumbnail(self, url: str, thumbnail: Path | None) -> None:
         self.db.execute("UPDATE images SET thumbnail = ? WHERE url = ?", (self.relative(thumbnail), url))
 
+    def forget_all(self) -> None:
+        """Drop the whole picture index (the caller deletes the files)."""
+        with self.db.transaction() as tx:
+            tx.execute("DELETE FROM images")
+
     def kept_paths(self) -> dict[str, tuple[Path | None, Path | None]]:
         """Every kept picture as {url: (file, thumbnail)} in one query (files are not checked)."""
         rows = self.db.execute("SELECT url, file, thumbnail FROM images WHERE file IS NOT NULL")

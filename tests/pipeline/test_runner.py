@@ -297,3 +297,21 @@ def test_picture_served_under_wrong_extension_keeps_its_real_format(harness, sta
     assert h.runner.run().state == "success"
     [picture] = h.paths.images_dir.iterdir()
     assert picture.suffix == ".png" and picture.name.startswith("photo-")
+
+
+def test_clearing_the_picture_cache_waits_for_no_run_and_forgets_every_picture(harness) -> None:
+    from rocketwatch.pipeline.lock import RunLock
+    from rocketwatch.pipeline.maintenance import clear_picture_cache, picture_cache_size
+
+    h = harness()
+    first = h.runner.run()
+    assert picture_cache_size(h.paths)[1] == 2 * first.images["downloaded"]
+    busy = RunLock(h.paths.data_dir)
+    assert busy.try_acquire()
+    with pytest.raises(RunRefused, match="in progress"):
+        clear_picture_cache(h.store, h.paths)
+    busy.release()
+
+    assert clear_picture_cache(h.store, h.paths) == 2 * first.images["downloaded"]
+    assert picture_cache_size(h.paths) == (0, 0)
+    assert h.runner.run().images["downloaded"] == first.images["downloaded"]

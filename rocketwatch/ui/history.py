@@ -1,0 +1,336 @@
+"""The run history window: every run newest first, one coloured cell per task, Retry on failed runs,
+and the tries and logs of the selected run; kept live by the RunController's signals, no polling.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QEvent,
+    QItemSelectionModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QRect,
+    QSize,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent, QKeySequence, QMouseEvent, QPainter, QPaintEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QHeaderView,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionButton,
+    QStyleOptionViewItem,
+    QTableView,
+    QToolBar,
+    QWidget,
+)
+
+from rocketwatch.pipeline import RunEvent
+from rocketwatch.store import RunRecord
+from rocketwatch.store.runs import RETRYABLE_STATES
+from rocketwatch.ui.controller import RunController
+from rocketwatch.ui.run_detail import RunDetail
+from rocketwatch.ui.run_model import RETRY_ROLE, RUN_ROLE, TASK_COLUMNS, Column, RunTableModel, StateDelegate
+from rocketwatch.ui.window_state import restore_geometry, save_geometry
+
+AnyIndex = QModelIndex | QPersistentModelIndex
+GEOMETRY_KEY = "history"
+ROW_EVENTS = ("task_state", "run_finished", "run_skipped")
+
+
+class RetryDelegate(QStyledItemDelegate):
+    """Paints a Retry button in the rows of failed and interrupted runs and reports clicks on it."""
+
+    retry_clicked = Signal(int)  # run id
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._pressed: QPersistentModelIndex | None = None
+
+    @staticmethod
+    def button_rect(cell: QRect) -> QRect:
+        return cell.adjusted(3, 2, -3, -2)
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: AnyIndex) -> None:
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        enabled = index.data(RETRY_ROLE)
+        opt.text = ""
+        widget = opt.widget
+        style = widget.style() if widget is not None else QApplication.style()
+        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, widget)
+        if enabled is None:
+            return
+        button = QStyleOptionButton()
+        button.rect = self.button_rect(opt.rect)
+        button.text = "↻ Retry"
+        button.palette = opt.palette
+        button.fontMetrics = opt.fontMetrics
+        button.state = QStyle.StateFlag.State_Raised
+        if enabled:
+            button.state |= QStyle.StateFlag.State_Enabled
+            if opt.state & QStyle.StateFlag.State_MouseOver:
+                button.state |= QStyle.StateFlag.State_MouseOver
+            if self._pressed is not None and QModelIndex(self._pressed) == index:
+                button.state |= QStyle.StateFlag.State_Sunken
+        style.drawControl(QStyle.ControlElement.CE_PushButton, button, painter, widget)
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: AnyIndex) -> QSize:
+        width = option.fontMetrics.horizontalAdvance("↻ Retry") + 28
+        return QSize(width, max(option.fontMetrics.height() + 12, 26))
+
+    def editorEvent(self, event: QEvent, model: QAbstractItemModel, option: QStyleOptionViewItem,
+                    index: AnyIndex) -> bool:
+        if index.data(RETRY_ROLE) is not True or not isinstance(event, QMouseEvent):
+            self._pressed = None
+            return False
+        if event.button() != Qt.MouseButton.LeftButton:
+            return False
+        inside = self.button_rect(option.rect).contains(event.position().toPoint())
+        if event.type() == QEvent.Type.MouseButtonPress and inside:
+            self._pressed = QPersistentModelIndex(index)
+            return False  # the press still selects the row
+        if event.type() == QEvent.Type.MouseButtonRelease:
+            was_pressed = self._pressed is not None and QModelIndex(self._pressed) == index
+            self._pressed = None
+            if inside and was_pressed:
+                record = index.data(RUN_ROLE)
+                if isinstance(record, RunRecord):
+                    self.retry_clicked.emit(record.id)
+                return True
+        return False
+
+
+class RunTable(QTableView):
+    """The table of runs; tells when it first painted (for benchmarks) and when Enter asks for a retry."""
+
+    first_paint = Signal()
+    retry_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._painted = False
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        if not self._painted:
+            self._painted = True
+            self.first_paint.emit()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not event.modifiers():
+            self.retry_requested.emit()
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+
+class HistoryWindow(QMainWindow):
+    """RocketWatch — Run history."""
+
+    first_paint = Signal()  # emitted once, when the table of runs first paints
+
+    def __init__(self, controller: RunController, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.controller = controller
+        self._asked_retry = False
+        self.setWindowTitle("RocketWatch — Run history")
+        self.setMinimumSize(720, 420)
+
+        self.model = RunTableModel(controller.store.runs, active=controller.is_active(), parent=self)
+        self.table = RunTable()
+        self.table.setModel(self.model)
+        self.table.setAccessibleName("Runs, newest first")
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setAlternatingRowColors(True)
+        self.table.setShowGrid(False)
+        self.table.setWordWrap(False)
+        self.table.setMouseTracking(True)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(max(self.fontMetrics().height() + 14, 28))
+        self.table.first_paint.connect(self.first_paint)
+        self.table.retry_requested.connect(self.retry_selected)
+        state_delegate = StateDelegate(self.table)
+        for column in (Column.STATE, *TASK_COLUMNS):
+            self.table.setItemDelegateForColumn(column, state_delegate)
+        self.retry_delegate = RetryDelegate(self.table)
+        self.retry_delegate.retry_clicked.connect(self.retry)
+        self.table.setItemDelegateForColumn(Column.RETRY, self.retry_delegate)
+        self._size_columns()
+
+        self.detail = RunDetail(controller.store)
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(self.table)
+        splitter.addWidget(self.detail)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        splitter.setChildrenCollapsible(False)
+        self.setCentralWidget(splitter)
+
+        self._build_actions()
+        self.activity = QLabel()
+        self.activity.setTextFormat(Qt.TextFormat.PlainText)
+        self.activity.setAccessibleName("Activity")
+        self.statusBar().addPermanentWidget(self.activity)
+        self.table.selectionModel().currentRowChanged.connect(self._current_changed)
+
+        controller.run_event.connect(self._on_run_event)
+        controller.run_started.connect(self._on_run_started)
+        controller.run_finished.connect(self._on_run_finished)
+        controller.active_changed.connect(self._on_active_changed)
+        controller.retry_refused.connect(self._on_retry_refused)
+        controller.data_changed.connect(self.model.refresh_newest)
+        self._on_active_changed(controller.is_active())
+
+        if not restore_geometry(self, GEOMETRY_KEY, controller.paths):
+            self.resize(1180, 680)
+        if self.model.rowCount():
+            self.table.selectRow(0)
+
+    # --- building -----------------------------------------------------------------------------
+    def _build_actions(self) -> None:
+        self.run_now_action = QAction("▶ &Run now", self)
+        self.run_now_action.setShortcut(QKeySequence(Qt.Key.Key_F5))
+        self.run_now_action.setToolTip("Start a run now (F5)")
+        self.run_now_action.triggered.connect(lambda: self.controller.run_now())
+        self.retry_action = QAction("↻ Re&try run", self)
+        self.retry_action.setShortcut(QKeySequence("Ctrl+R"))
+        self.retry_action.setToolTip("Retry the selected failed or interrupted run (Ctrl+R or Enter)")
+        self.retry_action.triggered.connect(self.retry_selected)
+        self.copy_action = QAction("&Copy log", self)
+        self.copy_action.setShortcut(QKeySequence("Ctrl+Shift+C"))
+        self.copy_action.triggered.connect(self.detail.copy_log)
+        close_action = QAction("Close", self)
+        close_action.setShortcuts([QKeySequence(Qt.Key.Key_Escape), QKeySequence.StandardKey.Close])
+        close_action.triggered.connect(self.close)
+        toolbar = QToolBar("Run history")
+        toolbar.setObjectName("history-toolbar")
+        toolbar.setAccessibleName("Run history actions")
+        toolbar.setMovable(False)
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        toolbar.addAction(self.run_now_action)
+        toolbar.addAction(self.retry_action)
+        self.addToolBar(toolbar)
+        for action in (self.copy_action, close_action):
+            self.addAction(action)
+        for action, name in ((self.run_now_action, "Run now"), (self.retry_action, "Retry run")):
+            button = toolbar.widgetForAction(action)
+            if button is not None:
+                button.setAccessibleName(name)
+
+    def _size_columns(self) -> None:
+        header = self.table.horizontalHeader()
+        header.setHighlightSections(False)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        metrics = self.fontMetrics()
+        widths = {Column.RUN: "00000", Column.TRIGGER: "catch up__", Column.STARTED: "Sat 00 Nov 00:00:00_",
+                  Column.DURATION: "00 min 00 s", Column.STATE: "__ interrupted_",
+                  Column.RETRY: "__↻ Retry__", Column.LAUNCHES: "Launches_", Column.NEW: "New__",
+                  Column.PICTURES: "00 (0 failed)"}
+        for column, sample in widths.items():
+            self.table.setColumnWidth(column, metrics.horizontalAdvance(sample) + 16)
+        for column, task_id in TASK_COLUMNS.items():
+            samples = (f"__ {task_id}", "__ up for retry", "__ running 00/00")
+            sample = max(samples, key=metrics.horizontalAdvance)
+            self.table.setColumnWidth(column, metrics.horizontalAdvance(sample) + 20)
+
+    # --- what the user does --------------------------------------------------------------------
+    def selected_run(self) -> RunRecord | None:
+        index = self.table.currentIndex()
+        return self.model.run_at(index.row()) if index.isValid() else None
+
+    def retry_selected(self) -> None:
+        record = self.selected_run()
+        if record is not None and record.state in RETRYABLE_STATES:
+            self.retry(record.id)
+
+    def retry(self, run_id: int) -> None:
+        if self.controller.is_active():
+            self.statusBar().showMessage("A run is in progress; retry when it has finished.")
+            return
+        self._asked_retry = True
+        self.statusBar().showMessage(f"Retrying run {run_id}…")
+        self.controller.retry(run_id)
+
+    # --- what the controller reports ----------------------------------------------------------
+    def _on_run_event(self, event: RunEvent) -> None:
+        if event.kind in ROW_EVENTS:
+            self.model.refresh_run(event.run_id)
+        elif event.kind == "progress" and event.task_id and event.done is not None and event.total:
+            self.model.set_progress(event.run_id, event.task_id, event.done, event.total)
+        if event.run_id == self.detail.run_id and event.kind != "progress":
+            row = self.model.row_of(event.run_id)
+            record = self.model.run_at(row) if row is not None else None
+            if event.kind == "log" or record is None:
+                self.detail.refresh()
+            else:
+                self.detail.update_run(record)
+        self._update_actions()
+
+    def _on_run_started(self, run_id: int) -> None:
+        self._asked_retry = False
+        self.model.refresh_run(run_id)
+        row = self.model.row_of(run_id)
+        if row is not None and not self.table.currentIndex().isValid():
+            self.table.selectRow(row)  # an empty history: follow the first run
+        self._update_status()
+
+    def _on_run_finished(self, record: RunRecord) -> None:
+        self.model.refresh_run(record.id)
+        if record.id == self.detail.run_id:
+            self.detail.update_run(record)
+        self._update_status()
+
+    def _on_active_changed(self, active: bool) -> None:
+        self.model.set_active(active)
+        self.run_now_action.setEnabled(not active)
+        self._update_status()
+
+    def _on_retry_refused(self, reason: str) -> None:
+        self.statusBar().showMessage(reason)
+        if self._asked_retry and self.isVisible():
+            box = QMessageBox(QMessageBox.Icon.Information, "Retry not started", reason,
+                              QMessageBox.StandardButton.Ok, self)
+            box.setTextFormat(Qt.TextFormat.PlainText)
+            box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            box.open()
+        self._asked_retry = False
+
+    def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        self.detail.show_run(self.model.run_at(current.row()) if current.isValid() else None)
+        self._update_actions()
+
+    def _update_status(self) -> None:
+        count = self.controller.store.runs.count()
+        runs = f"{count} {'run' if count == 1 else 'runs'}"
+        self.activity.setText(f"A run is in progress…  ·  {runs}" if self.controller.is_active() else runs)
+        self._update_actions()
+
+    def _update_actions(self) -> None:
+        record = self.selected_run()
+        retryable = record is not None and record.state in RETRYABLE_STATES
+        self.retry_action.setEnabled(retryable and not self.controller.is_active())
+
+    # --- window life ---------------------------------------------------------------------------
+    def showEvent(self, event: QEvent) -> None:  # type: ignore[override]
+        # Runs started by another process (`rocketwatch run`) appear when the window is shown again.
+        self.model.refresh_newest()
+        if not self.table.currentIndex().isValid() and self.model.rowCount():
+            self.table.selectionModel().setCurrentIndex(
+                self.model.index(0, 0),
+                QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
+        super().showEvent(event)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        save_geometry(self, GEOMETRY_KEY, self.controller.paths)
+        super().closeEvent(event)

@@ -1,0 +1,338 @@
+"""The detail pane of the run history: the selected run's task tries and each try's log text.
+
+Everything here is plain text (logs and errors are data); the log is selectable and copyable.
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QItemSelectionModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QFontDatabase, QGuiApplication, QTextCursor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from rocketwatch.pipeline import TASK_TITLES
+from rocketwatch.store import RunRecord, Store, TaskTry
+from rocketwatch.timefmt import local
+from rocketwatch.ui.run_model import (
+    STATE_ROLE,
+    StateDelegate,
+    one_line,
+    plain_tooltip,
+    seconds_words,
+    state_style,
+    time_words,
+)
+
+AnyIndex = QModelIndex | QPersistentModelIndex
+TryKey = tuple[str, int]  # (task id, try number)
+
+
+class TryColumn(IntEnum):
+    TASK = 0
+    TRY = 1
+    STATE = 2
+    STARTED = 3
+    DURATION = 4
+    ERROR = 5
+
+
+TRY_HEADERS = ("Task", "Try", "State", "Started", "Duration", "Error")
+
+
+def try_key(task_try: TaskTry) -> TryKey:
+    return task_try.task_id, task_try.try_number
+
+
+class TryTableModel(QAbstractTableModel):
+    """The tries of one run, in pipeline order, each task's tries in the order they ran."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._tries: list[TaskTry] = []
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._tries)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(TryColumn)
+
+    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if (orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole
+                and 0 <= section < len(TRY_HEADERS)):
+            return TRY_HEADERS[section]
+        return None
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.row() >= len(self._tries) or index.column() >= len(TryColumn):
+            return None
+        task_try = self._tries[index.row()]
+        column = TryColumn(index.column())
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            return self._display(task_try, column)
+        if role == STATE_ROLE and column == TryColumn.STATE:
+            return task_try.state
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if column == TryColumn.TASK:
+                return TASK_TITLES.get(task_try.task_id)
+            if column == TryColumn.STARTED:
+                return time_words(task_try.started_at)
+            if column == TryColumn.ERROR and task_try.error:
+                return plain_tooltip(task_try.error)
+        if role == Qt.ItemDataRole.TextAlignmentRole and column == TryColumn.TRY:
+            return Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+        return None
+
+    @staticmethod
+    def _display(task_try: TaskTry, column: TryColumn) -> str:
+        if column == TryColumn.TASK:
+            return task_try.task_id
+        if column == TryColumn.TRY:
+            return str(task_try.try_number)
+        if column == TryColumn.STATE:
+            return state_style(task_try.state).label()
+        if column == TryColumn.STARTED:
+            return local(task_try.started_at).strftime("%H:%M:%S")
+        if column == TryColumn.DURATION:
+            if task_try.finished_at is None:
+                return ""
+            return seconds_words((task_try.finished_at - task_try.started_at).total_seconds())
+        return one_line(task_try.error)
+
+    def try_at(self, row: int) -> TaskTry | None:
+        return self._tries[row] if 0 <= row < len(self._tries) else None
+
+    def row_of(self, key: TryKey) -> int | None:
+        return next((row for row, task_try in enumerate(self._tries) if try_key(task_try) == key), None)
+
+    def set_tries(self, tries: list[TaskTry]) -> None:
+        """Show these tries; when only the newest ones are new, rows are changed and appended in place."""
+        old_keys = [try_key(t) for t in self._tries]
+        new_keys = [try_key(t) for t in tries]
+        if new_keys[:len(old_keys)] != old_keys:
+            self.beginResetModel()
+            self._tries = list(tries)
+            self.endResetModel()
+            return
+        kept = len(old_keys)
+        changed = [row for row in range(kept) if self._tries[row] != tries[row]]
+        self._tries[:kept] = tries[:kept]
+        if changed:
+            self.dataChanged.emit(self.index(min(changed), 0), self.index(max(changed), len(TryColumn) - 1))
+        if len(tries) > kept:
+            self.beginInsertRows(QModelIndex(), kept, len(tries) - 1)
+            self._tries.extend(tries[kept:])
+            self.endInsertRows()
+
+
+class RunDetail(QWidget):
+    """The selected run's summary, its tries and the log of the selected try."""
+
+    try_selected = Signal(object)  # the TaskTry shown, or None
+
+    def __init__(self, store: Store, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._store = store
+        self._run_id: int | None = None
+        self._shown_key: TryKey | None = None
+
+        self.title = QLabel("No run selected")
+        self.title.setTextFormat(Qt.TextFormat.PlainText)
+        title_font = self.title.font()
+        title_font.setBold(True)
+        title_font.setPointSizeF(title_font.pointSizeF() * 1.15)
+        self.title.setFont(title_font)
+        self.title.setAccessibleName("Selected run")
+        self.summary = QLabel("Select a run to see the tries of its tasks and their logs.")
+        self.summary.setTextFormat(Qt.TextFormat.PlainText)
+        self.summary.setWordWrap(True)
+        self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.summary.setAccessibleName("Selected run details")
+
+        self.tries = TryTableModel(self)
+        self.tries_view = QTableView()
+        self.tries_view.setModel(self.tries)
+        self.tries_view.setAccessibleName("Tries of the selected run")
+        self.tries_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.tries_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.tries_view.setItemDelegateForColumn(TryColumn.STATE, StateDelegate(self.tries_view))
+        self.tries_view.verticalHeader().hide()
+        self.tries_view.setWordWrap(False)
+        self.tries_view.setShowGrid(False)
+        self.tries_view.setAlternatingRowColors(True)
+        header = self.tries_view.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
+        self.tries_view.selectionModel().currentRowChanged.connect(self._show_current_try)
+
+        self.log = QPlainTextEdit()
+        self.log.setReadOnly(True)
+        self.log.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
+                                         | Qt.TextInteractionFlag.TextSelectableByKeyboard)
+        self.log.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self.log.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self.log.setAccessibleName("Log of the selected try")
+        self.log.setPlaceholderText("The log of the selected try shows here.")
+
+        self.log_title = QLabel("Log")
+        self.log_title.setTextFormat(Qt.TextFormat.PlainText)
+        self.log_title.setBuddy(self.log)
+        self.copy_button = QPushButton("&Copy log")
+        self.copy_button.setAccessibleName("Copy log")
+        self.copy_button.setToolTip("Copy the whole log of the selected try")
+        self.copy_button.clicked.connect(self.copy_log)
+        self.copy_button.setEnabled(False)
+
+        log_bar = QHBoxLayout()
+        log_bar.addWidget(self.log_title, 1)
+        log_bar.addWidget(self.copy_button)
+        log_pane = QWidget()
+        log_layout = QVBoxLayout(log_pane)
+        log_layout.setContentsMargins(0, 0, 0, 0)
+        log_layout.addLayout(log_bar)
+        log_layout.addWidget(self.log, 1)
+
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(self.tries_view)
+        splitter.addWidget(log_pane)
+        splitter.setStretchFactor(0, 2)
+        splitter.setStretchFactor(1, 3)
+        splitter.setChildrenCollapsible(False)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(4)
+        heading = QVBoxLayout()
+        heading.setContentsMargins(6, 6, 6, 2)
+        heading.setSpacing(2)
+        heading.addWidget(self.title)
+        heading.addWidget(self.summary)
+        layout.addLayout(heading)
+        layout.addWidget(splitter, 1)
+
+    @property
+    def run_id(self) -> int | None:
+        return self._run_id
+
+    def show_run(self, record: RunRecord | None) -> None:
+        """Show a run (None clears the pane); its newest try is selected."""
+        changed = record is None or record.id != self._run_id
+        self._run_id = record.id if record else None
+        if changed:
+            self._shown_key = None
+            self.tries.set_tries([])
+        self._update_summary(record)
+        self.refresh(select_newest=changed)
+
+    def refresh(self, *, select_newest: bool = False) -> None:
+        """Re-read the shown run's tries (a small read); the log grows in place, keeping any selection.
+
+        Whoever watches the newest try keeps watching the newest one as the run moves on.
+        """
+        if self._run_id is None:
+            self.tries.set_tries([])
+            self._show_try(None)
+            return
+        newest = self.tries.try_at(self.tries.rowCount() - 1)
+        select_newest = select_newest or (newest is not None and try_key(newest) == self._shown_key)
+        tries = self._store.runs.tries(self._run_id)
+        self.tries.set_tries(tries)
+        row = None if select_newest or self._shown_key is None else self.tries.row_of(self._shown_key)
+        if row is None and tries:
+            row = len(tries) - 1
+        if row is None:
+            self._show_try(None)
+            return
+        index = self.tries.index(row, 0)
+        if self.tries_view.currentIndex().row() != row:
+            flags = QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+            self.tries_view.selectionModel().setCurrentIndex(index, flags)
+        else:
+            self._show_try(self.tries.try_at(row))
+
+    def update_run(self, record: RunRecord) -> None:
+        """The shown run changed (a task moved on): new summary and tries."""
+        if record.id == self._run_id:
+            self._update_summary(record)
+            self.refresh()
+
+    def copy_log(self) -> None:
+        QGuiApplication.clipboard().setText(self.log.toPlainText())
+
+    # --- internals -------------------------------------------------------------------------------
+    def _update_summary(self, record: RunRecord | None) -> None:
+        if record is None:
+            self.title.setText("No run selected")
+            self.summary.setText("Select a run to see the tries of its tasks and their logs.")
+            return
+        self.title.setText(f"Run {record.id}  ·  {state_style(record.state).label()}")
+        parts = [f"{record.trigger.replace('_', ' ')} run",
+                 f"started {time_words(record.started_at or record.created_at)}"]
+        if record.duration_s is not None:
+            parts.append(f"took {seconds_words(record.duration_s)}")
+        if record.retries:
+            parts.append(f"retried {record.retries}×")
+        text = "  ·  ".join(parts)
+        if record.error:
+            text += "\n" + one_line(record.error)
+        self.summary.setText(text)
+
+    def _show_current_try(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        self._show_try(self.tries.try_at(current.row()) if current.isValid() else None)
+
+    def _show_try(self, task_try: TaskTry | None) -> None:
+        key = try_key(task_try) if task_try else None
+        text = task_try.log if task_try else ""
+        old = self.log.toPlainText()
+        if key is not None and key == self._shown_key and text.startswith(old) and old:
+            if len(text) > len(old):
+                self._append(text[len(old):])
+        elif text != old or key != self._shown_key:
+            self.log.setPlainText(text)
+        self._shown_key = key
+        if task_try is None:
+            self.log_title.setText("Log")
+            placeholder = ("No task of this run has started, so there is no log." if self._run_id is not None
+                           else "The log of the selected try shows here.")
+            self.log.setPlaceholderText(placeholder)
+        else:
+            self.log_title.setText(f"Log of {task_try.task_id}, try {task_try.try_number}")
+            self.log.setPlaceholderText("This try wrote nothing to its log.")
+        self.copy_button.setEnabled(bool(text))
+        self.try_selected.emit(task_try)
+
+    def _append(self, extra: str) -> None:
+        """Add text at the end without moving the user's selection; follow the end if it was in view."""
+        bar = self.log.verticalScrollBar()
+        at_end = bar.value() >= bar.maximum() - 2
+        cursor = QTextCursor(self.log.document())
+        cursor.movePosition(QTextCursor.MoveOperation.End)
+        cursor.insertText(extra)
+        if at_end:
+            bar.setValue(bar.maximum())

@@ -1,0 +1,494 @@
+"""The settings dialog: schedule, LL2 source, pipeline, picture cache, notifications, start at login.
+
+It makes config.toml optional: Apply/OK write it through RunController.apply_config (comments kept).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Callable
+from dataclasses import asdict
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from PySide6.QtCore import QObject, Qt, QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QPalette, QShowEvent
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QSizePolicy,
+    QSpinBox,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from rocketwatch.autostart import Autostart, autostart_for_platform, launch_command
+from rocketwatch.config import DEFAULT_API_URL, DEV_API_URL, Config, ConfigError, config_from_mapping
+from rocketwatch.pipeline.maintenance import clear_picture_cache, picture_cache_size
+from rocketwatch.pipeline.runner import RunRefused
+from rocketwatch.schedule import ScheduleError, local_tz, parse_every
+from rocketwatch.ui.controller import RunController
+from rocketwatch.ui.window_state import restore_geometry, save_geometry
+
+GEOMETRY_KEY = "settings"
+PRESETS = ("@hourly", "@daily", "@weekly", "@monthly")
+ANONYMOUS_RUNS_PER_HOUR = 15  # LL2's limit for requests without a token
+SOURCES = (  # (title, URL, hint)
+    ("Production (ll.thespacedevs.com)", DEFAULT_API_URL,
+     "The real Launch Library 2: current data, 15 requests an hour without a token."),
+    ("Development (lldev.thespacedevs.com)", DEV_API_URL,
+     "For trying things out: no rate limit, but the data may be stale."),
+    ("Custom URL…", "", "Any server that speaks the LL2 API."),
+)
+Values = dict[str, dict[str, Any]]
+
+
+# --- the picture cache (plain functions; they belong in the core, see the report) ---------------
+
+def size_words(size: float) -> str:
+    for unit in ("bytes", "KB", "MB"):
+        if size < 1024:
+            return f"{size:.0f} bytes" if unit == "bytes" else f"{size:.1f} {unit}"
+        size /= 1024
+    return f"{size:.1f} GB"
+
+
+class _Relay(QObject):
+    """Carries the picture-cache worker's answer to the GUI thread (a queued signal)."""
+
+    done = Signal(bool, int, int, str)  # cleared, bytes, files, problem
+
+
+# --- the dialog ------------------------------------------------------------------------------------
+
+def _label(text: str, buddy: QWidget | None = None, *, hint: bool = False, strong: bool = False) -> QLabel:
+    label = QLabel(text)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setWordWrap(True)
+    label.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+    if buddy is not None:
+        label.setBuddy(buddy)
+    font = label.font()
+    if hint:  # quieter text from the palette, readable on light and dark themes
+        label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        font.setPointSizeF(font.pointSizeF() * 0.92)
+    font.setBold(strong)
+    label.setFont(font)
+    return label
+
+
+def _named(widget: QWidget, name: str, tip: str = "") -> Any:
+    widget.setAccessibleName(name)
+    if tip:
+        widget.setToolTip(tip)
+    return widget
+
+
+class SettingsDialog(QDialog):
+    """RocketWatch — Settings. Shown again, it starts over from the settings in force."""
+
+    applied = Signal(object)  # the Config written
+
+    def __init__(self, controller: RunController, autostart: Autostart | None = None,
+                 parent: QWidget | None = None, *, home: Path | None = None) -> None:
+        super().__init__(parent)
+        self.controller = controller
+        self.autostart = autostart if autostart is not None else autostart_for_platform()
+        self.home = home
+        self._relay = _Relay()
+        self._relay.done.connect(self._cache_measured)
+        self._baseline: Values = {}
+        self._baseline_autostart = False
+        self.setWindowTitle("RocketWatch — Settings")
+        self.setMinimumSize(520, 400)
+
+        self.tabs = _named(QTabWidget(), "Settings sections")
+        self.tabs.addTab(self._schedule_tab(), "Sc&hedule")
+        self.tabs.addTab(self._source_tab(), "S&ource")
+        self.tabs.addTab(self._pipeline_tab(), "&Pipeline")
+        self.tabs.addTab(self._notifications_tab(), "&Notifications")
+        self.tabs.addTab(self._general_tab(), "&General")
+        button = QDialogButtonBox.StandardButton
+        self.buttons = QDialogButtonBox(button.Ok | button.Apply | button.Cancel)
+        self.ok_button = _named(self.buttons.button(button.Ok), "OK")
+        self.apply_button = _named(self.buttons.button(button.Apply), "Apply")
+        _named(self.buttons.button(button.Cancel), "Cancel")
+        self.buttons.accepted.connect(self._ok)
+        self.buttons.rejected.connect(self.reject)
+        self.apply_button.clicked.connect(self.apply)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.tabs, 1)
+        layout.addWidget(self.buttons)
+
+        self._bindings: dict[tuple[str, str], tuple[Callable[[], Any], Callable[[Any], None]]] = {
+            ("schedule", "every"): (lambda: self.every.currentText().strip(), self.every.setEditText),
+            ("schedule", "catch_up"): (self.catch_up.isChecked, self.catch_up.setChecked),
+            ("schedule", "paused"): (self.paused.isChecked, self.paused.setChecked),
+            ("source", "api_url"): (self._api_url, self._set_api_url),
+            ("source", "limit"): (self.limit.value, self.limit.setValue),
+            ("source", "token"): (lambda: self.token.text().strip(), self.token.setText),
+            ("pipeline", "retries"): (self.retries.value, self.retries.setValue),
+            ("pipeline", "retry_delay"): (self.retry_delay.value, self.retry_delay.setValue),
+            ("pipeline", "image_concurrency"): (self.concurrency.value, self.concurrency.setValue),
+            ("notifications", "run_summary"): (self.run_summary.isChecked, self.run_summary.setChecked),
+            ("notifications", "failure_alerts"): (self.failures.isChecked, self.failures.setChecked),
+        }
+        for widget in (self.catch_up, self.paused, self.run_summary, self.failures, self.start_at_login):
+            widget.toggled.connect(self._validate)
+        self.every.editTextChanged.connect(self._validate)
+        self.token.textChanged.connect(self._validate)
+        self.source.currentIndexChanged.connect(self._validate)
+        self.custom_url.textChanged.connect(self._validate)
+        for spin in (self.limit, self.retries, self.retry_delay, self.concurrency):
+            spin.valueChanged.connect(self._validate)
+        controller.config_changed.connect(self._config_changed)
+        controller.active_changed.connect(self._active_changed)
+        self._load(controller.config)
+        if not restore_geometry(self, GEOMETRY_KEY, controller.paths):
+            self.resize(640, 460)
+
+    # --- tabs ------------------------------------------------------------------------------------
+    def _schedule_tab(self) -> QWidget:
+        self.every = _named(QComboBox(), "Run every", "A preset, a cron line or an interval")
+        self.every.setEditable(True)
+        self.every.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.every.addItems(PRESETS)
+        self.every.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.every.lineEdit().setPlaceholderText("@daily, 0 6 * * *, 30m or 1h30m")
+        self.schedule_problem = _named(_label("", strong=True), "Schedule problem")
+        self.schedule_words = _named(_label(""), "Schedule in words")
+        self.next_runs = _named(_label(""), "Next runs")
+        self.rate_warning = _named(_label("", strong=True), "Rate limit warning")
+        self.catch_up = _named(QCheckBox("&Catch up once after missed runs (computer asleep or off)"),
+                               "Catch up on missed runs")
+        self.paused = _named(QCheckBox("Pa&use the schedule (Run now still works)"), "Pause the schedule")
+        form = self._schedule_form = QFormLayout()
+        form.addRow(_label("Run &every:", self.every), self.every)
+        form.addRow("", _label("A preset, a cron line (minute hour day month weekday) such as 0 6 * * 1-5, "
+                               "or an interval such as 30m, 2h or 1d.", hint=True))
+        form.addRow("", self.schedule_problem)
+        form.addRow(_label("Means:"), self.schedule_words)
+        form.addRow(_label("Next runs:"), self.next_runs)
+        form.addRow("", self.rate_warning)
+        form.addRow("", self.catch_up)
+        form.addRow("", self.paused)
+        return self._page(form)
+
+    def _source_tab(self) -> QWidget:
+        self.source = _named(QComboBox(), "LL2 server")
+        self.source.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        for title, url, _hint in SOURCES:
+            self.source.addItem(title, url)
+        self.source_hint = _named(_label("", hint=True), "About this server")
+        self.custom_url = _named(QLineEdit(), "Custom LL2 URL")
+        self.custom_url.setPlaceholderText("https://example.org/2.3.0")
+        self.url_problem = _named(_label("", strong=True), "URL problem")
+        self.limit = _named(QSpinBox(), "Launches per run", "How many upcoming launches each run asks for")
+        self.limit.setRange(1, 100)
+        self.token = _named(QLineEdit(), "API token", "Your Launch Library 2 API token, if you have one")
+        self.token.setEchoMode(QLineEdit.EchoMode.Password)
+        self.token.setPlaceholderText("none: anonymous, 15 requests an hour")
+        self.show_token = _named(QCheckBox("Sho&w"), "Show the API token")
+        self.show_token.toggled.connect(lambda shown: self.token.setEchoMode(
+            QLineEdit.EchoMode.Normal if shown else QLineEdit.EchoMode.Password))
+        token_row = QHBoxLayout()
+        token_row.addWidget(self.token, 1)
+        token_row.addWidget(self.show_token)
+        form = self._source_form = QFormLayout()
+        form.addRow(_label("&Server:", self.source), self.source)
+        form.addRow("", self.source_hint)
+        form.addRow(_label("Custom &URL:", self.custom_url), self.custom_url)
+        form.addRow("", self.url_problem)
+        form.addRow(_label("&Launches per run:", self.limit), self.limit)
+        form.addRow(_label("API &token:", self.token), token_row)
+        form.addRow("", _label(f"Saved in {self.controller.paths.config_file}, a file only your user account "
+                               "can read.", hint=True))
+        return self._page(form)
+
+    def _pipeline_tab(self) -> QWidget:
+        self.retries = _named(QSpinBox(), "Retries", "How often a failing task is tried again within a run")
+        self.retries.setRange(0, 20)
+        self.retry_delay = _named(QDoubleSpinBox(), "Retry delay in seconds",
+                                  "Wait before the first retry; it doubles for each retry after that")
+        self.retry_delay.setRange(0, 86_400)
+        self.retry_delay.setDecimals(2)
+        self.retry_delay.setSuffix(" s")
+        self.concurrency = _named(QSpinBox(), "Pictures downloaded at once")
+        self.concurrency.setRange(1, 64)
+        self.cache_size = _named(_label("Measuring…"), "Picture cache size")
+        self.clear_cache_button = _named(QPushButton("C&lear cache…"), "Clear picture cache",
+                                         "Delete the kept pictures; the next run downloads them again")
+        self.clear_cache_button.clicked.connect(self.ask_clear_cache)
+        self.confirm_clear: QMessageBox | None = None
+        cache_row = QHBoxLayout()
+        cache_row.addWidget(self.cache_size, 1)
+        cache_row.addWidget(self.clear_cache_button)
+        form = QFormLayout()
+        form.addRow(_label("&Retries:", self.retries), self.retries)
+        form.addRow(_label("Retry d&elay:", self.retry_delay), self.retry_delay)
+        form.addRow(_label("Parallel &downloads:", self.concurrency), self.concurrency)
+        form.addRow(_label("Picture cache:"), cache_row)
+        return self._page(form)
+
+    def _notifications_tab(self) -> QWidget:
+        self.run_summary = _named(QCheckBox("Show a &summary after each run (new and changed launches)"),
+                                  "Run summary notifications")
+        self.failures = _named(QCheckBox("Tell me when a run &fails"), "Failure notifications")
+        form = QFormLayout()
+        form.addRow(self.run_summary)
+        form.addRow(self.failures)
+        return self._page(form)
+
+    def _general_tab(self) -> QWidget:
+        self.start_at_login = _named(QCheckBox("Start RocketWatch when I &log in"), "Start at login")
+        self.autostart_hint = _named(_label("", hint=True), "Start at login entry")
+        folder = str(self.controller.paths.data_dir)
+        self.data_folder = _named(_label(folder), "Data folder")
+        self.data_folder.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        open_folder = _named(QPushButton("Open &folder"), "Open data folder", "Show it in your file manager")
+        open_folder.clicked.connect(
+            lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.controller.paths.data_dir))))
+        folder_row = QHBoxLayout()
+        folder_row.addWidget(self.data_folder, 1)
+        folder_row.addWidget(open_folder)
+        form = QFormLayout()
+        form.addRow(self.start_at_login)
+        form.addRow(self.autostart_hint)
+        form.addRow(_label("Data folder:", open_folder), folder_row)
+        form.addRow("", _label("Launches, run history, pictures and each run's raw LL2 page.", hint=True))
+        return self._page(form)
+
+    @staticmethod
+    def _page(form: QFormLayout) -> QWidget:
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)  # numbers stay small
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.addLayout(form)
+        layout.addStretch(1)
+        return page
+
+    # --- values ------------------------------------------------------------------------------------
+    def _api_url(self) -> str:
+        url = self.source.currentData()
+        return url if url else self.custom_url.text().strip()
+
+    def _set_api_url(self, url: str) -> None:
+        index = next((i for i, (_t, known, _h) in enumerate(SOURCES) if known and known == url.rstrip("/")),
+                     len(SOURCES) - 1)
+        self.source.setCurrentIndex(index)
+        if index == len(SOURCES) - 1:
+            self.custom_url.setText(url)
+
+    def _values(self) -> Values:
+        values: Values = {}
+        for (section, key), (get, _set) in self._bindings.items():
+            values.setdefault(section, {})[key] = get()
+        return values
+
+    def _load(self, config: Config) -> None:
+        """Show these settings and the start-at-login state; nothing is changed yet."""
+        current = asdict(config)
+        for (section, key), (_get, put) in self._bindings.items():
+            put(current[section][key])
+        self._baseline = self._values()  # as the widgets show them (a spin box may round)
+        try:
+            self._baseline_autostart = self.autostart.is_enabled()
+        except OSError:
+            self._baseline_autostart = False
+        self.start_at_login.setChecked(self._baseline_autostart)
+        self.autostart_hint.setText(f"Entry: {self.autostart.location()}")
+        self._validate()
+
+    def new_config(self) -> Config:
+        """The settings in force with the user's changes on top; ConfigError when they are not valid."""
+        merged = asdict(self.controller.config)
+        for section, keys in self._values().items():
+            for key, value in keys.items():
+                if value != self._baseline[section][key]:
+                    merged[section][key] = value
+        return config_from_mapping(merged, "the settings")
+
+    def has_changes(self) -> bool:
+        return (self._values() != self._baseline
+                or self.start_at_login.isChecked() != self._baseline_autostart)
+
+    # --- checking as the user types -----------------------------------------------------------
+    def _validate(self) -> None:
+        problems = [self._check_schedule(), self._check_source()]
+        valid = not any(problems)
+        self.ok_button.setEnabled(valid)
+        self.apply_button.setEnabled(valid and self.has_changes())
+
+    @staticmethod
+    def _show(form: QFormLayout, label: QLabel, text: str) -> None:
+        """Set a message label's text; its row shows only when there is something to say."""
+        label.setText(text)
+        form.setRowVisible(label, bool(text))
+
+    def _check_schedule(self) -> str:
+        form = self._schedule_form
+        try:
+            schedule = parse_every(self.every.currentText())
+        except ScheduleError as error:
+            self._show(form, self.schedule_problem, f"✗ {error}")
+            for label in (self.schedule_words, self.next_runs, self.rate_warning):
+                self._show(form, label, "")
+            return str(error)
+        self._show(form, self.schedule_problem, "")
+        tz = local_tz()
+        now = datetime.now(tz)
+        anchor = None
+        if schedule.interval is not None:  # as the scheduler does: intervals count from the last run
+            last = self.controller.store.runs.last_started()
+            anchor = last if last is not None and last <= now else now
+        self._show(form, self.schedule_words, schedule.describe())
+        times = schedule.next_fire_times(3, now, tz, anchor)
+        self._show(form, self.next_runs, "\n".join(t.strftime("%a %d %b %Y, %H:%M") for t in times) or "none")
+        per_hour = schedule.max_runs_per_hour(tz)
+        anonymous = not self.token.text().strip() and self._api_url().rstrip("/") != DEV_API_URL
+        warning = ""
+        if per_hour > ANONYMOUS_RUNS_PER_HOUR and anonymous:
+            warning = (f"⚠ This schedule can run up to {per_hour:g} times in an hour. Without an API "
+                       f"token LL2 answers {ANONYMOUS_RUNS_PER_HOUR} requests an hour, so some runs would be "
+                       "refused. Add a token on the Source tab, use the development server or a slower one.")
+        self._show(form, self.rate_warning, warning)
+        return ""
+
+    def _check_source(self) -> str:
+        custom = not self.source.currentData()
+        self._source_form.setRowVisible(self.custom_url, custom)
+        self.source_hint.setText(SOURCES[max(self.source.currentIndex(), 0)][2])
+        url = self.custom_url.text().strip()
+        problem = ""
+        if custom and not url:
+            problem = "✗ Type the server's address, such as https://ll.thespacedevs.com/2.3.0"
+        elif custom and (urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).netloc):
+            problem = "✗ The address must start with http:// or https:// and name a server."
+        self._show(self._source_form, self.url_problem, problem)
+        return problem
+
+    # --- applying ---------------------------------------------------------------------------------
+    def apply(self) -> bool:
+        """Write the settings (and the start-at-login entry); True when everything was saved."""
+        try:
+            config = self.new_config()
+        except ConfigError as error:
+            self._warn("These settings cannot be used", str(error))
+            return False
+        try:
+            if config != self.controller.config:
+                self.controller.apply_config(config)
+        except OSError as error:
+            self._warn("The settings could not be saved", f"{self.controller.paths.config_file}: {error}")
+            return False
+        wanted = self.start_at_login.isChecked()
+        if wanted != self._baseline_autostart:
+            try:
+                if wanted:
+                    self.autostart.enable(launch_command(self.home))
+                else:
+                    self.autostart.disable()
+            except OSError as error:
+                self._warn("Start at login could not be changed", str(error))
+                return False
+        self._load(config)
+        self.applied.emit(config)
+        return True
+
+    def _ok(self) -> None:
+        if not self.has_changes() or self.apply():
+            self.accept()
+
+    def _warn(self, title: str, text: str, icon: QMessageBox.Icon = QMessageBox.Icon.Warning,
+              buttons: QMessageBox.StandardButton = QMessageBox.StandardButton.Ok) -> QMessageBox:
+        """A message that does not block (opened window-modal), plain text, gone when closed."""
+        box = QMessageBox(icon, title, text, buttons, self)
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+        return box
+
+    def _config_changed(self, config: Config) -> None:
+        """Settings changed elsewhere (the tray's Pause): follow them where the user has not typed."""
+        current = asdict(config)
+        for (section, key), (get, put) in self._bindings.items():
+            if get() == self._baseline[section][key]:
+                put(current[section][key])
+                self._baseline[section][key] = get()
+        self._validate()
+
+    # --- the picture cache ------------------------------------------------------------------------
+    def measure_cache(self, *, clear: bool = False) -> None:
+        """Measure the picture folders (after clearing them, if asked) in a worker thread."""
+        if clear:
+            self.clear_cache_button.setEnabled(False)
+        self.cache_size.setText("Clearing…" if clear else "Measuring…")
+        relay, store, paths = self._relay, self.controller.store, self.controller.paths
+
+        def work() -> None:
+            try:
+                if clear:
+                    clear_picture_cache(store, paths)
+                relay.done.emit(clear, *picture_cache_size(paths), "")
+            except (OSError, sqlite3.Error, RunRefused) as error:
+                relay.done.emit(clear, 0, 0, str(error))
+            finally:
+                store.db.close_thread_connection()
+
+        threading.Thread(target=work, name="rocketwatch-picture-cache", daemon=True).start()
+
+    def ask_clear_cache(self) -> None:
+        buttons = QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel
+        box = self._warn("Clear the picture cache?", "Delete every kept launch picture and thumbnail? "
+                         "The next run downloads them again.", QMessageBox.Icon.Question, buttons)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.buttonClicked.connect(self._clear_confirmed)
+        self.confirm_clear = box
+
+    def _clear_confirmed(self, button: QAbstractButton) -> None:
+        box, self.confirm_clear = self.confirm_clear, None
+        if box is None or box.standardButton(button) != QMessageBox.StandardButton.Yes:
+            return
+        if self.controller.is_active():
+            self._warn("Picture cache not cleared", "A run is in progress; clear the cache after it.")
+            return
+        self.measure_cache(clear=True)
+
+    def _cache_measured(self, cleared: bool, size: int, files: int, problem: str) -> None:
+        self.clear_cache_button.setEnabled(not self.controller.is_active())
+        if problem:
+            self.cache_size.setText(f"Could not read the picture folders: {problem}")
+        else:
+            self.cache_size.setText(f"{size_words(size)} in {files} {'file' if files == 1 else 'files'}")
+        if cleared:
+            self.controller.data_changed.emit()  # views drop the pictures they show
+
+    def _active_changed(self, active: bool) -> None:
+        self.clear_cache_button.setEnabled(not active)
+        if not active and self.isVisible():
+            self.measure_cache()
+
+    # --- window life ------------------------------------------------------------------------------
+    def showEvent(self, event: QShowEvent) -> None:
+        if not event.spontaneous():  # opened again: start from the settings in force
+            self._load(self.controller.config)
+            self.measure_cache()
+        super().showEvent(event)
+
+    def done(self, result: int) -> None:
+        save_geometry(self, GEOMETRY_KEY, self.controller.paths)
+        super().done(result)
