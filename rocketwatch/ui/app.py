@@ -1,0 +1,270 @@
+"""The tray application: wires the run controller, the scheduler host, the tray icon, the windows
+and the single-instance server together. `main()` is what `rocketwatch` without a command runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+import time
+from dataclasses import replace
+from datetime import UTC, datetime
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtWidgets import QApplication, QMessageBox, QSystemTrayIcon, QWidget
+
+from rocketwatch import APP_ID, APP_NAME, __version__
+from rocketwatch.notify import ChainNotifier, LogNotifier, Notification, desktop_backends
+from rocketwatch.ui.controller import RunController
+from rocketwatch.ui.errors import ErrorReporter, SignalBridge, route_qt_messages
+from rocketwatch.ui.icons import app_icon
+from rocketwatch.ui.single_instance import InstanceServer, send_request, socket_name
+from rocketwatch.ui.tray import TrayIcon
+
+log = logging.getLogger(__name__)
+
+STARTED_AT = time.monotonic()
+# How long to wait for a tray to appear (a session started at login may bring its panel up late).
+TRAY_WAIT_S = float(os.environ.get("ROCKETWATCH_TRAY_WAIT", "10"))
+QUIT_WAIT_S = 10.0
+
+
+class TrayNotifier(QObject):
+    """Notifier backend: the tray icon's own balloon. Callable from any thread (queued to the GUI)."""
+
+    name = "tray"
+    _show = Signal(str, str, bool)
+
+    def __init__(self, tray: TrayIcon) -> None:
+        super().__init__()
+        self.tray = tray
+        self._show.connect(lambda title, body, urgent: tray.show_message(title, body, urgent=urgent))
+
+    def send(self, notification: Notification) -> None:
+        from rocketwatch.notify import NotifyError
+
+        if not (self.tray.tray.isVisible() and QSystemTrayIcon.supportsMessages()):
+            raise NotifyError("no tray icon to show a message from")
+        self._show.emit(notification.title, notification.body, notification.urgent)
+
+
+def request_for(args: argparse.Namespace) -> dict[str, Any]:
+    if args.command == "run-now":
+        return {"command": "run-now"}
+    if args.command == "quit":
+        return {"command": "quit"}
+    return {"command": "show", "window": getattr(args, "window", None) or "gallery"}
+
+
+def main(session: Any, args: argparse.Namespace) -> int:
+    """Hand the request to a running instance, or become the instance."""
+    name = socket_name(session.home)
+    request = request_for(args)
+    answer = send_request(name, request)
+    if answer is not None:
+        return 0 if answer.get("ok") else 1
+    if args.command in ("run-now", "quit"):
+        print(f"{APP_NAME} is not running.", file=sys.stderr)
+        return 1
+    QApplication.setApplicationName(APP_NAME)
+    QApplication.setApplicationDisplayName(APP_NAME)
+    QApplication.setApplicationVersion(__version__)
+    QApplication.setDesktopFileName(APP_ID)
+    QApplication.setQuitOnLastWindowClosed(False)
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    route_qt_messages()
+    tray_app = TrayApp(session, name, first_window=request.get("window") if args.command == "show" else None)
+    if not tray_app.server_ok:
+        # Another instance won the race to listen: give it our request and leave.
+        return 0 if (send_request(name, request) or {}).get("ok") else 1
+    tray_app.start()
+    code = app.exec()
+    tray_app.close()
+    return code
+
+
+class TrayApp(QObject):
+    """One running RocketWatch: everything the tray app owns, wired with signals."""
+
+    def __init__(self, session: Any, server_name: str, first_window: str | None = None) -> None:
+        super().__init__()
+        self.session = session
+        self.first_window = first_window
+        self.errors = ErrorReporter()
+        self.errors.install()
+        QApplication.setWindowIcon(app_icon())
+        self.server = InstanceServer(server_name, self)
+        self.server_ok = self.server.listen()
+        if not self.server_ok:
+            return
+        self.server.request.connect(self.handle_request)
+        self.standin = self._start_demo() if session.demo else None
+        self.tray = TrayIcon(self)
+        self.tray_notifier = TrayNotifier(self.tray)
+        notifier = ChainNotifier([*desktop_backends(), self.tray_notifier, LogNotifier()])
+        self.controller = RunController(session.paths, session.config, notifier, self)
+        from rocketwatch.ui.scheduler_host import SchedulerHost
+
+        self.scheduler = SchedulerHost(self.controller, parent=self)
+        self.windows: dict[str, QWidget] = {}
+        self.signals = SignalBridge(self.quit, self)
+        self._tray_deadline = time.monotonic() + TRAY_WAIT_S
+        self._tray_timer = QTimer(self, interval=500)
+        self._tray_timer.timeout.connect(self._look_for_tray)
+        self._tooltip_timer = QTimer(self, interval=60_000)
+        self._tooltip_timer.timeout.connect(self.tray.refresh_texts)
+        self._quitting = False
+        self._wire()
+
+    def _start_demo(self) -> Any:
+        from rocketwatch.cli import start_demo_standin
+
+        standin = start_demo_standin()
+        config = self.session.config
+        self.session.config = replace(config, source=replace(config.source, api_url=standin.api_url))
+        return standin
+
+    def _wire(self) -> None:
+        tray, controller, scheduler = self.tray, self.controller, self.scheduler
+        tray.run_now.connect(lambda: controller.run_now("manual"))
+        tray.open_gallery.connect(lambda: self.show_window("gallery"))
+        tray.open_history.connect(lambda: self.show_window("history"))
+        tray.open_settings.connect(lambda: self.show_window("settings"))
+        tray.open_launch.connect(self.show_launch)
+        tray.toggle_pause.connect(lambda: controller.set_paused(not controller.config.schedule.paused))
+        tray.quit_requested.connect(self.quit)
+        scheduler.fire.connect(lambda trigger: controller.run_now(trigger))
+        scheduler.next_fire_changed.connect(
+            lambda when: tray.set_next_run(when, controller.config.schedule.paused))
+        controller.active_changed.connect(self._active_changed)
+        controller.run_finished.connect(self._run_finished)
+        controller.data_changed.connect(self.refresh_launches)
+
+    # --- start -------------------------------------------------------------------------------------
+    def start(self) -> None:
+        self.refresh_launches()
+        last = self.controller.store.runs.latest(limit=1)
+        if last and last[0].state == "failed":
+            self.tray.set_state("failed")
+        if QSystemTrayIcon.isSystemTrayAvailable():
+            self._show_tray()
+        else:
+            log.info("No system tray yet; waiting up to %g s for one", TRAY_WAIT_S)
+            self._tray_timer.start()
+        self.scheduler.start()
+        if self.first_window:
+            self.show_window(self.first_window)
+
+    def _look_for_tray(self) -> None:
+        if QSystemTrayIcon.isSystemTrayAvailable():
+            self._tray_timer.stop()
+            self._show_tray()
+        elif time.monotonic() >= self._tray_deadline:
+            self._tray_timer.stop()
+            self._no_tray()
+
+    def _show_tray(self) -> None:
+        self.tray.show()
+        self._tooltip_timer.start()
+        log.info("Tray icon shown %.3f s after start (pid %s)", time.monotonic() - STARTED_AT, os.getpid())
+        mark = os.environ.get("ROCKETWATCH_STARTUP_MARK")
+        if mark:
+            with open(mark, "a", encoding="utf-8") as handle:
+                handle.write(f"{time.time():.6f}\n")
+
+    def _no_tray(self) -> None:
+        log.warning("No system tray found; showing the gallery and quitting when it closes")
+        QApplication.setQuitOnLastWindowClosed(True)
+        self.show_window("gallery")
+        box = QMessageBox(QMessageBox.Icon.Information, f"{APP_NAME}: no system tray",
+                          f"This desktop shows no system tray, so {APP_NAME} opens its window instead. "
+                          "The schedule runs while the window is open; closing it quits.\n\n"
+                          "On GNOME, the AppIndicator extension adds a tray.", parent=self.windows["gallery"])
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+
+    # --- reacting to runs --------------------------------------------------------------------------------
+    def _active_changed(self, active: bool) -> None:
+        if active:
+            self.tray.set_state("running")
+
+    def _run_finished(self, record: Any) -> None:
+        if record.state == "success":
+            self.tray.set_state("idle")
+        elif record.state in ("failed", "interrupted"):
+            self.tray.set_state("failed")
+        elif self.tray.state == "running" and not self.controller.is_active():
+            self.tray.set_state("idle")
+
+    def refresh_launches(self) -> None:
+        now = datetime.now(UTC)
+        self.tray.set_launches(self.controller.store.launches.upcoming(since=now, limit=5))
+
+    # --- windows -----------------------------------------------------------------------------------------
+    def window(self, which: str) -> QWidget:
+        if which not in self.windows:
+            if which == "gallery":
+                from rocketwatch.ui.gallery import GalleryWindow
+
+                self.windows[which] = GalleryWindow(self.controller)
+            elif which == "history":
+                from rocketwatch.ui.history import HistoryWindow
+
+                self.windows[which] = HistoryWindow(self.controller)
+            elif which == "settings":
+                from rocketwatch.autostart import autostart_for_platform
+                from rocketwatch.ui.settings import SettingsDialog
+
+                self.windows[which] = SettingsDialog(self.controller, autostart_for_platform(),
+                                                     home=self.session.home)
+            else:
+                raise ValueError(f"unknown window {which!r}")
+        return self.windows[which]
+
+    def show_window(self, which: str) -> QWidget:
+        window = self.window(which)
+        window.show()
+        window.raise_()
+        window.activateWindow()
+        return window
+
+    def show_launch(self, launch_id: str) -> None:
+        gallery = self.show_window("gallery")
+        if launch_id:
+            gallery.show_launch(launch_id)  # type: ignore[attr-defined]
+
+    # --- requests from a second instance -------------------------------------------------------------------
+    def handle_request(self, request: dict) -> None:
+        command = request.get("command")
+        if command == "show":
+            self.show_window(str(request.get("window") or "gallery"))
+        elif command == "run-now":
+            self.controller.run_now("manual")
+        elif command == "quit":
+            QTimer.singleShot(0, self.quit)
+
+    # --- quitting --------------------------------------------------------------------------------------------
+    def quit(self) -> None:
+        if self._quitting:
+            return
+        self._quitting = True
+        log.info("Quitting")
+        self.scheduler.shutdown()
+        self._tooltip_timer.stop()
+        self._tray_timer.stop()
+        if not self.controller.shutdown(QUIT_WAIT_S):
+            log.warning("The active run did not stop within %g s; it will be marked interrupted", QUIT_WAIT_S)
+        for window in self.windows.values():
+            window.close()
+        self.tray.hide()
+        QApplication.instance().quit()  # type: ignore[union-attr]
+
+    def close(self) -> None:
+        self.server.close()
+        self.signals.close()
+        if self.standin is not None:
+            self.standin.stop()
+

@@ -1,0 +1,95 @@
+"""The real tray app on a real X server with a tray host and a notification daemon."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+from desktop_session import Desktop, wait_for
+from helpers import write_config
+
+from rocketwatch.standin import StandIn
+
+pytestmark = pytest.mark.e2e
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "screenshots"
+
+
+def rocketwatch_icon(desktop: Desktop) -> list[str]:
+    return [line for line in desktop.tray_icons() if "rocketwatch" in line.lower()]
+
+
+def test_tray_app_first_start_notification_second_instance_and_quit(desktop, start_app, tmp_path) -> None:
+    home = tmp_path / "home"
+    with StandIn.demo() as standin:
+        write_config(home)
+        desktop.notifications()  # empty dunst's history of earlier tests
+        app = start_app(home, standin.api_url)
+
+        # The tray icon is embedded in the tray host.
+        wait_for(lambda: rocketwatch_icon(desktop), 30, "RocketWatch's icon in trayer's panel")
+
+        # The first start with an empty store runs once at once.
+        runs = wait_for(lambda: [r for r in app.history() if r["state"] == "success"], 60, "the first run")
+        assert runs[0]["trigger"] == "first_start"
+
+        # dunst received the summary from RocketWatch naming the next launch.
+        def summary() -> list[dict]:
+            return [n for n in desktop.notifications()
+                    if n.get("appname") == "RocketWatch" and "upcoming launch" in n.get("summary", "")]
+
+        [notification] = wait_for(summary, 20, "the run summary from RocketWatch in dunst")
+        launches = app.command("launches", "--json").stdout
+        next_name = notification["body"].split("Next: ", 1)[1].split(" in ")[0]
+        assert next_name and next_name in launches
+
+        # A second rocketwatch hands over to the first and exits 0 at once; the gallery appears.
+        started = time.monotonic()
+        second = app.command(timeout=10)
+        assert second.returncode == 0, second.stderr
+        assert time.monotonic() - started < 5
+        wait_for(lambda: desktop.run("xdotool", "search", "--name", "RocketWatch — Launches").returncode == 0,
+                 15, "the gallery window")
+        SCREENSHOTS.mkdir(exist_ok=True)
+        desktop.screenshot(SCREENSHOTS / "e2e-gallery.png")
+
+        # `rocketwatch quit` ends the first process cleanly.
+        assert app.command("quit").returncode == 0
+        assert app.process.wait(20) == 0
+        assert not rocketwatch_icon(desktop)
+        assert all(run["state"] != "running" for run in app.history())
+
+
+def test_every_minute_schedule_runs_with_trigger_scheduled(desktop, start_app, tmp_path) -> None:
+    home = tmp_path / "home"
+    with StandIn.demo() as standin:
+        write_config(home, schedule={"every": "*/1 * * * *"})
+        app = start_app(home, standin.api_url)
+        wait_for(lambda: [r for r in app.history() if r["trigger"] == "scheduled" and r["state"] == "success"],
+                 75, "a scheduled run")
+        assert app.command("quit").returncode == 0
+        assert app.process.wait(20) == 0
+
+
+def test_missed_fire_times_give_exactly_one_catch_up_run(desktop, start_app, tmp_path) -> None:
+    home = tmp_path / "home"
+    with StandIn.demo() as standin:
+        write_config(home, schedule={"every": "@hourly"})
+        # A run three hours ago, as if the app had been closed since: three fire times were missed.
+        from rocketwatch.config import paths_for
+        from rocketwatch.store import Store
+
+        with Store.open(paths_for(home)) as store:
+            run_id = store.runs.create("scheduled", ("download_launches",), 1)
+            store.runs.finish(run_id, "success")
+            store.db.execute("UPDATE runs SET created_at = datetime('now', '-3 hours') || '.000+00:00',"
+                             " started_at = strftime('%Y-%m-%dT%H:%M:%S', 'now', '-3 hours') || '.000+00:00'")
+        app = start_app(home, standin.api_url)
+        wait_for(lambda: [r for r in app.history() if r["trigger"] == "catch_up" and r["state"] == "success"],
+                 45, "the catch-up run")
+        assert app.command("quit").returncode == 0
+        assert app.process.wait(20) == 0
+        triggers = [run["trigger"] for run in app.history()]
+        assert triggers.count("catch_up") == 1
+        assert "first_start" not in triggers
