@@ -192,3 +192,24 @@ def test_standin_is_unreachable_gives_a_failed_run_in_plain_words(home) -> None:
     code, run = run_json(home, "run", api_url=url)
     assert code == 1
     assert "Could not reach LL2" in run["tasks"][0]["error"]
+
+
+@pytest.mark.parametrize(("every", "hour"), [("0 6 * * 0", 6), ("0 6 * * 7", 6), ("@weekly", 0)])
+def test_schedule_lists_sundays_in_local_time(home, capsys, monkeypatch, every, hour) -> None:
+    from datetime import datetime, timedelta
+
+    monkeypatch.setenv("TZ", "America/New_York")
+    assert main(["--home", str(home), "schedule", "--every", every, "--count", "3", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    times = [datetime.fromisoformat(text) for text in report["next"]]
+    assert len(times) == 3
+    assert all(t.strftime("%A %H:%M") == f"Sunday {hour:02d}:00" for t in times)
+    assert all(t.utcoffset() in (timedelta(hours=-5), timedelta(hours=-4)) for t in times)
+    assert report["description"] == f"At {hour:02d}:00, only on Sunday"
+
+
+def test_schedule_warns_about_ll2_rate_limit_and_rejects_bad_lines(home, capsys) -> None:
+    assert main(["--home", str(home), "schedule", "--every", "*/2 * * * *"]) == 0
+    assert "15 requests an hour" in capsys.readouterr().out
+    assert main(["--home", str(home), "schedule", "--every", "0 6 * * 8"]) == 2
+    assert "day of week must be 0-7" in capsys.readouterr().err

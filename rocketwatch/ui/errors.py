@@ -52,6 +52,7 @@ class ErrorReporter:
     def __init__(self) -> None:
         self.shown = False
         self.count = 0
+        self.box: QMessageBox | None = None
 
     def install(self) -> None:
         sys.excepthook = self.handle
@@ -68,7 +69,7 @@ class ErrorReporter:
                           f"Something went wrong inside {APP_NAME}; it keeps running.\n\n{kind.__name__}: {error}\n\n"
                           "The details are in the log file. Further problems are only logged.")
         box.setTextFormat(Qt.TextFormat.PlainText)
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.box = box  # keep the dialog alive: it has no parent
         box.show()
 
 

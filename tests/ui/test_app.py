@@ -1,0 +1,63 @@
+"""The tray application object: requests from a second instance, no-tray fallback, quitting."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+from helpers import write_config
+from PySide6.QtWidgets import QApplication
+
+from rocketwatch.cli import Session
+from rocketwatch.config import load_config, paths_for
+from rocketwatch.ui import app as app_module
+from rocketwatch.ui.single_instance import socket_name
+
+
+@pytest.fixture
+def tray_app(qtbot, home, standin, monkeypatch):
+    monkeypatch.setattr(app_module, "TRAY_WAIT_S", 0.2)
+    monkeypatch.setattr(app_module, "desktop_backends", lambda: [])
+    write_config(home, source={"api_url": standin.api_url}, schedule={"paused": True})
+    paths = paths_for(home)
+    session = Session(paths, load_config(paths.config_file), home, demo=False)
+    made = app_module.TrayApp(session, socket_name(home) + "-test")
+    assert made.server_ok
+    yield made
+    made.scheduler.shutdown()
+    made.controller.shutdown(10)
+    for window in made.windows.values():
+        window.close()
+    made.close()
+    QApplication.setQuitOnLastWindowClosed(False)
+
+
+def test_without_a_tray_the_gallery_opens_and_closing_it_quits(qtbot, tray_app) -> None:
+    tray_app.start()
+    qtbot.waitUntil(lambda: "gallery" in tray_app.windows and tray_app.windows["gallery"].isVisible(), timeout=5000)
+    assert QApplication.quitOnLastWindowClosed()
+    assert not tray_app.tray.tray.isVisible()
+
+
+def test_requests_from_a_second_instance_open_windows_and_run(qtbot, tray_app) -> None:
+    tray_app.handle_request({"command": "show", "window": "history"})
+    assert tray_app.windows["history"].isVisible()
+    with qtbot.waitSignal(tray_app.controller.run_finished, timeout=20_000) as finished:
+        tray_app.handle_request({"command": "run-now"})
+    assert finished.args[0].state == "success" and finished.args[0].trigger == "manual"
+
+
+def test_a_failed_run_turns_the_tray_icon_to_failed_and_a_success_back(qtbot, tray_app, standin) -> None:
+    from rocketwatch.standin import Fault
+
+    standin.set_sticky_api_fault(Fault("status", code=500))
+    config = tray_app.controller.config
+    tray_app.controller.apply_config(replace(config, pipeline=replace(config.pipeline, retries=0)), write=False)
+    with qtbot.waitSignal(tray_app.controller.run_finished, timeout=20_000):
+        tray_app.controller.run_now()
+    assert tray_app.tray.state == "failed"
+    standin.set_sticky_api_fault(None)
+    qtbot.waitUntil(lambda: not tray_app.controller.is_active())
+    with qtbot.waitSignal(tray_app.controller.run_finished, timeout=20_000):
+        tray_app.controller.run_now()
+    assert tray_app.tray.state == "idle"

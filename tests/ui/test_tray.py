@@ -1,0 +1,95 @@
+"""The tray icon's menu and tooltip, the tray notifier's fallback, and the error reporter."""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from rocketwatch.ll2.model import Launch
+from rocketwatch.notify import ChainNotifier, LogNotifier, Notification
+from rocketwatch.ui.app import TrayNotifier
+from rocketwatch.ui.errors import ErrorReporter
+from rocketwatch.ui.tray import TrayIcon
+
+
+def launch(name: str, hours: float, precision: str | None = "MIN", launch_id: str = "") -> Launch:
+    return Launch(id=launch_id or name, name=name, net=datetime.now(UTC) + timedelta(hours=hours),
+                  net_precision=precision)
+
+
+def visible_texts(tray: TrayIcon) -> list[str]:
+    return [action.text() for action in tray.menu.actions() if action.isVisible() and action.text()]
+
+
+def test_menu_lists_every_item_and_the_next_five_launches(qtbot) -> None:
+    tray = TrayIcon()
+    tray.set_launches([launch(f"Launch {n} & friends", n + 1) for n in range(7)])
+    texts = visible_texts(tray)
+    assert texts[0] == "Next launches"
+    assert [t.split(" — ")[0] for t in texts[1:6]] == [f"Launch {n} && friends" for n in range(5)]
+    assert texts[6:] == ["Run now", "Open gallery", "Run history", "Pause schedule", "Settings…",
+                         "Quit RocketWatch"]
+
+
+def test_choosing_a_launch_asks_to_open_it(qtbot) -> None:
+    tray = TrayIcon()
+    tray.set_launches([launch("Electron | Kiwi", 2, launch_id="abc-123")])
+    with qtbot.waitSignal(tray.open_launch) as opened:
+        tray.menu.actions()[1].trigger()
+    assert opened.args == ["abc-123"]
+
+
+def test_running_state_disables_run_now_and_failed_is_said_in_the_tooltip(qtbot) -> None:
+    tray = TrayIcon()
+    tray.set_state("running")
+    assert not tray.run_action.isEnabled() and tray.run_action.text() == "Running…"
+    tray.set_state("failed")
+    assert tray.run_action.isEnabled() and tray.run_action.text() == "Run now"
+    assert "The last run failed" in tray.tooltip()
+
+
+def test_tooltip_shows_countdown_only_for_precise_nets_and_the_next_check(qtbot) -> None:
+    tray = TrayIcon()
+    now = datetime.now(UTC)
+    tray.set_launches([launch("Vague", 30 * 24, precision="M")])
+    assert "Next: Vague NET" in tray.tooltip(now)
+    tray.set_launches([launch("Exact", 5.2)])
+    assert "Next: Exact in 5 h 1" in tray.tooltip(now)
+    tray.set_next_run(now + timedelta(hours=3), paused=False)
+    assert "Next check:" in tray.tooltip(now)
+    tray.set_next_run(None, paused=True)
+    assert "Schedule paused" in tray.tooltip(now)
+    assert tray.pause_action.text() == "Resume schedule"
+
+
+def test_tray_notifier_without_a_visible_tray_falls_back_to_the_log(qtbot, caplog) -> None:
+    tray = TrayIcon()  # offscreen: there is no system tray, the icon is never visible
+    chain = ChainNotifier([TrayNotifier(tray), LogNotifier()])
+    with caplog.at_level(logging.INFO):
+        assert chain.send(Notification("Liftoff!", "Electron")) == "log"
+    assert "Liftoff! — Electron" in caplog.text
+
+
+def test_unhandled_errors_are_logged_and_shown_once(qtbot, caplog) -> None:
+    reporter = ErrorReporter()
+    with caplog.at_level(logging.ERROR):
+        for _ in range(2):
+            try:
+                raise ValueError("bad launch")
+            except ValueError as error:
+                reporter.handle(type(error), error, error.__traceback__)
+    boxes = [w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible()]
+    assert len(boxes) == 1 and "ValueError: bad launch" in boxes[0].text()
+    assert caplog.text.count("Unhandled error") == 2
+    for box in boxes:
+        box.close()
+
+
+@pytest.fixture(autouse=True)
+def _close_windows(qtbot):
+    yield
+    for widget in QApplication.topLevelWidgets():
+        widget.close()
