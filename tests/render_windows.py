@@ -1,0 +1,69 @@
+"""Renders the gallery, the run history and the settings dialog of a home to PNG files.
+
+Run by tests/e2e/test_screenshots.py under a real X server: python tests/render_windows.py HOME OUTDIR.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+from PySide6.QtWidgets import QApplication
+
+from rocketwatch.config import load_config, paths_for
+from rocketwatch.notify import ChainNotifier, LogNotifier
+from rocketwatch.ui.controller import RunController
+from rocketwatch.ui.gallery import GalleryWindow
+from rocketwatch.ui.history import HistoryWindow
+from rocketwatch.ui.icons import app_icon
+from rocketwatch.ui.settings import SettingsDialog
+
+
+def settle(app: QApplication, seconds: float) -> None:
+    """Let the event loop run (thumbnails decode in a pool and arrive as events)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        app.processEvents()
+        time.sleep(0.01)
+
+
+def main(home: Path, outdir: Path) -> int:
+    app = QApplication(sys.argv[:1])
+    app.setApplicationName("RocketWatch")
+    app.setWindowIcon(app_icon())
+    paths = paths_for(home)
+    controller = RunController(paths, load_config(paths.config_file), ChainNotifier([LogNotifier()]))
+    outdir.mkdir(parents=True, exist_ok=True)
+
+    gallery = GalleryWindow(controller)
+    gallery.resize(1280, 760)
+    gallery.show()
+    settle(app, 1.5)
+    first = controller.store.launches.upcoming()[1]
+    gallery.show_launch(first.id)
+    settle(app, 1.5)
+    gallery.grab().save(str(outdir / "gallery.png"))
+
+    history = HistoryWindow(controller)
+    history.resize(1280, 640)
+    history.show()
+    settle(app, 0.5)
+    retried = next(run for run in controller.store.runs.latest(limit=50) if run.retries)
+    row = history.model.row_of(retried.id)
+    history.table.selectRow(row)
+    settle(app, 0.5)
+    history.grab().save(str(outdir / "history.png"))
+
+    settings = SettingsDialog(controller, home=home)
+    settings.show()
+    settle(app, 0.5)
+    settings.grab().save(str(outdir / "settings.png"))
+    for window in (gallery, history, settings):
+        window.close()
+    controller.shutdown(5)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(Path(sys.argv[1]), Path(sys.argv[2])))
