@@ -166,8 +166,31 @@ class TrayApp(QObject):
             self._tray_timer.stop()
             self._no_tray()
 
+    def _warn_about_rate_limit(self) -> None:
+        """Say once per start when the schedule can exceed LL2's anonymous limit of 15 requests an hour."""
+        from rocketwatch.schedule import ScheduleError, local_tz, parse_every
+
+        from rocketwatch.config import DEV_API_URL
+        from rocketwatch.pipeline.tasks import private_api_host
+
+        config = self.controller.config
+        api_url = config.source.api_url
+        if config.source.token or config.schedule.paused or api_url == DEV_API_URL or private_api_host(api_url):
+            return
+        try:
+            per_hour = parse_every(config.schedule.every).max_runs_per_hour(local_tz())
+        except ScheduleError:
+            return
+        if per_hour > 15:
+            message = (f"The schedule '{config.schedule.every}' can run {per_hour:g} times an hour, but LL2 "
+                       "allows 15 requests an hour without an API token: some runs will be refused. "
+                       "Add a token or choose a slower schedule in Settings.")
+            log.warning(message)
+            self.tray.show_message(f"{APP_NAME}: schedule too frequent", message, urgent=True)
+
     def _show_tray(self) -> None:
         self.tray.show()
+        self._warn_about_rate_limit()
         self._tooltip_timer.start()
         log.info("Tray icon shown %.3f s after start (pid %s)", time.monotonic() - STARTED_AT, os.getpid())
         mark = os.environ.get("ROCKETWATCH_STARTUP_MARK")
