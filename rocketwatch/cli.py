@@ -1,4 +1,5 @@
-"""The command line: `rocketwatch` (the tray app), `run`, `retry`, `history`, `launches`, `schedule`.
+"""The command line: `rocketwatch` (the tray app), `run`, `retry`, `history`, `launches`, `schedule`,
+`reminders`, `export-ics`.
 
 Every command takes --home, --api-url and --demo; `--json` output is the contract for scripts and tests.
 """
@@ -12,7 +13,7 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -65,6 +66,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     launches = commands.add_parser("launches", help="stored upcoming launches, soonest first")
     launches.add_argument("--json", action="store_true")
+
+    reminders = commands.add_parser("reminders", help="the launch reminders still to come, soonest first")
+    reminders.add_argument("--json", action="store_true")
+
+    export = commands.add_parser("export-ics", help="write the watched launches to an iCalendar file")
+    export.add_argument("file", type=Path, metavar="FILE")
 
     schedule = commands.add_parser("schedule", help="check a schedule: its words and next fire times")
     schedule.add_argument("--every", metavar="EXPR", help="preset, cron line or interval (default: config)")
@@ -132,7 +139,8 @@ def _demo_source(session: Session) -> Iterator[None]:
         return
     standin = start_demo_standin()
     try:
-        session.config = replace(session.config, source=replace(session.config.source, api_url=standin.api_url))
+        source = replace(session.config.source, api_url=standin.api_url)
+        session.config = replace(session.config, source=source)
         yield
     finally:
         standin.stop()
@@ -215,8 +223,6 @@ def duration_words_s(seconds: float | None) -> str:
         return ""
     if seconds < 60:
         return f"{seconds:.1f} s"
-    from datetime import timedelta
-
     return duration_words(timedelta(seconds=seconds))
 
 
@@ -279,12 +285,52 @@ def cmd_schedule(session: Session, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_reminders(session: Session, args: argparse.Namespace) -> int:
+    from rocketwatch.pipeline.alerting import planned_reminders
+
+    now = datetime.now(UTC)
+    with open_store(session) as store:
+        planned = planned_reminders(store, session.config, now)
+    if args.json:
+        print(json.dumps([item.to_json() for item in planned], indent=2, ensure_ascii=False))
+        return 0
+    if not planned:
+        print("No reminders to come. Launches get them when their NET is known to the hour "
+              "(see [alerts] in the config file).")
+        return 0
+    from rocketwatch.alerts import lead_words
+
+    rows = [("REMINDS AT (local)", "BEFORE", "NET (local)", "LAUNCH")]
+    for item in planned:
+        lead = timedelta(seconds=item.lead_s)
+        rows.append((local(item.fire_at).strftime("%a %d %b %H:%M"), lead_words(lead),
+                     local(item.fire_at + lead).strftime("%a %d %b %H:%M"), _clip(item.name, 60)))
+    print_table(rows)
+    return 0
+
+
+def cmd_export_ics(session: Session, args: argparse.Namespace) -> int:
+    from rocketwatch.calendar import export_ics
+
+    target = args.file.expanduser()
+    try:
+        with open_store(session) as store:
+            count = export_ics(store, target, session.config.alerts)
+    except OSError as error:
+        print(f"rocketwatch: cannot write {target}: {error.strerror}", file=sys.stderr)
+        return 1
+    print(f"Wrote {count} launch{'es' if count != 1 else ''} to {target}")
+    return 0
+
+
 COMMANDS: dict[str, Callable[[Session, argparse.Namespace], int]] = {
     "run": cmd_run,
     "retry": cmd_retry,
     "history": cmd_history,
     "launches": cmd_launches,
     "schedule": cmd_schedule,
+    "reminders": cmd_reminders,
+    "export-ics": cmd_export_ics,
 }
 
 
@@ -314,7 +360,8 @@ def _print_run(store: Any, record: Any, as_json: bool) -> None:
     for entry in store.ledger.entries(run_id=record.id):
         where = {"log": "written to the log (no desktop notification service)", None: "not shown"}.get(
             entry.backend, f"sent through {entry.backend}")
-        print(f"Notification ({entry.state}, {where}): {entry.title}")
+        what = "" if entry.kind == "summary" else f" — {entry.body.splitlines()[0]}"
+        print(f"Notification ({entry.state}, {where}): {entry.title}{what}")
     if record.error and record.state != "success":
         print(f"Error: {record.error}")
         if record.state in ("failed", "interrupted"):

@@ -9,6 +9,7 @@ import math
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields, replace
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -59,11 +60,27 @@ class NotificationsConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class AlertsConfig:
+    """Launch alerts: reminders before the NET, slips, status changes, webcasts; what to watch."""
+
+    reminders: tuple[str, ...] = ("24h", "1h", "10m")  # how long before the NET
+    slip_threshold: str = "1h"  # a NET that moves at least this much is an alert
+    status_changes: bool = True
+    webcast: bool = False
+    quiet_hours: str = ""  # "22:00-07:00" local time: alerts then are kept, not shown
+    watch_providers: tuple[str, ...] = ()  # all empty: watch every launch; any match counts
+    watch_locations: tuple[str, ...] = ()
+    watch_terms: tuple[str, ...] = ()
+    api_budget: int = 10  # LL2 requests per hour that refreshes before a reminder may use
+
+
+@dataclass(frozen=True, slots=True)
 class Config:
     source: SourceConfig = SourceConfig()
     schedule: ScheduleConfig = ScheduleConfig()
     pipeline: PipelineConfig = PipelineConfig()
     notifications: NotificationsConfig = NotificationsConfig()
+    alerts: AlertsConfig = AlertsConfig()
 
 
 SECTIONS: dict[str, type] = {
@@ -71,6 +88,7 @@ SECTIONS: dict[str, type] = {
     "schedule": ScheduleConfig,
     "pipeline": PipelineConfig,
     "notifications": NotificationsConfig,
+    "alerts": AlertsConfig,
 }
 
 
@@ -90,6 +108,40 @@ def _range(low: float, high: float) -> Callable[[Any], str | None]:
     return check
 
 
+def _check_leads(value: tuple[str, ...]) -> str | None:
+    from rocketwatch.schedule import ScheduleError, parse_duration
+
+    if len(value) > 10:
+        return "can hold at most 10 reminders"
+    for text in value:
+        try:
+            if parse_duration(text) > timedelta(days=30):
+                return f"'{text}': a reminder can come at most 30 days before the launch"
+        except ScheduleError as error:
+            return f"has {error}"
+    return None
+
+
+def _check_duration(value: str) -> str | None:
+    from rocketwatch.schedule import ScheduleError, parse_duration
+
+    try:
+        parse_duration(value)
+    except ScheduleError as error:
+        return f"must be a length of time like 1h or 30m: {error}"
+    return None
+
+
+def _check_quiet_hours(value: str) -> str | None:
+    from rocketwatch.alerts import parse_quiet_hours
+
+    try:
+        parse_quiet_hours(value)
+    except ValueError as error:
+        return str(error)
+    return None
+
+
 # Extra checks beyond the type, per "section.key".
 CHECKS: dict[str, Callable[[Any], str | None]] = {
     "source.api_url": _check_url,
@@ -101,11 +153,19 @@ CHECKS: dict[str, Callable[[Any], str | None]] = {
     "pipeline.timeout": _range(0.1, 600),
     "pipeline.image_concurrency": _range(1, 64),
     "pipeline.max_image_bytes": _range(1_000, 1_000_000_000),
+    "alerts.reminders": _check_leads,
+    "alerts.slip_threshold": _check_duration,
+    "alerts.quiet_hours": _check_quiet_hours,
+    "alerts.api_budget": _range(0, 1_000),
 }
 
 
 def _coerce(value: Any, default: Any) -> Any:
     """Return value as the type of default, or raise TypeError with a description of what was expected."""
+    if isinstance(default, tuple):
+        if isinstance(value, list | tuple) and all(isinstance(item, str) for item in value):
+            return tuple(item.strip() for item in value if item.strip())
+        raise TypeError('must be a list of texts in quotes, like ["a", "b"]')
     if isinstance(default, bool):
         if isinstance(value, bool):
             return value
@@ -190,6 +250,8 @@ def save_config(path: Path, config: Config) -> None:
             document[name] = table
         for field in fields(section):
             value = getattr(section, field.name)
+            if isinstance(value, tuple):
+                value = list(value)
             if table.get(field.name) != value:
                 table[field.name] = value
     path.parent.mkdir(parents=True, exist_ok=True)

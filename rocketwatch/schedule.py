@@ -234,6 +234,14 @@ def _parse_interval(expr: str) -> timedelta:
     return timedelta(seconds=seconds)
 
 
+def parse_duration(text: str) -> timedelta:
+    """A length of time written like an interval (10m, 1h, 1h30m, 2d), between 1 minute and 366 days."""
+    expr = " ".join(text.split())
+    if not _INTERVAL.fullmatch(expr):
+        raise _problem(expr, "not a length of time; write it like 10m, 1h, 1h30m or 1d")
+    return _parse_interval(expr)
+
+
 # --- parsing ---------------------------------------------------------------------------------
 
 

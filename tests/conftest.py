@@ -6,7 +6,8 @@ Fixtures that need files outside the repository skip the test when those files a
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -63,3 +64,16 @@ def sample_standin(ll2_fixtures_dir: Path) -> Iterator:
     yield serve
     for server in servers:
         server.stop()
+
+
+@pytest.fixture
+def local_zone(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[str], None]]:
+    """use(name): the process's local time zone becomes `name` (TZ and tzset), restored afterwards."""
+
+    def use(name: str) -> None:
+        monkeypatch.setenv("TZ", name)
+        time.tzset()
+
+    yield use
+    monkeypatch.undo()
+    time.tzset()

@@ -65,7 +65,7 @@ class Runner:
         try:
             self._mark_dead_runs()
             self.cancel_event.clear()
-            run_id = self.store.runs.create(trigger, TASK_IDS, os.getpid())
+            run_id = self.store.runs.create(trigger, TASK_IDS, os.getpid(), now=self.now())
             self._emit(RunEvent("run_started", run_id, state=RUNNING, message=trigger))
             return self._execute(run_id, 0)
         finally:
@@ -82,7 +82,8 @@ class Runner:
             if record is None:
                 raise RunRefused(f"There is no run {run_id}")
             if record.state not in RETRYABLE_STATES:
-                raise RunRefused(f"Run {run_id} is {record.state}; only failed or interrupted runs can be retried")
+                raise RunRefused(
+                    f"Run {run_id} is {record.state}; only failed or interrupted runs can be retried")
             failed = record.failed_task
             start = TASK_IDS.index(failed.task_id) if failed else 0
             self.cancel_event.clear()
@@ -122,7 +123,7 @@ class Runner:
         active = self.store.runs.active()
         reason = (f"Run {active[-1].id} was still in progress" if active
                   else "Another run was still in progress")
-        run_id = self.store.runs.create_skipped(trigger, TASK_IDS, reason)
+        run_id = self.store.runs.create_skipped(trigger, TASK_IDS, reason, now=self.now())
         log.info("Skipped a %s run: %s", trigger, reason)
         self._emit(RunEvent("run_skipped", run_id, state=SKIPPED, message=reason))
         return self._record(run_id)

@@ -65,7 +65,7 @@ def download_launches(ctx: RunContext) -> None:
     page = _parse(result.body)
     write_atomic(ctx.run_dir / PAGE_FILE, result.body)
     ctx.check_cancelled()
-    upsert = ctx.store.launches.upsert(page.launches, ctx.run_id)
+    upsert = ctx.store.launches.upsert(page.launches, ctx.run_id, now=ctx.now())
     ctx.store.runs.set_stats(ctx.run_id, launches=upsert.seen, new_launches=upsert.new,
                              changed_launches=upsert.changed)
     ctx.log(f"Kept {upsert.seen} launches: {upsert.new} new, {upsert.changed} changed")
@@ -121,8 +121,8 @@ def get_pictures(ctx: RunContext) -> None:
     pipeline = ctx.config.pipeline
     fetcher = ImageFetcher(ctx.paths.images_dir, ctx.paths.thumbnails_dir,
                            concurrency=pipeline.image_concurrency, max_bytes=pipeline.max_image_bytes,
-                           timeout=pipeline.timeout, allow_private_hosts=private_api_host(ctx.config.source.api_url),
-                           cancel=ctx.cancel)
+                           timeout=pipeline.timeout,
+                           allow_private_hosts=private_api_host(ctx.config.source.api_url), cancel=ctx.cancel)
     try:
         with fetcher:
             outcomes = fetcher.fetch_all(to_fetch, on_result=on_result)
@@ -133,7 +133,8 @@ def get_pictures(ctx: RunContext) -> None:
     downloaded, failed = _record_outcomes(ctx, outcomes)
     ctx.store.runs.set_stats(ctx.run_id, images_distinct=len(urls), images_downloaded=downloaded,
                              images_cached=len(cached), images_failed=failed + len(known_bad))
-    ctx.log(f"Pictures: {downloaded} downloaded, {len(cached)} already kept, {failed + len(known_bad)} failed")
+    ctx.log(f"Pictures: {downloaded} downloaded, {len(cached)} already kept, "
+            f"{failed + len(known_bad)} failed")
 
 
 def _record_outcomes(ctx: RunContext, outcomes: Sequence[ImageOutcome]) -> tuple[int, int]:
@@ -198,6 +199,19 @@ def summary_text(ctx: RunContext) -> Notification:
 
 
 def notify(ctx: RunContext) -> None:
+    """Launch alerts first, then the run summary. Alerts go first because they are the time-critical
+    part: a summary that cannot be shown fails the task, and by then every alert was already claimed
+    and shown, so a retry neither holds an alert back nor repeats one. A "refresh" run (the tray asking
+    LL2 again just before a reminder) shows its alerts but no summary."""
+    from rocketwatch.pipeline.alerting import REFRESH_TRIGGER, alert_run
+
+    alerts = alert_run(ctx)
+    if alerts:
+        ctx.log(f"{len(alerts)} launch alert{'s' if len(alerts) != 1 else ''} for this run")
+    run = ctx.store.runs.get(ctx.run_id)
+    if run is not None and run.trigger == REFRESH_TRIGGER:
+        ctx.log("A refresh before a reminder: no run summary")
+        return
     notification = summary_text(ctx)
     key = f"run-{ctx.run_id}-summary"
     if not ctx.store.ledger.claim(key, kind="summary", title=notification.title, body=notification.body,

@@ -11,10 +11,11 @@ from rocketwatch.store.images import ImageRecord, ImageStore
 from rocketwatch.store.launches import LaunchChange, LaunchStore, UpsertResult
 from rocketwatch.store.ledger import Ledger, LedgerEntry
 from rocketwatch.store.runs import RunRecord, RunStore, TaskRecord, TaskTry
+from rocketwatch.store.stars import StarStore
 
 __all__ = [
     "Database", "ImageRecord", "ImageStore", "LaunchChange", "LaunchStore", "Ledger", "LedgerEntry",
-    "RunRecord", "RunStore", "SchemaTooNew", "Store", "TaskRecord", "TaskTry", "UpsertResult",
+    "RunRecord", "RunStore", "SchemaTooNew", "StarStore", "Store", "TaskRecord", "TaskTry", "UpsertResult",
 ]
 
 
@@ -28,6 +29,7 @@ class Store:
         self.runs = RunStore(db)
         self.images = ImageStore(db, paths.data_dir)
         self.ledger = Ledger(db)
+        self.stars = StarStore(db)
 
     @classmethod
     def open(cls, paths: Paths) -> Store:

@@ -112,6 +112,18 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX notifications_by_run ON notifications(run_id);
     """,
+    # 2: launch alerts. Starred launches; each notification's planned fire time and reminder lead.
+    """
+    CREATE TABLE stars (
+        launch_id TEXT PRIMARY KEY,
+        starred_at TEXT NOT NULL
+    );
+    ALTER TABLE notifications ADD COLUMN fire_at TEXT;
+    ALTER TABLE notifications ADD COLUMN lead_s INTEGER;
+    CREATE INDEX notifications_by_launch ON notifications(launch_id, kind);
+    CREATE INDEX runs_by_started ON runs(started_at);
+    CREATE INDEX launch_changes_by_time ON launch_changes(noticed_at);
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -1,4 +1,4 @@
-"""Launches kept on the user's computer: upserted by id, with every NET and status change recorded.
+"""Launches kept on the user's computer: upserted by id, with every NET, status and webcast change recorded.
 
 A launch row keeps the whole Launch as JSON plus the columns the app sorts and filters by.
 """
@@ -38,9 +38,10 @@ class LaunchChange:
     launch_id: str
     run_id: int | None
     noticed_at: datetime
-    field: str
+    field: str  # "net" (UTC text), "status" (abbrev) or "webcast" ("true"/"false": went live or ended)
     old: str | None
     new: str | None
+    id: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,9 +55,12 @@ class LaunchStore:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    def upsert(self, launches: Iterable[Launch], run_id: int | None) -> UpsertResult:
-        """Insert or update every launch in one transaction, recording NET and status changes."""
-        now = to_text(utc_now())
+    def upsert(self, launches: Iterable[Launch], run_id: int | None, *,
+               now: datetime | None = None) -> UpsertResult:
+        """Insert or update every launch in one transaction, recording NET, status and webcast changes.
+
+        `now` is when the launches were seen (default: the clock)."""
+        seen_at = to_text(now or utc_now())
         seen = new = changed = 0
         with self.db.transaction() as tx:
             for launch in launches:
@@ -72,24 +76,25 @@ class LaunchStore:
                         "INSERT INTO launches (name, net, net_precision, status_abbrev, provider, location,"
                         " image_url, data, id, first_run_id, last_run_id, first_seen_at, last_seen_at)"
                         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                        (*columns, launch.id, run_id, run_id, now, now),
+                        (*columns, launch.id, run_id, run_id, seen_at, seen_at),
                     )
                     continue
                 diffs = [(name, old, value) for name, old, value in (
                     ("net", row["net"], to_text(launch.net)),
                     ("status", row["status_abbrev"], launch.status_abbrev),
+                    ("webcast", _webcast_text(row["data"]), _flag(launch.webcast_live)),
                 ) if old != value]
                 for name, old, value in diffs:
                     tx.execute(
                         "INSERT INTO launch_changes (launch_id, run_id, noticed_at, field, old, new)"
-                        " VALUES (?, ?, ?, ?, ?, ?)", (launch.id, run_id, now, name, old, value))
+                        " VALUES (?, ?, ?, ?, ?, ?)", (launch.id, run_id, seen_at, name, old, value))
                 if diffs:
                     changed += 1
                 tx.execute(
                     "UPDATE launches SET name = ?, net = ?, net_precision = ?, status_abbrev = ?,"
                     " provider = ?, location = ?, image_url = ?, data = ?, last_run_id = ?,"
                     " last_seen_at = ? WHERE id = ?",
-                    (*columns, run_id, now, launch.id),
+                    (*columns, run_id, seen_at, launch.id),
                 )
         return UpsertResult(seen, new, changed)
 
@@ -114,8 +119,14 @@ class LaunchStore:
         rows = self.db.execute("SELECT data FROM launches WHERE last_run_id = ? ORDER BY net", (run_id,))
         return [launch_from_json(row["data"]) for row in rows]
 
-    def changes(self, *, launch_id: str | None = None, run_id: int | None = None) -> list[LaunchChange]:
-        clauses, params = [], []
+    def changes(self, *, launch_id: str | None = None, run_id: int | None = None,
+                since: datetime | None = None) -> list[LaunchChange]:
+        """Recorded changes, oldest first; `since` keeps those noticed after that moment."""
+        clauses: list[str] = []
+        params: list[Any] = []
+        if since is not None:
+            clauses.append("noticed_at > ?")
+            params.append(to_text(since))
         if launch_id is not None:
             clauses.append("launch_id = ?")
             params.append(launch_id)
@@ -125,7 +136,29 @@ class LaunchStore:
         where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
         rows = self.db.execute(f"SELECT * FROM launch_changes{where} ORDER BY id", tuple(params))
         return [LaunchChange(row["launch_id"], row["run_id"], from_text(row["noticed_at"]),  # type: ignore[arg-type]
-                             row["field"], row["old"], row["new"]) for row in rows]
+                             row["field"], row["old"], row["new"], row["id"]) for row in rows]
+
+    def change_counts(self) -> dict[str, int]:
+        """How many changes were recorded per launch id (a calendar event's SEQUENCE)."""
+        rows = self.db.execute("SELECT launch_id, COUNT(*) FROM launch_changes GROUP BY launch_id")
+        return {row[0]: row[1] for row in rows}
+
+    def last_seen(self) -> dict[str, datetime]:
+        """When each launch was last in a page LL2 sent (how fresh its data is)."""
+        rows = self.db.execute("SELECT id, last_seen_at FROM launches")
+        return {row[0]: from_text(row[1]) for row in rows}  # type: ignore[misc]
 
     def count(self) -> int:
         return self.db.execute("SELECT COUNT(*) FROM launches").fetchone()[0]
+
+
+def _flag(value: bool) -> str:
+    return "true" if value else "false"
+
+
+def _webcast_text(data: str) -> str:
+    """The stored launch's webcast_live as "true"/"false" (rows written before it was kept read false)."""
+    try:
+        return _flag(json.loads(data).get("webcast_live") is True)
+    except (ValueError, AttributeError):
+        return "false"

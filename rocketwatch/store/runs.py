@@ -97,24 +97,27 @@ class RunStore:
         self.db = db
 
     # --- creating and finishing runs -------------------------------------------------------
-    def create(self, trigger: str, task_ids: tuple[str, ...], pid: int) -> int:
-        now = to_text(utc_now())
+    def create(self, trigger: str, task_ids: tuple[str, ...], pid: int, *,
+               now: datetime | None = None) -> int:
+        """A new running run; `now` is its start (default: the clock)."""
+        started = to_text(now or utc_now())
         with self.db.transaction() as tx:
             cursor = tx.execute(
                 "INSERT INTO runs (trigger, state, created_at, started_at, pid) VALUES (?, ?, ?, ?, ?)",
-                (trigger, RUNNING, now, now, pid))
+                (trigger, RUNNING, started, started, pid))
             run_id = int(cursor.lastrowid or 0)
             tx.executemany(
                 "INSERT INTO tasks (run_id, task_id, position, state) VALUES (?, ?, ?, ?)",
                 [(run_id, task_id, index, QUEUED) for index, task_id in enumerate(task_ids)])
         return run_id
 
-    def create_skipped(self, trigger: str, task_ids: tuple[str, ...], reason: str) -> int:
-        now = to_text(utc_now())
+    def create_skipped(self, trigger: str, task_ids: tuple[str, ...], reason: str, *,
+                       now: datetime | None = None) -> int:
+        started = to_text(now or utc_now())
         with self.db.transaction() as tx:
             cursor = tx.execute(
                 "INSERT INTO runs (trigger, state, created_at, started_at, finished_at, error)"
-                " VALUES (?, ?, ?, ?, ?, ?)", (trigger, SKIPPED, now, now, now, reason))
+                " VALUES (?, ?, ?, ?, ?, ?)", (trigger, SKIPPED, started, started, started, reason))
             run_id = int(cursor.lastrowid or 0)
             tx.executemany(
                 "INSERT INTO tasks (run_id, task_id, position, state) VALUES (?, ?, ?, ?)",
@@ -212,6 +215,12 @@ class RunStore:
 
     def count(self) -> int:
         return self.db.execute("SELECT COUNT(*) FROM runs").fetchone()[0]
+
+    def api_requests_since(self, since: datetime) -> int:
+        """LL2 requests made by the runs started after `since` (with `now - 1 h`: the last hour's)."""
+        row = self.db.execute("SELECT COALESCE(SUM(api_requests), 0) FROM runs WHERE started_at > ?",
+                              (to_text(since),)).fetchone()
+        return int(row[0])
 
     def last_started(self, *, triggers: tuple[str, ...] | None = None) -> datetime | None:
         """When the newest run that was not skipped started."""

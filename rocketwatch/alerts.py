@@ -1,0 +1,366 @@
+"""Launch alerts as pure rules: which launches are watched, which reminders are planned or due now,
+and what a recorded NET, status or webcast change calls for. No I/O and no clock: `now` is given.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, time, timedelta, tzinfo
+from functools import lru_cache
+from typing import Any
+
+from rocketwatch.config import AlertsConfig
+from rocketwatch.ll2.model import Launch
+from rocketwatch.timefmt import duration_words, local, net_label
+
+REMINDER, SLIP, STATUS, WEBCAST = "reminder", "slip", "status", "webcast"
+ALERT_KINDS = (REMINDER, SLIP, STATUS, WEBCAST)
+
+# A countdown means something only when LL2 knows the hour (None: LL2 2.0.0 sent no precision).
+PRECISE = (None, "SEC", "MIN", "HR")
+CONFIRMED = ("Go", "TBC")
+# Launches not confirmed (TBD, Hold, or a status we do not know) get "might launch" reminders, and
+# none shorter than this: a 10-minute warning for a launch on hold would cry wolf.
+TENTATIVE_SHORTEST_LEAD = timedelta(hours=1)
+NO_REMINDERS = ("In Flight", "Success", "Failure", "Partial Failure")
+# NET slips and pre-launch status changes matter for launches due from a day ago to a week ahead.
+CHANGE_HORIZON = timedelta(days=7)
+RECENT_PAST = timedelta(days=1)
+# A reminder is shown on data at most half its lead old, and never needs data fresher than this.
+MIN_DATA_AGE = timedelta(minutes=15)
+
+ReminderLog = Mapping[tuple[str, int], Sequence[datetime]]
+
+
+@dataclass(frozen=True, slots=True)
+class Alert:
+    """One notification about one launch. `key` is its ledger key: the same alert has the same key."""
+
+    key: str
+    kind: str
+    launch_id: str
+    title: str
+    body: str
+    fire_at: datetime  # a reminder: NET - lead; a change alert: when the change was noticed
+    lead_s: int | None = None  # reminders only
+    quiet: bool = False  # inside quiet hours: recorded as suppressed, not shown
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedReminder:
+    """A reminder still to come; the tray schedules a wake-up at `fire_at` (UTC)."""
+
+    launch_id: str
+    name: str
+    lead_s: int
+    fire_at: datetime
+    kind: str = REMINDER
+
+    def to_json(self) -> dict[str, Any]:
+        """The object `reminders --json` prints."""
+        return {"launch_id": self.launch_id, "name": self.name, "kind": self.kind, "lead": self.lead_s,
+                "fire_at": self.fire_at.astimezone(UTC).isoformat().replace("+00:00", "Z")}
+
+
+@dataclass(frozen=True, slots=True)
+class AlertRules:
+    """An [alerts] section read once: leads as durations (longest first), lower-case watch words."""
+
+    leads: tuple[timedelta, ...]
+    slip_threshold: timedelta
+    status_changes: bool
+    webcast: bool
+    quiet_hours: tuple[time, time] | None
+    providers: tuple[str, ...]
+    locations: tuple[str, ...]
+    terms: tuple[str, ...]
+
+    @classmethod
+    def from_config(cls, cfg: AlertsConfig) -> AlertRules:
+        from rocketwatch.schedule import parse_duration
+
+        def lower(words: tuple[str, ...]) -> tuple[str, ...]:
+            return tuple(word.casefold() for word in words if word.strip())
+
+        leads = sorted({parse_duration(text) for text in cfg.reminders}, reverse=True)
+        return cls(tuple(leads), parse_duration(cfg.slip_threshold), cfg.status_changes, cfg.webcast,
+                   parse_quiet_hours(cfg.quiet_hours), lower(cfg.watch_providers),
+                   lower(cfg.watch_locations), lower(cfg.watch_terms))
+
+
+@lru_cache(maxsize=16)
+def rules_for(cfg: AlertsConfig) -> AlertRules:
+    return AlertRules.from_config(cfg)
+
+
+# --- quiet hours -------------------------------------------------------------------------------------
+_QUIET = re.compile(r"\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*")
+
+
+def parse_quiet_hours(text: str) -> tuple[time, time] | None:
+    """'22:00-07:00' -> (22:00, 07:00) in local time; '' -> None (no quiet hours)."""
+    if not text.strip():
+        return None
+    match = _QUIET.fullmatch(text)
+    usage = "must be like 22:00-07:00 (local time), or empty for none"
+    if not match:
+        raise ValueError(usage)
+    hour1, minute1, hour2, minute2 = (int(part) for part in match.groups())
+    if max(hour1, hour2) > 23 or max(minute1, minute2) > 59:
+        raise ValueError(f"{usage}: hours go to 23, minutes to 59")
+    start, end = time(hour1, minute1), time(hour2, minute2)
+    if start == end:
+        raise ValueError(f"{usage}: the start and the end are the same")
+    return start, end
+
+
+def in_quiet_hours(moment: datetime, quiet: tuple[time, time] | None, tz: tzinfo | None = None) -> bool:
+    """True when the local wall-clock time of `moment` lies in [start, end) (crossing midnight is fine)."""
+    if quiet is None:
+        return False
+    start, end = quiet
+    clock = local(moment, tz).time().replace(tzinfo=None)
+    return start <= clock < end if start < end else clock >= start or clock < end
+
+
+# --- what is watched ---------------------------------------------------------------------------------
+def is_watched(launch: Launch, cfg: AlertsConfig, starred: Iterable[str] = ()) -> bool:
+    """Starred launches always; otherwise every launch when no watch list is set, else any match
+    (case-insensitive substring) of a provider, a location (or pad) or a term (name, rocket, mission)."""
+    if launch.id in set(starred):
+        return True
+    rules = rules_for(cfg)
+    if not (rules.providers or rules.locations or rules.terms):
+        return True
+    provider = launch.provider.casefold()
+    place = f"{launch.location} {launch.pad}".casefold()
+    words = " ".join((launch.name, launch.rocket, launch.mission_name, launch.mission_type,
+                      launch.orbit)).casefold()
+    return (any(word in provider for word in rules.providers)
+            or any(word in place for word in rules.locations)
+            or any(word in words for word in rules.terms))
+
+
+def watched(launches: Iterable[Launch], cfg: AlertsConfig, starred: Iterable[str] = ()) -> list[Launch]:
+    stars = frozenset(starred)
+    return [launch for launch in launches if is_watched(launch, cfg, stars)]
+
+
+# --- reminders ---------------------------------------------------------------------------------------
+def reminder_log(entries: Iterable[Any]) -> dict[tuple[str, int], list[datetime]]:
+    """(launch id, lead in s) -> fire times of the reminders already claimed, from ledger entries."""
+    log: dict[tuple[str, int], list[datetime]] = {}
+    for entry in entries:
+        if entry.kind == REMINDER and entry.launch_id and entry.lead_s is not None and entry.fire_at:
+            log.setdefault((entry.launch_id, entry.lead_s), []).append(entry.fire_at)
+    return log
+
+
+def reminder_leads(launch: Launch, cfg: AlertsConfig) -> tuple[timedelta, ...]:
+    """The leads that apply to a launch: none for vague NETs or launches already flying or done."""
+    if launch.net_precision not in PRECISE or launch.status_abbrev in NO_REMINDERS:
+        return ()
+    leads = rules_for(cfg).leads
+    if launch.status_abbrev in CONFIRMED:
+        return leads
+    return tuple(lead for lead in leads if lead >= TENTATIVE_SHORTEST_LEAD)
+
+
+def already_reminded(launch_id: str, lead: timedelta, fire_at: datetime, sent: ReminderLog) -> bool:
+    """A reminder for (launch, lead) counts as sent unless its fire time moved by more than half the lead."""
+    earlier = sent.get((launch_id, int(lead.total_seconds())), ())
+    return any(abs(fire_at - before) <= lead / 2 for before in earlier)
+
+
+def plan_reminders(launches: Iterable[Launch], sent: ReminderLog, now: datetime, cfg: AlertsConfig,
+                   starred: Iterable[str] = ()) -> list[PlannedReminder]:
+    """The reminders still to come for watched launches, soonest first."""
+    planned: list[PlannedReminder] = []
+    for launch in watched(launches, cfg, starred):
+        if launch.net <= now:
+            continue
+        for lead in reminder_leads(launch, cfg):
+            fire_at = launch.net - lead
+            if fire_at > now and not already_reminded(launch.id, lead, fire_at, sent):
+                planned.append(PlannedReminder(launch.id, launch.name, int(lead.total_seconds()), fire_at))
+    return sorted(planned, key=lambda item: (item.fire_at, item.name, item.launch_id))
+
+
+def due_alerts(launches: Iterable[Launch], sent: ReminderLog, now: datetime, cfg: AlertsConfig,
+               starred: Iterable[str] = (), tz: tzinfo | None = None) -> list[Alert]:
+    """The reminders to send at `now`. Per launch at most one: the one for the nearest lead whose fire
+    time has passed, unless it was sent already, and only while the NET is still ahead. So a launch
+    learned late (or a NET moved earlier) gets one "in 40 min", never a burst of stale reminders."""
+    rules = rules_for(cfg)
+    due: list[Alert] = []
+    for launch in watched(launches, cfg, starred):
+        if launch.net <= now:
+            continue
+        passed = [lead for lead in reminder_leads(launch, cfg) if launch.net - lead <= now]
+        if not passed:
+            continue
+        lead = min(passed)
+        fire_at = launch.net - lead
+        if already_reminded(launch.id, lead, fire_at, sent):
+            continue
+        lead_s = int(lead.total_seconds())
+        key = f"{REMINDER}:{launch.id}:{lead_s}:{_minute(fire_at)}"
+        due.append(Alert(key, REMINDER, launch.id, launch.name, reminder_text(launch, now, tz), fire_at,
+                         lead_s, in_quiet_hours(now, rules.quiet_hours, tz)))
+    return sorted(due, key=lambda alert: (alert.fire_at, alert.title, alert.launch_id))
+
+
+def reminder_text(launch: Launch, now: datetime, tz: tzinfo | None = None) -> str:
+    """'Launches in 1 hour — 14:30 from SLC-40, Cape Canaveral'; 'Might launch …' when not confirmed."""
+    about = "about " if launch.net_precision == "HR" else ""
+    when = f"in {about}{lead_words(launch.net - now)} — {_clock(launch, now, tz)}"
+    place = _place(launch)
+    text = f"{when} from {place}" if place else when
+    if launch.status_abbrev in CONFIRMED:
+        return f"Launches {text}"
+    if launch.status_abbrev == "Hold":
+        reason = f": {launch.hold_reason}" if launch.hold_reason else ""
+        return f"Might launch {text} (on hold{reason})"
+    return f"Might launch {text} (the date is not confirmed)"
+
+
+# --- change alerts -----------------------------------------------------------------------------------
+def change_alerts(changes: Iterable[Any], launches: Mapping[str, Launch], now: datetime, cfg: AlertsConfig,
+                  starred: Iterable[str] = (), tz: tzinfo | None = None) -> list[Alert]:
+    """Alerts for recorded changes (LaunchChange: id, launch_id, noticed_at, field, old, new) of watched
+    launches: NET slips of at least slip_threshold near the launch, status changes, webcasts going live."""
+    rules = rules_for(cfg)
+    stars = frozenset(starred)
+    quiet = in_quiet_hours(now, rules.quiet_hours, tz)
+    alerts: list[Alert] = []
+    for change in changes:
+        launch = launches.get(change.launch_id)
+        if launch is None or not is_watched(launch, cfg, stars):
+            continue
+        made: tuple[str, str, str] | None = None
+        if change.field == "net":
+            made = _slip(change, launch, now, rules, tz)
+        elif change.field == "status" and rules.status_changes:
+            made = _status(change, launch, now, tz)
+        elif change.field == "webcast" and rules.webcast and change.new == "true":
+            made = (f"{WEBCAST}:{launch.id}:{change.id}", WEBCAST,
+                    f"Webcast is live: {launch.webcast_url}" if launch.webcast_url else "Webcast is live")
+        if made:
+            key, kind, body = made
+            alerts.append(Alert(key, kind, launch.id, launch.name, body, change.noticed_at, None, quiet))
+    return alerts
+
+
+def _slip(change: Any, launch: Launch, now: datetime, rules: AlertRules,
+          tz: tzinfo | None) -> tuple[str, str, str] | None:
+    old, new = _when(change.old), _when(change.new)
+    if old is None or new is None or abs(new - old) < rules.slip_threshold:
+        return None
+    if not (_near(old, now) or _near(new, now)):
+        return None
+    words = duration_words(new - old)
+    lead = f"Slipped {words}" if new > old else f"Moved earlier by {words}"
+    return f"{SLIP}:{launch.id}:{change.id}", SLIP, f"{lead}: now {_day_clock(launch, now, tz)}"
+
+
+def _status(change: Any, launch: Launch, now: datetime, tz: tzinfo | None) -> tuple[str, str, str] | None:
+    status = change.new or ""
+    when = _day_clock(launch, now, tz)
+    place = _place(launch)
+    if status in ("Hold", "Go", "TBD") and not _near(launch.net, now):
+        return None
+    if status == "Hold":
+        body = f"On hold: {launch.hold_reason}" if launch.hold_reason else "On hold"
+        body += f" (NET {when})"
+    elif status == "Go":
+        body = f"Back to Go: launches {when}" if change.old == "Hold" else f"Go for launch: {when}"
+    elif status == "TBD":
+        body = f"Unconfirmed: the launch time is to be determined (NET {when})"
+    elif status == "In Flight":
+        rocket = launch.rocket if launch.rocket != "Unknown" else "The rocket"
+        body = f"Liftoff! {rocket} lifted off" + (f" from {place}" if place else "")
+    elif status == "Success":
+        body = "Launch successful"
+    elif status in ("Failure", "Partial Failure"):
+        body = "Launch failed" if status == "Failure" else "Partial failure"
+        body += f": {launch.fail_reason}" if launch.fail_reason else ""
+    else:
+        return None
+    return f"{STATUS}:{launch.id}:{status}:{change.id}", STATUS, body
+
+
+# --- freshness and the API budget ---------------------------------------------------------------------
+def max_data_age(lead_s: int | None) -> timedelta:
+    """How old the launch data may be when a reminder with this lead is shown: half the lead, >= 15 min."""
+    if lead_s is None:
+        return MIN_DATA_AGE
+    return max(timedelta(seconds=lead_s) / 2, MIN_DATA_AGE)
+
+
+def needs_refresh(alert: Alert, data_age: timedelta) -> bool:
+    """True for a reminder whose launch data is older than max_data_age(its lead)."""
+    return alert.kind == REMINDER and data_age > max_data_age(alert.lead_s)
+
+
+def budget_left(requests_last_hour: int, budget: int) -> int:
+    """LL2 requests a refresh may still make this hour."""
+    return max(0, budget - requests_last_hour)
+
+
+def with_last_checked(alert: Alert, data_age: timedelta) -> Alert:
+    """The alert saying how old its data is (sent when a refresh was not possible)."""
+    return replace(alert, body=f"{alert.body}\nLast checked {duration_words(data_age)} ago")
+
+
+# --- words -------------------------------------------------------------------------------------------
+def lead_words(delta: timedelta) -> str:
+    """'1 hour', '24 hours', '2 days', '40 min', '2 h 10 min': a countdown to the minute."""
+    minutes = max(0, round(delta.total_seconds() / 60))
+    if minutes >= 2 * 1440 and minutes % 1440 == 0:
+        return f"{minutes // 1440} days"
+    if minutes >= 60 and minutes % 60 == 0:
+        hours = minutes // 60
+        return f"{hours} hour" if hours == 1 else f"{hours} hours"
+    if minutes < 60:
+        return f"{minutes} min"
+    return duration_words(timedelta(minutes=minutes))
+
+
+def _clock(launch: Launch, now: datetime, tz: tzinfo | None) -> str:
+    """The NET's local time of day, with the weekday when it is not today."""
+    when = local(launch.net, tz)
+    text = f"about {when:%H}:00" if launch.net_precision == "HR" else f"{when:%H:%M}"
+    return text if when.date() == local(now, tz).date() else f"{when:%a} {text}"
+
+
+def _day_clock(launch: Launch, now: datetime, tz: tzinfo | None) -> str:
+    """'Sat 16:40' (with the date when more than six days away), or the NET as vague as LL2 says."""
+    if launch.net_precision not in PRECISE:
+        return net_label(launch.net, launch.net_precision, tz)
+    when = local(launch.net, tz)
+    day = f"{when:%a %d %b}" if abs(launch.net - now) > timedelta(days=6) else f"{when:%a}"
+    return f"{day} about {when:%H}:00" if launch.net_precision == "HR" else f"{day} {when:%H:%M}"
+
+
+def _place(launch: Launch) -> str:
+    return ", ".join(part for part in (launch.pad, launch.location) if part and part != "Unknown")
+
+
+def _near(moment: datetime, now: datetime) -> bool:
+    return now - RECENT_PAST <= moment <= now + CHANGE_HORIZON
+
+
+def _when(text: str | None) -> datetime | None:
+    if not text:
+        return None
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _minute(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%MZ")

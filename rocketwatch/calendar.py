@@ -1,0 +1,141 @@
+"""The watched launches as an iCalendar file for any calendar app, written with the icalendar library.
+
+UIDs are stable ("<launch id>@rocketwatch"), so importing a newer export updates events in place.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Mapping
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+from icalendar import Calendar, Event
+
+from rocketwatch import APP_NAME, __version__
+from rocketwatch.alerts import PRECISE, watched
+from rocketwatch.config import AlertsConfig
+from rocketwatch.ll2.model import Launch
+from rocketwatch.store import Store
+from rocketwatch.timefmt import local, net_label
+
+UID_DOMAIN = "rocketwatch"
+PRODID = f"-//{APP_NAME}//{APP_NAME} {__version__}//EN"
+NO_WINDOW = timedelta(hours=1)
+# Launches whose NET passed this long ago are left out (LL2 keeps outcomes about a day).
+KEEP_PAST = timedelta(days=30)
+TENTATIVE = ("TBD", "TBC", "Hold")
+_SPANS = {"Q1": (1, 3), "Q2": (4, 3), "Q3": (7, 3), "Q4": (10, 3), "H1": (1, 6), "H2": (7, 6)}
+
+
+def export_ics(store: Store, path: Path, alerts: AlertsConfig | None = None, *,
+               now: datetime | None = None) -> int:
+    """Write the watched launches (watch lists of `alerts`, default: all, plus starred ones) to `path`
+    atomically; returns how many events it holds. The tray should pass config.alerts."""
+    now = now or datetime.now(UTC)
+    launches = watched(store.launches.upcoming(since=now - KEEP_PAST), alerts or AlertsConfig(),
+                       store.stars.starred())
+    data = calendar_bytes(launches, store.launches.change_counts(), now)
+    _write_atomic(path, data)
+    return len(launches)
+
+
+def calendar_bytes(launches: Iterable[Launch], sequences: Mapping[str, int], now: datetime) -> bytes:
+    """An iCalendar document with one VEVENT per launch; `sequences` bumps SEQUENCE per launch id."""
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("x-wr-calname", f"{APP_NAME} launches")
+    for launch in launches:
+        calendar.add_component(launch_event(launch, sequences.get(launch.id, 0), now))
+    return calendar.to_ical()
+
+
+def launch_event(launch: Launch, sequence: int, now: datetime) -> Event:
+    """One launch: a timed event when the NET is exact, an all-day span when it is vague."""
+    event = Event()
+    event.add("uid", f"{launch.id}@{UID_DOMAIN}")
+    event.add("dtstamp", now.astimezone(UTC))
+    event.add("sequence", sequence)
+    if launch.last_updated:
+        event.add("last-modified", launch.last_updated.astimezone(UTC))
+    if launch.net_precision in PRECISE:
+        event.add("summary", launch.name)
+        event.add("dtstart", launch.net.astimezone(UTC))
+        event.add("duration", _window(launch))
+    else:
+        first, end = vague_span(launch.net, launch.net_precision)
+        label = net_label(launch.net, launch.net_precision)
+        event.add("summary", launch.name if launch.net_precision == "DAY" else f"{label}: {launch.name}")
+        event.add("dtstart", first)
+        event.add("dtend", end)
+        event.add("transp", "TRANSPARENT")
+    event.add("status", "TENTATIVE" if launch.status_abbrev in TENTATIVE else "CONFIRMED")
+    place = ", ".join(part for part in (launch.pad, launch.location) if part and part != "Unknown")
+    if place:
+        event.add("location", place)
+    if launch.webcast_url:
+        event.add("url", launch.webcast_url)
+    event.add("description", _description(launch))
+    return event
+
+
+def vague_span(net: datetime, precision: str | None) -> tuple[date, date]:
+    """The all-day dates [first, end) a vague NET covers: its day, week, month, quarter, half or year.
+
+    A day or week is read in local time (as the app shows it); a month and coarser in UTC."""
+    if precision == "DAY":
+        day = local(net).date()
+        return day, day + timedelta(days=1)
+    if precision == "W":
+        day = local(net).date()
+        return day, day + timedelta(days=7)
+    utc = net.astimezone(UTC)
+    if precision == "M":
+        return _months(utc.year, utc.month, 1)
+    if precision in _SPANS:
+        first_month, months = _SPANS[precision]
+        return _months(utc.year, first_month, months)
+    return date(utc.year, 1, 1), date(utc.year + 1, 1, 1)
+
+
+def _months(year: int, month: int, count: int) -> tuple[date, date]:
+    end_index = year * 12 + month - 1 + count
+    return date(year, month, 1), date(end_index // 12, end_index % 12 + 1, 1)
+
+
+def _window(launch: Launch) -> timedelta:
+    if launch.window_start and launch.window_end and launch.window_end > launch.window_start:
+        return launch.window_end - launch.window_start
+    return NO_WINDOW
+
+
+def _description(launch: Launch) -> str:
+    lines = [f"{launch.rocket} · {launch.provider}" if launch.rocket != "Unknown" else launch.provider,
+             f"Status: {launch.status_name}"]
+    if launch.hold_reason:
+        lines.append(f"Hold: {launch.hold_reason}")
+    if launch.mission_name:
+        lines += ["", launch.mission_name]
+    if launch.mission_description:
+        lines.append(launch.mission_description)
+    if launch.webcast_url:
+        lines += ["", f"Webcast: {launch.webcast_url}"]
+    lines += ["", "Data: Launch Library 2 (The Space Devs), via RocketWatch"]
+    return "\n".join(lines)
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    """Temp file beside `path`, fsync, rename: a calendar app never reads half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temp = path.with_name(f".{path.name}.part-{os.getpid()}")
+    try:
+        with open(temp, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp, path)
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise

@@ -1,0 +1,165 @@
+"""Launch alerts against the store: what is planned, what is due, and delivering through the ledger.
+
+The notify task calls alert_run(); the tray app calls deliver_due_alerts() at a reminder's fire time.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from rocketwatch.alerts import (
+    REMINDER,
+    Alert,
+    PlannedReminder,
+    budget_left,
+    change_alerts,
+    due_alerts,
+    needs_refresh,
+    plan_reminders,
+    reminder_log,
+    with_last_checked,
+)
+from rocketwatch.config import Config
+from rocketwatch.notify import ChainNotifier, Notification, NotifyError
+from rocketwatch.pipeline.context import RunContext
+from rocketwatch.pipeline.tasks import app_icon
+from rocketwatch.store import LaunchChange, Store
+from rocketwatch.store.database import to_text
+from rocketwatch.store.ledger import FAILED, SENT, SUPPRESSED
+
+log = logging.getLogger(__name__)
+
+# Changes of earlier runs whose notify task never ran (a failed picture step) are still alerted for
+# this long, when LL2 still says the same.
+CHANGE_CATCH_UP = timedelta(hours=6)
+REFRESH_TRIGGER = "refresh"
+
+
+def planned_reminders(store: Store, config: Config, now: datetime) -> list[PlannedReminder]:
+    """Reminders still to come, soonest first: schedule a wake-up at each distinct fire_at."""
+    return plan_reminders(store.launches.upcoming(since=now), _sent(store), now, config.alerts,
+                          store.stars.starred())
+
+
+def next_fire_time(store: Store, config: Config, now: datetime) -> datetime | None:
+    """When the next reminder is due (UTC), or None."""
+    planned = planned_reminders(store, config, now)
+    return planned[0].fire_at if planned else None
+
+
+def due_now(store: Store, config: Config, now: datetime) -> list[Alert]:
+    """The reminders deliver_due_alerts() would send at `now` (nothing is claimed)."""
+    return due_alerts(store.launches.upcoming(since=now), _sent(store), now, config.alerts,
+                      store.stars.starred())
+
+
+def stale_reminders(store: Store, config: Config, now: datetime) -> list[Alert]:
+    """Reminders due now whose launch data is too old to trust (older than half their lead)."""
+    seen = store.launches.last_seen()
+    return [alert for alert in due_now(store, config, now)
+            if not alert.quiet and needs_refresh(alert, _age(seen, alert, now))]
+
+
+def refresh_first(store: Store, config: Config, now: datetime) -> bool:
+    """True when the tray should run the pipeline with trigger "refresh" before deliver_due_alerts():
+    a reminder is due on data too old for it, and the hourly LL2 budget allows one more request."""
+    if not stale_reminders(store, config, now):
+        return False
+    used = store.runs.api_requests_since(now - timedelta(hours=1))
+    return budget_left(used, config.alerts.api_budget) > 0
+
+
+def deliver_due_alerts(store: Store, config: Config, notifier: ChainNotifier, now: datetime, *,
+                       run_id: int | None = None) -> list[Alert]:
+    """Send the reminders due at `now` (a reminder on old data says when it was last checked).
+    Returns the alerts claimed by this call: sent, or suppressed (alert.quiet) in quiet hours."""
+    return deliver(store, notifier, _annotated(store, due_now(store, config, now), now), now, run_id=run_id)
+
+
+def alert_run(ctx: RunContext) -> list[Alert]:
+    """The notify task's part: alerts for the changes this run found (and unalerted recent ones of runs
+    that never got to notify), then the reminders due now. Claimed with this run's id."""
+    now = ctx.now()
+    store, cfg = ctx.store, ctx.config.alerts
+    changes = _pending_changes(store, ctx.run_id, now)
+    launches = {change.launch_id: store.launches.get(change.launch_id) for change in changes}
+    known = {launch_id: launch for launch_id, launch in launches.items() if launch is not None}
+    alerts = change_alerts(changes, known, now, cfg, store.stars.starred())
+    alerts += _annotated(store, due_now(store, ctx.config, now), now)
+    return deliver(store, ctx.notifier, alerts, now, run_id=ctx.run_id, note=ctx.log)
+
+
+def deliver(store: Store, notifier: ChainNotifier, alerts: Sequence[Alert], now: datetime, *,
+            run_id: int | None = None, note: Callable[[str], None] | None = None) -> list[Alert]:
+    """Claim each alert in the ledger, then show it (or record it suppressed); a claimed key is skipped.
+    Returns the alerts claimed here and not failed."""
+    say = note or log.info
+    done: list[Alert] = []
+    for alert in alerts:
+        if not store.ledger.claim(alert.key, kind=alert.kind, title=alert.title, body=alert.body,
+                                  run_id=run_id, launch_id=alert.launch_id, fire_at=alert.fire_at,
+                                  lead_s=alert.lead_s, now=now):
+            continue
+        if alert.quiet:
+            store.ledger.settle(alert.key, SUPPRESSED, None, now=now)
+            say(f"Quiet hours: kept, not shown: {alert.title} — {alert.body.splitlines()[0]}")
+            done.append(alert)
+            continue
+        try:
+            backend = notifier.send(Notification(alert.title, alert.body, icon=_icon(store, alert.launch_id)))
+        except NotifyError as error:
+            store.ledger.settle(alert.key, FAILED, None, now=now)
+            say(f"Could not show the {alert.kind} alert for {alert.title}: {error}")
+            continue
+        store.ledger.settle(alert.key, SENT, backend, now=now)
+        say(f"Alert ({alert.kind}) through {backend}: {alert.title} — {alert.body.splitlines()[0]}")
+        done.append(alert)
+    return done
+
+
+def _sent(store: Store) -> dict[tuple[str, int], list[datetime]]:
+    return reminder_log(store.ledger.entries(kind=REMINDER))
+
+
+def _age(seen: dict[str, datetime], alert: Alert, now: datetime) -> timedelta:
+    last = seen.get(alert.launch_id)
+    return now - last if last else timedelta.max
+
+
+def _annotated(store: Store, alerts: list[Alert], now: datetime) -> list[Alert]:
+    """Reminders on data too old for them say when LL2 was last asked."""
+    if not alerts:
+        return alerts
+    seen = store.launches.last_seen()
+    result = []
+    for alert in alerts:
+        age = _age(seen, alert, now)
+        result.append(with_last_checked(alert, age) if needs_refresh(alert, age) and age < timedelta.max
+                      else alert)
+    return result
+
+
+def _pending_changes(store: Store, run_id: int, now: datetime) -> list[LaunchChange]:
+    """This run's changes, plus recent ones of other runs that LL2 still reports the same way."""
+    mine = store.launches.changes(run_id=run_id)
+    others = [change for change in store.launches.changes(since=now - CHANGE_CATCH_UP)
+              if change.run_id != run_id and _still_true(store, change)]
+    return sorted([*others, *mine], key=lambda change: change.id)
+
+
+def _still_true(store: Store, change: LaunchChange) -> bool:
+    launch = store.launches.get(change.launch_id)
+    if launch is None:
+        return False
+    current = {"net": to_text(launch.net), "status": launch.status_abbrev,
+               "webcast": "true" if launch.webcast_live else "false"}.get(change.field)
+    return current == change.new
+
+
+def _icon(store: Store, launch_id: str) -> Path | None:
+    launch = store.launches.get(launch_id)
+    _, thumbnail = store.images.paths_for(launch.image_url if launch else None)
+    return thumbnail or app_icon()
