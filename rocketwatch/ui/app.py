@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
-from PySide6.QtWidgets import QApplication, QMessageBox, QSystemTrayIcon, QWidget
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QSystemTrayIcon, QWidget
 
 from rocketwatch import APP_ID, APP_NAME, __version__
 from rocketwatch.notify import ChainNotifier, LogNotifier, Notification, desktop_backends
@@ -30,6 +30,7 @@ STARTED_AT = time.monotonic()
 # How long to wait for a tray to appear (a session started at login may bring its panel up late).
 TRAY_WAIT_S = float(os.environ.get("ROCKETWATCH_TRAY_WAIT", "10"))
 QUIT_WAIT_S = 10.0
+REMINDER_JOB = "launch-reminder"
 
 
 class TrayNotifier(QObject):
@@ -135,6 +136,7 @@ class TrayApp(QObject):
         tray.open_settings.connect(lambda: self.show_window("settings"))
         tray.open_launch.connect(self.show_launch)
         tray.toggle_pause.connect(lambda: controller.set_paused(not controller.config.schedule.paused))
+        tray.export_calendar.connect(self.export_calendar)
         tray.quit_requested.connect(self.quit)
         scheduler.fire.connect(lambda trigger: controller.run_now(trigger))
         scheduler.next_fire_changed.connect(
@@ -142,6 +144,9 @@ class TrayApp(QObject):
         controller.active_changed.connect(self._active_changed)
         controller.run_finished.connect(self._run_finished)
         controller.data_changed.connect(self.refresh_launches)
+        controller.run_finished.connect(lambda _record: self.arm_reminder())
+        controller.config_changed.connect(lambda _config: self.arm_reminder())
+        controller.alerts_delivered.connect(self.arm_reminder)
 
     # --- start -------------------------------------------------------------------------------------
     def start(self) -> None:
@@ -155,6 +160,7 @@ class TrayApp(QObject):
             log.info("No system tray yet; waiting up to %g s for one", TRAY_WAIT_S)
             self._tray_timer.start()
         self.scheduler.start()
+        self.arm_reminder()
         if self.first_window:
             self.show_window(self.first_window)
 
@@ -215,6 +221,9 @@ class TrayApp(QObject):
             self.tray.set_state("running")
 
     def _run_finished(self, record: Any) -> None:
+        if record.trigger == "refresh" and record.state != "success":
+            # The refresh did not reach its notify task: send the due reminders on the data we have.
+            self.controller.deliver_alerts()
         if record.state == "success":
             self.tray.set_state("idle")
         elif record.state in ("failed", "interrupted"):
@@ -225,6 +234,33 @@ class TrayApp(QObject):
     def refresh_launches(self) -> None:
         now = datetime.now(UTC)
         self.tray.set_launches(self.controller.store.launches.upcoming(since=now, limit=5))
+
+    # --- launch reminders ----------------------------------------------------------------------------------
+    def arm_reminder(self) -> None:
+        """One APScheduler date job for the next reminder, computed from the store and the ledger
+        (never pickled state); re-armed after every run, settings change, star and delivery."""
+        from rocketwatch.pipeline.alerting import next_fire_time
+
+        if self._quitting:
+            return
+        when = next_fire_time(self.controller.store, self.controller.config, datetime.now(UTC))
+        if when is None:
+            self.scheduler.remove_job(REMINDER_JOB)
+            return
+        # No grace limit: after sleep it still fires, and the late-discovery rule sends at most one.
+        self.scheduler.add_date_job(REMINDER_JOB, when, self.reminder_due, grace=None)
+        log.info("Next launch reminder at %s", when.isoformat())
+
+    def reminder_due(self) -> None:
+        """A reminder's time: refresh first when its data is too old (and the budget allows), else send."""
+        from rocketwatch.pipeline.alerting import refresh_first
+
+        controller = self.controller
+        if not controller.is_active() and refresh_first(controller.store, controller.config, datetime.now(UTC)):
+            log.info("Launch data is too old for the reminder; refreshing first")
+            controller.run_now("refresh")  # its notify task delivers the due alerts on fresh data
+            return
+        controller.deliver_alerts()
 
     # --- windows -----------------------------------------------------------------------------------------
     def window(self, which: str) -> QWidget:
@@ -258,6 +294,23 @@ class TrayApp(QObject):
         gallery = self.show_window("gallery")
         if launch_id:
             gallery.show_launch(launch_id)  # type: ignore[attr-defined]
+
+    def export_calendar(self) -> None:
+        from pathlib import Path
+
+        from rocketwatch.calendar import export_ics
+
+        path, _filter = QFileDialog.getSaveFileName(None, f"{APP_NAME}: export launches as a calendar",
+                                                    str(Path.home() / "rocketwatch-launches.ics"),
+                                                    "iCalendar files (*.ics)")
+        if not path:
+            return
+        try:
+            count = export_ics(self.controller.store, Path(path), self.controller.config.alerts)
+        except OSError as error:
+            QMessageBox.warning(None, f"{APP_NAME}: export failed", f"Could not write {path}: {error.strerror}")
+            return
+        self.tray.show_message(APP_NAME, f"Exported {count} launches to {path}")
 
     # --- requests from a second instance -------------------------------------------------------------------
     def handle_request(self, request: dict) -> None:

@@ -8,6 +8,7 @@ import logging
 import threading
 from collections.abc import Callable
 from dataclasses import replace
+from datetime import UTC, datetime
 
 from PySide6.QtCore import QObject, Signal, Slot
 
@@ -32,6 +33,7 @@ class RunController(QObject):
     data_changed = Signal()             # launches, pictures or runs changed: views reload
     config_changed = Signal(object)     # new Config after the settings were applied
     retry_refused = Signal(str)         # why a Retry could not start
+    alerts_delivered = Signal()         # deliver_alerts() finished: re-arm the next reminder
 
     def __init__(self, paths: Paths, config: Config, notifier: ChainNotifier,
                  parent: QObject | None = None) -> None:
@@ -116,6 +118,25 @@ class RunController(QObject):
                 self.run_finished.emit(record)
             self.data_changed.emit()
             self.active_changed.emit(False)
+
+    def deliver_alerts(self) -> None:
+        """Send the launch alerts due now, in a short worker thread (notifiers may be slow)."""
+        from rocketwatch.pipeline.alerting import deliver_due_alerts
+
+        config, store, notifier = self._config, self.store, self.notifier
+
+        def work() -> None:
+            try:
+                sent = deliver_due_alerts(store, config, notifier, datetime.now(UTC))
+                if sent:
+                    log.info("Delivered %s launch alert(s)", len(sent))
+            except Exception:  # an alert must never kill the app
+                log.exception("Delivering launch alerts failed")
+            finally:
+                store.db.close_thread_connection()
+                self.alerts_delivered.emit()
+
+        threading.Thread(target=work, name="rocketwatch-alerts", daemon=True).start()
 
     def _new_runner(self) -> Runner:
         return Runner(self.paths, self._config, self.store, self.notifier, on_event=self._on_event)

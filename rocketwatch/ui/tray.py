@@ -33,6 +33,7 @@ class TrayIcon(QObject):
     open_settings = Signal()
     run_now = Signal()
     toggle_pause = Signal()
+    export_calendar = Signal()
     quit_requested = Signal()
 
     def __init__(self, parent: QObject | None = None) -> None:
@@ -66,6 +67,7 @@ class TrayIcon(QObject):
         self.run_action.triggered.connect(self.run_now.emit)
         self.menu.addAction("Open gallery").triggered.connect(self.open_gallery.emit)
         self.menu.addAction("Run history").triggered.connect(self.open_history.emit)
+        self.menu.addAction("Export calendar…").triggered.connect(self.export_calendar.emit)
         self.menu.addSeparator()
         self.pause_action = self.menu.addAction("Pause schedule")
         self.pause_action.triggered.connect(self.toggle_pause.emit)

@@ -61,3 +61,23 @@ def test_a_failed_run_turns_the_tray_icon_to_failed_and_a_success_back(qtbot, tr
     with qtbot.waitSignal(tray_app.controller.run_finished, timeout=20_000):
         tray_app.controller.run_now()
     assert tray_app.tray.state == "idle"
+
+
+def test_the_next_launch_reminder_is_armed_from_the_store_after_a_run(qtbot, tray_app) -> None:
+    from datetime import UTC, datetime
+
+    from rocketwatch.pipeline.alerting import next_fire_time
+
+    tray_app.start()
+    with qtbot.waitSignal(tray_app.controller.run_finished, timeout=20_000):
+        tray_app.controller.run_now()
+    expected = next_fire_time(tray_app.controller.store, tray_app.controller.config, datetime.now(UTC))
+    assert expected is not None
+    qtbot.waitUntil(lambda: tray_app.scheduler._scheduler.get_job(app_module.REMINDER_JOB) is not None)
+    job = tray_app.scheduler._scheduler.get_job(app_module.REMINDER_JOB)
+    assert job.next_run_time == expected
+
+    # At the reminder's time with fresh data, the due alerts are delivered and the next one is armed.
+    with qtbot.waitSignal(tray_app.controller.alerts_delivered, timeout=10_000):
+        tray_app.reminder_due()
+    assert not tray_app.controller.is_active()  # fresh data: no refresh run

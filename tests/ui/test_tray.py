@@ -30,8 +30,8 @@ def test_menu_lists_every_item_and_the_next_five_launches(qtbot) -> None:
     texts = visible_texts(tray)
     assert texts[0] == "Next launches"
     assert [t.split(" — ")[0] for t in texts[1:6]] == [f"Launch {n} && friends" for n in range(5)]
-    assert texts[6:] == ["Run now", "Open gallery", "Run history", "Pause schedule", "Settings…",
-                         "Quit RocketWatch"]
+    assert texts[6:] == ["Run now", "Open gallery", "Run history", "Export calendar…", "Pause schedule",
+                         "Settings…", "Quit RocketWatch"]
 
 
 def test_choosing_a_launch_asks_to_open_it(qtbot) -> None:
