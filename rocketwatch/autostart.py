@@ -5,16 +5,16 @@ Each writer takes its location as an argument, so tests point it at a temporary 
 
 from __future__ import annotations
 
-import contextlib
 import os
 import plistlib
 import subprocess
 import sys
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Protocol
 from xml.parsers.expat import ExpatError
+
+from rocketwatch.fileio import write_atomic
 
 APP_NAME = "RocketWatch"
 DESKTOP_FILE_NAME = "rocketwatch.desktop"
@@ -53,23 +53,6 @@ def autostart_for_platform(platform: str = sys.platform) -> Autostart:
     if platform == "darwin":
         return MacAutostart()
     return XdgAutostart()
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write to a temporary file beside ``path``, then rename it over ``path``."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as temp_file:
-            temp_file.write(data)
-            temp_file.flush()
-            os.fsync(temp_file.fileno())
-        os.chmod(temp_name, 0o644)
-        os.replace(temp_name, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temp_name)
-        raise
 
 
 # --- Linux and other XDG desktops -------------------------------------------------------------
@@ -154,7 +137,7 @@ class XdgAutostart:
         return not hidden and not gnome_off
 
     def enable(self, command: Sequence[str]) -> None:
-        write_atomically(self.path, desktop_entry(command).encode("utf-8"))
+        write_atomic(self.path, desktop_entry(command).encode("utf-8"))
 
     def disable(self) -> None:
         self.path.unlink(missing_ok=True)
@@ -256,7 +239,7 @@ class MacAutostart:
         return isinstance(agent, dict) and agent.get("Disabled") is not True
 
     def enable(self, command: Sequence[str]) -> None:
-        write_atomically(self.path, launch_agent(command))
+        write_atomic(self.path, launch_agent(command))
 
     def disable(self) -> None:
         self.path.unlink(missing_ok=True)

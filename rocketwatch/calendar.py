@@ -5,7 +5,6 @@ UIDs are stable ("<launch id>@rocketwatch"), so importing a newer export updates
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -15,6 +14,7 @@ from icalendar import Calendar, Event
 from rocketwatch import APP_NAME, __version__
 from rocketwatch.alerts import PRECISE, watched
 from rocketwatch.config import AlertsConfig
+from rocketwatch.fileio import write_atomic
 from rocketwatch.ll2.model import Launch
 from rocketwatch.store import Store
 from rocketwatch.timefmt import local, net_label
@@ -36,7 +36,7 @@ def export_ics(store: Store, path: Path, alerts: AlertsConfig | None = None, *,
     launches = watched(store.launches.upcoming(since=now - KEEP_PAST), alerts or AlertsConfig(),
                        store.stars.starred())
     data = calendar_bytes(launches, store.launches.change_counts(), now)
-    _write_atomic(path, data)
+    write_atomic(path, data)
     return len(launches)
 
 
@@ -124,18 +124,3 @@ def _description(launch: Launch) -> str:
         lines += ["", f"Webcast: {launch.webcast_url}"]
     lines += ["", "Data: Launch Library 2 (The Space Devs), via RocketWatch"]
     return "\n".join(lines)
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    """Temp file beside `path`, fsync, rename: a calendar app never reads half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temp = path.with_name(f".{path.name}.part-{os.getpid()}")
-    try:
-        with open(temp, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp, path)
-    except BaseException:
-        temp.unlink(missing_ok=True)
-        raise

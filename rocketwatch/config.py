@@ -19,6 +19,7 @@ import tomlkit
 from tomlkit.exceptions import TOMLKitError
 
 from rocketwatch import APP_ID, APP_NAME
+from rocketwatch.fileio import write_atomic
 
 DEFAULT_API_URL = "https://ll.thespacedevs.com/2.3.0"
 DEV_API_URL = "https://lldev.thespacedevs.com/2.3.0"
@@ -255,22 +256,8 @@ def save_config(path: Path, config: Config) -> None:
             if table.get(field.name) != value:
                 table[field.name] = value
     path.parent.mkdir(parents=True, exist_ok=True)
-    write_private_text(path, tomlkit.dumps(document))
-
-
-def write_private_text(path: Path, text: str) -> None:
-    """Write text atomically to a file only the user can read (it may hold an API token)."""
-    temp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp, path)
-    except BaseException:
-        temp.unlink(missing_ok=True)
-        raise
+    # The file may hold an API token: only the user may read it.
+    write_atomic(path, tomlkit.dumps(document).encode("utf-8"), mode=0o600)
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,7 +13,7 @@ import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import ClassVar, Protocol
 
 from rocketwatch import APP_NAME
 
@@ -68,7 +68,8 @@ class NotifySendNotifier:
     name = "notify-send"
     title_limit, body_limit = 120, 1000
 
-    def __init__(self, executable: str | None = None, run: Callable[..., subprocess.CompletedProcess] | None = None):
+    def __init__(self, executable: str | None = None,
+                 run: Callable[..., subprocess.CompletedProcess] | None = None) -> None:
         self.executable = shutil.which("notify-send") if executable is None else executable
         self._run = run or subprocess.run
 
@@ -94,7 +95,7 @@ class PlyerNotifier:
 
     name = "plyer"
     # Windows' NOTIFYICONDATA holds 64 characters of title and 256 of text; plyer raises beyond.
-    limits = {"win32": (63, 255)}
+    limits: ClassVar[dict[str, tuple[int, int]]] = {"win32": (63, 255)}
 
     def __init__(self, platform: str = sys.platform) -> None:
         self.platform = platform

@@ -6,7 +6,6 @@ Each is a plain function over a RunContext; later tasks work from what earlier o
 from __future__ import annotations
 
 import ipaddress
-import os
 from collections.abc import Callable, Sequence
 from datetime import timedelta
 from pathlib import Path
@@ -14,6 +13,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from rocketwatch import APP_NAME
+from rocketwatch.fileio import write_atomic
 from rocketwatch.ll2.client import LL2Client, LL2Error, endpoint_for
 from rocketwatch.ll2.model import Launch, ParsedPage
 from rocketwatch.ll2.parse import PageError, parse_page_bytes
@@ -29,21 +29,6 @@ PAGE_FILE = "launches.json"
 # A picture that failed is asked for again only after this long (hosts recover; LL2 rarely fixes URLs).
 FAILED_IMAGE_COOLDOWN = timedelta(hours=6)
 FINISHED_STATUSES = ("Success", "Failure", "Partial Failure")
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write to a temp name beside `path`, fsync, rename: never a half-written file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temp = path.with_name(f".{path.name}.part-{os.getpid()}")
-    try:
-        with open(temp, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp, path)
-    except BaseException:
-        temp.unlink(missing_ok=True)
-        raise
 
 
 # --- step 1 and 2: get the next launches and keep them ------------------------------------------

@@ -148,7 +148,7 @@ class TrayApp(QObject):
         controller.config_changed.connect(lambda _config: self.arm_reminder())
         controller.alerts_delivered.connect(self.arm_reminder)
 
-    # --- start -------------------------------------------------------------------------------------
+    # --- start ------------------------------------------------------------------------------------
     def start(self) -> None:
         self.refresh_launches()
         last = self.controller.store.runs.latest(limit=1)
@@ -174,14 +174,15 @@ class TrayApp(QObject):
 
     def _warn_about_rate_limit(self) -> None:
         """Say once per start when the schedule can exceed LL2's anonymous limit of 15 requests an hour."""
-        from rocketwatch.schedule import ScheduleError, local_tz, parse_every
-
         from rocketwatch.config import DEV_API_URL
         from rocketwatch.pipeline.tasks import private_api_host
+        from rocketwatch.schedule import ScheduleError, local_tz, parse_every
 
         config = self.controller.config
         api_url = config.source.api_url
-        if config.source.token or config.schedule.paused or api_url == DEV_API_URL or private_api_host(api_url):
+        if config.source.token or config.schedule.paused or api_url == DEV_API_URL:
+            return
+        if private_api_host(api_url):
             return
         try:
             per_hour = parse_every(config.schedule.every).max_runs_per_hour(local_tz())
@@ -215,7 +216,7 @@ class TrayApp(QObject):
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.open()
 
-    # --- reacting to runs --------------------------------------------------------------------------------
+    # --- reacting to runs -------------------------------------------------------------------------
     def _active_changed(self, active: bool) -> None:
         if active:
             self.tray.set_state("running")
@@ -235,7 +236,7 @@ class TrayApp(QObject):
         now = datetime.now(UTC)
         self.tray.set_launches(self.controller.store.launches.upcoming(since=now, limit=5))
 
-    # --- launch reminders ----------------------------------------------------------------------------------
+    # --- launch reminders -------------------------------------------------------------------------
     def arm_reminder(self) -> None:
         """One APScheduler date job for the next reminder, computed from the store and the ledger
         (never pickled state); re-armed after every run, settings change, star and delivery."""
@@ -256,13 +257,14 @@ class TrayApp(QObject):
         from rocketwatch.pipeline.alerting import refresh_first
 
         controller = self.controller
-        if not controller.is_active() and refresh_first(controller.store, controller.config, datetime.now(UTC)):
+        now = datetime.now(UTC)
+        if not controller.is_active() and refresh_first(controller.store, controller.config, now):
             log.info("Launch data is too old for the reminder; refreshing first")
             controller.run_now("refresh")  # its notify task delivers the due alerts on fresh data
             return
         controller.deliver_alerts()
 
-    # --- windows -----------------------------------------------------------------------------------------
+    # --- windows ----------------------------------------------------------------------------------
     def window(self, which: str) -> QWidget:
         if which not in self.windows:
             if which == "gallery":
@@ -308,11 +310,12 @@ class TrayApp(QObject):
         try:
             count = export_ics(self.controller.store, Path(path), self.controller.config.alerts)
         except OSError as error:
-            QMessageBox.warning(None, f"{APP_NAME}: export failed", f"Could not write {path}: {error.strerror}")
+            QMessageBox.warning(None, f"{APP_NAME}: export failed",
+                                f"Could not write {path}: {error.strerror}")
             return
         self.tray.show_message(APP_NAME, f"Exported {count} launches to {path}")
 
-    # --- requests from a second instance -------------------------------------------------------------------
+    # --- requests from a second instance ----------------------------------------------------------
     def handle_request(self, request: dict) -> None:
         command = request.get("command")
         if command == "show":
@@ -322,7 +325,7 @@ class TrayApp(QObject):
         elif command == "quit":
             QTimer.singleShot(0, self.quit)
 
-    # --- quitting --------------------------------------------------------------------------------------------
+    # --- quitting ---------------------------------------------------------------------------------
     def quit(self) -> None:
         if self._quitting:
             return

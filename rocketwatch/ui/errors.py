@@ -62,12 +62,13 @@ class ErrorReporter:
                traceback: TracebackType | None) -> None:
         self.count += 1
         log.error("Unhandled error", exc_info=(kind, error, traceback))  # type: ignore[arg-type]
-        if self.shown or QApplication.instance() is None or threading.current_thread() is not threading.main_thread():
+        off_main_thread = threading.current_thread() is not threading.main_thread()
+        if self.shown or QApplication.instance() is None or off_main_thread:
             return
         self.shown = True
         box = QMessageBox(QMessageBox.Icon.Warning, f"{APP_NAME} hit a problem",
-                          f"Something went wrong inside {APP_NAME}; it keeps running.\n\n{kind.__name__}: {error}\n\n"
-                          "The details are in the log file. Further problems are only logged.")
+                          f"Something went wrong inside {APP_NAME}; it keeps running.\n\n"
+                          f"{kind.__name__}: {error}\n\nThe details are in the log file. Further problems are only logged.")
         box.setTextFormat(Qt.TextFormat.PlainText)
         self.box = box  # keep the dialog alive: it has no parent
         box.show()

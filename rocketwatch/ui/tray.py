@@ -78,7 +78,8 @@ class TrayIcon(QObject):
 
     def _update_launch_actions(self) -> None:
         now = datetime.now(UTC)
-        for action, launch in zip(self._launch_actions, [*self._launches, *[None] * MENU_LAUNCHES], strict=False):
+        slots = [*self._launches, *[None] * MENU_LAUNCHES]
+        for action, launch in zip(self._launch_actions, slots, strict=False):
             if launch is None:
                 action.setVisible(False)
                 continue
