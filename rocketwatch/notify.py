@@ -102,6 +102,10 @@ class PlyerNotifier:
 
     def send(self, notification: Notification) -> None:
         title_limit, body_limit = self.limits.get(self.platform, (120, 1000))
+        icon = str(notification.icon) if notification.icon else ""
+        if self.platform == "win32":
+            # plyer's Windows balloon loads only .ico files and swallows the error for anything else.
+            icon = windows_icon()
         try:
             from plyer import notification as plyer_notification
 
@@ -109,11 +113,22 @@ class PlyerNotifier:
                 title=cut(notification.title, title_limit),
                 message=cut(notification.body, body_limit),
                 app_name=APP_NAME,
-                app_icon=str(notification.icon) if notification.icon else "",
+                app_icon=icon,
                 timeout=10,
             )
         except Exception as error:  # plyer raises whatever its backend raises
             raise NotifyError(f"plyer could not notify: {error}") from error
+
+
+def windows_icon() -> str:
+    """The app's .ico (made by the Windows build) for plyer's balloon, or no icon."""
+    from rocketwatch.resources import resource_path
+
+    try:
+        icon = resource_path("icons", "rocketwatch.ico")
+    except FileNotFoundError:
+        return ""
+    return str(icon) if icon.is_file() else ""
 
 
 class ChainNotifier:
@@ -154,8 +169,9 @@ def desktop_backends(platform: str = sys.platform, env: dict[str, str] | None = 
     if platform == "win32":
         return [PlyerNotifier(platform)]
     if platform == "darwin":
-        # plyer's macOS backend needs a signed app bundle; outside one it fails and we fall back.
-        return [PlyerNotifier(platform)] if getattr(sys, "frozen", False) else []
+        # plyer's macOS backend needs pyobjus and a signed bundle; Qt's own tray message (the next
+        # backend in the chain) uses the native notification centre instead.
+        return []
     if not env.get("DBUS_SESSION_BUS_ADDRESS"):
         return []
     backends: list[Notifier] = []

@@ -98,5 +98,14 @@ def test_plyer_on_windows_gets_text_within_its_limits(monkeypatch: pytest.Monkey
 
 def test_no_session_bus_means_no_desktop_backend_on_linux() -> None:
     assert desktop_backends("linux", env={}) == []
-    assert desktop_backends("darwin", env={}) == []  # plyer's macOS backend needs a signed bundle
+    assert desktop_backends("darwin", env={}) == []  # plyer needs pyobjus there: the tray message is used
     assert [b.name for b in desktop_backends("win32", env={})] == ["plyer"]
+
+
+def test_plyer_on_windows_gets_an_ico_or_no_icon(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    import plyer
+
+    seen: dict = {}
+    monkeypatch.setattr(plyer.notification, "notify", lambda **kwargs: seen.update(kwargs))
+    PlyerNotifier("win32").send(Notification("T", "B", icon=tmp_path / "thumb.jpg"))
+    assert seen["app_icon"] == "" or seen["app_icon"].endswith(".ico")
