@@ -270,7 +270,9 @@ class TrayApp(QObject):
             if which == "gallery":
                 from rocketwatch.ui.gallery import GalleryWindow
 
-                self.windows[which] = GalleryWindow(self.controller)
+                gallery = GalleryWindow(self.controller)
+                gallery.watch_changed.connect(self.arm_reminder)  # a star changes which reminders come
+                self.windows[which] = gallery
             elif which == "history":
                 from rocketwatch.ui.history import HistoryWindow
 

@@ -1,43 +1,23 @@
 """The launch gallery window: a searchable grid of launch cards with a detail pane beside it.
 
 It follows the RunController: reloads when data changes, shows run progress, and has Run now (F5).
+Stars (Watch this launch, S) are written to the store here and announced with watch_changed.
 """
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import UTC, datetime, timedelta
 
-from PySide6.QtCore import (
-    QByteArray,
-    QEvent,
-    QItemSelection,
-    QModelIndex,
-    QSize,
-    Qt,
-    QTimer,
-    Signal,
-    Slot,
-)
-from PySide6.QtGui import (
-    QAction,
-    QCloseEvent,
-    QColor,
-    QFont,
-    QHideEvent,
-    QKeySequence,
-    QPalette,
-    QShortcut,
-    QShowEvent,
-)
+from PySide6.QtCore import QByteArray, QEvent, QItemSelection, QModelIndex, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QAction, QCloseEvent, QHideEvent, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QMainWindow,
     QProgressBar,
-    QPushButton,
     QSizePolicy,
     QSplitter,
     QStackedWidget,
@@ -47,91 +27,30 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from rocketwatch.config import Config
 from rocketwatch.pipeline import TASK_TITLES, RunEvent
 from rocketwatch.store import RunRecord
 from rocketwatch.ui.controller import RunController
-from rocketwatch.ui.launch_card import LaunchCardDelegate, LaunchGridView, rocket_icon
+from rocketwatch.ui.gallery_empty import EmptyState
+from rocketwatch.ui.launch_card import LaunchCardDelegate, LaunchGridView
 from rocketwatch.ui.launch_detail import LaunchDetail, plain_label
 from rocketwatch.ui.launch_model import LaunchFilterModel, LaunchListModel
 from rocketwatch.ui.status_style import STATUS_ORDER, status_dot_icon, status_style
 from rocketwatch.ui.thumbnails import PictureLoader
+from rocketwatch.ui.watch_star import WATCH_TEXT, WATCH_TIP, star_icon, watch_message
 from rocketwatch.ui.window_state import restore_geometry, save_geometry, window_settings
 
 TITLE = "RocketWatch — Launches"
 STATE_KEY = "gallery"
 SOON = timedelta(minutes=2)  # within this of a NET the countdown shows seconds: repaint every second
-
-
-class EmptyState(QWidget):
-    """What the window shows before the first run stored any launch: a word and a big Run now."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        column = QWidget()
-        column.setMaximumWidth(480)
-        layout = QVBoxLayout(column)
-        layout.setSpacing(10)
-        self.icon = QLabel()
-        self.icon.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        layout.addWidget(self.icon)
-        self.heading = plain_label("No launches yet", selectable=False)
-        heading_font = QFont(self.font())
-        heading_font.setBold(True)
-        heading_font.setPointSizeF(max(13.0, self.font().pointSizeF() * 1.7))
-        self.heading.setFont(heading_font)
-        self.heading.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        layout.addWidget(self.heading)
-        self.message = plain_label(
-            "RocketWatch has not fetched any launches yet. Run now to get the next launches "
-            "from Launch Library 2, with their pictures.", selectable=False)
-        self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        layout.addWidget(self.message)
-        self.problem = plain_label()
-        self.problem.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.problem.setAccessibleName("Last run problem")
-        self.problem.hide()
-        layout.addWidget(self.problem)
-        self.run_button = QPushButton("Run now")
-        self.run_button.setAccessibleName("Run now")
-        self.run_button.setToolTip("Get the next launches and their pictures now (F5)")
-        button_font = QFont(self.font())
-        button_font.setBold(True)
-        button_font.setPointSizeF(max(11.0, self.font().pointSizeF() * 1.3))
-        self.run_button.setFont(button_font)
-        self.run_button.setMinimumSize(QSize(200, 48))
-        self.run_button.setDefault(True)
-        layout.addSpacing(8)
-        layout.addWidget(self.run_button, 0, Qt.AlignmentFlag.AlignHCenter)
-
-        row = QHBoxLayout()
-        row.addStretch(1)
-        row.addWidget(column, 4)
-        row.addStretch(1)
-        outer = QVBoxLayout(self)
-        outer.addStretch(2)
-        outer.addLayout(row)
-        outer.addStretch(3)
-        self._paint_icon()
-
-    def _paint_icon(self) -> None:
-        color = QColor(self.palette().color(QPalette.ColorRole.Text))
-        color.setAlphaF(0.35)
-        self.icon.setPixmap(rocket_icon(color, 96, self.devicePixelRatioF()))
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.DevicePixelRatioChange):
-            self._paint_icon()
-        super().changeEvent(event)
-
-    def set_problem(self, text: str) -> None:
-        self.problem.setText(text)
-        self.problem.setVisible(bool(text))
+WATCHED_ITEM = "@watched"  # the filter's "Watched" entry (LL2 status abbreviations never start with @)
 
 
 class GalleryWindow(QMainWindow):
     """Upcoming launches as cards; the selected one in detail."""
 
     first_paint = Signal()  # the grid painted for the first time (for benchmarks)
+    watch_changed = Signal()  # a launch was starred or unstarred: the tray app plans its reminders again
 
     def __init__(self, controller: RunController, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -144,7 +63,7 @@ class GalleryWindow(QMainWindow):
         self.setMinimumSize(720, 480)
 
         self.loader = PictureLoader(parent=self)
-        self.model = LaunchListModel(controller.store, self.loader, self)
+        self.model = LaunchListModel(controller.store, self.loader, self, alerts=controller.config.alerts)
         self.proxy = LaunchFilterModel(self.model, self)
 
         self._build_actions()
@@ -160,6 +79,7 @@ class GalleryWindow(QMainWindow):
         controller.active_changed.connect(self._on_active_changed)
         controller.run_event.connect(self._on_run_event)
         controller.run_finished.connect(self._on_run_finished)
+        controller.config_changed.connect(self._on_config_changed)
 
         self._reload()
         self._on_active_changed(controller.is_active())
@@ -204,7 +124,7 @@ class GalleryWindow(QMainWindow):
         self.search.returnPressed.connect(self._focus_grid)
         toolbar.addWidget(self.search)
         self.status_filter = QComboBox()
-        self.status_filter.setAccessibleName("Filter by status")
+        self.status_filter.setAccessibleName("Filter by status or watched")
         self.status_filter.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.status_filter.currentIndexChanged.connect(self._on_status_filter)
         toolbar.addWidget(self.status_filter)
@@ -239,6 +159,7 @@ class GalleryWindow(QMainWindow):
 
         self.view = LaunchGridView()
         self.delegate = LaunchCardDelegate(self.view)
+        self.delegate.star_clicked.connect(self.toggle_watching)
         self.view.setItemDelegate(self.delegate)
         self.view.setModel(self.proxy)
         self.view.first_paint.connect(self.first_paint)
@@ -246,6 +167,16 @@ class GalleryWindow(QMainWindow):
         self.model.set_thumbnail_size(self.delegate.geometry.picture, self.view.devicePixelRatioF())
 
         self.detail = LaunchDetail(self.loader, self.controller.paths.images_dir)
+        self.detail.watch_toggled.connect(self._on_watch_action)
+        self.watch_action = QAction(star_icon(self.palette(), 16, self.devicePixelRatioF()), WATCH_TEXT, self)
+        self.watch_action.setCheckable(True)
+        self.watch_action.setEnabled(False)
+        self.watch_action.setShortcut(QKeySequence(Qt.Key.Key_S))
+        self.watch_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.watch_action.setToolTip(WATCH_TIP)
+        self.watch_action.triggered.connect(self._on_watch_action)
+        self.view.addAction(self.watch_action)  # S on the selected card, and its context menu
+        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("gallery-splitter")
         self.splitter.addWidget(self.view)
@@ -295,7 +226,9 @@ class GalleryWindow(QMainWindow):
                 self.view.clearSelection()
                 self.pages.setCurrentWidget(self.splitter)
                 self._selected_id = launch.id
-                self.detail.show_launch(launch, self.controller.store.images.paths_for(launch.image_url)[0])
+                self.detail.show_launch(launch, self.controller.store.images.paths_for(launch.image_url)[0],
+                                        watching=self.model.is_starred(launch.id))
+                self._sync_watch_controls()
         if self.isMinimized():
             self.showNormal()
         else:
@@ -305,6 +238,52 @@ class GalleryWindow(QMainWindow):
 
     def selected_launch_id(self) -> str | None:
         return self._selected_id
+
+    @Slot(str)
+    def toggle_watching(self, launch_id: str) -> None:
+        self.set_watching(launch_id, not self.model.is_starred(launch_id))
+
+    def set_watching(self, launch_id: str, watching: bool) -> None:
+        """Star (watch) or unstar a launch: written to the store, its card and the detail pane repainted
+        in place, then watch_changed so the reminders are planned again."""
+        stars = self.controller.store.stars
+        try:
+            if watching:
+                stars.star(launch_id)
+            else:
+                stars.unstar(launch_id)
+        except sqlite3.Error as error:
+            self.statusBar().showMessage(f"The star could not be saved: {error}", 15_000)
+            self._sync_watch_controls()
+            return
+        self.model.set_starred(launch_id, watching)
+        self._sync_watch_controls()
+        self._update_watched_item()
+        row = self.model.row_of(launch_id)
+        name = self.model.launch_at(row).name if row is not None else "this launch"
+        still = row is not None and self.model.is_watched_row(row)
+        self.statusBar().showMessage(watch_message(name, watching, still_watched=still), 6_000)
+        self.watch_changed.emit()
+
+    @Slot(bool)
+    def _on_watch_action(self, checked: bool) -> None:
+        """S, the context menu or the detail pane's button: the selected launch (the one in the pane)."""
+        if self._selected_id is not None:
+            self.set_watching(self._selected_id, checked)
+
+    def _sync_watch_controls(self) -> None:
+        """The detail pane's button and the S action follow the selected launch's star."""
+        selected = self._selected_id
+        watching = selected is not None and self.model.is_starred(selected)
+        self.watch_action.setEnabled(selected is not None)
+        self.watch_action.setChecked(watching)
+        if selected is not None and self.detail.launch is not None and self.detail.launch.id == selected:
+            self.detail.set_watching(watching)
+
+    @Slot(object)
+    def _on_config_changed(self, config: Config) -> None:
+        self.model.set_alerts_config(config.alerts)
+        self._update_watched_item()
 
     # --- reloading ----------------------------------------------------------------------------
     @Slot()
@@ -329,6 +308,7 @@ class GalleryWindow(QMainWindow):
         elif keep is not None and self.model.row_of(keep) is None:
             self._selected_id = None
             self.detail.clear()
+        self._sync_watch_controls()
         self._update_count()
 
     def _select_row(self, row: int, *, scroll: bool = True) -> None:
@@ -347,6 +327,7 @@ class GalleryWindow(QMainWindow):
         self.status_filter.blockSignals(True)
         self.status_filter.clear()
         self.status_filter.addItem(f"All statuses ({sum(counts.values())})", None)
+        self.status_filter.addItem(star_icon(self.palette(), 12, dpr), self._watched_words(), WATCHED_ITEM)
         for abbrev in statuses:
             self.status_filter.addItem(status_dot_icon(abbrev, 12, dpr),
                                        f"{status_style(abbrev).word} ({counts.get(abbrev, 0)})", abbrev)
@@ -356,6 +337,15 @@ class GalleryWindow(QMainWindow):
         if current is not None and found < 0:
             self.proxy.set_status(None)
 
+    def _watched_words(self) -> str:
+        return f"Watched ({self.model.watched_count()})"
+
+    def _update_watched_item(self) -> None:
+        found = self.status_filter.findData(WATCHED_ITEM)
+        if found >= 0:
+            self.status_filter.setItemText(found, self._watched_words())
+        self._update_count()
+
     # --- filters and selection ----------------------------------------------------------------
     @Slot(str)
     def _on_search(self, text: str) -> None:
@@ -364,15 +354,21 @@ class GalleryWindow(QMainWindow):
 
     @Slot(int)
     def _on_status_filter(self, _index: int) -> None:
-        self.proxy.set_status(self.status_filter.currentData())
+        chosen = self.status_filter.currentData()
+        self.proxy.set_watched_only(chosen == WATCHED_ITEM)
+        self.proxy.set_status(None if chosen == WATCHED_ITEM else chosen)
         self._after_filter()
 
     def _after_filter(self) -> None:
         if self.proxy.rowCount() == 0 and self.model.rowCount() > 0:
             words = self.search.text().strip()
-            what = f"“{words}”" if words else "this status"
-            self.view.empty_text = (f"No launches match {what}.\n"
-                                    "Clear the search (Esc) or choose another status.")
+            if self.proxy.watched_only and not words:
+                self.view.empty_text = ("No watched launches.\nStar a launch (select it and press S) or "
+                                        "choose what to watch in Settings, Alerts.")
+            else:
+                what = f"“{words}”" if words else "this status"
+                self.view.empty_text = (f"No launches match {what}.\n"
+                                        "Clear the search (Esc) or choose another filter.")
         else:
             self.view.empty_text = ""
         if self._selected_id is not None:
@@ -393,7 +389,8 @@ class GalleryWindow(QMainWindow):
         source_row = self.proxy.mapToSource(index).row()
         row = self.model.row_at(source_row)
         self._selected_id = row.launch.id
-        self.detail.show_launch(row.launch, row.picture)
+        self.detail.show_launch(row.launch, row.picture, watching=self.model.is_starred(row.launch.id))
+        self._sync_watch_controls()
 
     @Slot()
     def _update_count(self) -> None:
@@ -404,8 +401,8 @@ class GalleryWindow(QMainWindow):
 
     @Slot()
     def _focus_grid(self) -> None:
-        self.view.setFocus(Qt.FocusReason.OtherFocusReason)
-        if not self.view.currentIndex().isValid() and self.proxy.rowCount():
+        self.view.setFocus(Qt.FocusReason.OtherFocusReason)  # focus alone makes a current card, unselected
+        if not self.view.selectionModel().hasSelection() and self.proxy.rowCount():
             self._select_row(0)
 
     @Slot()

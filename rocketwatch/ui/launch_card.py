@@ -1,20 +1,19 @@
-"""Launch cards: the delegate painting picture, status badge, name, provider and NET, and their grid.
-
-Cards have one fixed size and paint from model data only (no database, no files, no scaling).
+"""Launch cards: the delegate painting picture, status badge, watch star, name, provider and NET, and
+their grid. Cards have one fixed size and paint from model data only (no database, no files, no scaling).
 """
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from PySide6.QtCore import (
+    QAbstractItemModel,
     QEvent,
-    QLineF,
     QModelIndex,
     QPersistentModelIndex,
     QPointF,
+    QRect,
     QRectF,
     QSize,
     Qt,
@@ -24,9 +23,9 @@ from PySide6.QtGui import (
     QColor,
     QFont,
     QFontMetricsF,
-    QLinearGradient,
+    QHelpEvent,
+    QMouseEvent,
     QPainter,
-    QPainterPath,
     QPaintEvent,
     QPalette,
     QPen,
@@ -40,20 +39,24 @@ from PySide6.QtWidgets import (
     QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
+    QToolTip,
     QWidget,
 )
 
 from rocketwatch import timefmt
 from rocketwatch.ll2.model import Launch
+from rocketwatch.ui.card_art import RADIUS, card_frame, live_chip, placeholder_picture
 from rocketwatch.ui.launch_model import LaunchRole
 from rocketwatch.ui.status_style import badge_pixmap
+from rocketwatch.ui.watch_star import UNWATCH_TIP, WATCH_TIP, paint_card_star
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
 CARD_WIDTH = 256
 MARGIN = 5        # around each card, inside its grid cell (room for the selection ring)
 PAD = 10          # inside the card, around the text
-RADIUS = 9.0
+STAR = 30         # the watch star's disc, at the picture's top right corner
+STAR_INSET = 7
 
 LEFT_MIDDLE = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
 CARD_GAP = 8  # at least this much room between cards in the grid
@@ -100,7 +103,12 @@ class CardGeometry:
 
 
 class LaunchCardDelegate(QStyledItemDelegate):
-    """Paints one launch card; every card has the same size so the grid lays out at once."""
+    """Paints one launch card; every card has the same size so the grid lays out at once.
+
+    The watch star sits on the picture's top right corner: filled when the launch is starred, an outline
+    while the card is hovered, selected or focused; a click on it asks to toggle it (star_clicked)."""
+
+    star_clicked = Signal(str)  # launch id
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -142,10 +150,15 @@ class LaunchCardDelegate(QStyledItemDelegate):
         painter.drawPixmap(picture_rect.topLeft(), pixmap)
         painter.drawPixmap(picture_rect.topLeft() + QPointF(8, 8),
                            self._badge(launch.status_abbrev, option.font, dpr))
-        if launch.webcast_live:
+        star = self.star_rect(option.rect)
+        if launch.webcast_live:  # left of the star's place, whether the star shows or not
             live = self._live(option.font, dpr)
-            width = live.deviceIndependentSize().width()
-            painter.drawPixmap(QPointF(picture_rect.right() - 8 - width, picture_rect.top() + 8), live)
+            size = live.deviceIndependentSize()
+            painter.drawPixmap(QPointF(star.left() - 6 - size.width(), star.center().y() - size.height() / 2),
+                               live)
+        starred = bool(index.data(LaunchRole.STARRED))
+        if starred or hovered or selected or focused:
+            paint_card_star(painter, star, filled=starred)
 
         # Text: name (two lines at most) and provider at the top, NET and countdown at the bottom.
         left = card.left() + PAD
@@ -186,6 +199,33 @@ class LaunchCardDelegate(QStyledItemDelegate):
             painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.drawRoundedRect(card.adjusted(-2.5, -2.5, 2.5, 2.5), RADIUS + 2, RADIUS + 2)
         painter.restore()
+
+    # --- the watch star -----------------------------------------------------------------------
+    @staticmethod
+    def star_rect(cell: QRect | QRectF) -> QRectF:
+        """Where the star's disc is painted on the card in the cell `cell` (the item's rect)."""
+        card = QRectF(cell).adjusted(MARGIN, MARGIN, -MARGIN, -MARGIN)
+        return QRectF(card.right() - STAR_INSET - STAR, card.top() + STAR_INSET, STAR, STAR)
+
+    def editorEvent(self, event: QEvent, model: QAbstractItemModel, option: QStyleOptionViewItem,
+                    index: AnyIndex) -> bool:
+        """A left click released on the star toggles it (the press still selects the card)."""
+        if (event.type() == QEvent.Type.MouseButtonRelease and isinstance(event, QMouseEvent)
+                and event.button() == Qt.MouseButton.LeftButton
+                and self.star_rect(option.rect).adjusted(-3, -3, 3, 3).contains(event.position())):
+            launch_id = index.data(LaunchRole.ID)
+            if launch_id:
+                self.star_clicked.emit(launch_id)
+                return True
+        return super().editorEvent(event, model, option, index)
+
+    def helpEvent(self, event: QHelpEvent, view: QAbstractItemView, option: QStyleOptionViewItem,
+                  index: AnyIndex) -> bool:
+        if event.type() == QEvent.Type.ToolTip and self.star_rect(option.rect).contains(QPointF(event.pos())):
+            QToolTip.showText(event.globalPos(), UNWATCH_TIP if index.data(LaunchRole.STARRED) else WATCH_TIP,
+                              view)
+            return True
+        return super().helpEvent(event, view, option, index)
 
     def _frame(self, variant: str, size: QSize, palette: QPalette, dpr: float) -> QPixmap:
         around = palette.color(QPalette.ColorRole.Window)  # the grid's viewport background
@@ -322,67 +362,6 @@ class LaunchGridView(QListView):
             self.first_paint.emit()
 
 
-def rocket_icon(color: QColor, size: int, dpr: float) -> QPixmap:
-    """A rocket silhouette in one colour, for the empty state."""
-    pixmap = QPixmap(round(size * dpr), round(size * dpr))
-    pixmap.setDevicePixelRatio(dpr)
-    pixmap.fill(Qt.GlobalColor.transparent)
-    painter = QPainter(pixmap)
-    painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-    painter.translate(size / 2, size / 2)
-    painter.rotate(35)
-    painter.fillPath(rocket_path(QPointF(0, 0), size * 0.9), color)
-    painter.end()
-    return pixmap
-
-
-def card_frame(size: QSize, dpr: float, around: QColor, pen: QPen) -> QPixmap:
-    """A transparent card-sized overlay: corners masked in the background colour, and the border."""
-    pixmap = QPixmap(round(size.width() * dpr), round(size.height() * dpr))
-    pixmap.setDevicePixelRatio(dpr)
-    pixmap.fill(Qt.GlobalColor.transparent)
-    painter = QPainter(pixmap)
-    painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-    rect = QRectF(0, 0, size.width(), size.height())
-    card = QPainterPath()
-    card.addRoundedRect(rect, RADIUS, RADIUS)
-    corners = QPainterPath()
-    corners.addRect(rect)
-    painter.fillPath(corners.subtracted(card), around)
-    painter.setPen(pen)
-    painter.setBrush(Qt.BrushStyle.NoBrush)
-    inset = pen.widthF() / 2
-    painter.drawRoundedRect(rect.adjusted(inset, inset, -inset, -inset), RADIUS - inset, RADIUS - inset)
-    painter.end()
-    return pixmap
-
-
-def live_chip(font: QFont, dpr: float) -> QPixmap:
-    """The "LIVE" chip shown on cards whose webcast is live (vermillion, black text and dot)."""
-    live = QFont(font)
-    live.setBold(True)
-    metrics = QFontMetricsF(live)
-    width, height = metrics.horizontalAdvance("LIVE") + metrics.height() * 1.5, metrics.height() * 1.45
-    pixmap = QPixmap(round(width * dpr), round(height * dpr))
-    pixmap.setDevicePixelRatio(dpr)
-    pixmap.fill(Qt.GlobalColor.transparent)
-    painter = QPainter(pixmap)
-    painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-    rect = QRectF(0, 0, width, height)
-    path = QPainterPath()
-    path.addRoundedRect(rect, height / 2, height / 2)
-    painter.fillPath(path, QColor("#D55E00"))
-    painter.setPen(Qt.PenStyle.NoPen)
-    painter.setBrush(QColor("#000000"))
-    dot = height * 0.14
-    painter.drawEllipse(QPointF(height * 0.5, height / 2), dot, dot)
-    painter.setPen(QColor("#000000"))
-    painter.setFont(live)
-    painter.drawText(rect.adjusted(height * 0.45, 0, 0, 0), Qt.AlignmentFlag.AlignCenter, "LIVE")
-    painter.end()
-    return pixmap
-
-
 def wrap_two_lines(text: str, font: QFont, width: int) -> tuple[str, ...]:
     """`text` broken at word boundaries into at most two lines that fit `width`; the second is elided."""
     layout = QTextLayout(text, font)
@@ -402,86 +381,3 @@ def wrap_two_lines(text: str, font: QFont, width: int) -> tuple[str, ...]:
     first = text[starts[0]:starts[1]].rstrip()
     rest = text[starts[1]:].strip()
     return first, QFontMetricsF(font).elidedText(rest, Qt.TextElideMode.ElideRight, width)
-
-
-def provider_hue(provider: str) -> int:
-    """A stable hue per provider (teal through violet: a night sky), so its placeholders share a colour."""
-    return 185 + int.from_bytes(hashlib.sha1(provider.encode()).digest()[:2], "big") % 105
-
-
-def rocket_path(centre: QPointF, height: float) -> QPainterPath:
-    """A simple rocket silhouette standing on `centre`'s vertical axis, `height` tall."""
-    unit = height / 10
-    x, top = centre.x(), centre.y() - height / 2
-    path = QPainterPath()
-    path.moveTo(x, top)  # nose
-    path.cubicTo(x + unit * 1.3, top + unit * 1.2, x + unit * 1.3, top + unit * 2.5,
-                 x + unit * 1.3, top + unit * 3)
-    path.lineTo(x + unit * 1.3, top + unit * 7.2)
-    path.lineTo(x + unit * 2.4, top + unit * 8.6)   # right fin
-    path.lineTo(x + unit * 2.4, top + unit * 9.3)
-    path.lineTo(x + unit * 1.0, top + unit * 8.5)
-    path.lineTo(x - unit * 1.0, top + unit * 8.5)
-    path.lineTo(x - unit * 2.4, top + unit * 9.3)   # left fin
-    path.lineTo(x - unit * 2.4, top + unit * 8.6)
-    path.lineTo(x - unit * 1.3, top + unit * 7.2)
-    path.lineTo(x - unit * 1.3, top + unit * 3)
-    path.cubicTo(x - unit * 1.3, top + unit * 2.5, x - unit * 1.3, top + unit * 1.2, x, top)
-    path.closeSubpath()
-    window = QPainterPath()
-    window.addEllipse(QPointF(x, top + unit * 3.6), unit * 0.55, unit * 0.55)
-    return path.subtracted(window)
-
-
-def placeholder_picture(provider: str, size: QSize, dpr: float) -> QPixmap:
-    """A calm gradient in the provider's hue with a rocket silhouette and the provider's initial."""
-    pixmap = QPixmap(round(size.width() * dpr), round(size.height() * dpr))
-    pixmap.setDevicePixelRatio(dpr)
-    painter = QPainter(pixmap)
-    painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-    rect = QRectF(0, 0, size.width(), size.height())
-    hue = provider_hue(provider)
-    gradient = QLinearGradient(rect.topLeft(), rect.bottomRight())
-    gradient.setColorAt(0.0, QColor.fromHsv(hue, 120, 150))
-    gradient.setColorAt(1.0, QColor.fromHsv((hue + 35) % 360, 160, 55))
-    painter.fillRect(rect, gradient)
-    # A few stars.
-    painter.setPen(Qt.PenStyle.NoPen)
-    seed = int.from_bytes(hashlib.sha1(provider.encode()).digest()[2:10], "big")
-    for number in range(14):
-        seed = (seed * 6364136223846793005 + 1442695040888963407) % 2**64
-        sx = (seed >> 16) % max(1, size.width())
-        sy = (seed >> 40) % max(1, size.height())
-        star = QColor(255, 255, 255, 70 + number * 6)
-        painter.setBrush(star)
-        painter.drawEllipse(QPointF(sx, sy), 0.9 + (number % 3) * 0.35, 0.9 + (number % 3) * 0.35)
-    # Rocket with its exhaust, leaning a little.
-    painter.save()
-    painter.translate(rect.width() * 0.70, rect.height() * 0.52)
-    painter.rotate(18)
-    rocket_height = rect.height() * 0.72
-    plume = QLinearGradient(0, rocket_height * 0.35, 0, rocket_height * 0.75)
-    plume.setColorAt(0, QColor(255, 235, 200, 170))
-    plume.setColorAt(1, QColor(255, 235, 200, 0))
-    painter.setBrush(plume)
-    flame = QPainterPath()
-    flame.moveTo(-rocket_height * 0.09, rocket_height * 0.35)
-    flame.quadTo(0, rocket_height * 0.9, rocket_height * 0.09, rocket_height * 0.35)
-    painter.drawPath(flame)
-    painter.setBrush(QColor(255, 255, 255, 215))
-    painter.drawPath(rocket_path(QPointF(0, 0), rocket_height))
-    painter.restore()
-    # The provider's initial.
-    initial = next((char for char in provider if char.isalnum()), "?").upper()
-    font = QFont()
-    font.setBold(True)
-    font.setPixelSize(round(rect.height() * 0.42))
-    painter.setFont(font)
-    painter.setPen(QColor(255, 255, 255, 225))
-    painter.drawText(QRectF(rect.width() * 0.08, 0, rect.width() * 0.45, rect.height()),
-                     Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, initial)
-    painter.setPen(QPen(QColor(255, 255, 255, 60), 1))
-    rule = rect.height() * 0.74
-    painter.drawLine(QLineF(rect.width() * 0.08, rule, rect.width() * 0.42, rule))
-    painter.end()
-    return pixmap

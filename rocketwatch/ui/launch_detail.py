@@ -1,6 +1,7 @@
 """The detail pane beside the gallery grid: everything known about the selected launch, as plain text.
 
-The full picture is decoded off the GUI thread; buttons open the webcast, the picture and its folder.
+The full picture is decoded off the GUI thread; buttons star the launch (Watch), open the webcast, the
+picture and its folder.
 """
 
 from __future__ import annotations
@@ -8,7 +9,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-from PySide6.QtCore import QPointF, QSize, Qt, QUrl, Slot
+from PySide6.QtCore import QEvent, QPointF, QSize, Qt, QUrl, Signal, Slot
 from PySide6.QtGui import QDesktopServices, QFont, QPainter, QPaintEvent, QPalette, QPixmap, QResizeEvent
 from PySide6.QtWidgets import (
     QFormLayout,
@@ -25,9 +26,10 @@ from PySide6.QtWidgets import (
 
 from rocketwatch import timefmt
 from rocketwatch.ll2.model import Launch
-from rocketwatch.ui.launch_card import placeholder_picture
+from rocketwatch.ui.card_art import placeholder_picture
 from rocketwatch.ui.status_style import badge_size, paint_badge, status_style
 from rocketwatch.ui.thumbnails import Fit, PictureLoader
+from rocketwatch.ui.watch_star import UNWATCH_TIP, WATCH_TEXT, WATCH_TIP, star_icon
 
 PICTURE_BOX = QSize(900, 600)  # logical pixels the detail picture is decoded for (at most)
 WEB_SCHEMES = ("http", "https")
@@ -171,6 +173,8 @@ class StatusBadge(QWidget):
 class LaunchDetail(QStackedWidget):
     """Shows one launch; before any is chosen, a hint."""
 
+    watch_toggled = Signal(bool)  # the user pressed Watch (True) or Watching (False) for the shown launch
+
     def __init__(self, loader: PictureLoader, images_dir: Path, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._loader = loader
@@ -229,6 +233,13 @@ class LaunchDetail(QStackedWidget):
         layout.addWidget(self.countdown)
 
         buttons = QHBoxLayout()
+        self.watch_button = QPushButton("Watch")
+        self.watch_button.setCheckable(True)
+        self.watch_button.setAccessibleName(WATCH_TEXT)
+        self.watch_button.setIcon(star_icon(self.palette(), 16, self.devicePixelRatioF()))
+        self.watch_button.clicked.connect(self.watch_toggled)
+        self.watch_button.toggled.connect(self._show_watching)
+        buttons.addWidget(self.watch_button)
         self.webcast_button = QPushButton("Watch webcast")
         self.webcast_button.setAccessibleName("Watch the webcast in the browser")
         self.webcast_button.clicked.connect(self._open_webcast)
@@ -284,13 +295,30 @@ class LaunchDetail(QStackedWidget):
         self._picture_key = ""
         self.setCurrentIndex(0)
 
-    def show_launch(self, launch: Launch, picture: Path | None) -> None:
-        """Fill the pane for `launch`; `picture` is its kept file (None when there is none)."""
+    def set_watching(self, watching: bool) -> None:
+        """Show whether the shown launch is starred (the button says Watching, with a filled star)."""
+        self.watch_button.setChecked(watching)
+        self._show_watching(watching)
+
+    @Slot(bool)
+    def _show_watching(self, watching: bool) -> None:
+        self.watch_button.setText("Watching" if watching else "Watch")
+        self.watch_button.setToolTip(UNWATCH_TIP if watching else WATCH_TIP)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.DevicePixelRatioChange):
+            self.watch_button.setIcon(star_icon(self.palette(), 16, self.devicePixelRatioF()))
+        super().changeEvent(event)
+
+    def show_launch(self, launch: Launch, picture: Path | None, *, watching: bool = False) -> None:
+        """Fill the pane for `launch`; `picture` is its kept file (None when there is none); `watching`:
+        the launch is starred."""
         same = self._launch is not None and self._launch.id == launch.id and picture == self._picture_path
         self._launch = launch
         self._picture_path = picture
         style = status_style(launch.status_abbrev)
         self.name.setText(launch.name)
+        self.set_watching(watching)
         self.badge.set_status(launch.status_abbrev)
         reason = launch.fail_reason or launch.hold_reason
         status = launch.status_name if launch.status_name not in ("", "Unknown") else style.meaning

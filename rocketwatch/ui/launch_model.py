@@ -25,6 +25,8 @@ from PySide6.QtCore import (
 )
 
 from rocketwatch import timefmt
+from rocketwatch.alerts import is_watched, watched
+from rocketwatch.config import AlertsConfig
 from rocketwatch.ll2.model import Launch
 from rocketwatch.store import Store
 from rocketwatch.ui.status_style import status_style
@@ -52,6 +54,8 @@ class LaunchRole(IntEnum):
     THUMBNAIL_PATH = Qt.ItemDataRole.UserRole + 13
     SEARCH_TEXT = Qt.ItemDataRole.UserRole + 14
     HAS_COUNTDOWN = Qt.ItemDataRole.UserRole + 15
+    STARRED = Qt.ItemDataRole.UserRole + 16       # the user starred it (bool)
+    WATCHED = Qt.ItemDataRole.UserRole + 17       # starred or matching what the alerts watch (bool)
 
 
 _DISPLAY = int(Qt.ItemDataRole.DisplayRole)
@@ -95,12 +99,17 @@ def launch_row(launch: Launch, paths: dict[str, tuple[Path | None, Path | None]]
 
 
 class LaunchListModel(QAbstractListModel):
-    """Stored launches from about a day ago onwards, soonest first, one row per launch."""
+    """Stored launches from about a day ago onwards, soonest first, one row per launch; which are
+    starred and which are watched (alerts.is_watched: starred, or matching the [alerts] watch lists)."""
 
-    def __init__(self, store: Store, loader: PictureLoader, parent: QObject | None = None) -> None:
+    def __init__(self, store: Store, loader: PictureLoader, parent: QObject | None = None, *,
+                 alerts: AlertsConfig | None = None) -> None:
         super().__init__(parent)
         self._store = store
         self._loader = loader
+        self._alerts = alerts or AlertsConfig()
+        self._starred: frozenset[str] = frozenset()
+        self._watched: set[str] = set()
         self._rows: list[LaunchRow] = []
         self._row_by_id: dict[str, int] = {}
         self._countdown_nets: list[float] = []
@@ -115,6 +124,7 @@ class LaunchListModel(QAbstractListModel):
         now = now or datetime.now(UTC)
         launches = self._store.launches.upcoming(since=now - RECENT)
         paths = self._store.images.kept_paths() if launches else {}
+        self._starred = self._store.stars.starred()
         self.set_rows([launch_row(launch, paths) for launch in launches])
 
     def set_rows(self, rows: list[LaunchRow]) -> None:
@@ -122,6 +132,7 @@ class LaunchListModel(QAbstractListModel):
         self._rows = rows
         self._row_by_id = {row.launch.id: number for number, row in enumerate(rows)}
         self._countdown_nets = sorted(row.net_sort for row in rows if row.has_countdown)
+        self._watched = self._watched_ids(rows)
         self._waiting.clear()
         self._loader.forget_failures()  # a run may have fetched pictures that were missing
         self.endResetModel()
@@ -134,6 +145,42 @@ class LaunchListModel(QAbstractListModel):
         self._waiting.clear()
         if self._rows:
             self.dataChanged.emit(self.index(0), self.index(len(self._rows) - 1), [_DECORATION])
+
+    # --- stars and what is watched ------------------------------------------------------------
+    def set_alerts_config(self, alerts: AlertsConfig) -> None:
+        """New watch lists: the watched rows are worked out again (the stars stay)."""
+        if alerts == self._alerts:
+            return
+        self._alerts = alerts
+        self._watched = self._watched_ids(self._rows)
+        if self._rows:
+            self.dataChanged.emit(self.index(0), self.index(len(self._rows) - 1),
+                                  [int(LaunchRole.WATCHED), _ACCESSIBLE])
+
+    def set_starred(self, launch_id: str, starred: bool) -> None:
+        """Show a star set or cleared (the window has written it to the store): that card only."""
+        self._starred = self._starred | {launch_id} if starred else self._starred - {launch_id}
+        number = self._row_by_id.get(launch_id)
+        if number is None:
+            return
+        if is_watched(self._rows[number].launch, self._alerts, self._starred):
+            self._watched.add(launch_id)
+        else:
+            self._watched.discard(launch_id)
+        index = self.index(number)
+        self.dataChanged.emit(index, index, [int(LaunchRole.STARRED), int(LaunchRole.WATCHED), _ACCESSIBLE])
+
+    def is_starred(self, launch_id: str) -> bool:
+        return launch_id in self._starred
+
+    def is_watched_row(self, row: int) -> bool:
+        return self._rows[row].launch.id in self._watched
+
+    def watched_count(self) -> int:
+        return len(self._watched)
+
+    def _watched_ids(self, rows: list[LaunchRow]) -> set[str]:
+        return {launch.id for launch in watched((row.launch for row in rows), self._alerts, self._starred)}
 
     # --- questions the window asks ------------------------------------------------------------
     def row_of(self, launch_id: str) -> int | None:
@@ -200,9 +247,15 @@ class LaunchListModel(QAbstractListModel):
             return row.search_text
         if role == LaunchRole.HAS_COUNTDOWN:
             return row.has_countdown
+        if role == LaunchRole.STARRED:
+            return launch.id in self._starred
+        if role == LaunchRole.WATCHED:
+            return launch.id in self._watched
         if role == _ACCESSIBLE:
             when = timefmt.countdown(launch.net, launch.net_precision, datetime.now(UTC)) or row.net_text
-            return f"{launch.name}. {status_style(launch.status_abbrev).word}. {launch.provider}. {when}"
+            star = ". Starred: watching" if launch.id in self._starred else ""
+            status = status_style(launch.status_abbrev).word
+            return f"{launch.name}. {status}. {launch.provider}. {when}{star}"
         return None
 
     def roleNames(self) -> dict[int, bytes]:
@@ -231,13 +284,15 @@ class LaunchListModel(QAbstractListModel):
 
 
 class LaunchFilterModel(QSortFilterProxyModel):
-    """Launches matching the search words (all of them, anywhere) and the chosen status, by NET."""
+    """Launches matching the search words (all of them, anywhere), the chosen status and, when asked,
+    only the watched ones; by NET."""
 
     def __init__(self, source: LaunchListModel, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._launches = source
         self._terms: tuple[str, ...] = ()
         self._status: str | None = None
+        self._watched_only = False
         self.setSourceModel(source)
         self.setSortRole(LaunchRole.NET_SORT)
         self.setDynamicSortFilter(True)
@@ -272,14 +327,26 @@ class LaunchFilterModel(QSortFilterProxyModel):
             self._status = abbrev or None
             self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
+    @property
+    def watched_only(self) -> bool:
+        return self._watched_only
+
+    def set_watched_only(self, on: bool) -> None:
+        if on != self._watched_only:
+            self.beginFilterChange()
+            self._watched_only = on
+            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
     def is_filtering(self) -> bool:
-        return bool(self._terms) or self._status is not None
+        return bool(self._terms) or self._status is not None or self._watched_only
 
     def filterAcceptsRow(self, source_row: int, source_parent: AnyIndex) -> bool:
         if source_parent.isValid() or source_row >= self._launches.rowCount():
             return False
         row = self._launches.row_at(source_row)
         if self._status is not None and row.launch.status_abbrev != self._status:
+            return False
+        if self._watched_only and not self._launches.is_watched_row(source_row):
             return False
         return all(term in row.search_text for term in self._terms)
 

@@ -1,4 +1,5 @@
-"""The detail pane of the run history: the selected run's task tries and each try's log text.
+"""The detail pane of the run history: the selected run's task tries, each try's log text and the
+notifications the run caused (run_alerts.py).
 
 Everything here is plain text (logs and errors are data); the log is selectable and copyable.
 """
@@ -34,6 +35,7 @@ from PySide6.QtWidgets import (
 from rocketwatch.pipeline import TASK_TITLES
 from rocketwatch.store import RunRecord, Store, TaskTry
 from rocketwatch.timefmt import local
+from rocketwatch.ui.run_alerts import RunAlerts
 from rocketwatch.ui.run_model import (
     STATE_ROLE,
     StateDelegate,
@@ -224,6 +226,13 @@ class RunDetail(QWidget):
         splitter.setStretchFactor(0, 2)
         splitter.setStretchFactor(1, 3)
         splitter.setChildrenCollapsible(False)
+        self.alerts = RunAlerts(store)
+        below = QSplitter(Qt.Orientation.Vertical)  # the tries and the log, then the notifications
+        below.addWidget(splitter)
+        below.addWidget(self.alerts)
+        below.setStretchFactor(0, 2)
+        below.setStretchFactor(1, 1)
+        below.setChildrenCollapsible(False)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -234,7 +243,7 @@ class RunDetail(QWidget):
         heading.addWidget(self.title)
         heading.addWidget(self.summary)
         layout.addLayout(heading)
-        layout.addWidget(splitter, 1)
+        layout.addWidget(below, 1)
 
     @property
     def run_id(self) -> int | None:
@@ -249,6 +258,7 @@ class RunDetail(QWidget):
             self.tries.set_tries([])
         self._update_summary(record)
         self.refresh(select_newest=changed)
+        self.alerts.show_run(self._run_id)
 
     def refresh(self, *, select_newest: bool = False) -> None:
         """Re-read the shown run's tries (a small read); the log grows in place, keeping any selection.
@@ -281,6 +291,7 @@ class RunDetail(QWidget):
         if record.id == self._run_id:
             self._update_summary(record)
             self.refresh()
+            self.alerts.refresh()  # the notify task claims its notifications before it succeeds
 
     def copy_log(self) -> None:
         QGuiApplication.clipboard().setText(self.log.toPlainText())

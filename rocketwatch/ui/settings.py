@@ -1,4 +1,5 @@
-"""The settings dialog: schedule, LL2 source, pipeline, picture cache, notifications, start at login.
+"""The settings dialog: schedule, LL2 source, pipeline, picture cache, notifications, launch alerts
+(settings_alerts.py), start at login.
 
 It makes config.toml optional: Apply/OK write it through RunController.apply_config (comments kept).
 """
@@ -15,7 +16,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from PySide6.QtCore import QObject, Qt, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QPalette, QShowEvent
+from PySide6.QtGui import QDesktopServices, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
     QCheckBox,
@@ -42,6 +43,9 @@ from rocketwatch.pipeline.maintenance import clear_picture_cache, picture_cache_
 from rocketwatch.pipeline.runner import RunRefused
 from rocketwatch.schedule import ScheduleError, local_tz, parse_every
 from rocketwatch.ui.controller import RunController
+from rocketwatch.ui.settings_alerts import AlertsTab
+from rocketwatch.ui.settings_widgets import form_label as _label
+from rocketwatch.ui.settings_widgets import named as _named
 from rocketwatch.ui.window_state import restore_geometry, save_geometry
 
 GEOMETRY_KEY = "settings"
@@ -75,29 +79,6 @@ class _Relay(QObject):
 
 # --- the dialog ------------------------------------------------------------------------------------
 
-def _label(text: str, buddy: QWidget | None = None, *, hint: bool = False, strong: bool = False) -> QLabel:
-    label = QLabel(text)
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    label.setWordWrap(True)
-    label.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
-    if buddy is not None:
-        label.setBuddy(buddy)
-    font = label.font()
-    if hint:  # quieter text from the palette, readable on light and dark themes
-        label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
-        font.setPointSizeF(font.pointSizeF() * 0.92)
-    font.setBold(strong)
-    label.setFont(font)
-    return label
-
-
-def _named(widget: QWidget, name: str, tip: str = "") -> Any:
-    widget.setAccessibleName(name)
-    if tip:
-        widget.setToolTip(tip)
-    return widget
-
-
 class SettingsDialog(QDialog):
     """RocketWatch — Settings. Shown again, it starts over from the settings in force."""
 
@@ -121,6 +102,8 @@ class SettingsDialog(QDialog):
         self.tabs.addTab(self._source_tab(), "S&ource")
         self.tabs.addTab(self._pipeline_tab(), "&Pipeline")
         self.tabs.addTab(self._notifications_tab(), "&Notifications")
+        self.alerts = _named(AlertsTab(), "Alerts settings")
+        self.tabs.addTab(self.alerts, "Aler&ts")
         self.tabs.addTab(self._general_tab(), "&General")
         button = QDialogButtonBox.StandardButton
         self.buttons = QDialogButtonBox(button.Ok | button.Apply | button.Cancel)
@@ -146,6 +129,7 @@ class SettingsDialog(QDialog):
             ("pipeline", "image_concurrency"): (self.concurrency.value, self.concurrency.setValue),
             ("notifications", "run_summary"): (self.run_summary.isChecked, self.run_summary.setChecked),
             ("notifications", "failure_alerts"): (self.failures.isChecked, self.failures.setChecked),
+            **self.alerts.bindings(),
         }
         for widget in (self.catch_up, self.paused, self.run_summary, self.failures, self.start_at_login):
             widget.toggled.connect(self._validate)
@@ -155,11 +139,12 @@ class SettingsDialog(QDialog):
         self.custom_url.textChanged.connect(self._validate)
         for spin in (self.limit, self.retries, self.retry_delay, self.concurrency):
             spin.valueChanged.connect(self._validate)
+        self.alerts.changed.connect(self._validate)
         controller.config_changed.connect(self._config_changed)
         controller.active_changed.connect(self._active_changed)
         self._load(controller.config)
         if not restore_geometry(self, GEOMETRY_KEY, controller.paths):
-            self.resize(640, 460)
+            self.resize(700, 560)
 
     # --- tabs ------------------------------------------------------------------------------------
     def _schedule_tab(self) -> QWidget:
@@ -301,6 +286,7 @@ class SettingsDialog(QDialog):
 
     def _load(self, config: Config) -> None:
         """Show these settings and the start-at-login state; nothing is changed yet."""
+        self.alerts.set_seen(self.controller.store.launches.upcoming())
         current = asdict(config)
         for (section, key), (_get, put) in self._bindings.items():
             put(current[section][key])
@@ -328,7 +314,8 @@ class SettingsDialog(QDialog):
 
     # --- checking as the user types -----------------------------------------------------------
     def _validate(self) -> None:
-        problems = [self._check_schedule(), self._check_source()]
+        anonymous = not self.token.text().strip() and self._api_url().rstrip("/") != DEV_API_URL
+        problems = [self._check_schedule(), self._check_source(), self.alerts.check(anonymous=anonymous)]
         valid = not any(problems)
         self.ok_button.setEnabled(valid)
         self.apply_button.setEnabled(valid and self.has_changes())

@@ -5,6 +5,8 @@ Offscreen Qt; runs go to the demo stand-in through the controller fixtures.
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 import pytest
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QGuiApplication
@@ -254,3 +256,63 @@ def test_every_state_has_a_word_besides_its_colour(qtbot, make_controller, state
     model = RunTableModel(controller.store.runs)
     text = model.index(0, Column.DOWNLOAD_LAUNCHES).data()
     assert state.replace("_", " ") in text and not text[0].isalnum()
+
+
+# --- the notifications a run caused ----------------------------------------------------------------
+
+def alert_rows(window: HistoryWindow) -> list[dict[str, str]]:
+    """The rows of the detail pane's notification table, by column heading."""
+    model = window.detail.alerts.model
+    headings = [model.headerData(column, Qt.Orientation.Horizontal) for column in range(model.columnCount())]
+    return [{heading: model.index(row, column).data() for column, heading in enumerate(headings)}
+            for row in range(model.rowCount())]
+
+
+def test_the_detail_lists_the_notifications_of_the_selected_run(qtbot, qtmodeltester, ran_controller,
+                                                                 recorder) -> None:
+    window = make_window(qtbot, ran_controller)
+    window.show()
+    window.table.selectRow(0)
+    alerts = window.detail.alerts
+    qtmodeltester.check(alerts.model)
+    assert alerts.pages.currentWidget() is alerts.view and alerts.view.isVisible()
+    rows = alert_rows(window)
+    assert alerts.title.text() == f"Notifications ({len(rows)})"
+    # The demo's first run learns of launches within a day: late reminders, then the run's summary.
+    kinds = [row["Kind"] for row in rows]
+    assert kinds[-1] == "Run summary" and len(kinds) >= 2
+    assert all(kind == "Reminder, 24 hours before (sent late)" for kind in kinds[:-1])
+    assert {row["What happened"] for row in rows} == {"sent"}
+    assert {row["Shown by"] for row in rows} == {"recorder"}
+    shown = sorted((row["Title"], row["Message"]) for row in rows)
+    assert shown == sorted((n.title, n.body.splitlines()[0]) for n in recorder.sent)  # what was shown
+    assert rows[0]["Message"].startswith("Launches in ")
+    assert all(len(row["Time"]) == 8 and row["Time"].count(":") == 2 for row in rows)
+
+
+def test_alerts_in_quiet_hours_are_listed_as_not_shown(qtbot, make_controller, recorder) -> None:
+    now = datetime.now().astimezone()
+    start, end = now - timedelta(hours=1), now + timedelta(hours=1)
+    controller = make_controller(alerts={"quiet_hours": f"{start:%H:%M}-{end:%H:%M}"})
+    with qtbot.waitSignal(controller.run_finished, timeout=RUN_TIMEOUT):
+        controller.run_now()
+    wait_idle(qtbot, controller)
+    window = make_window(qtbot, controller)
+    window.show()
+    rows = alert_rows(window)
+    reminders = [row for row in rows if row["Kind"].startswith("Reminder")]
+    assert reminders and {row["What happened"] for row in reminders} == {"quiet hours: not shown"}
+    assert {row["Shown by"] for row in reminders} == {""}
+    assert [n.title for n in recorder.sent] == [row["Title"] for row in rows if row["Kind"] == "Run summary"]
+
+
+def test_a_run_without_notifications_says_so(qtbot, make_controller) -> None:
+    controller = make_controller()
+    insert_runs(controller, 1)
+    window = make_window(qtbot, controller)
+    window.show()
+    window.table.selectRow(0)
+    alerts = window.detail.alerts
+    assert alerts.model.rowCount() == 0
+    assert alerts.pages.currentWidget() is alerts.empty and alerts.empty.isVisible()
+    assert alerts.empty.text() == "No notifications for this run"

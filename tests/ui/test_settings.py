@@ -9,7 +9,7 @@ import stat
 from collections.abc import Sequence
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTime
 from PySide6.QtWidgets import QMessageBox
 
 from rocketwatch.autostart import launch_command
@@ -216,3 +216,138 @@ def test_every_control_has_an_accessible_name(qtbot, make_controller) -> None:
     unnamed = [type(widget).__name__ for widget in controls
                if not widget.accessibleName() and not getattr(widget, "text", lambda: "")()]
     assert controls and unnamed == []
+
+
+# --- the Alerts tab --------------------------------------------------------------------------------
+
+def check(check_list, *names: str) -> None:
+    """Tick these names in a provider or location list, as a click on their check boxes would."""
+    for row in range(check_list.list.count()):
+        item = check_list.list.item(row)
+        if item.text() in names:
+            item.setCheckState(Qt.CheckState.Checked)
+
+
+def test_alert_settings_round_trip_through_the_file(qtbot, ran_controller) -> None:
+    controller = ran_controller
+    dialog = make_dialog(qtbot, controller)
+    dialog.show()
+    alerts = dialog.alerts
+    dialog.tabs.setCurrentWidget(alerts)
+    assert [box.isChecked() for box in alerts.leads.values()] == [True, True, True]  # the defaults
+    assert alerts.watch_every.isChecked() and not alerts.choices.isEnabled()
+    alerts.leads["10m"].setChecked(False)
+    alerts.custom_leads.setText("2h, 3d")
+    alerts.slip.setEditText("30m")
+    alerts.status_changes.setChecked(False)
+    alerts.webcast.setChecked(True)
+    alerts.quiet.setChecked(True)
+    alerts.quiet_from.setTime(QTime(23, 30))
+    alerts.quiet_to.setTime(QTime(6, 15))
+    alerts.watch_some.setChecked(True)
+    assert alerts.choices.isEnabled()
+    check(alerts.providers, "Rocket Lab", "SpaceX")
+    check(alerts.locations, "Cape Canaveral SFS, FL, USA")
+    alerts.terms.setText("Starship, Artemis")
+    alerts.budget.setValue(5)
+    with qtbot.waitSignal(controller.config_changed):
+        dialog.apply_button.click()
+    saved = load_config(controller.paths.config_file).alerts
+    assert saved == controller.config.alerts
+    assert saved.reminders == ("3d", "24h", "2h", "1h")
+    assert (saved.slip_threshold, saved.status_changes, saved.webcast) == ("30m", False, True)
+    assert saved.quiet_hours == "23:30-06:15"
+    assert saved.watch_providers == ("Rocket Lab", "SpaceX")
+    assert saved.watch_locations == ("Cape Canaveral SFS, FL, USA",)
+    assert saved.watch_terms == ("Starship", "Artemis")
+    assert saved.api_budget == 5
+    # Opened again, the dialog shows what the file says.
+    dialog.close()
+    again = make_dialog(qtbot, controller)
+    again.show()
+    shown = again.alerts
+    assert [box.isChecked() for box in shown.leads.values()] == [True, True, False]
+    assert shown.custom_leads.text() == "3d, 2h"
+    assert shown.quiet.isChecked() and shown.quiet_from.time() == QTime(23, 30)
+    assert shown.watch_some.isChecked() and shown.providers.checked() == ("Rocket Lab", "SpaceX")
+    assert not again.apply_button.isEnabled()
+    # Back to watching every launch and no quiet hours.
+    shown.watch_every.setChecked(True)
+    shown.quiet.setChecked(False)
+    again.apply_button.click()
+    saved = load_config(controller.paths.config_file).alerts
+    assert (saved.watch_providers, saved.watch_locations, saved.watch_terms) == ((), (), ())
+    assert saved.quiet_hours == ""
+
+
+def test_a_bad_reminder_disables_ok_and_says_why(qtbot, make_controller) -> None:
+    dialog = make_dialog(qtbot, make_controller())
+    dialog.show()
+    alerts = dialog.alerts
+    dialog.tabs.setCurrentWidget(alerts)
+    alerts.custom_leads.setText("2h, 3x")
+    assert not dialog.ok_button.isEnabled() and not dialog.apply_button.isEnabled()
+    assert alerts.leads_problem.isVisible() and "'3x'" in alerts.leads_problem.text()
+    alerts.custom_leads.setText("2h, 40d")  # parsed, but longer than the core allows
+    assert not dialog.ok_button.isEnabled()
+    assert "30 days" in alerts.leads_problem.text()
+    alerts.custom_leads.setText("2h")
+    assert dialog.ok_button.isEnabled() and dialog.apply_button.isEnabled()
+    assert not alerts.leads_problem.isVisible()
+    alerts.slip.setEditText("soon")
+    assert not dialog.ok_button.isEnabled() and alerts.slip_problem.isVisible()
+    alerts.slip.setEditText("2h")
+    alerts.quiet.setChecked(True)
+    alerts.quiet_to.setTime(alerts.quiet_from.time())
+    assert not dialog.ok_button.isEnabled() and "differ" in alerts.quiet_problem.text()
+    alerts.quiet.setChecked(False)
+    alerts.watch_some.setChecked(True)  # ... but nothing chosen to watch
+    assert not dialog.ok_button.isEnabled() and alerts.watch_problem.isVisible()
+    alerts.terms.setText("Starship")
+    assert dialog.ok_button.isEnabled()
+
+
+def test_the_watch_lists_offer_what_the_store_has_seen_with_a_filter(qtbot, ran_controller) -> None:
+    dialog = make_dialog(qtbot, ran_controller)
+    dialog.show()
+    providers = dialog.alerts.providers
+    names = [providers.list.item(row).text() for row in range(providers.list.count())]
+    seen = sorted({launch.provider for launch in ran_controller.store.launches.upcoming()}, key=str.casefold)
+    assert names == seen and "Rocket Lab" in names
+    providers.filter.setText("space")
+    shown = [providers.list.item(row).text() for row in range(providers.list.count())
+             if not providers.list.item(row).isHidden()]
+    assert shown == [name for name in names if "space" in name.casefold()] and "SpaceX" in shown
+    locations = dialog.alerts.locations
+    assert any("Cape Canaveral" in locations.list.item(row).text() for row in range(locations.list.count()))
+
+
+def test_the_watch_lists_work_from_the_keyboard(qtbot, ran_controller) -> None:
+    dialog = make_dialog(qtbot, ran_controller)
+    with qtbot.waitActive(dialog):
+        dialog.show()
+    dialog.tabs.setCurrentWidget(dialog.alerts)
+    qtbot.keyClick(dialog, Qt.Key.Key_L, Qt.KeyboardModifier.AltModifier)  # Only &launches matching…
+    qtbot.waitUntil(dialog.alerts.watch_some.isChecked)  # a mnemonic clicks with a short animation
+    providers = dialog.alerts.providers
+    qtbot.keyClick(dialog, Qt.Key.Key_V, Qt.KeyboardModifier.AltModifier)  # Pro&viders: its filter box
+    assert providers.filter.hasFocus()
+    qtbot.keyClicks(providers.filter, "rocket")
+    qtbot.keyClick(providers.filter, Qt.Key.Key_Tab)
+    assert providers.list.hasFocus()
+    row = next(r for r in range(providers.list.count()) if not providers.list.item(r).isHidden())
+    providers.list.setCurrentRow(row)
+    qtbot.keyClick(providers.list, Qt.Key.Key_Space)
+    assert providers.checked() == ("Rocket Lab",)
+    assert dialog.ok_button.isEnabled()
+
+
+def test_the_budget_warns_above_the_anonymous_limit(qtbot, make_controller) -> None:
+    dialog = make_dialog(qtbot, make_controller())
+    dialog.show()
+    dialog.tabs.setCurrentWidget(dialog.alerts)
+    dialog.alerts.budget.setValue(20)
+    assert dialog.alerts.budget_warning.isVisible() and "15" in dialog.alerts.budget_warning.text()
+    assert dialog.ok_button.isEnabled()  # a warning, not an error
+    dialog.token.setText("my-token")
+    assert not dialog.alerts.budget_warning.isVisible()

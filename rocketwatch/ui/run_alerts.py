@@ -1,0 +1,189 @@
+"""The notifications a run caused, for the run history's detail pane: kind, launch or title, the message's
+first line, what became of it (sent, kept quiet, failed), through which backend, and when. Plain text.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from enum import IntEnum
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLabel,
+    QStackedWidget,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from rocketwatch.alerts import lead_words
+from rocketwatch.store import LedgerEntry, Store
+from rocketwatch.store.ledger import CLAIMED, FAILED, SENT, SUPPRESSED
+from rocketwatch.timefmt import local
+from rocketwatch.ui.run_model import STATE_ROLE, StateDelegate, one_line, plain_tooltip, time_words
+
+AnyIndex = QModelIndex | QPersistentModelIndex
+EMPTY_TEXT = "No notifications for this run"
+
+
+class AlertColumn(IntEnum):
+    KIND = 0
+    TITLE = 1
+    MESSAGE = 2
+    STATE = 3
+    BACKEND = 4
+    TIME = 5
+
+
+ALERT_HEADERS = ("Kind", "Title", "Message", "What happened", "Shown by", "Time")
+LATE = timedelta(minutes=5)  # a reminder claimed this long after its planned time says so
+KIND_WORDS = {"summary": "Run summary", "run_failed": "Run failed", "slip": "Time change",
+              "status": "Status change", "webcast": "Webcast live"}
+# A ledger state in the words of the history; the run states' look (StateDelegate) gives the badge.
+STATE_WORDS = {SENT: "sent", SUPPRESSED: "quiet hours: not shown", FAILED: "failed", CLAIMED: "not delivered"}
+STATE_LOOK = {SENT: "success", SUPPRESSED: "skipped", FAILED: "failed", CLAIMED: "interrupted"}
+BACKEND_WORDS = {"plyer": "desktop notification", "notify-send": "desktop notification",
+                 "tray": "tray message", "log": "log only"}
+
+
+def kind_words(entry: LedgerEntry) -> str:
+    """'Reminder, 1 hour before', 'Reminder, 24 hours before (sent late)', 'Time change', 'Run summary'."""
+    if entry.kind == "reminder" and entry.lead_s:
+        late = entry.fire_at is not None and entry.created_at - entry.fire_at > LATE
+        words = f"Reminder, {lead_words(timedelta(seconds=entry.lead_s))} before"
+        return f"{words} (sent late)" if late else words
+    if entry.kind == "reminder":
+        return "Reminder"
+    return KIND_WORDS.get(entry.kind, entry.kind.replace("_", " ").capitalize())
+
+
+class AlertTableModel(QAbstractTableModel):
+    """The ledger entries of one run, oldest first."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._entries: list[LedgerEntry] = []
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._entries)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(AlertColumn)
+
+    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if (orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole
+                and 0 <= section < len(ALERT_HEADERS)):
+            return ALERT_HEADERS[section]
+        return None
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.row() >= len(self._entries) or index.column() >= len(AlertColumn):
+            return None
+        entry = self._entries[index.row()]
+        column = AlertColumn(index.column())
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            return self._display(entry, column)
+        if role == STATE_ROLE and column == AlertColumn.STATE:
+            return STATE_LOOK.get(entry.state, entry.state)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if column in (AlertColumn.TITLE, AlertColumn.MESSAGE):
+                return plain_tooltip(f"{entry.title}\n{entry.body}")
+            if column == AlertColumn.TIME:
+                return time_words(entry.delivered_at or entry.created_at)
+            if column == AlertColumn.BACKEND and entry.backend:
+                return plain_tooltip(f"Backend: {entry.backend}")
+        return None
+
+    @staticmethod
+    def _display(entry: LedgerEntry, column: AlertColumn) -> str:
+        if column == AlertColumn.KIND:
+            return kind_words(entry)
+        if column == AlertColumn.TITLE:
+            return one_line(entry.title)
+        if column == AlertColumn.MESSAGE:
+            return one_line(entry.body.splitlines()[0] if entry.body else "")
+        if column == AlertColumn.STATE:
+            return STATE_WORDS.get(entry.state, entry.state)
+        if column == AlertColumn.BACKEND:
+            return BACKEND_WORDS.get(entry.backend or "", entry.backend or "")
+        return local(entry.delivered_at or entry.created_at).strftime("%H:%M:%S")
+
+    def entry_at(self, row: int) -> LedgerEntry | None:
+        return self._entries[row] if 0 <= row < len(self._entries) else None
+
+    def set_entries(self, entries: list[LedgerEntry]) -> None:
+        if entries != self._entries:
+            self.beginResetModel()
+            self._entries = list(entries)
+            self.endResetModel()
+
+
+class RunAlerts(QWidget):
+    """A heading, then the table of a run's notifications, or the words "No notifications for this run"."""
+
+    def __init__(self, store: Store, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._store = store
+        self._run_id: int | None = None
+        self.model = AlertTableModel(self)
+        self.view = QTableView()
+        self.view.setModel(self.model)
+        self.view.setAccessibleName("Notifications of the selected run")
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.setItemDelegateForColumn(AlertColumn.STATE, StateDelegate(self.view))
+        self.view.verticalHeader().hide()
+        self.view.setWordWrap(False)
+        self.view.setShowGrid(False)
+        self.view.setAlternatingRowColors(True)
+        header = self.view.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        metrics = self.fontMetrics()
+        for column, sample in ((AlertColumn.KIND, "Reminder, 24 hours before (sent late)"),
+                               (AlertColumn.TITLE, "Falcon 9 Block 5 | Starlink Group 10-00"),
+                               (AlertColumn.MESSAGE, "Launches in 19 h 25 min — Sun 16:00 from Space Launch"),
+                               (AlertColumn.STATE, "__ quiet hours: not shown_"),
+                               (AlertColumn.BACKEND, "desktop notification_")):
+            self.view.setColumnWidth(column, metrics.horizontalAdvance(sample) + 16)
+
+        self.title = QLabel("Notifications")
+        self.title.setTextFormat(Qt.TextFormat.PlainText)
+        self.title.setBuddy(self.view)
+        self.empty = QLabel(EMPTY_TEXT)
+        self.empty.setTextFormat(Qt.TextFormat.PlainText)
+        self.empty.setAccessibleName(EMPTY_TEXT)
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self.empty.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        self.pages = QStackedWidget()
+        self.pages.addWidget(self.empty)
+        self.pages.addWidget(self.view)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        layout.addWidget(self.title)
+        layout.addWidget(self.pages, 1)
+        self.setMinimumHeight(self.fontMetrics().height() * 8)  # the heading, the header and a few rows
+
+    def show_run(self, run_id: int | None) -> None:
+        """Read the notifications of that run (None: none) and show them."""
+        self._run_id = run_id
+        entries = self._store.ledger.entries(run_id=run_id) if run_id is not None else []
+        self.model.set_entries(entries)
+        count = len(entries)
+        self.title.setText(f"Notifications ({count})" if count else "Notifications")
+        self.pages.setCurrentWidget(self.view if entries else self.empty)
+        self.empty.setText(EMPTY_TEXT if run_id is not None else "")
+
+    def refresh(self) -> None:
+        self.show_run(self._run_id)

@@ -1,0 +1,419 @@
+"""The settings dialog's Alerts tab: reminder leads, slips, status and webcast alerts, quiet hours,
+what to watch (providers and locations the store has seen, search words) and the refresh budget.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import time
+from typing import Any
+
+from PySide6.QtCore import Qt, QTime, Signal
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QFrame,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QRadioButton,
+    QScrollArea,
+    QSizePolicy,
+    QSpinBox,
+    QTimeEdit,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from rocketwatch.alerts import parse_quiet_hours
+from rocketwatch.config import ConfigError, config_from_mapping
+from rocketwatch.ll2.model import Launch
+from rocketwatch.schedule import ScheduleError, parse_duration
+from rocketwatch.ui.run_model import plain_tooltip
+from rocketwatch.ui.settings_widgets import form_label, named
+
+STANDARD_LEADS = (("24h", "&24 hours before"), ("1h", "&1 hour before"), ("10m", "10 &minutes before"))
+SLIP_PRESETS = ("15m", "30m", "1h", "2h", "6h", "1d")
+ANONYMOUS_REQUESTS_PER_HOUR = 15
+Binding = tuple[Callable[[], Any], Callable[[Any], None]]
+
+
+def seen_providers_and_locations(launches: Iterable[Launch]) -> tuple[list[str], list[str]]:
+    """The distinct providers and locations of these launches, sorted, without LL2's "Unknown"."""
+    providers: set[str] = set()
+    locations: set[str] = set()
+    for launch in launches:
+        providers.add(launch.provider.strip())
+        locations.add(launch.location.strip())
+
+    def tidy(names: set[str]) -> list[str]:
+        return sorted((name for name in names if name and name != "Unknown"), key=str.casefold)
+
+    return tidy(providers), tidy(locations)
+
+
+def split_words(text: str) -> tuple[str, ...]:
+    """'2h, 30m' -> ('2h', '30m'): comma separated, blanks dropped."""
+    return tuple(part.strip() for part in text.replace(";", ",").split(",") if part.strip())
+
+
+class CheckList(QWidget):
+    """A filter box over a list of checkable names (API text, shown as plain list items)."""
+
+    changed = Signal()
+
+    def __init__(self, title: str, noun: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.filter = named(QLineEdit(), f"Filter {noun}")
+        self.filter.setPlaceholderText(f"Filter {noun}…")
+        self.filter.setClearButtonEnabled(True)
+        for button in self.filter.findChildren(QToolButton):
+            button.setAccessibleName(f"Clear the {noun} filter")
+        self.filter.textChanged.connect(self._apply_filter)
+        self.list = named(QListWidget(), title.replace("&", ""),
+                          f"Check the {noun} to watch (Space checks the selected one)")
+        self.list.setMinimumHeight(110)
+        self.list.setUniformItemSizes(True)
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.list.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        self.list.itemChanged.connect(lambda _item: self.changed.emit())
+        self.title = form_label(title, self.filter)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.title)
+        layout.addWidget(self.filter)
+        layout.addWidget(self.list, 1)
+
+    def set_names(self, names: Iterable[str]) -> None:
+        """Offer these names, keeping what is checked (checked names the store has not seen stay too)."""
+        self.set_checked(self.checked(), also=names)
+
+    def checked(self) -> tuple[str, ...]:
+        return tuple(self.list.item(row).text() for row in range(self.list.count())
+                     if self.list.item(row).checkState() == Qt.CheckState.Checked)
+
+    def set_checked(self, names: Iterable[str], *, also: Iterable[str] | None = None) -> None:
+        """Check `names` (case-insensitively against what is offered; unknown ones are added)."""
+        offered = (list(also) if also is not None
+                   else [self.list.item(row).text() for row in range(self.list.count())])
+        by_fold = {name.casefold(): name for name in offered}
+        wanted = {by_fold.get(name.casefold(), name) for name in names if name.strip()}
+        everything = sorted(set(offered) | wanted, key=str.casefold)
+        self.list.blockSignals(True)
+        self.list.clear()
+        for name in everything:
+            item = QListWidgetItem(name)
+            item.setToolTip(plain_tooltip(name))  # the whole name, never read as markup
+            item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+                          | Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemNeverHasChildren)
+            item.setCheckState(Qt.CheckState.Checked if name in wanted else Qt.CheckState.Unchecked)
+            self.list.addItem(item)
+        self.list.blockSignals(False)
+        self._apply_filter(self.filter.text())
+        self.changed.emit()
+
+    def _apply_filter(self, text: str) -> None:
+        words = text.casefold().split()
+        for row in range(self.list.count()):
+            item = self.list.item(row)
+            item.setHidden(not all(word in item.text().casefold() for word in words))
+
+
+class AlertsTab(QScrollArea):
+    """Aler&ts: every control maps to one key of [alerts]; `bindings()` gives the dialog get/put pairs."""
+
+    changed = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        body = QWidget()
+        layout = QVBoxLayout(body)
+        layout.addWidget(self._reminders_group())
+        layout.addWidget(self._changes_group())
+        layout.addWidget(self._watch_group(), 1)
+        layout.addWidget(self._budget_group())
+        self.setWidget(body)
+        for box in (*self.leads.values(), self.status_changes, self.webcast, self.quiet):
+            box.toggled.connect(self.changed)
+        self.quiet.toggled.connect(self._quiet_toggled)
+        for edit in (self.custom_leads, self.terms):
+            edit.textChanged.connect(self.changed)
+        self.slip.editTextChanged.connect(self.changed)
+        for time_edit in (self.quiet_from, self.quiet_to):
+            time_edit.timeChanged.connect(self.changed)
+        self.budget.valueChanged.connect(self.changed)
+        self.watch_mode.idToggled.connect(self._mode_toggled)
+        for check_list in (self.providers, self.locations):
+            check_list.changed.connect(self.changed)
+
+    # --- building -----------------------------------------------------------------------------------
+    def _reminders_group(self) -> QGroupBox:
+        group = QGroupBox("Reminders before a launch")
+        self.leads = {text: named(QCheckBox(title), f"Remind me {title.replace('&', '')}")
+                      for text, title in STANDARD_LEADS}
+        row = QHBoxLayout()
+        for box in self.leads.values():
+            row.addWidget(box)
+        row.addStretch(1)
+        self.custom_leads = named(QLineEdit(), "Other reminders",
+                                  "More reminders, comma separated: 2h, 30m, 3d")
+        self.custom_leads.setPlaceholderText("for example 2h, 30m, 3d")
+        self.leads_problem = named(form_label("", strong=True), "Reminder problem")
+        form = self._reminder_form = self._form(group)
+        form.addRow(form_label("Remind me:"), row)
+        form.addRow(form_label("&Custom:", self.custom_leads), self.custom_leads)
+        form.addRow("", self.leads_problem)
+        form.addRow("", form_label("Reminders come only for launches whose time LL2 knows to the hour; "
+                                   "a launch not yet confirmed gets none shorter than 1 hour.", hint=True))
+        return group
+
+    def _changes_group(self) -> QGroupBox:
+        group = QGroupBox("Other alerts")
+        self.slip = named(QComboBox(), "Slip threshold",
+                          "Tell me when the launch time moves by at least this much (launches within a week)")
+        self.slip.setEditable(True)
+        self.slip.addItems(SLIP_PRESETS)
+        self.slip.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.slip.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+        self.slip_problem = named(form_label("", strong=True), "Slip threshold problem")
+        status_words = "Stat&us changes: on hold, back to Go, liftoff, success, failure"
+        self.status_changes = named(QCheckBox(status_words), "Status change alerts")
+        self.webcast = named(QCheckBox("&Webcast is live (off unless you turn it on)"), "Webcast live alerts")
+        self.quiet = named(QCheckBox("&Quiet hours from"), "Quiet hours",
+                           "Alerts during these hours are kept in the run history, not shown")
+        self.quiet_from = named(QTimeEdit(), "Quiet hours start")
+        self.quiet_to = named(QTimeEdit(), "Quiet hours end")
+        for edit in (self.quiet_from, self.quiet_to):
+            edit.setDisplayFormat("HH:mm")
+        to_label = QLabel("to")
+        to_label.setBuddy(self.quiet_to)
+        quiet_row = QHBoxLayout()
+        for widget in (self.quiet, self.quiet_from, to_label, self.quiet_to):
+            quiet_row.addWidget(widget)
+        quiet_row.addStretch(1)
+        self.quiet_problem = named(form_label("", strong=True), "Quiet hours problem")
+        form = self._changes_form = self._form(group)
+        form.addRow(form_label("&Slip alert from:", self.slip), self.slip)
+        form.addRow("", self.slip_problem)
+        form.addRow(self.status_changes)
+        form.addRow(self.webcast)
+        form.addRow(quiet_row)
+        form.addRow("", self.quiet_problem)
+        form.addRow(form_label("In quiet hours alerts are not shown; the run history lists them.", hint=True))
+        return group
+
+    def _watch_group(self) -> QGroupBox:
+        group = QGroupBox("What to watch")
+        self.watch_every = named(QRadioButton("&Every launch"), "Watch every launch")
+        self.watch_some = named(QRadioButton("Only &launches matching any of these:"),
+                                "Watch only matching launches")
+        self.watch_mode = QButtonGroup(self)
+        self.watch_mode.addButton(self.watch_every, 0)
+        self.watch_mode.addButton(self.watch_some, 1)
+        self.providers = CheckList("Pro&viders", "providers")
+        self.locations = CheckList("Locat&ions", "locations")
+        self.terms = named(QLineEdit(), "Search words",
+                           "Comma separated; matched in the launch name, rocket, mission and orbit")
+        self.terms.setPlaceholderText("Starship, Artemis, GTO")
+        words = QWidget()
+        words_layout = QVBoxLayout(words)
+        words_layout.setContentsMargins(0, 0, 0, 0)
+        words_layout.addWidget(form_label("Sea&rch words:", self.terms))
+        words_layout.addWidget(self.terms)
+        words_layout.addWidget(form_label("Comma separated, found in the name, rocket, mission or orbit.",
+                                          hint=True))
+        words_layout.addStretch(1)
+        self.choices = QWidget()
+        grid = QGridLayout(self.choices)
+        grid.setContentsMargins(20, 0, 0, 0)
+        grid.addWidget(self.providers, 0, 0)
+        grid.addWidget(self.locations, 0, 1)
+        grid.addWidget(words, 0, 2)
+        for column, stretch in enumerate((3, 3, 2)):
+            grid.setColumnStretch(column, stretch)
+        self.watch_problem = named(form_label("", strong=True), "What to watch problem")
+        layout = QVBoxLayout(group)
+        layout.addWidget(self.watch_every)
+        layout.addWidget(self.watch_some)
+        layout.addWidget(self.choices, 1)
+        layout.addWidget(self.watch_problem)
+        layout.addWidget(form_label("Starred launches (★ on a card in the gallery) are always watched.",
+                                    hint=True))
+        return group
+
+    def _budget_group(self) -> QGroupBox:
+        group = QGroupBox("Fresh data before a reminder")
+        self.budget = named(QSpinBox(), "Refresh budget, LL2 requests an hour")
+        self.budget.setRange(0, 1_000)
+        self.budget.setSuffix(" requests an hour")
+        self.budget_warning = named(form_label("", strong=True), "Refresh budget warning")
+        form = self._budget_form = self._form(group)
+        form.addRow(form_label("Refresh &budget:", self.budget), self.budget)
+        form.addRow("", form_label(
+            "When a reminder is due on old launch data, RocketWatch asks LL2 again first, as long as it made "
+            f"fewer requests than this in the past hour. LL2 allows {ANONYMOUS_REQUESTS_PER_HOUR} requests "
+            "an hour without a token.", hint=True))
+        form.addRow("", self.budget_warning)
+        return group
+
+    @staticmethod
+    def _form(group: QGroupBox) -> QFormLayout:
+        form = QFormLayout(group)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)  # numbers stay small
+        return form
+
+    # --- values -------------------------------------------------------------------------------------
+    def bindings(self) -> dict[tuple[str, str], Binding]:
+        """(section, key) -> (read the control, show a value) for every [alerts] key."""
+        return {
+            ("alerts", "reminders"): (self._leads, self._set_leads),
+            ("alerts", "slip_threshold"): (lambda: self.slip.currentText().strip(), self.slip.setEditText),
+            ("alerts", "status_changes"): (self.status_changes.isChecked, self.status_changes.setChecked),
+            ("alerts", "webcast"): (self.webcast.isChecked, self.webcast.setChecked),
+            ("alerts", "quiet_hours"): (self._quiet_hours, self._set_quiet_hours),
+            ("alerts", "watch_providers"): (lambda: self._watching(self.providers.checked()),
+                                            lambda names: self._set_watch(self.providers.set_checked, names)),
+            ("alerts", "watch_locations"): (lambda: self._watching(self.locations.checked()),
+                                            lambda names: self._set_watch(self.locations.set_checked, names)),
+            ("alerts", "watch_terms"): (lambda: self._watching(split_words(self.terms.text())),
+                                        lambda words: self._set_watch(self._set_terms, words)),
+            ("alerts", "api_budget"): (self.budget.value, self.budget.setValue),
+        }
+
+    def set_seen(self, launches: Iterable[Launch]) -> None:
+        """Offer the providers and locations of these launches (what the store has seen)."""
+        providers, locations = seen_providers_and_locations(launches)
+        self.providers.set_names(providers)
+        self.locations.set_names(locations)
+
+    def _leads(self) -> tuple[str, ...]:
+        """Checked standard leads and the custom ones, longest first (unreadable ones last, for the check)."""
+        chosen = [text for text, box in self.leads.items() if box.isChecked()]
+        chosen += [text for text in split_words(self.custom_leads.text()) if text not in chosen]
+
+        def length(text: str) -> float:
+            try:
+                return -parse_duration(text).total_seconds()
+            except ScheduleError:
+                return float("inf")
+
+        return tuple(sorted(chosen, key=length))
+
+    def _set_leads(self, leads: tuple[str, ...]) -> None:
+        standard = {parse_duration(text): text for text, _title in STANDARD_LEADS}
+        custom: list[str] = []
+        checked: set[str] = set()
+        for text in leads:
+            try:
+                match = standard.get(parse_duration(text))
+            except ScheduleError:
+                match = None
+            if match is None:
+                custom.append(text)
+            else:
+                checked.add(match)
+        for text, box in self.leads.items():
+            box.setChecked(text in checked)
+        self.custom_leads.setText(", ".join(custom))
+
+    def _quiet_hours(self) -> str:
+        if not self.quiet.isChecked():
+            return ""
+        return f"{self.quiet_from.time().toString('HH:mm')}-{self.quiet_to.time().toString('HH:mm')}"
+
+    def _set_quiet_hours(self, text: str) -> None:
+        try:
+            span = parse_quiet_hours(text)
+        except ValueError:
+            span = None
+        start, end = span or (time(22, 0), time(7, 0))
+        self.quiet_from.setTime(QTime(start.hour, start.minute))
+        self.quiet_to.setTime(QTime(end.hour, end.minute))
+        self.quiet.setChecked(span is not None)
+        self._quiet_toggled(span is not None)
+
+    def _watching(self, values: tuple[str, ...]) -> tuple[str, ...]:
+        return values if self.watch_some.isChecked() else ()
+
+    def _set_terms(self, words: Iterable[str]) -> None:
+        self.terms.setText(", ".join(words))
+
+    def _set_watch(self, put: Callable[[Iterable[str]], None], values: Iterable[str]) -> None:
+        put(values)
+        some = bool(self.providers.checked() or self.locations.checked() or split_words(self.terms.text()))
+        (self.watch_some if some else self.watch_every).setChecked(True)
+        self.choices.setEnabled(some)
+
+    def _mode_toggled(self, _id: int, _checked: bool) -> None:
+        self.choices.setEnabled(self.watch_some.isChecked())
+        self.changed.emit()
+
+    def _quiet_toggled(self, on: bool) -> None:
+        self.quiet_from.setEnabled(on)
+        self.quiet_to.setEnabled(on)
+
+    # --- checking -----------------------------------------------------------------------------------
+    def check(self, *, anonymous: bool) -> str:
+        """Show what is wrong next to its control; the first problem, or '' when the tab is usable."""
+        problems = [self._check_leads(), self._check_slip(), self._check_quiet(), self._check_watch()]
+        warning = ""
+        if anonymous and self.budget.value() > ANONYMOUS_REQUESTS_PER_HOUR:
+            warning = (f"⚠ Without an API token LL2 answers {ANONYMOUS_REQUESTS_PER_HOUR} requests an hour; "
+                       "a larger budget lets refreshes run into that limit.")
+        self._show(self._budget_form, self.budget_warning, warning)
+        return next((problem for problem in problems if problem), "")
+
+    @staticmethod
+    def _show(form: QFormLayout, label: QLabel, text: str) -> None:
+        label.setText(text)
+        form.setRowVisible(label, bool(text))
+
+    def _check_leads(self) -> str:
+        problem = ""
+        for text in split_words(self.custom_leads.text()):
+            try:
+                parse_duration(text)
+            except ScheduleError as error:
+                problem = f"✗ Custom reminder {error}"
+                break
+        if not problem:
+            try:
+                config_from_mapping({"alerts": {"reminders": list(self._leads())}}, "Reminders")
+            except ConfigError as error:  # the core's limits: how many, how long before
+                problem = "✗ Reminders: " + str(error).split(": alerts.reminders ", 1)[-1].split(" (found")[0]
+        self._show(self._reminder_form, self.leads_problem, problem)
+        return problem
+
+    def _check_slip(self) -> str:
+        try:
+            parse_duration(self.slip.currentText())
+            problem = ""
+        except ScheduleError as error:
+            problem = f"✗ Slip threshold {error}"
+        self._show(self._changes_form, self.slip_problem, problem)
+        return problem
+
+    def _check_quiet(self) -> str:
+        problem = ""
+        if self.quiet.isChecked() and self.quiet_from.time() == self.quiet_to.time():
+            problem = "✗ Quiet hours need a start and an end that differ."
+        self._show(self._changes_form, self.quiet_problem, problem)
+        return problem
+
+    def _check_watch(self) -> str:
+        problem = ""
+        if self.watch_some.isChecked() and not (self.providers.checked() or self.locations.checked()
+                                                 or split_words(self.terms.text())):
+            problem = "✗ Check a provider or a location, or type a search word; or choose Every launch."
+        self.watch_problem.setText(problem)
+        self.watch_problem.setVisible(bool(problem))
+        return problem
