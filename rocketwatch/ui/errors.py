@@ -68,7 +68,8 @@ class ErrorReporter:
         self.shown = True
         box = QMessageBox(QMessageBox.Icon.Warning, f"{APP_NAME} hit a problem",
                           f"Something went wrong inside {APP_NAME}; it keeps running.\n\n"
-                          f"{kind.__name__}: {error}\n\nThe details are in the log file. Further problems are only logged.")
+                          f"{kind.__name__}: {error}\n\n"
+                          "The details are in the log file. Further problems are only logged.")
         box.setTextFormat(Qt.TextFormat.PlainText)
         self.box = box  # keep the dialog alive: it has no parent
         box.show()
