@@ -8,7 +8,7 @@ from datetime import timedelta
 from enum import IntEnum
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -25,6 +25,7 @@ from rocketwatch.store import LedgerEntry, Store
 from rocketwatch.store.ledger import CLAIMED, FAILED, SENT, SUPPRESSED
 from rocketwatch.timefmt import local
 from rocketwatch.ui.run_model import STATE_ROLE, StateDelegate, one_line, plain_tooltip, time_words
+from rocketwatch.ui.table_model import RowsTableModel
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 EMPTY_TEXT = "No notifications for this run"
@@ -61,35 +62,15 @@ def kind_words(entry: LedgerEntry) -> str:
     return KIND_WORDS.get(entry.kind, entry.kind.replace("_", " ").capitalize())
 
 
-class AlertTableModel(QAbstractTableModel):
+class AlertTableModel(RowsTableModel):
     """The ledger entries of one run, oldest first."""
 
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._entries: list[LedgerEntry] = []
-
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._entries)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(AlertColumn)
-
-    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if (orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole
-                and 0 <= section < len(ALERT_HEADERS)):
-            return ALERT_HEADERS[section]
-        return None
+    headers = ALERT_HEADERS
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.row() >= len(self._entries) or index.column() >= len(AlertColumn):
+        entry = self.row_object(index)
+        if entry is None:
             return None
-        entry = self._entries[index.row()]
         column = AlertColumn(index.column())
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
             return self._display(entry, column)
@@ -119,12 +100,12 @@ class AlertTableModel(QAbstractTableModel):
         return local(entry.delivered_at or entry.created_at).strftime("%H:%M:%S")
 
     def entry_at(self, row: int) -> LedgerEntry | None:
-        return self._entries[row] if 0 <= row < len(self._entries) else None
+        return self.at(row)
 
     def set_entries(self, entries: list[LedgerEntry]) -> None:
-        if entries != self._entries:
+        if entries != self._rows:
             self.beginResetModel()
-            self._entries = list(entries)
+            self._rows = list(entries)
             self.endResetModel()
 
 

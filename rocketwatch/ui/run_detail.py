@@ -10,10 +10,8 @@ from enum import IntEnum
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QItemSelectionModel,
     QModelIndex,
-    QObject,
     QPersistentModelIndex,
     Qt,
     Signal,
@@ -45,6 +43,7 @@ from rocketwatch.ui.run_model import (
     state_style,
     time_words,
 )
+from rocketwatch.ui.table_model import RowsTableModel
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 TryKey = tuple[str, int]  # (task id, try number)
@@ -66,35 +65,15 @@ def try_key(task_try: TaskTry) -> TryKey:
     return task_try.task_id, task_try.try_number
 
 
-class TryTableModel(QAbstractTableModel):
+class TryTableModel(RowsTableModel):
     """The tries of one run, in pipeline order, each task's tries in the order they ran."""
 
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._tries: list[TaskTry] = []
-
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._tries)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(TryColumn)
-
-    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if (orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole
-                and 0 <= section < len(TRY_HEADERS)):
-            return TRY_HEADERS[section]
-        return None
+    headers = TRY_HEADERS
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.row() >= len(self._tries) or index.column() >= len(TryColumn):
+        task_try = self.row_object(index)
+        if task_try is None:
             return None
-        task_try = self._tries[index.row()]
         column = TryColumn(index.column())
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
             return self._display(task_try, column)
@@ -128,28 +107,28 @@ class TryTableModel(QAbstractTableModel):
         return one_line(task_try.error)
 
     def try_at(self, row: int) -> TaskTry | None:
-        return self._tries[row] if 0 <= row < len(self._tries) else None
+        return self.at(row)
 
     def row_of(self, key: TryKey) -> int | None:
-        return next((row for row, task_try in enumerate(self._tries) if try_key(task_try) == key), None)
+        return next((row for row, task_try in enumerate(self._rows) if try_key(task_try) == key), None)
 
     def set_tries(self, tries: list[TaskTry]) -> None:
         """Show these tries; when only the newest ones are new, rows are changed and appended in place."""
-        old_keys = [try_key(t) for t in self._tries]
+        old_keys = [try_key(t) for t in self._rows]
         new_keys = [try_key(t) for t in tries]
         if new_keys[:len(old_keys)] != old_keys:
             self.beginResetModel()
-            self._tries = list(tries)
+            self._rows = list(tries)
             self.endResetModel()
             return
         kept = len(old_keys)
-        changed = [row for row in range(kept) if self._tries[row] != tries[row]]
-        self._tries[:kept] = tries[:kept]
+        changed = [row for row in range(kept) if self._rows[row] != tries[row]]
+        self._rows[:kept] = tries[:kept]
         if changed:
             self.dataChanged.emit(self.index(min(changed), 0), self.index(max(changed), len(TryColumn) - 1))
         if len(tries) > kept:
             self.beginInsertRows(QModelIndex(), kept, len(tries) - 1)
-            self._tries.extend(tries[kept:])
+            self._rows.extend(tries[kept:])
             self.endInsertRows()
 
 

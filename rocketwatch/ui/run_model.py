@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from enum import IntEnum
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, QRect, QSize, Qt
+from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, QRect, QSize, Qt
 from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPalette
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
@@ -19,6 +19,7 @@ from rocketwatch.pipeline import TASK_TITLES
 from rocketwatch.store import RunRecord
 from rocketwatch.store.runs import RETRYABLE_STATES, RUNNING, RunStore
 from rocketwatch.timefmt import duration_words, local
+from rocketwatch.ui.table_model import RowsTableModel
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
@@ -146,6 +147,7 @@ def contrast_colour(fill: QColor) -> QColor:
 
 # --- the model --------------------------------------------------------------------------------
 
+
 class Column(IntEnum):
     RUN = 0
     TRIGGER = 1
@@ -187,29 +189,23 @@ def _count(value: int | None) -> str:
     return "" if value is None else str(value)
 
 
-class RunTableModel(QAbstractTableModel):
+class RunTableModel(RowsTableModel):
     """Runs newest first. Only the first page is read at once; views page in more with fetchMore()."""
 
     PAGE_SIZE = 200
+    headers = tuple(HEADERS[column] for column in Column)
 
     def __init__(self, runs: RunStore, *, page_size: int = PAGE_SIZE, active: bool = False,
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._runs = runs
         self.page_size = page_size
-        self._rows: list[RunRecord] = []
         self._exhausted = False
         self._active = active
         self._progress: dict[tuple[int, str], tuple[int, int]] = {}
         self.fetchMore(QModelIndex())
 
     # --- Qt's model interface ----------------------------------------------------------------
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(Column)
-
     def canFetchMore(self, parent: AnyIndex) -> bool:
         return not parent.isValid() and not self._exhausted
 
@@ -225,11 +221,6 @@ class RunTableModel(QAbstractTableModel):
             self.beginInsertRows(QModelIndex(), len(self._rows), len(self._rows) + len(page) - 1)
             self._rows.extend(page)
             self.endInsertRows()
-
-    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
 
     def headerData(self, section: int, orientation: Qt.Orientation,
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
