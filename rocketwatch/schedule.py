@@ -20,7 +20,6 @@ from typing import Literal
 import tzlocal
 from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.interval import IntervalTrigger
-from cron_descriptor import ExpressionDescriptor, Options
 
 log = logging.getLogger(__name__)
 
@@ -533,6 +532,8 @@ class CronLineTrigger(BaseTrigger):
 
 
 def _cron_words(cron: str) -> str:
+    from cron_descriptor import ExpressionDescriptor, Options  # loaded when a schedule is first described
+
     options = Options()
     options.use_24hour_time_format = True
     options.day_of_week_start_index_zero = True
