@@ -152,8 +152,8 @@ def test_kill_9_leaves_a_consistent_store_and_retry_completes(home, standin, tas
 
 
 def test_a_run_while_another_process_runs_is_skipped_and_left_alone(home, standin) -> None:
-    write_config(home, source={"api_url": standin.api_url})
-    standin.latency = 1.0
+    write_config(home, source={"api_url": standin.api_url}, pipeline={"timeout": 30})
+    standin.latency = 4.0  # the first run outlasts the 3 s a second run waits for the run lock
     process = subprocess.Popen([sys.executable, "-m", "rocketwatch", "--home", str(home), "run", "--json"],
                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
                                env={**os.environ, "DBUS_SESSION_BUS_ADDRESS": ""})

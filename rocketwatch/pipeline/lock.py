@@ -18,9 +18,10 @@ class RunLock:
         # A fresh lock object per RunLock: two RunLocks in one process exclude each other too.
         self._lock = FileLock(self.path, thread_local=False, is_singleton=False)
 
-    def try_acquire(self) -> bool:
+    def try_acquire(self, wait: float = 0.0) -> bool:
+        """Take the lock, waiting up to `wait` seconds for a short-lived holder to let go."""
         try:
-            self._lock.acquire(timeout=0)
+            self._lock.acquire(timeout=wait, poll_interval=0.02)
         except Timeout:
             return False
         return True

@@ -30,6 +30,8 @@ from rocketwatch.store.runs import (
 
 log = logging.getLogger(__name__)
 
+# Longest a run waits for the run lock before it counts as overlapping another run (seconds).
+LOCK_WAIT_S = 3.0
 DIED_REASON = "RocketWatch stopped during this run (closed, crashed or the computer shut down)"
 
 
@@ -57,10 +59,13 @@ class Runner:
         self.cancel_event = threading.Event()
 
     # --- entry points ---------------------------------------------------------------------------
-    def run(self, trigger: str = "manual") -> RunRecord:
-        """One full run now; returns its final record (state skipped when another run is active)."""
+    def run(self, trigger: str = "manual", *, lock_wait: float = LOCK_WAIT_S) -> RunRecord:
+        """One full run now; returns its final record (state skipped when another run is active).
+
+        `lock_wait`: how long to wait for the run lock; commands such as `history` hold it for a moment
+        to recover dead runs, and that must not turn a real run into a skipped one."""
         lock = RunLock(self.paths.data_dir)
-        if not lock.try_acquire():
+        if not lock.try_acquire(lock_wait):
             return self._skip(trigger)
         try:
             self._mark_dead_runs()
@@ -74,7 +79,7 @@ class Runner:
     def retry(self, run_id: int) -> RunRecord:
         """Re-run the failed task of a failed or interrupted run and every task after it."""
         lock = RunLock(self.paths.data_dir)
-        if not lock.try_acquire():
+        if not lock.try_acquire(LOCK_WAIT_S):
             raise RunRefused("Another run is in progress; retry when it has finished")
         try:
             self._mark_dead_runs()

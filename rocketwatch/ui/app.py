@@ -18,7 +18,6 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QSystemTra
 
 from rocketwatch import APP_ID, APP_NAME, __version__
 from rocketwatch.notify import ChainNotifier, LogNotifier, Notification, desktop_backends
-from rocketwatch.ui.controller import RunController
 from rocketwatch.ui.errors import ErrorReporter, SignalBridge, route_qt_messages
 from rocketwatch.ui.icons import app_icon
 from rocketwatch.ui.single_instance import InstanceServer, send_request, socket_name
@@ -102,14 +101,7 @@ class TrayApp(QObject):
         if not self.server_ok:
             return
         self.server.request.connect(self.handle_request)
-        self.standin = self._start_demo() if session.demo else None
         self.tray = TrayIcon(self)
-        self.tray_notifier = TrayNotifier(self.tray)
-        notifier = ChainNotifier([*desktop_backends(), self.tray_notifier, LogNotifier()])
-        self.controller = RunController(session.paths, session.config, notifier, self)
-        from rocketwatch.ui.scheduler_host import SchedulerHost
-
-        self.scheduler = SchedulerHost(self.controller, parent=self)
         self.windows: dict[str, QWidget] = {}
         self.signals = SignalBridge(self.quit, self)
         self._tray_deadline = time.monotonic() + TRAY_WAIT_S
@@ -118,7 +110,11 @@ class TrayApp(QObject):
         self._tooltip_timer = QTimer(self, interval=60_000)
         self._tooltip_timer.timeout.connect(self.tray.refresh_texts)
         self._quitting = False
-        self._wire()
+        # Built right after the tray icon shows (start-up speed): see _start_core().
+        self.standin: Any = None
+        self.controller: Any = None
+        self.scheduler: Any = None
+        self._pending: list[dict] = []
 
     def _start_demo(self) -> Any:
         from rocketwatch.cli import start_demo_standin
@@ -150,19 +146,43 @@ class TrayApp(QObject):
 
     # --- start ------------------------------------------------------------------------------------
     def start(self) -> None:
-        self.refresh_launches()
-        last = self.controller.store.runs.latest(limit=1)
-        if last and last[0].state == "failed":
-            self.tray.set_state("failed")
+        """Show the tray icon first, then build the rest in the next turn of the event loop."""
         if QSystemTrayIcon.isSystemTrayAvailable():
             self._show_tray()
         else:
             log.info("No system tray yet; waiting up to %g s for one", TRAY_WAIT_S)
             self._tray_timer.start()
+        QTimer.singleShot(0, self._start_core)
+
+    @property
+    def core_ready(self) -> bool:
+        return self.controller is not None
+
+    def _start_core(self) -> None:
+        from rocketwatch.ui.controller import RunController
+        from rocketwatch.ui.scheduler_host import SchedulerHost
+
+        if self._quitting:
+            return
+        self.standin = self._start_demo() if self.session.demo else None
+        self.tray_notifier = TrayNotifier(self.tray)
+        notifier = ChainNotifier([*desktop_backends(), self.tray_notifier, LogNotifier()])
+        self.controller = RunController(self.session.paths, self.session.config, notifier, self)
+        self.scheduler = SchedulerHost(self.controller, parent=self)
+        self._wire()
+        self.refresh_launches()
+        last = self.controller.store.runs.latest(limit=1)
+        if last and last[0].state == "failed":
+            self.tray.set_state("failed")
         self.scheduler.start()
         self.arm_reminder()
+        if self.tray.tray.isVisible():
+            self._warn_about_rate_limit()
         if self.first_window:
             self.show_window(self.first_window)
+        for request in self._pending:
+            self.handle_request(request)
+        self._pending.clear()
 
     def _look_for_tray(self) -> None:
         if QSystemTrayIcon.isSystemTrayAvailable():
@@ -197,7 +217,8 @@ class TrayApp(QObject):
 
     def _show_tray(self) -> None:
         self.tray.show()
-        self._warn_about_rate_limit()
+        if self.core_ready:
+            self._warn_about_rate_limit()
         self._tooltip_timer.start()
         log.info("Tray icon shown %.3f s after start (pid %s)", time.monotonic() - STARTED_AT, os.getpid())
         mark = os.environ.get("ROCKETWATCH_STARTUP_MARK")
@@ -319,6 +340,9 @@ class TrayApp(QObject):
 
     # --- requests from a second instance ----------------------------------------------------------
     def handle_request(self, request: dict) -> None:
+        if not self.core_ready:
+            self._pending.append(request)
+            return
         command = request.get("command")
         if command == "show":
             self.show_window(str(request.get("window") or "gallery"))
@@ -333,6 +357,9 @@ class TrayApp(QObject):
             return
         self._quitting = True
         log.info("Quitting")
+        if not self.core_ready:
+            QApplication.instance().quit()  # type: ignore[union-attr]
+            return
         self.scheduler.shutdown()
         self._tooltip_timer.stop()
         self._tray_timer.stop()

@@ -184,12 +184,25 @@ def test_a_second_run_while_one_is_active_is_skipped(harness, standin) -> None:
     worker = threading.Thread(target=lambda: results.append(h.runner.run("scheduled")))
     worker.start()
     assert started.wait(10)
-    skipped = Runner(h.paths, h.config, h.store, ChainNotifier([RecordingNotifier()])).run("manual")
+    skipped = Runner(h.paths, h.config, h.store, ChainNotifier([RecordingNotifier()])).run("manual", lock_wait=0)
     worker.join(30)
 
     assert skipped.state == "skipped"
     assert f"Run {results[0].id} was still in progress" == skipped.error
     assert results[0].state == "success"
+
+
+def test_a_command_holding_the_lock_for_a_moment_does_not_turn_a_run_into_a_skip(harness) -> None:
+    from rocketwatch.pipeline.lock import RunLock
+
+    h = harness()
+    holder = RunLock(h.paths.data_dir)  # what `rocketwatch history` does to recover dead runs
+    assert holder.try_acquire()
+    releaser = threading.Timer(0.3, holder.release)
+    releaser.start()
+    record = h.runner.run("scheduled")
+    releaser.join()
+    assert record.state == "success"
 
 
 def test_cancel_interrupts_and_retry_finishes(harness, standin) -> None:

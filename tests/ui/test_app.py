@@ -23,6 +23,8 @@ def tray_app(qtbot, home, standin, monkeypatch):
     session = Session(paths, load_config(paths.config_file), home, demo=False)
     made = app_module.TrayApp(session, socket_name(home) + "-test")
     assert made.server_ok
+    made.start()
+    qtbot.waitUntil(lambda: made.core_ready)
     yield made
     made.scheduler.shutdown()
     made.controller.shutdown(10)
@@ -33,10 +35,22 @@ def tray_app(qtbot, home, standin, monkeypatch):
 
 
 def test_without_a_tray_the_gallery_opens_and_closing_it_quits(qtbot, tray_app) -> None:
-    tray_app.start()
     qtbot.waitUntil(lambda: "gallery" in tray_app.windows and tray_app.windows["gallery"].isVisible(), timeout=5000)
     assert QApplication.quitOnLastWindowClosed()
     assert not tray_app.tray.tray.isVisible()
+
+
+def test_requests_that_arrive_before_the_core_is_built_are_kept(qtbot, home, standin) -> None:
+    write_config(home, source={"api_url": standin.api_url}, schedule={"paused": True})
+    paths = paths_for(home)
+    session = Session(paths, load_config(paths.config_file), home, demo=False)
+    early = app_module.TrayApp(session, socket_name(home) + "-early")
+    early.handle_request({"command": "show", "window": "history"})
+    assert not early.windows
+    early.start()
+    qtbot.waitUntil(lambda: "history" in early.windows and early.windows["history"].isVisible())
+    early.quit()
+    early.close()
 
 
 def test_requests_from_a_second_instance_open_windows_and_run(qtbot, tray_app) -> None:
@@ -68,7 +82,6 @@ def test_the_next_launch_reminder_is_armed_from_the_store_after_a_run(qtbot, tra
 
     from rocketwatch.pipeline.alerting import next_fire_time
 
-    tray_app.start()
     with qtbot.waitSignal(tray_app.controller.run_finished, timeout=20_000):
         tray_app.controller.run_now()
     expected = next_fire_time(tray_app.controller.store, tray_app.controller.config, datetime.now(UTC))
