@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import sqlite3
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
@@ -120,6 +121,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             return handler(session, args)
     except KeyboardInterrupt:
         return 130
+    except (OSError, sqlite3.Error) as error:
+        # A full disk or a database that cannot be written: plain words here, the details in the log.
+        from rocketwatch.pipeline.context import plain_error
+
+        log.info("rocketwatch %s failed", command, exc_info=True)  # the log file only
+        print(f"rocketwatch: {plain_error(error)}", file=sys.stderr)
+        return 1
 
 
 def _with_api_url(config: Config, url: str) -> Config:

@@ -76,12 +76,21 @@ class AlertsConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class RetentionConfig:
+    """How much history and how many pictures are kept: older runs and unused pictures go by themselves."""
+
+    keep_runs_days: int = 90  # runs (with their tries, logs and saved pages) and notifications kept
+    picture_cache_mb: int = 500  # pictures and thumbnails; least recently used go first beyond this
+
+
+@dataclass(frozen=True, slots=True)
 class Config:
     source: SourceConfig = SourceConfig()
     schedule: ScheduleConfig = ScheduleConfig()
     pipeline: PipelineConfig = PipelineConfig()
     notifications: NotificationsConfig = NotificationsConfig()
     alerts: AlertsConfig = AlertsConfig()
+    retention: RetentionConfig = RetentionConfig()
 
 
 SECTIONS: dict[str, type] = {
@@ -90,6 +99,7 @@ SECTIONS: dict[str, type] = {
     "pipeline": PipelineConfig,
     "notifications": NotificationsConfig,
     "alerts": AlertsConfig,
+    "retention": RetentionConfig,
 }
 
 
@@ -158,6 +168,8 @@ CHECKS: dict[str, Callable[[Any], str | None]] = {
     "alerts.slip_threshold": _check_duration,
     "alerts.quiet_hours": _check_quiet_hours,
     "alerts.api_budget": _range(0, 1_000),
+    "retention.keep_runs_days": _range(1, 36_500),
+    "retention.picture_cache_mb": _range(1, 1_000_000),
 }
 
 

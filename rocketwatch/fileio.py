@@ -1,14 +1,36 @@
 """Nothing half-written: every file RocketWatch owns is written to a temp name, synced and renamed.
 
-One helper for the saved pages, the config file, autostart entries and calendar exports.
+One helper for saved pages, the config file, autostart entries and calendar exports; and telling a full disk.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
+import sqlite3
 import tempfile
 from pathlib import Path
+
+DISK_FULL = ("The disk is full, so RocketWatch could not save its data. "
+             "Free some disk space, then retry this run")
+_FULL_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT})
+
+
+def is_disk_full(error: BaseException) -> bool:
+    """True when `error` (or what caused it) says the disk or the user's quota is full."""
+    seen: list[BaseException] = []
+    current: BaseException | None = error
+    while current is not None and current not in seen and len(seen) < 10:
+        seen.append(current)
+        if isinstance(current, OSError) and current.errno in _FULL_ERRNOS:
+            return True
+        if isinstance(current, sqlite3.Error) and (
+                getattr(current, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL
+                or "database or disk is full" in str(current)):
+            return True
+        current = current.__cause__ or current.__context__
+    return False
 
 
 def write_atomic(path: Path, data: bytes, *, mode: int = 0o644) -> None:

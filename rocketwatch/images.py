@@ -6,6 +6,7 @@ Pure Python (httpx + Pillow): no Qt and no database; the pipeline decides which 
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import ipaddress
 import logging
@@ -35,6 +36,7 @@ from PIL import (
 )
 
 import rocketwatch
+from rocketwatch.fileio import is_disk_full
 
 logger = logging.getLogger(__name__)
 
@@ -88,6 +90,15 @@ class ImagesUnreachable(Exception):
         super().__init__(f"could not reach {', '.join(hosts)} to get the pictures")
         self.hosts = hosts
         self.outcomes = outcomes
+
+
+class DiskFull(OSError):
+    """A picture could not be written because the disk is full: the whole step stops, nothing is blamed
+    on the pictures (they are asked for again once there is space). `saved`: the pictures kept before."""
+
+    def __init__(self, saved: Iterable[ImageOutcome] = ()) -> None:
+        super().__init__(errno.ENOSPC, "the disk is full")
+        self.saved = list(saved)
 
 
 class _Refused(Exception):
@@ -405,6 +416,7 @@ class ImageFetcher:
         self.thumbnail_size = thumbnail_size
         self.allow_private_hosts = allow_private_hosts
         self.cancel = cancel if cancel is not None else threading.Event()
+        self._disk_full = threading.Event()
         self._client = httpx.Client(
             headers={"User-Agent": user_agent, "Accept": ACCEPT, "Accept-Encoding": "identity"},
             timeout=httpx.Timeout(timeout),
@@ -432,7 +444,8 @@ class ImageFetcher:
         urls: Iterable[str],
         on_result: Callable[[ImageOutcome], None] | None = None,
     ) -> list[ImageOutcome]:
-        """Fetch each distinct URL once; outcomes in input order. Raises only ImagesUnreachable.
+        """Fetch each distinct URL once; outcomes in input order. Raises ImagesUnreachable, or DiskFull
+        (holding the pictures saved before the disk filled up).
 
         An OSError is let through when the images folder itself cannot be created.
         """
@@ -442,7 +455,16 @@ class ImageFetcher:
         self.images_dir.mkdir(parents=True, exist_ok=True)
         workers = min(self.concurrency, len(distinct))
         with ThreadPoolExecutor(workers, thread_name_prefix="rocketwatch-picture") as pool:
-            attempts = list(pool.map(lambda url: self._fetch_and_report(url, on_result), distinct))
+            futures = [pool.submit(self._fetch_and_report, url, on_result) for url in distinct]
+        attempts: list[_Attempt] = []
+        full: DiskFull | None = None
+        for future in futures:
+            try:
+                attempts.append(future.result())
+            except DiskFull as error:
+                full = full or error
+        if full is not None:
+            raise DiskFull(attempt.outcome for attempt in attempts if attempt.outcome.ok) from full
         outcomes = [attempt.outcome for attempt in attempts]
         tried = [attempt.outcome for attempt in attempts if attempt.reached_network]
         if tried and all(outcome.unreachable for outcome in tried):
@@ -461,7 +483,7 @@ class ImageFetcher:
         return attempt
 
     def _fetch_one(self, url: str) -> _Attempt:
-        if self.cancel.is_set():
+        if self.cancel.is_set() or self._disk_full.is_set():
             return _Attempt(ImageOutcome(url=url, ok=False, reason=CANCELLED), reached_network=False)
         refusal = check_url(url, allow_private_hosts=self.allow_private_hosts)
         if refusal is not None:
@@ -470,6 +492,13 @@ class ImageFetcher:
             outcome = self._save_picture(url)
         except _Refused as refused:
             outcome = ImageOutcome(url=url, ok=False, reason=refused.reason, unreachable=refused.unreachable)
+        except OSError as error:
+            if is_disk_full(error):
+                self._disk_full.set()  # the other downloads would fail the same way: stop them
+                raise DiskFull() from error
+            logger.exception("could not save the picture %s", url)
+            reason = f"could not be saved ({error.strerror or error})"
+            outcome = ImageOutcome(url=url, ok=False, reason=reason)
         except Exception as error:
             logger.exception("unexpected failure while getting the picture %s", url)
             outcome = ImageOutcome(url=url, ok=False, reason=f"could not be fetched ({error})")
@@ -528,7 +557,7 @@ class ImageFetcher:
             except (httpx.InvalidURL, httpx.UnsupportedProtocol) as error:
                 raise _Refused("the picture address is not a valid web address") from error
             except httpx.HTTPError as error:
-                raise _Refused(f"the download broke off ({error.__class__.__name__})") from error
+                raise _Refused("the download broke off before the end") from error
 
     def _redirect_target(self, response: httpx.Response, visited: set[str]) -> str:
         location = response.headers.get("location")

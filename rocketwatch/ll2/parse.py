@@ -21,10 +21,12 @@ MAX_SKIP_REASONS = 20
 UNKNOWN = "Unknown"
 UNNAMED = "Unnamed launch"
 
-# Control characters (C0, DEL, C1) and lone surrogates, which no text file or database can hold.
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+# Control characters (C0, DEL, C1), lone surrogates (no text file or database can hold them) and the
+# bidirectional embedding, override and isolate controls, which can make text read in a different order
+# than it is stored (right-to-left text itself is kept: it needs none of them).
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff\u202a-\u202e\u2066-\u2069]")
 _LINE_BREAKS = re.compile(r"\r\n?|[\v\f\x1c-\x1e\x85\u2028\u2029]")
-_CONTROL_KEEPING_LINES = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+_CONTROL_KEEPING_LINES = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\u202a-\u202e\u2066-\u2069]")
 _SINGLE_LINE_SPACES = re.compile(r"[\t\n\r\v\f\u2028\u2029]")
 _URL_SPOILERS = re.compile(r"[\x00-\x20\x7f-\x9f\ud800-\udfff]")
 _LONE_SURROGATE = re.compile(r"[\ud800-\udfff]")

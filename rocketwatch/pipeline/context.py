@@ -6,6 +6,7 @@ Tasks are plain functions over a RunContext; they raise TaskError with words a u
 from __future__ import annotations
 
 import logging
+import sqlite3
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -13,6 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from rocketwatch.config import Config, Paths
+from rocketwatch.fileio import DISK_FULL, is_disk_full
 from rocketwatch.notify import ChainNotifier
 from rocketwatch.store import Store
 
@@ -25,6 +27,27 @@ class TaskError(RuntimeError):
 
 class Cancelled(RuntimeError):
     """The run was asked to stop (the app is quitting)."""
+
+
+def plain_error(error: BaseException) -> str:
+    """What went wrong, in words for the run history: a TaskError's own message, a full disk, a file or
+    database problem; never an exception's class name or a traceback (those go to the application log)."""
+    if isinstance(error, TaskError):
+        return str(error)
+    if is_disk_full(error):
+        return DISK_FULL
+    if isinstance(error, PermissionError):
+        where = f" {error.filename}" if error.filename else " one of its files"
+        return f"RocketWatch is not allowed to write{where}; check the folder's permissions"
+    if isinstance(error, sqlite3.OperationalError) and "locked" in str(error):
+        return "The database was busy for too long (another RocketWatch may be using it); retry this run"
+    if isinstance(error, sqlite3.DatabaseError):
+        return f"The database could not be used ({error}); retry this run, or restart RocketWatch"
+    if isinstance(error, OSError):
+        reason = (error.strerror or str(error)).lower()
+        where = f" ({error.filename})" if error.filename else ""
+        return f"A file could not be read or written{where}: {reason}"
+    return f"Something unexpected went wrong ({error}); the application log has the details"
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,8 +12,9 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 from rocketwatch.config import Config, Paths
+from rocketwatch.fileio import is_disk_full
 from rocketwatch.notify import ChainNotifier, Notification, NotifyError
-from rocketwatch.pipeline.context import Cancelled, RunContext, RunEvent, TaskError
+from rocketwatch.pipeline.context import Cancelled, RunContext, RunEvent, TaskError, plain_error
 from rocketwatch.pipeline.lock import RunLock
 from rocketwatch.pipeline.tasks import TASK_IDS, TASK_TITLES, TASKS, app_icon
 from rocketwatch.store import RunRecord, Store
@@ -150,11 +151,27 @@ class Runner:
             record = self._record(run_id)
             if outcome == FAILED:
                 self._notify_failure(record, task_id)
+                self._prune(run_id)
             self._emit(RunEvent("run_finished", run_id, state=outcome, message=message))
             return record
         self.store.runs.finish(run_id, SUCCESS)
+        self._prune(run_id)
         self._emit(RunEvent("run_finished", run_id, state=SUCCESS))
         return self._record(run_id)
+
+    def _prune(self, run_id: int) -> None:
+        """Retention after a finished run (still under the run lock); its failure never fails the run."""
+        from rocketwatch.pipeline.retention import prune
+
+        try:
+            result = prune(self.store, self.paths, self.config.retention, self.now(), current_run=run_id)
+        except Exception:
+            log.exception("Could not remove old runs and pictures after run %s", run_id)
+            return
+        if result.anything:
+            log.info("Retention after run %s: removed %s runs, %s launches, %s notifications, %s pictures "
+                     "(%s files, %.1f MB)", run_id, result.runs, result.launches, result.notifications,
+                     result.pictures, result.files, result.bytes_freed / 1e6)
 
     def _run_task(self, ctx: RunContext, task_id: str, function: Callable[[RunContext], None]) -> str:
         retries = self.config.pipeline.retries
@@ -170,8 +187,8 @@ class Runner:
                 self._finish_try(ctx, INTERRUPTED, "stopped before the end")
                 return INTERRUPTED
             except Exception as error:  # a task's failure must never escape the runner
-                message = str(error) if isinstance(error, TaskError) else f"Unexpected error: {error!r}"
-                if not isinstance(error, TaskError):
+                message = plain_error(error)
+                if not isinstance(error, TaskError) and not is_disk_full(error):
                     log.exception("Task %s of run %s crashed", task_id, ctx.run_id)
                 ctx.log(message, logging.ERROR)
                 if attempt < retries:
@@ -206,17 +223,18 @@ class Runner:
                 f"{'try' if task.tries == 1 else 'tries'}: {task.error}\n"
                 "Open Run history to see the log and retry.")
         key = f"run-{record.id}-failed-{record.retries}"
-        if not self.store.ledger.claim(key, kind="run_failed", title=title, body=body, run_id=record.id):
+        if not self.store.ledger.claim(key, kind="run_failed", title=title, body=body, run_id=record.id,
+                                       now=self.now()):
             return
         if not self.config.notifications.failure_alerts:
-            self.store.ledger.settle(key, SUPPRESSED, None)
+            self.store.ledger.settle(key, SUPPRESSED, None, now=self.now())
             return
         try:
             backend = self.notifier.send(Notification(title, body, icon=app_icon(), urgent=True))
         except NotifyError:
             log.exception("Could not show the failure notification for run %s", record.id)
             return
-        self.store.ledger.settle(key, SENT, backend)
+        self.store.ledger.settle(key, SENT, backend, now=self.now())
 
     def _record(self, run_id: int) -> RunRecord:
         record = self.store.runs.get(run_id)

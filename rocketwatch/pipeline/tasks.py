@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from rocketwatch import APP_NAME
-from rocketwatch.fileio import write_atomic
-from rocketwatch.ll2.client import LL2Client, LL2Error, endpoint_for
+from rocketwatch.fileio import DISK_FULL, write_atomic
+from rocketwatch.ll2.client import LL2Client, LL2Error, clamp_limit, endpoint_for
 from rocketwatch.ll2.model import Launch, ParsedPage
 from rocketwatch.ll2.parse import PageError, parse_page_bytes
 from rocketwatch.notify import Notification, NotifyError
@@ -54,6 +54,9 @@ def download_launches(ctx: RunContext) -> None:
     ctx.store.runs.set_stats(ctx.run_id, launches=upsert.seen, new_launches=upsert.new,
                              changed_launches=upsert.changed)
     ctx.log(f"Kept {upsert.seen} launches: {upsert.new} new, {upsert.changed} changed")
+    if page.count is not None and page.count > len(page.launches) + page.skipped:
+        ctx.log(f"LL2 lists {page.count} upcoming launches in all; RocketWatch asks for one page of "
+                f"{clamp_limit(source.limit)} per run to stay within LL2's rate limit ([source] limit)")
     if page.skipped:
         reasons = "; ".join(page.skip_reasons[:5])
         ctx.log(f"Skipped {page.skipped} records LL2 sent without a usable id or NET ({reasons})")
@@ -89,7 +92,7 @@ def private_api_host(api_url: str) -> bool:
 
 
 def get_pictures(ctx: RunContext) -> None:
-    from rocketwatch.images import ImageFetcher, ImagesUnreachable, make_thumbnail
+    from rocketwatch.images import DiskFull, ImageFetcher, ImagesUnreachable, make_thumbnail
 
     page = saved_page(ctx)
     urls = list(dict.fromkeys(launch.image_url for launch in page.launches if launch.image_url))
@@ -114,8 +117,14 @@ def get_pictures(ctx: RunContext) -> None:
     except ImagesUnreachable as error:
         # Not recorded as picture failures: the next try of this task asks for all of them again.
         raise TaskError(f"Could not reach the picture server ({', '.join(error.hosts)})") from error
+    except DiskFull as error:
+        # Keep what was saved; the rest are not failures of the pictures: a retry asks for them again.
+        _record_outcomes(ctx, error.saved)
+        ctx.store.images.touch(urls, ctx.now())
+        raise TaskError(DISK_FULL) from error
     ctx.check_cancelled()
     downloaded, failed = _record_outcomes(ctx, outcomes)
+    ctx.store.images.touch(urls, ctx.now())
     ctx.store.runs.set_stats(ctx.run_id, images_distinct=len(urls), images_downloaded=downloaded,
                              images_cached=len(cached), images_failed=failed + len(known_bad))
     ctx.log(f"Pictures: {downloaded} downloaded, {len(cached)} already kept, "
@@ -200,11 +209,11 @@ def notify(ctx: RunContext) -> None:
     notification = summary_text(ctx)
     key = f"run-{ctx.run_id}-summary"
     if not ctx.store.ledger.claim(key, kind="summary", title=notification.title, body=notification.body,
-                                  run_id=ctx.run_id):
+                                  run_id=ctx.run_id, now=ctx.now()):
         ctx.log("The summary of this run was already sent; not sending it twice")
         return
     if not ctx.config.notifications.run_summary:
-        ctx.store.ledger.settle(key, SUPPRESSED, None)
+        ctx.store.ledger.settle(key, SUPPRESSED, None, now=ctx.now())
         ctx.log(f"Run summaries are turned off: {notification.title}")
         return
     try:
@@ -212,7 +221,7 @@ def notify(ctx: RunContext) -> None:
                                                  icon=notification.icon or app_icon()))
     except NotifyError as error:
         raise TaskError(f"Could not show the notification: {error}") from error
-    ctx.store.ledger.settle(key, SENT, backend)
+    ctx.store.ledger.settle(key, SENT, backend, now=ctx.now())
     where = ("written to the log (no desktop notification service here)" if backend == "log"
              else f"sent to the desktop through {backend}")
     ctx.log(f"Summary {where}: {notification.title} — {notification.body.splitlines()[0]}")

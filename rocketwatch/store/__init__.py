@@ -5,17 +5,22 @@ Open it with `Store.open(paths)`; each part is a small repository over the same 
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from rocketwatch.config import Paths
 from rocketwatch.store.database import Database, SchemaTooNew
 from rocketwatch.store.images import ImageRecord, ImageStore
 from rocketwatch.store.launches import LaunchChange, LaunchStore, UpsertResult
 from rocketwatch.store.ledger import Ledger, LedgerEntry
+from rocketwatch.store.notices import DATABASE_REPLACED, Notice, NoticeStore
+from rocketwatch.store.recovery import open_database
 from rocketwatch.store.runs import RunRecord, RunStore, TaskRecord, TaskTry
 from rocketwatch.store.stars import StarStore
 
 __all__ = [
-    "Database", "ImageRecord", "ImageStore", "LaunchChange", "LaunchStore", "Ledger", "LedgerEntry",
-    "RunRecord", "RunStore", "SchemaTooNew", "StarStore", "Store", "TaskRecord", "TaskTry", "UpsertResult",
+    "Database", "ImageRecord", "ImageStore", "LaunchChange", "LaunchStore", "Ledger", "LedgerEntry", "Notice",
+    "NoticeStore", "RunRecord", "RunStore", "SchemaTooNew", "StarStore", "Store", "TaskRecord", "TaskTry",
+    "UpsertResult",
 ]
 
 
@@ -30,11 +35,24 @@ class Store:
         self.images = ImageStore(db, paths.data_dir)
         self.ledger = Ledger(db)
         self.stars = StarStore(db)
+        self.notices = NoticeStore(db)
+        # Where a damaged database file was moved when this Store replaced it with a fresh one.
+        self.recovered_from: Path | None = None
 
     @classmethod
     def open(cls, paths: Paths) -> Store:
+        """Open (or create) the database; a damaged file is moved aside, a fresh one started, and a
+        notice left for the tray app (`store.notices.take()`)."""
         paths.ensure()
-        return cls(Database(paths.database), paths)
+        db, recovered_from = open_database(paths.database)
+        store = cls(db, paths)
+        if recovered_from is not None:
+            store.recovered_from = recovered_from
+            store.notices.add(DATABASE_REPLACED, (
+                "RocketWatch's database was damaged and could not be read, so a new one was started. "
+                "The launches and pictures come back with the next run; the run history starts again. "
+                f"The damaged file was kept as {recovered_from}."), path=str(recovered_from))
+        return store
 
     def close(self) -> None:
         self.db.close()

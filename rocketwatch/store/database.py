@@ -124,6 +124,22 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX runs_by_started ON runs(started_at);
     CREATE INDEX launch_changes_by_time ON launch_changes(noticed_at);
     """,
+    # 3: retention. When a run last used each picture (the cache is trimmed least recently used first);
+    # notices the app shows the user once (a damaged database that was replaced).
+    """
+    ALTER TABLE images ADD COLUMN last_used_at TEXT;
+    UPDATE images SET last_used_at = COALESCE(fetched_at, failed_at);
+    CREATE INDEX images_by_last_used ON images(last_used_at);
+    CREATE INDEX notifications_by_created ON notifications(created_at);
+    CREATE INDEX launches_by_last_run ON launches(last_run_id);
+    CREATE TABLE notices (
+        id INTEGER PRIMARY KEY,
+        kind TEXT NOT NULL,
+        message TEXT NOT NULL,
+        path TEXT,
+        created_at TEXT NOT NULL
+    );
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -162,7 +178,11 @@ class Database:
         self._all: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
         path.parent.mkdir(parents=True, exist_ok=True)
-        self._migrate(self.connection())
+        try:
+            self._migrate(self.connection())
+        except BaseException:
+            self.close()  # a file that cannot be used is not held open (it may be moved aside)
+            raise
 
     def connection(self) -> sqlite3.Connection:
         conn = getattr(self._local, "conn", None)
@@ -185,10 +205,11 @@ class Database:
         conn.execute("BEGIN IMMEDIATE")
         try:
             yield conn
+            conn.execute("COMMIT")  # a COMMIT that fails (a full disk) leaves the transaction open: roll back
         except BaseException:
-            conn.execute("ROLLBACK")
+            if conn.in_transaction:  # SQLite itself already rolled back after some errors (e.g. a full disk)
+                conn.execute("ROLLBACK")
             raise
-        conn.execute("COMMIT")
 
     def execute(self, sql: str, params: tuple | dict = ()) -> sqlite3.Cursor:
         return self.connection().execute(sql, params)

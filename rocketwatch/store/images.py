@@ -5,6 +5,7 @@ Paths are stored relative to the data folder so the whole home can move.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -72,6 +73,12 @@ class ImageStore:
             " permanent_failure = excluded.permanent_failure, attempts = attempts + 1,"
             " last_run_id = excluded.last_run_id",
             (url, reason, to_text(utc_now()), int(permanent), run_id))
+
+    def touch(self, urls: Iterable[str], now: datetime | None = None) -> None:
+        """A run used these pictures now (the cache cap deletes the least recently used first)."""
+        stamp = to_text(now or utc_now())
+        with self.db.transaction() as tx:
+            tx.executemany("UPDATE images SET last_used_at = ? WHERE url = ?", [(stamp, url) for url in urls])
 
     def set_thumbnail(self, url: str, thumbnail: Path | None) -> None:
         self.db.execute("UPDATE images SET thumbnail = ? WHERE url = ?", (self.relative(thumbnail), url))

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, fields
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from rocketwatch.ll2.model import Launch
@@ -18,10 +18,18 @@ _DATETIME_FIELDS = {f.name for f in fields(Launch) if "datetime" in str(f.type)}
 
 
 def launch_to_json(launch: Launch) -> str:
+    """The whole Launch as JSON; times in UTC to the microsecond, so get() returns an equal Launch."""
     data = asdict(launch)
     for name in _DATETIME_FIELDS:
-        data[name] = to_text(data[name])
+        data[name] = _exact_text(data[name])
     return json.dumps(data, ensure_ascii=False, sort_keys=True)
+
+
+def _exact_text(moment: datetime | None) -> str | None:
+    if moment is None:
+        return None
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return aware.astimezone(UTC).isoformat(timespec="microseconds")
 
 
 def launch_from_json(text: str) -> Launch:
