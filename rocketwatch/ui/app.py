@@ -115,6 +115,7 @@ class TrayApp(QObject):
         self.controller: Any = None
         self.scheduler: Any = None
         self._pending: list[dict] = []
+        self._notice_boxes: list[QMessageBox] = []
 
     def _start_demo(self) -> Any:
         from rocketwatch.cli import start_demo_standin
@@ -176,6 +177,7 @@ class TrayApp(QObject):
             self.tray.set_state("failed")
         self.scheduler.start()
         self.arm_reminder()
+        self._show_notices()
         if self.tray.tray.isVisible():
             self._warn_about_rate_limit()
         if self.first_window:
@@ -191,6 +193,16 @@ class TrayApp(QObject):
         elif time.monotonic() >= self._tray_deadline:
             self._tray_timer.stop()
             self._no_tray()
+
+    def _show_notices(self) -> None:
+        """Things any RocketWatch process left to tell the user once (a damaged database replaced)."""
+        for notice in self.controller.store.notices.take():
+            log.warning("Notice for the user: %s", notice.message)
+            box = QMessageBox(QMessageBox.Icon.Warning, APP_NAME, notice.message)
+            box.setTextFormat(Qt.TextFormat.PlainText)
+            box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            self._notice_boxes.append(box)
+            box.show()
 
     def _warn_about_rate_limit(self) -> None:
         """Say once per start when the schedule can exceed LL2's anonymous limit of 15 requests an hour."""

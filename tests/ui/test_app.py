@@ -94,3 +94,27 @@ def test_the_next_launch_reminder_is_armed_from_the_store_after_a_run(qtbot, tra
     with qtbot.waitSignal(tray_app.controller.alerts_delivered, timeout=10_000):
         tray_app.reminder_due()
     assert not tray_app.controller.is_active()  # fresh data: no refresh run
+
+
+def test_a_replaced_database_is_told_to_the_user_once(qtbot, home, standin) -> None:
+    from rocketwatch.store import Store
+
+    write_config(home, source={"api_url": standin.api_url}, schedule={"paused": True})
+    paths = paths_for(home)
+    paths.ensure()
+    paths.database.write_bytes(b"this is not a database" * 100)
+    Store.open(paths).close()  # e.g. `rocketwatch history` found it damaged and replaced it
+    session = Session(paths, load_config(paths.config_file), home, demo=False)
+    made = app_module.TrayApp(session, socket_name(home) + "-notice")
+    made.start()
+    qtbot.waitUntil(lambda: made.core_ready and bool(made._notice_boxes))
+    [box] = made._notice_boxes
+    assert "database was damaged" in box.text() and ".corrupt-" in box.text()
+    made.quit()
+    made.close()
+    again = app_module.TrayApp(session, socket_name(home) + "-notice2")
+    again.start()
+    qtbot.waitUntil(lambda: again.core_ready)
+    assert again._notice_boxes == []
+    again.quit()
+    again.close()
