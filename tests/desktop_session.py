@@ -38,12 +38,15 @@ class Desktop:
     processes: list[subprocess.Popen] = field(default_factory=list)
 
     def run(self, *command: str, timeout: float = 10, check: bool = False) -> subprocess.CompletedProcess:
-        return subprocess.run(command, env=self.env, capture_output=True, text=True, timeout=timeout, check=check)
+        return subprocess.run(
+            command, env=self.env, capture_output=True, text=True, timeout=timeout, check=check
+        )
 
     def start(self, *command: str, log_name: str) -> subprocess.Popen:
         log = open(self.workdir / f"{log_name}.log", "wb")  # noqa: SIM115 (closed with the process)
-        process = subprocess.Popen(command, env=self.env, stdout=log, stderr=subprocess.STDOUT,
-                                   start_new_session=True)
+        process = subprocess.Popen(
+            command, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
         process._rocketwatch_log = log  # type: ignore[attr-defined]
         self.processes.append(process)
         return process
@@ -75,8 +78,10 @@ class Desktop:
             return []
         data = json.loads(result.stdout)
         items = data.get("data", [[]])[0] if isinstance(data, dict) else []
-        return [{key: (value.get("data") if isinstance(value, dict) else value) for key, value in item.items()}
-                for item in items]
+        return [
+            {key: (value.get("data") if isinstance(value, dict) else value) for key, value in item.items()}
+            for item in items
+        ]
 
     def screenshot(self, path: Path) -> Path:
         self.run("import", "-window", "root", str(path), check=True)
@@ -104,8 +109,9 @@ class App:
     api_url: str
 
     def command(self, *args: str, timeout: float = 30) -> subprocess.CompletedProcess:
-        return self.desktop.run(sys.executable, "-m", "rocketwatch", "--home", str(self.home), *args,
-                                timeout=timeout)
+        return self.desktop.run(
+            sys.executable, "-m", "rocketwatch", "--home", str(self.home), *args, timeout=timeout
+        )
 
     def history(self) -> list[dict]:
         result = self.command("history", "--json", "--limit", "50")

@@ -20,7 +20,9 @@ from rocketwatch.cli import main
 from rocketwatch.standin import Fault, StandIn
 
 
-def rocketwatch(home: Path, *args: str, api_url: str | None = None, timeout: float = 60) -> subprocess.CompletedProcess:
+def rocketwatch(
+    home: Path, *args: str, api_url: str | None = None, timeout: float = 60
+) -> subprocess.CompletedProcess:
     """Run the real command in a new process, as a user would."""
     command = [sys.executable, "-m", "rocketwatch", "--home", str(home)]
     if api_url:
@@ -44,8 +46,18 @@ def test_demo_run_and_launches_work_offline(home: Path, capsys) -> None:
     launches = json.loads(capsys.readouterr().out)
     assert len(launches) >= 10
     assert launches == sorted(launches, key=lambda launch: launch["net"])
-    assert {"id", "name", "net", "net_precision", "status", "provider", "location", "image_url",
-            "image_path", "thumbnail_path"} == set(launches[0])
+    assert {
+        "id",
+        "name",
+        "net",
+        "net_precision",
+        "status",
+        "provider",
+        "location",
+        "image_url",
+        "image_path",
+        "thumbnail_path",
+    } == set(launches[0])
     with_picture = [launch for launch in launches if launch["image_url"]]
     assert with_picture and all(Path(launch["thumbnail_path"]).is_file() for launch in with_picture)
 
@@ -55,8 +67,9 @@ def test_demo_run_and_launches_work_offline(home: Path, capsys) -> None:
     assert launches[1]["name"][:40] in table
 
 
-@pytest.mark.parametrize(("sample", "expected"), [
-    ("2.0.0", 10), ("2.2.0", 5), ("2.2.0-detailed", 100), ("2.3.0", 10)])
+@pytest.mark.parametrize(
+    ("sample", "expected"), [("2.0.0", 10), ("2.2.0", 5), ("2.2.0-detailed", 100), ("2.3.0", 10)]
+)
 def test_each_real_sample_runs_and_stores_every_launch(sample_standin, home, sample, expected) -> None:
     server, picture_paths = sample_standin(sample)
     write_config(home, source={"limit": 100})
@@ -112,8 +125,9 @@ def _wait_for_running_task(database: Path, task_id: str, deadline: float) -> Non
     while time.monotonic() < deadline:
         try:
             with closing(sqlite3.connect(f"file:{database}?mode=ro", uri=True)) as conn:
-                row = conn.execute("SELECT 1 FROM tasks WHERE task_id = ? AND state = 'running'",
-                                   (task_id,)).fetchone()
+                row = conn.execute(
+                    "SELECT 1 FROM tasks WHERE task_id = ? AND state = 'running'", (task_id,)
+                ).fetchone()
         except sqlite3.OperationalError:  # no database or no schema yet
             row = None
         if row:
@@ -127,8 +141,12 @@ def test_kill_9_leaves_a_consistent_store_and_retry_completes(home, standin, tas
     write_config(home, source={"api_url": standin.api_url})
     standin.latency = 2.0
     command = [sys.executable, "-m", "rocketwatch", "--home", str(home), "run"]
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                               env={**os.environ, "DBUS_SESSION_BUS_ADDRESS": ""})
+    process = subprocess.Popen(
+        command,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ, "DBUS_SESSION_BUS_ADDRESS": ""},
+    )
     try:
         _wait_for_running_task(home / "rocketwatch.sqlite3", task_id, time.monotonic() + 30)
         os.kill(process.pid, signal.SIGKILL)
@@ -154,9 +172,13 @@ def test_kill_9_leaves_a_consistent_store_and_retry_completes(home, standin, tas
 def test_a_run_while_another_process_runs_is_skipped_and_left_alone(home, standin) -> None:
     write_config(home, source={"api_url": standin.api_url}, pipeline={"timeout": 30})
     standin.latency = 4.0  # the first run outlasts the 3 s a second run waits for the run lock
-    process = subprocess.Popen([sys.executable, "-m", "rocketwatch", "--home", str(home), "run", "--json"],
-                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
-                               env={**os.environ, "DBUS_SESSION_BUS_ADDRESS": ""})
+    process = subprocess.Popen(
+        [sys.executable, "-m", "rocketwatch", "--home", str(home), "run", "--json"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        env={**os.environ, "DBUS_SESSION_BUS_ADDRESS": ""},
+    )
     try:
         _wait_for_running_task(home / "rocketwatch.sqlite3", "download_launches", time.monotonic() + 30)
         code, skipped = run_json(home, "run")

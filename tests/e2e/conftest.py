@@ -31,16 +31,28 @@ def desktop(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Desktop]:
     workdir = tmp_path_factory.mktemp("desktop")
     runtime = workdir / "runtime"
     runtime.mkdir(mode=0o700)
-    env = {key: value for key, value in os.environ.items()
-           if key not in ("DISPLAY", "WAYLAND_DISPLAY", "DBUS_SESSION_BUS_ADDRESS", "QT_QPA_PLATFORM")}
-    env.update(XDG_RUNTIME_DIR=str(runtime), XDG_CONFIG_HOME=str(workdir / "config"), HOME=str(workdir),
-               QT_QPA_PLATFORM="xcb", NO_AT_BRIDGE="1")
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in ("DISPLAY", "WAYLAND_DISPLAY", "DBUS_SESSION_BUS_ADDRESS", "QT_QPA_PLATFORM")
+    }
+    env.update(
+        XDG_RUNTIME_DIR=str(runtime),
+        XDG_CONFIG_HOME=str(workdir / "config"),
+        HOME=str(workdir),
+        QT_QPA_PLATFORM="xcb",
+        NO_AT_BRIDGE="1",
+    )
     desktop = Desktop("", env, workdir)
     try:
         read_fd, write_fd = os.pipe()
-        xvfb = subprocess.Popen(["Xvfb", "-displayfd", str(write_fd), "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
-                                pass_fds=(write_fd,), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                start_new_session=True)
+        xvfb = subprocess.Popen(
+            ["Xvfb", "-displayfd", str(write_fd), "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
+            pass_fds=(write_fd,),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
         os.close(write_fd)
         with os.fdopen(read_fd) as pipe:
             number = pipe.readline().strip()
@@ -48,15 +60,37 @@ def desktop(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Desktop]:
         desktop.processes.append(xvfb)
         desktop.display = f":{number}"
         env["DISPLAY"] = desktop.display
-        bus = subprocess.Popen(["dbus-daemon", "--session", "--nofork", "--print-address=1"], env=env,
-                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, start_new_session=True)
+        bus = subprocess.Popen(
+            ["dbus-daemon", "--session", "--nofork", "--print-address=1"],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+            start_new_session=True,
+        )
         env["DBUS_SESSION_BUS_ADDRESS"] = bus.stdout.readline().strip()  # type: ignore[union-attr]
         bus._rocketwatch_log = bus.stdout  # type: ignore[attr-defined]
         desktop.processes.append(bus)
         desktop.start("dunst", log_name="dunst")
         wait_for(lambda: desktop.run("dunstctl", "is-paused").returncode == 0, 15, "dunst on the session bus")
-        desktop.start("trayer", "--edge", "top", "--align", "right", "--widthtype", "request", "--height", "32",
-                      "--SetDockType", "true", "--transparent", "false", "--tint", "0x3b4252", log_name="trayer")
+        desktop.start(
+            "trayer",
+            "--edge",
+            "top",
+            "--align",
+            "right",
+            "--widthtype",
+            "request",
+            "--height",
+            "32",
+            "--SetDockType",
+            "true",
+            "--transparent",
+            "false",
+            "--tint",
+            "0x3b4252",
+            log_name="trayer",
+        )
         wait_for(lambda: '("panel" "trayer")' in desktop.window_tree(), 15, "trayer's panel")
         yield desktop
     finally:
@@ -68,8 +102,17 @@ def start_app(desktop: Desktop) -> Iterator[Callable[..., App]]:
     apps: list[App] = []
 
     def start(home: Path, api_url: str, *extra: str) -> App:
-        process = desktop.start(sys.executable, "-m", "rocketwatch", "--home", str(home), "--api-url", api_url,
-                                *extra, log_name=f"app-{len(apps)}")
+        process = desktop.start(
+            sys.executable,
+            "-m",
+            "rocketwatch",
+            "--home",
+            str(home),
+            "--api-url",
+            api_url,
+            *extra,
+            log_name=f"app-{len(apps)}",
+        )
         app = App(process, home, desktop, api_url)
         apps.append(app)
         return app

@@ -36,8 +36,11 @@ def test_tray_app_first_start_notification_second_instance_and_quit(desktop, sta
 
         # dunst received the summary from RocketWatch naming the next launch.
         def summary() -> list[dict]:
-            return [n for n in desktop.notifications()
-                    if n.get("appname") == "RocketWatch" and "upcoming launch" in n.get("summary", "")]
+            return [
+                n
+                for n in desktop.notifications()
+                if n.get("appname") == "RocketWatch" and "upcoming launch" in n.get("summary", "")
+            ]
 
         [notification] = wait_for(summary, 20, "the run summary from RocketWatch in dunst")
         launches = app.command("launches", "--json").stdout
@@ -49,8 +52,11 @@ def test_tray_app_first_start_notification_second_instance_and_quit(desktop, sta
         second = app.command(timeout=10)
         assert second.returncode == 0, second.stderr
         assert time.monotonic() - started < 5
-        wait_for(lambda: desktop.run("xdotool", "search", "--name", "RocketWatch — Launches").returncode == 0,
-                 15, "the gallery window")
+        wait_for(
+            lambda: desktop.run("xdotool", "search", "--name", "RocketWatch — Launches").returncode == 0,
+            15,
+            "the gallery window",
+        )
         SCREENSHOTS.mkdir(exist_ok=True)
         desktop.screenshot(SCREENSHOTS / "e2e-gallery.png")
 
@@ -66,8 +72,11 @@ def test_every_minute_schedule_runs_with_trigger_scheduled(desktop, start_app, t
     with StandIn.demo() as standin:
         write_config(home, schedule={"every": "*/1 * * * *"})
         app = start_app(home, standin.api_url)
-        wait_for(lambda: [r for r in app.history() if r["trigger"] == "scheduled" and r["state"] == "success"],
-                 75, "a scheduled run")
+        wait_for(
+            lambda: [r for r in app.history() if r["trigger"] == "scheduled" and r["state"] == "success"],
+            75,
+            "a scheduled run",
+        )
         assert app.command("quit").returncode == 0
         assert app.process.wait(20) == 0
 
@@ -83,11 +92,16 @@ def test_missed_fire_times_give_exactly_one_catch_up_run(desktop, start_app, tmp
         with Store.open(paths_for(home)) as store:
             run_id = store.runs.create("scheduled", ("download_launches",), 1)
             store.runs.finish(run_id, "success")
-            store.db.execute("UPDATE runs SET created_at = datetime('now', '-3 hours') || '.000+00:00',"
-                             " started_at = strftime('%Y-%m-%dT%H:%M:%S', 'now', '-3 hours') || '.000+00:00'")
+            store.db.execute(
+                "UPDATE runs SET created_at = datetime('now', '-3 hours') || '.000+00:00',"
+                " started_at = strftime('%Y-%m-%dT%H:%M:%S', 'now', '-3 hours') || '.000+00:00'"
+            )
         app = start_app(home, standin.api_url)
-        wait_for(lambda: [r for r in app.history() if r["trigger"] == "catch_up" and r["state"] == "success"],
-                 45, "the catch-up run")
+        wait_for(
+            lambda: [r for r in app.history() if r["trigger"] == "catch_up" and r["state"] == "success"],
+            45,
+            "the catch-up run",
+        )
         assert app.command("quit").returncode == 0
         assert app.process.wait(20) == 0
         triggers = [run["trigger"] for run in app.history()]
@@ -110,8 +124,15 @@ def test_tray_menu_opens_on_right_click_and_is_captured(desktop, start_app, tmp_
         before = desktop.run("xdotool", "search", "--onlyvisible", "--class", "rocketwatch").stdout.split()
         desktop.run("xdotool", "mousemove", str(x), str(y), "click", "3", check=True)
         menu = wait_for(
-            lambda: set(desktop.run("xdotool", "search", "--onlyvisible", "--class", "rocketwatch")
-                        .stdout.split()) - set(before), 10, "the tray menu")
+            lambda: (
+                set(
+                    desktop.run("xdotool", "search", "--onlyvisible", "--class", "rocketwatch").stdout.split()
+                )
+                - set(before)
+            ),
+            10,
+            "the tray menu",
+        )
         assert menu
         SCREENSHOTS.mkdir(exist_ok=True)
         desktop.screenshot(SCREENSHOTS / "e2e-tray-menu.png")

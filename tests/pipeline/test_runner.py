@@ -28,8 +28,9 @@ class Harness:
         self.store = Store.open(self.paths)
         self.recorder = RecordingNotifier()
         self.events: list = []
-        self.runner = Runner(self.paths, self.config, self.store, ChainNotifier([self.recorder]),
-                             on_event=self.events.append)
+        self.runner = Runner(
+            self.paths, self.config, self.store, ChainNotifier([self.recorder]), on_event=self.events.append
+        )
 
     def close(self) -> None:
         self.store.close()
@@ -54,7 +55,10 @@ def test_demo_run_stores_launches_pictures_and_notifies(harness) -> None:
 
     assert record.state == "success"
     assert [(t.task_id, t.state, t.tries) for t in record.tasks] == [
-        ("download_launches", "success", 1), ("get_pictures", "success", 1), ("notify", "success", 1)]
+        ("download_launches", "success", 1),
+        ("get_pictures", "success", 1),
+        ("notify", "success", 1),
+    ]
     assert record.launches == 10 and record.new_launches == 10 and record.api_requests == 1
     assert record.images["downloaded"] == record.images["distinct"] > 0
     assert (h.paths.run_dir(record.id) / "launches.json").is_file()
@@ -184,7 +188,9 @@ def test_a_second_run_while_one_is_active_is_skipped(harness, standin) -> None:
     worker = threading.Thread(target=lambda: results.append(h.runner.run("scheduled")))
     worker.start()
     assert started.wait(10)
-    skipped = Runner(h.paths, h.config, h.store, ChainNotifier([RecordingNotifier()])).run("manual", lock_wait=0)
+    skipped = Runner(h.paths, h.config, h.store, ChainNotifier([RecordingNotifier()])).run(
+        "manual", lock_wait=0
+    )
     worker.join(30)
 
     assert skipped.state == "skipped"
@@ -227,11 +233,20 @@ def test_cancel_interrupts_and_retry_finishes(harness, standin) -> None:
 def test_hostile_pictures_are_skipped_and_named_and_nothing_escapes(harness, standin, home) -> None:
     base = standin.records[0]
     hostile_urls = [
-        "", "/relative.jpg", "file:///etc/passwd", "ftp://example.invalid/x.jpg",
-        "data:image/png;base64,iVBORw0KGgo=", "javascript:alert(1)",
-        "{server}/hostile/bomb.png", "{server}/hostile/huge.jpg", "{server}/hostile/notimage.jpg",
-        "{server}/hostile/hang.jpg", "{server}/hostile/missing.jpg", "{server}/hostile/loop.jpg",
-        "{server}/hostile/to-file.jpg", "{server}/hostile/..%2F..%2Fescape.jpg",
+        "",
+        "/relative.jpg",
+        "file:///etc/passwd",
+        "ftp://example.invalid/x.jpg",
+        "data:image/png;base64,iVBORw0KGgo=",
+        "javascript:alert(1)",
+        "{server}/hostile/bomb.png",
+        "{server}/hostile/huge.jpg",
+        "{server}/hostile/notimage.jpg",
+        "{server}/hostile/hang.jpg",
+        "{server}/hostile/missing.jpg",
+        "{server}/hostile/loop.jpg",
+        "{server}/hostile/to-file.jpg",
+        "{server}/hostile/..%2F..%2Fescape.jpg",
     ]
     records = []
     for index, url in enumerate(hostile_urls):
@@ -255,9 +270,18 @@ def test_hostile_pictures_are_skipped_and_named_and_nothing_escapes(harness, sta
             with Image.open(file) as image:
                 image.verify()
     everything = {p.relative_to(home).parts[0] for p in home.rglob("*")}
-    assert everything <= {"config.toml", "rocketwatch.sqlite3", "rocketwatch.sqlite3-wal",
-                          "rocketwatch.sqlite3-shm", "run.lock", "runs", "images", "thumbnails", "cache",
-                          "logs"}
+    assert everything <= {
+        "config.toml",
+        "rocketwatch.sqlite3",
+        "rocketwatch.sqlite3-wal",
+        "rocketwatch.sqlite3-shm",
+        "run.lock",
+        "runs",
+        "images",
+        "thumbnails",
+        "cache",
+        "logs",
+    }
 
 
 def test_picture_host_down_fails_the_task(harness, standin) -> None:

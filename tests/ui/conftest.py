@@ -42,6 +42,8 @@ def make_controller(qtbot, home: Path, standin: StandIn, recorder: RecordingNoti
 def ran_controller(qtbot, make_controller):
     """A controller whose store already holds one successful demo run."""
     controller = make_controller()
-    with qtbot.waitSignal(controller.active_changed, timeout=20_000, check_params_cb=lambda active: not active):
+    with qtbot.waitSignal(
+        controller.active_changed, timeout=20_000, check_params_cb=lambda active: not active
+    ):
         controller.run_now()
     return controller

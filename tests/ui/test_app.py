@@ -35,7 +35,9 @@ def tray_app(qtbot, home, standin, monkeypatch):
 
 
 def test_without_a_tray_the_gallery_opens_and_closing_it_quits(qtbot, tray_app) -> None:
-    qtbot.waitUntil(lambda: "gallery" in tray_app.windows and tray_app.windows["gallery"].isVisible(), timeout=5000)
+    qtbot.waitUntil(
+        lambda: "gallery" in tray_app.windows and tray_app.windows["gallery"].isVisible(), timeout=5000
+    )
     assert QApplication.quitOnLastWindowClosed()
     assert not tray_app.tray.tray.isVisible()
 
@@ -66,7 +68,9 @@ def test_a_failed_run_turns_the_tray_icon_to_failed_and_a_success_back(qtbot, tr
 
     standin.set_sticky_api_fault(Fault("status", code=500))
     config = tray_app.controller.config
-    tray_app.controller.apply_config(replace(config, pipeline=replace(config.pipeline, retries=0)), write=False)
+    tray_app.controller.apply_config(
+        replace(config, pipeline=replace(config.pipeline, retries=0)), write=False
+    )
     with qtbot.waitSignal(tray_app.controller.run_finished, timeout=20_000):
         tray_app.controller.run_now()
     assert tray_app.tray.state == "failed"
