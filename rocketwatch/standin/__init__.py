@@ -6,6 +6,7 @@ Used by tests, benchmarks and `python -m rocketwatch.standin`; never imports Qt.
 from __future__ import annotations
 
 from rocketwatch.standin.data import demo_records, load_fixture_records
-from rocketwatch.standin.server import FAULT_KINDS, Fault, RequestLog, StandIn
+from rocketwatch.standin.protocol import FAULT_KINDS, Fault, RequestLog
+from rocketwatch.standin.server import StandIn
 
 __all__ = ["FAULT_KINDS", "Fault", "RequestLog", "StandIn", "demo_records", "load_fixture_records"]
