@@ -47,3 +47,14 @@ def ran_controller(qtbot, make_controller):
     ):
         controller.run_now()
     return controller
+
+
+@pytest.fixture(autouse=True)
+def _close_leftover_windows(qtbot):
+    """A window or dialog left open by one test would keep the keyboard focus in the next."""
+    yield
+    from PySide6.QtWidgets import QApplication
+
+    for widget in QApplication.topLevelWidgets():
+        if widget.isVisible():
+            widget.close()
