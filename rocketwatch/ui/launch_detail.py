@@ -249,10 +249,15 @@ class LaunchDetail(QStackedWidget):
         self.folder_button = QPushButton("Open pictures folder")
         self.folder_button.setAccessibleName("Open the folder of kept pictures")
         self.folder_button.clicked.connect(self._open_folder)
-        for button in (self.webcast_button, self.picture_button, self.folder_button):
-            buttons.addWidget(button)
+        # Two rows, so the pane stays narrow enough for the grid beside it (no clipped text).
+        buttons.addWidget(self.webcast_button)
         buttons.addStretch(1)
         layout.addLayout(buttons)
+        file_buttons = QHBoxLayout()
+        file_buttons.addWidget(self.picture_button)
+        file_buttons.addWidget(self.folder_button)
+        file_buttons.addStretch(1)
+        layout.addLayout(file_buttons)
 
         self.form = QFormLayout()
         self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
