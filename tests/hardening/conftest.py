@@ -32,7 +32,7 @@ def rig(home: Path, standin: StandIn) -> Iterator[Any]:
 
 @pytest.fixture(autouse=True)
 def resolver(monkeypatch: pytest.MonkeyPatch) -> Resolver:
-    """This machine's resolver is 10.255.255.53: a lookup would leave the machine, so none is made."""
+    """A real DNS lookup could leave the machine, so none is made: names resolve through this table."""
     fake = Resolver(socket.getaddrinfo)
     monkeypatch.setattr(socket, "getaddrinfo", fake)
     return fake
