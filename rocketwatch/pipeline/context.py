@@ -15,6 +15,7 @@ from pathlib import Path
 
 from rocketwatch.config import Config, Paths
 from rocketwatch.fileio import DISK_FULL, is_disk_full
+from rocketwatch.ll2.model import ParsedPage
 from rocketwatch.notify import ChainNotifier
 from rocketwatch.store import Store
 
@@ -85,6 +86,8 @@ class RunContext:
     task_id: str = ""
     try_id: int = 0
     try_number: int = 0
+    # The page this run saved, parsed once (a retry in a new process reads it from the file again).
+    page: ParsedPage | None = None
 
     @property
     def run_dir(self) -> Path:

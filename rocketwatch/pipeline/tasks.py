@@ -48,6 +48,7 @@ def download_launches(ctx: RunContext) -> None:
     if result.waited_s:
         ctx.log(f"Waited {result.waited_s:.0f} s for LL2's rate limit")
     page = _parse(result.body)
+    ctx.page = page
     write_atomic(ctx.run_dir / PAGE_FILE, result.body)
     ctx.check_cancelled()
     upsert = ctx.store.launches.upsert(page.launches, ctx.run_id, now=ctx.now())
@@ -70,12 +71,15 @@ def _parse(body: bytes) -> ParsedPage:
 
 
 def saved_page(ctx: RunContext) -> ParsedPage:
-    """The launch page this run downloaded (a retry reuses it)."""
+    """The launch page this run downloaded (a retry reuses it), parsed once per process."""
+    if ctx.page is not None:
+        return ctx.page
     try:
         body = (ctx.run_dir / PAGE_FILE).read_bytes()
     except FileNotFoundError:
         raise TaskError("The launch list this run downloaded is missing; run the pipeline again") from None
-    return _parse(body)
+    ctx.page = _parse(body)
+    return ctx.page
 
 
 # --- step 3 and 4: get the pictures and keep them --------------------------------------------------
