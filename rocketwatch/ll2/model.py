@@ -6,7 +6,7 @@ Every field has a safe "unknown" value, so a degraded API record still yields a 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 
 # LL2 launch status ids -> short names (2.0.0 sends only id and name; later versions add abbrev).
 STATUS_ABBREVS: dict[int, str] = {
@@ -24,6 +24,72 @@ STATUS_ABBREVS: dict[int, str] = {
 PRECISION_ORDER: tuple[str, ...] = (
     "SEC", "MIN", "HR", "DAY", "W", "M", "Q1", "Q2", "Q3", "Q4", "H1", "H2", "NET", "FY", "Y",
 )
+
+
+# Caps per launch, so a hostile page cannot grow the database without bound.
+MAX_WEBCASTS = 20
+MAX_LANDINGS = 10
+MAX_UPDATES = 50
+MAX_PATCHES = 10
+MAX_INFO_LINKS = 20
+MAX_PROGRAMS = 10
+
+
+@dataclass(frozen=True, slots=True)
+class Webcast:
+    """One video link of a launch (2.2.0 ``vidURLs``, 2.3.0 ``vid_urls``, or the mission's)."""
+
+    url: str
+    title: str = ""
+    publisher: str = ""
+    language: str = ""  # the language's name ("English"), else its code
+    type: str = ""  # "Official Webcast", "Unofficial Re-stream", ...
+    priority: int | None = None  # lower comes first; None sorts last
+    live: bool = False
+    start: datetime | None = None
+    end: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Landing:
+    """One launcher stage of a launch (``rocket.launcher_stage[]``): the booster and its landing."""
+
+    stage: str = ""  # LL2's stage type: "Core", "Booster", ...
+    serial: str = ""  # "B1100"
+    flight_number: int | None = None  # this booster's flight number with this launch
+    reused: bool | None = None
+    attempt: bool | None = None  # a landing is attempted
+    success: bool | None = None  # None until the outcome is known
+    location: str = ""  # "Of Course I Still Love You"
+    location_abbrev: str = ""  # "OCISLY"
+    type: str = ""  # "Autonomous Spaceport Drone Ship"
+    type_abbrev: str = ""  # "ASDS"
+
+
+@dataclass(frozen=True, slots=True)
+class Patch:
+    """A mission patch: its name and picture address (cached like launch pictures)."""
+
+    name: str
+    image_url: str
+
+
+@dataclass(frozen=True, slots=True)
+class Update:
+    """One of LL2's dated comments on a launch."""
+
+    created_at: datetime | None
+    author: str = ""
+    comment: str = ""
+    info_url: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class InfoLink:
+    """A page about the launch (``info_urls``/``infoURLs``)."""
+
+    url: str
+    title: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +125,35 @@ class Launch:
     image_credit: str = ""
     image_license: str = ""
     image_license_url: str = ""
+    # Detailed mode (all empty in list/normal mode and in launches stored before they were kept).
+    provider_id: int | None = None
+    location_id: int | None = None
+    webcasts: tuple[Webcast, ...] = ()  # every video link, best first (see best_webcast)
+    landings: tuple[Landing, ...] = ()
+    patches: tuple[Patch, ...] = ()
+    updates: tuple[Update, ...] = ()  # newest first, at most MAX_UPDATES
+    programs: tuple[str, ...] = ()
+    info_links: tuple[InfoLink, ...] = ()
+    weather_concerns: str = ""
+    hashtag: str = ""
+    flightclub_url: str = ""
+
+    @property
+    def best_webcast(self) -> Webcast | None:
+        """The link to open: a live one, then the lowest priority number, then the soonest start."""
+        return best_webcast(self.webcasts)
+
+
+def best_webcast(webcasts: tuple[Webcast, ...]) -> Webcast | None:
+    """The live link first, then the lowest priority number, then the soonest start; None if none."""
+    if not webcasts:
+        return None
+    far = datetime.max.replace(tzinfo=UTC)
+    return min(webcasts, key=lambda link: (
+        not link.live,
+        link.priority if link.priority is not None else 1_000_000,
+        link.start or far,
+    ))
 
 
 @dataclass(frozen=True, slots=True)

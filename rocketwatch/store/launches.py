@@ -7,22 +7,40 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, fields
+from dataclasses import dataclass, fields
 from datetime import UTC, datetime
 from typing import Any
 
-from rocketwatch.ll2.model import Launch
+from rocketwatch.ll2.model import InfoLink, Landing, Launch, Patch, Update, Webcast
 from rocketwatch.store.database import Database, from_text, to_text, utc_now
 
-_DATETIME_FIELDS = {f.name for f in fields(Launch) if "datetime" in str(f.type)}
+_NESTED: dict[str, type] = {"webcasts": Webcast, "landings": Landing, "patches": Patch, "updates": Update,
+                            "info_links": InfoLink}
+
+
+def _datetime_fields(cls: type) -> frozenset[str]:
+    return frozenset(f.name for f in fields(cls) if "datetime" in str(f.type))
+
+
+_DATETIME_FIELDS: dict[type, frozenset[str]] = {
+    cls: _datetime_fields(cls) for cls in (Launch, *_NESTED.values())
+}
 
 
 def launch_to_json(launch: Launch) -> str:
     """The whole Launch as JSON; times in UTC to the microsecond, so get() returns an equal Launch."""
-    data = asdict(launch)
-    for name in _DATETIME_FIELDS:
-        data[name] = _exact_text(data[name])
-    return json.dumps(data, ensure_ascii=False, sort_keys=True)
+    return json.dumps(_plain(launch), ensure_ascii=False, sort_keys=True)
+
+
+def _plain(value: Any) -> Any:
+    """A dataclass value as JSON-ready data: times as exact UTC text, tuples as lists."""
+    if isinstance(value, datetime):
+        return _exact_text(value)
+    if isinstance(value, tuple):
+        return [_plain(item) for item in value]
+    if hasattr(value, "__dataclass_fields__"):
+        return {f.name: _plain(getattr(value, f.name)) for f in fields(value)}
+    return value
 
 
 def _exact_text(moment: datetime | None) -> str | None:
@@ -34,11 +52,23 @@ def _exact_text(moment: datetime | None) -> str | None:
 
 def launch_from_json(text: str) -> Launch:
     data: dict[str, Any] = json.loads(text)
-    known = {f.name for f in fields(Launch)}
-    data = {key: value for key, value in data.items() if key in known}
-    for name in _DATETIME_FIELDS & data.keys():
-        data[name] = from_text(data[name])
-    return Launch(**data)
+    return _build(Launch, data)
+
+
+def _build(cls: type, data: dict[str, Any]) -> Any:
+    """A dataclass from stored data; unknown keys (from a newer version) are left out."""
+    known = {f.name for f in fields(cls)}
+    values = {key: value for key, value in data.items() if key in known}
+    for name in _DATETIME_FIELDS[cls] & values.keys():
+        values[name] = from_text(values[name])
+    if cls is Launch:
+        for name, item_cls in _NESTED.items():
+            if name in values:
+                items = values[name]
+                values[name] = tuple(_build(item_cls, item) for item in items if isinstance(item, dict))
+        if "programs" in values:
+            values["programs"] = tuple(values["programs"])
+    return cls(**values)
 
 
 @dataclass(frozen=True, slots=True)
