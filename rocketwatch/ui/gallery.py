@@ -166,7 +166,10 @@ class GalleryWindow(QMainWindow):
         self.view.selectionModel().selectionChanged.connect(self._on_selection)
         self.model.set_thumbnail_size(self.delegate.geometry.picture, self.view.devicePixelRatioF())
 
-        self.detail = LaunchDetail(self.loader, self.controller.paths.images_dir)
+        store = self.controller.store
+        self.detail = LaunchDetail(self.loader, self.controller.paths.images_dir,
+                                   changes_for=lambda launch_id: store.launches.changes(launch_id=launch_id),
+                                   picture_for=lambda url: store.images.paths_for(url)[0])
         self.detail.watch_toggled.connect(self._on_watch_action)
         self.watch_action = QAction(star_icon(self.palette(), 16, self.devicePixelRatioF()), WATCH_TEXT, self)
         self.watch_action.setCheckable(True)

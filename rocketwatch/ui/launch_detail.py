@@ -1,11 +1,12 @@
 """The detail pane beside the gallery grid: everything known about the selected launch, as plain text.
 
-The full picture is decoded off the GUI thread; buttons star the launch (Watch), open the webcast, the
-picture and its folder.
+The full picture is decoded off the GUI thread; buttons star the launch (Watch), open the best webcast, the
+picture and its folder; below the facts, the lists (webcasts, landings, patches, links, changes, updates).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -26,13 +27,18 @@ from PySide6.QtWidgets import (
 
 from rocketwatch import timefmt
 from rocketwatch.ll2.model import Launch
+from rocketwatch.store.launches import LaunchChange
+from rocketwatch.ui import detail_text
 from rocketwatch.ui.card_art import placeholder_picture
+from rocketwatch.ui.detail_sections import WEB_SCHEMES, DetailSections, web_url
 from rocketwatch.ui.status_style import badge_size, paint_badge, status_style
 from rocketwatch.ui.thumbnails import Fit, PictureLoader
 from rocketwatch.ui.watch_star import UNWATCH_TIP, WATCH_TEXT, WATCH_TIP, star_icon
 
 PICTURE_BOX = QSize(900, 600)  # logical pixels the detail picture is decoded for (at most)
-WEB_SCHEMES = ("http", "https")
+ChangesFor = Callable[[str], Sequence[LaunchChange]]  # launch id -> its recorded changes
+PictureFor = Callable[[str], Path | None]  # picture URL -> its kept file, None when there is none
+__all__ = ["WEB_SCHEMES", "LaunchDetail", "net_words_long", "plain_label", "web_url", "window_words"]
 
 
 def plain_label(text: str = "", *, wrap: bool = True, selectable: bool = True) -> QLabel:
@@ -48,12 +54,6 @@ def plain_label(text: str = "", *, wrap: bool = True, selectable: bool = True) -
     return label
 
 
-def web_url(text: str) -> QUrl | None:
-    """The URL when it is a web address (http/https), else None: API data never opens local things."""
-    url = QUrl(text.strip()) if text else QUrl()
-    return url if url.isValid() and url.scheme().lower() in WEB_SCHEMES and url.host() else None
-
-
 def window_words(launch: Launch) -> str:
     """'14:30 – 16:45 CET (2 h 15 min)'; empty unless the NET is exact (else the window means nothing)."""
     start, end = launch.window_start, launch.window_end
@@ -67,14 +67,8 @@ def window_words(launch: Launch) -> str:
 
 
 def net_words_long(launch: Launch) -> str:
-    """The NET for the detail pane's "NET" row: the local time and zone, or how vague it is."""
-    words = timefmt.net_words(launch.net, launch.net_precision)
-    if timefmt.has_countdown(launch.net_precision) or launch.net_precision == "DAY":
-        zone = timefmt.local(launch.net).tzname()
-        if launch.net_precision == "DAY":
-            return f"{words} (time of day not set yet)"
-        return f"{words} {zone}" if zone else words
-    return f"{words} (the exact date is not set yet)"
+    """The NET for the detail pane's "NET" row: local time with the zone, and UTC; or how vague it is."""
+    return detail_text.net_local_and_utc(launch)
 
 
 def location_words(launch: Launch) -> str:
@@ -175,10 +169,15 @@ class LaunchDetail(QStackedWidget):
 
     watch_toggled = Signal(bool)  # the user pressed Watch (True) or Watching (False) for the shown launch
 
-    def __init__(self, loader: PictureLoader, images_dir: Path, parent: QWidget | None = None) -> None:
+    def __init__(self, loader: PictureLoader, images_dir: Path, parent: QWidget | None = None, *,
+                 changes_for: ChangesFor | None = None, picture_for: PictureFor | None = None) -> None:
+        """`changes_for` gives a launch's recorded changes (the slip timeline); `picture_for` the kept
+        file of a picture URL (mission patches). Without them those parts stay empty."""
         super().__init__(parent)
         self._loader = loader
         self._images_dir = images_dir
+        self._changes_for = changes_for
+        self._picture_for = picture_for
         self._launch: Launch | None = None
         self._picture_path: Path | None = None
         self._picture_key = ""
@@ -267,7 +266,9 @@ class LaunchDetail(QStackedWidget):
         for key, title in (("net", "NET"), ("window", "Window"), ("provider", "Provider"),
                            ("rocket", "Rocket"), ("mission", "Mission"), ("mission_type", "Mission type"),
                            ("orbit", "Orbit"), ("pad", "Pad"), ("location", "Location"),
-                           ("probability", "Weather go"), ("description", "About the mission"),
+                           ("probability", "Weather go"), ("weather", "Weather concerns"),
+                           ("programs", "Program"), ("hashtag", "Hashtag"),
+                           ("description", "About the mission"),
                            ("credit", "Picture credit"), ("licence", "Picture licence")):
             value = plain_label()
             value.setAccessibleName(title)
@@ -286,6 +287,8 @@ class LaunchDetail(QStackedWidget):
         self._licence_row.setLayout(licence_row)
         self.form.addRow("", self._licence_row)
         layout.addLayout(self.form)
+        self.sections = DetailSections(self._loader)
+        layout.addWidget(self.sections)
         layout.addStretch(1)
         self.scroll.setWidget(body)
 
@@ -340,6 +343,9 @@ class LaunchDetail(QStackedWidget):
             "pad": launch.pad,
             "location": location_words(launch),
             "probability": f"{launch.probability} %" if launch.probability is not None else "",
+            "weather": launch.weather_concerns.strip(),
+            "programs": ", ".join(name.strip() for name in launch.programs if name.strip()),
+            "hashtag": launch.hashtag.strip(),
             "description": launch.mission_description,
             "credit": launch.image_credit,
             "licence": launch.image_license,
@@ -350,10 +356,12 @@ class LaunchDetail(QStackedWidget):
             self.form.setRowVisible(self.fields[key], bool(text))
         self.form.setRowVisible(self._licence_row, web_url(launch.image_license_url) is not None)
 
-        webcast = web_url(launch.webcast_url)
+        webcast = web_url(self._webcast_address(launch))
+        live = launch.webcast_live or (launch.best_webcast is not None and launch.best_webcast.live)
         self.webcast_button.setEnabled(webcast is not None)
-        self.webcast_button.setText("Watch live" if launch.webcast_live and webcast else "Watch webcast")
+        self.webcast_button.setText("Watch live" if live and webcast else "Watch webcast")
         self.webcast_button.setToolTip("" if webcast else "No webcast is known for this launch")
+        self._show_parts(launch)
         self.picture_button.setEnabled(picture is not None and picture.is_file())
         self.folder_button.setEnabled(self._images_dir.is_dir())
         self.tick(datetime.now(UTC))
@@ -389,10 +397,25 @@ class LaunchDetail(QStackedWidget):
         if key and key == self._picture_key:
             self._request_picture()
 
+    def _show_parts(self, launch: Launch) -> None:
+        picture_for = self._picture_for
+        patches = [(patch, picture_for(patch.image_url) if picture_for and patch.image_url else None)
+                   for patch in launch.patches]
+        changes = self._changes_for(launch.id) if self._changes_for else ()
+        self.sections.show_parts(webcasts=launch.webcasts, landings=launch.landings, patches=patches,
+                                 info_links=launch.info_links, flightclub_url=launch.flightclub_url,
+                                 changes=changes, updates=launch.updates)
+
+    @staticmethod
+    def _webcast_address(launch: Launch) -> str:
+        """The best of the launch's webcasts (live, then priority, then start), else LL2's single link."""
+        best = launch.best_webcast
+        return best.url if best is not None and web_url(best.url) else launch.webcast_url
+
     # --- buttons ------------------------------------------------------------------------------
     @Slot()
     def _open_webcast(self) -> None:
-        url = web_url(self._launch.webcast_url) if self._launch else None
+        url = web_url(self._webcast_address(self._launch)) if self._launch else None
         if url is not None:
             QDesktopServices.openUrl(url)
 

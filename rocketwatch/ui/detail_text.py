@@ -1,0 +1,159 @@
+"""Words for the detail pane's sections: NET in local time and UTC, webcasts, boosters and landings,
+LL2's updates and the slip timeline RocketWatch recorded. Pure functions, no Qt.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import UTC, datetime, timedelta, tzinfo
+
+from rocketwatch import timefmt
+from rocketwatch.ll2.model import Landing, Launch, Update, Webcast
+from rocketwatch.store.launches import LaunchChange
+from rocketwatch.ui.status_style import status_style
+
+
+def moment_words(moment: datetime, tz: tzinfo | None = None, *, zone: bool = True) -> str:
+    """'Tue 03 Mar 14:00 CET' in local time (the year too when it is not this year's)."""
+    when = timefmt.local(moment, tz)
+    pattern = "%a %d %b %H:%M" if when.year == datetime.now(when.tzinfo).year else "%a %d %b %Y %H:%M"
+    text = when.strftime(pattern)
+    return f"{text} {when.tzname()}" if zone and when.tzname() else text
+
+
+def net_local_and_utc(launch: Launch, tz: tzinfo | None = None) -> str:
+    """The NET for the detail pane: local time with the zone's abbreviation, then UTC, as precise as LL2
+    says it is ('Sat 22 Nov 14:30 CET · 13:30 UTC'; a vague date as words, without a clock)."""
+    precision = launch.net_precision
+    words = timefmt.net_words(launch.net, precision, tz)
+    if precision == "DAY":
+        return f"{words} (time of day not set yet)"
+    if not timefmt.has_countdown(precision):
+        return f"{words} (the exact date is not set yet)"
+    here = timefmt.local(launch.net, tz)
+    utc = launch.net.astimezone(UTC)
+    zone = here.tzname() or ""
+    if here.utcoffset() == timedelta(0) and zone in ("UTC", "GMT", "Z", ""):
+        return f"{words} UTC"
+    clock = f"{utc:%H}:00" if precision == "HR" else f"{utc:%H:%M}"
+    day = "" if utc.date() == here.date() else f"{utc:%a %d %b} "
+    about = "about " if precision == "HR" else ""
+    return f"{words} {zone} · {about}{day}{clock} UTC".replace("  ", " ")
+
+
+# --- webcasts -------------------------------------------------------------------------------------
+def webcast_title(webcast: Webcast) -> str:
+    """What the link is called: its title, else its publisher, else its address."""
+    return webcast.title.strip() or webcast.publisher.strip() or webcast.url
+
+
+def webcast_details(webcast: Webcast, tz: tzinfo | None = None) -> str:
+    """'LIVE · SpaceX · English · Official Webcast · starts Tue 03 Mar 14:00 CET'."""
+    parts: list[str] = []
+    if webcast.live:
+        parts.append("LIVE")
+    if webcast.publisher.strip() and webcast.publisher.strip() != webcast_title(webcast):
+        parts.append(webcast.publisher.strip())
+    parts += [text.strip() for text in (webcast.language, webcast.type) if text.strip()]
+    if webcast.start is not None:
+        parts.append(f"starts {moment_words(webcast.start, tz)}")
+    return " · ".join(parts)
+
+
+# --- boosters and landings ------------------------------------------------------------------------
+def booster_words(landing: Landing) -> str:
+    """'Booster B1080 · flight 12 · reused' (what is known of the stage's booster)."""
+    stage = landing.stage.strip() or "Stage"
+    parts = [f"{stage} {landing.serial.strip()}".strip() if landing.serial.strip()
+             else f"{stage}, serial not known yet"]
+    if landing.flight_number is not None:
+        parts.append(f"flight {landing.flight_number}")
+    if landing.reused is True:
+        parts.append("reused")
+    elif landing.reused is False:
+        parts.append("first flight" if landing.flight_number in (None, 1) else "not reused")
+    return " · ".join(parts)
+
+
+def landing_words(landing: Landing) -> str:
+    """'Landing on Of Course I Still Love You (OCISLY), Autonomous Spaceport Drone Ship: succeeded'."""
+    if landing.attempt is False:
+        return "No landing attempt"
+    place = landing.location.strip()
+    abbrev = landing.location_abbrev.strip()
+    if place and abbrev and abbrev.casefold() != place.casefold():
+        place = f"{place} ({abbrev})"
+    place = place or abbrev
+    kind = landing.type.strip() or landing.type_abbrev.strip()
+    where = f"Landing on {place}" if place else "Landing"
+    if kind:
+        where += f", {kind}"
+    if landing.success is True:
+        return f"{where}: succeeded"
+    if landing.success is False:
+        return f"{where}: failed"
+    if landing.attempt is None:
+        return f"{where}: not confirmed yet" if place or kind else ""
+    return f"{where}: outcome not known yet"
+
+
+# --- LL2's updates --------------------------------------------------------------------------------
+def newest_first(updates: Iterable[Update]) -> list[Update]:
+    """LL2's updates, newest first (undated ones last)."""
+    far_past = datetime.min.replace(tzinfo=UTC)
+    return sorted(updates, key=lambda update: update.created_at or far_past, reverse=True)
+
+
+def update_heading(update: Update, tz: tzinfo | None = None) -> str:
+    """'Mon 02 Mar 06:00 CET · Nosu' (when, and who wrote it)."""
+    when = moment_words(update.created_at, tz) if update.created_at else "Undated"
+    author = update.author.strip()
+    return f"{when} · {author}" if author else when
+
+
+# --- the slip timeline ----------------------------------------------------------------------------
+def _parse(text: str | None) -> datetime | None:
+    if not text:
+        return None
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def signed_duration(delta: timedelta) -> str:
+    """'+12 h', '−2 d 3 h' (later is plus)."""
+    sign = "−" if delta < timedelta(0) else "+"
+    return f"{sign}{timefmt.duration_words(delta)}"
+
+
+def _status_words(abbrev: str | None) -> str:
+    return status_style(abbrev).word if abbrev else "unknown"
+
+
+def change_words(change: LaunchChange, tz: tzinfo | None = None) -> str:
+    """One recorded change in words: 'NET moved from Tue 03 Mar 14:00 to Wed 04 Mar 02:00, +12 h'."""
+    if change.field == "net":
+        old, new = _parse(change.old), _parse(change.new)
+        if old is not None and new is not None:
+            before, after = moment_words(old, tz, zone=False), moment_words(new, tz, zone=False)
+            return f"NET moved from {before} to {after}, {signed_duration(new - old)}"
+        return f"NET set to {moment_words(new, tz, zone=False)}" if new else "NET changed"
+    if change.field == "status":
+        return f"Status changed from {_status_words(change.old)} to {_status_words(change.new)}"
+    if change.field == "webcast":
+        return "Webcast went live" if change.new == "true" else "Webcast ended"
+    if change.field == "landing":
+        old, new = (change.old or "").strip(), (change.new or "").strip()
+        if old and new:
+            return f"Landing: {new} (was {old})"
+        return f"Landing: {new or 'outcome no longer known'}"
+    return f"{change.field.capitalize()} changed from {change.old or '—'} to {change.new or '—'}"
+
+
+def timeline(changes: Iterable[LaunchChange], tz: tzinfo | None = None) -> list[tuple[str, str]]:
+    """(what changed, 'seen Mon 02 Mar 06:00 CET') per recorded change, oldest first: read top to bottom,
+    each NET move starts where the one above it ended."""
+    ordered = sorted(changes, key=lambda change: (change.noticed_at, change.id))
+    return [(change_words(change, tz), f"seen {moment_words(change.noticed_at, tz)}") for change in ordered]
