@@ -1,0 +1,112 @@
+"""The detail pane's words: NET in local time and UTC, webcasts, boosters and landings, updates, the slip
+timeline. Pure functions; the zone is given explicitly so the tests do not depend on the machine's.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from rocketwatch.ll2.model import Landing, Launch, Update, Webcast
+from rocketwatch.store.launches import LaunchChange
+from rocketwatch.ui import detail_text
+
+PARIS = ZoneInfo("Europe/Paris")
+NET = datetime(2020, 3, 3, 13, 0, tzinfo=UTC)  # Tue 14:00 in Paris (winter); long past, so dates show a year
+
+
+def launch(precision: str | None = "MIN", net: datetime = NET) -> Launch:
+    return Launch(id="l", name="L", net=net, net_precision=precision)
+
+
+def change(field: str, old: str | None, new: str | None, seen: datetime, change_id: int = 1) -> LaunchChange:
+    return LaunchChange("l", None, seen, field, old, new, change_id)
+
+
+def test_net_shows_local_time_with_its_zone_and_utc() -> None:
+    assert detail_text.net_local_and_utc(launch(), PARIS) == "Tue 03 Mar 2020 14:00 CET · 13:00 UTC"
+    late = datetime(2020, 3, 3, 23, 30, tzinfo=UTC)  # already Wednesday in Paris
+    assert detail_text.net_local_and_utc(launch(net=late), PARIS) == (
+        "Wed 04 Mar 2020 00:30 CET · Tue 03 Mar 23:30 UTC")
+    assert detail_text.net_local_and_utc(launch("HR"), PARIS) == (
+        "Tue 03 Mar, about 14:00 CET · about 13:00 UTC")
+
+
+def test_net_in_utc_is_not_said_twice_and_vague_nets_get_no_clock() -> None:
+    assert detail_text.net_local_and_utc(launch(), UTC) == "Tue 03 Mar 2020 13:00 UTC"
+    assert detail_text.net_local_and_utc(launch("DAY"), PARIS) == "Tue 03 Mar 2020 (time of day not set yet)"
+    month = detail_text.net_local_and_utc(launch("M"), PARIS)
+    assert month == "March 2020 (the exact date is not set yet)" and "UTC" not in month
+
+
+def test_a_webcast_is_described_by_title_publisher_language_type_live_and_start() -> None:
+    live = Webcast("https://v/1", "Starlink Mission", "SpaceX", "English", "Official Webcast", 1, True,
+                   datetime(2020, 3, 3, 12, 45, tzinfo=UTC))
+    assert detail_text.webcast_title(live) == "Starlink Mission"
+    assert detail_text.webcast_details(live, PARIS) == (
+        "LIVE · SpaceX · English · Official Webcast · starts Tue 03 Mar 2020 13:45 CET")
+    untitled = Webcast("https://v/2", publisher="NASASpaceflight")
+    assert detail_text.webcast_title(untitled) == "NASASpaceflight"
+    assert detail_text.webcast_details(untitled) == ""  # the publisher is the title already
+    assert detail_text.webcast_title(Webcast("https://v/3")) == "https://v/3"
+
+
+def test_boosters_and_landings_in_words() -> None:
+    landed = Landing("Core", "B1080", 12, True, True, True, "A Shortfall of Gravitas", "ASOG",
+                     "Autonomous Spaceport Drone Ship", "ASDS")
+    assert detail_text.booster_words(landed) == "Core B1080 · flight 12 · reused"
+    assert detail_text.landing_words(landed) == (
+        "Landing on A Shortfall of Gravitas (ASOG), Autonomous Spaceport Drone Ship: succeeded")
+    waiting = Landing("Booster", "", None, False, True, None, "", "LZ-2", "", "RTLS")
+    assert detail_text.booster_words(waiting) == "Booster, serial not known yet · first flight"
+    assert detail_text.landing_words(waiting) == "Landing on LZ-2, RTLS: outcome not known yet"
+    assert detail_text.landing_words(Landing("Core", "B1", attempt=True, success=False)) == "Landing: failed"
+    assert detail_text.landing_words(Landing("Core", "B1", attempt=False)) == "No landing attempt"
+    assert detail_text.landing_words(Landing("Core", "B1")) == ""  # nothing known: no line at all
+
+
+def test_updates_newest_first_with_when_and_who() -> None:
+    old = Update(datetime(2020, 3, 2, 5, 0, tzinfo=UTC), "Nosu", "first")
+    new = Update(datetime(2020, 3, 3, 5, 0, tzinfo=UTC), "", "second")
+    undated = Update(None, "Raul", "third")
+    assert detail_text.newest_first([old, undated, new]) == [new, old, undated]
+    assert detail_text.update_heading(old, PARIS) == "Mon 02 Mar 2020 06:00 CET · Nosu"
+    assert detail_text.update_heading(new, PARIS) == "Tue 03 Mar 2020 06:00 CET"
+    assert detail_text.update_heading(undated, PARIS) == "Undated · Raul"
+
+
+def test_the_slip_timeline_reads_oldest_first_with_size_and_when_seen() -> None:
+    seen = datetime(2020, 3, 2, 5, 0, tzinfo=UTC)  # Mon 06:00 in Paris
+    later = NET + timedelta(hours=12)
+    entries = detail_text.timeline([
+        change("status", "TBD", "Go", seen + timedelta(hours=3), 2),
+        change("net", NET.isoformat(), later.isoformat(), seen, 1),
+        change("net", later.isoformat(), (later - timedelta(days=1, hours=2)).isoformat(),
+               seen + timedelta(days=1), 3),
+        change("webcast", "false", "true", seen + timedelta(days=2), 4),
+        change("landing", "", "B1080: landed on ASOG", seen + timedelta(days=3), 5),
+    ], PARIS)
+    assert entries == [
+        ("NET moved from Tue 03 Mar 2020 14:00 to Wed 04 Mar 2020 02:00, +12 h",
+         "seen Mon 02 Mar 2020 06:00 CET"),
+        ("Status changed from TBD to Go", "seen Mon 02 Mar 2020 09:00 CET"),
+        ("NET moved from Wed 04 Mar 2020 02:00 to Tue 03 Mar 2020 00:00, −1 d 2 h",
+         "seen Tue 03 Mar 2020 06:00 CET"),
+        ("Webcast went live", "seen Wed 04 Mar 2020 06:00 CET"),
+        ("Landing: B1080: landed on ASOG", "seen Thu 05 Mar 2020 06:00 CET"),
+    ]
+
+
+@pytest.mark.parametrize(("old", "new", "words"), [
+    ("Go", "HOLD", "Status changed from Go to HOLD"),
+    ("TBD", None, "Status changed from TBD to unknown"),
+])
+def test_status_changes_use_the_badge_words(old: str, new: str | None, words: str) -> None:
+    assert detail_text.change_words(change("status", old, new, NET)) == words
+
+
+def test_a_change_the_pane_does_not_know_is_still_shown_plainly() -> None:
+    assert detail_text.change_words(change("orbit", "LEO", "GTO", NET)) == "Orbit changed from LEO to GTO"
+    assert detail_text.change_words(change("net", "garbage", None, NET)) == "NET changed"
