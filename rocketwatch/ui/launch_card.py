@@ -47,6 +47,7 @@ from rocketwatch import timefmt
 from rocketwatch.ll2.model import Launch
 from rocketwatch.ui.card_art import RADIUS, card_frame, live_chip, placeholder_picture
 from rocketwatch.ui.launch_model import LaunchRole
+from rocketwatch.ui.patch_mark import PATCH_MARK, PATCH_TIP, patch_mark
 from rocketwatch.ui.status_style import badge_pixmap
 from rocketwatch.ui.watch_star import UNWATCH_TIP, WATCH_TIP, paint_card_star
 
@@ -159,6 +160,8 @@ class LaunchCardDelegate(QStyledItemDelegate):
         starred = bool(index.data(LaunchRole.STARRED))
         if starred or hovered or selected or focused:
             paint_card_star(painter, star, filled=starred)
+        if launch.patches:  # the mission patch itself is in the detail pane
+            painter.drawPixmap(self.patch_rect(option.rect).topLeft(), self._patch_mark(dpr))
 
         # Text: name (two lines at most) and provider at the top, NET and countdown at the bottom.
         left = card.left() + PAD
@@ -207,6 +210,13 @@ class LaunchCardDelegate(QStyledItemDelegate):
         card = QRectF(cell).adjusted(MARGIN, MARGIN, -MARGIN, -MARGIN)
         return QRectF(card.right() - STAR_INSET - STAR, card.top() + STAR_INSET, STAR, STAR)
 
+    def patch_rect(self, cell: QRect | QRectF) -> QRectF:
+        """Where the mission patch mark sits: the picture's bottom right corner."""
+        card = QRectF(cell).adjusted(MARGIN, MARGIN, -MARGIN, -MARGIN)
+        bottom = card.top() + self.geometry.picture.height()
+        return QRectF(card.right() - STAR_INSET - PATCH_MARK, bottom - STAR_INSET - PATCH_MARK,
+                      PATCH_MARK, PATCH_MARK)
+
     def editorEvent(self, event: QEvent, model: QAbstractItemModel, option: QStyleOptionViewItem,
                     index: AnyIndex) -> bool:
         """A left click released on the star toggles it (the press still selects the card)."""
@@ -224,6 +234,11 @@ class LaunchCardDelegate(QStyledItemDelegate):
         if event.type() == QEvent.Type.ToolTip and self.star_rect(option.rect).contains(QPointF(event.pos())):
             QToolTip.showText(event.globalPos(), UNWATCH_TIP if index.data(LaunchRole.STARRED) else WATCH_TIP,
                               view)
+            return True
+        launch = index.data(LaunchRole.LAUNCH)
+        if (event.type() == QEvent.Type.ToolTip and isinstance(launch, Launch) and launch.patches
+                and self.patch_rect(option.rect).contains(QPointF(event.pos()))):
+            QToolTip.showText(event.globalPos(), PATCH_TIP, view)
             return True
         return super().helpEvent(event, view, option, index)
 
@@ -259,6 +274,14 @@ class LaunchCardDelegate(QStyledItemDelegate):
         pixmap = self._pixmaps.get(key)
         if pixmap is None:
             pixmap = live_chip(font, dpr)
+            self._remember(key, pixmap)
+        return pixmap
+
+    def _patch_mark(self, dpr: float) -> QPixmap:
+        key = ("patch", dpr)
+        pixmap = self._pixmaps.get(key)
+        if pixmap is None:
+            pixmap = patch_mark(dpr)
             self._remember(key, pixmap)
         return pixmap
 
