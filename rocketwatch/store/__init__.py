@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from rocketwatch.config import Paths
+from rocketwatch.store.catalog import Catalog
 from rocketwatch.store.database import Database, SchemaTooNew
 from rocketwatch.store.images import ImageRecord, ImageStore
 from rocketwatch.store.launches import LaunchChange, LaunchStore, UpsertResult
@@ -36,6 +37,7 @@ class Store:
         self.ledger = Ledger(db)
         self.stars = StarStore(db)
         self.notices = NoticeStore(db)
+        self.catalog = Catalog(db)  # the providers and locations seen, for the Alerts settings
         # Where a damaged database file was moved when this Store replaced it with a fresh one.
         self.recovered_from: Path | None = None
 
