@@ -286,7 +286,7 @@ class SettingsDialog(QDialog):
 
     def _load(self, config: Config) -> None:
         """Show these settings and the start-at-login state; nothing is changed yet."""
-        self.alerts.set_seen(self.controller.store.launches.upcoming())
+        self.alerts.set_catalog(self.controller.store.catalog)
         current = asdict(config)
         for (section, key), (_get, put) in self._bindings.items():
             put(current[section][key])

@@ -4,7 +4,7 @@ what to watch (providers and locations the store has seen, search words) and the
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import time
 from typing import Any
 
@@ -34,8 +34,8 @@ from PySide6.QtWidgets import (
 
 from rocketwatch.alerts import parse_quiet_hours
 from rocketwatch.config import ConfigError, config_from_mapping
-from rocketwatch.ll2.model import Launch
 from rocketwatch.schedule import ScheduleError, parse_duration
+from rocketwatch.store.catalog import Catalog, CatalogEntry
 from rocketwatch.ui.run_model import plain_tooltip
 from rocketwatch.ui.settings_widgets import form_label, named
 
@@ -45,18 +45,12 @@ ANONYMOUS_REQUESTS_PER_HOUR = 15
 Binding = tuple[Callable[[], Any], Callable[[Any], None]]
 
 
-def seen_providers_and_locations(launches: Iterable[Launch]) -> tuple[list[str], list[str]]:
-    """The distinct providers and locations of these launches, sorted, without LL2's "Unknown"."""
-    providers: set[str] = set()
-    locations: set[str] = set()
-    for launch in launches:
-        providers.add(launch.provider.strip())
-        locations.add(launch.location.strip())
-
-    def tidy(names: set[str]) -> list[str]:
-        return sorted((name for name in names if name and name != "Unknown"), key=str.casefold)
-
-    return tidy(providers), tidy(locations)
+def entry_tip(entry: CatalogEntry | None, noun: str) -> str:
+    """What the list's tooltip says about a name besides the name itself."""
+    if entry is None:
+        return f"No kept launch names this {noun} (it stays watched)"
+    launches = "1 kept launch" if entry.launches == 1 else f"{entry.launches} kept launches"
+    return f"{launches}; LL2 id {entry.ll2_id}" if entry.ll2_id is not None else launches
 
 
 def split_words(text: str) -> tuple[str, ...]:
@@ -71,6 +65,8 @@ class CheckList(QWidget):
 
     def __init__(self, title: str, noun: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._noun = noun.removesuffix("s")
+        self._entries: dict[str, CatalogEntry] = {}
         self.filter = named(QLineEdit(), f"Filter {noun}")
         self.filter.setPlaceholderText(f"Filter {noun}…")
         self.filter.setClearButtonEnabled(True)
@@ -80,9 +76,12 @@ class CheckList(QWidget):
         self.list = named(QListWidget(), title.replace("&", ""),
                           f"Check the {noun} to watch (Space checks the selected one)")
         self.list.setMinimumHeight(110)
-        self.list.setUniformItemSizes(True)
+        # Whole names, wrapped when the list is narrow: never "China Aerospa…y Corporation".
+        self.list.setWordWrap(True)
+        self.list.setUniformItemSizes(False)
+        self.list.setResizeMode(QListWidget.ResizeMode.Adjust)
         self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.list.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        self.list.setTextElideMode(Qt.TextElideMode.ElideNone)
         self.list.itemChanged.connect(lambda _item: self.changed.emit())
         self.title = form_label(title, self.filter)
         layout = QVBoxLayout(self)
@@ -91,9 +90,12 @@ class CheckList(QWidget):
         layout.addWidget(self.filter)
         layout.addWidget(self.list, 1)
 
-    def set_names(self, names: Iterable[str]) -> None:
-        """Offer these names, keeping what is checked (checked names the store has not seen stay too)."""
-        self.set_checked(self.checked(), also=names)
+    def set_names(self, names: Iterable[str | CatalogEntry]) -> None:
+        """Offer these names (or catalog entries, whose launch count and LL2 id the tooltip tells), keeping
+        what is checked (checked names the store has not seen stay too)."""
+        entries = [name if isinstance(name, CatalogEntry) else CatalogEntry(name, None, 0) for name in names]
+        self._entries = {entry.name: entry for entry in entries}
+        self.set_checked(self.checked(), also=[entry.name for entry in entries])
 
     def checked(self) -> tuple[str, ...]:
         return tuple(self.list.item(row).text() for row in range(self.list.count())
@@ -110,7 +112,10 @@ class CheckList(QWidget):
         self.list.clear()
         for name in everything:
             item = QListWidgetItem(name)
-            item.setToolTip(plain_tooltip(name))  # the whole name, never read as markup
+            entry = self._entries.get(name)
+            about = entry_tip(entry, self._noun) if entry is None or entry.launches else ""
+            # The whole name, never read as markup, and what RocketWatch knows of it.
+            item.setToolTip(plain_tooltip(f"{name}\n{about}" if about else name))
             item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
                           | Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemNeverHasChildren)
             item.setCheckState(Qt.CheckState.Checked if name in wanted else Qt.CheckState.Unchecked)
@@ -221,6 +226,8 @@ class AlertsTab(QScrollArea):
         self.watch_mode.addButton(self.watch_some, 1)
         self.providers = CheckList("Pro&viders", "providers")
         self.locations = CheckList("Locat&ions", "locations")
+        for check_list, noun in ((self.providers, "launch providers"), (self.locations, "launch sites")):
+            check_list.list.setToolTip(f"The {noun} of the launches RocketWatch has kept")
         self.terms = named(QLineEdit(), "Search words",
                            "Comma separated; matched in the launch name, rocket, mission and orbit")
         self.terms.setPlaceholderText("Starship, Artemis, GTO")
@@ -231,15 +238,16 @@ class AlertsTab(QScrollArea):
         words_layout.addWidget(self.terms)
         words_layout.addWidget(form_label("Comma separated, found in the name, rocket, mission or orbit.",
                                           hint=True))
-        words_layout.addStretch(1)
         self.choices = QWidget()
         grid = QGridLayout(self.choices)
         grid.setContentsMargins(20, 0, 0, 0)
+        # Two wide lists side by side and the search words under both: room for whole names.
         grid.addWidget(self.providers, 0, 0)
         grid.addWidget(self.locations, 0, 1)
-        grid.addWidget(words, 0, 2)
-        for column, stretch in enumerate((3, 3, 2)):
-            grid.setColumnStretch(column, stretch)
+        grid.addWidget(words, 1, 0, 1, 2)
+        for column in (0, 1):
+            grid.setColumnStretch(column, 1)
+        grid.setRowStretch(0, 1)
         self.watch_problem = named(form_label("", strong=True), "What to watch problem")
         layout = QVBoxLayout(group)
         layout.addWidget(self.watch_every)
@@ -289,9 +297,11 @@ class AlertsTab(QScrollArea):
             ("alerts", "api_budget"): (self.budget.value, self.budget.setValue),
         }
 
-    def set_seen(self, launches: Iterable[Launch]) -> None:
-        """Offer the providers and locations of these launches (what the store has seen)."""
-        providers, locations = seen_providers_and_locations(launches)
+    def set_catalog(self, catalog: Catalog) -> None:
+        """Offer the providers and locations the store has seen (full names, with their LL2 ids)."""
+        self.set_offered(catalog.providers(), catalog.locations())
+
+    def set_offered(self, providers: Sequence[CatalogEntry], locations: Sequence[CatalogEntry]) -> None:
         self.providers.set_names(providers)
         self.locations.set_names(locations)
 
