@@ -7,8 +7,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QSize, Qt, QUrl, Slot
-from PySide6.QtGui import QDesktopServices, QFont, QPalette, QPixmap
+from PySide6.QtCore import QEvent, QPointF, QSize, Qt, QUrl, Slot
+from PySide6.QtGui import QColor, QDesktopServices, QFont, QIcon, QPainter, QPalette, QPen, QPixmap
 from PySide6.QtWidgets import (
     QCommandLinkButton,
     QFrame,
@@ -58,6 +58,34 @@ def section_label(text: str = "", *, muted: bool = False, bold: bool = False) ->
     return label
 
 
+def link_icon(color: QColor, dpr: float, *, play: bool, size: int = 20) -> QIcon:
+    """The link's mark in the text colour (the style's own arrow is dark on a dark palette): a play
+    triangle for a webcast, an arrow out of a box for a page."""
+    pixmap = QPixmap(round(size * dpr), round(size * dpr))
+    pixmap.setDevicePixelRatio(dpr)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+    if play:
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(color)
+        painter.drawPolygon([QPointF(size * 0.3, size * 0.2), QPointF(size * 0.8, size * 0.5),
+                             QPointF(size * 0.3, size * 0.8)])
+    else:
+        pen = QPen(color, max(1.5, size * 0.09))
+        pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+        pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
+        painter.setPen(pen)
+        painter.drawPolyline([QPointF(size * 0.45, size * 0.25), QPointF(size * 0.2, size * 0.25),
+                              QPointF(size * 0.2, size * 0.8), QPointF(size * 0.75, size * 0.8),
+                              QPointF(size * 0.75, size * 0.55)])
+        painter.drawLine(QPointF(size * 0.45, size * 0.55), QPointF(size * 0.85, size * 0.15))
+        painter.drawPolyline([QPointF(size * 0.55, size * 0.15), QPointF(size * 0.85, size * 0.15),
+                              QPointF(size * 0.85, size * 0.45)])
+    painter.end()
+    return QIcon(pixmap)
+
+
 class LinkButton(QCommandLinkButton):
     """A web link with a title and a line of details; opens in the browser only when it is http(s)."""
 
@@ -65,10 +93,21 @@ class LinkButton(QCommandLinkButton):
         super().__init__(button_text(title), details, parent)
         self.url = url
         self._web = web_url(url)
+        self._play = noun == "webcast"
         self.setEnabled(self._web is not None)
         self.setAccessibleName(f"Open {noun}: {title}")
         self.setToolTip(plain_tooltip(url if self._web else f"Not a web address: {url}"))
         self.clicked.connect(self._open)
+        self._paint_icon()
+
+    def _paint_icon(self) -> None:
+        self.setIcon(link_icon(self.palette().color(QPalette.ColorRole.ButtonText), self.devicePixelRatioF(),
+                               play=self._play))
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.DevicePixelRatioChange):
+            self._paint_icon()
+        super().changeEvent(event)
 
     @Slot()
     def _open(self) -> None:
