@@ -1,4 +1,4 @@
-"""Renders the gallery, the run history and the settings dialog of a home to PNG files.
+"""Renders the gallery, the detail pane, the run history and the settings dialog of a home to PNG files.
 
 Run by tests/e2e/test_screenshots.py under a real X server: python tests/render_windows.py HOME OUTDIR.
 """
@@ -12,6 +12,7 @@ from pathlib import Path
 from PySide6.QtWidgets import QApplication
 
 from rocketwatch.config import load_config, paths_for
+from rocketwatch.ll2.model import Launch
 from rocketwatch.notify import ChainNotifier, LogNotifier
 from rocketwatch.ui.controller import RunController
 from rocketwatch.ui.gallery import GalleryWindow
@@ -26,6 +27,21 @@ def settle(app: QApplication, seconds: float) -> None:
     while time.monotonic() < deadline:
         app.processEvents()
         time.sleep(0.01)
+
+
+def save_detail(app: QApplication, gallery: GalleryWindow, controller: RunController, path: Path) -> None:
+    """The detail pane of the launch with the most to show (webcasts, landings, patches, updates, changes),
+    its whole height at the pane's width."""
+    changes = controller.store.launches.change_counts()
+
+    def parts(launch: Launch) -> tuple[int, ...]:
+        return (bool(launch.webcasts) + bool(launch.landings) + bool(launch.patches) + bool(launch.updates)
+                + bool(changes.get(launch.id)), changes.get(launch.id, 0), len(launch.updates))
+
+    richest = max(controller.store.launches.upcoming(), key=parts)
+    gallery.show_launch(richest.id)
+    settle(app, 1.5)
+    gallery.detail.scroll.widget().grab().save(str(path))  # the scrolled body: as tall as its content
 
 
 def main(home: Path, outdir: Path) -> int:
@@ -44,6 +60,7 @@ def main(home: Path, outdir: Path) -> int:
     gallery.show_launch(first.id)
     settle(app, 1.5)
     gallery.grab().save(str(outdir / "gallery.png"))
+    save_detail(app, gallery, controller, outdir / "detail.png")
 
     history = HistoryWindow(controller)
     history.resize(1280, 640)
