@@ -227,11 +227,12 @@ class DetailSections(QWidget):
 
     def show_parts(self, *, webcasts: Sequence[Webcast], landings: Sequence[Landing],
                    patches: Sequence[tuple[Patch, Path | None]], info_links: Sequence[InfoLink],
-                   flightclub_url: str, changes: Sequence[LaunchChange], updates: Sequence[Update]) -> None:
+                   flightclub_url: str, changes: Sequence[LaunchChange], updates: Sequence[Update],
+                   net_precision: str | None = None) -> None:
         """Fill every section (rebuilt only when something changed, so a reload keeps the focus)."""
         recorded = tuple((change.id, change.field, change.old, change.new) for change in changes)
         shown = (tuple(webcasts), tuple(landings), tuple(patches), tuple(info_links), flightclub_url,
-                 recorded, tuple(updates))
+                 recorded, net_precision, tuple(updates))
         if shown == self._shown:
             return
         self._shown = shown
@@ -241,7 +242,7 @@ class DetailSections(QWidget):
         self._fill_landings(landings)
         self._fill_patches(patches)
         self._fill_links(info_links, flightclub_url)
-        self._fill_timeline(changes)
+        self._fill_timeline(changes, net_precision)
         self._fill_updates(updates)
 
     def _fill_webcasts(self, webcasts: Sequence[Webcast]) -> None:
@@ -286,8 +287,8 @@ class DetailSections(QWidget):
             count += 1
         self.links.finish(count)
 
-    def _fill_timeline(self, changes: Sequence[LaunchChange]) -> None:
-        entries = detail_text.timeline(changes)
+    def _fill_timeline(self, changes: Sequence[LaunchChange], net_precision: str | None) -> None:
+        entries = detail_text.timeline(changes, precision=net_precision)
         for words, seen in entries:
             self.timeline.add(_block(section_label(words), section_label(seen, muted=True), spacing=0))
         self.timeline.finish(len(entries), note="Oldest first, in your local time, as each run saw it.")

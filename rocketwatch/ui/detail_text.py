@@ -132,14 +132,24 @@ def _status_words(abbrev: str | None) -> str:
     return status_style(abbrev).word if abbrev else "unknown"
 
 
-def change_words(change: LaunchChange, tz: tzinfo | None = None) -> str:
-    """One recorded change in words: 'NET moved from Tue 03 Mar 14:00 to Wed 04 Mar 02:00, +12 h'."""
+def _net_at(moment: datetime, precision: str | None, tz: tzinfo | None) -> str:
+    """A recorded NET as precise as the launch's NET is now (a launch "in Q3" never gets a minute)."""
+    if precision in timefmt.EXACT_PRECISIONS:
+        return moment_words(moment, tz, zone=False)
+    return timefmt.net_words(moment, precision, tz)
+
+
+def change_words(change: LaunchChange, tz: tzinfo | None = None, precision: str | None = None) -> str:
+    """One recorded change in words: 'NET moved from Tue 03 Mar 14:00 to Wed 04 Mar 02:00, +12 h'.
+    `precision` is the launch's NET precision (changes do not record their own)."""
     if change.field == "net":
         old, new = _parse(change.old), _parse(change.new)
         if old is not None and new is not None:
-            before, after = moment_words(old, tz, zone=False), moment_words(new, tz, zone=False)
+            before, after = _net_at(old, precision, tz), _net_at(new, precision, tz)
+            if before == after:
+                return f"NET moved within {after}, {signed_duration(new - old)}"
             return f"NET moved from {before} to {after}, {signed_duration(new - old)}"
-        return f"NET set to {moment_words(new, tz, zone=False)}" if new else "NET changed"
+        return f"NET set to {_net_at(new, precision, tz)}" if new else "NET changed"
     if change.field == "status":
         return f"Status changed from {_status_words(change.old)} to {_status_words(change.new)}"
     if change.field == "webcast":
@@ -152,8 +162,10 @@ def change_words(change: LaunchChange, tz: tzinfo | None = None) -> str:
     return f"{change.field.capitalize()} changed from {change.old or '—'} to {change.new or '—'}"
 
 
-def timeline(changes: Iterable[LaunchChange], tz: tzinfo | None = None) -> list[tuple[str, str]]:
+def timeline(changes: Iterable[LaunchChange], tz: tzinfo | None = None,
+             precision: str | None = None) -> list[tuple[str, str]]:
     """(what changed, 'seen Mon 02 Mar 06:00 CET') per recorded change, oldest first: read top to bottom,
-    each NET move starts where the one above it ended."""
+    each NET move starts where the one above it ended. `precision`: the launch's NET precision."""
     ordered = sorted(changes, key=lambda change: (change.noticed_at, change.id))
-    return [(change_words(change, tz), f"seen {moment_words(change.noticed_at, tz)}") for change in ordered]
+    return [(change_words(change, tz, precision), f"seen {moment_words(change.noticed_at, tz)}")
+            for change in ordered]

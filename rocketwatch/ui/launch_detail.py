@@ -404,7 +404,7 @@ class LaunchDetail(QStackedWidget):
         changes = self._changes_for(launch.id) if self._changes_for else ()
         self.sections.show_parts(webcasts=launch.webcasts, landings=launch.landings, patches=patches,
                                  info_links=launch.info_links, flightclub_url=launch.flightclub_url,
-                                 changes=changes, updates=launch.updates)
+                                 changes=changes, updates=launch.updates, net_precision=launch.net_precision)
 
     @staticmethod
     def _webcast_address(launch: Launch) -> str:

@@ -99,6 +99,17 @@ def test_the_slip_timeline_reads_oldest_first_with_size_and_when_seen() -> None:
     ]
 
 
+def test_net_moves_of_a_vague_launch_are_as_vague_as_its_net() -> None:
+    april = datetime(2020, 4, 1, tzinfo=UTC)
+    assert detail_text.change_words(change("net", NET.isoformat(), april.isoformat(), NET), PARIS, "M") == (
+        "NET moved from March 2020 to April 2020, +28 d 11 h")
+    later = NET + timedelta(days=3)
+    assert detail_text.change_words(change("net", NET.isoformat(), later.isoformat(), NET), PARIS, "Q1") == (
+        "NET moved within Q1 2020, +3 d")
+    assert detail_text.change_words(change("net", NET.isoformat(), later.isoformat(), NET), PARIS, "DAY") == (
+        "NET moved from Tue 03 Mar 2020 to Fri 06 Mar 2020, +3 d")
+
+
 @pytest.mark.parametrize(("old", "new", "words"), [
     ("Go", "HOLD", "Status changed from Go to HOLD"),
     ("TBD", None, "Status changed from TBD to unknown"),
