@@ -155,17 +155,33 @@ def change_words(change: LaunchChange, tz: tzinfo | None = None, precision: str 
     if change.field == "webcast":
         return "Webcast went live" if change.new == "true" else "Webcast ended"
     if change.field == "landing":
-        old, new = (change.old or "").strip(), (change.new or "").strip()
-        if old and new:
-            return f"Landing: {new} (was {old})"
-        return f"Landing: {new or 'outcome no longer known'}"
+        return landing_change_words(change.new)
     return f"{change.field.capitalize()} changed from {change.old or '—'} to {change.new or '—'}"
+
+
+LANDING_OUTCOMES = {"success": "landed", "failure": "failed to land", "unknown": "landing outcome unknown"}
+# Recorded, but not part of the timeline: the Updates section shows LL2's updates themselves.
+NOT_IN_TIMELINE = frozenset({"update"})
+
+
+def landing_change_words(new: str | None) -> str:
+    """The store's "B1100: success; B1092: failure" as 'B1100 landed; B1092 failed to land'."""
+    parts: list[str] = []
+    for part in (new or "").split(";"):
+        serial, _colon, outcome = part.strip().rpartition(":")
+        words = LANDING_OUTCOMES.get(outcome.strip().casefold())
+        if serial.strip() and words:
+            parts.append(f"{serial.strip()} {words}")
+        elif part.strip():
+            parts.append(part.strip())
+    return "Landing: " + "; ".join(parts) if parts else "Landing outcome changed"
 
 
 def timeline(changes: Iterable[LaunchChange], tz: tzinfo | None = None,
              precision: str | None = None) -> list[tuple[str, str]]:
     """(what changed, 'seen Mon 02 Mar 06:00 CET') per recorded change, oldest first: read top to bottom,
     each NET move starts where the one above it ended. `precision`: the launch's NET precision."""
-    ordered = sorted(changes, key=lambda change: (change.noticed_at, change.id))
+    ordered = sorted((change for change in changes if change.field not in NOT_IN_TIMELINE),
+                     key=lambda change: (change.noticed_at, change.id))
     return [(change_words(change, tz, precision), f"seen {moment_words(change.noticed_at, tz)}")
             for change in ordered]

@@ -86,7 +86,9 @@ def test_the_slip_timeline_reads_oldest_first_with_size_and_when_seen() -> None:
         change("net", later.isoformat(), (later - timedelta(days=1, hours=2)).isoformat(),
                seen + timedelta(days=1), 3),
         change("webcast", "false", "true", seen + timedelta(days=2), 4),
-        change("landing", "", "B1080: landed on ASOG", seen + timedelta(days=3), 5),
+        change("landing", "B1080: unknown; B1092: unknown", "B1080: success; B1092: failure",
+               seen + timedelta(days=3), 5),
+        change("update", None, (seen + timedelta(days=3)).isoformat(), seen + timedelta(days=3), 6),
     ], PARIS)
     assert entries == [
         ("NET moved from Tue 03 Mar 2020 14:00 to Wed 04 Mar 2020 02:00, +12 h",
@@ -95,7 +97,8 @@ def test_the_slip_timeline_reads_oldest_first_with_size_and_when_seen() -> None:
         ("NET moved from Wed 04 Mar 2020 02:00 to Tue 03 Mar 2020 00:00, −1 d 2 h",
          "seen Tue 03 Mar 2020 06:00 CET"),
         ("Webcast went live", "seen Wed 04 Mar 2020 06:00 CET"),
-        ("Landing: B1080: landed on ASOG", "seen Thu 05 Mar 2020 06:00 CET"),
+        ("Landing: B1080 landed; B1092 failed to land", "seen Thu 05 Mar 2020 06:00 CET"),
+        # a new LL2 update is not repeated here: the Updates section shows it
     ]
 
 
@@ -119,5 +122,6 @@ def test_status_changes_use_the_badge_words(old: str, new: str | None, words: st
 
 
 def test_a_change_the_pane_does_not_know_is_still_shown_plainly() -> None:
+    assert detail_text.change_words(change("landing", None, "odd text", NET)) == "Landing: odd text"
     assert detail_text.change_words(change("orbit", "LEO", "GTO", NET)) == "Orbit changed from LEO to GTO"
     assert detail_text.change_words(change("net", "garbage", None, NET)) == "NET changed"
