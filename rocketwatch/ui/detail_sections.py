@@ -8,9 +8,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QPointF, QSize, Qt, QUrl, Slot
-from PySide6.QtGui import QColor, QDesktopServices, QFont, QIcon, QPainter, QPalette, QPen, QPixmap
+from PySide6.QtGui import QColor, QDesktopServices, QFont, QPainter, QPalette, QPen, QPixmap
 from PySide6.QtWidgets import (
-    QCommandLinkButton,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -27,6 +26,7 @@ from rocketwatch.ui.run_model import plain_tooltip
 from rocketwatch.ui.thumbnails import Fit, PictureLoader
 
 PATCH_BOX = QSize(96, 96)  # logical pixels a mission patch is shown in
+LINK_ICON = 18  # logical pixels of a link's play or page mark
 WEB_SCHEMES = ("http", "https")
 
 
@@ -36,18 +36,15 @@ def web_url(text: str) -> QUrl | None:
     return url if url.isValid() and url.scheme().lower() in WEB_SCHEMES and url.host() else None
 
 
-def button_text(text: str) -> str:
-    """API text for a button's label: '&' stays an ampersand instead of becoming a shortcut."""
-    return " ".join(text.split()).replace("&", "&&")
-
-
-def section_label(text: str = "", *, muted: bool = False, bold: bool = False) -> QLabel:
+def section_label(text: str = "", *, muted: bool = False, bold: bool = False,
+                  selectable: bool = True) -> QLabel:
     """A wrapped plain-text label, selectable with the mouse (not a Tab stop: the buttons are)."""
     label = QLabel()
     label.setTextFormat(Qt.TextFormat.PlainText)
     label.setWordWrap(True)
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
+    label.setOpenExternalLinks(False)
+    if selectable:
+        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     if muted:
         label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
     if bold:
@@ -58,7 +55,7 @@ def section_label(text: str = "", *, muted: bool = False, bold: bool = False) ->
     return label
 
 
-def link_icon(color: QColor, dpr: float, *, play: bool, size: int = 20) -> QIcon:
+def link_icon(color: QColor, dpr: float, *, play: bool, size: int = 20) -> QPixmap:
     """The link's mark in the text colour (the style's own arrow is dark on a dark palette): a play
     triangle for a webcast, an arrow out of a box for a page."""
     pixmap = QPixmap(round(size * dpr), round(size * dpr))
@@ -83,26 +80,65 @@ def link_icon(color: QColor, dpr: float, *, play: bool, size: int = 20) -> QIcon
         painter.drawPolyline([QPointF(size * 0.55, size * 0.15), QPointF(size * 0.85, size * 0.15),
                               QPointF(size * 0.85, size * 0.45)])
     painter.end()
-    return QIcon(pixmap)
+    return pixmap
 
 
-class LinkButton(QCommandLinkButton):
-    """A web link with a title and a line of details; opens in the browser only when it is http(s)."""
+class LinkButton(QPushButton):
+    """A web link shown as a button holding its title and a line of details, both wrapped to the pane's
+    width (never clipped); opens in the browser only when it is http(s)."""
 
     def __init__(self, title: str, details: str, url: str, noun: str, parent: QWidget | None = None) -> None:
-        super().__init__(button_text(title), details, parent)
+        super().__init__(parent)
         self.url = url
         self._web = web_url(url)
         self._play = noun == "webcast"
+        self.icon_label = QLabel()
+        self.icon_label.setFixedSize(LINK_ICON, LINK_ICON)
+        self.title_label = section_label(title, bold=True, selectable=False)
+        self.details_label = section_label(details, muted=True, selectable=False)
+        self.details_label.setVisible(bool(details))
+        words = QVBoxLayout()
+        words.setSpacing(1)
+        words.addWidget(self.title_label)
+        words.addWidget(self.details_label)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(8, 6, 10, 6)
+        layout.setSpacing(8)
+        layout.addWidget(self.icon_label, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addLayout(words, 1)
+        for label in (self.icon_label, self.title_label, self.details_label):
+            label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents, True)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
         self.setEnabled(self._web is not None)
         self.setAccessibleName(f"Open {noun}: {title}")
+        self.setAccessibleDescription(details)
         self.setToolTip(plain_tooltip(url if self._web else f"Not a web address: {url}"))
         self.clicked.connect(self._open)
         self._paint_icon()
 
+    def title(self) -> str:
+        return self.title_label.text()
+
+    def description(self) -> str:
+        return self.details_label.text()
+
+    # The layout of labels decides the size (QPushButton would size for its own, empty, text).
+    def sizeHint(self) -> QSize:
+        return self.layout().sizeHint()
+
+    def minimumSizeHint(self) -> QSize:
+        return self.layout().totalMinimumSize()
+
+    def hasHeightForWidth(self) -> bool:
+        return True
+
+    def heightForWidth(self, width: int) -> int:
+        return self.layout().totalHeightForWidth(width)
+
     def _paint_icon(self) -> None:
-        self.setIcon(link_icon(self.palette().color(QPalette.ColorRole.ButtonText), self.devicePixelRatioF(),
-                               play=self._play))
+        color = self.palette().color(QPalette.ColorRole.ButtonText)
+        self.icon_label.setPixmap(link_icon(color, self.devicePixelRatioF(), play=self._play, size=LINK_ICON))
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.DevicePixelRatioChange):
