@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from rocketwatch.ll2.model import InfoLink, Landing, Patch, Update, Webcast
+from rocketwatch.ll2.model import MAX_UPDATES, InfoLink, Landing, Patch, Update, Webcast
 from rocketwatch.store.launches import LaunchChange
 from rocketwatch.ui import detail_text
 from rocketwatch.ui.run_model import plain_tooltip
@@ -330,7 +330,7 @@ class DetailSections(QWidget):
         self.timeline.finish(len(entries), note="Oldest first, in your local time, as each run saw it.")
 
     def _fill_updates(self, updates: Sequence[Update]) -> None:
-        ordered = detail_text.newest_first(updates)
+        ordered = detail_text.newest_first(updates)[:MAX_UPDATES]
         for update in ordered:
             parts: list[QWidget] = [section_label(detail_text.update_heading(update), muted=True)]
             if update.comment.strip():
