@@ -17,7 +17,7 @@ from rocketwatch.fileio import DISK_FULL, write_atomic
 from rocketwatch.ll2.client import LL2Client, LL2Error, clamp_limit, endpoint_for
 from rocketwatch.ll2.model import Launch, ParsedPage
 from rocketwatch.ll2.parse import PageError, parse_page_bytes
-from rocketwatch.notify import Notification, NotifyError
+from rocketwatch.notify import Notification, NotifyError, Subject
 from rocketwatch.pipeline.context import Cancelled, RunContext, TaskError
 from rocketwatch.store.ledger import SENT, SUPPRESSED
 from rocketwatch.timefmt import when_words
@@ -222,7 +222,8 @@ def notify(ctx: RunContext) -> None:
         return
     try:
         backend = ctx.notifier.send(Notification(notification.title, notification.body,
-                                                 icon=notification.icon or app_icon()))
+                                                 icon=notification.icon or app_icon(),
+                                                 subject=Subject.gallery()))
     except NotifyError as error:
         raise TaskError(f"Could not show the notification: {error}") from error
     ctx.store.ledger.settle(key, SENT, backend, now=ctx.now())

@@ -249,6 +249,20 @@ class HistoryWindow(QMainWindow):
         index = self.table.currentIndex()
         return self.model.run_at(index.row()) if index.isValid() else None
 
+    def show_run(self, run_id: int) -> bool:
+        """Select that run (reading older pages as needed) and show its detail; False when it is unknown."""
+        self.model.refresh_newest()
+        row = self.model.row_of(run_id)
+        while row is None and self.model.canFetchMore(QModelIndex()):
+            self.model.fetchMore(QModelIndex())
+            row = self.model.row_of(run_id)
+        if row is None:
+            self.statusBar().showMessage(f"Run {run_id} is no longer in the history.")
+            return False
+        self.table.selectRow(row)
+        self.table.scrollTo(self.model.index(row, 0))
+        return True
+
     def retry_selected(self) -> None:
         record = self.selected_run()
         if record is not None and record.state in RETRYABLE_STATES:

@@ -47,7 +47,8 @@ KIND_WORDS = {"summary": "Run summary", "run_failed": "Run failed", "slip": "Tim
 # A ledger state in the words of the history; the run states' look (StateDelegate) gives the badge.
 STATE_WORDS = {SENT: "sent", SUPPRESSED: "quiet hours: not shown", FAILED: "failed", CLAIMED: "not delivered"}
 STATE_LOOK = {SENT: "success", SUPPRESSED: "skipped", FAILED: "failed", CLAIMED: "interrupted"}
-BACKEND_WORDS = {"plyer": "desktop notification", "notify-send": "desktop notification",
+BACKEND_WORDS = {"freedesktop": "desktop notification", "plyer": "desktop notification",
+                 "notify-send": "desktop notification",
                  "tray": "tray message", "log": "log only"}
 
 

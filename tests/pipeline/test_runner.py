@@ -11,7 +11,7 @@ from helpers import RecordingNotifier, write_config
 from PIL import Image
 
 from rocketwatch.config import load_config, paths_for
-from rocketwatch.notify import ChainNotifier
+from rocketwatch.notify import ChainNotifier, Subject
 from rocketwatch.pipeline import Runner, RunRefused, backoff_delay
 from rocketwatch.standin import Fault, StandIn
 from rocketwatch.store import Store
@@ -74,6 +74,10 @@ def test_demo_run_stores_launches_pictures_and_notifies(harness) -> None:
     assert alerts and all(alert.body.startswith("Launches in ") for alert in alerts)
     assert summary.title.endswith(", 10 new")
     assert summary.body.startswith("Next: ")
+    # A click opens what each is about: the alert's launch, the gallery for the summary.
+    known = {launch.id for launch in h.store.launches.upcoming()}
+    assert all(alert.subject.kind == "launch" and alert.subject.ref in known for alert in alerts)
+    assert summary.subject == Subject.gallery()
     assert h.events[0].kind == "run_started" and h.events[-1].kind == "run_finished"
 
 
@@ -122,6 +126,7 @@ def test_server_errors_fail_after_retries_and_retry_completes_the_same_run(harne
     assert "500" in tries[0].log
     [alert] = h.recorder.sent
     assert "Getting the launch list" in alert.body and "3 tries" in alert.body
+    assert alert.subject == Subject.run(failed.id)  # a click opens Run history on this run
 
     standin.set_sticky_api_fault(None)
     retried = h.runner.retry(failed.id)

@@ -18,6 +18,7 @@ from rocketwatch.ui.single_instance import socket_name
 def tray_app(qtbot, home, standin, monkeypatch):
     monkeypatch.setattr(app_module, "TRAY_WAIT_S", 0.2)
     monkeypatch.setattr(app_module, "desktop_backends", lambda: [])
+    monkeypatch.setattr(app_module, "open_desktop_notifier", lambda _parent: None)
     write_config(home, source={"api_url": standin.api_url}, schedule={"paused": True})
     paths = paths_for(home)
     session = Session(paths, load_config(paths.config_file), home, demo=False)

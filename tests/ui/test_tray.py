@@ -93,3 +93,17 @@ def _close_windows(qtbot):
     yield
     for widget in QApplication.topLevelWidgets():
         widget.close()
+
+
+def test_a_click_on_a_tray_message_reports_what_the_message_is_about(qtbot) -> None:
+    from rocketwatch.notify import Subject
+
+    tray = TrayIcon()
+    tray.show_message("RocketWatch run 7 failed", "Open Run history", subject=Subject.run(7))
+    with qtbot.waitSignal(tray.message_clicked, timeout=1000) as clicked:
+        tray.tray.messageClicked.emit()
+    assert clicked.args == [Subject.run(7)]
+    # A later message about nothing (an export done) is not a way into run 7.
+    tray.show_message("RocketWatch", "Exported 12 launches")
+    with qtbot.assertNotEmitted(tray.message_clicked):
+        tray.tray.messageClicked.emit()
