@@ -46,6 +46,12 @@ KIND_WORDS = {"summary": "Run summary", "run_failed": "Run failed", "slip": "Tim
               "status": "Status change", "webcast": "Webcast live"}
 # A ledger state in the words of the history; the run states' look (StateDelegate) gives the badge.
 STATE_WORDS = {SENT: "sent", SUPPRESSED: "quiet hours: not shown", FAILED: "failed", CLAIMED: "not delivered"}
+# Why a notification was kept and not shown depends on its kind: a setting, or the quiet hours.
+KEPT_WORDS = {"summary": "run summaries off: not shown", "run_failed": "failure alerts off: not shown"}
+KEPT_TIPS = {"summary": "Run summaries are turned off in Settings (Notifications); the run still counted "
+                        "its launches.",
+             "run_failed": "Failure alerts are turned off in Settings (Notifications).",
+             "": "Launch alerts in your quiet hours are recorded, not shown (Settings, Alerts)."}
 STATE_LOOK = {SENT: "success", SUPPRESSED: "skipped", FAILED: "failed", CLAIMED: "interrupted"}
 BACKEND_WORDS = {"freedesktop": "desktop notification", "plyer": "desktop notification",
                  "notify-send": "desktop notification",
@@ -84,6 +90,8 @@ class AlertTableModel(RowsTableModel):
                 return time_words(entry.delivered_at or entry.created_at)
             if column == AlertColumn.BACKEND and entry.backend:
                 return plain_tooltip(f"Backend: {entry.backend}")
+            if column == AlertColumn.STATE and entry.state == SUPPRESSED:
+                return KEPT_TIPS.get(entry.kind, KEPT_TIPS[""])
         return None
 
     @staticmethod
@@ -95,6 +103,8 @@ class AlertTableModel(RowsTableModel):
         if column == AlertColumn.MESSAGE:
             return one_line(entry.body.splitlines()[0] if entry.body else "")
         if column == AlertColumn.STATE:
+            if entry.state == SUPPRESSED and entry.kind in KEPT_WORDS:
+                return KEPT_WORDS[entry.kind]
             return STATE_WORDS.get(entry.state, entry.state)
         if column == AlertColumn.BACKEND:
             return BACKEND_WORDS.get(entry.backend or "", entry.backend or "")
@@ -135,7 +145,7 @@ class RunAlerts(QWidget):
         for column, sample in ((AlertColumn.KIND, "Reminder, 24 hours before (sent late)"),
                                (AlertColumn.TITLE, "Falcon 9 Block 5 | Starlink Group 10-00"),
                                (AlertColumn.MESSAGE, "Launches in 19 h 25 min — Sun 16:00 from Space Launch"),
-                               (AlertColumn.STATE, "__ quiet hours: not shown_"),
+                               (AlertColumn.STATE, "__ failure alerts off: not shown_"),
                                (AlertColumn.BACKEND, "desktop notification_")):
             self.view.setColumnWidth(column, metrics.horizontalAdvance(sample) + 16)
 

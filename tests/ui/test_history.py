@@ -306,6 +306,32 @@ def test_alerts_in_quiet_hours_are_listed_as_not_shown(qtbot, make_controller, r
     assert [n.title for n in recorder.sent] == [row["Title"] for row in rows if row["Kind"] == "Run summary"]
 
 
+def test_notifications_kept_by_a_setting_say_which_setting(qtbot, make_controller, recorder, standin) -> None:
+    controller = make_controller(notifications={"run_summary": False, "failure_alerts": False},
+                                 pipeline={"retries": 0})
+    with qtbot.waitSignal(controller.run_finished, timeout=RUN_TIMEOUT):
+        controller.run_now()
+    wait_idle(qtbot, controller)
+    standin.set_sticky_api_fault(Fault("status", code=500))
+    with qtbot.waitSignal(controller.run_finished, timeout=RUN_TIMEOUT):
+        controller.run_now()
+    wait_idle(qtbot, controller)
+    standin.set_sticky_api_fault(None)
+    window = make_window(qtbot, controller)
+    window.show()
+    window.table.selectRow(0)  # the failed run
+    [failure] = alert_rows(window)
+    assert (failure["Kind"], failure["What happened"]) == ("Run failed", "failure alerts off: not shown")
+    window.table.selectRow(1)
+    rows = alert_rows(window)
+    summary = next(row for row, cells in enumerate(rows) if cells["Kind"] == "Run summary")
+    assert rows[summary]["What happened"] == "run summaries off: not shown"
+    state = window.detail.alerts.model.index(summary, 3)
+    assert "Run summaries are turned off" in state.data(Qt.ItemDataRole.ToolTipRole)
+    assert all("quiet hours" not in row["What happened"] for row in rows)
+    assert not any(n.title.endswith(" new") or "failed" in n.title for n in recorder.sent)
+
+
 def test_a_run_without_notifications_says_so(qtbot, make_controller) -> None:
     controller = make_controller()
     insert_runs(controller, 1)
