@@ -90,7 +90,7 @@ def launch_row(launch: Launch, paths: dict[str, tuple[Path | None, Path | None]]
              launch.mission_name, launch.mission_type, launch.orbit, status_style(launch.status_abbrev).word)
     return LaunchRow(
         launch=launch,
-        net_text=timefmt.net_label(launch.net, launch.net_precision),
+        net_text=timefmt.net_label(launch.net, launch.net_precision, zone=True),
         net_sort=launch.net.timestamp(),
         search_text=" ".join(word for word in words if word).casefold(),
         picture=picture,

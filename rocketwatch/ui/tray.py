@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 from rocketwatch import APP_NAME
 from rocketwatch.ll2.model import Launch
 from rocketwatch.notify import Subject
-from rocketwatch.timefmt import local, net_words, when_words
+from rocketwatch.timefmt import local, net_words, when_words, with_zone
 from rocketwatch.ui.icons import tray_icon
 
 MENU_LAUNCHES = 5
@@ -87,7 +87,7 @@ class TrayIcon(QObject):
             if launch is None:
                 action.setVisible(False)
                 continue
-            when = net_words(launch.net, launch.net_precision)
+            when = net_words(launch.net, launch.net_precision, zone=True)
             action.setText(_escape_menu_text(f"{launch.name} — {when}"))
             action.setToolTip(when_words(launch.net, launch.net_precision, now))
             action.setData(launch.id)
@@ -144,7 +144,8 @@ class TrayIcon(QObject):
         if self._paused:
             lines.append("Schedule paused")
         elif self._next_run is not None:
-            lines.append(f"Next check: {local(self._next_run).strftime('%a %H:%M')}")
+            next_run = local(self._next_run)
+            lines.append(f"Next check: {with_zone(next_run.strftime('%a %H:%M'), next_run)}")
         return "\n".join(lines)
 
     def show_message(self, title: str, body: str, icon: QIcon | None = None, urgent: bool = False,

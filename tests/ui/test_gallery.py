@@ -159,10 +159,10 @@ def test_search_and_status_filter_narrow_the_cards(qtbot, ran_controller) -> Non
 def test_net_is_shown_as_precisely_as_ll2_knows_it(qtbot, make_controller) -> None:
     controller = make_controller()
     expected = {
-        "SEC": "Sat 14 Aug 2027 16:30",
-        "MIN": "Sat 14 Aug 2027 16:30",
-        None: "Sat 14 Aug 2027 16:30",
-        "HR": "Sat 14 Aug, about 16:00",
+        "SEC": "Sat 14 Aug 2027 16:30 CEST",  # a time of day names its clock
+        "MIN": "Sat 14 Aug 2027 16:30 CEST",
+        None: "Sat 14 Aug 2027 16:30 CEST",
+        "HR": "Sat 14 Aug, about 16:00 CEST",
         "DAY": "Sat 14 Aug 2027",
         "W": "NET week of 14 Aug 2027",
         "M": "NET August 2027",
