@@ -15,6 +15,7 @@ from rocketwatch.config import load_config, paths_for
 from rocketwatch.notify import ChainNotifier, LogNotifier
 from rocketwatch.ui.controller import RunController
 from rocketwatch.ui.gallery import GalleryWindow
+from rocketwatch.ui.history import DEFAULT_SIZE as HISTORY_SIZE
 from rocketwatch.ui.history import HistoryWindow
 from rocketwatch.ui.icons import app_icon
 from rocketwatch.ui.settings import SettingsDialog
@@ -46,7 +47,7 @@ def main(home: Path, outdir: Path) -> int:
     gallery.grab().save(str(outdir / "gallery.png"))
 
     history = HistoryWindow(controller)
-    history.resize(1280, 640)
+    history.resize(HISTORY_SIZE)  # its own default size: every column shows
     history.show()
     settle(app, 0.5)
     retried = next(run for run in controller.store.runs.latest(limit=50) if run.retries)

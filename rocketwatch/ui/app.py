@@ -252,7 +252,7 @@ class TrayApp(QObject):
         log.warning("No system tray found; showing the gallery and quitting when it closes")
         QApplication.setQuitOnLastWindowClosed(True)
         self.show_window("gallery")
-        box = QMessageBox(QMessageBox.Icon.Information, f"{APP_NAME}: no system tray",
+        box = QMessageBox(QMessageBox.Icon.Information, "No system tray",
                           f"This desktop shows no system tray, so {APP_NAME} opens its window instead. "
                           "The schedule runs while the window is open; closing it quits.\n\n"
                           "On GNOME, the AppIndicator extension adds a tray.", parent=self.windows["gallery"])
@@ -370,7 +370,7 @@ class TrayApp(QObject):
 
         from rocketwatch.calendar import export_ics
 
-        path, _filter = QFileDialog.getSaveFileName(None, f"{APP_NAME}: export launches as a calendar",
+        path, _filter = QFileDialog.getSaveFileName(None, "Export launches as a calendar",
                                                     str(Path.home() / "rocketwatch-launches.ics"),
                                                     "iCalendar files (*.ics)")
         if not path:
@@ -378,7 +378,7 @@ class TrayApp(QObject):
         try:
             count = export_ics(self.controller.store, Path(path), self.controller.config.alerts)
         except OSError as error:
-            QMessageBox.warning(None, f"{APP_NAME}: export failed",
+            QMessageBox.warning(None, "Export failed",
                                 f"Could not write {path}: {error.strerror}")
             return
         self.tray.show_message(APP_NAME, f"Exported {count} launches to {path}")

@@ -40,7 +40,7 @@ from rocketwatch.ui.thumbnails import PictureLoader
 from rocketwatch.ui.watch_star import WATCH_TEXT, WATCH_TIP, star_icon, watch_message
 from rocketwatch.ui.window_state import restore_geometry, save_geometry, window_settings
 
-TITLE = "RocketWatch — Launches"
+TITLE = "Launches"  # the platform adds " — RocketWatch" (the application's display name)
 STATE_KEY = "gallery"
 SOON = timedelta(minutes=2)  # within this of a NET the countdown shows seconds: repaint every second
 WATCHED_ITEM = "@watched"  # the filter's "Watched" entry (LL2 status abbreviations never start with @)

@@ -41,6 +41,7 @@ class AlertColumn(IntEnum):
 
 
 ALERT_HEADERS = ("Kind", "Title", "Message", "What happened", "Shown by", "Time")
+ROWS_SHOWN = 6  # the pane grows to show this many notifications without scrolling, then scrolls
 LATE = timedelta(minutes=5)  # a reminder claimed this long after its planned time says so
 KIND_WORDS = {"summary": "Run summary", "run_failed": "Run failed", "slip": "Time change",
               "status": "Status change", "webcast": "Webcast live"}
@@ -140,14 +141,18 @@ class RunAlerts(QWidget):
         self.view.setAlternatingRowColors(True)
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
+        # The message takes the room left, so the columns after it stay in view (no sideways scrolling).
+        header.setSectionResizeMode(AlertColumn.MESSAGE, QHeaderView.ResizeMode.Stretch)
+        header.setStretchLastSection(False)
         metrics = self.fontMetrics()
         for column, sample in ((AlertColumn.KIND, "Reminder, 24 hours before (sent late)"),
                                (AlertColumn.TITLE, "Falcon 9 Block 5 | Starlink Group 10-00"),
-                               (AlertColumn.MESSAGE, "Launches in 19 h 25 min — Sun 16:00 from Space Launch"),
+                               (AlertColumn.MESSAGE, "Launches in 19 h 25 min — Sun 16:00 CET"),
                                (AlertColumn.STATE, "__ failure alerts off: not shown_"),
-                               (AlertColumn.BACKEND, "desktop notification_")):
+                               (AlertColumn.BACKEND, "desktop notification_"),
+                               (AlertColumn.TIME, "00:00:00__")):
             self.view.setColumnWidth(column, metrics.horizontalAdvance(sample) + 16)
+        self.view.verticalHeader().setDefaultSectionSize(max(metrics.height() + 10, 24))
 
         self.title = QLabel("Notifications")
         self.title.setTextFormat(Qt.TextFormat.PlainText)
@@ -165,7 +170,7 @@ class RunAlerts(QWidget):
         layout.setSpacing(2)
         layout.addWidget(self.title)
         layout.addWidget(self.pages, 1)
-        self.setMinimumHeight(self.fontMetrics().height() * 8)  # the heading, the header and a few rows
+        self._fit_rows(0)
 
     def show_run(self, run_id: int | None) -> None:
         """Read the notifications of that run (None: none) and show them."""
@@ -176,6 +181,17 @@ class RunAlerts(QWidget):
         self.title.setText(f"Notifications ({count})" if count else "Notifications")
         self.pages.setCurrentWidget(self.view if entries else self.empty)
         self.empty.setText(EMPTY_TEXT if run_id is not None else "")
+        self._fit_rows(count)
+
+    def _fit_rows(self, count: int) -> None:
+        """Be tall enough for the heading, the column headers and every row (up to ROWS_SHOWN): a run's
+        three notifications all show (the list used to show two of them)."""
+        rows = min(max(count, 2), ROWS_SHOWN)
+        header = self.view.horizontalHeader().sizeHint().height()
+        scrollbar = self.view.horizontalScrollBar().sizeHint().height()
+        body = rows * self.view.verticalHeader().defaultSectionSize() + 2 * self.view.frameWidth()
+        height = self.title.sizeHint().height() + self.layout().spacing() + header + body + scrollbar // 2
+        self.setMinimumHeight(height)
 
     def refresh(self) -> None:
         self.show_run(self._run_id)
