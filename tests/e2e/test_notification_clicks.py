@@ -21,6 +21,8 @@ from rocketwatch.ui import app as app_module
 from rocketwatch.ui.desktop_notify import FreedesktopNotifier
 from rocketwatch.ui.single_instance import socket_name
 
+pytestmark = pytest.mark.e2e
+
 
 @pytest.fixture
 def clickable_app(qtbot, desktop: Desktop, home, standin, monkeypatch) -> Iterator[app_module.TrayApp]:
