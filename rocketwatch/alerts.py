@@ -13,7 +13,7 @@ from typing import Any
 
 from rocketwatch.config import AlertsConfig
 from rocketwatch.ll2.model import Launch
-from rocketwatch.timefmt import duration_words, local, net_label
+from rocketwatch.timefmt import duration_words, local, net_label, with_zone
 
 REMINDER, SLIP, STATUS, WEBCAST = "reminder", "slip", "status", "webcast"
 ALERT_KINDS = (REMINDER, SLIP, STATUS, WEBCAST)
@@ -332,6 +332,7 @@ def _clock(launch: Launch, now: datetime, tz: tzinfo | None) -> str:
     """The NET's local time of day, with the weekday when it is not today."""
     when = local(launch.net, tz)
     text = f"about {when:%H}:00" if launch.net_precision == "HR" else f"{when:%H:%M}"
+    text = with_zone(text, when)  # a notification is read away from the app: say which clock
     return text if when.date() == local(now, tz).date() else f"{when:%a} {text}"
 
 
@@ -341,7 +342,8 @@ def _day_clock(launch: Launch, now: datetime, tz: tzinfo | None) -> str:
         return net_label(launch.net, launch.net_precision, tz)
     when = local(launch.net, tz)
     day = f"{when:%a %d %b}" if abs(launch.net - now) > timedelta(days=6) else f"{when:%a}"
-    return f"{day} about {when:%H}:00" if launch.net_precision == "HR" else f"{day} {when:%H:%M}"
+    return with_zone(f"{day} about {when:%H}:00" if launch.net_precision == "HR" else f"{day} {when:%H:%M}",
+                     when)
 
 
 def _place(launch: Launch) -> str:

@@ -13,11 +13,42 @@ import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import ClassVar, Protocol
+from typing import ClassVar, Literal, Protocol
 
 from rocketwatch import APP_NAME
 
 log = logging.getLogger(__name__)
+
+SubjectKind = Literal["run", "launch", "gallery"]
+OPEN_ACTION = "default"  # the freedesktop name of a click on the notification itself
+
+
+@dataclass(frozen=True, slots=True)
+class Subject:
+    """What a notification is about, so that a click can open it: a run, a launch, or the gallery."""
+
+    kind: SubjectKind
+    ref: str = ""
+
+    @classmethod
+    def run(cls, run_id: int) -> Subject:
+        return cls("run", str(run_id))
+
+    @classmethod
+    def launch(cls, launch_id: str) -> Subject:
+        return cls("launch", launch_id)
+
+    @classmethod
+    def gallery(cls) -> Subject:
+        return cls("gallery")
+
+
+@dataclass(frozen=True, slots=True)
+class NotificationAction:
+    """A button in the notification: `key` comes back when it is pressed, `label` is what it says."""
+
+    key: str
+    label: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +57,8 @@ class Notification:
     body: str
     icon: Path | None = None
     urgent: bool = False
+    subject: Subject | None = None  # what a click opens (backends that can report clicks use it)
+    actions: tuple[NotificationAction, ...] = ()  # buttons besides the click, where the desktop has them
 
 
 class NotifyError(RuntimeError):

@@ -37,13 +37,31 @@ def has_countdown(precision: str | None) -> bool:
     return precision in COUNTDOWN_PRECISIONS
 
 
-def net_words(net: datetime, precision: str | None, tz: tzinfo | None = None) -> str:
-    """The NET as precise as LL2 says it is: 'Sat 22 Nov 14:30', 'Sat 22 Nov', 'November 2026', 'Q3 2027'."""
+def zone_words(moment: datetime) -> str:
+    """The abbreviation of the zone a local time is in: 'CET', 'EDT'; 'UTC+03' where the zone has no
+    letters (the tz database writes '+03'); '' when unknown."""
+    name = moment.tzname() or ""
+    if name[:1] in "+-" and name[1:].replace(":", "").isdigit():
+        return f"UTC{name}"
+    return name
+
+
+def with_zone(text: str, moment: datetime) -> str:
+    """'Sat 14:30' -> 'Sat 14:30 CET': a clock time that says which clock it is."""
+    zone = zone_words(moment)
+    return f"{text} {zone}" if zone else text
+
+
+def net_words(net: datetime, precision: str | None, tz: tzinfo | None = None, *, zone: bool = False) -> str:
+    """The NET as precise as LL2 says it is: 'Sat 22 Nov 14:30', 'Sat 22 Nov', 'November 2026', 'Q3 2027'.
+    With `zone`, a time of day names its zone ('Sat 22 Nov 14:30 CET')."""
     when = local(net, tz)
     if precision in EXACT_PRECISIONS:
-        return when.strftime("%a %d %b %Y %H:%M") if _far(when) else when.strftime("%a %d %b %H:%M")
+        text = when.strftime("%a %d %b %Y %H:%M") if _far(when) else when.strftime("%a %d %b %H:%M")
+        return with_zone(text, when) if zone else text
     if precision == "HR":
-        return when.strftime("%a %d %b, about %H:00")
+        text = when.strftime("%a %d %b, about %H:00")
+        return with_zone(text, when) if zone else text
     if precision == "DAY":
         return when.strftime("%a %d %b %Y")
     if precision == "W":
@@ -59,9 +77,9 @@ def net_words(net: datetime, precision: str | None, tz: tzinfo | None = None) ->
     return str(when.year)
 
 
-def net_label(net: datetime, precision: str | None, tz: tzinfo | None = None) -> str:
-    """'NET November 2026' for vague dates, the plain time otherwise."""
-    words = net_words(net, precision, tz)
+def net_label(net: datetime, precision: str | None, tz: tzinfo | None = None, *, zone: bool = False) -> str:
+    """'NET November 2026' for vague dates, the plain time otherwise (with its zone when `zone`)."""
+    words = net_words(net, precision, tz, zone=zone)
     return words if precision in COUNTDOWN_PRECISIONS or precision == "DAY" else f"NET {words}"
 
 

@@ -16,6 +16,7 @@ from rocketwatch.ll2.model import Launch
 from rocketwatch.notify import ChainNotifier, LogNotifier
 from rocketwatch.ui.controller import RunController
 from rocketwatch.ui.gallery import GalleryWindow
+from rocketwatch.ui.history import DEFAULT_SIZE as HISTORY_SIZE
 from rocketwatch.ui.history import HistoryWindow
 from rocketwatch.ui.icons import app_icon
 from rocketwatch.ui.settings import SettingsDialog
@@ -63,7 +64,7 @@ def main(home: Path, outdir: Path) -> int:
     save_detail(app, gallery, controller, outdir / "detail.png")
 
     history = HistoryWindow(controller)
-    history.resize(1280, 640)
+    history.resize(HISTORY_SIZE)  # its own default size: every column shows
     history.show()
     settle(app, 0.5)
     retried = next(run for run in controller.store.runs.latest(limit=50) if run.retries)

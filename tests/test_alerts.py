@@ -101,32 +101,33 @@ def test_reminder_texts_say_what_when_and_where_in_local_time() -> None:
     net = NOW + 2 * H + 30 * M  # 14:30 UTC
     [alert] = due_alerts([launch(net=net)], {}, net - H, CFG, tz=UTC)
     assert alert.title == "Falcon 9 | Mission A"
-    assert alert.body == "Launches in 1 hour — 14:30 from SLC-40, Cape Canaveral"
+    # A notification is read away from the app: its time of day names the clock (here the test's UTC).
+    assert alert.body == "Launches in 1 hour — 14:30 UTC from SLC-40, Cape Canaveral"
     assert (alert.kind, alert.lead_s, alert.fire_at, alert.quiet) == ("reminder", 3600, net - H, False)
     [seoul] = due_alerts([launch(net=net)], {}, net - H, CFG, tz=ZoneInfo("Asia/Seoul"))
-    assert seoul.body == "Launches in 1 hour — 23:30 from SLC-40, Cape Canaveral"
+    assert seoul.body == "Launches in 1 hour — 23:30 KST from SLC-40, Cape Canaveral"
     [tomorrow] = due_alerts([launch(net=net)], {}, net - 24 * H, CFG, tz=UTC)
-    assert tomorrow.body == "Launches in 24 hours — Sat 14:30 from SLC-40, Cape Canaveral"
+    assert tomorrow.body == "Launches in 24 hours — Sat 14:30 UTC from SLC-40, Cape Canaveral"
 
 
 def test_unconfirmed_launches_might_launch() -> None:
     net = NOW + 2 * H
     hold = launch(net=net, status="Hold", hold_reason="Weather: anvil clouds")
     [alert] = due_alerts([hold], {}, net - H, CFG, tz=UTC)
-    assert alert.body == ("Might launch in 1 hour — 14:00 from SLC-40, Cape Canaveral"
+    assert alert.body == ("Might launch in 1 hour — 14:00 UTC from SLC-40, Cape Canaveral"
                           " (on hold: Weather: anvil clouds)")
     [tbd] = due_alerts([launch(net=net, status="TBD")], {}, net - 24 * H, CFG, tz=UTC)
-    assert tbd.body.startswith("Might launch in 24 hours — Sat 14:00") and "not confirmed" in tbd.body
+    assert tbd.body.startswith("Might launch in 24 hours — Sat 14:00 UTC") and "not confirmed" in tbd.body
     # Ten minutes before, a launch on hold gets nothing new: there is no 10-minute lead for it.
     assert due_alerts([hold], sent_at("a", H, net - H), net - 10 * M, CFG) == []
     [late] = due_alerts([hold], {}, net - 10 * M, CFG, tz=UTC)  # learned late: the 1 h lead, once
-    assert late.lead_s == 3600 and late.body.startswith("Might launch in 10 min — 14:00")
+    assert late.lead_s == 3600 and late.body.startswith("Might launch in 10 min — 14:00 UTC")
 
 
 def test_an_hour_precise_net_is_an_approximate_time() -> None:
     net = datetime(2026, 3, 7, 15, 0, tzinfo=UTC)
     [alert] = due_alerts([launch(net=net, precision="HR")], {}, net - H, CFG, tz=UTC)
-    assert alert.body == "Launches in about 1 hour — about 15:00 from SLC-40, Cape Canaveral"
+    assert alert.body == "Launches in about 1 hour — about 15:00 UTC from SLC-40, Cape Canaveral"
 
 
 def test_a_reminder_sent_stays_sent_unless_its_time_moved_by_more_than_half_its_lead() -> None:
@@ -151,7 +152,7 @@ def test_a_launch_learned_late_gets_one_reminder_for_the_nearest_passed_lead() -
     net = NOW + 40 * M
     [alert] = due_alerts([launch(net=net)], {}, NOW, CFG, tz=UTC)
     assert (alert.lead_s, alert.fire_at) == (3600, net - H)
-    assert alert.body == "Launches in 40 min — 12:40 from SLC-40, Cape Canaveral"
+    assert alert.body == "Launches in 40 min — 12:40 UTC from SLC-40, Cape Canaveral"
     sent = sent_at("a", H, net - H)
     assert due_alerts([launch(net=net)], sent, NOW + 5 * M, CFG) == []  # never the stale 24 h one
     [ten] = due_alerts([launch(net=net)], sent, net - 10 * M, CFG, tz=UTC)
@@ -207,11 +208,11 @@ def test_a_slip_near_the_launch_says_by_how_much_and_the_new_time() -> None:
     [alert] = change_alerts([change("net", to_text(old), to_text(new))], {"a": launch(net=new)}, NOW, CFG,
                             tz=UTC)
     assert (alert.kind, alert.key, alert.title) == ("slip", "slip:a:7", "Falcon 9 | Mission A")
-    assert alert.body == "Slipped 2 h 10 min: now Sun 10:10"
+    assert alert.body == "Slipped 2 h 10 min: now Sun 10:10 UTC"
     assert alert.fire_at == NOW and alert.lead_s is None
     [earlier] = change_alerts([change("net", to_text(new), to_text(old))], {"a": launch(net=old)}, NOW, CFG,
                               tz=UTC)
-    assert earlier.body == "Moved earlier by 2 h 10 min: now Sun 08:00"
+    assert earlier.body == "Moved earlier by 2 h 10 min: now Sun 08:00 UTC"
 
 
 def test_small_or_distant_slips_are_not_alerts() -> None:
@@ -227,11 +228,11 @@ def test_small_or_distant_slips_are_not_alerts() -> None:
 
 
 @pytest.mark.parametrize(("old", "new", "fields", "body"), [
-    ("Go", "Hold", {"hold_reason": "Range conflict"}, "On hold: Range conflict (NET Sat 14:30)"),
-    ("Go", "Hold", {}, "On hold (NET Sat 14:30)"),
-    ("Hold", "Go", {}, "Back to Go: launches Sat 14:30"),
-    ("TBD", "Go", {}, "Go for launch: Sat 14:30"),
-    ("Go", "TBD", {}, "Unconfirmed: the launch time is to be determined (NET Sat 14:30)"),
+    ("Go", "Hold", {"hold_reason": "Range conflict"}, "On hold: Range conflict (NET Sat 14:30 UTC)"),
+    ("Go", "Hold", {}, "On hold (NET Sat 14:30 UTC)"),
+    ("Hold", "Go", {}, "Back to Go: launches Sat 14:30 UTC"),
+    ("TBD", "Go", {}, "Go for launch: Sat 14:30 UTC"),
+    ("Go", "TBD", {}, "Unconfirmed: the launch time is to be determined (NET Sat 14:30 UTC)"),
     ("Go", "In Flight", {}, "Liftoff! Falcon 9 Block 5 lifted off from SLC-40, Cape Canaveral"),
     ("In Flight", "Success", {}, "Launch successful"),
     ("In Flight", "Failure", {"fail_reason": "Second stage anomaly"}, "Launch failed: Second stage anomaly"),

@@ -23,7 +23,7 @@ from rocketwatch.alerts import (
     with_last_checked,
 )
 from rocketwatch.config import Config
-from rocketwatch.notify import ChainNotifier, Notification, NotifyError
+from rocketwatch.notify import ChainNotifier, Notification, NotifyError, Subject
 from rocketwatch.pipeline.context import RunContext
 from rocketwatch.pipeline.tasks import app_icon
 from rocketwatch.store import LaunchChange, Store
@@ -109,7 +109,8 @@ def deliver(store: Store, notifier: ChainNotifier, alerts: Sequence[Alert], now:
             done.append(alert)
             continue
         try:
-            backend = notifier.send(Notification(alert.title, alert.body, icon=_icon(store, alert.launch_id)))
+            backend = notifier.send(Notification(alert.title, alert.body, icon=_icon(store, alert.launch_id),
+                                                 subject=Subject.launch(alert.launch_id)))
         except NotifyError as error:
             store.ledger.settle(alert.key, FAILED, None, now=now)
             say(f"Could not show the {alert.kind} alert for {alert.title}: {error}")

@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 
 from rocketwatch.config import Config, Paths
 from rocketwatch.fileio import is_disk_full
-from rocketwatch.notify import ChainNotifier, Notification, NotifyError
+from rocketwatch.notify import ChainNotifier, Notification, NotifyError, Subject
 from rocketwatch.pipeline.context import Cancelled, RunContext, RunEvent, TaskError, plain_error
 from rocketwatch.pipeline.lock import RunLock
 from rocketwatch.pipeline.tasks import TASK_IDS, TASK_TITLES, TASKS, app_icon
@@ -230,7 +230,8 @@ class Runner:
             self.store.ledger.settle(key, SUPPRESSED, None, now=self.now())
             return
         try:
-            backend = self.notifier.send(Notification(title, body, icon=app_icon(), urgent=True))
+            backend = self.notifier.send(Notification(title, body, icon=app_icon(), urgent=True,
+                                                             subject=Subject.run(record.id)))
         except NotifyError:
             log.exception("Could not show the failure notification for run %s", record.id)
             return

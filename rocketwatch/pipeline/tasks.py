@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import ipaddress
 from collections.abc import Callable, Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
@@ -17,10 +17,10 @@ from rocketwatch.fileio import DISK_FULL, write_atomic
 from rocketwatch.ll2.client import LL2Client, LL2Error, clamp_limit, endpoint_for
 from rocketwatch.ll2.model import Launch, ParsedPage
 from rocketwatch.ll2.parse import PageError, parse_page_bytes
-from rocketwatch.notify import Notification, NotifyError
+from rocketwatch.notify import Notification, NotifyError, Subject
 from rocketwatch.pipeline.context import Cancelled, RunContext, TaskError
 from rocketwatch.store.ledger import SENT, SUPPRESSED
-from rocketwatch.timefmt import when_words
+from rocketwatch.timefmt import has_countdown, net_words, when_words
 
 if TYPE_CHECKING:
     from rocketwatch.images import ImageOutcome
@@ -29,6 +29,16 @@ PAGE_FILE = "launches.json"
 # A picture that failed is asked for again only after this long (hosts recover; LL2 rarely fixes URLs).
 FAILED_IMAGE_COOLDOWN = timedelta(hours=6)
 FINISHED_STATUSES = ("Success", "Failure", "Partial Failure")
+# LL2's upcoming list keeps launches of the last 24 hours. A launch is "recent", not upcoming, once it has
+# an outcome, or when its NET passed this long ago and it is not in flight (LL2 moves a slipped NET).
+RECENT_GRACE = timedelta(hours=1)
+
+
+def is_recent(launch: Launch, now: datetime) -> bool:
+    """True for a launch that already happened (shown and counted apart from the upcoming ones)."""
+    if launch.status_abbrev in FINISHED_STATUSES:
+        return True
+    return launch.net < now - RECENT_GRACE and launch.status_abbrev != "In Flight"
 
 
 # --- step 1 and 2: get the next launches and keep them ------------------------------------------
@@ -176,22 +186,31 @@ def _sort_images(ctx: RunContext, urls: list[str],
 
 # --- step 5: tell me ----------------------------------------------------------------------------------------
 def summary_text(ctx: RunContext) -> Notification:
-    """'12 upcoming launches, 3 new' and 'Next: Falcon 9 Block 5 | Starlink 10-9 in 5 h 12 min'."""
+    """'12 upcoming launches, 3 new', 'Next: Falcon 9 Block 5 | Starlink 10-9 in 5 h 12 min (Sat 16:00 CET)'
+    and, apart, the launches of the last 24 hours that LL2's list also holds (the gallery's "Recent")."""
     page = saved_page(ctx)
     now = ctx.now()
-    upcoming = sorted((launch for launch in page.launches
-                       if launch.net >= now and launch.status_abbrev not in FINISHED_STATUSES),
+    recent = [launch for launch in page.launches if is_recent(launch, now)]
+    upcoming = sorted((launch for launch in page.launches if not is_recent(launch, now)),
                       key=lambda launch: launch.net)
-    run = ctx.store.runs.get(ctx.run_id)
-    new = run.new_launches if run and run.new_launches is not None else 0
+    first_seen = ctx.store.launches.first_seen_in(ctx.run_id)
+    new = sum(launch.id in first_seen for launch in upcoming)
     count = len(upcoming)
     title = f"{count} upcoming launch{'es' if count != 1 else ''}, {new} new"
+    also = ""
+    if recent:
+        also = f"Also {len(recent)} recent launch{'es' if len(recent) != 1 else ''} of the last 24 hours"
     if not upcoming:
-        return Notification(title, "No upcoming launches in LL2's list right now.")
-    first: Launch = upcoming[0]
+        body = "No upcoming launches in LL2's list right now."
+        return Notification(title, f"{body}\n{also}" if also else body)
+    first: Launch = next((launch for launch in upcoming if launch.net >= now), upcoming[0])
     body = f"Next: {first.name} {when_words(first.net, first.net_precision, now)}"
+    if has_countdown(first.net_precision):
+        body += f" ({net_words(first.net, first.net_precision, zone=True)})"
     if first.location != "Unknown":
         body += f"\n{first.pad}, {first.location}" if first.pad != "Unknown" else f"\n{first.location}"
+    if also:
+        body += f"\n{also}"
     _, thumbnail = ctx.store.images.paths_for(first.image_url)
     return Notification(title, body, icon=thumbnail)
 
@@ -222,7 +241,8 @@ def notify(ctx: RunContext) -> None:
         return
     try:
         backend = ctx.notifier.send(Notification(notification.title, notification.body,
-                                                 icon=notification.icon or app_icon()))
+                                                 icon=notification.icon or app_icon(),
+                                                 subject=Subject.gallery()))
     except NotifyError as error:
         raise TaskError(f"Could not show the notification: {error}") from error
     ctx.store.ledger.settle(key, SENT, backend, now=ctx.now())

@@ -181,6 +181,11 @@ class LaunchStore:
         rows = self.db.execute("SELECT launch_id, COUNT(*) FROM launch_changes GROUP BY launch_id")
         return {row[0]: row[1] for row in rows}
 
+    def first_seen_in(self, run_id: int) -> set[str]:
+        """The ids of the launches that run saw for the first time (its "new" ones)."""
+        rows = self.db.execute("SELECT id FROM launches WHERE first_run_id = ?", (run_id,))
+        return {row[0] for row in rows}
+
     def last_seen(self) -> dict[str, datetime]:
         """When each launch was last in a page LL2 sent (how fresh its data is)."""
         rows = self.db.execute("SELECT id, last_seen_at FROM launches")

@@ -36,19 +36,27 @@ class TrayNotifier(QObject):
     """Notifier backend: the tray icon's own balloon. Callable from any thread (queued to the GUI)."""
 
     name = "tray"
-    _show = Signal(str, str, bool)
+    _show = Signal(str, str, bool, object)
 
     def __init__(self, tray: TrayIcon) -> None:
         super().__init__()
         self.tray = tray
-        self._show.connect(lambda title, body, urgent: tray.show_message(title, body, urgent=urgent))
+        self._show.connect(lambda title, body, urgent, subject: tray.show_message(title, body, urgent=urgent,
+                                                                                  subject=subject))
 
     def send(self, notification: Notification) -> None:
         from rocketwatch.notify import NotifyError
 
         if not (self.tray.tray.isVisible() and QSystemTrayIcon.supportsMessages()):
             raise NotifyError("no tray icon to show a message from")
-        self._show.emit(notification.title, notification.body, notification.urgent)
+        self._show.emit(notification.title, notification.body, notification.urgent, notification.subject)
+
+
+def open_desktop_notifier(parent: QObject) -> Any:
+    """The D-Bus notification backend on the session bus, or None (tests replace this)."""
+    from rocketwatch.ui.desktop_notify import FreedesktopNotifier
+
+    return FreedesktopNotifier.open(parent=parent)
 
 
 def request_for(args: argparse.Namespace) -> dict[str, Any]:
@@ -115,6 +123,7 @@ class TrayApp(QObject):
         self.controller: Any = None
         self.scheduler: Any = None
         self._pending: list[dict] = []
+        self.desktop_notifier: Any = None
         self._notice_boxes: list[QMessageBox] = []
 
     def _start_demo(self) -> Any:
@@ -167,7 +176,8 @@ class TrayApp(QObject):
             return
         self.standin = self._start_demo() if self.session.demo else None
         self.tray_notifier = TrayNotifier(self.tray)
-        notifier = ChainNotifier([*desktop_backends(), self.tray_notifier, LogNotifier()])
+        notifier = ChainNotifier([*self._clickable_backends(), *desktop_backends(), self.tray_notifier,
+                                  LogNotifier()])
         self.controller = RunController(self.session.paths, self.session.config, notifier, self)
         self.scheduler = SchedulerHost(self.controller, parent=self)
         self._wire()
@@ -242,12 +252,35 @@ class TrayApp(QObject):
         log.warning("No system tray found; showing the gallery and quitting when it closes")
         QApplication.setQuitOnLastWindowClosed(True)
         self.show_window("gallery")
-        box = QMessageBox(QMessageBox.Icon.Information, f"{APP_NAME}: no system tray",
+        box = QMessageBox(QMessageBox.Icon.Information, "No system tray",
                           f"This desktop shows no system tray, so {APP_NAME} opens its window instead. "
                           "The schedule runs while the window is open; closing it quits.\n\n"
                           "On GNOME, the AppIndicator extension adds a tray.", parent=self.windows["gallery"])
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.open()
+
+    # --- clicks on notifications -----------------------------------------------------------------
+    def _clickable_backends(self) -> list[Any]:
+        """The freedesktop D-Bus backend where there is one (a click on its notifications comes back);
+        elsewhere the tray message's click does the same."""
+        self.tray.message_clicked.connect(lambda subject: self.open_subject(subject, "default"))
+        self.desktop_notifier = open_desktop_notifier(self)
+        if self.desktop_notifier is None:
+            return []
+        self.desktop_notifier.activated.connect(self.open_subject)
+        return [self.desktop_notifier]
+
+    def open_subject(self, subject: Any, action: str = "default") -> None:
+        """Open what a clicked notification is about: a run in Run history, a launch in the gallery."""
+        if action != "default" or self._quitting:
+            return
+        if subject.kind == "run" and subject.ref.isdigit():
+            history = self.show_window("history")
+            history.show_run(int(subject.ref))  # type: ignore[attr-defined]
+        elif subject.kind == "launch" and subject.ref:
+            self.show_launch(subject.ref)
+        else:
+            self.show_window("gallery")
 
     # --- reacting to runs -------------------------------------------------------------------------
     def _active_changed(self, active: bool) -> None:
@@ -337,7 +370,7 @@ class TrayApp(QObject):
 
         from rocketwatch.calendar import export_ics
 
-        path, _filter = QFileDialog.getSaveFileName(None, f"{APP_NAME}: export launches as a calendar",
+        path, _filter = QFileDialog.getSaveFileName(None, "Export launches as a calendar",
                                                     str(Path.home() / "rocketwatch-launches.ics"),
                                                     "iCalendar files (*.ics)")
         if not path:
@@ -345,7 +378,7 @@ class TrayApp(QObject):
         try:
             count = export_ics(self.controller.store, Path(path), self.controller.config.alerts)
         except OSError as error:
-            QMessageBox.warning(None, f"{APP_NAME}: export failed",
+            QMessageBox.warning(None, "Export failed",
                                 f"Could not write {path}: {error.strerror}")
             return
         self.tray.show_message(APP_NAME, f"Exported {count} launches to {path}")
@@ -385,6 +418,8 @@ class TrayApp(QObject):
     def close(self) -> None:
         self.server.close()
         self.signals.close()
+        if self.desktop_notifier is not None:
+            self.desktop_notifier.close()
         if self.standin is not None:
             self.standin.stop()
 

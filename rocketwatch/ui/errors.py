@@ -66,7 +66,7 @@ class ErrorReporter:
         if self.shown or QApplication.instance() is None or off_main_thread:
             return
         self.shown = True
-        box = QMessageBox(QMessageBox.Icon.Warning, f"{APP_NAME} hit a problem",
+        box = QMessageBox(QMessageBox.Icon.Warning, "A problem",
                           f"Something went wrong inside {APP_NAME}; it keeps running.\n\n"
                           f"{kind.__name__}: {error}\n\n"
                           "The details are in the log file. Further problems are only logged.")

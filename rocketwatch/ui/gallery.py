@@ -40,10 +40,12 @@ from rocketwatch.ui.thumbnails import PictureLoader
 from rocketwatch.ui.watch_star import WATCH_TEXT, WATCH_TIP, star_icon, watch_message
 from rocketwatch.ui.window_state import restore_geometry, save_geometry, window_settings
 
-TITLE = "RocketWatch — Launches"
+TITLE = "Launches"  # the platform adds " — RocketWatch" (the application's display name)
 STATE_KEY = "gallery"
 SOON = timedelta(minutes=2)  # within this of a NET the countdown shows seconds: repaint every second
 WATCHED_ITEM = "@watched"  # the filter's "Watched" entry (LL2 status abbreviations never start with @)
+# The filter's entries for launches still to come and those of the last 24 hours (launch_model.RECENT).
+PERIOD_ITEMS = {"@upcoming": "upcoming", "@recent": "recent"}
 
 
 class GalleryWindow(QMainWindow):
@@ -331,6 +333,9 @@ class GalleryWindow(QMainWindow):
         self.status_filter.clear()
         self.status_filter.addItem(f"All statuses ({sum(counts.values())})", None)
         self.status_filter.addItem(star_icon(self.palette(), 12, dpr), self._watched_words(), WATCHED_ITEM)
+        recent = self.model.recent_count()
+        self.status_filter.addItem(f"Upcoming ({self.model.rowCount() - recent})", "@upcoming")
+        self.status_filter.addItem(f"Recent, last 24 hours ({recent})", "@recent")
         for abbrev in statuses:
             self.status_filter.addItem(status_dot_icon(abbrev, 12, dpr),
                                        f"{status_style(abbrev).word} ({counts.get(abbrev, 0)})", abbrev)
@@ -339,6 +344,7 @@ class GalleryWindow(QMainWindow):
         self.status_filter.blockSignals(False)
         if current is not None and found < 0:
             self.proxy.set_status(None)
+            self.proxy.set_period(None)
 
     def _watched_words(self) -> str:
         return f"Watched ({self.model.watched_count()})"
@@ -359,7 +365,8 @@ class GalleryWindow(QMainWindow):
     def _on_status_filter(self, _index: int) -> None:
         chosen = self.status_filter.currentData()
         self.proxy.set_watched_only(chosen == WATCHED_ITEM)
-        self.proxy.set_status(None if chosen == WATCHED_ITEM else chosen)
+        self.proxy.set_period(PERIOD_ITEMS.get(chosen))
+        self.proxy.set_status(None if chosen == WATCHED_ITEM or chosen in PERIOD_ITEMS else chosen)
         self._after_filter()
 
     def _after_filter(self) -> None:
@@ -400,6 +407,9 @@ class GalleryWindow(QMainWindow):
         total, shown = self.model.rowCount(), self.proxy.rowCount()
         noun = "launch" if total == 1 else "launches"
         text = f"{total} {noun}" if shown == total else f"Showing {shown} of {total} {noun}"
+        recent = self.model.recent_count()
+        if recent and shown == total:  # the last day's launches come after the upcoming ones: say so
+            text = f"{total - recent} upcoming, then {recent} recent (last 24 hours)"
         self.count_label.setText(text)
 
     @Slot()

@@ -43,7 +43,18 @@ from rocketwatch.ui.window_state import restore_geometry, save_geometry
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 GEOMETRY_KEY = "history"
+TITLE = "Run history"  # the platform adds " — RocketWatch" (the application's display name)
+DEFAULT_SIZE = QSize(1340, 720)  # every column of a run, its error included, shows at this size
 ROW_EVENTS = ("task_state", "run_finished", "run_skipped")
+
+
+def default_size(window: QWidget) -> QSize:
+    """DEFAULT_SIZE, or less on a screen too small for it."""
+    screen = window.screen()
+    if screen is None:
+        return DEFAULT_SIZE
+    available = screen.availableGeometry().size()
+    return DEFAULT_SIZE.boundedTo(QSize(available.width() - 40, available.height() - 60))
 
 
 class RetryDelegate(QStyledItemDelegate):
@@ -134,7 +145,7 @@ class RunTable(QTableView):
 
 
 class HistoryWindow(QMainWindow):
-    """RocketWatch — Run history."""
+    """The Run history window (its title names the app once: Qt adds the application's name)."""
 
     first_paint = Signal()  # emitted once, when the table of runs first paints
 
@@ -142,7 +153,7 @@ class HistoryWindow(QMainWindow):
         super().__init__(parent)
         self.controller = controller
         self._asked_retry = False
-        self.setWindowTitle("RocketWatch — Run history")
+        self.setWindowTitle(TITLE)
         self.setMinimumSize(720, 420)
 
         self.model = RunTableModel(controller.store.runs, active=controller.is_active(), parent=self)
@@ -192,7 +203,7 @@ class HistoryWindow(QMainWindow):
         self._on_active_changed(controller.is_active())
 
         if not restore_geometry(self, GEOMETRY_KEY, controller.paths):
-            self.resize(1180, 680)
+            self.resize(default_size(self))
         if self.model.rowCount():
             self.table.selectRow(0)
 
@@ -236,18 +247,32 @@ class HistoryWindow(QMainWindow):
         widths = {Column.RUN: "00000", Column.TRIGGER: "catch up__", Column.STARTED: "Sat 00 Nov 00:00:00_",
                   Column.DURATION: "00 min 00 s", Column.STATE: "__ interrupted_",
                   Column.RETRY: "__↻ Retry__", Column.LAUNCHES: "Launches_", Column.NEW: "New__",
-                  Column.PICTURES: "00 (0 failed)"}
+                  Column.PICTURES: "00 (0 failed)", Column.ERROR: "Getting the launch list fro"}
         for column, sample in widths.items():
             self.table.setColumnWidth(column, metrics.horizontalAdvance(sample) + 16)
         for column, task_id in TASK_COLUMNS.items():
-            samples = (f"__ {task_id}", "__ up for retry", "__ running 00/00")
+            samples = (f"_ {task_id}", "__ up for retry", "__ running 0/00")
             sample = max(samples, key=metrics.horizontalAdvance)
-            self.table.setColumnWidth(column, metrics.horizontalAdvance(sample) + 20)
+            self.table.setColumnWidth(column, metrics.horizontalAdvance(sample) + 14)
 
     # --- what the user does --------------------------------------------------------------------
     def selected_run(self) -> RunRecord | None:
         index = self.table.currentIndex()
         return self.model.run_at(index.row()) if index.isValid() else None
+
+    def show_run(self, run_id: int) -> bool:
+        """Select that run (reading older pages as needed) and show its detail; False when it is unknown."""
+        self.model.refresh_newest()
+        row = self.model.row_of(run_id)
+        while row is None and self.model.canFetchMore(QModelIndex()):
+            self.model.fetchMore(QModelIndex())
+            row = self.model.row_of(run_id)
+        if row is None:
+            self.statusBar().showMessage(f"Run {run_id} is no longer in the history.")
+            return False
+        self.table.selectRow(row)
+        self.table.scrollTo(self.model.index(row, 0))
+        return True
 
     def retry_selected(self) -> None:
         record = self.selected_run()

@@ -28,6 +28,7 @@ from rocketwatch import timefmt
 from rocketwatch.alerts import is_watched, watched
 from rocketwatch.config import AlertsConfig
 from rocketwatch.ll2.model import Launch
+from rocketwatch.pipeline.tasks import is_recent
 from rocketwatch.store import Store
 from rocketwatch.ui.status_style import status_style
 from rocketwatch.ui.thumbnails import Fit, PictureLoader
@@ -56,6 +57,7 @@ class LaunchRole(IntEnum):
     HAS_COUNTDOWN = Qt.ItemDataRole.UserRole + 15
     STARRED = Qt.ItemDataRole.UserRole + 16       # the user starred it (bool)
     WATCHED = Qt.ItemDataRole.UserRole + 17       # starred or matching what the alerts watch (bool)
+    RECENT = Qt.ItemDataRole.UserRole + 18        # it already happened (tasks.is_recent): shown last
 
 
 _DISPLAY = int(Qt.ItemDataRole.DisplayRole)
@@ -73,6 +75,7 @@ class LaunchRow:
     search_text: str
     picture: Path | None
     thumbnail: Path | None
+    recent: bool = False
 
     @property
     def has_countdown(self) -> bool:
@@ -84,22 +87,26 @@ class LaunchRow:
         return self.thumbnail or self.picture
 
 
-def launch_row(launch: Launch, paths: dict[str, tuple[Path | None, Path | None]]) -> LaunchRow:
+def launch_row(launch: Launch, paths: dict[str, tuple[Path | None, Path | None]], *,
+               recent: bool = False) -> LaunchRow:
     picture, thumbnail = paths.get(launch.image_url or "", (None, None))
     words = (launch.name, launch.provider, launch.location, launch.pad, launch.country, launch.rocket,
              launch.mission_name, launch.mission_type, launch.orbit, status_style(launch.status_abbrev).word)
+    net_text = timefmt.net_label(launch.net, launch.net_precision, zone=True)
     return LaunchRow(
         launch=launch,
-        net_text=timefmt.net_label(launch.net, launch.net_precision),
+        net_text=f"Recent · {net_text}" if recent else net_text,
         net_sort=launch.net.timestamp(),
         search_text=" ".join(word for word in words if word).casefold(),
         picture=picture,
         thumbnail=thumbnail,
+        recent=recent,
     )
 
 
 class LaunchListModel(QAbstractListModel):
-    """Stored launches from about a day ago onwards, soonest first, one row per launch; which are
+    """Stored launches from about a day ago onwards, one row per launch: the upcoming ones soonest first,
+    then the recent ones (those that already happened, LL2 keeps them a day) latest first; which are
     starred and which are watched (alerts.is_watched: starred, or matching the [alerts] watch lists)."""
 
     def __init__(self, store: Store, loader: PictureLoader, parent: QObject | None = None, *,
@@ -125,7 +132,11 @@ class LaunchListModel(QAbstractListModel):
         launches = self._store.launches.upcoming(since=now - RECENT)
         paths = self._store.images.kept_paths() if launches else {}
         self._starred = self._store.stars.starred()
-        self.set_rows([launch_row(launch, paths) for launch in launches])
+        recent = [launch for launch in launches if is_recent(launch, now)]
+        recent_ids = {launch.id for launch in recent}
+        upcoming = [launch for launch in launches if launch.id not in recent_ids]
+        self.set_rows([*(launch_row(launch, paths) for launch in upcoming),
+                       *(launch_row(launch, paths, recent=True) for launch in reversed(recent))])
 
     def set_rows(self, rows: list[LaunchRow]) -> None:
         self.beginResetModel()
@@ -195,6 +206,9 @@ class LaunchListModel(QAbstractListModel):
     def status_counts(self) -> Counter[str]:
         return Counter(row.launch.status_abbrev for row in self._rows)
 
+    def recent_count(self) -> int:
+        return sum(row.recent for row in self._rows)
+
     def countdown_due(self, now: datetime, within: timedelta) -> bool:
         """True when some launch with a countdown has its NET within `within` of now."""
         centre, reach = now.timestamp(), within.total_seconds()
@@ -251,11 +265,14 @@ class LaunchListModel(QAbstractListModel):
             return launch.id in self._starred
         if role == LaunchRole.WATCHED:
             return launch.id in self._watched
+        if role == LaunchRole.RECENT:
+            return row.recent
         if role == _ACCESSIBLE:
             when = timefmt.countdown(launch.net, launch.net_precision, datetime.now(UTC)) or row.net_text
             star = ". Starred: watching" if launch.id in self._starred else ""
             status = status_style(launch.status_abbrev).word
-            return f"{launch.name}. {status}. {launch.provider}. {when}{star}"
+            recent = "Recent. " if row.recent else ""
+            return f"{recent}{launch.name}. {status}. {launch.provider}. {when}{star}"
         return None
 
     def roleNames(self) -> dict[int, bytes]:
@@ -293,6 +310,7 @@ class LaunchFilterModel(QSortFilterProxyModel):
         self._terms: tuple[str, ...] = ()
         self._status: str | None = None
         self._watched_only = False
+        self._period: str | None = None  # "upcoming", "recent" or None (both)
         self.setSourceModel(source)
         self.setSortRole(LaunchRole.NET_SORT)
         self.setDynamicSortFilter(True)
@@ -337,8 +355,19 @@ class LaunchFilterModel(QSortFilterProxyModel):
             self._watched_only = on
             self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
+    @property
+    def period(self) -> str | None:
+        return self._period
+
+    def set_period(self, period: str | None) -> None:
+        """Only the upcoming launches, only the recent ones, or (None) both."""
+        if period != self._period:
+            self.beginFilterChange()
+            self._period = period
+            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
     def is_filtering(self) -> bool:
-        return bool(self._terms) or self._status is not None or self._watched_only
+        return bool(self._terms) or self._status is not None or self._watched_only or self._period is not None
 
     def filterAcceptsRow(self, source_row: int, source_parent: AnyIndex) -> bool:
         if source_parent.isValid() or source_row >= self._launches.rowCount():
@@ -347,6 +376,8 @@ class LaunchFilterModel(QSortFilterProxyModel):
         if self._status is not None and row.launch.status_abbrev != self._status:
             return False
         if self._watched_only and not self._launches.is_watched_row(source_row):
+            return False
+        if self._period is not None and row.recent != (self._period == "recent"):
             return False
         return all(term in row.search_text for term in self._terms)
 

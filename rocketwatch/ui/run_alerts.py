@@ -41,13 +41,21 @@ class AlertColumn(IntEnum):
 
 
 ALERT_HEADERS = ("Kind", "Title", "Message", "What happened", "Shown by", "Time")
+ROWS_SHOWN = 6  # the pane grows to show this many notifications without scrolling, then scrolls
 LATE = timedelta(minutes=5)  # a reminder claimed this long after its planned time says so
 KIND_WORDS = {"summary": "Run summary", "run_failed": "Run failed", "slip": "Time change",
               "status": "Status change", "webcast": "Webcast live"}
 # A ledger state in the words of the history; the run states' look (StateDelegate) gives the badge.
 STATE_WORDS = {SENT: "sent", SUPPRESSED: "quiet hours: not shown", FAILED: "failed", CLAIMED: "not delivered"}
+# Why a notification was kept and not shown depends on its kind: a setting, or the quiet hours.
+KEPT_WORDS = {"summary": "run summaries off: not shown", "run_failed": "failure alerts off: not shown"}
+KEPT_TIPS = {"summary": "Run summaries are turned off in Settings (Notifications); the run still counted "
+                        "its launches.",
+             "run_failed": "Failure alerts are turned off in Settings (Notifications).",
+             "": "Launch alerts in your quiet hours are recorded, not shown (Settings, Alerts)."}
 STATE_LOOK = {SENT: "success", SUPPRESSED: "skipped", FAILED: "failed", CLAIMED: "interrupted"}
-BACKEND_WORDS = {"plyer": "desktop notification", "notify-send": "desktop notification",
+BACKEND_WORDS = {"freedesktop": "desktop notification", "plyer": "desktop notification",
+                 "notify-send": "desktop notification",
                  "tray": "tray message", "log": "log only"}
 
 
@@ -83,6 +91,8 @@ class AlertTableModel(RowsTableModel):
                 return time_words(entry.delivered_at or entry.created_at)
             if column == AlertColumn.BACKEND and entry.backend:
                 return plain_tooltip(f"Backend: {entry.backend}")
+            if column == AlertColumn.STATE and entry.state == SUPPRESSED:
+                return KEPT_TIPS.get(entry.kind, KEPT_TIPS[""])
         return None
 
     @staticmethod
@@ -94,6 +104,8 @@ class AlertTableModel(RowsTableModel):
         if column == AlertColumn.MESSAGE:
             return one_line(entry.body.splitlines()[0] if entry.body else "")
         if column == AlertColumn.STATE:
+            if entry.state == SUPPRESSED and entry.kind in KEPT_WORDS:
+                return KEPT_WORDS[entry.kind]
             return STATE_WORDS.get(entry.state, entry.state)
         if column == AlertColumn.BACKEND:
             return BACKEND_WORDS.get(entry.backend or "", entry.backend or "")
@@ -129,14 +141,18 @@ class RunAlerts(QWidget):
         self.view.setAlternatingRowColors(True)
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
+        # The message takes the room left, so the columns after it stay in view (no sideways scrolling).
+        header.setSectionResizeMode(AlertColumn.MESSAGE, QHeaderView.ResizeMode.Stretch)
+        header.setStretchLastSection(False)
         metrics = self.fontMetrics()
         for column, sample in ((AlertColumn.KIND, "Reminder, 24 hours before (sent late)"),
                                (AlertColumn.TITLE, "Falcon 9 Block 5 | Starlink Group 10-00"),
-                               (AlertColumn.MESSAGE, "Launches in 19 h 25 min — Sun 16:00 from Space Launch"),
-                               (AlertColumn.STATE, "__ quiet hours: not shown_"),
-                               (AlertColumn.BACKEND, "desktop notification_")):
+                               (AlertColumn.MESSAGE, "Launches in 19 h 25 min — Sun 16:00 CET"),
+                               (AlertColumn.STATE, "__ failure alerts off: not shown_"),
+                               (AlertColumn.BACKEND, "desktop notification_"),
+                               (AlertColumn.TIME, "00:00:00__")):
             self.view.setColumnWidth(column, metrics.horizontalAdvance(sample) + 16)
+        self.view.verticalHeader().setDefaultSectionSize(max(metrics.height() + 10, 24))
 
         self.title = QLabel("Notifications")
         self.title.setTextFormat(Qt.TextFormat.PlainText)
@@ -154,7 +170,7 @@ class RunAlerts(QWidget):
         layout.setSpacing(2)
         layout.addWidget(self.title)
         layout.addWidget(self.pages, 1)
-        self.setMinimumHeight(self.fontMetrics().height() * 8)  # the heading, the header and a few rows
+        self._fit_rows(0)
 
     def show_run(self, run_id: int | None) -> None:
         """Read the notifications of that run (None: none) and show them."""
@@ -165,6 +181,17 @@ class RunAlerts(QWidget):
         self.title.setText(f"Notifications ({count})" if count else "Notifications")
         self.pages.setCurrentWidget(self.view if entries else self.empty)
         self.empty.setText(EMPTY_TEXT if run_id is not None else "")
+        self._fit_rows(count)
+
+    def _fit_rows(self, count: int) -> None:
+        """Be tall enough for the heading, the column headers and every row (up to ROWS_SHOWN): a run's
+        three notifications all show (the list used to show two of them)."""
+        rows = min(max(count, 2), ROWS_SHOWN)
+        header = self.view.horizontalHeader().sizeHint().height()
+        scrollbar = self.view.horizontalScrollBar().sizeHint().height()
+        body = rows * self.view.verticalHeader().defaultSectionSize() + 2 * self.view.frameWidth()
+        height = self.title.sizeHint().height() + self.layout().spacing() + header + body + scrollbar // 2
+        self.setMinimumHeight(height)
 
     def refresh(self) -> None:
         self.show_run(self._run_id)

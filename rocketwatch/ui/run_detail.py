@@ -86,6 +86,8 @@ class TryTableModel(RowsTableModel):
                 return time_words(task_try.started_at)
             if column == TryColumn.ERROR and task_try.error:
                 return plain_tooltip(task_try.error)
+            if column == TryColumn.STATE and task_try.error:
+                return plain_tooltip(task_try.error)
         if role == Qt.ItemDataRole.TextAlignmentRole and column == TryColumn.TRY:
             return Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
         return None
@@ -164,11 +166,16 @@ class RunDetail(QWidget):
         self.tries_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.tries_view.setItemDelegateForColumn(TryColumn.STATE, StateDelegate(self.tries_view))
         self.tries_view.verticalHeader().hide()
-        self.tries_view.setWordWrap(False)
+        # A try's error wraps in its cell (it was cut to "Could not rea"); rows grow to hold it.
+        self.tries_view.setWordWrap(True)
+        self.tries_view.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.tries_view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.tries_view.setShowGrid(False)
         self.tries_view.setAlternatingRowColors(True)
+        self.tries_view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         header = self.tries_view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(TryColumn.ERROR, QHeaderView.ResizeMode.Stretch)
         header.setStretchLastSection(True)
         self.tries_view.selectionModel().currentRowChanged.connect(self._show_current_try)
 
@@ -176,7 +183,7 @@ class RunDetail(QWidget):
         self.log.setReadOnly(True)
         self.log.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
                                          | Qt.TextInteractionFlag.TextSelectableByKeyboard)
-        self.log.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self.log.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)  # a long line is read whole
         self.log.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.log.setAccessibleName("Log of the selected try")
         self.log.setPlaceholderText("The log of the selected try shows here.")
@@ -202,9 +209,10 @@ class RunDetail(QWidget):
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(self.tries_view)
         splitter.addWidget(log_pane)
-        splitter.setStretchFactor(0, 2)
-        splitter.setStretchFactor(1, 3)
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 1)
         splitter.setChildrenCollapsible(False)
+        splitter.setSizes([600, 600])  # the tries with their errors, and the log: half each
         self.alerts = RunAlerts(store)
         below = QSplitter(Qt.Orientation.Vertical)  # the tries and the log, then the notifications
         below.addWidget(splitter)

@@ -149,19 +149,22 @@ def contrast_colour(fill: QColor) -> QColor:
 
 
 class Column(IntEnum):
+    """The columns in the order they show: why a run failed sits beside its state and Retry, where it is
+    seen at the window's default size (it was last, and cut to "Getting the l…")."""
+
     RUN = 0
     TRIGGER = 1
     STARTED = 2
     DURATION = 3
     STATE = 4
     RETRY = 5
-    DOWNLOAD_LAUNCHES = 6
-    GET_PICTURES = 7
-    NOTIFY = 8
-    LAUNCHES = 9
-    NEW = 10
-    PICTURES = 11
-    ERROR = 12
+    ERROR = 6
+    DOWNLOAD_LAUNCHES = 7
+    GET_PICTURES = 8
+    NOTIFY = 9
+    LAUNCHES = 10
+    NEW = 11
+    PICTURES = 12
 
 
 # One column per task of the pipeline (tests check that this matches pipeline.TASK_IDS).
@@ -170,7 +173,7 @@ TASK_COLUMNS: dict[int, str] = {Column.DOWNLOAD_LAUNCHES: "download_launches",
 
 HEADERS = {
     Column.RUN: "Run", Column.TRIGGER: "Trigger", Column.STARTED: "Started", Column.DURATION: "Duration",
-    Column.STATE: "State", Column.RETRY: "", Column.DOWNLOAD_LAUNCHES: "download_launches",
+    Column.STATE: "State", Column.RETRY: "Retry", Column.DOWNLOAD_LAUNCHES: "download_launches",
     Column.GET_PICTURES: "get_pictures", Column.NOTIFY: "notify", Column.LAUNCHES: "Launches",
     Column.NEW: "New", Column.PICTURES: "Pictures", Column.ERROR: "Error",
 }
@@ -179,7 +182,8 @@ HEADER_TIPS = {
     Column.STARTED: "When the run started, local time", Column.STATE: "The state of the whole run",
     Column.RETRY: "Retry a failed or interrupted run (Enter or Ctrl+R on the selected run)",
     Column.LAUNCHES: "Launches in the list LL2 returned", Column.NEW: "Launches seen for the first time",
-    Column.PICTURES: "Distinct launch pictures in the list", Column.ERROR: "Why the run failed",
+    Column.PICTURES: "Distinct launch pictures in the list",
+    Column.ERROR: "Why the run failed (the whole text on hover and below the table)",
     **{column: TASK_TITLES.get(task_id, task_id) for column, task_id in TASK_COLUMNS.items()},
 }
 NUMBER_COLUMNS = (Column.RUN, Column.LAUNCHES, Column.NEW, Column.PICTURES)

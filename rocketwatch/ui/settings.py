@@ -94,7 +94,7 @@ class SettingsDialog(QDialog):
         self._relay.done.connect(self._cache_measured)
         self._baseline: Values = {}
         self._baseline_autostart = False
-        self.setWindowTitle("RocketWatch — Settings")
+        self.setWindowTitle("Settings")  # the platform adds " — RocketWatch" (the application's name)
         self.setMinimumSize(520, 400)
 
         self.tabs = _named(QTabWidget(), "Settings sections")

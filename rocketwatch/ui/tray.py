@@ -13,7 +13,8 @@ from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
 from rocketwatch import APP_NAME
 from rocketwatch.ll2.model import Launch
-from rocketwatch.timefmt import local, net_words, when_words
+from rocketwatch.notify import Subject
+from rocketwatch.timefmt import local, net_words, when_words, with_zone
 from rocketwatch.ui.icons import tray_icon
 
 MENU_LAUNCHES = 5
@@ -35,6 +36,7 @@ class TrayIcon(QObject):
     toggle_pause = Signal()
     export_calendar = Signal()
     quit_requested = Signal()
+    message_clicked = Signal(object)  # the Subject of the tray message the user clicked
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -46,9 +48,11 @@ class TrayIcon(QObject):
         self._next_run: datetime | None = None
         self._paused = False
         self._launch_actions: list[QAction] = []
+        self._message_subject: Subject | None = None
         self._build_menu()
         self.tray.setContextMenu(self.menu)
         self.tray.activated.connect(self._activated)
+        self.tray.messageClicked.connect(self._message_clicked)
         self.menu.aboutToShow.connect(self.refresh_texts)
         self.set_state("idle")
 
@@ -83,7 +87,7 @@ class TrayIcon(QObject):
             if launch is None:
                 action.setVisible(False)
                 continue
-            when = net_words(launch.net, launch.net_precision)
+            when = net_words(launch.net, launch.net_precision, zone=True)
             action.setText(_escape_menu_text(f"{launch.name} — {when}"))
             action.setToolTip(when_words(launch.net, launch.net_precision, now))
             action.setData(launch.id)
@@ -140,15 +144,22 @@ class TrayIcon(QObject):
         if self._paused:
             lines.append("Schedule paused")
         elif self._next_run is not None:
-            lines.append(f"Next check: {local(self._next_run).strftime('%a %H:%M')}")
+            next_run = local(self._next_run)
+            lines.append(f"Next check: {with_zone(next_run.strftime('%a %H:%M'), next_run)}")
         return "\n".join(lines)
 
-    def show_message(self, title: str, body: str, icon: QIcon | None = None, urgent: bool = False) -> None:
+    def show_message(self, title: str, body: str, icon: QIcon | None = None, urgent: bool = False,
+                     subject: Subject | None = None) -> None:
+        self._message_subject = subject  # a click on this message opens it (a message replaces the last)
         if icon is not None and not icon.isNull():
             self.tray.showMessage(title, body, icon, 10_000)
         else:
             kind = QSystemTrayIcon.MessageIcon.Warning if urgent else QSystemTrayIcon.MessageIcon.Information
             self.tray.showMessage(title, body, kind, 10_000)
+
+    def _message_clicked(self) -> None:
+        if self._message_subject is not None:
+            self.message_clicked.emit(self._message_subject)
 
     def _activated(self, reason: QSystemTrayIcon.ActivationReason) -> None:
         if reason in (QSystemTrayIcon.ActivationReason.Trigger, QSystemTrayIcon.ActivationReason.DoubleClick):

@@ -52,11 +52,14 @@ def test_tray_app_first_start_notification_second_instance_and_quit(desktop, sta
         second = app.command(timeout=10)
         assert second.returncode == 0, second.stderr
         assert time.monotonic() - started < 5
-        wait_for(
-            lambda: desktop.run("xdotool", "search", "--name", "RocketWatch — Launches").returncode == 0,
+        found = wait_for(
+            lambda: desktop.run("xdotool", "search", "--name", "^Launches$").stdout.split(),
             15,
             "the gallery window",
         )
+        # The title bar names the app once: Qt adds the application's name to the window's own title.
+        title = desktop.run("xprop", "-id", found[0], "_NET_WM_NAME").stdout
+        assert title.strip().endswith('= "Launches — RocketWatch"'), title
         SCREENSHOTS.mkdir(exist_ok=True)
         desktop.screenshot(SCREENSHOTS / "e2e-gallery.png")
 

@@ -108,9 +108,10 @@ def server() -> Iterator[StandIn]:
 
 # The local times the alerts must show: A's NET after its slip (17:30Z on Mon 2 Nov), B's NET (12:00Z).
 LOCAL = {
-    "UTC": ("Mon", "17:30", "12:00"),
-    "Asia/Seoul": ("Tue", "02:30", "21:00"),
-    "America/New_York": ("Mon", "12:30", "07:00"),  # EST: the slip was noticed in EDT, on 31 Oct
+    "UTC": ("Mon", "17:30 UTC", "12:00 UTC"),
+    "Asia/Seoul": ("Tue", "02:30 KST", "21:00 KST"),
+    # EST: the slip was noticed in EDT, on 31 Oct, but the time it names is after the change of clock.
+    "America/New_York": ("Mon", "12:30 EST", "07:00 EST"),
 }
 
 

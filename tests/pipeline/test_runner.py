@@ -11,7 +11,7 @@ from helpers import RecordingNotifier, write_config
 from PIL import Image
 
 from rocketwatch.config import load_config, paths_for
-from rocketwatch.notify import ChainNotifier
+from rocketwatch.notify import ChainNotifier, Subject
 from rocketwatch.pipeline import Runner, RunRefused, backoff_delay
 from rocketwatch.standin import Fault, StandIn
 from rocketwatch.store import Store
@@ -72,8 +72,14 @@ def test_demo_run_stores_launches_pictures_and_notifies(harness) -> None:
     # Launch alerts come first: one late reminder per launch due within the longest reminder lead.
     *alerts, summary = h.recorder.sent
     assert alerts and all(alert.body.startswith("Launches in ") for alert in alerts)
-    assert summary.title.endswith(", 10 new")
+    # LL2's list (the demo's too) holds a launch that flew today: counted apart, not as upcoming or new.
+    assert summary.title == "9 upcoming launches, 9 new"
     assert summary.body.startswith("Next: ")
+    assert summary.body.splitlines()[-1] == "Also 1 recent launch of the last 24 hours"
+    # A click opens what each is about: the alert's launch, the gallery for the summary.
+    known = {launch.id for launch in h.store.launches.upcoming()}
+    assert all(alert.subject.kind == "launch" and alert.subject.ref in known for alert in alerts)
+    assert summary.subject == Subject.gallery()
     assert h.events[0].kind == "run_started" and h.events[-1].kind == "run_finished"
 
 
@@ -122,6 +128,7 @@ def test_server_errors_fail_after_retries_and_retry_completes_the_same_run(harne
     assert "500" in tries[0].log
     [alert] = h.recorder.sent
     assert "Getting the launch list" in alert.body and "3 tries" in alert.body
+    assert alert.subject == Subject.run(failed.id)  # a click opens Run history on this run
 
     standin.set_sticky_api_fault(None)
     retried = h.runner.retry(failed.id)

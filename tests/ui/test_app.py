@@ -18,6 +18,7 @@ from rocketwatch.ui.single_instance import socket_name
 def tray_app(qtbot, home, standin, monkeypatch):
     monkeypatch.setattr(app_module, "TRAY_WAIT_S", 0.2)
     monkeypatch.setattr(app_module, "desktop_backends", lambda: [])
+    monkeypatch.setattr(app_module, "open_desktop_notifier", lambda _parent: None)
     write_config(home, source={"api_url": standin.api_url}, schedule={"paused": True})
     paths = paths_for(home)
     session = Session(paths, load_config(paths.config_file), home, demo=False)
@@ -122,3 +123,27 @@ def test_a_replaced_database_is_told_to_the_user_once(qtbot, home, standin) -> N
     assert again._notice_boxes == []
     again.quit()
     again.close()
+
+
+def test_a_click_on_a_tray_message_opens_what_it_is_about(qtbot, tray_app, monkeypatch) -> None:
+    from rocketwatch.notify import Notification, Subject
+
+    with qtbot.waitSignal(tray_app.controller.run_finished, timeout=20_000) as finished:
+        tray_app.controller.run_now()
+    run_id = finished.args[0].id
+    qtbot.waitUntil(lambda: not tray_app.controller.is_active())
+    # Where there is no D-Bus notification service (Windows, macOS) the tray message's click is the way in.
+    tray_app.tray.show_message("RocketWatch run failed", "Open Run history", subject=Subject.run(run_id))
+    tray_app.tray.tray.messageClicked.emit()
+    history = tray_app.windows["history"]
+    assert history.isVisible() and history.detail.run_id == run_id
+    # A launch alert that reached the tray notifier (offscreen has no tray: pretend one shows).
+    launch = tray_app.controller.store.launches.upcoming()[3]
+    monkeypatch.setattr(tray_app.tray.tray, "isVisible", lambda: True)
+    monkeypatch.setattr(app_module.QSystemTrayIcon, "supportsMessages", staticmethod(lambda: True))
+    alert = Notification(launch.name, "Launches in 1 hour", subject=Subject.launch(launch.id))
+    tray_app.tray_notifier.send(alert)
+    qtbot.waitUntil(lambda: tray_app.tray._message_subject == Subject.launch(launch.id))  # queued to the GUI
+    tray_app.tray.tray.messageClicked.emit()
+    qtbot.waitUntil(lambda: "gallery" in tray_app.windows and tray_app.windows["gallery"].isVisible())
+    assert tray_app.windows["gallery"].selected_launch_id() == launch.id

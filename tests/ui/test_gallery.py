@@ -96,9 +96,14 @@ def test_the_gallery_lists_the_demo_launches_soonest_first_and_their_pictures_ar
     window = make_window(qtbot, ran_controller)
     names = card_names(window)
     assert len(names) == 10
-    nets = [window.proxy.index(row, 0).data(LaunchRole.NET_SORT) for row in range(10)]
+    # The demo, like LL2, lists a launch that flew today: it comes after the upcoming ones, marked Recent.
+    recent = [window.proxy.index(row, 0).data(LaunchRole.RECENT) for row in range(10)]
+    assert recent == [False] * 9 + [True]
+    assert window.proxy.index(9, 0).data(LaunchRole.NET_TEXT).startswith("Recent · ")
+    assert window.proxy.index(9, 0).data(LaunchRole.STATUS) == "Success"
+    nets = [window.proxy.index(row, 0).data(LaunchRole.NET_SORT) for row in range(9)]
     assert nets == sorted(nets)
-    assert window.count_label.text() == "10 launches"
+    assert window.count_label.text() == "9 upcoming, then 1 recent (last 24 hours)"
 
     # A card asks for its picture; it is decoded off the GUI thread and the card is told to repaint.
     decoration = int(Qt.ItemDataRole.DecorationRole)
@@ -159,10 +164,10 @@ def test_search_and_status_filter_narrow_the_cards(qtbot, ran_controller) -> Non
 def test_net_is_shown_as_precisely_as_ll2_knows_it(qtbot, make_controller) -> None:
     controller = make_controller()
     expected = {
-        "SEC": "Sat 14 Aug 2027 16:30",
-        "MIN": "Sat 14 Aug 2027 16:30",
-        None: "Sat 14 Aug 2027 16:30",
-        "HR": "Sat 14 Aug, about 16:00",
+        "SEC": "Sat 14 Aug 2027 16:30 CEST",  # a time of day names its clock
+        "MIN": "Sat 14 Aug 2027 16:30 CEST",
+        None: "Sat 14 Aug 2027 16:30 CEST",
+        "HR": "Sat 14 Aug, about 16:00 CEST",
         "DAY": "Sat 14 Aug 2027",
         "W": "NET week of 14 Aug 2027",
         "M": "NET August 2027",
@@ -235,7 +240,8 @@ def test_show_launch_selects_its_card_and_fills_the_detail_pane(qtbot, ran_contr
     assert detail.currentWidget() is detail.scroll
     assert detail.name.text() == launch.name
     assert detail.fields["provider"].text() == launch.provider
-    assert detail.fields["net"].text().startswith(window.view.currentIndex().data(LaunchRole.NET_TEXT))
+    card_net = window.view.currentIndex().data(LaunchRole.NET_TEXT).removeprefix("Recent · ")
+    assert detail.fields["net"].text().startswith(card_net)
     assert detail.picture_button.isEnabled()
     qtbot.waitUntil(detail.picture.has_picture, timeout=5_000)
 
@@ -293,7 +299,7 @@ def test_countdown_ticks_only_while_the_window_is_visible(qtbot, ran_controller)
 
 def test_keyboard_find_escape_and_remembered_geometry(qtbot, ran_controller) -> None:
     window = make_window(qtbot, ran_controller)
-    assert window.windowTitle() == "RocketWatch — Launches"
+    assert window.windowTitle() == "Launches"  # Qt adds " — RocketWatch": the app is named once
     window.resize(760, 520)  # fits the offscreen screen (800 x 600)
     show_active(qtbot, window)
     qtbot.keyClick(window.view, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
@@ -345,3 +351,20 @@ def test_cards_on_a_high_dpi_screen_get_sharp_pictures(qtbot, ran_controller) ->
 
     assert is_marker(decoded(1.0))  # the small thumbnail is enough at 1x
     assert not is_marker(decoded(2.0))  # at 2x the full picture is decoded instead of a blown-up thumbnail
+
+
+def test_the_filter_shows_only_upcoming_or_only_recent_launches(qtbot, ran_controller) -> None:
+    window = make_window(qtbot, ran_controller)
+    everything = card_names(window)
+    upcoming = window.status_filter.findData("@upcoming")
+    recent = window.status_filter.findData("@recent")
+    assert window.status_filter.itemText(upcoming) == "Upcoming (9)"
+    assert window.status_filter.itemText(recent) == "Recent, last 24 hours (1)"
+    window.status_filter.setCurrentIndex(recent)
+    [flown] = card_names(window)
+    assert flown == everything[-1]
+    assert window.count_label.text() == "Showing 1 of 10 launches"
+    window.status_filter.setCurrentIndex(upcoming)
+    assert card_names(window) == everything[:-1]
+    window.status_filter.setCurrentIndex(0)
+    assert card_names(window) == everything

@@ -5,6 +5,7 @@ Offscreen Qt; runs go to the demo stand-in through the controller fixtures.
 
 from __future__ import annotations
 
+import html
 from datetime import datetime, timedelta
 
 import pytest
@@ -14,7 +15,7 @@ from PySide6.QtWidgets import QMessageBox
 
 from rocketwatch.pipeline import TASK_IDS
 from rocketwatch.standin import Fault
-from rocketwatch.ui.history import HistoryWindow
+from rocketwatch.ui.history import DEFAULT_SIZE, HistoryWindow
 from rocketwatch.ui.run_detail import TryColumn
 from rocketwatch.ui.run_model import RETRY_ROLE, Column, RunTableModel
 
@@ -226,7 +227,7 @@ def test_f5_starts_a_run_and_escape_closes(qtbot, make_controller) -> None:
     controller = make_controller()
     window = make_window(qtbot, controller)
     show_active(qtbot, window)
-    assert window.windowTitle() == "RocketWatch — Run history"
+    assert window.windowTitle() == "Run history"  # Qt adds " — RocketWatch": the app is named once
     with qtbot.waitSignal(controller.run_finished, timeout=RUN_TIMEOUT):
         qtbot.keyClick(window, Qt.Key.Key_F5)
     qtbot.waitUntil(lambda: window.model.rowCount() == 1 and "success" in cell(window, 0, Column.STATE))
@@ -306,6 +307,32 @@ def test_alerts_in_quiet_hours_are_listed_as_not_shown(qtbot, make_controller, r
     assert [n.title for n in recorder.sent] == [row["Title"] for row in rows if row["Kind"] == "Run summary"]
 
 
+def test_notifications_kept_by_a_setting_say_which_setting(qtbot, make_controller, recorder, standin) -> None:
+    controller = make_controller(notifications={"run_summary": False, "failure_alerts": False},
+                                 pipeline={"retries": 0})
+    with qtbot.waitSignal(controller.run_finished, timeout=RUN_TIMEOUT):
+        controller.run_now()
+    wait_idle(qtbot, controller)
+    standin.set_sticky_api_fault(Fault("status", code=500))
+    with qtbot.waitSignal(controller.run_finished, timeout=RUN_TIMEOUT):
+        controller.run_now()
+    wait_idle(qtbot, controller)
+    standin.set_sticky_api_fault(None)
+    window = make_window(qtbot, controller)
+    window.show()
+    window.table.selectRow(0)  # the failed run
+    [failure] = alert_rows(window)
+    assert (failure["Kind"], failure["What happened"]) == ("Run failed", "failure alerts off: not shown")
+    window.table.selectRow(1)
+    rows = alert_rows(window)
+    summary = next(row for row, cells in enumerate(rows) if cells["Kind"] == "Run summary")
+    assert rows[summary]["What happened"] == "run summaries off: not shown"
+    state = window.detail.alerts.model.index(summary, 3)
+    assert "Run summaries are turned off" in state.data(Qt.ItemDataRole.ToolTipRole)
+    assert all("quiet hours" not in row["What happened"] for row in rows)
+    assert not any(n.title.endswith(" new") or "failed" in n.title for n in recorder.sent)
+
+
 def test_a_run_without_notifications_says_so(qtbot, make_controller) -> None:
     controller = make_controller()
     insert_runs(controller, 1)
@@ -316,3 +343,53 @@ def test_a_run_without_notifications_says_so(qtbot, make_controller) -> None:
     assert alerts.model.rowCount() == 0
     assert alerts.pages.currentWidget() is alerts.empty and alerts.empty.isVisible()
     assert alerts.empty.text() == "No notifications for this run"
+
+
+def test_at_its_default_size_every_column_of_a_failed_run_shows_and_the_error_is_early(
+        qtbot, make_controller, standin) -> None:
+    controller, run_id = failed_run(qtbot, make_controller, standin)
+    window = make_window(qtbot, controller)
+    window.resize(DEFAULT_SIZE)
+    window.show()
+    qtbot.waitExposed(window)
+    header = window.table.horizontalHeader()
+    assert header.length() <= window.table.viewport().width()  # no column behind a sideways scroll
+    model = window.model
+    headings = [model.headerData(column, Qt.Orientation.Horizontal) for column in range(model.columnCount())]
+    assert headings.index("Error") < headings.index("download_launches")  # beside State and Retry
+    assert window.model.headerData(Column.RETRY, Qt.Orientation.Horizontal) == "Retry"
+    error = window.model.index(0, Column.ERROR)
+    record = controller.store.runs.get(run_id)
+    assert html.escape(record.error) in error.data(Qt.ItemDataRole.ToolTipRole)  # the whole text on hover
+    assert record.error in window.detail.summary.text()
+
+
+def test_a_long_try_error_wraps_and_log_lines_wrap(qtbot, make_controller, standin) -> None:
+    controller, _run_id = failed_run(qtbot, make_controller, standin)
+    window = make_window(qtbot, controller)
+    window.resize(DEFAULT_SIZE)
+    window.show()
+    qtbot.waitExposed(window)
+    view = window.detail.tries_view
+    row = window.detail.tries.rowCount() - 1
+    error = window.detail.tries.index(row, TryColumn.ERROR).data()
+    metrics = view.fontMetrics()
+    assert metrics.horizontalAdvance(error) > view.columnWidth(TryColumn.ERROR)  # too long for one line
+    assert view.rowHeight(row) >= 2 * metrics.lineSpacing()  # so it wraps, not "Could not rea…"
+    log = window.detail.log
+    log.setPlainText("x " * 2000)
+    assert log.horizontalScrollBar().maximum() == 0  # a long line wraps: nothing to scroll sideways to
+
+
+def test_the_notification_list_shows_every_row_of_a_run(qtbot, ran_controller) -> None:
+    window = make_window(qtbot, ran_controller)
+    window.resize(DEFAULT_SIZE)
+    window.show()
+    qtbot.waitExposed(window)
+    window.table.selectRow(0)
+    view = window.detail.alerts.view
+    rows = view.model().rowCount()
+    assert rows >= 3
+    last = rows - 1
+    qtbot.waitUntil(lambda: view.rowViewportPosition(last) + view.rowHeight(last) <= view.viewport().height())
+    assert view.horizontalHeader().length() <= view.viewport().width()

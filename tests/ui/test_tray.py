@@ -34,6 +34,17 @@ def test_menu_lists_every_item_and_the_next_five_launches(qtbot) -> None:
                          "Settings…", "Quit RocketWatch"]
 
 
+def test_menu_times_say_which_clock(qtbot, local_zone) -> None:
+    local_zone("Asia/Tokyo")  # no summer time: always JST
+    tray = TrayIcon()
+    net = (datetime.now(UTC) + timedelta(days=2)).replace(hour=14, minute=30, second=0, microsecond=0)
+    tray.set_launches([Launch(id="a", name="Electron", net=net, net_precision="MIN")])
+    assert visible_texts(tray)[1].startswith("Electron — ") and visible_texts(tray)[1].endswith(" 23:30 JST")
+    tray.set_next_run(net.replace(hour=15, minute=0), paused=False)
+    next_day = net + timedelta(days=1)  # 15:00 UTC is midnight in Tokyo
+    assert f"Next check: {next_day:%a} 00:00 JST" in tray.tooltip()
+
+
 def test_choosing_a_launch_asks_to_open_it(qtbot) -> None:
     tray = TrayIcon()
     tray.set_launches([launch("Electron | Kiwi", 2, launch_id="abc-123")])
@@ -93,3 +104,17 @@ def _close_windows(qtbot):
     yield
     for widget in QApplication.topLevelWidgets():
         widget.close()
+
+
+def test_a_click_on_a_tray_message_reports_what_the_message_is_about(qtbot) -> None:
+    from rocketwatch.notify import Subject
+
+    tray = TrayIcon()
+    tray.show_message("RocketWatch run 7 failed", "Open Run history", subject=Subject.run(7))
+    with qtbot.waitSignal(tray.message_clicked, timeout=1000) as clicked:
+        tray.tray.messageClicked.emit()
+    assert clicked.args == [Subject.run(7)]
+    # A later message about nothing (an export done) is not a way into run 7.
+    tray.show_message("RocketWatch", "Exported 12 launches")
+    with qtbot.assertNotEmitted(tray.message_clicked):
+        tray.tray.messageClicked.emit()
