@@ -22,6 +22,7 @@ from rocketwatch.ui.errors import ErrorReporter, SignalBridge, route_qt_messages
 from rocketwatch.ui.icons import app_icon
 from rocketwatch.ui.single_instance import InstanceServer, send_request, socket_name
 from rocketwatch.ui.tray import TrayIcon
+from rocketwatch.ui.tray_host import SNI, TrayHost
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +47,7 @@ class TrayNotifier(QObject):
     def send(self, notification: Notification) -> None:
         from rocketwatch.notify import NotifyError
 
-        if not (self.tray.tray.isVisible() and QSystemTrayIcon.supportsMessages()):
+        if not (self.tray.is_shown() and QSystemTrayIcon.supportsMessages()):
             raise NotifyError("no tray icon to show a message from")
         self._show.emit(notification.title, notification.body, notification.urgent)
 
@@ -104,9 +105,10 @@ class TrayApp(QObject):
         self.tray = TrayIcon(self)
         self.windows: dict[str, QWidget] = {}
         self.signals = SignalBridge(self.quit, self)
-        self._tray_deadline = time.monotonic() + TRAY_WAIT_S
-        self._tray_timer = QTimer(self, interval=500)
-        self._tray_timer.timeout.connect(self._look_for_tray)
+        self.tray_host: TrayHost | None = None
+        self._tray_found = False
+        self._tray_timer = QTimer(self, singleShot=True, interval=int(TRAY_WAIT_S * 1000))
+        self._tray_timer.timeout.connect(self._no_tray)
         self._tooltip_timer = QTimer(self, interval=60_000)
         self._tooltip_timer.timeout.connect(self.tray.refresh_texts)
         self._quitting = False
@@ -148,7 +150,11 @@ class TrayApp(QObject):
     # --- start ------------------------------------------------------------------------------------
     def start(self) -> None:
         """Show the tray icon first, then build the rest in the next turn of the event loop."""
-        if QSystemTrayIcon.isSystemTrayAvailable():
+        self.tray_host = TrayHost(self)
+        self.tray_host.changed.connect(self._tray_host_changed)
+        kind = self.tray_host.kind()
+        if kind is not None:
+            self.tray.use_kind(kind)
             self._show_tray()
         else:
             log.info("No system tray yet; waiting up to %g s for one", TRAY_WAIT_S)
@@ -178,7 +184,7 @@ class TrayApp(QObject):
         self.scheduler.start()
         self.arm_reminder()
         self._show_notices()
-        if self.tray.tray.isVisible():
+        if self.tray.is_shown():
             self._warn_about_rate_limit()
         if self.first_window:
             self.show_window(self.first_window)
@@ -186,13 +192,23 @@ class TrayApp(QObject):
             self.handle_request(request)
         self._pending.clear()
 
-    def _look_for_tray(self) -> None:
-        if QSystemTrayIcon.isSystemTrayAvailable():
+    def _tray_host_changed(self) -> None:
+        """A tray appeared, went away or changed kind: put the icon (back) in the tray there is now."""
+        if self._quitting or self.tray_host is None:
+            return
+        kind = self.tray_host.kind()
+        if kind is None:
+            log.info("The system tray went away; the icon comes back when a tray does")
+            return
+        # A watcher that (re)appeared forgets earlier items: register a new one even of the same kind.
+        self.tray.use_kind(kind, again=kind == SNI)
+        log.info("Tray icon now in a %s tray", "StatusNotifierItem" if kind == SNI else "XEmbed")
+        if not self._tray_found:
             self._tray_timer.stop()
+            if QApplication.quitOnLastWindowClosed():
+                # The window opened for want of a tray; with the icon back, closing it no longer quits.
+                QApplication.setQuitOnLastWindowClosed(False)
             self._show_tray()
-        elif time.monotonic() >= self._tray_deadline:
-            self._tray_timer.stop()
-            self._no_tray()
 
     def _show_notices(self) -> None:
         """Things any RocketWatch process left to tell the user once (a damaged database replaced)."""
@@ -228,6 +244,7 @@ class TrayApp(QObject):
             self.tray.show_message(f"{APP_NAME}: schedule too frequent", message, urgent=True)
 
     def _show_tray(self) -> None:
+        self._tray_found = True
         self.tray.show()
         if self.core_ready:
             self._warn_about_rate_limit()
@@ -375,6 +392,8 @@ class TrayApp(QObject):
         self.scheduler.shutdown()
         self._tooltip_timer.stop()
         self._tray_timer.stop()
+        if self.tray_host is not None:
+            self.tray_host.stop()
         if not self.controller.shutdown(QUIT_WAIT_S):
             log.warning("The active run did not stop within %g s; it will be marked interrupted", QUIT_WAIT_S)
         for window in self.windows.values():

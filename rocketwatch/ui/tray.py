@@ -15,17 +15,30 @@ from rocketwatch import APP_NAME
 from rocketwatch.ll2.model import Launch
 from rocketwatch.timefmt import local, net_words, when_words
 from rocketwatch.ui.icons import tray_icon
+from rocketwatch.ui.tray_host import SNI
 
 MENU_LAUNCHES = 5
 
 
-def _escape_menu_text(text: str) -> str:
-    """Menu text treats '&' as a mnemonic marker; API text must show literally."""
-    return text.replace("&", "&&")
+def menu_text(text: str, kind: str | None) -> str:
+    """`text` (from LL2: data) as a menu item's text that shows it literally in a tray of `kind`.
+
+    A QMenu (XEmbed) reads '&' as a mnemonic marker, so it is doubled. Over DBusMenu (SNI) the host reads
+    '_' as the marker, so it is doubled; Qt turns the first '&' into '_' on the way, so a text with an '&'
+    gets a leading '&' of its own for Qt to turn into the host's marker of the first letter.
+    """
+    if kind != SNI:
+        return text.replace("&", "&&")
+    text = text.replace("_", "__")
+    return f"&{text}" if "&" in text else text
 
 
 class TrayIcon(QObject):
-    """Wraps QSystemTrayIcon; the app connects the request signals to its actions."""
+    """Wraps QSystemTrayIcon; the app connects the request signals to its actions.
+
+    `use_kind` creates the QSystemTrayIcon again when the desktop's kind of tray changes (Qt picks SNI
+    or XEmbed only at creation); the menu's actions, the icon, the tooltip and the shown state carry over.
+    """
 
     open_launch = Signal(str)
     open_gallery = Signal()
@@ -38,8 +51,9 @@ class TrayIcon(QObject):
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.tray = QSystemTrayIcon(self)
-        self.menu = QMenu()
+        self.kind: str | None = None  # the kind of tray the current QSystemTrayIcon was created for
+        self._shown = False
+        self.menu = QMenu()  # holds the actions; each QSystemTrayIcon shows them in a menu of its own
         self.menu.setAccessibleName(f"{APP_NAME} menu")
         self._state = "idle"
         self._launches: list[Launch] = []
@@ -47,10 +61,37 @@ class TrayIcon(QObject):
         self._paused = False
         self._launch_actions: list[QAction] = []
         self._build_menu()
-        self.tray.setContextMenu(self.menu)
-        self.tray.activated.connect(self._activated)
-        self.menu.aboutToShow.connect(self.refresh_texts)
+        self.tray, self._tray_menu = self._new_tray()
         self.set_state("idle")
+
+    def _new_tray(self) -> tuple[QSystemTrayIcon, QMenu]:
+        """A QSystemTrayIcon of the kind the desktop offers now, with a fresh menu of the same actions
+        (a menu once shown over DBusMenu keeps its D-Bus side, which an XEmbed tray cannot use)."""
+        tray = QSystemTrayIcon(self)
+        menu = QMenu()
+        menu.setAccessibleName(self.menu.accessibleName())
+        menu.addActions(self.menu.actions())
+        menu.aboutToShow.connect(self.refresh_texts)
+        tray.setContextMenu(menu)
+        tray.activated.connect(self._activated)
+        return tray, menu
+
+    def use_kind(self, kind: str, again: bool = False) -> None:
+        """Make the tray icon one for a tray of `kind` ("sni" or "xembed"), creating it anew when the kind
+        differs from the one it was made for, or when `again` (a restarted StatusNotifierWatcher)."""
+        if kind == self.kind and not again:
+            return
+        old, old_menu = self.tray, self._tray_menu
+        self.kind = kind
+        self.tray, self._tray_menu = self._new_tray()
+        self.tray.setIcon(tray_icon(self._state))
+        self.refresh_texts()
+        if self._shown:
+            old.hide()
+            self.tray.show()
+        old.setContextMenu(None)  # type: ignore[arg-type]
+        old.deleteLater()
+        old_menu.deleteLater()
 
     # --- menu -----------------------------------------------------------------------------------
     def _build_menu(self) -> None:
@@ -84,7 +125,7 @@ class TrayIcon(QObject):
                 action.setVisible(False)
                 continue
             when = net_words(launch.net, launch.net_precision)
-            action.setText(_escape_menu_text(f"{launch.name} — {when}"))
+            action.setText(menu_text(f"{launch.name} — {when}", self.kind))
             action.setToolTip(when_words(launch.net, launch.net_precision, now))
             action.setData(launch.id)
             action.setVisible(True)
@@ -93,10 +134,16 @@ class TrayIcon(QObject):
 
     # --- state ----------------------------------------------------------------------------------
     def show(self) -> None:
+        self._shown = True
         self.tray.show()
 
     def hide(self) -> None:
+        self._shown = False
         self.tray.hide()
+
+    def is_shown(self) -> bool:
+        """Whether the app shows its icon (a tray may still be about to embed it)."""
+        return self._shown
 
     def set_state(self, state: str) -> None:
         """idle, running or failed: the icon and the Run now item follow."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -93,3 +94,40 @@ def _close_windows(qtbot):
     yield
     for widget in QApplication.topLevelWidgets():
         widget.close()
+
+
+@pytest.mark.parametrize("name", ["Starlink G6-3 my_sat_2", "Tom & Jerry && Co", "<b>Bold</b> _&_ end&"])
+def test_launch_names_keep_every_character_in_either_kind_of_tray(qtbot, name: str) -> None:
+    tray = TrayIcon()
+    tray.set_launches([launch(name, 2)])
+    # XEmbed: a QMenu shows "&&" as "&" and "_" as itself.
+    assert tray.menu.actions()[1].text().replace("&&", "&").startswith(f"{name} — ")
+    tray.use_kind("sni")
+    text = tray.menu.actions()[1].text()
+    # SNI: Qt turns the first "&" into the DBusMenu marker "_", then the host reads "__" as "_" and drops
+    # a lone "_" before the letter it marks. Do both, as they are done, and the name is back.
+    sent = text.replace("&", "_", 1) if "&" in text else text
+    shown = re.sub(r"_(.)", r"\1", sent)
+    assert shown.startswith(f"{name} — ")
+
+
+def test_a_new_kind_of_tray_gets_a_new_icon_with_the_same_menu_and_state(qtbot) -> None:
+    tray = TrayIcon()
+    tray.set_launches([launch("Electron | Kiwi", 2, launch_id="abc-123")])
+    tray.set_state("failed")
+    tray.show()
+    first = tray.tray
+    tray.use_kind("xembed")
+    second = tray.tray
+    assert second is not first and tray.kind == "xembed"
+    tray.use_kind("xembed")
+    assert tray.tray is second, "the same kind keeps its icon"
+    tray.use_kind("xembed", again=True)
+    assert tray.tray is not second, "a restarted watcher gets a new registration"
+    shown = tray.tray.contextMenu()
+    assert [a.text() for a in shown.actions()] == [a.text() for a in tray.menu.actions()]
+    assert tray.tray.toolTip() == tray.tooltip() and "The last run failed" in tray.tray.toolTip()
+    assert not tray.tray.icon().isNull() and tray.is_shown()
+    with qtbot.waitSignal(tray.open_launch) as opened:
+        shown.actions()[1].trigger()
+    assert opened.args == ["abc-123"]

@@ -1,0 +1,160 @@
+"""The tray icon under both kinds of tray host, whenever the host comes: XEmbed (trayer) and
+StatusNotifierItem (status-notifier-watcher with gtk-sni-tray-standalone), with notification-daemon.
+
+Each test starts the app with no tray at all (a panel that comes up after the autostarted app, the usual
+order at login), brings the host up, restarts or replaces it, and checks what the user would see: the item
+registered on the bus with its icon, tooltip and menu, the launch name exactly as LL2 wrote it, and
+screenshots of the panel, light and dark.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from desktop_session import App, Desktop, dbusmenu_shown, wait_for
+from helpers import write_config
+
+from rocketwatch.standin import StandIn
+
+pytestmark = pytest.mark.e2e
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "screenshots"
+# A launch name as LL2 could write it: an underscore (DBusMenu's mnemonic marker), an ampersand (Qt's)
+# and what looks like markup.
+NAME = "Falcon 9 | my_sat_2 & <b>Friends</b>"
+NO_TRAY_WAIT = {"ROCKETWATCH_TRAY_WAIT": "120"}  # the app waits for the late panel, as at login
+
+
+def standin_with_the_name() -> StandIn:
+    standin = StandIn.demo()
+    records = [dict(record) for record in standin.records]
+    now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    first = min((record for record in records if record["net"] > now), key=lambda record: record["net"])
+    first["name"] = NAME
+    standin.set_records(records)
+    return standin
+
+
+def xembed_icon(desktop: Desktop) -> list[str]:
+    return [line for line in desktop.tray_icons() if "rocketwatch" in line.lower()]
+
+
+def our_sni_item(desktop: Desktop) -> str | None:
+    """The registered item whose properties are RocketWatch's."""
+    for item in desktop.sni_items():
+        if "RocketWatch" in desktop.sni_properties(item):
+            return item
+    return None
+
+
+def assert_sni_item_is_complete(desktop: Desktop, item: str) -> None:
+    properties = desktop.sni_properties(item)
+    assert "'Status': <'Active'>" in properties
+    pixmaps = re.search(r"'IconPixmap': <\[(.*?)\]>", properties)
+    assert pixmaps and "(22, 22," in pixmaps.group(1), "the icon is sent as pixmaps"
+    assert "Next: " + NAME in properties.replace("\\'", "'"), "the tooltip names the next launch"
+    labels = [dbusmenu_shown(label) for label in desktop.sni_menu_labels(item)]
+    assert "Run now" in labels and "Quit RocketWatch" in labels
+    assert any(label.startswith(f"{NAME} — ") for label in labels), labels
+
+
+def wait_until_waiting_for_a_tray(app: App) -> None:
+    wait_for(lambda: "No system tray yet" in app.log_text(), 30, "the app to wait for a tray")
+    wait_for(lambda: [r for r in app.history() if r["state"] == "success"], 60, "the first run")
+
+
+def screenshot_panel(desktop: Desktop, name: str) -> Path:
+    SCREENSHOTS.mkdir(exist_ok=True)
+    path = desktop.screenshot(SCREENSHOTS / f"{name}-full.png")
+    desktop.run("convert", str(path), "-crop", "1280x40+0+0", "+repage", "-scale", "200%",
+                str(SCREENSHOTS / f"{name}.png"), check=True)
+    return SCREENSHOTS / f"{name}.png"
+
+
+def open_sni_menu(desktop: Desktop, name: str) -> None:
+    """Right-click the icon in the SNI panel (the right end of the bar) and capture the menu."""
+    [bar] = desktop.run("xdotool", "search", "--onlyvisible", "--class", "gtk-sni-tray").stdout.split()[:1]
+    geometry = dict(item.split("=") for item in
+                    desktop.run("xdotool", "getwindowgeometry", "--shell", bar).stdout.split())
+    x = int(geometry["X"]) + int(geometry["WIDTH"]) - 16
+    y = int(geometry["Y"]) + int(geometry["HEIGHT"]) // 2
+    desktop.run("xdotool", "mousemove", str(x), str(y), "click", "3", check=True)
+    wait_for(lambda: desktop.run("xdotool", "search", "--onlyvisible", "--name", "").stdout.count("\n")
+             > 0, 5, "a menu window")
+    SCREENSHOTS.mkdir(exist_ok=True)
+    desktop.screenshot(SCREENSHOTS / name)
+    desktop.run("xdotool", "key", "Escape")
+
+
+def test_sni_panel_after_the_app_then_restarted_then_replaced_by_xembed(bare_desktop, start_app_bare,
+                                                                        tmp_path) -> None:
+    desktop = bare_desktop
+    home = tmp_path / "home"
+    notify_log = tmp_path / "notify.log"
+    with standin_with_the_name() as standin, open(notify_log, "wb") as log:
+        monitor = subprocess.Popen(
+            ["dbus-monitor", "--session", "interface='org.freedesktop.Notifications',member='Notify'"],
+            env=desktop.env, stdout=log, stderr=subprocess.DEVNULL)
+        try:
+            write_config(home)
+            app = start_app_bare(home, standin.api_url, env=NO_TRAY_WAIT)
+            wait_until_waiting_for_a_tray(app)
+            assert not desktop.sni_items()
+
+            # The panel comes up: the item registers, with its icon, tooltip and menu.
+            host = desktop.start_sni_host(dark=False)
+            item = wait_for(lambda: our_sni_item(desktop), 20, "RocketWatch's item with the watcher")
+            assert_sni_item_is_complete(desktop, item)
+            screenshot_panel(desktop, "e2e-sni-light-panel")
+            open_sni_menu(desktop, "e2e-sni-menu.png")
+
+            # The panel restarts (dark this time): the item registers again with the new watcher.
+            desktop.end(*reversed(host))
+            host = desktop.start_sni_host(dark=True)
+            item = wait_for(lambda: our_sni_item(desktop), 20, "RocketWatch's item registered again")
+            assert_sni_item_is_complete(desktop, item)
+            screenshot_panel(desktop, "e2e-sni-dark-panel")
+
+            # The desktop now offers an XEmbed tray instead: the icon moves there.
+            desktop.end(*reversed(host))
+            trayer = desktop.start_trayer(tint="0xeff0f1")
+            wait_for(lambda: xembed_icon(desktop), 20, "RocketWatch's icon in trayer's panel")
+            screenshot_panel(desktop, "e2e-xembed-light-panel-after-sni")
+            desktop.end(trayer)
+
+            # notification-daemon received the run's summary.
+            wait_for(lambda: b"RocketWatch" in notify_log.read_bytes(), 10, "a Notify call from RocketWatch")
+            assert app.command("quit").returncode == 0
+            assert app.process.wait(20) == 0
+        finally:
+            monitor.terminate()
+            monitor.wait(5)
+
+
+def test_xembed_tray_after_the_app_then_replaced_by_an_sni_panel(bare_desktop, start_app_bare,
+                                                                 tmp_path) -> None:
+    desktop = bare_desktop
+    home = tmp_path / "home"
+    with standin_with_the_name() as standin:
+        write_config(home)
+        app = start_app_bare(home, standin.api_url, env=NO_TRAY_WAIT)
+        wait_until_waiting_for_a_tray(app)
+
+        trayer = desktop.start_trayer(tint="0x202326")
+        wait_for(lambda: xembed_icon(desktop), 20, "RocketWatch's icon in trayer's panel")
+        screenshot_panel(desktop, "e2e-xembed-dark-panel")
+
+        desktop.end(trayer)
+        host = desktop.start_sni_host(dark=False)
+        item = wait_for(lambda: our_sni_item(desktop), 20, "RocketWatch's item registered with the watcher")
+        assert_sni_item_is_complete(desktop, item)
+        assert not xembed_icon(desktop)
+
+        assert app.command("quit").returncode == 0
+        assert app.process.wait(20) == 0
+        wait_for(lambda: our_sni_item(desktop) is None, 10, "the item gone from the watcher after quitting")
+        desktop.end(*reversed(host))
