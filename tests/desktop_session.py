@@ -25,7 +25,7 @@ NOTIFICATION_DAEMON = "/usr/lib/notification-daemon/notification-daemon"
 SNI_WATCHER = "org.kde.StatusNotifierWatcher"
 LABEL = r"'label': <('(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\")>"  # a GVariant string, quoted either way
 TRAYER_ARGS = ("--edge", "top", "--align", "right", "--widthtype", "request", "--height", "32",
-               "--SetDockType", "true", "--transparent", "false")
+               "--SetDockType", "true", "--transparent", "true", "--alpha", "0")  # the tint, opaque
 
 
 def wait_for(condition: Callable[[], object], timeout: float, what: str, interval: float = 0.1) -> object:
@@ -200,5 +200,11 @@ def gvariant_string(literal: str) -> str:
 
 
 def dbusmenu_shown(label: str) -> str:
-    """What a DBusMenu host shows for `label`: '__' is '_', a lone '_' marks the next letter."""
-    return re.sub(r"_(.)", lambda match: match.group(1), label)
+    """What gtk-sni-tray shows for a DBusMenu `label`: '__' is '_' and a lone '_' marks the next letter;
+    when a label has such a marker, the underscores are removed twice (as GTK does with hidden mnemonics)."""
+
+    def underline_pass(text: str) -> str:
+        return re.sub(r"_(.)", lambda match: match.group(1), text)
+
+    lone = re.search(r"(?:^|[^_])(?:__)*_(?:[^_]|$)", label)
+    return underline_pass(underline_pass(label)) if lone else underline_pass(label)

@@ -30,6 +30,8 @@ STARTED_AT = time.monotonic()
 # How long to wait for a tray to appear (a session started at login may bring its panel up late).
 TRAY_WAIT_S = float(os.environ.get("ROCKETWATCH_TRAY_WAIT", "10"))
 QUIT_WAIT_S = 10.0
+SNI_REGISTER_CHECK_MS = 700
+SNI_REGISTER_TRIES = 5
 REMINDER_JOB = "launch-reminder"
 
 
@@ -202,13 +204,32 @@ class TrayApp(QObject):
             return
         # A watcher that (re)appeared forgets earlier items: register a new one even of the same kind.
         self.tray.use_kind(kind, again=kind == SNI)
-        log.info("Tray icon now in a %s tray", "StatusNotifierItem" if kind == SNI else "XEmbed")
+        log.info("Tray icon now in %s", "a StatusNotifierItem host" if kind == SNI else "an XEmbed tray")
+        if kind == SNI:
+            self._confirm_sni_item(SNI_REGISTER_TRIES)
         if not self._tray_found:
             self._tray_timer.stop()
             if QApplication.quitOnLastWindowClosed():
                 # The window opened for want of a tray; with the icon back, closing it no longer quits.
                 QApplication.setQuitOnLastWindowClosed(False)
             self._show_tray()
+
+    def _confirm_sni_item(self, tries: int) -> None:
+        """A watcher that has just taken its bus name may not answer yet, and Qt registers only once:
+        look in the watcher's list a moment later, and register again while the item is missing."""
+
+        def check() -> None:
+            host = self.tray_host
+            if self._quitting or host is None or self.tray.kind != SNI or host.kind() != SNI:
+                return
+            if host.ours_registered():
+                return
+            log.info("The StatusNotifierWatcher does not list the tray icon yet; registering again")
+            self.tray.use_kind(SNI, again=True)
+            if tries > 1:
+                self._confirm_sni_item(tries - 1)
+
+        QTimer.singleShot(SNI_REGISTER_CHECK_MS, self, check)
 
     def _show_notices(self) -> None:
         """Things any RocketWatch process left to tell the user once (a damaged database replaced)."""

@@ -5,8 +5,10 @@ It shows the app's state (idle, running, last run failed) and a tooltip with the
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, datetime
 
+import shiboken6
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAction, QIcon
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon
@@ -20,17 +22,23 @@ from rocketwatch.ui.tray_host import SNI
 MENU_LAUNCHES = 5
 
 
-def menu_text(text: str, kind: str | None) -> str:
+def menu_text(text: str, kind: str | None, desktop: str | None = None) -> str:
     """`text` (from LL2: data) as a menu item's text that shows it literally in a tray of `kind`.
 
     A QMenu (XEmbed) reads '&' as a mnemonic marker, so it is doubled. Over DBusMenu (SNI) the host reads
-    '_' as the marker, so it is doubled; Qt turns the first '&' into '_' on the way, so a text with an '&'
-    gets a leading '&' of its own for Qt to turn into the host's marker of the first letter.
+    '_' as the marker and '__' as a literal '_'; but Qt turns the first '&' into '_' on the way, so a text
+    with an '&' gets a leading '&' of its own, which becomes the host's marker for the first letter. With
+    a marker in the label, GTK-based hosts remove underscores twice (a literal '_' needs '____'), while
+    Qt-based ones (KDE Plasma, LXQt: `desktop`, from XDG_CURRENT_DESKTOP) follow the DBusMenu spec.
     """
     if kind != SNI:
         return text.replace("&", "&&")
-    text = text.replace("_", "__")
-    return f"&{text}" if "&" in text else text
+    if "&" not in text:
+        return text.replace("_", "__")
+    if desktop is None:
+        desktop = os.environ.get("XDG_CURRENT_DESKTOP", "")
+    follows_spec = any(name in ("KDE", "LXQT") for name in desktop.upper().split(":"))
+    return "&" + text.replace("_", "__" if follows_spec else "____")
 
 
 class TrayIcon(QObject):
@@ -81,17 +89,17 @@ class TrayIcon(QObject):
         differs from the one it was made for, or when `again` (a restarted StatusNotifierWatcher)."""
         if kind == self.kind and not again:
             return
-        old, old_menu = self.tray, self._tray_menu
+        # The old icon goes first, at once: every SNI item of a process uses the same object paths on the
+        # same bus connection, so an old one deleted later would take the new one's paths with it.
+        self.tray.hide()
+        shiboken6.delete(self.tray)
+        shiboken6.delete(self._tray_menu)
         self.kind = kind
         self.tray, self._tray_menu = self._new_tray()
         self.tray.setIcon(tray_icon(self._state))
         self.refresh_texts()
         if self._shown:
-            old.hide()
             self.tray.show()
-        old.setContextMenu(None)  # type: ignore[arg-type]
-        old.deleteLater()
-        old_menu.deleteLater()
 
     # --- menu -----------------------------------------------------------------------------------
     def _build_menu(self) -> None:

@@ -8,9 +8,10 @@ when the answer here changes (a panel that starts after the app, restarts, or is
 from __future__ import annotations
 
 import logging
+import os
 
 from PySide6.QtCore import QObject, QTimer, Signal
-from PySide6.QtDBus import QDBusConnection, QDBusServiceWatcher
+from PySide6.QtDBus import QDBus, QDBusConnection, QDBusMessage, QDBusServiceWatcher, QDBusVariant
 from PySide6.QtWidgets import QSystemTrayIcon
 
 log = logging.getLogger(__name__)
@@ -58,6 +59,26 @@ class TrayHost(QObject):
             return SNI
         # Without a watcher Qt's answer is the XEmbed manager's presence (and False off X11).
         return XEMBED if QSystemTrayIcon.isSystemTrayAvailable() else None
+
+    def registered_items(self) -> list[str]:
+        """The items the StatusNotifierWatcher lists (bus names, maybe with a path)."""
+        if not self._bus.isConnected():
+            return []
+        call = QDBusMessage.createMethodCall(SNI_WATCHER, "/StatusNotifierWatcher",
+                                             "org.freedesktop.DBus.Properties", "Get")
+        call.setArguments([SNI_WATCHER, "RegisteredStatusNotifierItems"])
+        reply = self._bus.call(call, QDBus.CallMode.Block, 2000)
+        if reply.type() != QDBusMessage.MessageType.ReplyMessage or not reply.arguments():
+            return []
+        value = reply.arguments()[0]
+        value = value.variant() if isinstance(value, QDBusVariant) else value
+        return [str(item) for item in value] if isinstance(value, list) else []
+
+    def ours_registered(self) -> bool:
+        """Whether an item of this process is in the watcher's list (Qt names it by our pid)."""
+        own = self._bus.baseService() if self._bus.isConnected() else ""
+        pid_part = f"-{os.getpid()}-"
+        return any(item.startswith(own) or pid_part in item for item in self.registered_items() if own)
 
     def stop(self) -> None:
         self._poll.stop()

@@ -10,6 +10,7 @@ screenshots of the panel, light and dark.
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,6 +20,7 @@ from desktop_session import App, Desktop, dbusmenu_shown, wait_for
 from helpers import write_config
 
 from rocketwatch.standin import StandIn
+from rocketwatch.ui.icons import SYMBOLIC_NAMES, resource_icon_path
 
 pytestmark = pytest.mark.e2e
 
@@ -82,9 +84,12 @@ def open_sni_menu(desktop: Desktop, name: str) -> None:
                     desktop.run("xdotool", "getwindowgeometry", "--shell", bar).stdout.split())
     x = int(geometry["X"]) + int(geometry["WIDTH"]) - 16
     y = int(geometry["Y"]) + int(geometry["HEIGHT"]) // 2
+    def windows() -> set[str]:
+        return set(desktop.run("xdotool", "search", "--onlyvisible", "--name", "").stdout.split())
+
+    before = windows()
     desktop.run("xdotool", "mousemove", str(x), str(y), "click", "3", check=True)
-    wait_for(lambda: desktop.run("xdotool", "search", "--onlyvisible", "--name", "").stdout.count("\n")
-             > 0, 5, "a menu window")
+    wait_for(lambda: windows() - before, 10, "the item's menu from the SNI panel")
     SCREENSHOTS.mkdir(exist_ok=True)
     desktop.screenshot(SCREENSHOTS / name)
     desktop.run("xdotool", "key", "Escape")
@@ -158,3 +163,30 @@ def test_xembed_tray_after_the_app_then_replaced_by_an_sni_panel(bare_desktop, s
         assert app.process.wait(20) == 0
         wait_for(lambda: our_sni_item(desktop) is None, 10, "the item gone from the watcher after quitting")
         desktop.end(*reversed(host))
+
+
+def test_installed_symbolic_icons_are_named_to_the_sni_host(bare_desktop, start_app_bare, tmp_path) -> None:
+    # As the .deb installs them: hicolor/symbolic/apps/rocketwatch-*-symbolic.svg in a data dir.
+    desktop = bare_desktop
+    data = tmp_path / "share"
+    apps = data / "icons/hicolor/symbolic/apps"
+    apps.mkdir(parents=True)
+    shutil.copy("/usr/share/icons/hicolor/index.theme", data / "icons/hicolor/index.theme")
+    for name in SYMBOLIC_NAMES.values():
+        shutil.copy(resource_icon_path(f"{name}.svg"), apps / f"{name}.svg")
+    home = tmp_path / "home"
+    host = desktop.start_sni_host(dark=True)
+    with standin_with_the_name() as standin:
+        write_config(home)
+        data_dirs = f"{data}:{desktop.env.get('XDG_DATA_DIRS', '/usr/local/share:/usr/share')}"
+        app = start_app_bare(home, standin.api_url, env={"XDG_DATA_DIRS": data_dirs})
+        item = wait_for(lambda: our_sni_item(desktop), 30, "RocketWatch's item with the watcher")
+        wait_for(lambda: [r for r in app.history() if r["state"] == "success"], 60, "the first run")
+        named = "'IconName': <'rocketwatch-symbolic'>"
+        properties = wait_for(lambda: named in desktop.sni_properties(item) and desktop.sni_properties(item),
+                              10, "the idle icon's theme name")
+        assert "(22, 22," in properties, "the drawn pixmaps still go along for hosts without the theme"
+        screenshot_panel(desktop, "e2e-sni-dark-panel-themed-icon")
+        assert app.command("quit").returncode == 0
+        assert app.process.wait(20) == 0
+    desktop.end(*reversed(host))
