@@ -75,10 +75,16 @@ class TrayHost(QObject):
         return [str(item) for item in value] if isinstance(value, list) else []
 
     def ours_registered(self) -> bool:
-        """Whether an item of this process is in the watcher's list (Qt names it by our pid)."""
-        own = self._bus.baseService() if self._bus.isConnected() else ""
-        pid_part = f"-{os.getpid()}-"
-        return any(item.startswith(own) or pid_part in item for item in self.registered_items() if own)
+        """Whether an item of this process is in the watcher's list (Qt gives each tray icon a bus
+        connection of its own, so the items are told by the process behind their bus name)."""
+        interface = self._bus.interface() if self._bus.isConnected() else None
+        if interface is None:
+            return False
+        for item in self.registered_items():
+            reply = interface.servicePid(item.split("/", 1)[0])
+            if reply.isValid() and int(reply.value()) == os.getpid():
+                return True
+        return False
 
     def stop(self) -> None:
         self._poll.stop()

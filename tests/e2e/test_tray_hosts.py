@@ -70,6 +70,7 @@ def wait_until_waiting_for_a_tray(app: App) -> None:
 
 
 def screenshot_panel(desktop: Desktop, name: str) -> Path:
+    desktop.close_notification_bubbles()
     SCREENSHOTS.mkdir(exist_ok=True)
     path = desktop.screenshot(SCREENSHOTS / f"{name}-full.png")
     desktop.run("convert", str(path), "-crop", "1280x40+0+0", "+repage", "-scale", "200%",
@@ -175,10 +176,10 @@ def test_installed_symbolic_icons_are_named_to_the_sni_host(bare_desktop, start_
     for name in SYMBOLIC_NAMES.values():
         shutil.copy(resource_icon_path(f"{name}.svg"), apps / f"{name}.svg")
     home = tmp_path / "home"
-    host = desktop.start_sni_host(dark=True)
+    data_dirs = f"{data}:{desktop.env.get('XDG_DATA_DIRS', '/usr/local/share:/usr/share')}"
+    host = desktop.start_sni_host(dark=True, data_dirs=data_dirs)
     with standin_with_the_name() as standin:
         write_config(home)
-        data_dirs = f"{data}:{desktop.env.get('XDG_DATA_DIRS', '/usr/local/share:/usr/share')}"
         app = start_app_bare(home, standin.api_url, env={"XDG_DATA_DIRS": data_dirs})
         item = wait_for(lambda: our_sni_item(desktop), 30, "RocketWatch's item with the watcher")
         wait_for(lambda: [r for r in app.history() if r["state"] == "success"], 60, "the first run")
