@@ -104,14 +104,15 @@ class Desktop:
         return process
 
     def start_sni_host(self, dark: bool = False, data_dirs: str = "") -> list[subprocess.Popen]:
-        """The StatusNotifierWatcher, then a GTK panel hosting the items (light or dark GTK theme),
-        finding icon themes in `data_dirs` (XDG_DATA_DIRS) when given."""
+        """The StatusNotifierWatcher, then a GTK panel hosting the items (light or dark GTK theme) along
+        the bottom edge (notification bubbles come at the top), finding icon themes in `data_dirs`
+        (XDG_DATA_DIRS) when given."""
         watcher = self.start("status-notifier-watcher", log_name="sni-watcher")
         wait_for(lambda: SNI_WATCHER in self.bus_names(), 15, "the StatusNotifierWatcher on the bus")
         theme, colour = ("Adwaita:dark", "#202326") if dark else ("Adwaita", "#eff0f1")
         settings = [f"XDG_DATA_DIRS={data_dirs}"] if data_dirs else []
-        host = self.start("env", f"GTK_THEME={theme}", *settings, "gtk-sni-tray-standalone", "--top", "--end",
-                          "--size", "32", "--color", colour, log_name="sni-host")
+        host = self.start("env", f"GTK_THEME={theme}", *settings, "gtk-sni-tray-standalone", "--bottom",
+                          "--end", "--size", "32", "--color", colour, log_name="sni-host")
         wait_for(self.sni_host_registered, 15, "the SNI host registered with the watcher")
         return [watcher, host]
 
@@ -121,12 +122,6 @@ class Desktop:
             if process.poll() is None:
                 os.killpg(process.pid, signal.SIGTERM)
                 process.wait(10)
-
-    def close_notification_bubbles(self, up_to_id: int = 30) -> None:
-        """Close what a notification daemon shows (ids count up from 1), so it covers no panel."""
-        for number in range(1, up_to_id + 1):
-            self.gdbus("-d", "org.freedesktop.Notifications", "-o", "/org/freedesktop/Notifications",
-                       "-m", "org.freedesktop.Notifications.CloseNotification", str(number))
 
     def gdbus(self, *args: str) -> str:
         result = self.run("gdbus", "call", "--session", *args)

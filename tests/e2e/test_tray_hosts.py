@@ -70,12 +70,21 @@ def wait_until_waiting_for_a_tray(app: App) -> None:
 
 
 def screenshot_panel(desktop: Desktop, name: str) -> Path:
-    desktop.close_notification_bubbles()
+    """The whole screen, and the panel's right end at twice the size (trayer on top, the SNI bar below)."""
     SCREENSHOTS.mkdir(exist_ok=True)
-    path = desktop.screenshot(SCREENSHOTS / f"{name}-full.png")
-    desktop.run("convert", str(path), "-crop", "1280x40+0+0", "+repage", "-scale", "200%",
-                str(SCREENSHOTS / f"{name}.png"), check=True)
-    return SCREENSHOTS / f"{name}.png"
+    full, panel = SCREENSHOTS / f"{name}-full.png", SCREENSHOTS / f"{name}.png"
+    top = "0" if "xembed" in name else "768"
+
+    def drawn() -> bool:
+        # A panel registers before it has drawn its window and icons: wait until its end is not blank.
+        desktop.screenshot(full)
+        desktop.run("convert", str(full), "-crop", f"320x32+960+{top}", "+repage", "-scale", "200%",
+                    str(panel), check=True)
+        spread = desktop.run("identify", "-format", "%[fx:standard_deviation]", str(panel)).stdout
+        return float(spread or 0) > 0.02
+
+    wait_for(drawn, 10, f"the panel drawn with its icons ({name})", interval=0.3)
+    return panel
 
 
 def open_sni_menu(desktop: Desktop, name: str) -> None:
@@ -188,6 +197,11 @@ def test_installed_symbolic_icons_are_named_to_the_sni_host(bare_desktop, start_
                               10, "the idle icon's theme name")
         assert "(22, 22," in properties, "the drawn pixmaps still go along for hosts without the theme"
         screenshot_panel(desktop, "e2e-sni-dark-panel-themed-icon")
+        # The same named icon in an XEmbed tray, which draws the pixmaps.
+        desktop.end(*reversed(host))
+        trayer = desktop.start_trayer(tint="0x202326")
+        wait_for(lambda: xembed_icon(desktop), 20, "RocketWatch's icon in trayer's panel")
+        screenshot_panel(desktop, "e2e-xembed-dark-panel-themed-icon")
+        desktop.end(trayer)
         assert app.command("quit").returncode == 0
         assert app.process.wait(20) == 0
-    desktop.end(*reversed(host))
