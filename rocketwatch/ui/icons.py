@@ -159,18 +159,30 @@ def _tray_image(ink: str, halo: str, state: str, size: int, ratio: int) -> QImag
     image.setDevicePixelRatio(ratio)
     painter = QPainter(image)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    renderer, halo_renderer = _symbolic_renderer(ink), _symbolic_renderer(halo)
     # The halo: the rocket in the opposite colour, drawn around the rocket's place; the rocket then
     # covers all but its rim. One pixel wide at tray sizes, more on large icons, at least one device pixel.
     width = max(1 / ratio, size / 22)
+    halo_rocket = _rocket_image(halo, size, ratio)
     steps = 12
     for step in range(steps):
         angle = 2 * math.pi * step / steps
-        offset = QPointF(width * math.cos(angle), width * math.sin(angle))
-        halo_renderer.render(painter, QRectF(offset.x(), offset.y(), size, size))
-    renderer.render(painter, QRectF(0, 0, size, size))
+        painter.drawImage(QPointF(width * math.cos(angle), width * math.sin(angle)), halo_rocket)
+    painter.drawImage(QPointF(0, 0), _rocket_image(ink, size, ratio))
     if state != "idle":
         _paint_badge(painter, state, size, 1 / ratio, QColor(ink), width)
+    painter.end()
+    return image
+
+
+@cache
+def _rocket_image(colour: str, size: int, ratio: int) -> QImage:
+    """The symbolic rocket alone in `colour` (rendered once, then drawn as often as the halo needs)."""
+    image = QImage(size * ratio, size * ratio, QImage.Format.Format_ARGB32_Premultiplied)
+    image.fill(Qt.GlobalColor.transparent)
+    image.setDevicePixelRatio(ratio)
+    painter = QPainter(image)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    _symbolic_renderer(colour).render(painter, QRectF(0, 0, size, size))
     painter.end()
     return image
 
