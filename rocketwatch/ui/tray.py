@@ -89,8 +89,8 @@ class TrayIcon(QObject):
         differs from the one it was made for, or when `again` (a restarted StatusNotifierWatcher)."""
         if kind == self.kind and not again:
             return
-        # The old icon goes first, at once: every SNI item of a process uses the same object paths on the
-        # same bus connection, so an old one deleted later would take the new one's paths with it.
+        # The old icon leaves first, at once (an SNI item unregisters from the bus), so that a host never
+        # lists two of ours and nothing of the old one is torn down after the new one is up.
         self.tray.hide()
         shiboken6.delete(self.tray)
         shiboken6.delete(self._tray_menu)

@@ -181,7 +181,9 @@ def test_installed_symbolic_icons_are_named_to_the_sni_host(bare_desktop, start_
     data = tmp_path / "share"
     apps = data / "icons/hicolor/symbolic/apps"
     apps.mkdir(parents=True)
-    shutil.copy("/usr/share/icons/hicolor/index.theme", data / "icons/hicolor/index.theme")
+    (data / "icons/hicolor/index.theme").write_text(
+        "[Icon Theme]\nName=Hicolor\nDirectories=symbolic/apps\n\n"
+        "[symbolic/apps]\nSize=16\nMinSize=8\nMaxSize=512\nType=Scalable\n", encoding="utf-8")
     for name in SYMBOLIC_NAMES.values():
         shutil.copy(resource_icon_path(f"{name}.svg"), apps / f"{name}.svg")
     home = tmp_path / "home"
