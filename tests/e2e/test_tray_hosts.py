@@ -105,6 +105,24 @@ def open_sni_menu(desktop: Desktop, name: str) -> None:
     desktop.run("xdotool", "key", "Escape")
 
 
+def open_xembed_menu(desktop: Desktop, icon_window: str, name: str) -> None:
+    """Right-click the icon embedded in trayer and capture the QMenu it opens."""
+    geometry = dict(item.split("=") for item in
+                    desktop.run("xdotool", "getwindowgeometry", "--shell", icon_window).stdout.split())
+    x = int(geometry["X"]) + int(geometry["WIDTH"]) // 2
+    y = int(geometry["Y"]) + int(geometry["HEIGHT"]) // 2
+
+    def menus() -> set[str]:
+        return set(desktop.run("xdotool", "search", "--onlyvisible", "--class", "rocketwatch").stdout.split())
+
+    before = menus()
+    desktop.run("xdotool", "mousemove", str(x), str(y), "click", "3", check=True)
+    wait_for(lambda: menus() - before, 10, "the tray menu")
+    SCREENSHOTS.mkdir(exist_ok=True)
+    desktop.screenshot(SCREENSHOTS / name)
+    desktop.run("xdotool", "key", "Escape")
+
+
 def test_sni_panel_after_the_app_then_restarted_then_replaced_by_xembed(bare_desktop, start_app_bare,
                                                                         tmp_path) -> None:
     desktop = bare_desktop
@@ -160,8 +178,9 @@ def test_xembed_tray_after_the_app_then_replaced_by_an_sni_panel(bare_desktop, s
         wait_until_waiting_for_a_tray(app)
 
         trayer = desktop.start_trayer(tint="0x202326")
-        wait_for(lambda: xembed_icon(desktop), 20, "RocketWatch's icon in trayer's panel")
+        [line] = wait_for(lambda: xembed_icon(desktop), 20, "RocketWatch's icon in trayer's panel")
         screenshot_panel(desktop, "e2e-xembed-dark-panel")
+        open_xembed_menu(desktop, line.split()[0], "e2e-xembed-menu.png")
 
         desktop.end(trayer)
         host = desktop.start_sni_host(dark=False)
