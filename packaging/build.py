@@ -374,8 +374,10 @@ def stage_deb(bundle: Path, root: Path) -> None:
             raise BuildError(f"missing icon {png.relative_to(REPO)}")
         copy_file(png, hicolor / f"{size}x{size}/apps/rocketwatch.png")
     copy_file(RESOURCES / "icons/rocketwatch.svg", hicolor / "scalable/apps/rocketwatch.svg")
-    symbolic = "rocketwatch-symbolic.svg"
-    copy_file(RESOURCES / "icons" / symbolic, hicolor / "symbolic/apps" / symbolic)
+    # The tray icon names these (one per state) for a StatusNotifierItem host to draw in its panel's colours.
+    for symbolic in ("rocketwatch-symbolic.svg", "rocketwatch-running-symbolic.svg",
+                     "rocketwatch-failed-symbolic.svg"):
+        copy_file(RESOURCES / "icons" / symbolic, hicolor / "symbolic/apps" / symbolic)
     doc = root / "usr/share/doc/rocketwatch"
     doc.mkdir(parents=True)
     (doc / "copyright").write_text(

@@ -1,4 +1,5 @@
-"""Driving a real desktop from tests: the Desktop (X server, bus, dunst, trayer) and a running App.
+"""Driving a real desktop from tests: the Desktop (X server, bus, dunst, trayer or a StatusNotifierItem
+host) and a running App.
 
 Used by tests/e2e/conftest.py fixtures and by the screenshot scripts.
 """
@@ -7,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -16,6 +18,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 TOOLS = ("Xvfb", "dbus-daemon", "dunst", "dunstctl", "trayer", "xwininfo", "xdotool", "import", "notify-send")
+# A StatusNotifierItem desktop: Debian's haskell-status-notifier-item-utils, haskell-gtk-sni-tray-utils,
+# notification-daemon and libglib2.0-bin (gdbus, to read the bus).
+SNI_TOOLS = ("status-notifier-watcher", "gtk-sni-tray-standalone", "gdbus", "dbus-monitor")
+NOTIFICATION_DAEMON = "/usr/lib/notification-daemon/notification-daemon"
+SNI_WATCHER = "org.kde.StatusNotifierWatcher"
+LABEL = r"'label': <('(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\")>"  # a GVariant string, quoted either way
+TRAYER_ARGS = ("--edge", "top", "--align", "right", "--widthtype", "request", "--height", "32",
+               "--SetDockType", "true", "--transparent", "true", "--alpha", "0")  # the tint, opaque
 
 
 def wait_for(condition: Callable[[], object], timeout: float, what: str, interval: float = 0.1) -> object:
@@ -87,6 +97,70 @@ class Desktop:
         self.run("import", "-window", "root", str(path), check=True)
         return path
 
+    # --- tray hosts that come and go ------------------------------------------------------------
+    def start_trayer(self, tint: str = "0x3b4252") -> subprocess.Popen:
+        process = self.start("trayer", *TRAYER_ARGS, "--tint", tint, log_name="trayer")
+        wait_for(lambda: '("panel" "trayer")' in self.window_tree(), 15, "trayer's panel")
+        return process
+
+    def start_sni_host(self, dark: bool = False, data_dirs: str = "") -> list[subprocess.Popen]:
+        """The StatusNotifierWatcher, then a GTK panel hosting the items (light or dark GTK theme) along
+        the bottom edge (notification bubbles come at the top), finding icon themes in `data_dirs`
+        (XDG_DATA_DIRS) when given."""
+        watcher = self.start("status-notifier-watcher", log_name="sni-watcher")
+        wait_for(lambda: SNI_WATCHER in self.bus_names(), 15, "the StatusNotifierWatcher on the bus")
+        theme, colour = ("Adwaita:dark", "#202326") if dark else ("Adwaita", "#eff0f1")
+        settings = [f"XDG_DATA_DIRS={data_dirs}"] if data_dirs else []
+        host = self.start("env", f"GTK_THEME={theme}", *settings, "gtk-sni-tray-standalone", "--bottom",
+                          "--end", "--size", "32", "--color", colour, log_name="sni-host")
+        wait_for(self.sni_host_registered, 15, "the SNI host registered with the watcher")
+        return [watcher, host]
+
+    def end(self, *processes: subprocess.Popen) -> None:
+        """Stop some of the desktop's processes (a panel that quits or restarts)."""
+        for process in processes:
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGTERM)
+                process.wait(10)
+
+    def gdbus(self, *args: str) -> str:
+        result = self.run("gdbus", "call", "--session", *args)
+        return result.stdout if result.returncode == 0 else ""
+
+    def bus_names(self) -> str:
+        return self.gdbus("-d", "org.freedesktop.DBus", "-o", "/org/freedesktop/DBus",
+                          "-m", "org.freedesktop.DBus.ListNames")
+
+    def sni_host_registered(self) -> bool:
+        return "true" in self.sni_watcher_property("IsStatusNotifierHostRegistered")
+
+    def sni_watcher_property(self, name: str) -> str:
+        return self.gdbus("-d", SNI_WATCHER, "-o", "/StatusNotifierWatcher", "-m",
+                          "org.freedesktop.DBus.Properties.Get", SNI_WATCHER, name)
+
+    def sni_items(self) -> list[str]:
+        """The items registered with the watcher, as `bus name` or `bus name/path`."""
+        return re.findall(r"'([^']+)'", self.sni_watcher_property("RegisteredStatusNotifierItems"))
+
+    def sni_item(self, item: str) -> tuple[str, str]:
+        service, _, path = item.partition("/")
+        return service, f"/{path}" if path else "/StatusNotifierItem"
+
+    def sni_properties(self, item: str) -> str:
+        service, path = self.sni_item(item)
+        return self.gdbus("-d", service, "-o", path, "-m", "org.freedesktop.DBus.Properties.GetAll",
+                          "org.kde.StatusNotifierItem")
+
+    def sni_menu_labels(self, item: str) -> list[str]:
+        """The labels of the item's DBusMenu, as sent (a host reads '_' as its mnemonic marker)."""
+        service, _ = self.sni_item(item)
+        menu = re.search(r"'Menu': <objectpath '([^']+)'>", self.sni_properties(item))
+        if not menu:
+            return []
+        layout = self.gdbus("-d", service, "-o", menu.group(1), "-m", "com.canonical.dbusmenu.GetLayout",
+                            "--", "0", "-1", "@as []")
+        return [gvariant_string(text) for text in re.findall(LABEL, layout)]
+
     def stop(self) -> None:
         for process in reversed(self.processes):
             if process.poll() is None:
@@ -120,3 +194,20 @@ class App:
     def log_text(self) -> str:
         log = self.home / "logs" / "rocketwatch.log"
         return log.read_text(encoding="utf-8", errors="replace") if log.exists() else ""
+
+
+def gvariant_string(literal: str) -> str:
+    """The text of a GVariant string literal as gdbus prints it ('...' or "...", with backslash escapes)."""
+    body = literal[1:-1]
+    return re.sub(r"\\(.)", lambda match: match.group(1), body)
+
+
+def dbusmenu_shown(label: str) -> str:
+    """What gtk-sni-tray shows for a DBusMenu `label`: '__' is '_' and a lone '_' marks the next letter;
+    when a label has such a marker, the underscores are removed twice (as GTK does with hidden mnemonics)."""
+
+    def underline_pass(text: str) -> str:
+        return re.sub(r"_(.)", lambda match: match.group(1), text)
+
+    lone = re.search(r"(?:^|[^_])(?:__)*_(?:[^_]|$)", label)
+    return underline_pass(underline_pass(label)) if lone else underline_pass(label)

@@ -22,6 +22,7 @@ from rocketwatch.ui.errors import ErrorReporter, SignalBridge, route_qt_messages
 from rocketwatch.ui.icons import app_icon
 from rocketwatch.ui.single_instance import InstanceServer, send_request, socket_name
 from rocketwatch.ui.tray import TrayIcon
+from rocketwatch.ui.tray_host import SNI, TrayHost
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +30,8 @@ STARTED_AT = time.monotonic()
 # How long to wait for a tray to appear (a session started at login may bring its panel up late).
 TRAY_WAIT_S = float(os.environ.get("ROCKETWATCH_TRAY_WAIT", "10"))
 QUIT_WAIT_S = 10.0
+SNI_REGISTER_CHECK_MS = 700
+SNI_REGISTER_TRIES = 5
 REMINDER_JOB = "launch-reminder"
 
 
@@ -47,7 +50,7 @@ class TrayNotifier(QObject):
     def send(self, notification: Notification) -> None:
         from rocketwatch.notify import NotifyError
 
-        if not (self.tray.tray.isVisible() and QSystemTrayIcon.supportsMessages()):
+        if not (self.tray.is_shown() and QSystemTrayIcon.supportsMessages()):
             raise NotifyError("no tray icon to show a message from")
         self._show.emit(notification.title, notification.body, notification.urgent, notification.subject)
 
@@ -112,9 +115,10 @@ class TrayApp(QObject):
         self.tray = TrayIcon(self)
         self.windows: dict[str, QWidget] = {}
         self.signals = SignalBridge(self.quit, self)
-        self._tray_deadline = time.monotonic() + TRAY_WAIT_S
-        self._tray_timer = QTimer(self, interval=500)
-        self._tray_timer.timeout.connect(self._look_for_tray)
+        self.tray_host: TrayHost | None = None
+        self._tray_found = False
+        self._tray_timer = QTimer(self, singleShot=True, interval=int(TRAY_WAIT_S * 1000))
+        self._tray_timer.timeout.connect(self._no_tray)
         self._tooltip_timer = QTimer(self, interval=60_000)
         self._tooltip_timer.timeout.connect(self.tray.refresh_texts)
         self._quitting = False
@@ -157,7 +161,11 @@ class TrayApp(QObject):
     # --- start ------------------------------------------------------------------------------------
     def start(self) -> None:
         """Show the tray icon first, then build the rest in the next turn of the event loop."""
-        if QSystemTrayIcon.isSystemTrayAvailable():
+        self.tray_host = TrayHost(self)
+        self.tray_host.changed.connect(self._tray_host_changed)
+        kind = self.tray_host.kind()
+        if kind is not None:
+            self.tray.use_kind(kind)
             self._show_tray()
         else:
             log.info("No system tray yet; waiting up to %g s for one", TRAY_WAIT_S)
@@ -188,7 +196,7 @@ class TrayApp(QObject):
         self.scheduler.start()
         self.arm_reminder()
         self._show_notices()
-        if self.tray.tray.isVisible():
+        if self.tray.is_shown():
             self._warn_about_rate_limit()
         if self.first_window:
             self.show_window(self.first_window)
@@ -196,13 +204,42 @@ class TrayApp(QObject):
             self.handle_request(request)
         self._pending.clear()
 
-    def _look_for_tray(self) -> None:
-        if QSystemTrayIcon.isSystemTrayAvailable():
+    def _tray_host_changed(self) -> None:
+        """A tray appeared, went away or changed kind: put the icon (back) in the tray there is now."""
+        if self._quitting or self.tray_host is None:
+            return
+        kind = self.tray_host.kind()
+        if kind is None:
+            log.info("The system tray went away; the icon comes back when a tray does")
+            return
+        # A watcher that (re)appeared forgets earlier items: register a new one even of the same kind.
+        self.tray.use_kind(kind, again=kind == SNI)
+        log.info("Tray icon now in %s", "a StatusNotifierItem host" if kind == SNI else "an XEmbed tray")
+        if kind == SNI:
+            self._confirm_sni_item(SNI_REGISTER_TRIES)
+        if not self._tray_found:
             self._tray_timer.stop()
+            if QApplication.quitOnLastWindowClosed():
+                # The window opened for want of a tray; with the icon back, closing it no longer quits.
+                QApplication.setQuitOnLastWindowClosed(False)
             self._show_tray()
-        elif time.monotonic() >= self._tray_deadline:
-            self._tray_timer.stop()
-            self._no_tray()
+
+    def _confirm_sni_item(self, tries: int) -> None:
+        """A watcher that has just taken its bus name may not answer yet, and Qt registers only once:
+        look in the watcher's list a moment later, and register again while the item is missing."""
+
+        def check() -> None:
+            host = self.tray_host
+            if self._quitting or host is None or self.tray.kind != SNI or host.kind() != SNI:
+                return
+            if host.ours_registered():
+                return
+            log.info("The StatusNotifierWatcher does not list the tray icon yet; registering again")
+            self.tray.use_kind(SNI, again=True)
+            if tries > 1:
+                self._confirm_sni_item(tries - 1)
+
+        QTimer.singleShot(SNI_REGISTER_CHECK_MS, self, check)
 
     def _show_notices(self) -> None:
         """Things any RocketWatch process left to tell the user once (a damaged database replaced)."""
@@ -238,6 +275,7 @@ class TrayApp(QObject):
             self.tray.show_message(f"{APP_NAME}: schedule too frequent", message, urgent=True)
 
     def _show_tray(self) -> None:
+        self._tray_found = True
         self.tray.show()
         if self.core_ready:
             self._warn_about_rate_limit()
@@ -408,6 +446,8 @@ class TrayApp(QObject):
         self.scheduler.shutdown()
         self._tooltip_timer.stop()
         self._tray_timer.stop()
+        if self.tray_host is not None:
+            self.tray_host.stop()
         if not self.controller.shutdown(QUIT_WAIT_S):
             log.warning("The active run did not stop within %g s; it will be marked interrupted", QUIT_WAIT_S)
         for window in self.windows.values():

@@ -1,15 +1,30 @@
 """The app's icons: the full-colour app icon and the tray icon for each state, on light or dark panels.
 
-The tray icon is the monochrome rocket in a colour that contrasts with the panel, plus a small state badge.
+The tray icon is the monochrome rocket in a colour that contrasts with the panel, ringed with a halo of the
+opposite colour so it still reads on a panel of the other kind, plus a small state badge. It also carries
+the name of the installed symbolic icon for its state, which a StatusNotifierItem host may draw instead
+in its panel's own colours.
 """
 
 from __future__ import annotations
 
+import math
 from functools import cache
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QPointF, QRectF, QSize, Qt
-from PySide6.QtGui import QBrush, QColor, QGuiApplication, QIcon, QImage, QPainter, QPalette, QPen, QPixmap
+from PySide6.QtCore import QByteArray, QPointF, QRect, QRectF, QSize, Qt
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QGuiApplication,
+    QIcon,
+    QIconEngine,
+    QImage,
+    QPainter,
+    QPalette,
+    QPen,
+    QPixmap,
+)
 from PySide6.QtSvg import QSvgRenderer
 
 from rocketwatch.resources import resource_path
@@ -23,6 +38,12 @@ FAILED_VERMILLION = "#D55E00"
 SYMBOLIC_INK = "#2e3436"  # the fill colour written in rocketwatch-symbolic.svg, replaced per panel
 INK_ON_LIGHT_PANEL = "#232629"
 INK_ON_DARK_PANEL = "#f4f5f6"
+# Installed into hicolor/symbolic/apps by the packages; a desktop theme may recolour them for its panel.
+SYMBOLIC_NAMES = {
+    "idle": "rocketwatch-symbolic",
+    "running": "rocketwatch-running-symbolic",
+    "failed": "rocketwatch-failed-symbolic",
+}
 
 
 def resource_icon_path(name: str) -> Path:
@@ -57,18 +78,69 @@ def tray_icon(state: str, dark_panel: bool | None = None) -> QIcon:
     """
     if state not in TRAY_STATES:
         raise ValueError(f"unknown tray state {state!r}; expected one of {', '.join(TRAY_STATES)}")
-    return _tray_icon(state, panel_is_dark() if dark_panel is None else dark_panel)
+    dark = panel_is_dark() if dark_panel is None else dark_panel
+    name = SYMBOLIC_NAMES[state]
+    return _tray_icon(state, dark, name if QIcon.hasThemeIcon(name) else "")
+
+
+class _NamedIconEngine(QIconEngine):
+    """Drawn pixmaps plus an icon theme name: Qt sends both to a StatusNotifierItem host (IconName and
+    IconPixmap), which draws the themed icon where its theme has one and the pixmaps elsewhere."""
+
+    def __init__(self, pixmaps: QIcon, name: str) -> None:
+        super().__init__()
+        self._pixmaps = pixmaps
+        self._name = name
+
+    def iconName(self) -> str:
+        return self._name
+
+    def pixmap(self, size: QSize, mode: QIcon.Mode, state: QIcon.State) -> QPixmap:
+        return self._pixmaps.pixmap(size, mode, state)
+
+    def scaledPixmap(self, size: QSize, mode: QIcon.Mode, state: QIcon.State,
+                     scale: float) -> QPixmap:
+        return self._pixmaps.pixmap(size, scale, mode, state)
+
+    def paint(self, painter: QPainter, rect: QRect, mode: QIcon.Mode, state: QIcon.State) -> None:
+        self._pixmaps.paint(painter, rect, Qt.AlignmentFlag.AlignCenter, mode, state)
+
+    def actualSize(self, size: QSize, mode: QIcon.Mode, state: QIcon.State) -> QSize:
+        return self._pixmaps.actualSize(size, mode, state)
+
+    def availableSizes(self, mode: QIcon.Mode = QIcon.Mode.Normal,
+                       state: QIcon.State = QIcon.State.Off) -> list[QSize]:
+        return self._pixmaps.availableSizes(mode, state)
+
+    def isNull(self) -> bool:
+        return self._pixmaps.isNull()
+
+    def key(self) -> str:
+        return "rocketwatch-named"
+
+    def clone(self) -> QIconEngine:
+        engine = _NamedIconEngine(self._pixmaps, self._name)
+        _ENGINES.append(engine)  # Qt owns clones; keep the Python side alive with them
+        return engine
+
+
+_ENGINES: list[_NamedIconEngine] = []
 
 
 @cache
-def _tray_icon(state: str, dark_panel: bool) -> QIcon:
-    ink = INK_ON_DARK_PANEL if dark_panel else INK_ON_LIGHT_PANEL
-    renderer = _symbolic_renderer(ink)
-    icon = QIcon()
+def _tray_icon(state: str, dark_panel: bool, name: str) -> QIcon:
+    ink, halo = INK_ON_LIGHT_PANEL, INK_ON_DARK_PANEL
+    if dark_panel:
+        ink, halo = halo, ink
+    pixmaps = QIcon()
     for size in TRAY_SIZES:
         for ratio in (1, 2):
-            icon.addPixmap(QPixmap.fromImage(_tray_image(renderer, state, size, ratio)))
-    return icon
+            pixmaps.addPixmap(QPixmap.fromImage(_tray_image(ink, halo, state, size, ratio)))
+    if not name:
+        return pixmaps
+    engine = _NamedIconEngine(pixmaps, name)
+    _ENGINES.append(engine)
+    return QIcon(engine)
 
 
 @cache
@@ -80,22 +152,46 @@ def _symbolic_renderer(ink: str) -> QSvgRenderer:
     return renderer
 
 
-def _tray_image(renderer: QSvgRenderer, state: str, size: int, ratio: int) -> QImage:
-    """The rocket at `size` logical pixels (times `ratio` device pixels), with the state's badge."""
+def _tray_image(ink: str, halo: str, state: str, size: int, ratio: int) -> QImage:
+    """The rocket at `size` logical pixels (times `ratio` device pixels) in its halo, with its badge."""
     image = QImage(size * ratio, size * ratio, QImage.Format.Format_ARGB32_Premultiplied)
     image.fill(Qt.GlobalColor.transparent)
     image.setDevicePixelRatio(ratio)
     painter = QPainter(image)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    renderer.render(painter, QRectF(0, 0, size, size))
+    # The halo: the rocket in the opposite colour, drawn around the rocket's place; the rocket then
+    # covers all but its rim. One pixel wide at tray sizes, more on large icons, at least one device pixel.
+    width = max(1 / ratio, size / 22)
+    halo_rocket = _rocket_image(halo, size, ratio)
+    steps = 12
+    for step in range(steps):
+        angle = 2 * math.pi * step / steps
+        painter.drawImage(QPointF(width * math.cos(angle), width * math.sin(angle)), halo_rocket)
+    painter.drawImage(QPointF(0, 0), _rocket_image(ink, size, ratio))
     if state != "idle":
-        _paint_badge(painter, state, size, 1 / ratio)
+        _paint_badge(painter, state, size, 1 / ratio, QColor(ink), width)
     painter.end()
     return image
 
 
-def _paint_badge(painter: QPainter, state: str, size: int, device_pixel: float) -> None:
-    """A badge in the bottom-right corner, with a transparent moat so it stands apart from the rocket."""
+@cache
+def _rocket_image(colour: str, size: int, ratio: int) -> QImage:
+    """The symbolic rocket alone in `colour` (rendered once, then drawn as often as the halo needs)."""
+    image = QImage(size * ratio, size * ratio, QImage.Format.Format_ARGB32_Premultiplied)
+    image.fill(Qt.GlobalColor.transparent)
+    image.setDevicePixelRatio(ratio)
+    painter = QPainter(image)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    _symbolic_renderer(colour).render(painter, QRectF(0, 0, size, size))
+    painter.end()
+    return image
+
+
+def _paint_badge(painter: QPainter, state: str, size: int, device_pixel: float, rim: QColor,
+                 rim_width: float) -> None:
+    """A badge in the bottom-right corner, with a transparent moat so it stands apart from the rocket.
+    The failed disc has a rim in the rocket's ink, which stands out on a mid-grey panel where vermillion
+    alone would not; the running ring stays thin and hollow (a rim would fill it at 16 px)."""
     diameter = size * (0.5 if size <= 24 else 0.45)
     radius = diameter / 2
     center = QPointF(size - radius, size - radius)
@@ -114,15 +210,16 @@ def _paint_badge(painter: QPainter, state: str, size: int, device_pixel: float) 
         inset = width / 2
         ring = QRectF(center.x() - radius + inset, center.y() - radius + inset,
                       diameter - width, diameter - width)
-        pen = QPen(QColor(RUNNING_BLUE), width, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap)
-        painter.setPen(pen)
         painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.setPen(QPen(QColor(RUNNING_BLUE), width, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))
         painter.drawArc(ring, 90 * 16, -270 * 16)
         return
 
     painter.setPen(Qt.PenStyle.NoPen)
-    painter.setBrush(QColor(FAILED_VERMILLION))
+    painter.setBrush(rim)
     painter.drawEllipse(center, radius, radius)
+    painter.setBrush(QColor(FAILED_VERMILLION))
+    painter.drawEllipse(center, radius - rim_width, radius - rim_width)
     # The "!" is drawn from shapes, not a font: crisp at 16 px and the same on every system.
     painter.setBrush(QColor("#ffffff"))
     bar_width = max(2 * device_pixel, diameter * 0.18)

@@ -5,8 +5,10 @@ It shows the app's state (idle, running, last run failed) and a tooltip with the
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, datetime
 
+import shiboken6
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAction, QIcon
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon
@@ -16,17 +18,36 @@ from rocketwatch.ll2.model import Launch
 from rocketwatch.notify import Subject
 from rocketwatch.timefmt import local, net_words, when_words, with_zone
 from rocketwatch.ui.icons import tray_icon
+from rocketwatch.ui.tray_host import SNI
 
 MENU_LAUNCHES = 5
 
 
-def _escape_menu_text(text: str) -> str:
-    """Menu text treats '&' as a mnemonic marker; API text must show literally."""
-    return text.replace("&", "&&")
+def menu_text(text: str, kind: str | None, desktop: str | None = None) -> str:
+    """`text` (from LL2: data) as a menu item's text that shows it literally in a tray of `kind`.
+
+    A QMenu (XEmbed) reads '&' as a mnemonic marker, so it is doubled. Over DBusMenu (SNI) the host reads
+    '_' as the marker and '__' as a literal '_'; but Qt turns the first '&' into '_' on the way, so a text
+    with an '&' gets a leading '&' of its own, which becomes the host's marker for the first letter. With
+    a marker in the label, GTK-based hosts remove underscores twice (a literal '_' needs '____'), while
+    Qt-based ones (KDE Plasma, LXQt: `desktop`, from XDG_CURRENT_DESKTOP) follow the DBusMenu spec.
+    """
+    if kind != SNI:
+        return text.replace("&", "&&")
+    if "&" not in text:
+        return text.replace("_", "__")
+    if desktop is None:
+        desktop = os.environ.get("XDG_CURRENT_DESKTOP", "")
+    follows_spec = any(name in ("KDE", "LXQT") for name in desktop.upper().split(":"))
+    return "&" + text.replace("_", "__" if follows_spec else "____")
 
 
 class TrayIcon(QObject):
-    """Wraps QSystemTrayIcon; the app connects the request signals to its actions."""
+    """Wraps QSystemTrayIcon; the app connects the request signals to its actions.
+
+    `use_kind` creates the QSystemTrayIcon again when the desktop's kind of tray changes (Qt picks SNI
+    or XEmbed only at creation); the menu's actions, the icon, the tooltip and the shown state carry over.
+    """
 
     open_launch = Signal(str)
     open_gallery = Signal()
@@ -40,8 +61,9 @@ class TrayIcon(QObject):
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.tray = QSystemTrayIcon(self)
-        self.menu = QMenu()
+        self.kind: str | None = None  # the kind of tray the current QSystemTrayIcon was created for
+        self._shown = False
+        self.menu = QMenu()  # holds the actions; each QSystemTrayIcon shows them in a menu of its own
         self.menu.setAccessibleName(f"{APP_NAME} menu")
         self._state = "idle"
         self._launches: list[Launch] = []
@@ -50,11 +72,38 @@ class TrayIcon(QObject):
         self._launch_actions: list[QAction] = []
         self._message_subject: Subject | None = None
         self._build_menu()
-        self.tray.setContextMenu(self.menu)
-        self.tray.activated.connect(self._activated)
-        self.tray.messageClicked.connect(self._message_clicked)
-        self.menu.aboutToShow.connect(self.refresh_texts)
+        self.tray, self._tray_menu = self._new_tray()
         self.set_state("idle")
+
+    def _new_tray(self) -> tuple[QSystemTrayIcon, QMenu]:
+        """A QSystemTrayIcon of the kind the desktop offers now, with a fresh menu of the same actions
+        (a menu once shown over DBusMenu keeps its D-Bus side, which an XEmbed tray cannot use)."""
+        tray = QSystemTrayIcon(self)
+        menu = QMenu()
+        menu.setAccessibleName(self.menu.accessibleName())
+        menu.addActions(self.menu.actions())
+        menu.aboutToShow.connect(self.refresh_texts)
+        tray.setContextMenu(menu)
+        tray.activated.connect(self._activated)
+        tray.messageClicked.connect(self._message_clicked)
+        return tray, menu
+
+    def use_kind(self, kind: str, again: bool = False) -> None:
+        """Make the tray icon one for a tray of `kind` ("sni" or "xembed"), creating it anew when the kind
+        differs from the one it was made for, or when `again` (a restarted StatusNotifierWatcher)."""
+        if kind == self.kind and not again:
+            return
+        # The old icon leaves first, at once (an SNI item unregisters from the bus), so that a host never
+        # lists two of ours and nothing of the old one is torn down after the new one is up.
+        self.tray.hide()
+        shiboken6.delete(self.tray)
+        shiboken6.delete(self._tray_menu)
+        self.kind = kind
+        self.tray, self._tray_menu = self._new_tray()
+        self.tray.setIcon(tray_icon(self._state))
+        self.refresh_texts()
+        if self._shown:
+            self.tray.show()
 
     # --- menu -----------------------------------------------------------------------------------
     def _build_menu(self) -> None:
@@ -88,7 +137,7 @@ class TrayIcon(QObject):
                 action.setVisible(False)
                 continue
             when = net_words(launch.net, launch.net_precision, zone=True)
-            action.setText(_escape_menu_text(f"{launch.name} — {when}"))
+            action.setText(menu_text(f"{launch.name} — {when}", self.kind))
             action.setToolTip(when_words(launch.net, launch.net_precision, now))
             action.setData(launch.id)
             action.setVisible(True)
@@ -97,10 +146,16 @@ class TrayIcon(QObject):
 
     # --- state ----------------------------------------------------------------------------------
     def show(self) -> None:
+        self._shown = True
         self.tray.show()
 
     def hide(self) -> None:
+        self._shown = False
         self.tray.hide()
+
+    def is_shown(self) -> bool:
+        """Whether the app shows its icon (a tray may still be about to embed it)."""
+        return self._shown
 
     def set_state(self, state: str) -> None:
         """idle, running or failed: the icon and the Run now item follow."""

@@ -1,10 +1,12 @@
-"""Fixtures for end-to-end tests: a real desktop (Xvfb, private D-Bus, dunst, trayer) and the real app.
+"""Fixtures for end-to-end tests: a real desktop (Xvfb, private D-Bus, dunst, trayer; or a bare one where
+tests bring tray hosts of either kind) and the real app.
 
 Tests skip with the reason when a tool is missing, unless ROCKETWATCH_REQUIRE_E2E=1 (CI), where they fail.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
@@ -13,21 +15,35 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from desktop_session import TOOLS, App, Desktop, wait_for
+from desktop_session import NOTIFICATION_DAEMON, SNI_TOOLS, TOOLS, App, Desktop, wait_for
 
 
-def _missing_tools() -> list[str]:
-    return [tool for tool in TOOLS if shutil.which(tool) is None]
-
-
-@pytest.fixture(scope="module")
-def desktop(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Desktop]:
-    missing = _missing_tools()
+def _require(tools: tuple[str, ...]) -> None:
+    missing = [tool for tool in tools if shutil.which(tool) is None]
     if missing:
         message = f"desktop tools missing: {', '.join(missing)} (see .ci/run for the Debian packages)"
         if os.environ.get("ROCKETWATCH_REQUIRE_E2E") == "1":
             pytest.fail(message)
         pytest.skip(message)
+
+
+@pytest.fixture(scope="module")
+def desktop(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Desktop]:
+    _require(TOOLS)
+    with _desktop(tmp_path_factory, tray=True) as made:
+        yield made
+
+
+@pytest.fixture(scope="module")
+def bare_desktop(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Desktop]:
+    """An X server, a session bus and notification-daemon, but no tray: tests start and end tray hosts."""
+    _require((*TOOLS, *SNI_TOOLS, NOTIFICATION_DAEMON))
+    with _desktop(tmp_path_factory, tray=False) as made:
+        yield made
+
+
+@contextlib.contextmanager
+def _desktop(tmp_path_factory: pytest.TempPathFactory, tray: bool) -> Iterator[Desktop]:
     workdir = tmp_path_factory.mktemp("desktop")
     runtime = workdir / "runtime"
     runtime.mkdir(mode=0o700)
@@ -71,6 +87,12 @@ def desktop(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Desktop]:
         env["DBUS_SESSION_BUS_ADDRESS"] = bus.stdout.readline().strip()  # type: ignore[union-attr]
         bus._rocketwatch_log = bus.stdout  # type: ignore[attr-defined]
         desktop.processes.append(bus)
+        if not tray:
+            desktop.start(NOTIFICATION_DAEMON, log_name="notification-daemon")
+            wait_for(lambda: "org.freedesktop.Notifications" in desktop.bus_names(), 15,
+                     "notification-daemon on the session bus")
+            yield desktop
+            return
         desktop.start("dunst", log_name="dunst")
         wait_for(lambda: desktop.run("dunstctl", "is-paused").returncode == 0, 15, "dunst on the session bus")
         desktop.start(
@@ -99,10 +121,24 @@ def desktop(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Desktop]:
 
 @pytest.fixture
 def start_app(desktop: Desktop) -> Iterator[Callable[..., App]]:
+    with _apps(desktop) as start:
+        yield start
+
+
+@pytest.fixture
+def start_app_bare(bare_desktop: Desktop) -> Iterator[Callable[..., App]]:
+    with _apps(bare_desktop) as start:
+        yield start
+
+
+@contextlib.contextmanager
+def _apps(desktop: Desktop) -> Iterator[Callable[..., App]]:
     apps: list[App] = []
 
-    def start(home: Path, api_url: str, *extra: str) -> App:
+    def start(home: Path, api_url: str, *extra: str, env: dict[str, str] | None = None) -> App:
+        settings = [f"{key}={value}" for key, value in (env or {}).items()]
         process = desktop.start(
+            *(["env", *settings] if settings else []),
             sys.executable,
             "-m",
             "rocketwatch",
@@ -117,12 +153,14 @@ def start_app(desktop: Desktop) -> Iterator[Callable[..., App]]:
         apps.append(app)
         return app
 
-    yield start
-    for app in apps:
-        if app.process.poll() is None:
-            app.process.terminate()
-            try:
-                app.process.wait(15)
-            except subprocess.TimeoutExpired:
-                app.process.kill()
-                app.process.wait(5)
+    try:
+        yield start
+    finally:
+        for app in apps:
+            if app.process.poll() is None:
+                app.process.terminate()
+                try:
+                    app.process.wait(15)
+                except subprocess.TimeoutExpired:
+                    app.process.kill()
+                    app.process.wait(5)

@@ -17,6 +17,7 @@ import pytest
 from desktop_session import Desktop, wait_for
 
 from rocketwatch import __version__
+from rocketwatch.ui.icons import SYMBOLIC_NAMES
 
 REPO = Path(__file__).resolve().parents[2]
 INSTALL_DIR = Path("/opt/rocketwatch")
@@ -89,7 +90,8 @@ def test_deb_installs_runs_shows_its_tray_icon_and_purges_cleanly(desktop: Deskt
         for path in ("/usr/bin/rocketwatch", "/usr/share/applications/rocketwatch.desktop",
                      "/usr/share/metainfo/org.rocketwatch.RocketWatch.metainfo.xml",
                      f"{icons}/scalable/apps/rocketwatch.svg",
-                     *(f"{icons}/{n}x{n}/apps/rocketwatch.png" for n in (16, 32, 48, 128, 256))):
+                     *(f"{icons}/{n}x{n}/apps/rocketwatch.png" for n in (16, 32, 48, 128, 256)),
+                     *(f"{icons}/symbolic/apps/{name}.svg" for name in SYMBOLIC_NAMES.values())):
             assert path in owned, path
         before = tree(INSTALL_DIR)
 

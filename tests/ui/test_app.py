@@ -139,7 +139,7 @@ def test_a_click_on_a_tray_message_opens_what_it_is_about(qtbot, tray_app, monke
     assert history.isVisible() and history.detail.run_id == run_id
     # A launch alert that reached the tray notifier (offscreen has no tray: pretend one shows).
     launch = tray_app.controller.store.launches.upcoming()[3]
-    monkeypatch.setattr(tray_app.tray.tray, "isVisible", lambda: True)
+    monkeypatch.setattr(tray_app.tray, "is_shown", lambda: True)
     monkeypatch.setattr(app_module.QSystemTrayIcon, "supportsMessages", staticmethod(lambda: True))
     alert = Notification(launch.name, "Launches in 1 hour", subject=Subject.launch(launch.id))
     tray_app.tray_notifier.send(alert)

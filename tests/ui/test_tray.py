@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import logging
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from desktop_session import dbusmenu_shown
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from rocketwatch.ll2.model import Launch
@@ -118,3 +120,64 @@ def test_a_click_on_a_tray_message_reports_what_the_message_is_about(qtbot) -> N
     tray.show_message("RocketWatch", "Exported 12 launches")
     with qtbot.assertNotEmitted(tray.message_clicked):
         tray.tray.messageClicked.emit()
+
+
+def dbusmenu_label(text: str) -> str:
+    """What Qt sends for an action's text: its first '&' becomes the DBusMenu marker '_'."""
+    return text.replace("&", "_", 1)
+
+
+def shown_by_a_spec_host(label: str) -> str:
+    """The DBusMenu spec (KDE Plasma's libdbusmenuqt): '__' is '_', a lone '_' is not shown."""
+    return re.sub(r"_(.)", r"\1", label)
+
+
+NAMES = ["Starlink G6-3 my_sat_2", "Tom & Jerry && Co", "<b>Bold</b> _&_ end&", "a__b & c_"]
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_launch_names_keep_every_character_in_a_qmenu(qtbot, name: str) -> None:
+    tray = TrayIcon()
+    tray.set_launches([launch(name, 2)])
+    # XEmbed: a QMenu shows "&&" as "&" and "_" as itself.
+    assert tray.menu.actions()[1].text().replace("&&", "&").startswith(f"{name} — ")
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_launch_names_keep_every_character_over_dbusmenu_on_kde(qtbot, name: str, monkeypatch) -> None:
+    monkeypatch.setenv("XDG_CURRENT_DESKTOP", "KDE")
+    tray = TrayIcon()
+    tray.set_launches([launch(name, 2)])
+    tray.use_kind("sni")
+    assert shown_by_a_spec_host(dbusmenu_label(tray.menu.actions()[1].text())).startswith(f"{name} — ")
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_launch_names_keep_every_character_over_dbusmenu_on_gtk_hosts(qtbot, name: str, monkeypatch) -> None:
+    monkeypatch.setenv("XDG_CURRENT_DESKTOP", "XFCE")
+    tray = TrayIcon()
+    tray.set_launches([launch(name, 2)])
+    tray.use_kind("sni")
+    assert dbusmenu_shown(dbusmenu_label(tray.menu.actions()[1].text())).startswith(f"{name} — ")
+
+
+def test_a_new_kind_of_tray_gets_a_new_icon_with_the_same_menu_and_state(qtbot) -> None:
+    tray = TrayIcon()
+    tray.set_launches([launch("Electron | Kiwi", 2, launch_id="abc-123")])
+    tray.set_state("failed")
+    tray.show()
+    first = tray.tray
+    tray.use_kind("xembed")
+    second = tray.tray
+    assert second is not first and tray.kind == "xembed"
+    tray.use_kind("xembed")
+    assert tray.tray is second, "the same kind keeps its icon"
+    tray.use_kind("xembed", again=True)
+    assert tray.tray is not second, "a restarted watcher gets a new registration"
+    shown = tray.tray.contextMenu()
+    assert [a.text() for a in shown.actions()] == [a.text() for a in tray.menu.actions()]
+    assert tray.tray.toolTip() == tray.tooltip() and "The last run failed" in tray.tray.toolTip()
+    assert not tray.tray.icon().isNull() and tray.is_shown()
+    with qtbot.waitSignal(tray.open_launch) as opened:
+        shown.actions()[1].trigger()
+    assert opened.args == ["abc-123"]
