@@ -266,6 +266,16 @@ def _line_of(text: str, section: str, key: str) -> int | None:
     return None
 
 
+def _repeated_key_line(text: str, message: str) -> int | None:
+    """The line of a key given twice (tomlkit names the key but not the line when it is inside a table)."""
+    found = re.match(r'Key "(.+)" already exists', message)
+    if not found:
+        return None
+    pattern = re.compile(rf"^\s*[\"']?{re.escape(found.group(1))}[\"']?\s*=")
+    lines = [number for number, line in enumerate(text.splitlines(), start=1) if pattern.match(line)]
+    return lines[1] if len(lines) > 1 else None
+
+
 def unknown_keys(data: Mapping[str, Any], source: str = "config.toml", text: str = "") -> list[str]:
     """One warning per key or section the settings do not know, naming the closest known one."""
     warnings: list[str] = []
@@ -321,7 +331,7 @@ def read_config(path: Path) -> tuple[Config, list[str]]:
     try:
         data = tomlkit.parse(text).unwrap()
     except TOMLKitError as error:
-        line = getattr(error, "line", None) or None
+        line = getattr(error, "line", None) or _repeated_key_line(text, str(error))
         reason = re.sub(r" at line \d+ col \d+$", "", str(error))
         problem = f"is not valid TOML: {reason}"
         where = f"{path}, line {line}" if line else str(path)
