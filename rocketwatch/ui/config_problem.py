@@ -9,7 +9,16 @@ from enum import Enum
 
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QPushButton, QStyle, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QStyle,
+    QVBoxLayout,
+    QWidget,
+)
 
 from rocketwatch import APP_NAME
 from rocketwatch.config import ConfigError, set_aside
@@ -34,7 +43,7 @@ class ConfigProblemDialog(QDialog):
         self.error = error
         self.choice = Choice.QUIT
         self.setWindowTitle(f"{APP_NAME} cannot use its settings")
-        self.setMinimumWidth(520)
+        self.setMinimumWidth(600)
         icon = QLabel()
         icon.setPixmap(self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning).pixmap(40, 40))
         self.heading = named(form_label("The settings file cannot be used, so RocketWatch has not started.",
@@ -62,12 +71,15 @@ class ConfigProblemDialog(QDialog):
         self.retry_button.clicked.connect(self.try_again)
         self.defaults_button.clicked.connect(self.start_with_defaults)
         self.quit_button.clicked.connect(self.reject)
+        words = QVBoxLayout()
+        for label in (self.heading, self.file_label, self.problem_label, self.hint):
+            words.addWidget(label)
+        top = QHBoxLayout()
+        top.addWidget(icon, 0, Qt.AlignmentFlag.AlignTop)
+        top.addSpacing(8)
+        top.addLayout(words, 1)
         layout = QVBoxLayout(self)
-        layout.addWidget(icon)
-        layout.addWidget(self.heading)
-        layout.addWidget(self.file_label)
-        layout.addWidget(self.problem_label)
-        layout.addWidget(self.hint)
+        layout.addLayout(top)
         layout.addSpacing(8)
         layout.addWidget(buttons)
         self.retry_button.setDefault(True)
