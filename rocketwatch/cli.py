@@ -186,21 +186,22 @@ def _folder_words(error: OSError, command: str | None) -> str:
 
 def _storage_words(error: OSError | sqlite3.Error, command: str, session: Session) -> str:
     """One line for a store or file that cannot be used, with advice fitting the command."""
-    from rocketwatch.fileio import is_disk_full
+    from rocketwatch.fileio import DISK_FULL, is_disk_full
 
     folder = session.paths.data_dir
-    if isinstance(error, OSError) and is_disk_full(error):
-        reason = f"the disk holding {folder} is full"
-        advice = "free some space"
-    elif isinstance(error, sqlite3.OperationalError) and "locked" in str(error):
+    if is_disk_full(error):
+        if command in ("run", "retry"):
+            return DISK_FULL
+        return DISK_FULL.replace("retry this run", "try again")
+    if isinstance(error, sqlite3.OperationalError) and "locked" in str(error):
         reason = "the database was busy for too long (another RocketWatch may be using it)"
         advice = "try again in a moment"
+    elif isinstance(error, OSError):
+        what = error.filename or folder
+        reason = f"cannot read or write {what} ({(error.strerror or str(error)).lower()})"
+        advice = "check the permissions of that folder, or keep RocketWatch's files elsewhere with --home DIR"
     else:
-        if isinstance(error, OSError):
-            what = error.filename or folder
-            reason = f"cannot read or write {what} ({(error.strerror or str(error)).lower()})"
-        else:
-            reason = f"cannot use the database {session.paths.database} ({error})"
+        reason = f"cannot use the database {session.paths.database} ({error})"
         advice = "check the permissions of that folder, or keep RocketWatch's files elsewhere with --home DIR"
     after = {"run": "; nothing was run", "retry": "; the run was not retried"}.get(command, "")
     return f"{reason}{after}; {advice}"

@@ -260,14 +260,13 @@ def _started_words(identity: Request) -> str:
 
 
 def instance_mismatch(mine: Request, theirs: Request | None) -> str:
-    """What to tell a second start whose options differ from the running instance's ('' when they match,
-    or when the running instance does not say how it was started)."""
-    if not isinstance(theirs, dict):
-        return ""
+    """What to tell a second start that asks for other options than the running instance has ('' when
+    they match, when the second start gives none (`rocketwatch`: show me the one that runs), or when the
+    running instance does not say how it was started)."""
     def started(identity: Request) -> tuple[bool, str]:
         return bool(identity.get("demo")), str(identity.get("api_url") or "")
 
-    if started(mine) == started(theirs):
+    if not isinstance(theirs, dict) or started(mine) == (False, "") or started(mine) == started(theirs):
         return ""
     pid = theirs.get("pid")
     running = f"RocketWatch is already running for this home (pid {pid})" if pid else \

@@ -71,8 +71,11 @@ def test_a_second_start_with_the_same_options_shows_the_running_instance(
 
 def test_the_words_name_both_ways_of_starting() -> None:
     plain = {"demo": False, "api_url": None}
-    demo = {"pid": 42, "demo": True, "api_url": None}
+    demo = {"demo": True, "api_url": None}
+    custom = {"demo": False, "api_url": "http://127.0.0.1:9/2.3.0"}
     assert instance_mismatch(plain, {"pid": 42, **plain}) == ""
-    assert instance_mismatch(plain, None) == ""  # an older instance that does not say: no guessing
-    words = instance_mismatch(plain, demo)
-    assert "(pid 42) with --demo" in words and "this start on your saved settings" in words
+    assert instance_mismatch(demo, {"pid": 42, **demo}) == ""
+    assert instance_mismatch(demo, None) == ""  # an older instance that does not say: no guessing
+    assert instance_mismatch(plain, {"pid": 42, **demo}) == ""  # `rocketwatch` alone: show the one running
+    words = instance_mismatch(custom, {"pid": 42, **demo})
+    assert "(pid 42) with --demo" in words and "this start with --api-url http://127.0.0.1:9/2.3.0" in words
