@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from rocketwatch import APP_NAME, __version__
 from rocketwatch.applog import NOT_ON_CONSOLE, setup_logging
 from rocketwatch.config import ConfigError
-from rocketwatch.session import Session
+from rocketwatch.session import Session, storage_words
 from rocketwatch.timefmt import duration_words, local, net_words
 
 if TYPE_CHECKING:
@@ -159,7 +159,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (OSError, sqlite3.Error) as error:
         # A full disk or a database that cannot be written: plain words here, the details in the log.
         log.info("rocketwatch %s failed", command, exc_info=True)  # the log file only
-        print(f"rocketwatch: {_storage_words(error, command, session)}", file=sys.stderr)
+        print(f"rocketwatch: {storage_words(error, session.paths, command)}", file=sys.stderr)
         return 1
     finally:
         session.stop_demo()
@@ -182,29 +182,6 @@ def _folder_words(error: OSError, command: str | None) -> str:
     if isinstance(error, FileExistsError | NotADirectoryError):
         return f"cannot make the folder {where}: a file is in the way; move it, or use --home DIR"
     return f"cannot make or use the folder {where} ({error.strerror}); {advice}"
-
-
-def _storage_words(error: OSError | sqlite3.Error, command: str, session: Session) -> str:
-    """One line for a store or file that cannot be used, with advice fitting the command."""
-    from rocketwatch.fileio import DISK_FULL, is_disk_full
-
-    folder = session.paths.data_dir
-    if is_disk_full(error):
-        if command in ("run", "retry"):
-            return DISK_FULL
-        return DISK_FULL.replace("retry this run", "try again")
-    if isinstance(error, sqlite3.OperationalError) and "locked" in str(error):
-        reason = "the database was busy for too long (another RocketWatch may be using it)"
-        advice = "try again in a moment"
-    elif isinstance(error, OSError):
-        what = error.filename or folder
-        reason = f"cannot read or write {what} ({(error.strerror or str(error)).lower()})"
-        advice = "check the permissions of that folder, or keep RocketWatch's files elsewhere with --home DIR"
-    else:
-        reason = f"cannot use the database {session.paths.database} ({error})"
-        advice = "check the permissions of that folder, or keep RocketWatch's files elsewhere with --home DIR"
-    after = {"run": "; nothing was run", "retry": "; the run was not retried"}.get(command, "")
-    return f"{reason}{after}; {advice}"
 
 
 # The session's store and runner, for the commands below (typed: a run id can be followed into the store).

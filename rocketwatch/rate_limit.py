@@ -39,5 +39,5 @@ def rate_limit_warning(schedule: Schedule, api_url: str, token: str, tz: tzinfo)
     return (f"This schedule can run up to {per_hour:g} times in an hour, but LL2 answers "
             f"{ANONYMOUS_REQUESTS_PER_HOUR} requests an hour without an API token, so some runs would be "
             "refused. Add an API token, choose a slower schedule, or switch to LL2's development server "
-            "(lldev.thespacedevs.com): it has no rate limit, but its data can be stale (days old) and may hold "
-            "test entries, so it suits trying things out, not reminders you rely on.")
+            "(lldev.thespacedevs.com): it has no rate limit, but its data can be stale (days old) and may "
+            "hold test entries, so it suits trying things out, not reminders you rely on.")

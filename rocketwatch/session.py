@@ -7,6 +7,7 @@ in force are always the saved ones with the overrides laid on top, so an overrid
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -117,3 +118,28 @@ class Session:
         """How this session was started, for a second start to compare with (see ui.single_instance)."""
         return {"demo": self.demo, "api_url": self.overrides.api_url if self.overrides.origin == "--api-url"
                 else None}
+
+
+def storage_words(error: OSError | sqlite3.Error, paths: Paths, command: str | None) -> str:
+    """One line for a data folder, file or database that cannot be used, with advice fitting the command
+    (None: the tray app)."""
+    from rocketwatch.fileio import DISK_FULL, is_disk_full
+
+    folder = paths.data_dir
+    if is_disk_full(error):
+        if command in ("run", "retry"):
+            return DISK_FULL
+        return DISK_FULL.replace("retry this run", "try again")
+    if isinstance(error, sqlite3.OperationalError) and "locked" in str(error):
+        reason = "the database was busy for too long (another RocketWatch may be using it)"
+        advice = "try again in a moment"
+    elif isinstance(error, OSError):
+        what = error.filename or folder
+        reason = f"cannot read or write {what} ({(error.strerror or str(error)).lower()})"
+        advice = "check the permissions of that folder, or keep RocketWatch's files elsewhere with --home DIR"
+    else:
+        reason = f"cannot use the database {paths.database} ({error})"
+        advice = "check the permissions of that folder, or keep RocketWatch's files elsewhere with --home DIR"
+    after = {"run": "; nothing was run", "retry": "; the run was not retried",
+             None: "; RocketWatch cannot start"}.get(command, "")
+    return f"{reason}{after}; {advice}"

@@ -8,6 +8,7 @@ import argparse
 import logging
 import os
 import socket
+import sqlite3
 import sys
 import time
 from collections.abc import Mapping
@@ -250,8 +251,12 @@ class TrayApp(QObject):
         self.tray_notifier = TrayNotifier(self.tray)
         notifier = ChainNotifier([*desktop_backends(), self.tray_notifier, LogNotifier()])
         # The saved settings and this session's overrides stay apart: Settings writes only the former.
-        self.controller = RunController(self.session.paths, self.session.saved_config, notifier, self,
-                                        overrides=self.session.overrides)
+        try:
+            self.controller = RunController(self.session.paths, self.session.saved_config, notifier, self,
+                                            overrides=self.session.overrides)
+        except (OSError, sqlite3.Error) as error:
+            self._cannot_start(error)
+            return
         self.scheduler = SchedulerHost(self.controller, parent=self)
         self._wire()
         self.refresh_launches()
@@ -268,6 +273,24 @@ class TrayApp(QObject):
         for request in self._pending:
             self.handle_request(request)
         self._pending.clear()
+
+    def _cannot_start(self, error: OSError | sqlite3.Error) -> None:
+        """The data folder or database cannot be used: say so in one line and in a window, then quit (2)."""
+        from rocketwatch.session import storage_words
+
+        words = storage_words(error, self.session.paths, None)
+        from rocketwatch.applog import NOT_ON_CONSOLE
+
+        log.error("Cannot start: %s", words, exc_info=True, extra=NOT_ON_CONSOLE)  # details: the log file
+        print(f"rocketwatch: {words}", file=sys.stderr)
+        self._quitting = True
+        self._tray_timer.stop()
+        box = QMessageBox(QMessageBox.Icon.Critical, f"{APP_NAME} cannot start",
+                          words[:1].upper() + words[1:])
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.finished.connect(lambda _result: QApplication.exit(2))
+        self._notice_boxes.append(box)
+        box.open()
 
     def _look_for_tray(self) -> None:
         if QSystemTrayIcon.isSystemTrayAvailable():
@@ -317,6 +340,8 @@ class TrayApp(QObject):
                 handle.write(f"{time.time():.6f}\n")
 
     def _no_tray(self) -> None:
+        if not self.core_ready:
+            return  # it could not start (see _cannot_start): nothing to show
         log.warning("No system tray found; showing the gallery and quitting when it closes")
         QApplication.setQuitOnLastWindowClosed(True)
         self.show_window("gallery")

@@ -74,3 +74,27 @@ def test_open_the_file_opens_it_and_quit_leaves_it_alone(qtbot, home: Path, monk
     dialog.quit_button.click()
     assert dialog.choice is Choice.QUIT
     assert (home / "config.toml").read_bytes() == BROKEN
+
+
+def test_a_database_that_cannot_be_opened_is_one_window_not_a_crash(qtbot, home: Path, capsys,
+                                                                     monkeypatch) -> None:
+    from rocketwatch.ui import app as app_module
+    from rocketwatch.ui.single_instance import socket_name
+
+    monkeypatch.setattr(app_module, "TRAY_WAIT_S", 0.2)
+    monkeypatch.setattr(app_module, "desktop_backends", lambda: [])
+    (home / "rocketwatch.sqlite3").mkdir()  # cannot be opened, whoever runs the test (root too)
+    session = Session.from_options(str(home), None, False)
+    assert app_module.load_settings(session)
+    made = app_module.TrayApp(session, socket_name(home) + "-nodb")
+    made.start()
+    qtbot.waitUntil(lambda: bool(made._notice_boxes))
+    [box] = made._notice_boxes
+    assert box.text().startswith(f"Cannot use the database {home / 'rocketwatch.sqlite3'}")
+    assert "RocketWatch cannot start" in box.text() and "--home DIR" in box.text()
+    err = capsys.readouterr().err
+    assert "rocketwatch: cannot use the database" in err and "Traceback" not in err
+    assert not made._tray_timer.isActive()
+    made._no_tray()  # had the tray wait run out, the fallback must not try to show a gallery
+    assert "gallery" not in made.windows
+    made.close()
