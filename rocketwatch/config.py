@@ -231,8 +231,8 @@ def config_from_mapping(data: Mapping[str, Any], source: str = "config.toml", *,
             key = f"{name}.{field.name}"
             try:
                 value = _coerce(table[field.name], getattr(default, field.name))
-            except TypeError as problem:
-                raise error(key, f"{key} {problem} (found {table[field.name]!r})") from None
+            except TypeError as wrong_type:
+                raise error(key, f"{key} {wrong_type} (found {table[field.name]!r})") from None
             problem = CHECKS.get(key, lambda _v: None)(value)
             if problem:
                 raise error(key, f"{key} {problem} (found {value!r})")
@@ -331,11 +331,11 @@ def read_config(path: Path) -> tuple[Config, list[str]]:
     try:
         data = tomlkit.parse(text).unwrap()
     except TOMLKitError as error:
-        line = getattr(error, "line", None) or _repeated_key_line(text, str(error))
+        toml_line: int | None = getattr(error, "line", None) or _repeated_key_line(text, str(error))
         reason = re.sub(r" at line \d+ col \d+$", "", str(error))
         problem = f"is not valid TOML: {reason}"
-        where = f"{path}, line {line}" if line else str(path)
-        raise ConfigError(f"{where}: {problem}", path=path, line=line, problem=problem) from None
+        where = f"{path}, line {toml_line}" if toml_line else str(path)
+        raise ConfigError(f"{where}: {problem}", path=path, line=toml_line, problem=problem) from None
     config = config_from_mapping(data, str(path), text=text, path=path)
     return config, unknown_keys(data, str(path), text)
 
@@ -371,7 +371,7 @@ def save_config(path: Path, config: Config) -> None:
         document.add(tomlkit.comment(f"{APP_NAME} settings. Missing keys take their defaults."))
     for name, cls in SECTIONS.items():
         section, default = getattr(config, name), cls()
-        table = document.get(name)
+        table: Any = document.get(name)  # a tomlkit table (or a stray value the user wrote)
         for field in fields(section):
             value = getattr(section, field.name)
             present = isinstance(table, Mapping) and field.name in table

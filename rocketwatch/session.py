@@ -11,7 +11,8 @@ import sqlite3
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import platformdirs
 
@@ -19,7 +20,7 @@ from rocketwatch import APP_ID
 from rocketwatch.config import CHECKS, Config, ConfigError, Paths, home_from_env, paths_for, read_config
 
 if TYPE_CHECKING:
-    from rocketwatch.pipeline import Runner
+    from rocketwatch.pipeline import RunEvent, Runner
     from rocketwatch.standin import StandIn
     from rocketwatch.store import Store
 
@@ -108,11 +109,13 @@ class Session:
 
         return Store.open(self.paths)
 
-    def make_runner(self, store: Store, **kwargs: Any) -> Runner:
+    def make_runner(self, store: Store, *, on_event: Callable[[RunEvent], None] | None = None,
+                    now: Callable[[], datetime] | None = None) -> Runner:
+        """A runner on the settings in force, notifying through the desktop (or the log when there is none)."""
         from rocketwatch.notify import default_notifier
         from rocketwatch.pipeline import Runner
 
-        return Runner(self.paths, self.config, store, default_notifier(), **kwargs)
+        return Runner(self.paths, self.config, store, default_notifier(), on_event=on_event, now=now)
 
     def identity(self) -> dict[str, str | bool | None]:
         """How this session was started, for a second start to compare with (see ui.single_instance)."""
