@@ -8,10 +8,10 @@ in force are always the saved ones with the overrides laid on top, so an overrid
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import platformdirs
@@ -111,7 +111,7 @@ class Session:
 
     def make_runner(self, store: Store, *, on_event: Callable[[RunEvent], None] | None = None,
                     now: Callable[[], datetime] | None = None) -> Runner:
-        """A runner on the settings in force, notifying through the desktop (or the log when there is none)."""
+        """A runner on the settings in force, notifying through the desktop (the log when there is none)."""
         from rocketwatch.notify import default_notifier
         from rocketwatch.pipeline import Runner
 
