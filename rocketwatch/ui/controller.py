@@ -75,7 +75,11 @@ class RunController(QObject):
 
     def apply_config(self, config: Config, *, write: bool = True) -> None:
         """Save these settings and use them, with the overrides on top, from now on (the active run keeps
-        the ones it started with). `config` is the settings to save, never the ones in force."""
+        the ones it started with). `config` is the settings to save; given the ones in force instead, the
+        override's server is still not written: the saved one stays."""
+        override = self.overrides.api_url
+        if override is not None and config.source.api_url == override:
+            config = replace(config, source=replace(config.source, api_url=self._saved.source.api_url))
         if write:
             save_config(self.paths.config_file, config)
         self._saved = config

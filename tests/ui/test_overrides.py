@@ -67,6 +67,10 @@ def test_apply_during_an_api_url_session_saves_the_change_not_the_override(
     assert "127.0.0.1" not in controller.paths.config_file.read_text(encoding="utf-8")
     assert load_config(controller.paths.config_file).schedule.paused
 
+    controller.apply_config(controller.config)  # handed the settings in force by mistake: still not saved
+    assert "127.0.0.1" not in controller.paths.config_file.read_text(encoding="utf-8")
+    assert controller.config.source.api_url == standin.api_url
+
 
 def test_settings_write_only_what_the_user_changed(qtbot, home: Path, standin) -> None:
     (home / "config.toml").write_text("# mine\n[source]\nlimit = 7\n", encoding="utf-8")
