@@ -2,6 +2,9 @@
 `reminders`, `export-ics`.
 
 Every command takes --home, --api-url and --demo; `--json` output is the contract for scripts and tests.
+The options become one Session (session.py), which the headless commands below and the tray app
+(ui/app.py, which never imports this module) share. Exit status 2: settings, options or a desktop that
+cannot be used; 1: the command ran and failed.
 """
 
 from __future__ import annotations
