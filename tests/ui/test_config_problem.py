@@ -97,4 +97,6 @@ def test_a_database_that_cannot_be_opened_is_one_window_not_a_crash(qtbot, home:
     assert not made._tray_timer.isActive()
     made._no_tray()  # had the tray wait run out, the fallback must not try to show a gallery
     assert "gallery" not in made.windows
+    box.finished.disconnect()  # closing it quits the application (exit 2): not the test run's event loops
+    box.close()
     made.close()
