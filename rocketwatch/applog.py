@@ -10,9 +10,17 @@ import logging.handlers
 from pathlib import Path
 
 FORMAT = "%(asctime)s %(levelname)-7s %(name)s: %(message)s"
+NOT_ON_CONSOLE = {"console": False}  # `extra=` for a record the command already told the user in words
 
 
-def setup_logging(log_file: Path | None, *, console_level: int = logging.WARNING) -> None:
+class _ConsoleFilter(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return getattr(record, "console", True)
+
+
+def setup_logging(log_file: Path | None, *, console_level: int = logging.WARNING) -> str:
+    """Log to `log_file` and the console. Returns '' or, when the log file cannot be written, why: then
+    only the console logs (never a "--- Logging error ---" for each message)."""
     root = logging.getLogger()
     root.setLevel(logging.INFO)
     for handler in list(root.handlers):
@@ -20,14 +28,22 @@ def setup_logging(log_file: Path | None, *, console_level: int = logging.WARNING
             root.removeHandler(handler)
             handler.close()
     handlers: list[logging.Handler] = []
+    problem = ""
     if log_file is not None:
-        log_file.parent.mkdir(parents=True, exist_ok=True)
-        file_handler = logging.handlers.RotatingFileHandler(
-            log_file, maxBytes=1_000_000, backupCount=5, encoding="utf-8", delay=True)
-        file_handler.setLevel(logging.INFO)
-        handlers.append(file_handler)
+        try:
+            log_file.parent.mkdir(parents=True, exist_ok=True)
+            with open(log_file, "a", encoding="utf-8"):
+                pass  # the handler opens it later (delay=True); find out now whether it can
+        except OSError as error:
+            problem = f"cannot write the log file {log_file} ({(error.strerror or str(error)).lower()})"
+        else:
+            file_handler = logging.handlers.RotatingFileHandler(
+                log_file, maxBytes=1_000_000, backupCount=5, encoding="utf-8", delay=True)
+            file_handler.setLevel(logging.INFO)
+            handlers.append(file_handler)
     console = logging.StreamHandler()
     console.setLevel(console_level)
+    console.addFilter(_ConsoleFilter())
     handlers.append(console)
     for handler in handlers:
         handler.setFormatter(logging.Formatter(FORMAT))
@@ -35,3 +51,4 @@ def setup_logging(log_file: Path | None, *, console_level: int = logging.WARNING
         root.addHandler(handler)
     for noisy in ("httpx", "httpcore", "apscheduler", "PIL"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+    return problem

@@ -2,6 +2,9 @@
 `reminders`, `export-ics`.
 
 Every command takes --home, --api-url and --demo; `--json` output is the contract for scripts and tests.
+The options become one Session (session.py), which the headless commands below and the tray app
+(ui/app.py, which never imports this module) share. Exit status 2: settings, options or a desktop that
+cannot be used; 1: the command ran and failed.
 """
 
 from __future__ import annotations
@@ -9,36 +12,39 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sqlite3
 import sys
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager, suppress
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
-import platformdirs
-
-from rocketwatch import APP_ID, APP_NAME, __version__
-from rocketwatch.applog import setup_logging
-from rocketwatch.config import Config, ConfigError, Paths, home_from_env, load_config, paths_for
+from rocketwatch import APP_NAME, __version__
+from rocketwatch.applog import NOT_ON_CONSOLE, setup_logging
+from rocketwatch.config import ConfigError
+from rocketwatch.session import Session, storage_words
 from rocketwatch.timefmt import duration_words, local, net_words
+
+if TYPE_CHECKING:
+    from rocketwatch.pipeline import RunEvent, Runner
+    from rocketwatch.store import RunRecord, Store
 
 log = logging.getLogger(__name__)
 
-DEMO_PORT = 47_474  # a fixed port keeps the demo's picture URLs (and so the picture cache) stable
 TRAY_COMMANDS = ("show", "run-now", "quit")
+HEADLESS_COMMANDS = ("run", "retry", "history", "launches", "reminders", "schedule", "export-ics")
 
 
-@dataclass
-class Session:
-    """What a command works with: paths, settings and (for --demo) the running stand-in."""
-
-    paths: Paths
-    config: Config
-    home: Path | None
-    demo: bool
+def _count(text: str) -> int:
+    """An argparse type: a whole number of at least 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number, not {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more, not {value}")
+    return value
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -49,132 +55,146 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
     parser.add_argument("--home", metavar="DIR",
                         help="keep config, data, cache and logs under DIR (also ROCKETWATCH_HOME)")
-    parser.add_argument("--api-url", metavar="URL", help="use this LL2 base URL for this invocation")
+    parser.add_argument("--api-url", metavar="URL",
+                        help="use this LL2 base URL for this invocation only (never saved)")
     parser.add_argument("--demo", action="store_true",
                         help="work offline on bundled sample launches (a local LL2 stand-in)")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    json_help = "print the result as JSON (the format scripts can rely on) instead of a table"
 
-    run = commands.add_parser("run", help="one full run now; exit 0 if it succeeded, 1 if not")
-    run.add_argument("--json", action="store_true", help="print the run as one JSON object")
+    run = commands.add_parser("run", help="one full run now; exit 0 if it succeeded, 1 if not",
+                              description="Run the pipeline once now: download the launches, get the "
+                                          "pictures, notify. Exit 0 if the run succeeded, 1 if not.")
+    run.add_argument("--json", action="store_true", help="print the finished run as one JSON object")
 
-    retry = commands.add_parser("retry", help="retry a failed or interrupted run from its failed task")
-    retry.add_argument("run_id", type=int, metavar="RUN_ID")
-    retry.add_argument("--json", action="store_true")
+    retry = commands.add_parser("retry", help="retry a failed or interrupted run from its failed task",
+                                description="Retry a failed or interrupted run: its failed task and "
+                                            "everything after it, reusing what the earlier tasks saved.")
+    retry.add_argument("run_id", type=int, metavar="RUN_ID",
+                       help="the run to retry, as `rocketwatch history` lists it")
+    retry.add_argument("--json", action="store_true", help="print the retried run as one JSON object")
 
-    history = commands.add_parser("history", help="the runs, newest first")
-    history.add_argument("--json", action="store_true")
-    history.add_argument("--limit", type=int, default=20, metavar="N")
+    history = commands.add_parser("history", help="the runs, newest first",
+                                  description="The runs, newest first, with their tasks and errors.")
+    history.add_argument("--json", action="store_true", help=json_help)
+    history.add_argument("--limit", type=_count, default=20, metavar="N",
+                         help="show at most N runs (default: 20)")
 
-    launches = commands.add_parser("launches", help="stored upcoming launches, soonest first")
-    launches.add_argument("--json", action="store_true")
+    launches = commands.add_parser("launches", help="stored upcoming launches, soonest first",
+                                   description="The upcoming launches kept by the last runs, soonest "
+                                               "first.")
+    launches.add_argument("--json", action="store_true", help=json_help)
 
-    reminders = commands.add_parser("reminders", help="the launch reminders still to come, soonest first")
-    reminders.add_argument("--json", action="store_true")
+    reminders = commands.add_parser("reminders", help="the launch reminders still to come, soonest first",
+                                    description="The launch reminders still to come, soonest first "
+                                                "(see [alerts] in the config file).")
+    reminders.add_argument("--json", action="store_true", help=json_help)
 
-    export = commands.add_parser("export-ics", help="write the watched launches to an iCalendar file")
-    export.add_argument("file", type=Path, metavar="FILE")
+    export = commands.add_parser("export-ics", help="write the watched launches to an iCalendar file",
+                                 description="Write the watched launches to an iCalendar file that "
+                                             "calendar apps can import.")
+    export.add_argument("file", type=Path, metavar="FILE",
+                        help="the .ics file to write; its folder must exist")
 
-    schedule = commands.add_parser("schedule", help="check a schedule: its words and next fire times")
-    schedule.add_argument("--every", metavar="EXPR", help="preset, cron line or interval (default: config)")
-    schedule.add_argument("--count", type=int, default=5, metavar="N")
-    schedule.add_argument("--json", action="store_true")
+    schedule = commands.add_parser("schedule", help="check a schedule: its words and next fire times",
+                                   description="Check a schedule: what it means and when it fires next.")
+    schedule.add_argument("--every", metavar="EXPR",
+                          help="a preset (@hourly, @daily…), a cron line or an interval such as 30m "
+                               "(default: the one in the config file)")
+    schedule.add_argument("--count", type=_count, default=5, metavar="N",
+                          help="show the next N fire times (default: 5)")
+    schedule.add_argument("--json", action="store_true", help=json_help)
 
-    show = commands.add_parser("show", help="open a window of the running tray app")
-    show.add_argument("window", choices=("gallery", "history", "settings"), nargs="?", default="gallery")
-    commands.add_parser("run-now", help="ask the running tray app to run now")
-    commands.add_parser("quit", help="ask the running tray app to quit")
+    show = commands.add_parser("show", help="open a window of the running tray app",
+                               description="Open a window of the running tray app (starting it if needed).")
+    show.add_argument("window", choices=("gallery", "history", "settings"), nargs="?", default="gallery",
+                      help="which window: gallery (default), history or settings")
+    commands.add_parser("run-now", help="ask the running tray app to run now",
+                        description="Ask the running tray app to start a run now.")
+    commands.add_parser("quit", help="ask the running tray app to quit",
+                        description="Ask the running tray app to quit.")
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    home = home_from_env(args.home)
-    if args.demo and home is None:
-        home = Path(platformdirs.user_data_dir(APP_ID, appauthor=False)) / "demo"
-    paths = paths_for(home)
     command = args.command
     headless = command not in (None, *TRAY_COMMANDS)
     try:
-        paths.ensure()
-        setup_logging(paths.log_file, console_level=logging.WARNING if headless else logging.INFO)
-        config = load_config(paths.config_file)
+        session = Session.from_options(args.home, args.api_url, args.demo)
     except ConfigError as error:
         print(f"rocketwatch: {error}", file=sys.stderr)
         return 2
-    except OSError as error:
-        print(f"rocketwatch: cannot use {error.filename}: {error.strerror}", file=sys.stderr)
+    problem = _home_problem(session)
+    if problem:
+        print(f"rocketwatch: {problem}", file=sys.stderr)
         return 2
-    if args.api_url:
-        try:
-            config = _with_api_url(config, args.api_url)
-        except ConfigError as error:
-            print(f"rocketwatch: --api-url {error}", file=sys.stderr)
-            return 2
-    session = Session(paths, config, home, args.demo)
+    try:
+        session.paths.ensure()
+    except OSError as error:
+        print(f"rocketwatch: {_folder_words(error, command)}", file=sys.stderr)
+        return 2
+    log_problem = setup_logging(session.paths.log_file,
+                                console_level=logging.WARNING if headless else logging.INFO)
+    if log_problem:
+        print(f"rocketwatch: {log_problem}; going on without a log file", file=sys.stderr)
     if not headless:
         from rocketwatch.ui.app import main as tray_main
 
-        return tray_main(session, args)
+        return tray_main(session, args)  # it reads the settings itself: a problem is a dialog there
+    try:
+        session.load()
+    except ConfigError as error:
+        print(f"rocketwatch: {error} (fix it, or move the file aside to start with defaults)",
+              file=sys.stderr)
+        return 2
+    for warning in session.config_warnings:
+        print(f"rocketwatch: warning: {warning}", file=sys.stderr)
+        log.warning("%s", warning, extra=NOT_ON_CONSOLE)
     handler: Callable[[Session, argparse.Namespace], int] = COMMANDS[command]
     try:
-        with _demo_source(session):
-            return handler(session, args)
+        session.start_demo()
+        return handler(session, args)
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        raise  # the reader went away (`| head`): entry() ends quietly
     except (OSError, sqlite3.Error) as error:
         # A full disk or a database that cannot be written: plain words here, the details in the log.
-        from rocketwatch.pipeline.context import plain_error
-
         log.info("rocketwatch %s failed", command, exc_info=True)  # the log file only
-        print(f"rocketwatch: {plain_error(error)}", file=sys.stderr)
+        print(f"rocketwatch: {storage_words(error, session.paths, command)}", file=sys.stderr)
         return 1
-
-
-def _with_api_url(config: Config, url: str) -> Config:
-    from rocketwatch.config import CHECKS
-
-    problem = CHECKS["source.api_url"](url)
-    if problem:
-        raise ConfigError(problem)
-    return replace(config, source=replace(config.source, api_url=url.rstrip("/")))
-
-
-@contextmanager
-def _demo_source(session: Session) -> Iterator[None]:
-    """With --demo, serve the bundled launches on 127.0.0.1 and point the session at them."""
-    if not session.demo:
-        yield
-        return
-    standin = start_demo_standin()
-    try:
-        source = replace(session.config.source, api_url=standin.api_url)
-        session.config = replace(session.config, source=source)
-        yield
     finally:
-        standin.stop()
+        session.stop_demo()
 
 
-def start_demo_standin() -> Any:
-    from rocketwatch.standin import StandIn
-
-    now = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
-    try:
-        return StandIn.demo(now=now, port=DEMO_PORT).start()
-    except OSError:
-        return StandIn.demo(now=now).start()
-
-
-def open_store(session: Session) -> Any:
-    from rocketwatch.store import Store
-
-    return Store.open(session.paths)
+def _home_problem(session: Session) -> str:
+    """Why the home folder cannot be used, before anything is made in it ('' when it can)."""
+    home = session.home
+    if home is None:
+        return ""
+    home = home.expanduser()
+    if home.exists() and not home.is_dir():
+        return f"--home {home} is a file, not a folder; give a folder (it is made if missing)"
+    return ""
 
 
-def make_runner(session: Session, store: Any, **kwargs: Any) -> Any:
-    from rocketwatch.notify import default_notifier
-    from rocketwatch.pipeline import Runner
+def _folder_words(error: OSError, command: str | None) -> str:
+    where = error.filename or "a RocketWatch folder"
+    advice = ("check that folder's permissions, or keep RocketWatch's files elsewhere with --home DIR")
+    if isinstance(error, FileExistsError | NotADirectoryError):
+        return f"cannot make the folder {where}: a file is in the way; move it, or use --home DIR"
+    return f"cannot make or use the folder {where} ({error.strerror}); {advice}"
 
-    return Runner(session.paths, session.config, store, default_notifier(), **kwargs)
+
+# The session's store and runner, for the commands below (typed: a run id can be followed into the store).
+def open_store(session: Session) -> Store:
+    return session.open_store()
+
+
+def make_runner(session: Session, store: Store, *, on_event: Callable[[RunEvent], None] | None = None
+                ) -> Runner:
+    return session.make_runner(store, on_event=on_event)
 
 
 # --- commands -----------------------------------------------------------------------------------
@@ -201,7 +221,7 @@ def cmd_retry(session: Session, args: argparse.Namespace) -> int:
 def cmd_history(session: Session, args: argparse.Namespace) -> int:
     with open_store(session) as store:
         make_runner(session, store).recover()
-        records = store.runs.latest(limit=max(1, args.limit))
+        records = store.runs.latest(limit=args.limit)
     if args.json:
         print(json.dumps([record.to_json() for record in records], indent=2))
         return 0
@@ -215,7 +235,7 @@ def cmd_history(session: Session, args: argparse.Namespace) -> int:
         tasks = " ".join(TASK_MARKS.get(task.state, "?") for task in record.tasks)
         launches = "" if record.launches is None else f"{record.launches} ({record.new_launches} new)"
         rows.append((str(record.id), record.state, record.trigger, started, took, tasks, launches,
-                     (record.error or "").splitlines()[0][:80] if record.error else ""))
+                     _clip(record.error.splitlines()[0], 80) if record.error else ""))
     print_table(rows)
     print("\nTasks: download_launches get_pictures notify  (✓ success  ✗ failed  ↻ up for retry  "
           "… running  – skipped  ! interrupted  · queued)")
@@ -264,6 +284,7 @@ def cmd_launches(session: Session, args: argparse.Namespace) -> int:
 
 
 def cmd_schedule(session: Session, args: argparse.Namespace) -> int:
+    from rocketwatch.rate_limit import rate_limit_warning
     from rocketwatch.schedule import ScheduleError, local_tz, parse_every
 
     expr = args.every if args.every is not None else session.config.schedule.every
@@ -274,12 +295,10 @@ def cmd_schedule(session: Session, args: argparse.Namespace) -> int:
         return 2
     tz = local_tz()
     now = datetime.now(tz)
-    times = schedule.next_fire_times(max(1, args.count), now, tz)
+    times = schedule.next_fire_times(args.count, now, tz)
     per_hour = schedule.max_runs_per_hour(tz)
-    warning = None
-    if per_hour > 15 and not session.config.source.token:
-        warning = (f"This schedule can run {per_hour:g} times an hour; LL2 allows 15 requests an hour "
-                   "without an API token, so some runs would be refused.")
+    source = session.config.source
+    warning = rate_limit_warning(schedule, source.api_url, source.token, tz)
     if args.json:
         print(json.dumps({"every": expr, "description": schedule.describe(),
                           "timezone": str(tz), "next": [t.isoformat() for t in times],
@@ -321,6 +340,14 @@ def cmd_export_ics(session: Session, args: argparse.Namespace) -> int:
     from rocketwatch.calendar import export_ics
 
     target = args.file.expanduser()
+    if not target.parent.is_dir():
+        print(f"rocketwatch: cannot write {target}: the folder {target.parent} does not exist",
+              file=sys.stderr)
+        return 1
+    if target.is_dir():
+        print(f"rocketwatch: cannot write {target}: it is a folder; name a file such as "
+              f"{target / 'launches.ics'}", file=sys.stderr)
+        return 1
     try:
         with open_store(session) as store:
             count = export_ics(store, target, session.config.alerts)
@@ -343,7 +370,7 @@ COMMANDS: dict[str, Callable[[Session, argparse.Namespace], int]] = {
 
 
 # --- text output --------------------------------------------------------------------------------
-def _print_run(store: Any, record: Any, as_json: bool) -> None:
+def _print_run(store: Store, record: RunRecord, as_json: bool) -> None:
     if as_json:
         print(json.dumps(record.to_json(), indent=2))
         return
@@ -366,14 +393,23 @@ def _print_run(store: Any, record: Any, as_json: bool) -> None:
         print(f"Pictures: {images['distinct']} distinct · {images['downloaded']} downloaded · "
               f"{images['cached']} already kept · {images['failed']} failed")
     for entry in store.ledger.entries(run_id=record.id):
-        where = {"log": "written to the log (no desktop notification service)", None: "not shown"}.get(
-            entry.backend, f"sent through {entry.backend}")
-        what = "" if entry.kind == "summary" else f" — {entry.body.splitlines()[0]}"
-        print(f"Notification ({entry.state}, {where}): {entry.title}{what}")
+        what = "" if entry.kind == "summary" or not entry.body else f" — {entry.body.splitlines()[0]}"
+        print(f"{notification_words(entry.state, entry.backend)}: {entry.title}{what}")
     if record.error and record.state != "success":
         print(f"Error: {record.error}")
         if record.state in ("failed", "interrupted"):
             print(f"Retry it with: rocketwatch retry {record.id}")
+
+
+def notification_words(state: str, backend: str | None) -> str:
+    """How a notification went, plainly: "Notification sent (notify-send)"."""
+    if state == "sent" and backend == "log":
+        return "Notification written to the log (no desktop notification service)"
+    if state == "sent":
+        return f"Notification sent ({backend})" if backend else "Notification sent"
+    words = {"suppressed": "not shown (turned off, or in quiet hours)", "failed": "not sent (it failed)",
+             "claimed": "being sent"}
+    return f"Notification {words.get(state, state)}"
 
 
 def _clip(text: str, width: int) -> str:
@@ -387,5 +423,13 @@ def print_table(rows: Sequence[Sequence[str]]) -> None:
 
 
 def entry() -> None:
-    with suppress(BrokenPipeError):
-        sys.exit(main())
+    """The console script. A reader that goes away (`rocketwatch history | head -1`) ends it quietly."""
+    try:
+        code = main()
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # Python would complain again when it flushes stdout at exit: point stdout at nothing first.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        code = 0
+    sys.exit(code)

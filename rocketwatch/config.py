@@ -1,12 +1,16 @@
 """Settings: the TOML file the user owns, its defaults and validation, and where files live.
 
-Missing keys take defaults; an invalid value is a ConfigError naming the key and the file.
+Missing keys take defaults; an invalid value is a ConfigError naming the file, the line and the key; an
+unknown key is a warning that names the closest known one.
 """
 
 from __future__ import annotations
 
+import difflib
+import logging
 import math
 import os
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields, replace
 from datetime import timedelta
@@ -26,7 +30,14 @@ DEV_API_URL = "https://lldev.thespacedevs.com/2.3.0"
 
 
 class ConfigError(ValueError):
-    """The config file cannot be used; the message names the file and the key."""
+    """The config file cannot be used; the message names the file, the line (when known) and the problem."""
+
+    def __init__(self, message: str, *, path: Path | None = None, line: int | None = None,
+                 problem: str = "") -> None:
+        super().__init__(message)
+        self.path = path
+        self.line = line
+        self.problem = problem or message
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,13 +207,22 @@ def _coerce(value: Any, default: Any) -> Any:
     raise TypeError("must be text in quotes")
 
 
-def config_from_mapping(data: Mapping[str, Any], source: str = "config.toml") -> Config:
-    """Build a Config from parsed TOML, validating every known key; unknown keys are ignored."""
+def config_from_mapping(data: Mapping[str, Any], source: str = "config.toml", *,
+                        text: str = "", path: Path | None = None) -> Config:
+    """Build a Config from parsed TOML, validating every known key; unknown keys are ignored here (see
+    unknown_keys()). With the file's `text`, an error names the line of the key."""
     sections: dict[str, Any] = {}
+
+    def error(key: str, problem: str) -> ConfigError:
+        section, _, name = key.partition(".")
+        line = _line_of(text, section, name) if text else None
+        where = f"{source}, line {line}" if line else source
+        return ConfigError(f"{where}: {problem}", path=path, line=line, problem=problem)
+
     for name, cls in SECTIONS.items():
         table = data.get(name, {})
         if not isinstance(table, Mapping):
-            raise ConfigError(f"{source}: [{name}] must be a table of settings")
+            raise error(name, f"[{name}] must be a table of settings")
         default = cls()
         values: dict[str, Any] = {}
         for field in fields(cls):
@@ -211,41 +231,135 @@ def config_from_mapping(data: Mapping[str, Any], source: str = "config.toml") ->
             key = f"{name}.{field.name}"
             try:
                 value = _coerce(table[field.name], getattr(default, field.name))
-            except TypeError as error:
-                raise ConfigError(f"{source}: {key} {error} (found {table[field.name]!r})") from None
+            except TypeError as wrong_type:
+                raise error(key, f"{key} {wrong_type} (found {table[field.name]!r})") from None
             problem = CHECKS.get(key, lambda _v: None)(value)
             if problem:
-                raise ConfigError(f"{source}: {key} {problem} (found {value!r})")
+                raise error(key, f"{key} {problem} (found {value!r})")
             values[field.name] = value
         sections[name] = replace(default, **values)
     config = Config(**sections)
-    _check_schedule(config, source)
+    try:
+        _check_schedule(config)
+    except ValueError as problem:
+        raise error("schedule.every", f"schedule.every: {problem}") from None
     return config
 
 
-def _check_schedule(config: Config, source: str) -> None:
-    from rocketwatch.schedule import ScheduleError, parse_every
+def _line_of(text: str, section: str, key: str) -> int | None:
+    """The 1-based line of `key` in `[section]` (or of the section itself when key is empty)."""
+    current = ""
+    header = re.compile(r"^\s*\[\s*([^\]\s]+)\s*\]")
+    assignment = re.compile(r"^\s*([A-Za-z0-9_\-\"']+)\s*=")
+    for number, line in enumerate(text.splitlines(), start=1):
+        found = header.match(line)
+        if found:
+            current = found.group(1)
+            if current == section and not key:
+                return number
+            continue
+        found = assignment.match(line)
+        if found:
+            name = found.group(1).strip("\"'")
+            if (current == section and name == key) or (not current and name == section):
+                return number
+    return None
 
 
+def _repeated_key_line(text: str, message: str) -> int | None:
+    """The line of a key given twice (tomlkit names the key but not the line when it is inside a table)."""
+    found = re.match(r'Key "(.+)" already exists', message)
+    if not found:
+        return None
+    pattern = re.compile(rf"^\s*[\"']?{re.escape(found.group(1))}[\"']?\s*=")
+    lines = [number for number, line in enumerate(text.splitlines(), start=1) if pattern.match(line)]
+    return lines[1] if len(lines) > 1 else None
+
+
+def unknown_keys(data: Mapping[str, Any], source: str = "config.toml", text: str = "") -> list[str]:
+    """One warning per key or section the settings do not know, naming the closest known one."""
+    warnings: list[str] = []
+
+    def where(section: str, key: str) -> str:
+        line = _line_of(text, section, key) if text else None
+        return f"{source}, line {line}" if line else source
+
+    for name, table in data.items():
+        if name not in SECTIONS:
+            close = difflib.get_close_matches(name, list(SECTIONS), n=1)
+            hint = f"; did you mean [{close[0]}]?" if close else f"; the sections are {', '.join(SECTIONS)}"
+            warnings.append(f"{where(name, '')}: unknown section [{name}], ignored{hint}")
+            continue
+        if not isinstance(table, Mapping):
+            continue
+        known = [field.name for field in fields(SECTIONS[name])]
+        for key in table:
+            if key in known:
+                continue
+            close = difflib.get_close_matches(key, known, n=1)
+            hint = f"; did you mean {name}.{close[0]}?" if close else ""
+            warnings.append(f"{where(name, key)}: unknown key {name}.{key}, ignored{hint}")
+    return warnings
+
+
+def _check_schedule(config: Config) -> None:
+    """Raise ValueError (a ScheduleError) when schedule.every cannot be understood."""
+    from rocketwatch.schedule import parse_every
+
+    parse_every(config.schedule.every)
+
+
+def read_config(path: Path) -> tuple[Config, list[str]]:
+    """Read the config file: the settings and a warning per unknown key. A missing file means all defaults.
+
+    Raises ConfigError naming the file, the line and the problem for a file that cannot be used: not
+    readable, not UTF-8, not TOML, a value of the wrong type or out of range.
+    """
     try:
-        parse_every(config.schedule.every)
-    except ScheduleError as error:
-        raise ConfigError(f"{source}: schedule.every: {error}") from None
-
-
-def load_config(path: Path) -> Config:
-    """Read the config file; a missing file means all defaults."""
-    try:
-        text = path.read_text(encoding="utf-8")
+        raw = path.read_bytes()
     except FileNotFoundError:
-        return Config()
+        return Config(), []
     except OSError as error:
-        raise ConfigError(f"{path}: cannot be read ({error.strerror})") from None
+        problem = f"cannot be read ({error.strerror})"
+        raise ConfigError(f"{path}: {problem}", path=path, problem=problem) from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw.count(b"\n", 0, error.start) + 1
+        problem = f"is not UTF-8 text (byte 0x{raw[error.start]:02x} cannot be read); save it as UTF-8"
+        raise ConfigError(f"{path}, line {line}: {problem}", path=path, line=line, problem=problem) from None
     try:
         data = tomlkit.parse(text).unwrap()
     except TOMLKitError as error:
-        raise ConfigError(f"{path}: is not valid TOML ({error})") from None
-    return config_from_mapping(data, str(path))
+        toml_line: int | None = getattr(error, "line", None) or _repeated_key_line(text, str(error))
+        reason = re.sub(r" at line \d+ col \d+$", "", str(error))
+        problem = f"is not valid TOML: {reason}"
+        where = f"{path}, line {toml_line}" if toml_line else str(path)
+        raise ConfigError(f"{where}: {problem}", path=path, line=toml_line, problem=problem) from None
+    config = config_from_mapping(data, str(path), text=text, path=path)
+    return config, unknown_keys(data, str(path), text)
+
+
+def load_config(path: Path) -> Config:
+    """Read the config file (see read_config); unknown keys are logged as warnings."""
+    config, warnings = read_config(path)
+    for warning in warnings:
+        logging.getLogger(__name__).warning("%s", warning)
+    return config
+
+
+def set_aside(path: Path) -> Path:
+    """Rename a config file that cannot be used to `config.toml.broken-<time>` beside it; never deleted."""
+    from datetime import datetime
+
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    target = path.with_name(f"{path.name}.broken-{stamp}")
+    number = 1
+    while target.exists():
+        number += 1
+        target = path.with_name(f"{path.name}.broken-{stamp}-{number}")
+    path.rename(target)
+    return target
 
 
 def save_config(path: Path, config: Config) -> None:
@@ -255,16 +369,19 @@ def save_config(path: Path, config: Config) -> None:
     except (FileNotFoundError, TOMLKitError):
         document = tomlkit.document()
         document.add(tomlkit.comment(f"{APP_NAME} settings. Missing keys take their defaults."))
-    for name in SECTIONS:
-        section = getattr(config, name)
-        table = document.get(name)
-        if not isinstance(table, Mapping):
-            table = tomlkit.table()
-            document[name] = table
+    for name, cls in SECTIONS.items():
+        section, default = getattr(config, name), cls()
+        table: Any = document.get(name)  # a tomlkit table (or a stray value the user wrote)
         for field in fields(section):
             value = getattr(section, field.name)
+            present = isinstance(table, Mapping) and field.name in table
+            if not present and value == getattr(default, field.name):
+                continue  # a default the user never wrote stays unwritten: the file holds their choices
             if isinstance(value, tuple):
                 value = list(value)
+            if not isinstance(table, Mapping):
+                table = tomlkit.table()
+                document[name] = table
             if table.get(field.name) != value:
                 table[field.name] = value
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -59,3 +59,40 @@ def test_home_puts_everything_under_one_folder(tmp_path: Path) -> None:
     assert paths.config_file == tmp_path / "config.toml"
     for folder in (paths.data_dir, paths.cache_dir, paths.log_dir, paths.images_dir):
         assert folder.is_relative_to(tmp_path)
+
+
+def test_unknown_keys_and_sections_are_warnings_naming_the_closest_known_one(tmp_path: Path) -> None:
+    from rocketwatch.config import read_config
+
+    path = tmp_path / "config.toml"
+    path.write_text('[schedule]\nevry = "@hourly"\n\n[alerts]\nreminder = ["1h"]\n\n'
+                    '[colours]\nsky = "blue"\n')
+    config, warnings = read_config(path)
+    assert config.schedule.every == "@daily"  # ignored, as before, but no longer silently
+    assert warnings == [
+        f"{path}, line 2: unknown key schedule.evry, ignored; did you mean schedule.every?",
+        f"{path}, line 5: unknown key alerts.reminder, ignored; did you mean alerts.reminders?",
+        f"{path}, line 7: unknown section [colours], ignored; the sections are source, schedule, pipeline, "
+        "notifications, alerts, retention",
+    ]
+
+
+def test_saving_writes_only_the_settings_the_user_holds(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text("# mine\n[source]\nlimit = 5\n")
+    config = load_config(path)
+    save_config(path, replace(config, pipeline=replace(config.pipeline, retries=1)))
+    assert path.read_text() == "# mine\n[source]\nlimit = 5\n\n[pipeline]\nretries = 1\n"
+
+
+def test_a_file_set_aside_is_kept_whole_beside_the_original(tmp_path: Path) -> None:
+    from rocketwatch.config import set_aside
+
+    path = tmp_path / "config.toml"
+    path.write_bytes(b"\xff broken")
+    first = set_aside(path)
+    path.write_bytes(b"\xfe broken again")
+    second = set_aside(path)
+    assert first != second and not path.exists()
+    assert first.read_bytes() == b"\xff broken" and second.read_bytes() == b"\xfe broken again"
+    assert first.name.startswith("config.toml.broken-")

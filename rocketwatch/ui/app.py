@@ -7,22 +7,32 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import socket
+import sqlite3
 import sys
 import time
-from dataclasses import replace
+from collections.abc import Mapping
 from datetime import UTC, datetime
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QSystemTrayIcon, QWidget
 
 from rocketwatch import APP_ID, APP_NAME, __version__
+from rocketwatch.config import ConfigError
 from rocketwatch.notify import ChainNotifier, LogNotifier, Notification, desktop_backends
+from rocketwatch.session import Session
 from rocketwatch.ui.errors import ErrorReporter, SignalBridge, route_qt_messages
 from rocketwatch.ui.icons import app_icon
-from rocketwatch.ui.single_instance import InstanceServer, send_request, socket_name
+from rocketwatch.ui.single_instance import PING, InstanceServer, instance_mismatch, send_request, socket_name
 from rocketwatch.ui.tray import TrayIcon
 from rocketwatch.ui.tray_host import SNI, TrayHost
+
+if TYPE_CHECKING:
+    from rocketwatch.store import RunRecord
+    from rocketwatch.ui.controller import RunController
+    from rocketwatch.ui.scheduler_host import SchedulerHost
 
 log = logging.getLogger(__name__)
 
@@ -70,16 +80,80 @@ def request_for(args: argparse.Namespace) -> dict[str, Any]:
     return {"command": "show", "window": getattr(args, "window", None) or "gallery"}
 
 
-def main(session: Any, args: argparse.Namespace) -> int:
+HEADLESS_WORDS = "rocketwatch run, history, retry, launches, reminders, schedule, export-ics"
+
+
+def desktop_problem(environ: Mapping[str, str] = os.environ, platform: str = sys.platform) -> str:
+    """Why no window can be shown here ('' when a desktop session is reachable), found before Qt is asked:
+    Qt aborts the process (exit 134) when its platform cannot connect."""
+    if platform in ("win32", "darwin"):
+        return ""
+    wanted = environ.get("QT_QPA_PLATFORM", "").split(":")[0].split(";")[0]
+    if wanted and wanted not in ("xcb", "wayland", "wayland-egl"):
+        return ""  # offscreen, vnc, eglfs…: a platform that needs no desktop session
+    wayland, display = environ.get("WAYLAND_DISPLAY", ""), environ.get("DISPLAY", "")
+    if wanted != "xcb" and wayland and _wayland_reachable(wayland, environ):
+        return ""
+    if not wanted.startswith("wayland") and display and _x_display_reachable(display):
+        return ""
+    if not wayland and not display:
+        reason = "neither DISPLAY nor WAYLAND_DISPLAY is set"
+    else:
+        reason = " and ".join(f"{name}={value} cannot be reached" for name, value in
+                              (("WAYLAND_DISPLAY", wayland), ("DISPLAY", display)) if value)
+    return f"no desktop session found ({reason}); the headless commands still work: {HEADLESS_WORDS}"
+
+
+def _wayland_reachable(name: str, environ: Mapping[str, str]) -> bool:
+    path = Path(name) if os.path.isabs(name) else Path(environ.get("XDG_RUNTIME_DIR", "/nonexistent")) / name
+    return _connects(socket.AF_UNIX, str(path))
+
+
+def _x_display_reachable(display: str) -> bool:
+    """Whether an X server answers at DISPLAY (`:0`, `:1.0`, `host:10.0`, a socket path on macOS)."""
+    host, _, rest = display.rpartition(":")
+    number = rest.split(".")[0]
+    if not number.isdigit():
+        return True  # a form we do not know: let Qt decide
+    if host.startswith("/"):
+        return _connects(socket.AF_UNIX, display)
+    if host and host != "unix":
+        return _connects(socket.AF_INET, (host, 6000 + int(number)))
+    path = f"/tmp/.X11-unix/X{number}"
+    return _connects(socket.AF_UNIX, path) or (sys.platform.startswith("linux")
+                                               and _connects(socket.AF_UNIX, "\0" + path))
+
+
+def _connects(family: int, address: Any) -> bool:
+    try:
+        with socket.socket(family, socket.SOCK_STREAM) as probe:
+            probe.settimeout(1.0)
+            probe.connect(address)
+        return True
+    except (OSError, ValueError):
+        return False
+
+
+def main(session: Session, args: argparse.Namespace) -> int:
     """Hand the request to a running instance, or become the instance."""
     name = socket_name(session.home)
     request = request_for(args)
+    if args.command in (None, "show"):
+        running = send_request(name, {"command": PING})
+        mismatch = instance_mismatch(session.identity(), (running or {}).get("instance"))
+        if mismatch:
+            print(f"rocketwatch: {mismatch}", file=sys.stderr)
+            return 1
     answer = send_request(name, request)
     if answer is not None:
         return 0 if answer.get("ok") else 1
     if args.command in ("run-now", "quit"):
         print(f"{APP_NAME} is not running.", file=sys.stderr)
         return 1
+    problem = desktop_problem()
+    if problem:
+        print(f"rocketwatch: {problem}", file=sys.stderr)
+        return 2
     QApplication.setApplicationName(APP_NAME)
     QApplication.setApplicationDisplayName(APP_NAME)
     QApplication.setApplicationVersion(__version__)
@@ -87,6 +161,8 @@ def main(session: Any, args: argparse.Namespace) -> int:
     QApplication.setQuitOnLastWindowClosed(False)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     route_qt_messages()
+    if not load_settings(session):
+        return 2
     tray_app = TrayApp(session, name, first_window=request.get("window") if args.command == "show" else None)
     if not tray_app.server_ok:
         # Another instance won the race to listen: give it our request and leave.
@@ -97,17 +173,31 @@ def main(session: Any, args: argparse.Namespace) -> int:
     return code
 
 
+def load_settings(session: Session) -> bool:
+    """Read the settings file; when it cannot be used, ask the user (see ui.config_problem). False: quit."""
+    try:
+        session.load()
+    except ConfigError as error:
+        from rocketwatch.ui.config_problem import Choice, resolve_config_problem
+
+        if resolve_config_problem(session, error) is Choice.QUIT:
+            return False
+    for warning in session.config_warnings:
+        log.warning("%s", warning)
+    return True
+
+
 class TrayApp(QObject):
     """One running RocketWatch: everything the tray app owns, wired with signals."""
 
-    def __init__(self, session: Any, server_name: str, first_window: str | None = None) -> None:
+    def __init__(self, session: Session, server_name: str, first_window: str | None = None) -> None:
         super().__init__()
         self.session = session
         self.first_window = first_window
         self.errors = ErrorReporter()
         self.errors.install()
         QApplication.setWindowIcon(app_icon())
-        self.server = InstanceServer(server_name, self)
+        self.server = InstanceServer(server_name, self, identity=session.identity())
         self.server_ok = self.server.listen()
         if not self.server_ok:
             return
@@ -123,20 +213,12 @@ class TrayApp(QObject):
         self._tooltip_timer.timeout.connect(self.tray.refresh_texts)
         self._quitting = False
         # Built right after the tray icon shows (start-up speed): see _start_core().
-        self.standin: Any = None
-        self.controller: Any = None
-        self.scheduler: Any = None
+        # None only until then (core_ready); typed as what every later use sees.
+        self.controller: RunController = None  # type: ignore[assignment]
+        self.scheduler: SchedulerHost = None  # type: ignore[assignment]
         self._pending: list[dict] = []
         self.desktop_notifier: Any = None
         self._notice_boxes: list[QMessageBox] = []
-
-    def _start_demo(self) -> Any:
-        from rocketwatch.cli import start_demo_standin
-
-        standin = start_demo_standin()
-        config = self.session.config
-        self.session.config = replace(config, source=replace(config.source, api_url=standin.api_url))
-        return standin
 
     def _wire(self) -> None:
         tray, controller, scheduler = self.tray, self.controller, self.scheduler
@@ -182,11 +264,17 @@ class TrayApp(QObject):
 
         if self._quitting:
             return
-        self.standin = self._start_demo() if self.session.demo else None
+        self.session.start_demo()  # with --demo: the one stand-in of this session
         self.tray_notifier = TrayNotifier(self.tray)
         notifier = ChainNotifier([*self._clickable_backends(), *desktop_backends(), self.tray_notifier,
                                   LogNotifier()])
-        self.controller = RunController(self.session.paths, self.session.config, notifier, self)
+        # The saved settings and this session's overrides stay apart: Settings writes only the former.
+        try:
+            self.controller = RunController(self.session.paths, self.session.saved_config, notifier, self,
+                                            overrides=self.session.overrides)
+        except (OSError, sqlite3.Error) as error:
+            self._cannot_start(error)
+            return
         self.scheduler = SchedulerHost(self.controller, parent=self)
         self._wire()
         self.refresh_launches()
@@ -203,6 +291,24 @@ class TrayApp(QObject):
         for request in self._pending:
             self.handle_request(request)
         self._pending.clear()
+
+    def _cannot_start(self, error: OSError | sqlite3.Error) -> None:
+        """The data folder or database cannot be used: say so in one line and in a window, then quit (2)."""
+        from rocketwatch.session import storage_words
+
+        words = storage_words(error, self.session.paths, None)
+        from rocketwatch.applog import NOT_ON_CONSOLE
+
+        log.error("Cannot start: %s", words, exc_info=True, extra=NOT_ON_CONSOLE)  # details: the log file
+        print(f"rocketwatch: {words}", file=sys.stderr)
+        self._quitting = True
+        self._tray_timer.stop()
+        box = QMessageBox(QMessageBox.Icon.Critical, f"{APP_NAME} cannot start",
+                          words[:1].upper() + words[1:])
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.finished.connect(lambda _result: QApplication.exit(2))
+        self._notice_boxes.append(box)
+        box.open()
 
     def _tray_host_changed(self) -> None:
         """A tray appeared, went away or changed kind: put the icon (back) in the tray there is now."""
@@ -253,24 +359,19 @@ class TrayApp(QObject):
 
     def _warn_about_rate_limit(self) -> None:
         """Say once per start when the schedule can exceed LL2's anonymous limit of 15 requests an hour."""
-        from rocketwatch.config import DEV_API_URL
-        from rocketwatch.pipeline.tasks import private_api_host
+        from rocketwatch.rate_limit import rate_limit_warning
         from rocketwatch.schedule import ScheduleError, local_tz, parse_every
 
         config = self.controller.config
-        api_url = config.source.api_url
-        if config.source.token or config.schedule.paused or api_url == DEV_API_URL:
-            return
-        if private_api_host(api_url):
+        if config.schedule.paused:
             return
         try:
-            per_hour = parse_every(config.schedule.every).max_runs_per_hour(local_tz())
+            schedule = parse_every(config.schedule.every)
         except ScheduleError:
             return
-        if per_hour > 15:
-            message = (f"The schedule '{config.schedule.every}' can run {per_hour:g} times an hour, but LL2 "
-                       "allows 15 requests an hour without an API token: some runs will be refused. "
-                       "Add a token or choose a slower schedule in Settings.")
+        warning = rate_limit_warning(schedule, config.source.api_url, config.source.token, local_tz())
+        if warning:
+            message = f"{warning} Change the schedule ('{config.schedule.every}') in Settings."
             log.warning(message)
             self.tray.show_message(f"{APP_NAME}: schedule too frequent", message, urgent=True)
 
@@ -287,6 +388,8 @@ class TrayApp(QObject):
                 handle.write(f"{time.time():.6f}\n")
 
     def _no_tray(self) -> None:
+        if not self.core_ready:
+            return  # it could not start (see _cannot_start): nothing to show
         log.warning("No system tray found; showing the gallery and quitting when it closes")
         QApplication.setQuitOnLastWindowClosed(True)
         self.show_window("gallery")
@@ -325,7 +428,7 @@ class TrayApp(QObject):
         if active:
             self.tray.set_state("running")
 
-    def _run_finished(self, record: Any) -> None:
+    def _run_finished(self, record: RunRecord) -> None:
         if record.trigger == "refresh" and record.state != "success":
             # The refresh did not reach its notify task: send the due reminders on the data we have.
             self.controller.deliver_alerts()
@@ -386,7 +489,8 @@ class TrayApp(QObject):
                 from rocketwatch.ui.settings import SettingsDialog
 
                 self.windows[which] = SettingsDialog(self.controller, autostart_for_platform(),
-                                                     home=self.session.home)
+                                                     home=self.session.home,
+                                                     config_warnings=self.session.config_warnings)
             else:
                 raise ValueError(f"unknown window {which!r}")
         return self.windows[which]
@@ -404,8 +508,6 @@ class TrayApp(QObject):
             gallery.show_launch(launch_id)  # type: ignore[attr-defined]
 
     def export_calendar(self) -> None:
-        from pathlib import Path
-
         from rocketwatch.calendar import export_ics
 
         path, _filter = QFileDialog.getSaveFileName(None, "Export launches as a calendar",
@@ -460,6 +562,5 @@ class TrayApp(QObject):
         self.signals.close()
         if self.desktop_notifier is not None:
             self.desktop_notifier.close()
-        if self.standin is not None:
-            self.standin.stop()
+        self.session.stop_demo()
 

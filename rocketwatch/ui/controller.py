@@ -18,6 +18,7 @@ from PySide6.QtCore import QObject, Signal, Slot
 from rocketwatch.config import Config, Paths, save_config
 from rocketwatch.notify import ChainNotifier
 from rocketwatch.pipeline import RunEvent, Runner, RunRefused
+from rocketwatch.session import Overrides
 from rocketwatch.store import RunRecord, Store
 
 log = logging.getLogger(__name__)
@@ -47,10 +48,12 @@ class RunController(QObject):
     alerts_delivered = Signal()         # deliver_alerts() finished: re-arm the next reminder
 
     def __init__(self, paths: Paths, config: Config, notifier: ChainNotifier,
-                 parent: QObject | None = None) -> None:
+                 parent: QObject | None = None, *, overrides: Overrides | None = None) -> None:
+        """`config` is the settings as saved; `overrides` this session's one-time ones (never saved)."""
         super().__init__(parent)
         self.paths = paths
-        self._config = config
+        self._saved = config
+        self.overrides = overrides if overrides is not None else Overrides()
         self.notifier = notifier
         self.store = Store.open(paths)
         self._worker: threading.Thread | None = None
@@ -62,17 +65,28 @@ class RunController(QObject):
     # --- settings ----------------------------------------------------------------------------
     @property
     def config(self) -> Config:
-        return self._config
+        """The settings in force: the saved ones with this session's overrides on top."""
+        return self.overrides.apply(self._saved)
+
+    @property
+    def saved_config(self) -> Config:
+        """The settings as the user saved them (what Settings shows and writes)."""
+        return self._saved
 
     def apply_config(self, config: Config, *, write: bool = True) -> None:
-        """Use new settings from now on (the active run keeps the ones it started with)."""
+        """Save these settings and use them, with the overrides on top, from now on (the active run keeps
+        the ones it started with). `config` is the settings to save; given the ones in force instead, the
+        override's server is still not written: the saved one stays."""
+        override = self.overrides.api_url
+        if override is not None and config.source.api_url == override:
+            config = replace(config, source=replace(config.source, api_url=self._saved.source.api_url))
         if write:
             save_config(self.paths.config_file, config)
-        self._config = config
-        self.config_changed.emit(config)
+        self._saved = config
+        self.config_changed.emit(self.config)
 
     def set_paused(self, paused: bool) -> None:
-        self.apply_config(replace(self._config, schedule=replace(self._config.schedule, paused=paused)))
+        self.apply_config(replace(self._saved, schedule=replace(self._saved.schedule, paused=paused)))
 
     # --- runs ---------------------------------------------------------------------------------
     def is_active(self) -> bool:
@@ -135,7 +149,7 @@ class RunController(QObject):
         """Send the launch alerts due now, in a short worker thread (notifiers may be slow)."""
         from rocketwatch.pipeline.alerting import deliver_due_alerts
 
-        config, store, notifier = self._config, self.store, self.notifier
+        config, store, notifier = self.config, self.store, self.notifier
 
         def work() -> None:
             try:
@@ -151,7 +165,7 @@ class RunController(QObject):
         threading.Thread(target=work, name="rocketwatch-alerts", daemon=True).start()
 
     def _new_runner(self) -> Runner:
-        return Runner(self.paths, self._config, self.store, self.notifier, on_event=self._on_event)
+        return Runner(self.paths, self.config, self.store, self.notifier, on_event=self._on_event)
 
     def _on_event(self, event: RunEvent) -> None:
         self.run_event.emit(event)

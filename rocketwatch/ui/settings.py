@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from datetime import datetime
 from pathlib import Path
@@ -41,6 +41,7 @@ from rocketwatch.autostart import Autostart, autostart_for_platform, launch_comm
 from rocketwatch.config import DEFAULT_API_URL, DEV_API_URL, Config, ConfigError, config_from_mapping
 from rocketwatch.pipeline.maintenance import clear_picture_cache, picture_cache_size
 from rocketwatch.pipeline.runner import RunRefused
+from rocketwatch.rate_limit import DEV_SERVER_WORDS, limited_source, rate_limit_warning
 from rocketwatch.schedule import ScheduleError, local_tz, parse_every
 from rocketwatch.ui.controller import RunController
 from rocketwatch.ui.settings_alerts import AlertsTab
@@ -50,12 +51,10 @@ from rocketwatch.ui.window_state import restore_geometry, save_geometry
 
 GEOMETRY_KEY = "settings"
 PRESETS = ("@hourly", "@daily", "@weekly", "@monthly")
-ANONYMOUS_RUNS_PER_HOUR = 15  # LL2's limit for requests without a token
 SOURCES = (  # (title, URL, hint)
     ("Production (ll.thespacedevs.com)", DEFAULT_API_URL,
      "The real Launch Library 2: current data, 15 requests an hour without a token."),
-    ("Development (lldev.thespacedevs.com)", DEV_API_URL,
-     "For trying things out: no rate limit, but the data may be stale."),
+    ("Development (lldev.thespacedevs.com)", DEV_API_URL, DEV_SERVER_WORDS),
     ("Custom URL…", "", "Any server that speaks the LL2 API."),
 )
 Values = dict[str, dict[str, Any]]
@@ -85,7 +84,8 @@ class SettingsDialog(QDialog):
     applied = Signal(object)  # the Config written
 
     def __init__(self, controller: RunController, autostart: Autostart | None = None,
-                 parent: QWidget | None = None, *, home: Path | None = None) -> None:
+                 parent: QWidget | None = None, *, home: Path | None = None,
+                 config_warnings: Sequence[str] = ()) -> None:
         super().__init__(parent)
         self.controller = controller
         self.autostart = autostart if autostart is not None else autostart_for_platform()
@@ -113,7 +113,12 @@ class SettingsDialog(QDialog):
         self.buttons.accepted.connect(self._ok)
         self.buttons.rejected.connect(self.reject)
         self.apply_button.clicked.connect(self.apply)
+        # Unknown keys in config.toml (typos): said here too, since they are silently without effect.
+        self.config_warnings = _named(_label("\n".join(f"⚠ {warning}" for warning in config_warnings),
+                                             strong=True), "Problems in the settings file")
+        self.config_warnings.setVisible(bool(config_warnings))
         layout = QVBoxLayout(self)
+        layout.addWidget(self.config_warnings)
         layout.addWidget(self.tabs, 1)
         layout.addWidget(self.buttons)
 
@@ -142,7 +147,7 @@ class SettingsDialog(QDialog):
         self.alerts.changed.connect(self._validate)
         controller.config_changed.connect(self._config_changed)
         controller.active_changed.connect(self._active_changed)
-        self._load(controller.config)
+        self._load(controller.saved_config)
         if not restore_geometry(self, GEOMETRY_KEY, controller.paths):
             self.resize(700, 560)
 
@@ -179,6 +184,8 @@ class SettingsDialog(QDialog):
         for title, url, _hint in SOURCES:
             self.source.addItem(title, url)
         self.source_hint = _named(_label("", hint=True), "About this server")
+        # This session's one-time server (--api-url, --demo): the widgets show and save the saved setting.
+        self.override_note = _named(_label("", strong=True), "Server of this session")
         self.custom_url = _named(QLineEdit(), "Custom LL2 URL")
         self.custom_url.setPlaceholderText("https://example.org/2.3.0")
         self.url_problem = _named(_label("", strong=True), "URL problem")
@@ -194,6 +201,7 @@ class SettingsDialog(QDialog):
         token_row.addWidget(self.token, 1)
         token_row.addWidget(self.show_token)
         form = self._source_form = QFormLayout()
+        form.addRow("", self.override_note)
         form.addRow(_label("&Server:", self.source), self.source)
         form.addRow("", self.source_hint)
         form.addRow(_label("Custom &URL:", self.custom_url), self.custom_url)
@@ -297,11 +305,14 @@ class SettingsDialog(QDialog):
             self._baseline_autostart = False
         self.start_at_login.setChecked(self._baseline_autostart)
         self.autostart_hint.setText(f"Entry: {self.autostart.location()}")
+        self._show(self._source_form, self.override_note,
+                   self.controller.overrides.note(self.controller.saved_config))
         self._validate()
 
     def new_config(self) -> Config:
-        """The settings in force with the user's changes on top; ConfigError when they are not valid."""
-        merged = asdict(self.controller.config)
+        """The saved settings with the user's changes on top (never this session's overrides): what Apply
+        writes. ConfigError when they are not valid."""
+        merged = asdict(self.controller.saved_config)
         for section, keys in self._values().items():
             for key, value in keys.items():
                 if value != self._baseline[section][key]:
@@ -314,7 +325,7 @@ class SettingsDialog(QDialog):
 
     # --- checking as the user types -----------------------------------------------------------
     def _validate(self) -> None:
-        anonymous = not self.token.text().strip() and self._api_url().rstrip("/") != DEV_API_URL
+        anonymous = limited_source(self._api_url(), self.token.text())
         problems = [self._check_schedule(), self._check_source(), self.alerts.check(anonymous=anonymous)]
         valid = not any(problems)
         self.ok_button.setEnabled(valid)
@@ -345,14 +356,8 @@ class SettingsDialog(QDialog):
         self._show(form, self.schedule_words, schedule.describe())
         times = schedule.next_fire_times(3, now, tz, anchor)
         self._show(form, self.next_runs, "\n".join(t.strftime("%a %d %b %Y, %H:%M") for t in times) or "none")
-        per_hour = schedule.max_runs_per_hour(tz)
-        anonymous = not self.token.text().strip() and self._api_url().rstrip("/") != DEV_API_URL
-        warning = ""
-        if per_hour > ANONYMOUS_RUNS_PER_HOUR and anonymous:
-            warning = (f"⚠ This schedule can run up to {per_hour:g} times in an hour. Without an API "
-                       f"token LL2 answers {ANONYMOUS_RUNS_PER_HOUR} requests an hour, so some runs would be "
-                       "refused. Add a token on the Source tab, use the development server or a slower one.")
-        self._show(form, self.rate_warning, warning)
+        warning = rate_limit_warning(schedule, self._api_url(), self.token.text(), tz)
+        self._show(form, self.rate_warning, f"⚠ {warning}" if warning else "")
         return ""
 
     def _check_source(self) -> str:
@@ -377,7 +382,7 @@ class SettingsDialog(QDialog):
             self._warn("These settings cannot be used", str(error))
             return False
         try:
-            if config != self.controller.config:
+            if config != self.controller.saved_config:
                 self.controller.apply_config(config)
         except OSError as error:
             self._warn("The settings could not be saved", f"{self.controller.paths.config_file}: {error}")
@@ -409,9 +414,9 @@ class SettingsDialog(QDialog):
         box.open()
         return box
 
-    def _config_changed(self, config: Config) -> None:
+    def _config_changed(self, _config: Config) -> None:
         """Settings changed elsewhere (the tray's Pause): follow them where the user has not typed."""
-        current = asdict(config)
+        current = asdict(self.controller.saved_config)
         for (section, key), (get, put) in self._bindings.items():
             if get() == self._baseline[section][key]:
                 put(current[section][key])
@@ -472,7 +477,7 @@ class SettingsDialog(QDialog):
     # --- window life ------------------------------------------------------------------------------
     def showEvent(self, event: QShowEvent) -> None:
         if not event.spontaneous():  # opened again: start from the settings in force
-            self._load(self.controller.config)
+            self._load(self.controller.saved_config)
             self.measure_cache()
         super().showEvent(event)
 

@@ -1,7 +1,9 @@
 """One RocketWatch per user and home: the first instance listens on a local socket, later ones ask it.
 
 Protocol: the client sends one JSON object on one UTF-8 line (at most 64 KiB); the server answers one line,
-{"ok": true} or {"ok": false, "error": "..."}, and closes the connection.
+{"ok": true} or {"ok": false, "error": "..."}, and closes the connection. The answer to "ping" also says how
+the running instance was started ({"instance": {"pid", "demo", "api_url"}}), so that a second start with
+other options can say so instead of silently showing the first one's windows.
 """
 
 from __future__ import annotations
@@ -77,10 +79,11 @@ def _is_private(folder: Path) -> bool:
     return stat.S_ISDIR(info.st_mode) and info.st_uid == os.getuid() and not info.st_mode & 0o077
 
 
-def answer_request(line: bytes) -> tuple[Request, Request | None]:
+def answer_request(line: bytes, identity: Request | None = None) -> tuple[Request, Request | None]:
     """The answer to one request line, and the request to act on (None when there is nothing to do).
 
-    A "show" without a window means the gallery; the request passed on always names its window.
+    A "show" without a window means the gallery; the request passed on always names its window. A "ping"
+    is answered with the instance's `identity` (how it was started), when there is one.
     """
     try:
         request = json.loads(line.decode("utf-8"))
@@ -90,7 +93,7 @@ def answer_request(line: bytes) -> tuple[Request, Request | None]:
         return {"ok": False, "error": "malformed request: not a JSON object"}, None
     command = request.get("command")
     if command == PING:
-        return {"ok": True}, None
+        return ({"ok": True, "instance": identity} if identity is not None else {"ok": True}), None
     if command not in COMMANDS:
         return {"ok": False, "error": f"unknown command {command!r}"}, None
     if command == "show":
@@ -105,9 +108,10 @@ class InstanceServer(QObject):
 
     request = Signal(dict)
 
-    def __init__(self, name: str, parent: QObject | None = None) -> None:
+    def __init__(self, name: str, parent: QObject | None = None, *, identity: Request | None = None) -> None:
         super().__init__(parent)
         self.name = name
+        self.identity = {"pid": os.getpid(), **identity} if identity is not None else None
         self._server: QLocalServer | None = None
 
     def listen(self) -> bool:
@@ -180,7 +184,7 @@ class _Connection(QObject):
         if (end < 0 and len(self._buffer) > MAX_LINE) or end > MAX_LINE:
             self._answer({"ok": False, "error": f"request longer than {MAX_LINE} bytes"}, None)
         elif end >= 0:
-            self._answer(*answer_request(bytes(self._buffer[:end]).rstrip(b"\r")))
+            self._answer(*answer_request(bytes(self._buffer[:end]).rstrip(b"\r"), self._server.identity))
 
     def _answer(self, answer: Request, request: Request | None) -> None:
         self._answered = True
@@ -245,3 +249,28 @@ def send_request(name: str, request: Request, timeout_ms: int = 1000) -> Request
         return answer if isinstance(answer, dict) else {"ok": False, "error": "a malformed answer"}
     finally:
         socket.abort()
+
+
+def _started_words(identity: Request) -> str:
+    if identity.get("demo"):
+        return "with --demo"
+    if identity.get("api_url"):
+        return f"with --api-url {identity['api_url']}"
+    return "on your saved settings"
+
+
+def instance_mismatch(mine: Request, theirs: Request | None) -> str:
+    """What to tell a second start that asks for other options than the running instance has ('' when
+    they match, when the second start gives none (`rocketwatch`: show me the one that runs), or when the
+    running instance does not say how it was started)."""
+    def started(identity: Request) -> tuple[bool, str]:
+        return bool(identity.get("demo")), str(identity.get("api_url") or "")
+
+    if not isinstance(theirs, dict) or started(mine) == (False, "") or started(mine) == started(theirs):
+        return ""
+    pid = theirs.get("pid")
+    running = f"RocketWatch is already running for this home (pid {pid})" if pid else \
+        "RocketWatch is already running for this home"
+    return (f"{running} {_started_words(theirs)}, so this start {_started_words(mine)} would only show "
+            "its windows. Quit it first (rocketwatch quit, or Quit in its tray menu), then start again; "
+            "or use --home DIR to run a second one apart.")

@@ -13,9 +13,8 @@ from desktop_session import Desktop, wait_for
 from helpers import write_config
 from PySide6.QtWidgets import QApplication
 
-from rocketwatch.cli import Session
-from rocketwatch.config import load_config, paths_for
 from rocketwatch.notify import Notification, Subject
+from rocketwatch.session import Session
 from rocketwatch.standin import Fault
 from rocketwatch.ui import app as app_module
 from rocketwatch.ui.desktop_notify import FreedesktopNotifier
@@ -33,8 +32,8 @@ def clickable_app(qtbot, desktop: Desktop, home, standin, monkeypatch) -> Iterat
                         lambda parent: FreedesktopNotifier.open(bus=bus, parent=parent))
     write_config(home, source={"api_url": standin.api_url}, schedule={"paused": True},
                  pipeline={"retries": 0})
-    paths = paths_for(home)
-    session = Session(paths, load_config(paths.config_file), home, demo=False)
+    session = Session.from_options(str(home), None, False)
+    session.load()
     made = app_module.TrayApp(session, socket_name(home) + "-clicks")
     assert made.server_ok
     made.start()

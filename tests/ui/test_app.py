@@ -8,10 +8,17 @@ import pytest
 from helpers import write_config
 from PySide6.QtWidgets import QApplication
 
-from rocketwatch.cli import Session
-from rocketwatch.config import load_config, paths_for
+from rocketwatch.config import paths_for
+from rocketwatch.session import Session
 from rocketwatch.ui import app as app_module
 from rocketwatch.ui.single_instance import socket_name
+
+
+def make_session(home, *, api_url: str | None = None, demo: bool = False) -> Session:
+    """The session `rocketwatch --home HOME` builds, its settings read."""
+    session = Session.from_options(str(home), api_url, demo)
+    session.load()
+    return session
 
 
 @pytest.fixture
@@ -20,8 +27,7 @@ def tray_app(qtbot, home, standin, monkeypatch):
     monkeypatch.setattr(app_module, "desktop_backends", lambda: [])
     monkeypatch.setattr(app_module, "open_desktop_notifier", lambda _parent: None)
     write_config(home, source={"api_url": standin.api_url}, schedule={"paused": True})
-    paths = paths_for(home)
-    session = Session(paths, load_config(paths.config_file), home, demo=False)
+    session = make_session(home)
     made = app_module.TrayApp(session, socket_name(home) + "-test")
     assert made.server_ok
     made.start()
@@ -45,8 +51,7 @@ def test_without_a_tray_the_gallery_opens_and_closing_it_quits(qtbot, tray_app) 
 
 def test_requests_that_arrive_before_the_core_is_built_are_kept(qtbot, home, standin) -> None:
     write_config(home, source={"api_url": standin.api_url}, schedule={"paused": True})
-    paths = paths_for(home)
-    session = Session(paths, load_config(paths.config_file), home, demo=False)
+    session = make_session(home)
     early = app_module.TrayApp(session, socket_name(home) + "-early")
     early.handle_request({"command": "show", "window": "history"})
     assert not early.windows
@@ -109,7 +114,7 @@ def test_a_replaced_database_is_told_to_the_user_once(qtbot, home, standin) -> N
     paths.ensure()
     paths.database.write_bytes(b"this is not a database" * 100)
     Store.open(paths).close()  # e.g. `rocketwatch history` found it damaged and replaced it
-    session = Session(paths, load_config(paths.config_file), home, demo=False)
+    session = make_session(home)
     made = app_module.TrayApp(session, socket_name(home) + "-notice")
     made.start()
     qtbot.waitUntil(lambda: made.core_ready and bool(made._notice_boxes))

@@ -108,13 +108,23 @@ def test_the_schedule_preview_says_it_in_words_with_the_next_three_runs(qtbot, m
 def test_a_busy_schedule_without_a_token_warns_about_the_rate_limit(qtbot, make_controller) -> None:
     dialog = make_dialog(qtbot, make_controller())
     dialog.show()
+    dialog.source.setCurrentIndex(0)  # production: LL2's anonymous limit applies
     dialog.every.setEditText("@hourly")
     assert not dialog.rate_warning.isVisible()
     dialog.every.setEditText("*/2 * * * *")
     assert dialog.rate_warning.isVisible()
     assert "30 times" in dialog.rate_warning.text() and "15 requests" in dialog.rate_warning.text()
+    # The way out it offers, the development server, is explained rather than only named.
+    assert "development server" in dialog.rate_warning.text()
+    assert "no rate limit" in dialog.rate_warning.text() and "stale" in dialog.rate_warning.text()
     assert dialog.ok_button.isEnabled()  # a warning, not an error
     dialog.token.setText("my-token")
+    assert not dialog.rate_warning.isVisible()
+    dialog.token.setText("")
+    dialog.source.setCurrentIndex(1)  # the development server has no limit
+    assert not dialog.rate_warning.isVisible()
+    dialog.source.setCurrentIndex(2)  # a stand-in on this computer neither
+    dialog.custom_url.setText("http://127.0.0.1:8000/2.3.0")
     assert not dialog.rate_warning.isVisible()
 
 
@@ -345,6 +355,7 @@ def test_the_watch_lists_work_from_the_keyboard(qtbot, ran_controller) -> None:
 def test_the_budget_warns_above_the_anonymous_limit(qtbot, make_controller) -> None:
     dialog = make_dialog(qtbot, make_controller())
     dialog.show()
+    dialog.source.setCurrentIndex(0)  # production: LL2's anonymous limit applies
     dialog.tabs.setCurrentWidget(dialog.alerts)
     dialog.alerts.budget.setValue(20)
     assert dialog.alerts.budget_warning.isVisible() and "15" in dialog.alerts.budget_warning.text()

@@ -9,8 +9,7 @@ import pytest
 from helpers import write_config
 from PySide6.QtWidgets import QApplication
 
-from rocketwatch.cli import Session
-from rocketwatch.config import load_config, paths_for
+from rocketwatch.session import Session
 from rocketwatch.ui import app as app_module
 from rocketwatch.ui.single_instance import socket_name
 from rocketwatch.ui.tray_host import SNI, XEMBED, TrayHost
@@ -29,9 +28,10 @@ def desktop_tray(monkeypatch) -> dict[str, str | None]:
 def late_app(qtbot, home, standin, monkeypatch, desktop_tray):
     monkeypatch.setattr(app_module, "TRAY_WAIT_S", 0.2)
     monkeypatch.setattr(app_module, "desktop_backends", lambda: [])
+    monkeypatch.setattr(app_module, "open_desktop_notifier", lambda _parent: None)
     write_config(home, source={"api_url": standin.api_url}, schedule={"paused": True})
-    paths = paths_for(home)
-    session = Session(paths, load_config(paths.config_file), home, demo=False)
+    session = Session.from_options(str(home), None, False)
+    session.load()
     made = app_module.TrayApp(session, socket_name(home) + "-late")
     made.start()
     qtbot.waitUntil(lambda: made.core_ready)

@@ -1,0 +1,148 @@
+"""One RocketWatch session: the home and its paths, the settings as saved, this invocation's one-time
+overrides (--api-url, --demo and its local stand-in), and the store and runner built from them.
+
+Built once by the command line and used by the headless commands and the tray app alike. The settings
+in force are always the saved ones with the overrides laid on top, so an override is never written back.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import platformdirs
+
+from rocketwatch import APP_ID
+from rocketwatch.config import CHECKS, Config, ConfigError, Paths, home_from_env, paths_for, read_config
+
+if TYPE_CHECKING:
+    from rocketwatch.pipeline import RunEvent, Runner
+    from rocketwatch.standin import StandIn
+    from rocketwatch.store import Store
+
+DEMO_PORT = 47_474  # a fixed port keeps the demo's picture URLs (and so the picture cache) stable
+
+
+@dataclass(frozen=True, slots=True)
+class Overrides:
+    """Settings for this invocation only; never saved. `api_url` is set by --api-url or by the demo."""
+
+    api_url: str | None = None
+    origin: str = ""  # "--api-url" or "--demo": where the override came from, in the user's words
+
+    def apply(self, config: Config) -> Config:
+        """The saved settings with these overrides on top: the settings in force."""
+        if self.api_url is None:
+            return config
+        return replace(config, source=replace(config.source, api_url=self.api_url))
+
+    def note(self, saved: Config) -> str:
+        """What Settings says about them: '' when this session uses the saved settings."""
+        if self.api_url is None or self.api_url == saved.source.api_url:
+            return ""
+        return (f"This session uses {self.api_url} (from {self.origin}); your saved setting is "
+                f"{saved.source.api_url}, used again at the next start without {self.origin}.")
+
+
+def api_url_override(url: str) -> str:
+    """A --api-url value, checked; ConfigError when it is not an http(s) URL (an empty one included)."""
+    problem = CHECKS["source.api_url"](url.strip())
+    if problem:
+        raise ConfigError(f"--api-url {problem} (found {url!r})")
+    return url.strip().rstrip("/")
+
+
+@dataclass
+class Session:
+    """What a command works with. `saved_config` is the file's settings; `config` the ones in force."""
+
+    home: Path | None
+    paths: Paths
+    saved_config: Config
+    overrides: Overrides = Overrides()
+    demo: bool = False
+    config_warnings: list[str] = field(default_factory=list)  # unknown keys in the config file
+    standin: StandIn | None = None
+
+    @classmethod
+    def from_options(cls, home: str | None, api_url: str | None, demo: bool) -> Session:
+        """The session for these command-line options, with the settings not read yet (see load())."""
+        where = home_from_env(home)
+        if demo and where is None:
+            where = Path(platformdirs.user_data_dir(APP_ID, appauthor=False)) / "demo"
+        overrides = Overrides(api_url_override(api_url), "--api-url") if api_url is not None else Overrides()
+        return cls(where, paths_for(where), Config(), overrides, demo)
+
+    @property
+    def config(self) -> Config:
+        """The settings in force: the saved ones with this session's overrides on top."""
+        return self.overrides.apply(self.saved_config)
+
+    def load(self) -> None:
+        """Read the config file; ConfigError when it cannot be used (see config.read_config)."""
+        self.saved_config, self.config_warnings = read_config(self.paths.config_file)
+
+    def start_demo(self) -> None:
+        """With --demo, serve the bundled launches on 127.0.0.1 and point this session at them (once)."""
+        if not self.demo or self.standin is not None:
+            return
+        from rocketwatch.standin import StandIn
+
+        now = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
+        try:
+            self.standin = StandIn.demo(now=now, port=DEMO_PORT).start()
+        except OSError:
+            self.standin = StandIn.demo(now=now).start()
+        self.overrides = Overrides(self.standin.api_url, "--demo")
+
+    def stop_demo(self) -> None:
+        if self.standin is not None:
+            self.standin.stop()
+            self.standin = None
+
+    def open_store(self) -> Store:
+        from rocketwatch.store import Store
+
+        return Store.open(self.paths)
+
+    def make_runner(self, store: Store, *, on_event: Callable[[RunEvent], None] | None = None,
+                    now: Callable[[], datetime] | None = None) -> Runner:
+        """A runner on the settings in force, notifying through the desktop (the log when there is none)."""
+        from rocketwatch.notify import default_notifier
+        from rocketwatch.pipeline import Runner
+
+        return Runner(self.paths, self.config, store, default_notifier(), on_event=on_event, now=now)
+
+    def identity(self) -> dict[str, str | bool | None]:
+        """How this session was started, for a second start to compare with (see ui.single_instance)."""
+        return {"demo": self.demo, "api_url": self.overrides.api_url if self.overrides.origin == "--api-url"
+                else None}
+
+
+def storage_words(error: OSError | sqlite3.Error, paths: Paths, command: str | None) -> str:
+    """One line for a data folder, file or database that cannot be used, with advice fitting the command
+    (None: the tray app)."""
+    from rocketwatch.fileio import DISK_FULL, is_disk_full
+
+    folder = paths.data_dir
+    if is_disk_full(error):
+        if command in ("run", "retry"):
+            return DISK_FULL
+        return DISK_FULL.replace("retry this run", "try again")
+    if isinstance(error, sqlite3.OperationalError) and "locked" in str(error):
+        reason = "the database was busy for too long (another RocketWatch may be using it)"
+        advice = "try again in a moment"
+    elif isinstance(error, OSError):
+        what = error.filename or folder
+        reason = f"cannot read or write {what} ({(error.strerror or str(error)).lower()})"
+        advice = "check the permissions of that folder, or keep RocketWatch's files elsewhere with --home DIR"
+    else:
+        reason = f"cannot use the database {paths.database} ({error})"
+        advice = "check the permissions of that folder, or keep RocketWatch's files elsewhere with --home DIR"
+    after = {"run": "; nothing was run", "retry": "; the run was not retried",
+             None: "; RocketWatch cannot start"}.get(command, "")
+    return f"{reason}{after}; {advice}"
