@@ -27,7 +27,7 @@ class TaskError(RuntimeError):
 
 
 class Cancelled(RuntimeError):
-    """The run was asked to stop (the app is quitting)."""
+    """The run was asked to stop: the user cancelled it, or the app is quitting."""
 
 
 def plain_error(error: BaseException) -> str:
@@ -63,6 +63,10 @@ class RunEvent:
     message: str = ""
     done: int | None = None
     total: int | None = None
+    # A try that failed and will be tried again (state up_for_retry): when the next try starts (UTC),
+    # and how many tries the task gets in all.
+    next_try_at: datetime | None = None
+    tries_allowed: int | None = None
 
 
 def _no_event(_event: RunEvent) -> None:

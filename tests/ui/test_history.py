@@ -151,9 +151,9 @@ def test_a_refused_retry_tells_the_user(qtbot, ran_controller) -> None:
     window.show()
     with qtbot.waitSignal(ran_controller.retry_refused, timeout=RUN_TIMEOUT):
         window.retry(1)  # a successful run cannot be retried
-    qtbot.waitUntil(lambda: "only failed or interrupted" in window.statusBar().currentMessage())
+    qtbot.waitUntil(lambda: "only failed, interrupted or cancelled" in window.statusBar().currentMessage())
     box = window.findChild(QMessageBox)
-    assert box is not None and "only failed or interrupted" in box.text()
+    assert box is not None and "only failed, interrupted or cancelled" in box.text()
 
 
 def test_ten_thousand_runs_open_with_one_page_and_scrolling_loads_more(qtbot, make_controller) -> None:
