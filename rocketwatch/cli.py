@@ -16,7 +16,7 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import platformdirs
 
@@ -28,7 +28,7 @@ from rocketwatch.timefmt import duration_words, local, net_words
 log = logging.getLogger(__name__)
 
 DEMO_PORT = 47_474  # a fixed port keeps the demo's picture URLs (and so the picture cache) stable
-TRAY_COMMANDS = ("show", "run-now", "quit")
+TRAY_COMMANDS = ("show", "run-now", "cancel", "quit")
 
 
 @dataclass
@@ -54,10 +54,12 @@ def build_parser() -> argparse.ArgumentParser:
                         help="work offline on bundled sample launches (a local LL2 stand-in)")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    run = commands.add_parser("run", help="one full run now; exit 0 if it succeeded, 1 if not")
+    run = commands.add_parser("run", help="one full run now; exit 0 if it succeeded, 1 if not "
+                              "(Ctrl+C cancels it: exit 130)")
     run.add_argument("--json", action="store_true", help="print the run as one JSON object")
 
-    retry = commands.add_parser("retry", help="retry a failed or interrupted run from its failed task")
+    retry = commands.add_parser("retry", help="retry a failed, interrupted or cancelled run from its "
+                                "failed task")
     retry.add_argument("run_id", type=int, metavar="RUN_ID")
     retry.add_argument("--json", action="store_true")
 
@@ -82,6 +84,7 @@ def build_parser() -> argparse.ArgumentParser:
     show = commands.add_parser("show", help="open a window of the running tray app")
     show.add_argument("window", choices=("gallery", "history", "settings"), nargs="?", default="gallery")
     commands.add_parser("run-now", help="ask the running tray app to run now")
+    commands.add_parser("cancel", help="ask the running tray app to cancel its active run")
     commands.add_parser("quit", help="ask the running tray app to quit")
     return parser
 
@@ -179,10 +182,65 @@ def make_runner(session: Session, store: Any, **kwargs: Any) -> Any:
 
 # --- commands -----------------------------------------------------------------------------------
 def cmd_run(session: Session, args: argparse.Namespace) -> int:
+    """One run in a worker thread, so Ctrl+C here cancels it (the run ends as cancelled, retryable)."""
+    import threading
+
     with open_store(session) as store:
-        record = make_runner(session, store).run("manual")
+        progress = None if args.json else TryPrinter(session.config.pipeline.retries + 1)
+        runner = make_runner(session, store, on_event=progress)
+        result: list[Any] = []
+
+        def work() -> None:
+            try:
+                result.append(runner.run("manual"))
+            finally:
+                store.db.close_thread_connection()
+
+        worker = threading.Thread(target=work, name="rocketwatch-run")
+        worker.start()
+        cancelled = False
+        try:
+            worker.join()
+        except KeyboardInterrupt:
+            cancelled = True
+            print("Cancelling the run (Ctrl+C again to stop at once)…", file=sys.stderr, flush=True)
+            runner.cancel()
+            worker.join()  # a second Ctrl+C raises here: the run is marked interrupted at the next start
+        if not result:
+            print("rocketwatch: the run crashed; the application log has the details", file=sys.stderr)
+            return 1
+        record = result[0]
         _print_run(store, record, args.json)
+    if cancelled and record.state == "cancelled":
+        return 130
     return 0 if record.state == "success" else 1
+
+
+class TryPrinter:
+    """Prints each try of a run on stderr as it ends: task, try, outcome, reason, and the next try."""
+
+    OUTCOMES: ClassVar[dict[str, str]] = {
+        "success": "succeeded", "failed": "failed", "up_for_retry": "failed", "cancelled": "cancelled",
+        "interrupted": "interrupted"}
+
+    def __init__(self, tries_allowed: int) -> None:
+        self.tries_allowed = tries_allowed
+
+    def __call__(self, event: Any) -> None:
+        if event.kind != "task_state" or event.try_number is None or event.state not in self.OUTCOMES:
+            return
+        from rocketwatch.pipeline.runner import next_try_words
+
+        allowed = event.tries_allowed or self.tries_allowed
+        line = (f"{TASK_MARKS.get(event.state, '?')} {event.task_id}: try {event.try_number} of {allowed} "
+                f"{self.OUTCOMES[event.state]}")
+        if event.message and event.state != "success":
+            line += f": {event.message}"
+        if event.next_try_at is not None:
+            line += f"; next try at {next_try_words(event.next_try_at)}"
+        elif event.state == "failed":
+            line += "; no tries left"
+        print(line, file=sys.stderr, flush=True)
 
 
 def cmd_retry(session: Session, args: argparse.Namespace) -> int:
@@ -218,12 +276,12 @@ def cmd_history(session: Session, args: argparse.Namespace) -> int:
                      (record.error or "").splitlines()[0][:80] if record.error else ""))
     print_table(rows)
     print("\nTasks: download_launches get_pictures notify  (✓ success  ✗ failed  ↻ up for retry  "
-          "… running  – skipped  ! interrupted  · queued)")
+          "… running  – skipped  ! interrupted  ⊘ cancelled  · queued)")
     return 0
 
 
 TASK_MARKS = {"success": "✓", "failed": "✗", "up_for_retry": "↻", "running": "…", "skipped": "–",
-              "interrupted": "!", "queued": "·"}
+              "interrupted": "!", "cancelled": "⊘", "queued": "·"}
 
 
 def duration_words_s(seconds: float | None) -> str:
@@ -348,7 +406,7 @@ def _print_run(store: Any, record: Any, as_json: bool) -> None:
         print(json.dumps(record.to_json(), indent=2))
         return
     verb = {"success": "succeeded", "failed": "failed", "skipped": "was skipped",
-            "interrupted": "was interrupted"}.get(record.state, record.state)
+            "interrupted": "was interrupted", "cancelled": "was cancelled"}.get(record.state, record.state)
     took = f" in {duration_words_s(record.duration_s)}" if record.duration_s is not None else ""
     print(f"Run {record.id} {verb}{took} ({record.trigger})")
     for task in record.tasks:
@@ -372,7 +430,7 @@ def _print_run(store: Any, record: Any, as_json: bool) -> None:
         print(f"Notification ({entry.state}, {where}): {entry.title}{what}")
     if record.error and record.state != "success":
         print(f"Error: {record.error}")
-        if record.state in ("failed", "interrupted"):
+        if record.state in ("failed", "interrupted", "cancelled"):
             print(f"Retry it with: rocketwatch retry {record.id}")
 
 

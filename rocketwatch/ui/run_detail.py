@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from rocketwatch.pipeline import TASK_TITLES
+from rocketwatch.pipeline import TASK_TITLES, RunActivity
 from rocketwatch.store import RunRecord, Store, TaskTry
 from rocketwatch.timefmt import local
 from rocketwatch.ui.run_alerts import RunAlerts
@@ -142,6 +142,8 @@ class RunDetail(QWidget):
         self._store = store
         self._run_id: int | None = None
         self._shown_key: TryKey | None = None
+        self._activity: RunActivity | None = None
+        self._record: RunRecord | None = None
 
         self.title = QLabel("No run selected")
         self.title.setTextFormat(Qt.TextFormat.PlainText)
@@ -272,11 +274,18 @@ class RunDetail(QWidget):
             self.refresh()
             self.alerts.refresh()  # the notify task claims its notifications before it succeeds
 
+    def set_activity(self, activity: RunActivity | None) -> None:
+        """What the active run does now; said in the summary while that run is shown."""
+        self._activity = activity
+        if self._record is not None:
+            self._update_summary(self._record)
+
     def copy_log(self) -> None:
         QGuiApplication.clipboard().setText(self.log.toPlainText())
 
     # --- internals -------------------------------------------------------------------------------
     def _update_summary(self, record: RunRecord | None) -> None:
+        self._record = record
         if record is None:
             self.title.setText("No run selected")
             self.summary.setText("Select a run to see the tries of its tasks and their logs.")
@@ -289,7 +298,10 @@ class RunDetail(QWidget):
         if record.retries:
             parts.append(f"retried {record.retries}×")
         text = "  ·  ".join(parts)
-        if record.error:
+        activity = self._activity
+        if activity is not None and activity.run_id == record.id and (activity.waiting or activity.reason):
+            text += "\n" + one_line(activity.words())
+        elif record.error:
             text += "\n" + one_line(record.error)
         self.summary.setText(text)
 
