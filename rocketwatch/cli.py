@@ -187,25 +187,32 @@ def cmd_run(session: Session, args: argparse.Namespace) -> int:
 
     with open_store(session) as store:
         progress = None if args.json else TryPrinter(session.config.pipeline.retries + 1)
+        if progress is not None:  # the tries are printed once, in plain words, not also as log records
+            for handler in logging.getLogger().handlers:
+                if type(handler) is logging.StreamHandler:
+                    handler.addFilter(lambda record: not record.name.startswith("rocketwatch.pipeline"))
         runner = make_runner(session, store, on_event=progress)
         result: list[Any] = []
+        done = threading.Event()
 
         def work() -> None:
             try:
                 result.append(runner.run("manual"))
             finally:
                 store.db.close_thread_connection()
+                done.set()
 
-        worker = threading.Thread(target=work, name="rocketwatch-run")
+        worker = threading.Thread(target=work, name="rocketwatch-run", daemon=True)
         worker.start()
         cancelled = False
         try:
-            worker.join()
+            done.wait()  # an Event, not join(): an interrupted join() can forget the thread is alive
         except KeyboardInterrupt:
             cancelled = True
             print("Cancelling the run (Ctrl+C again to stop at once)…", file=sys.stderr, flush=True)
             runner.cancel()
-            worker.join()  # a second Ctrl+C raises here: the run is marked interrupted at the next start
+            done.wait()  # a second Ctrl+C raises here: the run is marked interrupted at the next start
+        worker.join()
         if not result:
             print("rocketwatch: the run crashed; the application log has the details", file=sys.stderr)
             return 1
