@@ -122,3 +122,30 @@ def test_a_replaced_database_is_told_to_the_user_once(qtbot, home, standin) -> N
     assert again._notice_boxes == []
     again.quit()
     again.close()
+
+
+def test_the_tray_follows_a_run_made_by_the_command_line(qtbot, tray_app, standin, home) -> None:
+    """After a failed run, a successful `rocketwatch run` in a terminal clears the failed badge."""
+    import os
+    import subprocess
+    import sys
+
+    from rocketwatch.standin import Fault
+
+    standin.set_sticky_api_fault(Fault("status", code=500))
+    config = tray_app.controller.config
+    tray_app.controller.apply_config(replace(config, pipeline=replace(config.pipeline, retries=0)), write=False)
+    with qtbot.waitSignal(tray_app.controller.run_finished, timeout=20_000):
+        tray_app.controller.run_now()
+    qtbot.waitUntil(lambda: not tray_app.controller.is_active())
+    assert tray_app.tray.state == "failed" and "The last run failed" in tray_app.tray.tooltip()
+    standin.set_sticky_api_fault(None)
+
+    result = subprocess.run([sys.executable, "-m", "rocketwatch", "--home", str(home), "run", "--json"],
+                            capture_output=True, text=True, timeout=60,
+                            env={**os.environ, "DBUS_SESSION_BUS_ADDRESS": ""})
+    assert result.returncode == 0, result.stderr
+    qtbot.waitUntil(lambda: tray_app.tray.state == "idle", timeout=6_000)
+    assert "The last run failed" not in tray_app.tray.tooltip()
+    history = tray_app.show_window("history")
+    qtbot.waitUntil(lambda: history.model.run_at(0) is not None and history.model.run_at(0).state == "success")
