@@ -134,7 +134,8 @@ def test_the_tray_follows_a_run_made_by_the_command_line(qtbot, tray_app, standi
 
     standin.set_sticky_api_fault(Fault("status", code=500))
     config = tray_app.controller.config
-    tray_app.controller.apply_config(replace(config, pipeline=replace(config.pipeline, retries=0)), write=False)
+    tray_app.controller.apply_config(replace(config, pipeline=replace(config.pipeline, retries=0)),
+                                     write=False)
     with qtbot.waitSignal(tray_app.controller.run_finished, timeout=20_000):
         tray_app.controller.run_now()
     qtbot.waitUntil(lambda: not tray_app.controller.is_active())
@@ -148,4 +149,5 @@ def test_the_tray_follows_a_run_made_by_the_command_line(qtbot, tray_app, standi
     qtbot.waitUntil(lambda: tray_app.tray.state == "idle", timeout=6_000)
     assert "The last run failed" not in tray_app.tray.tooltip()
     history = tray_app.show_window("history")
-    qtbot.waitUntil(lambda: history.model.run_at(0) is not None and history.model.run_at(0).state == "success")
+    qtbot.waitUntil(lambda: history.model.run_at(0) is not None
+                    and history.model.run_at(0).state == "success")

@@ -374,7 +374,8 @@ def test_offline_first_run_says_why_and_when_with_a_hint_and_can_be_cancelled(qt
     with qtbot.waitSignal(controller.run_finished, timeout=5_000) as finished:
         qtbot.mouseClick(window.empty_state.cancel_button, Qt.MouseButton.LeftButton)
     assert finished.args[0].state == "cancelled"
-    qtbot.waitUntil(lambda: window.empty_state.run_button.isEnabled() and not window.progress_line.isVisible())
+    qtbot.waitUntil(lambda: window.empty_state.run_button.isEnabled()
+                    and not window.progress_line.isVisible())
     assert window.empty_state.run_button.text() == "Run now"
     assert not window.empty_state.cancel_button.isVisible()
     assert "cancelled" in window.empty_state.problem.text()

@@ -266,7 +266,8 @@ def test_every_state_has_its_own_symbol_and_colour() -> None:
     from rocketwatch.ui.run_model import state_style
 
     styles = [state_style(state) for state in RUN_STATES]
-    assert len({style.symbol for style in styles}) == len({style.colour for style in styles}) == len(RUN_STATES)
+    assert len({style.symbol for style in styles}) == len(RUN_STATES)
+    assert len({style.colour for style in styles}) == len(RUN_STATES)
 
 
 def closed_port() -> int:
