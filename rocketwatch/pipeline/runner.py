@@ -74,7 +74,7 @@ class RunActivity:
             text = f"{title}… (try {self.try_number} of {self.tries_allowed})"
             return f"{text}. The last try failed: {self.reason}" if self.reason else text
         reason = self.reason or "unknown error"
-        text = f"{title}: try {self.try_number} of {self.tries_allowed} failed: {reason}."
+        text = f"{title} failed (try {self.try_number} of {self.tries_allowed}): {reason}."
         if self.next_try_at is not None:
             text += f" Trying again at {next_try_words(self.next_try_at, now)}."
         return text
@@ -84,7 +84,7 @@ def next_try_words(moment: datetime, now: datetime | None = None) -> str:
     """'19:45:12 (in 30 s)': local clock time and how long until then."""
     now = now or datetime.now(UTC)
     seconds = max(0, round((moment - now).total_seconds()))
-    wait = f"{seconds} s" if seconds < 120 else f"{seconds // 60} min"
+    wait = f"{seconds} s" if seconds < 120 else f"{round(seconds / 60)} min"
     return f"{moment.astimezone().strftime('%H:%M:%S')} (in {wait})"
 
 
@@ -225,7 +225,8 @@ class Runner:
             if outcome == FAILED:
                 message = f"{TASK_TITLES[task_id]} failed: {failed.error if failed else 'unknown error'}"
             elif outcome == CANCELLED:
-                message = f"Cancelled during {TASK_TITLES[task_id].lower()}"
+                title = TASK_TITLES[task_id]
+                message = f"Cancelled while {title[:1].lower()}{title[1:]}"
             else:
                 message = "Stopped before the end"
             self.store.runs.finish(run_id, outcome, message)
@@ -277,13 +278,11 @@ class Runner:
                                           self.config.pipeline.max_retry_delay)
                     next_try_at = datetime.now(UTC) + timedelta(seconds=delay)
                     ctx.log(f"Trying again in {delay:g} s (try {number + 1})", logging.WARNING)
+                    try_id = ctx.try_id
                     self._finish_try(ctx, UP_FOR_RETRY, message, next_try_at=next_try_at,
                                      tries_allowed=retries + 1)
                     if not ctx.sleep(delay):
-                        state = self._stop_state
-                        reason = CANCELLED_REASON if state == CANCELLED else QUIT_REASON
-                        self._set_task(ctx.run_id, task_id, state, reason)
-                        return state
+                        return self._stopped_waiting(ctx, try_id, number + 1, message)
                     continue
                 self._finish_try(ctx, FAILED, message)
                 return FAILED
@@ -301,6 +300,18 @@ class Runner:
             ctx.log("Stopped: RocketWatch is quitting", logging.WARNING)
             reason = QUIT_REASON
         self._finish_try(ctx, state, f"{reason} ({error})" if error else reason)
+        return state
+
+    def _stopped_waiting(self, ctx: RunContext, try_id: int, next_number: int, error: str) -> str:
+        """The run was cancelled (or RocketWatch quit) while waiting for the next try: the failed try
+        says so in its state and log, and the next try never starts."""
+        state = self._stop_state
+        reason = CANCELLED_REASON if state == CANCELLED else QUIT_REASON
+        words = "the run was cancelled" if state == CANCELLED else "RocketWatch is quitting"
+        stamp = datetime.now().astimezone().strftime("%H:%M:%S")
+        self.store.runs.append_log(try_id, f"{stamp} WARN Stopped before try {next_number}: {words}")
+        self.store.runs.set_try_state(try_id, state)
+        self._set_task(ctx.run_id, ctx.task_id, state, f"{reason} ({error})")
         return state
 
     def _finish_try(self, ctx: RunContext, state: str, error: str | None, *,

@@ -174,6 +174,10 @@ class RunStore:
     def append_log(self, try_id: int, line: str) -> None:
         self.db.execute("UPDATE task_tries SET log = log || ? WHERE id = ?", (line + "\n", try_id))
 
+    def set_try_state(self, try_id: int, state: str) -> None:
+        """Change a finished try's state only (a try up for retry whose next try was cancelled)."""
+        self.db.execute("UPDATE task_tries SET state = ? WHERE id = ?", (state, try_id))
+
     def finish_try(self, try_id: int, state: str, error: str | None = None) -> None:
         self.db.execute("UPDATE task_tries SET state = ?, error = ?, finished_at = ? WHERE id = ?",
                         (state, error, to_text(utc_now()), try_id))

@@ -147,7 +147,7 @@ class GalleryWindow(QMainWindow):
         self.progress_line.setAccessibleName("Run progress")
         progress_layout = QHBoxLayout(self.progress_line)
         progress_layout.setContentsMargins(10, 4, 10, 4)
-        self.progress_text = plain_label(wrap=False, selectable=False)
+        self.progress_text = plain_label(wrap=True, selectable=False)  # a waiting run's reason is long
         self.progress_bar = QProgressBar()
         self.progress_bar.setAccessibleName("Run progress")
         self.progress_bar.setMaximumWidth(260)

@@ -243,7 +243,7 @@ def test_a_cancelled_run_is_cancelled_not_interrupted_and_can_be_retried(harness
     record = h.runner.run()
     assert record.state == "cancelled"
     assert [task.state for task in record.tasks] == ["success", "cancelled", "cancelled"]
-    assert record.error == "Cancelled during getting the launch pictures"
+    assert record.error == "Cancelled while getting the launch pictures"
     assert h.store.runs.tries(record.id)[-1].state == "cancelled"
 
     h.runner.on_event = lambda _e: None
@@ -298,7 +298,7 @@ def test_a_run_that_cannot_reach_ll2_says_why_and_when_and_stops_at_once_when_ca
         assert activity.reason == event.message
         assert abs((activity.next_try_at - event.next_try_at).total_seconds()) < 2
         words = activity.words()
-        assert "try 1 of 4 failed" in words and "refused" in words.lower() and "Trying again at" in words
+        assert "failed (try 1 of 4)" in words and "refused" in words.lower() and "Trying again at" in words
     finally:
         h.runner.cancel()
         worker.join(10)
@@ -306,7 +306,10 @@ def test_a_run_that_cannot_reach_ll2_says_why_and_when_and_stops_at_once_when_ca
     record = result[0]
     assert record.state == "cancelled"
     assert record.tasks[0].state == "cancelled"
-    assert [t.state for t in h.store.runs.tries(record.id)] == ["up_for_retry"]
+    tries = h.store.runs.tries(record.id)
+    assert [t.state for t in tries] == ["cancelled"]
+    assert "refused" in tries[0].error.lower()
+    assert "Stopped before try 2: the run was cancelled" in tries[0].log
     assert run_activity(h.store, h.config.pipeline) is None
 
 

@@ -364,7 +364,7 @@ def test_offline_first_run_says_why_and_when_with_a_hint_and_can_be_cancelled(qt
     qtbot.mouseClick(window.empty_state.run_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "Trying again at" in window.empty_state.problem.text(), timeout=20_000)
     problem = window.empty_state.problem.text()
-    assert "Could not reach LL2" in problem and "try 1 of 4 failed" in problem
+    assert "Could not reach LL2" in problem and "failed (try 1 of 4)" in problem
     assert "check the network" in problem.lower() and "--demo" in problem
     assert window.empty_state.problem.isVisible()
     assert "Trying again at" in window.progress_text.text() and window.progress_line.isVisible()

@@ -290,7 +290,7 @@ def test_a_waiting_run_says_why_in_its_row_and_can_be_cancelled_then_retried(qtb
         controller.run_now()
     qtbot.waitUntil(lambda: "Trying again at" in cell(window, 0, Column.ERROR))
     error = cell(window, 0, Column.ERROR)
-    assert "Could not reach LL2" in error and "try 1 of 3 failed" in error
+    assert "Could not reach LL2" in error and "failed (try 1 of 3)" in error
     assert "Trying again at" in window.activity.text() and "Run 1:" in window.activity.text()
     assert "Could not reach LL2" in window.detail.summary.text()
     assert "up for retry" in cell(window, 0, Column.DOWNLOAD_LAUNCHES)

@@ -105,7 +105,7 @@ def test_a_waiting_run_says_why_and_when_in_the_tooltip_and_menu_and_can_be_canc
     tray.set_activity(RunActivity(7, "download_launches", "up_for_retry", 1, 4, reason,
                                   now + timedelta(seconds=30)))
     tooltip = tray.tooltip(now)
-    assert reason in tooltip and "try 1 of 4 failed" in tooltip
+    assert reason in tooltip and "failed (try 1 of 4)" in tooltip
     assert "Trying again at" in tooltip and "(in 30 s)" in tooltip
     texts = visible_texts(tray)
     line = next(text for text in texts if text.startswith("Next try at "))
