@@ -69,15 +69,19 @@ class RunActivity:
 
     def words(self, now: datetime | None = None) -> str:
         """One or two sentences: the task, the try, why the last one failed and when the next comes."""
+        return " ".join(self.lines(now))
+
+    def lines(self, now: datetime | None = None) -> list[str]:
+        """The same words in short lines (for a tooltip)."""
         title = TASK_TITLES.get(self.task_id, self.task_id)
         if not self.waiting:
-            text = f"{title}… (try {self.try_number} of {self.tries_allowed})"
-            return f"{text}. The last try failed: {self.reason}" if self.reason else text
-        reason = self.reason or "unknown error"
-        text = f"{title} failed (try {self.try_number} of {self.tries_allowed}): {reason}."
+            text = f"{title}… (try {self.try_number} of {self.tries_allowed})."
+            return [text, f"The last try failed: {self.reason}"] if self.reason else [text]
+        lines = [f"{title} failed (try {self.try_number} of {self.tries_allowed}):",
+                 f"{self.reason or 'unknown error'}."]
         if self.next_try_at is not None:
-            text += f" Trying again at {next_try_words(self.next_try_at, now)}."
-        return text
+            lines.append(f"Trying again at {next_try_words(self.next_try_at, now)}.")
+        return lines
 
 
 def next_try_words(moment: datetime, now: datetime | None = None) -> str:

@@ -178,7 +178,7 @@ class TrayIcon(QObject):
             first = upcoming[0]
             lines.append(f"Next: {first.name} {when_words(first.net, first.net_precision, now)}")
         if self._state == "running" and self._activity is not None:
-            lines.append(self._activity.words(now))
+            lines.extend(self._activity.lines(now))
         elif self._state == "running":
             lines.append("Getting launches…")
         elif self._state == "failed":
