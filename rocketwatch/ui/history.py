@@ -142,6 +142,7 @@ class HistoryWindow(QMainWindow):
         super().__init__(parent)
         self.controller = controller
         self._asked_retry = False
+        self._active = controller.is_active()
         self.setWindowTitle("RocketWatch — Run history")
         self.setMinimumSize(720, 420)
 
@@ -333,6 +334,7 @@ class HistoryWindow(QMainWindow):
         self._update_status()
 
     def _on_active_changed(self, active: bool) -> None:
+        self._active = active
         self.model.set_active(active)
         self.run_now_action.setEnabled(not active)
         self.run_now_action.setToolTip("A run is in progress; cancel it or wait for it to end" if active
@@ -362,14 +364,15 @@ class HistoryWindow(QMainWindow):
             words = activity.words() if activity.waiting or activity.reason else "in progress…"
             self.activity.setText(f"Run {activity.run_id}: {words}  ·  {runs}")
         else:
-            active = self.controller.is_active()
+            active = self._active
             self.activity.setText(f"A run is in progress…  ·  {runs}" if active else runs)
         self._update_actions()
 
     def _update_actions(self) -> None:
         record = self.selected_run()
         retryable = record is not None and record.state in RETRYABLE_STATES
-        self.retry_action.setEnabled(retryable and not self.controller.is_active())
+        # active_changed(False) arrives while the worker thread is still ending: trust the signal
+        self.retry_action.setEnabled(retryable and not self._active)
 
     # --- window life ---------------------------------------------------------------------------
     def showEvent(self, event: QEvent) -> None:  # type: ignore[override]
