@@ -193,11 +193,14 @@ def cmd_run(session: Session, args: argparse.Namespace) -> int:
                     handler.addFilter(lambda record: not record.name.startswith("rocketwatch.pipeline"))
         runner = make_runner(session, store, on_event=progress)
         result: list[Any] = []
+        failure: list[BaseException] = []
         done = threading.Event()
 
         def work() -> None:
             try:
                 result.append(runner.run("manual"))
+            except BaseException as error:  # raised again below, where main() turns it into words
+                failure.append(error)
             finally:
                 store.db.close_thread_connection()
                 done.set()
@@ -213,9 +216,8 @@ def cmd_run(session: Session, args: argparse.Namespace) -> int:
             runner.cancel()
             done.wait()  # a second Ctrl+C raises here: the run is marked interrupted at the next start
         worker.join()
-        if not result:
-            print("rocketwatch: the run crashed; the application log has the details", file=sys.stderr)
-            return 1
+        if failure:
+            raise failure[0]
         record = result[0]
         _print_run(store, record, args.json)
     if cancelled and record.state == "cancelled":
