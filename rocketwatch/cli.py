@@ -182,47 +182,54 @@ def make_runner(session: Session, store: Any, **kwargs: Any) -> Any:
 
 # --- commands -----------------------------------------------------------------------------------
 def cmd_run(session: Session, args: argparse.Namespace) -> int:
-    """One run in a worker thread, so Ctrl+C here cancels it (the run ends as cancelled, retryable)."""
-    import threading
-
     with open_store(session) as store:
-        progress = None if args.json else TryPrinter(session.config.pipeline.retries + 1)
-        if progress is not None:  # the tries are printed once, in plain words, not also as log records
-            for handler in logging.getLogger().handlers:
-                if type(handler) is logging.StreamHandler:
-                    handler.addFilter(lambda record: not record.name.startswith("rocketwatch.pipeline"))
-        runner = make_runner(session, store, on_event=progress)
-        result: list[Any] = []
-        failure: list[BaseException] = []
-        done = threading.Event()
-
-        def work() -> None:
-            try:
-                result.append(runner.run("manual"))
-            except BaseException as error:  # raised again below, where main() turns it into words
-                failure.append(error)
-            finally:
-                store.db.close_thread_connection()
-                done.set()
-
-        worker = threading.Thread(target=work, name="rocketwatch-run", daemon=True)
-        worker.start()
-        cancelled = False
-        try:
-            done.wait()  # an Event, not join(): an interrupted join() can forget the thread is alive
-        except KeyboardInterrupt:
-            cancelled = True
-            print("Cancelling the run (Ctrl+C again to stop at once)…", file=sys.stderr, flush=True)
-            runner.cancel()
-            done.wait()  # a second Ctrl+C raises here: the run is marked interrupted at the next start
-        worker.join()
-        if failure:
-            raise failure[0]
-        record = result[0]
+        record, cancelled = run_cancellable(session, store, args.json, lambda runner: runner.run("manual"))
         _print_run(store, record, args.json)
     if cancelled and record.state == "cancelled":
         return 130
     return 0 if record.state == "success" else 1
+
+
+def run_cancellable(session: Session, store: Any, as_json: bool,
+                    work: Callable[[Any], Any]) -> tuple[Any, bool]:
+    """Do `work(runner)` (a run or a retry) in a worker thread, so that Ctrl+C here cancels the run (it
+    ends cancelled, retryable); without --json each try is printed on stderr as it ends. Returns the
+    final record and whether Ctrl+C was pressed; the work's exceptions are raised here again."""
+    import threading
+
+    progress = None if as_json else TryPrinter(session.config.pipeline.retries + 1)
+    if progress is not None:  # the tries are printed once, in plain words, not also as log records
+        for handler in logging.getLogger().handlers:
+            if type(handler) is logging.StreamHandler:
+                handler.addFilter(lambda record: not record.name.startswith("rocketwatch.pipeline"))
+    runner = make_runner(session, store, on_event=progress)
+    result: list[Any] = []
+    failure: list[BaseException] = []
+    done = threading.Event()
+
+    def target() -> None:
+        try:
+            result.append(work(runner))
+        except BaseException as error:  # raised again below, in the main thread
+            failure.append(error)
+        finally:
+            store.db.close_thread_connection()
+            done.set()
+
+    worker = threading.Thread(target=target, name="rocketwatch-run", daemon=True)
+    worker.start()
+    cancelled = False
+    try:
+        done.wait()  # an Event, not join(): an interrupted join() can forget the thread is alive
+    except KeyboardInterrupt:
+        cancelled = True
+        print("Cancelling the run (Ctrl+C again to stop at once)…", file=sys.stderr, flush=True)
+        runner.cancel()
+        done.wait()  # a second Ctrl+C raises here: the run is marked interrupted at the next start
+    worker.join()
+    if failure:
+        raise failure[0]
+    return result[0], cancelled
 
 
 class TryPrinter:
@@ -257,11 +264,14 @@ def cmd_retry(session: Session, args: argparse.Namespace) -> int:
 
     with open_store(session) as store:
         try:
-            record = make_runner(session, store).retry(args.run_id)
+            record, cancelled = run_cancellable(session, store, args.json,
+                                                lambda runner: runner.retry(args.run_id))
         except RunRefused as error:
             print(f"rocketwatch: {error}", file=sys.stderr)
             return 1
         _print_run(store, record, args.json)
+    if cancelled and record.state == "cancelled":
+        return 130
     return 0 if record.state == "success" else 1
 
 

@@ -12,11 +12,15 @@ import subprocess
 import sys
 import threading
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 from helpers import write_config
 
+from rocketwatch.config import load_config, paths_for
+from rocketwatch.pipeline import run_activity
 from rocketwatch.standin import StandIn
+from rocketwatch.store import Store
 
 
 def closed_port() -> int:
@@ -122,3 +126,34 @@ def test_cancel_without_a_running_tray_app_says_so(home: Path) -> None:
     result = subprocess.run(command(home, "cancel"), capture_output=True, text=True, env=ENV, timeout=60)
     assert result.returncode == 1
     assert "RocketWatch is not running" in result.stderr
+
+
+def test_ctrl_c_cancels_a_retry_too(home: Path) -> None:
+    write_config(home, pipeline={"retries": 0})
+    unreachable = f"http://127.0.0.1:{closed_port()}/2.3.0"
+    failed = subprocess.run(command(home, "--api-url", unreachable, "run", "--json"), capture_output=True,
+                            text=True, env=ENV, timeout=60)
+    assert json.loads(failed.stdout)["state"] == "failed"
+    write_config(home, pipeline={"retries": 2, "retry_delay": 100, "max_retry_delay": 1000})
+    with subprocess.Popen(command(home, "--api-url", unreachable, "retry", "1"), stdout=subprocess.PIPE,
+                          stderr=subprocess.PIPE, text=True, env=ENV) as process:
+        try:
+            errors = lines_of(process.stderr)
+            line, _ = wait_for_line(errors, "try 2 of 4", timeout=30)  # a retry numbers its tries on
+            assert "next try at" in line and "(in 100 s)" in line  # its backoff starts afresh
+            # What the tray app reads from the store about this other process's run says the same.
+            paths = paths_for(home)
+            store = Store.open(paths)
+            try:
+                activity = run_activity(store, load_config(paths.config_file).pipeline)
+            finally:
+                store.close()
+            assert activity is not None and (activity.try_number, activity.tries_allowed) == (2, 4)
+            assert 90 < (activity.next_try_at - datetime.now(UTC)).total_seconds() <= 100
+            process.send_signal(signal.SIGINT)
+            out = process.stdout.read()  # type: ignore[union-attr]
+            code = process.wait(30)
+        finally:
+            if process.poll() is None:
+                process.kill()
+    assert code == 130 and "Run 1 was cancelled" in out

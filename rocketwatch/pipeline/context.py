@@ -90,6 +90,7 @@ class RunContext:
     task_id: str = ""
     try_id: int = 0
     try_number: int = 0
+    tries_allowed: int = 0  # the task's last try number in this run or retry (earlier rounds' tries count)
     # The page this run saved, parsed once (a retry in a new process reads it from the file again).
     page: ParsedPage | None = None
 

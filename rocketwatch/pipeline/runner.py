@@ -106,12 +106,14 @@ def run_activity(store: Store, pipeline: PipelineConfig) -> RunActivity | None:
         return None
     tries = [t for t in store.runs.tries(record.id) if t.task_id == task.task_id]
     failed: TaskTry | None = next((t for t in reversed(tries) if t.error and t.state != RUNNING), None)
-    allowed = pipeline.retries + 1
+    # Tries of earlier rounds (the run before a retry) ended failed, interrupted or cancelled.
+    earlier = max((t.try_number for t in tries if t.state in (FAILED, INTERRUPTED, CANCELLED)), default=0)
+    allowed = earlier + pipeline.retries + 1
     if task.state == UP_FOR_RETRY:
         number = tries[-1].try_number if tries else task.tries
         next_at = None
         if failed is not None and failed.finished_at is not None:
-            delay = backoff_delay(failed.try_number, pipeline.retry_delay, pipeline.max_retry_delay)
+            delay = backoff_delay(failed.try_number - earlier, pipeline.retry_delay, pipeline.max_retry_delay)
             next_at = failed.finished_at + timedelta(seconds=delay)
         return RunActivity(record.id, task.task_id, UP_FOR_RETRY, number, allowed,
                            task.error or (failed.error if failed else None), next_at)
@@ -264,6 +266,8 @@ class Runner:
         for attempt in range(retries + 1):
             try_id, number = self.store.runs.start_try(ctx.run_id, task_id)
             ctx.task_id, ctx.try_id, ctx.try_number = task_id, try_id, number
+            if attempt == 0:  # a retry's tries are numbered on from the earlier ones
+                ctx.tries_allowed = number + retries
             self._emit(RunEvent("task_state", ctx.run_id, task_id, RUNNING, number))
             try:
                 ctx.check_cancelled()
@@ -283,8 +287,7 @@ class Runner:
                     next_try_at = datetime.now(UTC) + timedelta(seconds=delay)
                     ctx.log(f"Trying again in {delay:g} s (try {number + 1})", logging.WARNING)
                     try_id = ctx.try_id
-                    self._finish_try(ctx, UP_FOR_RETRY, message, next_try_at=next_try_at,
-                                     tries_allowed=retries + 1)
+                    self._finish_try(ctx, UP_FOR_RETRY, message, next_try_at=next_try_at)
                     if not ctx.sleep(delay):
                         return self._stopped_waiting(ctx, try_id, number + 1, message)
                     continue
@@ -319,10 +322,10 @@ class Runner:
         return state
 
     def _finish_try(self, ctx: RunContext, state: str, error: str | None, *,
-                    next_try_at: datetime | None = None, tries_allowed: int | None = None) -> None:
+                    next_try_at: datetime | None = None) -> None:
         self.store.runs.finish_try(ctx.try_id, state, error)
         self._set_task(ctx.run_id, ctx.task_id, state, error, ctx.try_number, next_try_at=next_try_at,
-                       tries_allowed=tries_allowed or self.config.pipeline.retries + 1)
+                       tries_allowed=ctx.tries_allowed or None)
         ctx.try_id = 0
 
     def _set_task(self, run_id: int, task_id: str, state: str, error: str | None = None,
