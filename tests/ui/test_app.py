@@ -141,6 +141,8 @@ def test_the_tray_follows_a_run_made_by_the_command_line(qtbot, tray_app, standi
     qtbot.waitUntil(lambda: not tray_app.controller.is_active())
     assert tray_app.tray.state == "failed" and "The last run failed" in tray_app.tray.tooltip()
     standin.set_sticky_api_fault(None)
+    gallery = tray_app.show_window("gallery")
+    assert gallery.pages.currentWidget() is gallery.empty_state
 
     result = subprocess.run([sys.executable, "-m", "rocketwatch", "--home", str(home), "run", "--json"],
                             capture_output=True, text=True, timeout=60,
@@ -148,6 +150,8 @@ def test_the_tray_follows_a_run_made_by_the_command_line(qtbot, tray_app, standi
     assert result.returncode == 0, result.stderr
     qtbot.waitUntil(lambda: tray_app.tray.state == "idle", timeout=6_000)
     assert "The last run failed" not in tray_app.tray.tooltip()
+    qtbot.waitUntil(lambda: gallery.model.rowCount() == 10)  # the open gallery shows what the CLI got
+    assert gallery.pages.currentWidget() is gallery.splitter
     history = tray_app.show_window("history")
     qtbot.waitUntil(lambda: history.model.run_at(0) is not None
                     and history.model.run_at(0).state == "success")
