@@ -260,12 +260,14 @@ class TrayApp(QObject):
     def _active_changed(self, active: bool) -> None:
         if active:
             self.tray.set_state("running")
+        elif self.tray.state == "running":  # ended without a state of its own (cancelled, skipped)
+            self.tray.set_state("idle")
 
     def _run_finished(self, record: Any) -> None:
         if record.trigger == "refresh" and record.state != "success":
             # The refresh did not reach its notify task: send the due reminders on the data we have.
             self.controller.deliver_alerts()
-        if record.state == "success":
+        if record.state in ("success", "cancelled"):
             self.tray.set_state("idle")
         elif record.state in ("failed", "interrupted"):
             self.tray.set_state("failed")

@@ -155,3 +155,27 @@ def test_the_tray_follows_a_run_made_by_the_command_line(qtbot, tray_app, standi
     history = tray_app.show_window("history")
     qtbot.waitUntil(lambda: history.model.run_at(0) is not None
                     and history.model.run_at(0).state == "success")
+
+
+def test_rocketwatch_cancel_stops_the_waiting_run_and_the_tray_is_idle_again(qtbot, tray_app) -> None:
+    import socket
+
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        unreachable = f"http://127.0.0.1:{probe.getsockname()[1]}/2.3.0"
+    controller = tray_app.controller
+    config = controller.config
+    controller.apply_config(replace(config, source=replace(config.source, api_url=unreachable),
+                                    pipeline=replace(config.pipeline, retries=3, retry_delay=600)),
+                            write=False)
+    with qtbot.waitSignal(controller.activity_changed, timeout=20_000,
+                          check_params_cb=lambda activity: activity is not None and activity.waiting):
+        tray_app.handle_request({"command": "run-now"})
+    assert tray_app.tray.state == "running" and tray_app.tray.cancel_action.isVisible()
+    assert "Trying again at" in tray_app.tray.tooltip()
+    with qtbot.waitSignal(controller.run_finished, timeout=5_000) as finished:
+        tray_app.handle_request({"command": "cancel"})
+    assert finished.args[0].state == "cancelled"
+    qtbot.waitUntil(lambda: tray_app.tray.state == "idle")
+    assert not tray_app.tray.cancel_action.isVisible() and tray_app.tray.run_action.isEnabled()
+    assert "Trying again" not in tray_app.tray.tooltip() and "failed" not in tray_app.tray.tooltip()
