@@ -13,6 +13,7 @@ from PySide6.QtCore import (
     QRect,
     QSize,
     Qt,
+    QTimer,
     Signal,
 )
 from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent, QKeySequence, QMouseEvent, QPainter, QPaintEvent
@@ -190,6 +191,9 @@ class HistoryWindow(QMainWindow):
         controller.active_changed.connect(self._on_active_changed)
         controller.retry_refused.connect(self._on_retry_refused)
         controller.data_changed.connect(self.model.refresh_newest)
+        self._waiting_timer = QTimer(self)
+        self._waiting_timer.setInterval(20_000)
+        self._waiting_timer.timeout.connect(self._count_down)
         controller.activity_changed.connect(self._on_activity)
         controller.runs_changed.connect(self._on_runs_changed)
         self._on_active_changed(controller.is_active())
@@ -332,6 +336,15 @@ class HistoryWindow(QMainWindow):
         self.model.set_activity(activity)
         self.detail.set_activity(activity)
         self._update_status()
+        # "Trying again at 20:24 (in 10 min)": the minutes count down while the run waits
+        if activity is not None and activity.waiting:
+            self._waiting_timer.start()
+        else:
+            self._waiting_timer.stop()
+
+    def _count_down(self) -> None:
+        if self.isVisible():
+            self._on_activity(self.controller.activity)
 
     def _on_active_changed(self, active: bool) -> None:
         self._active = active

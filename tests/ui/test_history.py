@@ -293,6 +293,11 @@ def test_a_waiting_run_says_why_in_its_row_and_can_be_cancelled_then_retried(qtb
     assert "Could not reach LL2" in error and "failed (try 1 of 3)" in error
     assert "Trying again at" in window.activity.text() and "Run 1:" in window.activity.text()
     assert "Could not reach LL2" in window.detail.summary.text()
+    window.table.selectRow(0)  # the waiting run's tries: the failed one says when the next comes
+    tries = window.detail.tries
+    qtbot.waitUntil(lambda: tries.rowCount() == 1
+                    and "Next try at" in tries.index(0, TryColumn.ERROR).data())
+    assert "Could not reach LL2" in tries.index(0, TryColumn.ERROR).data()
     assert "up for retry" in cell(window, 0, Column.DOWNLOAD_LAUNCHES)
     assert window.cancel_action.isEnabled() and not window.run_now_action.isEnabled()
 
@@ -303,6 +308,7 @@ def test_a_waiting_run_says_why_in_its_row_and_can_be_cancelled_then_retried(qtb
     assert cell(window, 0, Column.STATE).startswith("⊘")
     assert "Trying again" not in cell(window, 0, Column.ERROR)
     assert "Trying again" not in window.activity.text()
+    assert "Next try at" not in (tries.index(0, TryColumn.ERROR).data() or "")
     assert window.model.index(0, Column.RETRY).data(RETRY_ROLE) is True
     assert window.statusBar().currentMessage() == "Run 1 was cancelled"
 
