@@ -18,7 +18,7 @@ import sys
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from rocketwatch import APP_NAME, __version__
 from rocketwatch.applog import NOT_ON_CONSOLE, setup_logging
@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-TRAY_COMMANDS = ("show", "run-now", "quit")
+TRAY_COMMANDS = ("show", "run-now", "cancel", "quit")
 HEADLESS_COMMANDS = ("run", "retry", "history", "launches", "reminders", "schedule", "export-ics")
 
 
@@ -64,12 +64,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     run = commands.add_parser("run", help="one full run now; exit 0 if it succeeded, 1 if not",
                               description="Run the pipeline once now: download the launches, get the "
-                                          "pictures, notify. Exit 0 if the run succeeded, 1 if not.")
+                                          "pictures, notify. Exit 0 if the run succeeded, 1 if not. "
+                                          "Ctrl+C cancels the run (exit 130); it can be retried.")
     run.add_argument("--json", action="store_true", help="print the finished run as one JSON object")
 
-    retry = commands.add_parser("retry", help="retry a failed or interrupted run from its failed task",
-                                description="Retry a failed or interrupted run: its failed task and "
-                                            "everything after it, reusing what the earlier tasks saved.")
+    retry = commands.add_parser("retry", help="retry a failed, interrupted or cancelled run",
+                                description="Retry a failed, interrupted or cancelled run: its failed task "
+                                            "and everything after it, reusing what the earlier tasks saved.")
     retry.add_argument("run_id", type=int, metavar="RUN_ID",
                        help="the run to retry, as `rocketwatch history` lists it")
     retry.add_argument("--json", action="store_true", help="print the retried run as one JSON object")
@@ -111,6 +112,8 @@ def build_parser() -> argparse.ArgumentParser:
                       help="which window: gallery (default), history or settings")
     commands.add_parser("run-now", help="ask the running tray app to run now",
                         description="Ask the running tray app to start a run now.")
+    commands.add_parser("cancel", help="ask the running tray app to cancel its active run",
+                        description="Ask the running tray app to cancel the run it is doing now.")
     commands.add_parser("quit", help="ask the running tray app to quit",
                         description="Ask the running tray app to quit.")
     return parser
@@ -200,9 +203,80 @@ def make_runner(session: Session, store: Store, *, on_event: Callable[[RunEvent]
 # --- commands -----------------------------------------------------------------------------------
 def cmd_run(session: Session, args: argparse.Namespace) -> int:
     with open_store(session) as store:
-        record = make_runner(session, store).run("manual")
+        record, cancelled = run_cancellable(session, store, args.json, lambda runner: runner.run("manual"))
         _print_run(store, record, args.json)
+    if cancelled and record.state == "cancelled":
+        return 130
     return 0 if record.state == "success" else 1
+
+
+def run_cancellable(session: Session, store: Store, as_json: bool,
+                    work: Callable[[Runner], RunRecord]) -> tuple[RunRecord, bool]:
+    """Do `work(runner)` (a run or a retry) in a worker thread, so that Ctrl+C here cancels the run (it
+    ends cancelled, retryable); without --json each try is printed on stderr as it ends. Returns the
+    final record and whether Ctrl+C was pressed; the work's exceptions are raised here again."""
+    import threading
+
+    progress = None if as_json else TryPrinter(session.config.pipeline.retries + 1)
+    if progress is not None:  # the tries are printed once, in plain words, not also as log records
+        for handler in logging.getLogger().handlers:
+            if type(handler) is logging.StreamHandler:
+                handler.addFilter(lambda record: not record.name.startswith("rocketwatch.pipeline"))
+    runner = make_runner(session, store, on_event=progress)
+    result: list[RunRecord] = []
+    failure: list[BaseException] = []
+    done = threading.Event()
+
+    def target() -> None:
+        try:
+            result.append(work(runner))
+        except BaseException as error:  # raised again below, in the main thread
+            failure.append(error)
+        finally:
+            store.db.close_thread_connection()
+            done.set()
+
+    worker = threading.Thread(target=target, name="rocketwatch-run", daemon=True)
+    worker.start()
+    cancelled = False
+    try:
+        done.wait()  # an Event, not join(): an interrupted join() can forget the thread is alive
+    except KeyboardInterrupt:
+        cancelled = True
+        print("Cancelling the run (Ctrl+C again to stop at once)…", file=sys.stderr, flush=True)
+        runner.cancel()
+        done.wait()  # a second Ctrl+C raises here: the run is marked interrupted at the next start
+    worker.join()
+    if failure:
+        raise failure[0]
+    return result[0], cancelled
+
+
+class TryPrinter:
+    """Prints each try of a run on stderr as it ends: task, try, outcome, reason, and the next try."""
+
+    OUTCOMES: ClassVar[dict[str, str]] = {
+        "success": "succeeded", "failed": "failed", "up_for_retry": "failed", "cancelled": "cancelled",
+        "interrupted": "interrupted"}
+
+    def __init__(self, tries_allowed: int) -> None:
+        self.tries_allowed = tries_allowed
+
+    def __call__(self, event: RunEvent) -> None:
+        if event.kind != "task_state" or event.try_number is None or event.state not in self.OUTCOMES:
+            return
+        from rocketwatch.pipeline.runner import next_try_words
+
+        allowed = event.tries_allowed or self.tries_allowed
+        line = (f"{TASK_MARKS.get(event.state, '?')} {event.task_id}: try {event.try_number} of {allowed} "
+                f"{self.OUTCOMES[event.state]}")
+        if event.message and event.state != "success":
+            line += f": {event.message}"
+        if event.next_try_at is not None:
+            line += f"; next try at {next_try_words(event.next_try_at)}"
+        elif event.state == "failed":
+            line += "; no tries left"
+        print(line, file=sys.stderr, flush=True)
 
 
 def cmd_retry(session: Session, args: argparse.Namespace) -> int:
@@ -210,11 +284,14 @@ def cmd_retry(session: Session, args: argparse.Namespace) -> int:
 
     with open_store(session) as store:
         try:
-            record = make_runner(session, store).retry(args.run_id)
+            record, cancelled = run_cancellable(session, store, args.json,
+                                                lambda runner: runner.retry(args.run_id))
         except RunRefused as error:
             print(f"rocketwatch: {error}", file=sys.stderr)
             return 1
         _print_run(store, record, args.json)
+    if cancelled and record.state == "cancelled":
+        return 130
     return 0 if record.state == "success" else 1
 
 
@@ -238,12 +315,12 @@ def cmd_history(session: Session, args: argparse.Namespace) -> int:
                      _clip(record.error.splitlines()[0], 80) if record.error else ""))
     print_table(rows)
     print("\nTasks: download_launches get_pictures notify  (✓ success  ✗ failed  ↻ up for retry  "
-          "… running  – skipped  ! interrupted  · queued)")
+          "… running  – skipped  ! interrupted  ⊘ cancelled  · queued)")
     return 0
 
 
 TASK_MARKS = {"success": "✓", "failed": "✗", "up_for_retry": "↻", "running": "…", "skipped": "–",
-              "interrupted": "!", "queued": "·"}
+              "interrupted": "!", "cancelled": "⊘", "queued": "·"}
 
 
 def duration_words_s(seconds: float | None) -> str:
@@ -375,7 +452,7 @@ def _print_run(store: Store, record: RunRecord, as_json: bool) -> None:
         print(json.dumps(record.to_json(), indent=2))
         return
     verb = {"success": "succeeded", "failed": "failed", "skipped": "was skipped",
-            "interrupted": "was interrupted"}.get(record.state, record.state)
+            "interrupted": "was interrupted", "cancelled": "was cancelled"}.get(record.state, record.state)
     took = f" in {duration_words_s(record.duration_s)}" if record.duration_s is not None else ""
     print(f"Run {record.id} {verb}{took} ({record.trigger})")
     for task in record.tasks:
@@ -397,7 +474,7 @@ def _print_run(store: Store, record: RunRecord, as_json: bool) -> None:
         print(f"{notification_words(entry.state, entry.backend)}: {entry.title}{what}")
     if record.error and record.state != "success":
         print(f"Error: {record.error}")
-        if record.state in ("failed", "interrupted"):
+        if record.state in ("failed", "interrupted", "cancelled"):
             print(f"Retry it with: rocketwatch retry {record.id}")
 
 

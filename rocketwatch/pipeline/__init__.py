@@ -4,10 +4,10 @@
 """
 
 from rocketwatch.pipeline.context import Cancelled, RunContext, RunEvent, TaskError
-from rocketwatch.pipeline.runner import Runner, RunRefused, backoff_delay
+from rocketwatch.pipeline.runner import RunActivity, Runner, RunRefused, backoff_delay, run_activity
 from rocketwatch.pipeline.tasks import TASK_IDS, TASK_TITLES
 
 __all__ = [
-    "TASK_IDS", "TASK_TITLES", "Cancelled", "RunContext", "RunEvent", "RunRefused", "Runner", "TaskError",
-    "backoff_delay",
+    "TASK_IDS", "TASK_TITLES", "Cancelled", "RunActivity", "RunContext", "RunEvent", "RunRefused", "Runner",
+    "TaskError", "backoff_delay", "run_activity",
 ]

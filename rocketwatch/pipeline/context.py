@@ -27,7 +27,7 @@ class TaskError(RuntimeError):
 
 
 class Cancelled(RuntimeError):
-    """The run was asked to stop (the app is quitting)."""
+    """The run was asked to stop: the user cancelled it, or the app is quitting."""
 
 
 def plain_error(error: BaseException) -> str:
@@ -63,6 +63,10 @@ class RunEvent:
     message: str = ""
     done: int | None = None
     total: int | None = None
+    # A try that failed and will be tried again (state up_for_retry): when the next try starts (UTC),
+    # and how many tries the task gets in all.
+    next_try_at: datetime | None = None
+    tries_allowed: int | None = None
 
 
 def _no_event(_event: RunEvent) -> None:
@@ -86,6 +90,7 @@ class RunContext:
     task_id: str = ""
     try_id: int = 0
     try_number: int = 0
+    tries_allowed: int = 0  # the task's last try number in this run or retry (earlier rounds' tries count)
     # The page this run saved, parsed once (a retry in a new process reads it from the file again).
     page: ParsedPage | None = None
 

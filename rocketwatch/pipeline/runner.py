@@ -9,9 +9,10 @@ import logging
 import os
 import threading
 from collections.abc import Callable
-from datetime import UTC, datetime
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
-from rocketwatch.config import Config, Paths
+from rocketwatch.config import Config, Paths, PipelineConfig
 from rocketwatch.fileio import is_disk_full
 from rocketwatch.notify import ChainNotifier, Notification, NotifyError, Subject
 from rocketwatch.pipeline.context import Cancelled, RunContext, RunEvent, TaskError, plain_error
@@ -20,6 +21,7 @@ from rocketwatch.pipeline.tasks import TASK_IDS, TASK_TITLES, TASKS, app_icon
 from rocketwatch.store import RunRecord, Store
 from rocketwatch.store.ledger import SENT, SUPPRESSED
 from rocketwatch.store.runs import (
+    CANCELLED,
     FAILED,
     INTERRUPTED,
     RETRYABLE_STATES,
@@ -27,6 +29,7 @@ from rocketwatch.store.runs import (
     SKIPPED,
     SUCCESS,
     UP_FOR_RETRY,
+    TaskTry,
 )
 
 log = logging.getLogger(__name__)
@@ -34,6 +37,8 @@ log = logging.getLogger(__name__)
 # Longest a run waits for the run lock before it counts as overlapping another run (seconds).
 LOCK_WAIT_S = 3.0
 DIED_REASON = "RocketWatch stopped during this run (closed, crashed or the computer shut down)"
+CANCELLED_REASON = "cancelled before the end"
+QUIT_REASON = "stopped before the end"
 
 
 class RunRefused(RuntimeError):
@@ -43,6 +48,77 @@ class RunRefused(RuntimeError):
 def backoff_delay(failed_tries: int, retry_delay: float, max_retry_delay: float) -> float:
     """Seconds to wait after the n-th failed try: retry_delay doubling each time, capped."""
     return min(retry_delay * (2 ** max(0, failed_tries - 1)), max_retry_delay)
+
+
+@dataclass(frozen=True, slots=True)
+class RunActivity:
+    """What an active run (of any process) is doing now, read from the store: for the tray, the
+    gallery and the run history, so a run waiting to try again says why and until when."""
+
+    run_id: int
+    task_id: str
+    state: str                     # running or up_for_retry
+    try_number: int                # the try running now, or the one that just failed
+    tries_allowed: int
+    reason: str | None             # why the last try failed (None when no try of this task failed)
+    next_try_at: datetime | None   # when the next try starts (only while waiting)
+
+    @property
+    def waiting(self) -> bool:
+        return self.state == UP_FOR_RETRY
+
+    def words(self, now: datetime | None = None) -> str:
+        """One or two sentences: the task, the try, why the last one failed and when the next comes."""
+        return " ".join(self.lines(now))
+
+    def lines(self, now: datetime | None = None) -> list[str]:
+        """The same words in short lines (for a tooltip)."""
+        title = TASK_TITLES.get(self.task_id, self.task_id)
+        if not self.waiting:
+            text = f"{title}… (try {self.try_number} of {self.tries_allowed})."
+            return [text, f"The last try failed: {self.reason}"] if self.reason else [text]
+        lines = [f"{title} failed (try {self.try_number} of {self.tries_allowed}):",
+                 f"{self.reason or 'unknown error'}."]
+        if self.next_try_at is not None:
+            lines.append(f"Trying again at {next_try_words(self.next_try_at, now)}.")
+        return lines
+
+
+def next_try_words(moment: datetime, now: datetime | None = None) -> str:
+    """'19:45:12 (in 30 s)': local clock time and how long until then."""
+    now = now or datetime.now(UTC)
+    seconds = max(0, round((moment - now).total_seconds()))
+    wait = f"{seconds} s" if seconds < 120 else f"{round(seconds / 60)} min"
+    return f"{moment.astimezone().strftime('%H:%M:%S')} (in {wait})"
+
+
+def run_activity(store: Store, pipeline: PipelineConfig) -> RunActivity | None:
+    """What the newest active run is doing, whichever process runs it (None when no run is active).
+
+    `pipeline` is the [pipeline] settings: the wait before a next try is computed from them and the end
+    of the failed try, the same way the runner waits."""
+    active = store.runs.active()
+    if not active:
+        return None
+    record = active[-1]
+    task = next((t for t in record.tasks if t.state in (RUNNING, UP_FOR_RETRY)), None)
+    if task is None:
+        return None
+    tries = [t for t in store.runs.tries(record.id) if t.task_id == task.task_id]
+    failed: TaskTry | None = next((t for t in reversed(tries) if t.error and t.state != RUNNING), None)
+    # Tries of earlier rounds (the run before a retry) ended failed, interrupted or cancelled.
+    earlier = max((t.try_number for t in tries if t.state in (FAILED, INTERRUPTED, CANCELLED)), default=0)
+    allowed = earlier + pipeline.retries + 1
+    if task.state == UP_FOR_RETRY:
+        number = tries[-1].try_number if tries else task.tries
+        next_at = None
+        if failed is not None and failed.finished_at is not None:
+            delay = backoff_delay(failed.try_number - earlier, pipeline.retry_delay, pipeline.max_retry_delay)
+            next_at = failed.finished_at + timedelta(seconds=delay)
+        return RunActivity(record.id, task.task_id, UP_FOR_RETRY, number, allowed,
+                           task.error or (failed.error if failed else None), next_at)
+    return RunActivity(record.id, task.task_id, RUNNING, task.tries, allowed,
+                       failed.error if failed else None, None)
 
 
 class Runner:
@@ -58,6 +134,7 @@ class Runner:
         self.on_event = on_event or (lambda _event: None)
         self.now = now or (lambda: datetime.now(UTC))
         self.cancel_event = threading.Event()
+        self._stop_state = CANCELLED  # what a stopped run becomes: cancelled, or interrupted when quitting
 
     # --- entry points ---------------------------------------------------------------------------
     def run(self, trigger: str = "manual", *, lock_wait: float = LOCK_WAIT_S) -> RunRecord:
@@ -71,6 +148,7 @@ class Runner:
         try:
             self._mark_dead_runs()
             self.cancel_event.clear()
+            self._stop_state = CANCELLED
             run_id = self.store.runs.create(trigger, TASK_IDS, os.getpid(), now=self.now())
             self._emit(RunEvent("run_started", run_id, state=RUNNING, message=trigger))
             return self._execute(run_id, 0)
@@ -88,19 +166,24 @@ class Runner:
             if record is None:
                 raise RunRefused(f"There is no run {run_id}")
             if record.state not in RETRYABLE_STATES:
-                raise RunRefused(
-                    f"Run {run_id} is {record.state}; only failed or interrupted runs can be retried")
+                raise RunRefused(f"Run {run_id} is {record.state}; only failed, interrupted or cancelled "
+                                 "runs can be retried")
             failed = record.failed_task
             start = TASK_IDS.index(failed.task_id) if failed else 0
             self.cancel_event.clear()
+            self._stop_state = CANCELLED
             self.store.runs.reopen(run_id, TASK_IDS[start], os.getpid())
             self._emit(RunEvent("run_started", run_id, state=RUNNING, message="retry"))
             return self._execute(run_id, start)
         finally:
             lock.release()
 
-    def cancel(self) -> None:
-        """Ask the active run to stop at its next safe point (it becomes interrupted)."""
+    def cancel(self, *, quitting: bool = False) -> None:
+        """Ask the active run to stop at its next safe point, at once when it waits to try again.
+
+        The run becomes cancelled (the user's choice; it can be retried), or interrupted when
+        RocketWatch is quitting."""
+        self._stop_state = INTERRUPTED if quitting else CANCELLED
         self.cancel_event.set()
 
     def recover(self) -> list[int]:
@@ -143,10 +226,15 @@ class Runner:
             if outcome == SUCCESS:
                 continue
             for later_id, _ in TASKS[index + 1:]:
-                self._set_task(run_id, later_id, SKIPPED if outcome == FAILED else INTERRUPTED)
+                self._set_task(run_id, later_id, SKIPPED if outcome == FAILED else outcome)
             failed = self._record(run_id).failed_task
-            message = (f"{TASK_TITLES[task_id]} failed: {failed.error if failed else 'unknown error'}"
-                       if outcome == FAILED else "Stopped before the end")
+            if outcome == FAILED:
+                message = f"{TASK_TITLES[task_id]} failed: {failed.error if failed else 'unknown error'}"
+            elif outcome == CANCELLED:
+                title = TASK_TITLES[task_id]
+                message = f"Cancelled while {title[:1].lower()}{title[1:]}"
+            else:
+                message = "Stopped before the end"
             self.store.runs.finish(run_id, outcome, message)
             record = self._record(run_id)
             if outcome == FAILED:
@@ -178,27 +266,30 @@ class Runner:
         for attempt in range(retries + 1):
             try_id, number = self.store.runs.start_try(ctx.run_id, task_id)
             ctx.task_id, ctx.try_id, ctx.try_number = task_id, try_id, number
+            if attempt == 0:  # a retry's tries are numbered on from the earlier ones
+                ctx.tries_allowed = number + retries
             self._emit(RunEvent("task_state", ctx.run_id, task_id, RUNNING, number))
             try:
                 ctx.check_cancelled()
                 function(ctx)
             except Cancelled:
-                ctx.log("Stopped: RocketWatch is quitting", logging.WARNING)
-                self._finish_try(ctx, INTERRUPTED, "stopped before the end")
-                return INTERRUPTED
+                return self._stopped(ctx)
             except Exception as error:  # a task's failure must never escape the runner
                 message = plain_error(error)
                 if not isinstance(error, TaskError) and not is_disk_full(error):
                     log.exception("Task %s of run %s crashed", task_id, ctx.run_id)
                 ctx.log(message, logging.ERROR)
+                if ctx.cancel.is_set():  # cancelled while the try was failing: no next try
+                    return self._stopped(ctx, message)
                 if attempt < retries:
                     delay = backoff_delay(attempt + 1, self.config.pipeline.retry_delay,
                                           self.config.pipeline.max_retry_delay)
+                    next_try_at = datetime.now(UTC) + timedelta(seconds=delay)
                     ctx.log(f"Trying again in {delay:g} s (try {number + 1})", logging.WARNING)
-                    self._finish_try(ctx, UP_FOR_RETRY, message)
+                    try_id = ctx.try_id
+                    self._finish_try(ctx, UP_FOR_RETRY, message, next_try_at=next_try_at)
                     if not ctx.sleep(delay):
-                        self._set_task(ctx.run_id, task_id, INTERRUPTED, "stopped before the end")
-                        return INTERRUPTED
+                        return self._stopped_waiting(ctx, try_id, number + 1, message)
                     continue
                 self._finish_try(ctx, FAILED, message)
                 return FAILED
@@ -206,15 +297,43 @@ class Runner:
             return SUCCESS
         return FAILED  # not reached: the last attempt returns above
 
-    def _finish_try(self, ctx: RunContext, state: str, error: str | None) -> None:
+    def _stopped(self, ctx: RunContext, error: str | None = None) -> str:
+        """The try ends because the run was cancelled (or RocketWatch is quitting)."""
+        state = self._stop_state
+        if state == CANCELLED:
+            ctx.log("Stopped: the run was cancelled", logging.WARNING)
+            reason = CANCELLED_REASON
+        else:
+            ctx.log("Stopped: RocketWatch is quitting", logging.WARNING)
+            reason = QUIT_REASON
+        self._finish_try(ctx, state, f"{reason} ({error})" if error else reason)
+        return state
+
+    def _stopped_waiting(self, ctx: RunContext, try_id: int, next_number: int, error: str) -> str:
+        """The run was cancelled (or RocketWatch quit) while waiting for the next try: the failed try
+        says so in its state and log, and the next try never starts."""
+        state = self._stop_state
+        reason = CANCELLED_REASON if state == CANCELLED else QUIT_REASON
+        words = "the run was cancelled" if state == CANCELLED else "RocketWatch is quitting"
+        stamp = datetime.now().astimezone().strftime("%H:%M:%S")
+        self.store.runs.append_log(try_id, f"{stamp} WARN Stopped before try {next_number}: {words}")
+        self.store.runs.set_try_state(try_id, state)
+        self._set_task(ctx.run_id, ctx.task_id, state, f"{reason} ({error})")
+        return state
+
+    def _finish_try(self, ctx: RunContext, state: str, error: str | None, *,
+                    next_try_at: datetime | None = None) -> None:
         self.store.runs.finish_try(ctx.try_id, state, error)
-        self._set_task(ctx.run_id, ctx.task_id, state, error, ctx.try_number)
+        self._set_task(ctx.run_id, ctx.task_id, state, error, ctx.try_number, next_try_at=next_try_at,
+                       tries_allowed=ctx.tries_allowed or None)
         ctx.try_id = 0
 
     def _set_task(self, run_id: int, task_id: str, state: str, error: str | None = None,
-                  try_number: int | None = None) -> None:
+                  try_number: int | None = None, *, next_try_at: datetime | None = None,
+                  tries_allowed: int | None = None) -> None:
         self.store.runs.set_task_state(run_id, task_id, state, error)
-        self._emit(RunEvent("task_state", run_id, task_id, state, try_number, message=error or ""))
+        self._emit(RunEvent("task_state", run_id, task_id, state, try_number, message=error or "",
+                            next_try_at=next_try_at, tries_allowed=tries_allowed))
 
     def _notify_failure(self, record: RunRecord, task_id: str) -> None:
         task = next(t for t in record.tasks if t.task_id == task_id)

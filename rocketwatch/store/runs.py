@@ -1,6 +1,7 @@
 """The run history: runs, the state of each task in a run, and every try with its log text.
 
-States follow Airflow: queued, running, success, failed, up_for_retry, skipped, interrupted.
+States follow Airflow: queued, running, success, failed, up_for_retry, skipped, interrupted; plus
+cancelled (the user stopped the run) apart from interrupted (RocketWatch quit or died during it).
 """
 
 from __future__ import annotations
@@ -14,9 +15,10 @@ from rocketwatch.store.database import Database, from_text, to_text, utc_now
 
 QUEUED, RUNNING, SUCCESS, FAILED = "queued", "running", "success", "failed"
 UP_FOR_RETRY, SKIPPED, INTERRUPTED = "up_for_retry", "skipped", "interrupted"
-RUN_STATES = (QUEUED, RUNNING, SUCCESS, FAILED, UP_FOR_RETRY, SKIPPED, INTERRUPTED)
+CANCELLED = "cancelled"
+RUN_STATES = (QUEUED, RUNNING, SUCCESS, FAILED, UP_FOR_RETRY, SKIPPED, INTERRUPTED, CANCELLED)
 ACTIVE_STATES = (QUEUED, RUNNING, UP_FOR_RETRY)
-RETRYABLE_STATES = (FAILED, INTERRUPTED)
+RETRYABLE_STATES = (FAILED, INTERRUPTED, CANCELLED)
 
 IMAGE_COUNTS = ("distinct", "downloaded", "cached", "failed")
 
@@ -172,6 +174,10 @@ class RunStore:
     def append_log(self, try_id: int, line: str) -> None:
         self.db.execute("UPDATE task_tries SET log = log || ? WHERE id = ?", (line + "\n", try_id))
 
+    def set_try_state(self, try_id: int, state: str) -> None:
+        """Change a finished try's state only (a try up for retry whose next try was cancelled)."""
+        self.db.execute("UPDATE task_tries SET state = ? WHERE id = ?", (state, try_id))
+
     def finish_try(self, try_id: int, state: str, error: str | None = None) -> None:
         self.db.execute("UPDATE task_tries SET state = ?, error = ?, finished_at = ? WHERE id = ?",
                         (state, error, to_text(utc_now()), try_id))
@@ -215,6 +221,17 @@ class RunStore:
 
     def count(self) -> int:
         return self.db.execute("SELECT COUNT(*) FROM runs").fetchone()[0]
+
+    def fingerprint(self) -> tuple[Any, ...]:
+        """A cheap summary that changes whenever any process starts, moves on or finishes a run:
+        the newest run (id, state, retries), the newest try (id, state) and how many runs are active."""
+        placeholders = ", ".join("?" for _ in ACTIVE_STATES)
+        row = self.db.execute(
+            "SELECT (SELECT id FROM runs ORDER BY id DESC LIMIT 1),"
+            " (SELECT state || ':' || retries FROM runs ORDER BY id DESC LIMIT 1),"
+            " (SELECT id || ':' || state FROM task_tries ORDER BY id DESC LIMIT 1),"
+            f" (SELECT COUNT(*) FROM runs WHERE state IN ({placeholders}))", ACTIVE_STATES).fetchone()
+        return tuple(row)
 
     def api_requests_since(self, since: datetime) -> int:
         """LL2 requests made by the runs started after `since` (with `now - 1 h`: the last hour's)."""

@@ -77,6 +77,8 @@ def request_for(args: argparse.Namespace) -> dict[str, Any]:
         return {"command": "run-now"}
     if args.command == "quit":
         return {"command": "quit"}
+    if args.command == "cancel":
+        return {"command": "cancel"}
     return {"command": "show", "window": getattr(args, "window", None) or "gallery"}
 
 
@@ -147,7 +149,7 @@ def main(session: Session, args: argparse.Namespace) -> int:
     answer = send_request(name, request)
     if answer is not None:
         return 0 if answer.get("ok") else 1
-    if args.command in ("run-now", "quit"):
+    if args.command in ("run-now", "cancel", "quit"):
         print(f"{APP_NAME} is not running.", file=sys.stderr)
         return 1
     problem = desktop_problem()
@@ -223,6 +225,7 @@ class TrayApp(QObject):
     def _wire(self) -> None:
         tray, controller, scheduler = self.tray, self.controller, self.scheduler
         tray.run_now.connect(lambda: controller.run_now("manual"))
+        tray.cancel_run.connect(controller.cancel)
         tray.open_gallery.connect(lambda: self.show_window("gallery"))
         tray.open_history.connect(lambda: self.show_window("history"))
         tray.open_settings.connect(lambda: self.show_window("settings"))
@@ -239,6 +242,8 @@ class TrayApp(QObject):
         controller.run_finished.connect(lambda _record: self.arm_reminder())
         controller.config_changed.connect(lambda _config: self.arm_reminder())
         controller.alerts_delivered.connect(self.arm_reminder)
+        controller.activity_changed.connect(tray.set_activity)
+        controller.runs_changed.connect(self._follow_runs)
 
     # --- start ------------------------------------------------------------------------------------
     def start(self) -> None:
@@ -281,6 +286,8 @@ class TrayApp(QObject):
         last = self.controller.store.runs.latest(limit=1)
         if last and last[0].state == "failed":
             self.tray.set_state("failed")
+        self._follow_runs(last[0] if last else None)
+        self.controller.start_watching()
         self.scheduler.start()
         self.arm_reminder()
         self._show_notices()
@@ -427,16 +434,32 @@ class TrayApp(QObject):
     def _active_changed(self, active: bool) -> None:
         if active:
             self.tray.set_state("running")
+        elif self.tray.state == "running":  # ended without a state of its own (cancelled, skipped)
+            self.tray.set_state("idle")
 
     def _run_finished(self, record: RunRecord) -> None:
         if record.trigger == "refresh" and record.state != "success":
             # The refresh did not reach its notify task: send the due reminders on the data we have.
             self.controller.deliver_alerts()
-        if record.state == "success":
+        if record.state in ("success", "cancelled"):
             self.tray.set_state("idle")
         elif record.state in ("failed", "interrupted"):
             self.tray.set_state("failed")
         elif self.tray.state == "running" and not self.controller.is_active():
+            self.tray.set_state("idle")
+
+    def _follow_runs(self, record: Any) -> None:
+        """A run of another process (`rocketwatch run`) started, moved on or ended: the tray follows."""
+        if self.controller.is_active():
+            return
+        self.tray.set_activity(self.controller.activity)
+        if self.controller.activity is not None:
+            self.tray.set_state("running", own=False)
+        elif record is None or record.state in ("success", "cancelled"):
+            self.tray.set_state("idle")
+        elif record.state in ("failed", "interrupted"):
+            self.tray.set_state("failed")
+        elif self.tray.state == "running":
             self.tray.set_state("idle")
 
     def refresh_launches(self) -> None:
@@ -533,6 +556,9 @@ class TrayApp(QObject):
             self.show_window(str(request.get("window") or "gallery"))
         elif command == "run-now":
             self.controller.run_now("manual")
+        elif command == "cancel":
+            if not self.controller.cancel():
+                log.info("Asked to cancel, but no run is in progress")
         elif command == "quit":
             QTimer.singleShot(0, self.quit)
 

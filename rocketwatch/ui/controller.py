@@ -1,5 +1,6 @@
 """The bridge between the headless core and the windows: runs execute off the GUI thread and
-their RunEvents arrive as Qt signals, queued to the GUI thread.
+their RunEvents arrive as Qt signals, queued to the GUI thread. Runs of other processes (the CLI)
+are noticed by watching the database, so no window or tray text goes stale.
 """
 
 from __future__ import annotations
@@ -7,21 +8,26 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import logging
+import sqlite3
 import sys
 import threading
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime
 
-from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtCore import QFileSystemWatcher, QObject, QTimer, Signal, Slot
 
 from rocketwatch.config import Config, Paths, save_config
 from rocketwatch.notify import ChainNotifier
-from rocketwatch.pipeline import RunEvent, Runner, RunRefused
+from rocketwatch.pipeline import RunActivity, RunEvent, Runner, RunRefused, run_activity
 from rocketwatch.session import Overrides
 from rocketwatch.store import RunRecord, Store
 
 log = logging.getLogger(__name__)
+
+# How often the database is checked for runs of other processes (a file watcher wakes it sooner).
+WATCH_INTERVAL_MS = 2_000
+WATCH_SETTLE_MS = 150  # writes come in bursts: check once they settle
 
 
 def release_freed_memory() -> None:
@@ -46,6 +52,8 @@ class RunController(QObject):
     config_changed = Signal(object)     # new Config after the settings were applied
     retry_refused = Signal(str)         # why a Retry could not start
     alerts_delivered = Signal()         # deliver_alerts() finished: re-arm the next reminder
+    activity_changed = Signal(object)   # RunActivity or None: what the active run (of any process) does now
+    runs_changed = Signal(object)       # newest RunRecord (or None) after a run of another process moved on
 
     def __init__(self, paths: Paths, config: Config, notifier: ChainNotifier,
                  parent: QObject | None = None, *, overrides: Overrides | None = None) -> None:
@@ -61,6 +69,23 @@ class RunController(QObject):
         self._lock = threading.Lock()
         # Runs that died with an earlier process become interrupted now, not at the first run.
         self._new_runner().recover()
+        self._activity: RunActivity | None = None
+        self._data_version: int | None = None
+        self._fingerprint: tuple | None = None
+        self.run_event.connect(self._after_event)  # queued: runs in the GUI thread
+        self.active_changed.connect(self._after_active_changed)
+        self._watch_timer = QTimer(self)
+        self._watch_timer.setInterval(WATCH_INTERVAL_MS)
+        self._watch_timer.timeout.connect(self.check_store)
+        self._settle_timer = QTimer(self)
+        self._settle_timer.setSingleShot(True)
+        self._settle_timer.setInterval(WATCH_SETTLE_MS)
+        self._settle_timer.timeout.connect(self.check_store)
+        self._file_watcher = QFileSystemWatcher(self)
+        self._file_watcher.fileChanged.connect(lambda _path: self._settle_timer.start())
+        self._file_watcher.directoryChanged.connect(lambda _path: self._settle_timer.start())
+        self._remember_store_state()
+        self._update_activity()
 
     # --- settings ----------------------------------------------------------------------------
     @property
@@ -122,6 +147,100 @@ class RunController(QObject):
             self._start(retry)
             return True
 
+    @Slot()
+    def cancel(self) -> bool:
+        """Cancel the active run at its next safe point (at once while it waits to try again);
+        it ends as cancelled and can be retried. False when no run of this app is active."""
+        runner = self._runner
+        if runner is None or not self.is_active():
+            return False
+        log.info("Cancelling the active run at the user's request")
+        runner.cancel()
+        return True
+
+    # --- what the active run does, whichever process runs it -------------------------------------
+    @property
+    def activity(self) -> RunActivity | None:
+        return self._activity
+
+    def _update_activity(self) -> None:
+        try:
+            activity = run_activity(self.store, self.config.pipeline)
+        except sqlite3.Error:
+            log.debug("Could not read the active run", exc_info=True)
+            return
+        if activity != self._activity:
+            self._activity = activity
+            self.activity_changed.emit(activity)
+
+    @Slot(object)
+    def _after_event(self, event: RunEvent) -> None:
+        if event.kind in ("run_started", "task_state", "run_finished"):
+            self._update_activity()
+
+    @Slot(bool)
+    def _after_active_changed(self, active: bool) -> None:
+        if not active:  # this app's own run is over and reported: only later changes are news
+            self._remember_store_state()
+            self._update_activity()
+
+    def start_watching(self) -> None:
+        """Follow runs of other processes (`rocketwatch run`, `retry`): a file watcher on the database
+        wakes a cheap check (SQLite's data_version, then a small fingerprint of the runs); a timer every
+        few seconds checks too, as file events can be missed (a WAL file made anew)."""
+        self._watch_files()
+        self._watch_timer.start()
+
+    def stop_watching(self) -> None:
+        self._watch_timer.stop()
+        self._settle_timer.stop()
+        watched = self._file_watcher.files() + self._file_watcher.directories()
+        if watched:
+            self._file_watcher.removePaths(watched)
+
+    def _watch_files(self) -> None:
+        database = self.store.db.path
+        wanted = [str(path) for path in (database, database.with_name(database.name + "-wal"))
+                  if path.exists()]
+        missing = [path for path in wanted if path not in self._file_watcher.files()]
+        if missing:
+            self._file_watcher.addPaths(missing)
+        if str(database.parent) not in self._file_watcher.directories():
+            self._file_watcher.addPath(str(database.parent))  # a WAL file made anew
+
+    def _remember_store_state(self) -> None:
+        try:
+            self._data_version = self.store.db.execute("PRAGMA data_version").fetchone()[0]
+            self._fingerprint = self.store.runs.fingerprint()
+        except sqlite3.Error:
+            log.debug("Could not read the state of the runs", exc_info=True)
+
+    @Slot()
+    def check_store(self) -> bool:
+        """Look for runs another process started, moved on or finished; True when there was news."""
+        try:
+            version = self.store.db.execute("PRAGMA data_version").fetchone()[0]
+            if version == self._data_version:
+                return False
+            self._data_version = version
+            fingerprint = self.store.runs.fingerprint()
+        except sqlite3.Error:
+            log.debug("Could not check the database for other runs", exc_info=True)
+            return False
+        if self._file_watcher.files() or self._watch_timer.isActive():
+            self._watch_files()
+        if fingerprint == self._fingerprint:
+            return False
+        self._fingerprint = fingerprint
+        self._update_activity()
+        if self.is_active():
+            return False  # this app's own run: its events keep the windows up to date
+        latest = self.store.runs.latest(limit=1)
+        log.info("Runs changed in another process; refreshing")
+        self.runs_changed.emit(latest[0] if latest else None)
+        self.data_changed.emit()
+        return True
+
     def _start(self, work: Callable[[Runner], RunRecord | None]) -> None:
         runner = self._new_runner()
         self._runner = runner
@@ -176,9 +295,10 @@ class RunController(QObject):
 
     def shutdown(self, timeout: float = 10.0) -> bool:
         """Ask the active run to stop at a safe point and wait for it; True when nothing is left running."""
+        self.stop_watching()
         runner, worker = self._runner, self._worker
         if runner is not None:
-            runner.cancel()
+            runner.cancel(quitting=True)
         if worker is not None:
             worker.join(timeout)
         finished = worker is None or not worker.is_alive()

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMainWindow,
     QProgressBar,
+    QPushButton,
     QSizePolicy,
     QSplitter,
     QStackedWidget,
@@ -28,7 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from rocketwatch.config import Config
-from rocketwatch.pipeline import TASK_TITLES, RunEvent
+from rocketwatch.pipeline import TASK_TITLES, RunActivity, RunEvent
 from rocketwatch.store import RunRecord
 from rocketwatch.ui.controller import RunController
 from rocketwatch.ui.gallery_empty import EmptyState
@@ -42,6 +43,8 @@ from rocketwatch.ui.window_state import restore_geometry, save_geometry, window_
 
 TITLE = "Launches"  # the platform adds " — RocketWatch" (the application's display name)
 STATE_KEY = "gallery"
+OFFLINE_HINT = ("Check the network connection, or try `rocketwatch --demo` to look around with sample "
+                "launches.")
 SOON = timedelta(minutes=2)  # within this of a NET the countdown shows seconds: repaint every second
 WATCHED_ITEM = "@watched"  # the filter's "Watched" entry (LL2 status abbreviations never start with @)
 # The filter's entries for launches still to come and those of the last 24 hours (launch_model.RECENT).
@@ -59,6 +62,7 @@ class GalleryWindow(QMainWindow):
         self.controller = controller
         self._stale = False
         self._shown = False
+        self._active = False  # a run of this app is active
         self._selected_id: str | None = None
         self._last_tick_minute: datetime | None = None
         self.setWindowTitle(TITLE)
@@ -82,9 +86,11 @@ class GalleryWindow(QMainWindow):
         controller.run_event.connect(self._on_run_event)
         controller.run_finished.connect(self._on_run_finished)
         controller.config_changed.connect(self._on_config_changed)
+        controller.activity_changed.connect(self._on_activity)
 
         self._reload()
         self._on_active_changed(controller.is_active())
+        self._on_activity(controller.activity)
         if not restore_geometry(self, STATE_KEY, controller.paths):
             self.resize(1180, 760)
         splitter_state = window_settings(controller.paths).value(f"{STATE_KEY}/splitter")
@@ -143,7 +149,7 @@ class GalleryWindow(QMainWindow):
         self.progress_line.setAccessibleName("Run progress")
         progress_layout = QHBoxLayout(self.progress_line)
         progress_layout.setContentsMargins(10, 4, 10, 4)
-        self.progress_text = plain_label(wrap=False, selectable=False)
+        self.progress_text = plain_label(wrap=True, selectable=False)  # a waiting run's reason is long
         self.progress_bar = QProgressBar()
         self.progress_bar.setAccessibleName("Run progress")
         self.progress_bar.setMaximumWidth(260)
@@ -151,12 +157,18 @@ class GalleryWindow(QMainWindow):
         self.progress_bar.setMaximumHeight(12)
         progress_layout.addWidget(self.progress_text, 1)
         progress_layout.addWidget(self.progress_bar)
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.setAccessibleName("Cancel the run")
+        self.cancel_button.setToolTip("Stop the active run; it can be retried from Run history")
+        self.cancel_button.clicked.connect(self.cancel_run)
+        progress_layout.addWidget(self.cancel_button)
         self.progress_line.hide()
         layout.addWidget(self.progress_line)
 
         self.pages = QStackedWidget()
         self.empty_state = EmptyState()
         self.empty_state.run_button.clicked.connect(self.run_now)
+        self.empty_state.cancel_button.clicked.connect(self.cancel_run)
         self.pages.addWidget(self.empty_state)
 
         self.view = LaunchGridView()
@@ -209,6 +221,13 @@ class GalleryWindow(QMainWindow):
     @Slot()
     def run_now(self) -> None:
         self.controller.run_now()
+
+    @Slot()
+    def cancel_run(self) -> None:
+        if self.controller.cancel():
+            self.progress_text.setText("Cancelling the run…")
+            self.cancel_button.setEnabled(False)
+            self.empty_state.cancel_button.setEnabled(False)
 
     @Slot()
     def focus_search(self) -> None:
@@ -428,14 +447,45 @@ class GalleryWindow(QMainWindow):
     # --- runs ---------------------------------------------------------------------------------
     @Slot(bool)
     def _on_active_changed(self, active: bool) -> None:
+        self._active = active
         self.run_action.setEnabled(not active)
+        self.run_action.setToolTip("A run is in progress; cancel it or wait for it to end" if active
+                                   else "Get the next launches and their pictures now (F5)")
         self.empty_state.run_button.setEnabled(not active)
         self.empty_state.run_button.setText("Running…" if active else "Run now")
+        for button in (self.cancel_button, self.empty_state.cancel_button):
+            button.setVisible(active)
+            button.setEnabled(active)
         if active:
             self.empty_state.set_problem("")
             self.progress_text.setText("Starting a run…")
             self.progress_bar.setRange(0, 0)
-        self.progress_line.setVisible(active)
+        self.progress_line.setVisible(active or self.controller.activity is not None)
+
+    @Slot(object)
+    def _on_activity(self, activity: RunActivity | None) -> None:
+        """What the active run (of this app or another process) does: why its last try failed and when
+        the next try comes, in the progress line and, before any launch is kept, in the empty state."""
+        own = self._active
+        self.progress_line.setVisible(own or activity is not None)
+        if activity is None:
+            return
+        if not own:
+            self.cancel_button.hide()
+            self.empty_state.cancel_button.hide()
+        self._show_activity(activity)
+
+    def _show_activity(self, activity: RunActivity, now: datetime | None = None) -> None:
+        if self.progress_text.text() == "Cancelling the run…":
+            return
+        if not activity.waiting and activity.reason is None:
+            return  # a first try: the task's own progress words say more
+        words = activity.words(now)
+        self.progress_text.setText(words)
+        self.progress_text.setToolTip(words)
+        if activity.waiting:
+            self.progress_bar.setRange(0, 0)
+            self.empty_state.set_problem(f"{words}\n{OFFLINE_HINT}")
 
     @Slot(object)
     def _on_run_event(self, event: RunEvent) -> None:
@@ -444,9 +494,6 @@ class GalleryWindow(QMainWindow):
             retry = f" (try {event.try_number})" if event.try_number and event.try_number > 1 else ""
             self.progress_text.setText(f"{title}…{retry}")
             self.progress_bar.setRange(0, 0)
-        elif event.kind == "task_state" and event.state == "up_for_retry" and event.task_id:
-            title = TASK_TITLES.get(event.task_id, event.task_id)
-            self.progress_text.setText(f"{title}: waiting to try again…")
         elif event.kind == "progress" and event.total:
             done = event.done or 0
             title = TASK_TITLES.get(event.task_id or "", "Working")
@@ -456,10 +503,16 @@ class GalleryWindow(QMainWindow):
 
     @Slot(object)
     def _on_run_finished(self, record: RunRecord) -> None:
+        self.progress_text.setToolTip("")
         if record.state == "failed":
             problem = f"The last run failed: {record.error}" if record.error else "The last run failed."
-            self.empty_state.set_problem(problem)
+            self.empty_state.set_problem(f"{problem}\n{OFFLINE_HINT}" if record.tasks and
+                                         record.tasks[0].state == "failed" else problem)
             self.statusBar().showMessage(problem, 15_000)
+        elif record.state == "cancelled":
+            message = f"Run {record.id} was cancelled; Run history can retry it."
+            self.empty_state.set_problem(message)
+            self.statusBar().showMessage(message, 15_000)
         elif record.state == "success":
             self.statusBar().showMessage("Launches updated", 5_000)
 
@@ -475,6 +528,9 @@ class GalleryWindow(QMainWindow):
             if self.pages.currentWidget() is self.splitter:
                 self.view.viewport().update()
             self.detail.tick(now)
+        activity = self.controller.activity
+        if activity is not None and activity.waiting and self.progress_line.isVisible():
+            self._show_activity(activity, now)  # "(in 30 s)" counts down
 
     # --- window events ------------------------------------------------------------------------
     def showEvent(self, event: QShowEvent) -> None:

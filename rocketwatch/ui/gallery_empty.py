@@ -51,6 +51,11 @@ class EmptyState(QWidget):
         self.run_button.setDefault(True)
         layout.addSpacing(8)
         layout.addWidget(self.run_button, 0, Qt.AlignmentFlag.AlignHCenter)
+        self.cancel_button = QPushButton("Cancel the run")
+        self.cancel_button.setAccessibleName("Cancel the run")
+        self.cancel_button.setToolTip("Stop the active run; it can be retried from Run history")
+        self.cancel_button.hide()
+        layout.addWidget(self.cancel_button, 0, Qt.AlignmentFlag.AlignHCenter)
 
         row = QHBoxLayout()
         row.addStretch(1)

@@ -13,6 +13,7 @@ from PySide6.QtCore import (
     QRect,
     QSize,
     Qt,
+    QTimer,
     Signal,
 )
 from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent, QKeySequence, QMouseEvent, QPainter, QPaintEvent
@@ -33,7 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from rocketwatch.pipeline import RunEvent
+from rocketwatch.pipeline import RunActivity, RunEvent
 from rocketwatch.store import RunRecord
 from rocketwatch.store.runs import RETRYABLE_STATES
 from rocketwatch.ui.controller import RunController
@@ -58,7 +59,7 @@ def default_size(window: QWidget) -> QSize:
 
 
 class RetryDelegate(QStyledItemDelegate):
-    """Paints a Retry button in the rows of failed and interrupted runs and reports clicks on it."""
+    """Paints a Retry button in the rows of failed, interrupted and cancelled runs; reports clicks on it."""
 
     retry_clicked = Signal(int)  # run id
 
@@ -153,6 +154,7 @@ class HistoryWindow(QMainWindow):
         super().__init__(parent)
         self.controller = controller
         self._asked_retry = False
+        self._active = controller.is_active()
         self.setWindowTitle(TITLE)
         self.setMinimumSize(720, 420)
 
@@ -200,7 +202,13 @@ class HistoryWindow(QMainWindow):
         controller.active_changed.connect(self._on_active_changed)
         controller.retry_refused.connect(self._on_retry_refused)
         controller.data_changed.connect(self.model.refresh_newest)
+        self._waiting_timer = QTimer(self)
+        self._waiting_timer.setInterval(20_000)
+        self._waiting_timer.timeout.connect(self._count_down)
+        controller.activity_changed.connect(self._on_activity)
+        controller.runs_changed.connect(self._on_runs_changed)
         self._on_active_changed(controller.is_active())
+        self._on_activity(controller.activity)
 
         if not restore_geometry(self, GEOMETRY_KEY, controller.paths):
             self.resize(default_size(self))
@@ -215,8 +223,13 @@ class HistoryWindow(QMainWindow):
         self.run_now_action.triggered.connect(lambda: self.controller.run_now())
         self.retry_action = QAction("↻ Re&try run", self)
         self.retry_action.setShortcut(QKeySequence("Ctrl+R"))
-        self.retry_action.setToolTip("Retry the selected failed or interrupted run (Ctrl+R or Enter)")
+        self.retry_action.setToolTip("Retry the selected failed, interrupted or cancelled run "
+                                     "(Ctrl+R or Enter)")
         self.retry_action.triggered.connect(self.retry_selected)
+        self.cancel_action = QAction("⊘ Ca&ncel run", self)
+        self.cancel_action.setShortcut(QKeySequence("Ctrl+Shift+X"))
+        self.cancel_action.setToolTip("Stop the active run; it can be retried afterwards (Ctrl+Shift+X)")
+        self.cancel_action.triggered.connect(self.cancel_run)
         self.copy_action = QAction("&Copy log", self)
         self.copy_action.setShortcut(QKeySequence("Ctrl+Shift+C"))
         self.copy_action.triggered.connect(self.detail.copy_log)
@@ -230,10 +243,12 @@ class HistoryWindow(QMainWindow):
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         toolbar.addAction(self.run_now_action)
         toolbar.addAction(self.retry_action)
+        toolbar.addAction(self.cancel_action)
         self.addToolBar(toolbar)
         for action in (self.copy_action, close_action):
             self.addAction(action)
-        for action, name in ((self.run_now_action, "Run now"), (self.retry_action, "Retry run")):
+        for action, name in ((self.run_now_action, "Run now"), (self.retry_action, "Retry run"),
+                             (self.cancel_action, "Cancel run")):
             button = toolbar.widgetForAction(action)
             if button is not None:
                 button.setAccessibleName(name)
@@ -287,6 +302,11 @@ class HistoryWindow(QMainWindow):
         self.statusBar().showMessage(f"Retrying run {run_id}…")
         self.controller.retry(run_id)
 
+    def cancel_run(self) -> None:
+        if self.controller.cancel():
+            self.statusBar().showMessage("Cancelling the run…")
+            self.cancel_action.setEnabled(False)
+
     # --- what the controller reports ----------------------------------------------------------
     def _on_run_event(self, event: RunEvent) -> None:
         if event.kind in ROW_EVENTS:
@@ -314,11 +334,50 @@ class HistoryWindow(QMainWindow):
         self.model.refresh_run(record.id)
         if record.id == self.detail.run_id:
             self.detail.update_run(record)
+        self._say_finished(record)
         self._update_status()
 
+    def _say_finished(self, record: RunRecord) -> None:
+        """Replace "Retrying run 4…" or "Cancelling the run…" with how the run ended."""
+        if record.state == "skipped":
+            return
+        words = {"success": "succeeded", "failed": "failed", "cancelled": "was cancelled",
+                 "interrupted": "was interrupted"}.get(record.state, record.state)
+        self.statusBar().showMessage(f"Run {record.id} {words}", 10_000)
+
+    def _on_runs_changed(self, record: RunRecord | None) -> None:
+        """A run of another process (`rocketwatch run` or `retry`) started, moved on or ended."""
+        self.model.refresh_newest()
+        if self.detail.run_id is not None:
+            row = self.model.row_of(self.detail.run_id)
+            shown = self.model.run_at(row) if row is not None else None
+            if shown is not None:
+                self.detail.update_run(shown)
+        if record is not None and record.finished_at is not None:
+            self._say_finished(record)
+        self._update_status()
+
+    def _on_activity(self, activity: RunActivity | None) -> None:
+        self.model.set_activity(activity)
+        self.detail.set_activity(activity)
+        self._update_status()
+        # "Trying again at 20:24 (in 10 min)": the minutes count down while the run waits
+        if activity is not None and activity.waiting:
+            self._waiting_timer.start()
+        else:
+            self._waiting_timer.stop()
+
+    def _count_down(self) -> None:
+        if self.isVisible():
+            self._on_activity(self.controller.activity)
+
     def _on_active_changed(self, active: bool) -> None:
+        self._active = active
         self.model.set_active(active)
         self.run_now_action.setEnabled(not active)
+        self.run_now_action.setToolTip("A run is in progress; cancel it or wait for it to end" if active
+                                       else "Start a run now (F5)")
+        self.cancel_action.setEnabled(active)
         self._update_status()
 
     def _on_retry_refused(self, reason: str) -> None:
@@ -338,13 +397,20 @@ class HistoryWindow(QMainWindow):
     def _update_status(self) -> None:
         count = self.controller.store.runs.count()
         runs = f"{count} {'run' if count == 1 else 'runs'}"
-        self.activity.setText(f"A run is in progress…  ·  {runs}" if self.controller.is_active() else runs)
+        activity = self.controller.activity
+        if activity is not None:
+            words = activity.words() if activity.waiting or activity.reason else "in progress…"
+            self.activity.setText(f"Run {activity.run_id}: {words}  ·  {runs}")
+        else:
+            active = self._active
+            self.activity.setText(f"A run is in progress…  ·  {runs}" if active else runs)
         self._update_actions()
 
     def _update_actions(self) -> None:
         record = self.selected_run()
         retryable = record is not None and record.state in RETRYABLE_STATES
-        self.retry_action.setEnabled(retryable and not self.controller.is_active())
+        # active_changed(False) arrives while the worker thread is still ending: trust the signal
+        self.retry_action.setEnabled(retryable and not self._active)
 
     # --- window life ---------------------------------------------------------------------------
     def showEvent(self, event: QEvent) -> None:  # type: ignore[override]

@@ -12,6 +12,7 @@ from typing import Any
 from PySide6.QtCore import (
     QItemSelectionModel,
     QModelIndex,
+    QObject,
     QPersistentModelIndex,
     Qt,
     Signal,
@@ -30,7 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from rocketwatch.pipeline import TASK_TITLES
+from rocketwatch.pipeline import TASK_TITLES, RunActivity
 from rocketwatch.store import RunRecord, Store, TaskTry
 from rocketwatch.timefmt import local
 from rocketwatch.ui.run_alerts import RunAlerts
@@ -70,6 +71,24 @@ class TryTableModel(RowsTableModel):
 
     headers = TRY_HEADERS
 
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._next_try: tuple[TryKey, str] | None = None  # the try up for retry, and when the next comes
+
+    def set_next_try(self, key: TryKey | None, words: str = "") -> None:
+        """Say in that try's row when the next try comes (None: no try waits)."""
+        old, self._next_try = self._next_try, (key, words) if key is not None else None
+        for item in (old, self._next_try):
+            row = self.row_of(item[0]) if item is not None else None
+            if row is not None:
+                self.dataChanged.emit(self.index(row, 0), self.index(row, len(TryColumn) - 1))
+
+    def _next_words(self, task_try: TaskTry) -> str:
+        if self._next_try is not None and self._next_try[0] == try_key(task_try) \
+                and task_try.state == "up_for_retry":
+            return self._next_try[1]
+        return ""
+
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         task_try = self.row_object(index)
         if task_try is None:
@@ -85,15 +104,15 @@ class TryTableModel(RowsTableModel):
             if column == TryColumn.STARTED:
                 return time_words(task_try.started_at)
             if column == TryColumn.ERROR and task_try.error:
-                return plain_tooltip(task_try.error)
+                after = self._next_words(task_try)
+                return plain_tooltip(f"{task_try.error}\n{after}" if after else task_try.error)
             if column == TryColumn.STATE and task_try.error:
                 return plain_tooltip(task_try.error)
         if role == Qt.ItemDataRole.TextAlignmentRole and column == TryColumn.TRY:
             return Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
         return None
 
-    @staticmethod
-    def _display(task_try: TaskTry, column: TryColumn) -> str:
+    def _display(self, task_try: TaskTry, column: TryColumn) -> str:
         if column == TryColumn.TASK:
             return task_try.task_id
         if column == TryColumn.TRY:
@@ -106,7 +125,8 @@ class TryTableModel(RowsTableModel):
             if task_try.finished_at is None:
                 return ""
             return seconds_words((task_try.finished_at - task_try.started_at).total_seconds())
-        return one_line(task_try.error)
+        after = self._next_words(task_try)
+        return f"{after} · {one_line(task_try.error)}" if after else one_line(task_try.error)
 
     def try_at(self, row: int) -> TaskTry | None:
         return self.at(row)
@@ -144,6 +164,8 @@ class RunDetail(QWidget):
         self._store = store
         self._run_id: int | None = None
         self._shown_key: TryKey | None = None
+        self._activity: RunActivity | None = None
+        self._record: RunRecord | None = None
 
         self.title = QLabel("No run selected")
         self.title.setTextFormat(Qt.TextFormat.PlainText)
@@ -246,6 +268,7 @@ class RunDetail(QWidget):
         self._update_summary(record)
         self.refresh(select_newest=changed)
         self.alerts.show_run(self._run_id)
+        self.set_activity(self._activity)
 
     def refresh(self, *, select_newest: bool = False) -> None:
         """Re-read the shown run's tries (a small read); the log grows in place, keeping any selection.
@@ -280,11 +303,24 @@ class RunDetail(QWidget):
             self.refresh()
             self.alerts.refresh()  # the notify task claims its notifications before it succeeds
 
+    def set_activity(self, activity: RunActivity | None) -> None:
+        """What the active run does now; said in the summary while that run is shown."""
+        self._activity = activity
+        if self._record is not None:
+            self._update_summary(self._record)
+        waiting = activity is not None and activity.waiting and activity.run_id == self._run_id
+        if waiting and activity is not None and activity.next_try_at is not None:
+            when = local(activity.next_try_at).strftime("%H:%M:%S")
+            self.tries.set_next_try((activity.task_id, activity.try_number), f"Next try at {when}")
+        else:
+            self.tries.set_next_try(None)
+
     def copy_log(self) -> None:
         QGuiApplication.clipboard().setText(self.log.toPlainText())
 
     # --- internals -------------------------------------------------------------------------------
     def _update_summary(self, record: RunRecord | None) -> None:
+        self._record = record
         if record is None:
             self.title.setText("No run selected")
             self.summary.setText("Select a run to see the tries of its tasks and their logs.")
@@ -297,7 +333,10 @@ class RunDetail(QWidget):
         if record.retries:
             parts.append(f"retried {record.retries}×")
         text = "  ·  ".join(parts)
-        if record.error:
+        activity = self._activity
+        if activity is not None and activity.run_id == record.id and (activity.waiting or activity.reason):
+            text += "\n" + one_line(activity.words())
+        elif record.error:
             text += "\n" + one_line(record.error)
         self.summary.setText(text)
 

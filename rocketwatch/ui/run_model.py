@@ -15,7 +15,7 @@ from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, QRect, Q
 from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPalette
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
-from rocketwatch.pipeline import TASK_TITLES
+from rocketwatch.pipeline import TASK_TITLES, RunActivity
 from rocketwatch.store import RunRecord
 from rocketwatch.store.runs import RETRYABLE_STATES, RUNNING, RunStore
 from rocketwatch.timefmt import duration_words, local
@@ -46,6 +46,7 @@ STATE_STYLES: dict[str, StateStyle] = {
     "up_for_retry": StateStyle("#E69F00", "↻", "up for retry"),
     "skipped": StateStyle("#CC79A7", "»", "skipped"),
     "interrupted": StateStyle("#F0E442", "■", "interrupted"),
+    "cancelled": StateStyle("#0072B2", "⊘", "cancelled"),
 }
 
 
@@ -180,10 +181,11 @@ HEADERS = {
 HEADER_TIPS = {
     Column.RUN: "The run's number", Column.TRIGGER: "What started the run",
     Column.STARTED: "When the run started, local time", Column.STATE: "The state of the whole run",
-    Column.RETRY: "Retry a failed or interrupted run (Enter or Ctrl+R on the selected run)",
+    Column.RETRY: "Retry a failed, interrupted or cancelled run (Enter or Ctrl+R on the selected run)",
     Column.LAUNCHES: "Launches in the list LL2 returned", Column.NEW: "Launches seen for the first time",
     Column.PICTURES: "Distinct launch pictures in the list",
-    Column.ERROR: "Why the run failed (the whole text on hover and below the table)",
+    Column.ERROR: "Why the run failed, or why the active run waits to try again (the whole text on hover "
+                  "and below the table)",
     **{column: TASK_TITLES.get(task_id, task_id) for column, task_id in TASK_COLUMNS.items()},
 }
 NUMBER_COLUMNS = (Column.RUN, Column.LAUNCHES, Column.NEW, Column.PICTURES)
@@ -207,6 +209,7 @@ class RunTableModel(RowsTableModel):
         self._exhausted = False
         self._active = active
         self._progress: dict[tuple[int, str], tuple[int, int]] = {}
+        self._activity: RunActivity | None = None
         self.fetchMore(QModelIndex())
 
     # --- Qt's model interface ----------------------------------------------------------------
@@ -294,6 +297,9 @@ class RunTableModel(RowsTableModel):
             text = _count(record.images.get("distinct"))
             return f"{text} ({failed} failed)" if failed else text
         if column == Column.ERROR:
+            activity = self._activity_of(record)
+            if activity is not None and (activity.waiting or activity.reason):
+                return one_line(activity.words())
             return one_line(record.error)
         state = self._state(record, column)
         if state is None:
@@ -305,7 +311,15 @@ class RunTableModel(RowsTableModel):
                 text += f" {done_total[0]}/{done_total[1]}"
         return text
 
+    def _activity_of(self, record: RunRecord) -> RunActivity | None:
+        activity = self._activity
+        return activity if activity is not None and activity.run_id == record.id else None
+
     def _tooltip(self, record: RunRecord, column: Column) -> str | None:
+        activity = self._activity_of(record)
+        if activity is not None and (activity.waiting or activity.reason) and (
+                column == Column.ERROR or TASK_COLUMNS.get(column) == activity.task_id):
+            return plain_tooltip(activity.words())
         if column in TASK_COLUMNS:
             task = self._task(record, TASK_COLUMNS[column])
             if task is None:
@@ -370,6 +384,14 @@ class RunTableModel(RowsTableModel):
         if self._rows:
             self.dataChanged.emit(self.index(0, Column.RETRY), self.index(len(self._rows) - 1, Column.RETRY),
                                   [RETRY_ROLE])
+
+    def set_activity(self, activity: RunActivity | None) -> None:
+        """What the active run does now (why a try failed, when the next comes): shown in its row."""
+        old, self._activity = self._activity, activity
+        for run_id in {item.run_id for item in (old, activity) if item is not None}:
+            row = self.row_of(run_id)
+            if row is not None:
+                self.dataChanged.emit(self.index(row, 0), self.index(row, len(Column) - 1))
 
     def set_progress(self, run_id: int, task_id: str, done: int, total: int) -> None:
         self._progress[(run_id, task_id)] = (done, total)

@@ -27,7 +27,7 @@ from PySide6.QtNetwork import QAbstractSocket, QLocalServer, QLocalSocket
 log = logging.getLogger(__name__)
 
 MAX_LINE = 64 * 1024
-COMMANDS = ("show", "run-now", "quit")
+COMMANDS = ("show", "run-now", "cancel", "quit")
 WINDOWS = ("gallery", "history", "settings")
 PING = "ping"  # answered by the server itself and never emitted: a client may use it to check for an instance
 LIVENESS_TIMEOUT_MS = 500

@@ -1,12 +1,14 @@
 """The tray icon and its menu: next launches, Run now, windows, Pause/Resume, Settings, Quit.
 
-It shows the app's state (idle, running, last run failed) and a tooltip with the next launch.
+It shows the app's state (idle, running, last run failed) and a tooltip with the next launch; while a
+run is active, what it does (why a try failed, when the next comes) and Cancel the run.
 """
 
 from __future__ import annotations
 
 import os
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 import shiboken6
 from PySide6.QtCore import QObject, Signal
@@ -20,7 +22,11 @@ from rocketwatch.timefmt import local, net_words, when_words, with_zone
 from rocketwatch.ui.icons import tray_icon
 from rocketwatch.ui.tray_host import SNI
 
+if TYPE_CHECKING:  # the pipeline is imported after the tray icon shows (start-up speed)
+    from rocketwatch.pipeline.runner import RunActivity
+
 MENU_LAUNCHES = 5
+MENU_ACTIVITY_CHARS = 90  # the menu's line about the active run is cut here (whole text in its tooltip)
 
 
 def menu_text(text: str, kind: str | None, desktop: str | None = None) -> str:
@@ -54,6 +60,7 @@ class TrayIcon(QObject):
     open_history = Signal()
     open_settings = Signal()
     run_now = Signal()
+    cancel_run = Signal()
     toggle_pause = Signal()
     export_calendar = Signal()
     quit_requested = Signal()
@@ -69,6 +76,8 @@ class TrayIcon(QObject):
         self._launches: list[Launch] = []
         self._next_run: datetime | None = None
         self._paused = False
+        self._own_run = True
+        self._activity: RunActivity | None = None
         self._launch_actions: list[QAction] = []
         self._message_subject: Subject | None = None
         self._build_menu()
@@ -116,8 +125,15 @@ class TrayIcon(QObject):
         self._no_launches = self.menu.addAction("No launches yet — choose Run now")
         self._no_launches.setEnabled(False)
         self.menu.addSeparator()
+        self.activity_action = self.menu.addAction("")
+        self.activity_action.setEnabled(False)
+        self.activity_action.setVisible(False)
         self.run_action = self.menu.addAction("Run now")
         self.run_action.triggered.connect(self.run_now.emit)
+        self.cancel_action = self.menu.addAction("Cancel the run")
+        self.cancel_action.setToolTip("Stop the active run; it can be retried from Run history")
+        self.cancel_action.triggered.connect(self.cancel_run.emit)
+        self.cancel_action.setVisible(False)
         self.menu.addAction("Open gallery").triggered.connect(self.open_gallery.emit)
         self.menu.addAction("Run history").triggered.connect(self.open_history.emit)
         self.menu.addAction("Export calendar…").triggered.connect(self.export_calendar.emit)
@@ -157,14 +173,41 @@ class TrayIcon(QObject):
         """Whether the app shows its icon (a tray may still be about to embed it)."""
         return self._shown
 
-    def set_state(self, state: str) -> None:
-        """idle, running or failed: the icon and the Run now item follow."""
+    def set_state(self, state: str, *, own: bool = True) -> None:
+        """idle, running or failed: the icon, Run now and Cancel the run follow. `own` False: the run
+        belongs to another process (`rocketwatch run`), so this app cannot cancel it."""
         self._state = state
+        self._own_run = own
         self.tray.setIcon(tray_icon(state))
         running = state == "running"
         self.run_action.setEnabled(not running)
-        self.run_action.setText("Running…" if running else "Run now")
+        self.run_action.setText(("Running…" if own else "Running in another RocketWatch…") if running
+                                else "Run now")
+        self.cancel_action.setVisible(running and own)
         self.refresh_texts()
+
+    def set_activity(self, activity: RunActivity | None) -> None:
+        """What the active run does now (why its last try failed, when the next comes), or None."""
+        self._activity = activity
+        self.refresh_texts()
+
+    def _update_activity_action(self, now: datetime) -> None:
+        activity = self._activity if self._state == "running" or not self._own_run else None
+        if activity is None or (activity.reason is None and not activity.waiting):
+            self.activity_action.setVisible(False)
+            return
+        if activity.waiting:
+            text = f"Try {activity.try_number} of {activity.tries_allowed} failed: {activity.reason}"
+            if activity.next_try_at is not None:
+                text = f"Next try at {local(activity.next_try_at).strftime('%H:%M:%S')} · {text}"
+        else:
+            text = (f"Try {activity.try_number} of {activity.tries_allowed}; "
+                    f"the last failed: {activity.reason}")
+        if len(text) > MENU_ACTIVITY_CHARS:
+            text = text[:MENU_ACTIVITY_CHARS - 1].rstrip() + "…"
+        self.activity_action.setText(menu_text(text, self.kind))
+        self.activity_action.setToolTip(activity.words(now))
+        self.activity_action.setVisible(True)
 
     @property
     def state(self) -> str:
@@ -183,6 +226,7 @@ class TrayIcon(QObject):
     def refresh_texts(self) -> None:
         """Tooltip and countdowns, computed when they can be seen."""
         self._update_launch_actions()
+        self._update_activity_action(datetime.now(UTC))
         self.tray.setToolTip(self.tooltip())
 
     def tooltip(self, now: datetime | None = None) -> str:
@@ -192,7 +236,9 @@ class TrayIcon(QObject):
         if upcoming:
             first = upcoming[0]
             lines.append(f"Next: {first.name} {when_words(first.net, first.net_precision, now)}")
-        if self._state == "running":
+        if self._state == "running" and self._activity is not None:
+            lines.extend(self._activity.lines(now))
+        elif self._state == "running":
             lines.append("Getting launches…")
         elif self._state == "failed":
             lines.append("The last run failed — see Run history")

@@ -142,3 +142,39 @@ def test_tray_menu_opens_on_right_click_and_is_captured(desktop, start_app, tmp_
         desktop.run("xdotool", "key", "Escape")
         assert app.command("quit").returncode == 0
         assert app.process.wait(20) == 0
+
+
+def test_rocketwatch_cancel_stops_a_run_waiting_for_an_unreachable_ll2(desktop, start_app, tmp_path) -> None:
+    """Offline first start: the run waits to try again; `rocketwatch cancel` ends it as cancelled at once,
+    and the windows opened meanwhile say why it waited."""
+    import socket
+
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        unreachable = f"http://127.0.0.1:{probe.getsockname()[1]}/2.3.0"
+    home = tmp_path / "home"
+    write_config(home, pipeline={"retries": 3, "retry_delay": 600, "max_retry_delay": 600})
+    app = start_app(home, unreachable)
+    wait_for(lambda: rocketwatch_icon(desktop), 30, "RocketWatch's icon in trayer's panel")
+
+    def waiting() -> list[dict]:
+        return [run for run in app.history()
+                if run["state"] == "running" and run["tasks"][0]["state"] == "up_for_retry"]
+
+    [run] = wait_for(waiting, 60, "the first run waiting to try again")
+    assert "Could not reach LL2" in run["tasks"][0]["error"]
+    assert app.command("show", "gallery").returncode == 0
+    wait_for(lambda: desktop.run("xdotool", "search", "--name", "RocketWatch — Launches").returncode == 0,
+             15, "the gallery window")
+    SCREENSHOTS.mkdir(exist_ok=True)
+    desktop.screenshot(SCREENSHOTS / "e2e-gallery-waiting.png")
+
+    started = time.monotonic()
+    result = app.command("cancel")
+    assert result.returncode == 0, result.stderr
+    cancelled = wait_for(lambda: [r for r in app.history() if r["run_id"] == run["run_id"]
+                                  and r["state"] == "cancelled"], 15, "the run cancelled")
+    assert time.monotonic() - started < 15
+    assert cancelled[0]["tasks"][0]["state"] == "cancelled"
+    assert app.command("quit").returncode == 0
+    assert app.process.wait(20) == 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -155,7 +156,7 @@ def test_retry_reuses_the_page_saved_by_the_run(harness, standin) -> None:
 def test_retry_refuses_a_successful_or_unknown_run(harness) -> None:
     h = harness()
     record = h.runner.run()
-    with pytest.raises(RunRefused, match="only failed or interrupted"):
+    with pytest.raises(RunRefused, match="only failed, interrupted or cancelled"):
         h.runner.retry(record.id)
     with pytest.raises(RunRefused, match="no run 999"):
         h.runner.retry(999)
@@ -218,13 +219,13 @@ def test_a_command_holding_the_lock_for_a_moment_does_not_turn_a_run_into_a_skip
     assert record.state == "success"
 
 
-def test_cancel_interrupts_and_retry_finishes(harness, standin) -> None:
+def test_quitting_interrupts_and_retry_finishes(harness, standin) -> None:
     h = harness()
     standin.latency = 0.3
 
     def stop_when_running(event) -> None:
         if event.kind == "task_state" and event.task_id == "get_pictures" and event.state == "running":
-            h.runner.cancel()
+            h.runner.cancel(quitting=True)
 
     h.runner.on_event = stop_when_running
     record = h.runner.run()
@@ -235,6 +236,88 @@ def test_cancel_interrupts_and_retry_finishes(harness, standin) -> None:
     h.runner.on_event = lambda _e: None
     standin.latency = 0
     assert h.runner.retry(record.id).state == "success"
+
+
+def test_a_cancelled_run_is_cancelled_not_interrupted_and_can_be_retried(harness, standin) -> None:
+    h = harness()
+    standin.latency = 0.3
+
+    def cancel_when_running(event) -> None:
+        if event.kind == "task_state" and event.task_id == "get_pictures" and event.state == "running":
+            h.runner.cancel()
+
+    h.runner.on_event = cancel_when_running
+    record = h.runner.run()
+    assert record.state == "cancelled"
+    assert [task.state for task in record.tasks] == ["success", "cancelled", "cancelled"]
+    assert record.error == "Cancelled while getting the launch pictures"
+    assert h.store.runs.tries(record.id)[-1].state == "cancelled"
+
+    h.runner.on_event = lambda _e: None
+    standin.latency = 0
+    retried = h.runner.retry(record.id)
+    assert retried.state == "success"
+    assert retried.retries == 1
+
+
+def closed_port() -> int:
+    """A loopback port with nothing listening on it (LL2 unreachable)."""
+    import socket
+
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def test_a_run_that_cannot_reach_ll2_says_why_and_when_and_stops_at_once_when_cancelled(
+        harness, home) -> None:
+    from rocketwatch.pipeline import run_activity
+
+    h = harness(source={"api_url": f"http://127.0.0.1:{closed_port()}/2.3.0"},
+                pipeline={"retries": 3, "retry_delay": 600, "max_retry_delay": 600})
+    waiting = threading.Event()
+    events = []
+
+    def observe(event) -> None:
+        events.append(event)
+        if event.kind == "task_state" and event.state == "up_for_retry":
+            waiting.set()
+
+    h.runner.on_event = observe
+    result: list = []
+    worker = threading.Thread(target=lambda: result.append(h.runner.run()))
+    worker.start()
+    try:
+        assert waiting.wait(20), "the first try never failed"
+        event = next(e for e in events if e.state == "up_for_retry")
+        assert event.task_id == "download_launches" and event.try_number == 1 and event.tries_allowed == 4
+        assert "refused" in event.message.lower()
+        assert event.next_try_at is not None
+        assert 590 <= (event.next_try_at - datetime.now(UTC)).total_seconds() <= 600
+
+        # Another process (a second store on the same home) reads the same reason and time.
+        other = Store.open(paths_for(home))
+        try:
+            activity = run_activity(other, h.config.pipeline)
+        finally:
+            other.close()
+        assert activity is not None and activity.waiting
+        assert activity.reason == event.message
+        assert abs((activity.next_try_at - event.next_try_at).total_seconds()) < 2
+        words = activity.words()
+        assert "failed (try 1 of 4)" in words and "refused" in words.lower() and "Trying again at" in words
+    finally:
+        h.runner.cancel()
+        worker.join(10)
+    assert not worker.is_alive(), "cancelling did not end the wait"
+    record = result[0]
+    assert record.state == "cancelled"
+    assert record.tasks[0].state == "cancelled"
+    tries = h.store.runs.tries(record.id)
+    assert [t.state for t in tries] == ["cancelled"]
+    assert "refused" in tries[0].error.lower()
+    assert "Stopped before try 2: the run was cancelled" in tries[0].log
+    assert run_activity(h.store, h.config.pipeline) is None
 
 
 def test_hostile_pictures_are_skipped_and_named_and_nothing_escapes(harness, standin, home) -> None:

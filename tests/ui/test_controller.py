@@ -44,3 +44,57 @@ def test_retry_of_a_failed_run_turns_it_into_a_success(qtbot, make_controller, s
     with qtbot.waitSignal(controller.run_finished, timeout=20_000) as retried:
         assert controller.retry(failed.args[0].id)
     assert (retried.args[0].id, retried.args[0].state) == (failed.args[0].id, "success")
+
+
+def closed_port() -> int:
+    """A loopback port with nothing listening on it: LL2 cannot be reached."""
+    import socket
+
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def test_a_run_waiting_to_try_again_says_why_and_until_when_and_cancels_at_once(
+        qtbot, make_controller) -> None:
+    controller = make_controller(source={"api_url": f"http://127.0.0.1:{closed_port()}/2.3.0"},
+                                 pipeline={"retries": 2, "retry_delay": 600, "max_retry_delay": 600})
+    with qtbot.waitSignal(controller.activity_changed, timeout=20_000,
+                          check_params_cb=lambda activity: activity is not None and activity.waiting):
+        controller.run_now()
+    activity = controller.activity
+    assert activity.task_id == "download_launches" and (activity.try_number, activity.tries_allowed) == (1, 3)
+    assert "Could not reach LL2" in activity.reason
+    assert "Trying again at" in activity.words() and "(in 10 min)" in activity.words()
+    with qtbot.waitSignal(controller.run_finished, timeout=5_000) as finished:
+        assert controller.cancel()
+    record = finished.args[0]
+    assert record.state == "cancelled" and record.tasks[0].state == "cancelled"
+    qtbot.waitUntil(lambda: controller.activity is None and not controller.is_active())
+    assert not controller.cancel()  # nothing left to cancel
+
+
+def test_runs_of_another_process_are_noticed_within_seconds(qtbot, make_controller, standin) -> None:
+    """A run written by another process (here: a second store and runner on the same home) reaches
+    the controller through the database, without any event of its own."""
+    from helpers import RecordingNotifier
+
+    from rocketwatch.notify import ChainNotifier
+    from rocketwatch.pipeline import Runner
+    from rocketwatch.store import Store
+
+    controller = make_controller()
+    controller.start_watching()
+    changed = []
+    controller.runs_changed.connect(changed.append)
+    other = Store.open(controller.paths)
+    try:
+        runner = Runner(controller.paths, controller.config, other, ChainNotifier([RecordingNotifier()]))
+        with qtbot.waitSignal(controller.data_changed, timeout=6_000):
+            record = runner.run("manual")
+    finally:
+        other.close()
+    qtbot.waitUntil(lambda: changed and changed[-1] is not None and changed[-1].state == "success",
+                    timeout=6_000)
+    assert changed[-1].id == record.id
+    assert not controller.check_store()  # nothing new since: no refresh

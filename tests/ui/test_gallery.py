@@ -368,3 +368,38 @@ def test_the_filter_shows_only_upcoming_or_only_recent_launches(qtbot, ran_contr
     assert card_names(window) == everything[:-1]
     window.status_filter.setCurrentIndex(0)
     assert card_names(window) == everything
+
+
+def closed_port() -> int:
+    import socket
+
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def test_offline_first_run_says_why_and_when_with_a_hint_and_can_be_cancelled(qtbot, make_controller) -> None:
+    controller = make_controller(source={"api_url": f"http://127.0.0.1:{closed_port()}/2.3.0"},
+                                 pipeline={"retries": 3, "retry_delay": 600, "max_retry_delay": 600})
+    window = make_window(qtbot, controller)
+    window.show()
+    assert not window.empty_state.cancel_button.isVisible()
+    qtbot.mouseClick(window.empty_state.run_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "Trying again at" in window.empty_state.problem.text(), timeout=20_000)
+    problem = window.empty_state.problem.text()
+    assert "Could not reach LL2" in problem and "failed (try 1 of 4)" in problem
+    assert "check the network" in problem.lower() and "--demo" in problem
+    assert window.empty_state.problem.isVisible()
+    assert "Trying again at" in window.progress_text.text() and window.progress_line.isVisible()
+    assert window.empty_state.run_button.text() == "Running…"
+    assert window.empty_state.cancel_button.isVisible() and window.cancel_button.isVisible()
+
+    with qtbot.waitSignal(controller.run_finished, timeout=5_000) as finished:
+        qtbot.mouseClick(window.empty_state.cancel_button, Qt.MouseButton.LeftButton)
+    assert finished.args[0].state == "cancelled"
+    qtbot.waitUntil(lambda: window.empty_state.run_button.isEnabled()
+                    and not window.progress_line.isVisible())
+    assert window.empty_state.run_button.text() == "Run now"
+    assert not window.empty_state.cancel_button.isVisible()
+    assert "cancelled" in window.empty_state.problem.text()
+    assert "Trying again" not in window.empty_state.problem.text()

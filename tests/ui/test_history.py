@@ -6,6 +6,7 @@ Offscreen Qt; runs go to the demo stand-in through the controller fixtures.
 from __future__ import annotations
 
 import html
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 import pytest
@@ -106,6 +107,8 @@ def test_clicking_retry_reruns_the_failed_run_and_its_row_turns_success(qtbot, m
     assert window.model.rowCount() == 1  # the same row changed; no new run
     assert "success" in cell(window, 0, Column.NOTIFY)
     assert cell(window, 0, Column.ERROR) == ""
+    qtbot.waitUntil(lambda: "Retrying" not in window.statusBar().currentMessage())
+    assert window.statusBar().currentMessage() == f"Run {run_id} succeeded"
 
 
 def test_enter_on_the_selected_failed_run_retries_it(qtbot, make_controller, standin) -> None:
@@ -152,9 +155,9 @@ def test_a_refused_retry_tells_the_user(qtbot, ran_controller) -> None:
     window.show()
     with qtbot.waitSignal(ran_controller.retry_refused, timeout=RUN_TIMEOUT):
         window.retry(1)  # a successful run cannot be retried
-    qtbot.waitUntil(lambda: "only failed or interrupted" in window.statusBar().currentMessage())
+    qtbot.waitUntil(lambda: "only failed, interrupted or cancelled" in window.statusBar().currentMessage())
     box = window.findChild(QMessageBox)
-    assert box is not None and "only failed or interrupted" in box.text()
+    assert box is not None and "only failed, interrupted or cancelled" in box.text()
 
 
 def test_ten_thousand_runs_open_with_one_page_and_scrolling_loads_more(qtbot, make_controller) -> None:
@@ -249,7 +252,7 @@ def test_geometry_is_remembered(qtbot, make_controller) -> None:
     assert again.size().height() == 555
 
 
-@pytest.mark.parametrize("state", ["queued", "running", "up_for_retry", "interrupted"])
+@pytest.mark.parametrize("state", ["queued", "running", "up_for_retry", "interrupted", "cancelled"])
 def test_every_state_has_a_word_besides_its_colour(qtbot, make_controller, state) -> None:
     controller = make_controller()
     run_id = insert_runs(controller, 1)
@@ -257,6 +260,65 @@ def test_every_state_has_a_word_besides_its_colour(qtbot, make_controller, state
     model = RunTableModel(controller.store.runs)
     text = model.index(0, Column.DOWNLOAD_LAUNCHES).data()
     assert state.replace("_", " ") in text and not text[0].isalnum()
+
+
+def test_every_state_has_its_own_symbol_and_colour() -> None:
+    from rocketwatch.store.runs import RUN_STATES
+    from rocketwatch.ui.run_model import state_style
+
+    styles = [state_style(state) for state in RUN_STATES]
+    assert len({style.symbol for style in styles}) == len(RUN_STATES)
+    assert len({style.colour for style in styles}) == len(RUN_STATES)
+
+
+def closed_port() -> int:
+    import socket
+
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def test_a_waiting_run_says_why_in_its_row_and_can_be_cancelled_then_retried(qtbot, make_controller,
+                                                                           standin) -> None:
+    controller = make_controller(source={"api_url": f"http://127.0.0.1:{closed_port()}/2.3.0"},
+                                 pipeline={"retries": 2, "retry_delay": 600, "max_retry_delay": 600})
+    window = make_window(qtbot, controller)
+    window.show()
+    assert not window.cancel_action.isEnabled()
+    with qtbot.waitSignal(controller.activity_changed, timeout=RUN_TIMEOUT,
+                          check_params_cb=lambda activity: activity is not None and activity.waiting):
+        controller.run_now()
+    qtbot.waitUntil(lambda: "Trying again at" in cell(window, 0, Column.ERROR))
+    error = cell(window, 0, Column.ERROR)
+    assert "Could not reach LL2" in error and "failed (try 1 of 3)" in error
+    assert "Trying again at" in window.activity.text() and "Run 1:" in window.activity.text()
+    assert "Could not reach LL2" in window.detail.summary.text()
+    window.table.selectRow(0)  # the waiting run's tries: the failed one says when the next comes
+    tries = window.detail.tries
+    qtbot.waitUntil(lambda: tries.rowCount() == 1
+                    and "Next try at" in tries.index(0, TryColumn.ERROR).data())
+    assert "Could not reach LL2" in tries.index(0, TryColumn.ERROR).data()
+    assert "up for retry" in cell(window, 0, Column.DOWNLOAD_LAUNCHES)
+    assert window.cancel_action.isEnabled() and not window.run_now_action.isEnabled()
+
+    with qtbot.waitSignal(controller.run_finished, timeout=5_000):
+        window.cancel_action.trigger()
+    wait_idle(qtbot, controller)
+    qtbot.waitUntil(lambda: "cancelled" in cell(window, 0, Column.STATE))
+    assert cell(window, 0, Column.STATE).startswith("⊘")
+    assert "Trying again" not in cell(window, 0, Column.ERROR)
+    assert "Trying again" not in window.activity.text()
+    assert "Next try at" not in (tries.index(0, TryColumn.ERROR).data() or "")
+    assert window.model.index(0, Column.RETRY).data(RETRY_ROLE) is True
+    assert window.statusBar().currentMessage() == "Run 1 was cancelled"
+
+    controller.apply_config(replace(controller.config, source=replace(controller.config.source,
+                                                                      api_url=standin.api_url)), write=False)
+    window.table.selectRow(0)
+    with qtbot.waitSignal(controller.run_finished, timeout=RUN_TIMEOUT) as retried:
+        window.retry_action.trigger()
+    assert (retried.args[0].id, retried.args[0].state) == (1, "success")
 
 
 # --- the notifications a run caused ----------------------------------------------------------------

@@ -181,3 +181,31 @@ def test_a_new_kind_of_tray_gets_a_new_icon_with_the_same_menu_and_state(qtbot) 
     with qtbot.waitSignal(tray.open_launch) as opened:
         shown.actions()[1].trigger()
     assert opened.args == ["abc-123"]
+
+
+def test_a_waiting_run_says_why_and_when_in_the_tooltip_and_menu_and_can_be_cancelled(qtbot) -> None:
+    from rocketwatch.pipeline import RunActivity
+
+    tray = TrayIcon()
+    now = datetime.now(UTC)
+    reason = "Could not reach LL2 at ll.thespacedevs.com: the connection was refused"
+    tray.set_state("running")
+    tray.set_activity(RunActivity(7, "download_launches", "up_for_retry", 1, 4, reason,
+                                  now + timedelta(seconds=30)))
+    tooltip = tray.tooltip(now)
+    assert reason in tooltip and "failed (try 1 of 4)" in tooltip
+    assert "Trying again at" in tooltip and "(in 30 s)" in tooltip
+    texts = visible_texts(tray)
+    line = next(text for text in texts if text.startswith("Next try at "))
+    assert "Could not reach LL2" in line
+    assert texts.index(line) < texts.index("Running…") < texts.index("Cancel the run")
+    with qtbot.waitSignal(tray.cancel_run):
+        tray.cancel_action.trigger()
+
+    tray.set_state("running", own=False)  # a run of `rocketwatch run`: shown, not cancellable here
+    assert not tray.cancel_action.isVisible()
+    assert "Running in another RocketWatch…" in visible_texts(tray)
+    tray.set_activity(None)
+    tray.set_state("idle")
+    assert not tray.activity_action.isVisible() and not tray.cancel_action.isVisible()
+    assert "Getting launches" not in tray.tooltip()
