@@ -165,3 +165,5 @@ class ParsedPage:
     count: int | None = None
     next_url: str | None = None
     skip_reasons: tuple[str, ...] = field(default=())
+    # Parts of otherwise usable launches that were dropped (e.g. "video links": 3), for one log line.
+    dropped_parts: tuple[tuple[str, int], ...] = field(default=())
