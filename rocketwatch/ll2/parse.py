@@ -58,7 +58,13 @@ _JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
 
 
 class PageError(ValueError):
-    """LL2's answer as a whole could not be read as a page of launches."""
+    """LL2's answer as a whole could not be read as a page of launches.
+
+    ``retryable`` is False when asking again cannot help: LL2 answered in full, with something else."""
+
+    def __init__(self, message: str, *, retryable: bool = True) -> None:
+        super().__init__(message)
+        self.retryable = retryable
 
 
 def parse_page_bytes(body: bytes) -> ParsedPage:
@@ -73,7 +79,9 @@ def decode_json(body: bytes) -> object:
     try:
         return json.loads(body)
     except json.JSONDecodeError as exc:
-        raise PageError(f"LL2's answer is not JSON ({_why_not_json(body, exc)})") from exc
+        web_page = body.lstrip()[:1] == b"<"
+        raise PageError(f"LL2's answer is not JSON ({_why_not_json(body, exc)})",
+                        retryable=not web_page) from exc
     except UnicodeDecodeError as exc:
         raise PageError("LL2's answer is not JSON (it is not readable text)") from exc
     except (ValueError, RecursionError) as exc:
@@ -102,7 +110,8 @@ def _looks_cut_off(text: str) -> bool:
 def parse_page(data: object) -> ParsedPage:
     """Parse decoded JSON from LL2: a dict whose "results" is a list of launch records."""
     if not isinstance(data, dict) or not isinstance(data.get("results"), list):
-        raise PageError("LL2 answered with JSON that is not a list of launches")
+        raise PageError(f"LL2 answered with JSON that is not a list of launches but {_what_came(data)}",
+                        retryable=False)
     launches: list[Launch] = []
     reasons: list[str] = []
     skipped = 0
@@ -507,6 +516,25 @@ def _count(value: object) -> int | None:
 def _dict(value: object) -> dict:
     """``value`` when it is a JSON object, else an empty one, so lookups can chain."""
     return value if isinstance(value, dict) else {}
+
+
+def _what_came(data: object) -> str:
+    """What a wrong-shaped answer holds, in words: a single launch, an error message, an object."""
+    if isinstance(data, dict):
+        detail = data.get("detail") if isinstance(data.get("detail"), str) else data.get("error")
+        if isinstance(detail, str) and detail.strip():
+            return f"an error message: “{_text(detail, 120)}”"
+        if _launch_id(data.get("id")) and ("net" in data or "name" in data):
+            name = _text(data.get("name"), 120)
+            return f"a single launch (“{name}”)" if name else "a single launch"
+        keys = [_text(key, SHORT_LIMIT) for key in list(data)[:5]]
+        if not keys:
+            return "an empty object"
+        more = ", …" if len(data) > 5 else ""
+        return f"an object with the keys {', '.join(keys)}{more}"
+    if isinstance(data, list):
+        return "a bare list, without the page around it"
+    return _json_kind(data)
 
 
 def _json_kind(value: object) -> str:

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from rocketwatch.config import Config, Paths
 from rocketwatch.fileio import is_disk_full
 from rocketwatch.notify import ChainNotifier, Notification, NotifyError
-from rocketwatch.pipeline.context import Cancelled, RunContext, RunEvent, TaskError, plain_error
+from rocketwatch.pipeline.context import Cancelled, NotRetryable, RunContext, RunEvent, TaskError, plain_error
 from rocketwatch.pipeline.lock import RunLock
 from rocketwatch.pipeline.tasks import TASK_IDS, TASK_TITLES, TASKS, app_icon
 from rocketwatch.store import RunRecord, Store
@@ -191,7 +191,7 @@ class Runner:
                 if not isinstance(error, TaskError) and not is_disk_full(error):
                     log.exception("Task %s of run %s crashed", task_id, ctx.run_id)
                 ctx.log(message, logging.ERROR)
-                if attempt < retries:
+                if attempt < retries and not isinstance(error, NotRetryable):
                     delay = backoff_delay(attempt + 1, self.config.pipeline.retry_delay,
                                           self.config.pipeline.max_retry_delay)
                     ctx.log(f"Trying again in {delay:g} s (try {number + 1})", logging.WARNING)

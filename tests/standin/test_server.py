@@ -554,7 +554,7 @@ def test_demo_pictures_are_served_and_decode(standin: StandIn, client: httpx.Cli
         ("ll2_v2.0.0_*.json", 10),
         ("ll2_v2.2.0_*normal*.json", 5),
         ("ll2_v2.2.0_*detailed*.json", 100),
-        ("ll2_v2.3.0_*.json", 10),
+        ("ll2_v2.3.0_launches-upcoming*.json", 10),
     ],
 )
 def test_real_samples_load_in_every_wrapping(
