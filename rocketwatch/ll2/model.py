@@ -5,6 +5,7 @@ Every field has a safe "unknown" value, so a degraded API record still yields a 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -154,6 +155,17 @@ def best_webcast(webcasts: tuple[Webcast, ...]) -> Webcast | None:
         link.priority if link.priority is not None else 1_000_000,
         link.start or far,
     ))
+
+
+def landing_outcomes(landings: Iterable[Landing]) -> dict[str, bool | None]:
+    """Each stage by its booster serial (else "Core 1", "Booster 2"): True landed, False did not, None
+    not known yet (or no landing attempted)."""
+    outcomes: dict[str, bool | None] = {}
+    for number, stage in enumerate(landings, start=1):
+        key = stage.serial or f"{stage.stage or 'Stage'} {number}"
+        outcomes[key] = stage.success if stage.attempt is not False else None
+    return outcomes
+
 
 
 @dataclass(frozen=True, slots=True)

@@ -191,19 +191,32 @@ def private_api_host(api_url: str) -> bool:
 
 
 def get_pictures(ctx: RunContext) -> None:
+    """Each distinct launch picture and mission patch, fetched once ever, with thumbnails. A patch is
+    kept by the same rules as a picture; one that fails leaves its launch shown without it."""
     from rocketwatch.images import DiskFull, ImageFetcher, ImagesUnreachable, make_thumbnail
 
     page = saved_page(ctx)
     urls = list(dict.fromkeys(launch.image_url for launch in page.launches if launch.image_url))
-    to_fetch, cached, known_bad = _sort_images(ctx, urls, make_thumbnail)
-    ctx.log(f"{len(urls)} distinct pictures: {len(cached)} already kept, {len(to_fetch)} to download")
-    done = len(urls) - len(to_fetch)
-    ctx.progress(done, len(urls))
+    pictures = set(urls)
+    patch_urls = list(dict.fromkeys(patch.image_url for launch in page.launches for patch in launch.patches
+                                    if patch.image_url not in pictures))
+    every_url = urls + patch_urls
+    to_fetch, cached, known_bad = _sort_images(ctx, every_url, make_thumbnail)
+    fetch_pictures = [url for url in to_fetch if url in pictures]
+    cached_pictures = [url for url in cached if url in pictures]
+    bad_pictures = [url for url in known_bad if url in pictures]
+    ctx.log(f"{len(urls)} distinct pictures: {len(cached_pictures)} already kept, "
+            f"{len(fetch_pictures)} to download")
+    if patch_urls:
+        ctx.log(f"{len(patch_urls)} distinct mission patches: {len(cached) - len(cached_pictures)} already "
+                f"kept, {len(to_fetch) - len(fetch_pictures)} to download")
+    done = len(every_url) - len(to_fetch)
+    ctx.progress(done, len(every_url))
 
     def on_result(_outcome: object) -> None:
         nonlocal done
         done += 1
-        ctx.progress(done, len(urls))
+        ctx.progress(done, len(every_url))
 
     pipeline = ctx.config.pipeline
     fetcher = ImageFetcher(ctx.paths.images_dir, ctx.paths.thumbnails_dir,
@@ -219,15 +232,22 @@ def get_pictures(ctx: RunContext) -> None:
     except DiskFull as error:
         # Keep what was saved; the rest are not failures of the pictures: a retry asks for them again.
         _record_outcomes(ctx, error.saved)
-        ctx.store.images.touch(urls, ctx.now())
+        ctx.store.images.touch(every_url, ctx.now())
         raise TaskError(DISK_FULL) from error
     ctx.check_cancelled()
-    downloaded, failed = _record_outcomes(ctx, outcomes)
-    ctx.store.images.touch(urls, ctx.now())
+    _record_outcomes(ctx, outcomes)
+    saved = {outcome.url for outcome in outcomes if outcome.ok and outcome.file}
+    tried = {outcome.url for outcome in outcomes}
+    downloaded, failed = len(saved & pictures), len((tried - saved) & pictures)
+    ctx.store.images.touch(every_url, ctx.now())
     ctx.store.runs.set_stats(ctx.run_id, images_distinct=len(urls), images_downloaded=downloaded,
-                             images_cached=len(cached), images_failed=failed + len(known_bad))
-    ctx.log(f"Pictures: {downloaded} downloaded, {len(cached)} already kept, "
-            f"{failed + len(known_bad)} failed")
+                             images_cached=len(cached_pictures), images_failed=failed + len(bad_pictures))
+    ctx.log(f"Pictures: {downloaded} downloaded, {len(cached_pictures)} already kept, "
+            f"{failed + len(bad_pictures)} failed")
+    if patch_urls:
+        patches_ok, patches_failed = len(saved - pictures), len(tried - saved - pictures)
+        ctx.log(f"Mission patches: {patches_ok} downloaded, {patches_failed} failed "
+                "(a launch whose patch failed is shown without it)")
 
 
 def _record_outcomes(ctx: RunContext, outcomes: Sequence[ImageOutcome]) -> tuple[int, int]:
