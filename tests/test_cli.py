@@ -57,6 +57,15 @@ def test_demo_run_and_launches_work_offline(home: Path, capsys) -> None:
         "image_url",
         "image_path",
         "thumbnail_path",
+        "webcast_url",
+        "webcast_live",
+        "webcasts",
+        "landings",
+        "patches",
+        "updates",
+        "programs",
+        "probability",
+        "weather_concerns",
     } == set(launches[0])
     with_picture = [launch for launch in launches if launch["image_url"]]
     assert with_picture and all(Path(launch["thumbnail_path"]).is_file() for launch in with_picture)

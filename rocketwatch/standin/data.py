@@ -60,6 +60,26 @@ def shift_launch(record: dict[str, Any], shift: Any) -> dict[str, Any]:
         value = moved.get(name)
         if isinstance(value, str):
             moved[name] = format_time(parse_time(value) + shift)
+    for name in ("updates", "vid_urls"):
+        if isinstance(moved.get(name), list):
+            moved[name] = [_shift_times(item, shift) for item in moved[name]]
+    mission = moved.get("mission")
+    if isinstance(mission, dict) and isinstance(mission.get("vid_urls"), list):
+        links = [_shift_times(item, shift) for item in mission["vid_urls"]]
+        moved["mission"] = {**mission, "vid_urls": links}
+    if isinstance(moved.get("x_demo_before"), dict):
+        moved["x_demo_before"] = shift_launch(moved["x_demo_before"], shift)
+    return moved
+
+
+def _shift_times(item: Any, shift: Any) -> Any:
+    """A video link or update with its times (start_time, end_time, created_on) moved by shift."""
+    if not isinstance(item, dict):
+        return item
+    moved = dict(item)
+    for name in ("start_time", "end_time", "created_on"):
+        if isinstance(moved.get(name), str):
+            moved[name] = format_time(parse_time(moved[name]) + shift)
     return moved
 
 
@@ -76,8 +96,9 @@ def demo_records(now: datetime | None = None) -> list[dict[str, Any]]:
 
 
 def demo_images() -> dict[str, bytes]:
-    """The demo pictures by file name."""
+    """The demo pictures and mission patches by file name."""
     folder = demo_images_dir()
     if not folder.is_dir():
         return {}
-    return {path.name: path.read_bytes() for path in sorted(folder.glob("*.jpg"))}
+    return {path.name: path.read_bytes() for path in sorted(folder.iterdir())
+            if path.suffix in (".jpg", ".png")}
