@@ -154,11 +154,12 @@ def test_a_new_update_near_the_net_is_an_alert_when_asked_for(rig, updates_on: b
                                                               alerted: bool) -> None:
     now = datetime.now(UTC).replace(microsecond=0)
     old = update("Added launch.", now - timedelta(days=2))
-    with StandIn(records=[record(1, soon(hours_to_net), updates=[old])]) as server:
+    net = now + timedelta(hours=hours_to_net)
+    with StandIn(records=[record(1, net, updates=[old])]) as server:
         h = rig(server, alerts={"updates": updates_on, "reminders": []})
         h.runner.run()
         new = update("Static fire complete.", now - timedelta(minutes=5))
-        server.set_records([record(1, soon(hours_to_net), updates=[old, new])])
+        server.set_records([record(1, net, updates=[old, new])])
         run = h.runner.run()
 
     assert [change.field for change in h.store.launches.changes(run_id=run.id)] == ["update"]
