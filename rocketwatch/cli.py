@@ -163,9 +163,9 @@ def start_demo_standin() -> Any:
 
     now = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
     try:
-        return StandIn.demo(now=now, port=DEMO_PORT).start()
+        return StandIn.demo(now=now, port=DEMO_PORT, history=True).start()
     except OSError:
-        return StandIn.demo(now=now).start()
+        return StandIn.demo(now=now, history=True).start()
 
 
 def open_store(session: Session) -> Any:

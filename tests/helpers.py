@@ -65,7 +65,7 @@ def localize_pictures(records: list[dict], server: StandIn) -> list[str]:
     """Point every launch picture and mission patch URL of real samples at the stand-in (never the
     internet).
 
-    Returns the distinct launch image paths registered on the stand-in."""
+    Returns the distinct launch image and patch paths registered on the stand-in."""
     import re
 
     pattern = re.compile(r"^https?://[^/]+(/.*)$")
@@ -93,5 +93,7 @@ def localize_pictures(records: list[dict], server: StandIn) -> list[str]:
             launch_paths[url.removeprefix("{server}")] = None
         for patch in record.get("mission_patches") or []:
             if isinstance(patch, dict):
-                patch["image_url"] = rewrite(patch.get("image_url"))
+                patch["image_url"] = url = rewrite(patch.get("image_url"))
+                if isinstance(url, str) and url.startswith("{server}"):
+                    launch_paths[url.removeprefix("{server}")] = None
     return list(launch_paths)

@@ -249,7 +249,7 @@ def test_schedule_warns_about_ll2_rate_limit_and_rejects_bad_lines(home, capsys)
 def test_launch_shows_one_launch_with_its_changes_oldest_first(home: Path, capsys) -> None:
     from rocketwatch.standin import StandIn
 
-    with StandIn.demo() as server:
+    with StandIn.demo(history=True) as server:
         write_config(home, source={"api_url": server.api_url})
         assert main(["--home", str(home), "run"]) == 0
         assert main(["--home", str(home), "run"]) == 0  # the demo's second page: a slip, a landing

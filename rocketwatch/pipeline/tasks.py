@@ -240,8 +240,9 @@ def get_pictures(ctx: RunContext) -> None:
     tried = {outcome.url for outcome in outcomes}
     downloaded, failed = len(saved & pictures), len((tried - saved) & pictures)
     ctx.store.images.touch(every_url, ctx.now())
-    ctx.store.runs.set_stats(ctx.run_id, images_distinct=len(urls), images_downloaded=downloaded,
-                             images_cached=len(cached_pictures), images_failed=failed + len(bad_pictures))
+    # The run's picture figures count every file kept: launch pictures and mission patches.
+    ctx.store.runs.set_stats(ctx.run_id, images_distinct=len(every_url), images_downloaded=len(saved),
+                             images_cached=len(cached), images_failed=len(tried - saved) + len(known_bad))
     ctx.log(f"Pictures: {downloaded} downloaded, {len(cached_pictures)} already kept, "
             f"{failed + len(bad_pictures)} failed")
     if patch_urls:

@@ -21,8 +21,11 @@ DETAILED_ONLY_MISSION = ("vid_urls", "info_urls")
 RENAMED_BEFORE_2_3 = (("vid_urls", "vidURLs"), ("info_urls", "infoURLs"))
 
 
-def served_record(record: Mapping[str, Any], version: str, *, detailed: bool, first: bool) -> dict[str, Any]:
-    """The record as this stand-in's version sends it in this mode (a new dict; the stored one is kept)."""
+def served_record(record: Any, version: str, *, detailed: bool, first: bool) -> Any:
+    """The record as this stand-in's version sends it in this mode (a new dict; the stored one is kept).
+    A record that is not an object (hostile tests serve those too) goes out as it is."""
+    if not isinstance(record, Mapping):
+        return record
     served = dict(record)
     before = served.pop(DEMO_BEFORE, None)
     if first and isinstance(before, Mapping):

@@ -120,7 +120,7 @@ def test_broken_parts_are_logged_once_per_run_not_per_launch(rig) -> None:
 
 
 def test_the_demo_records_a_landing_outcome_and_a_slip_and_alerts_the_landing(rig) -> None:
-    with StandIn.demo() as server:
+    with StandIn.demo(history=True) as server:
         h = rig(server)
         first, second = h.runner.run(), h.runner.run()
 
@@ -134,7 +134,7 @@ def test_the_demo_records_a_landing_outcome_and_a_slip_and_alerts_the_landing(ri
 
 
 def test_landing_alerts_can_be_turned_off(rig) -> None:
-    with StandIn.demo() as server:
+    with StandIn.demo(history=True) as server:
         h = rig(server, alerts={"landings": False})
         h.runner.run()
         h.runner.run()

@@ -640,7 +640,7 @@ def test_detailed_mode_uses_each_versions_names(client: httpx.Client) -> None:
 
 
 def test_the_demo_serves_its_before_version_first_then_the_current_one(client: httpx.Client) -> None:
-    with StandIn.demo() as srv:
+    with StandIn.demo(history=True) as srv:
         first = client.get(srv.url(srv.upcoming_path), params={"mode": "detailed"}).json()["results"]
         later = client.get(srv.url(srv.upcoming_path), params={"mode": "detailed"}).json()["results"]
         patch = client.get(srv.url("/media/demo/patch-starlink.png"))
