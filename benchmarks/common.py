@@ -180,7 +180,6 @@ def make_records(count: int, picture_paths: list[str] | None = None,
     records = []
     for number in range(count):
         record = copy.deepcopy(templates[number % len(templates)])
-        record.pop("x_demo_before", None)  # the demo's first-page variant would move NETs between runs
         record.pop("mission_patches", None)  # the demo's patches are not served by the benchmark stand-in
         launch_id = str(uuid.uuid5(uuid.NAMESPACE_URL, f"rocketwatch-bench-{number}"))
         net = now + timedelta(hours=number + 1)

@@ -83,8 +83,10 @@ def _shift_times(item: Any, shift: Any) -> Any:
     return moved
 
 
-def demo_records(now: datetime | None = None) -> list[dict[str, Any]]:
-    """The demo launches, moved so that they are upcoming relative to now (default: the clock)."""
+def demo_records(now: datetime | None = None, *, history: bool = False) -> list[dict[str, Any]]:
+    """The demo launches, moved so that they are upcoming relative to now (default: the clock).
+
+    With `history` a few keep "x_demo_before", what a stand-in's first page shows instead."""
     if now is None:
         now = datetime.now(UTC)
     elif now.tzinfo is None:
@@ -92,7 +94,11 @@ def demo_records(now: datetime | None = None) -> list[dict[str, Any]]:
     with demo_file().open(encoding="utf-8") as handle:
         document = json.load(handle)
     shift = now.replace(microsecond=0) - parse_time(document["reference_time"])
-    return [shift_launch(record, shift) for record in records_from(document)]
+    records = [shift_launch(record, shift) for record in records_from(document)]
+    if not history:
+        for record in records:
+            record.pop("x_demo_before", None)
+    return records
 
 
 def demo_images() -> dict[str, bytes]:

@@ -31,7 +31,7 @@ from rocketwatch.standin.protocol import (
     api_segment,
     read_int,
 )
-from rocketwatch.standin.shapes import DEMO_BEFORE, served_record
+from rocketwatch.standin.shapes import served_record
 
 log = logging.getLogger(__name__)
 
@@ -130,11 +130,7 @@ class StandIn:
         landing not yet known), so the demo app's second run records a slip and a landing; without it
         every page is the same (a rerun changes nothing)."""
         kwargs.setdefault("version", "2.3.0")
-        records = demo_records(now)
-        if not history:
-            records = [{key: value for key, value in record.items() if key != DEMO_BEFORE}
-                       for record in records]
-        standin = cls(records=records, **kwargs)
+        standin = cls(records=demo_records(now, history=history), **kwargs)
         for name, body in demo_images().items():
             standin.add_image(f"/media/demo/{name}", body,
                               "image/png" if name.endswith(".png") else "image/jpeg")
