@@ -59,3 +59,16 @@ def test_home_puts_everything_under_one_folder(tmp_path: Path) -> None:
     assert paths.config_file == tmp_path / "config.toml"
     for folder in (paths.data_dir, paths.cache_dir, paths.log_dir, paths.images_dir):
         assert folder.is_relative_to(tmp_path)
+
+
+def test_source_mode_and_pages_default_to_one_detailed_page_of_100_and_are_checked(tmp_path: Path) -> None:
+    from rocketwatch.config import config_from_mapping
+
+    source = Config().source
+    assert (source.mode, source.limit, source.pages) == ("detailed", 100, 1)
+    assert Config().alerts.landings is True and Config().alerts.updates is False
+    assert config_from_mapping({"source": {"mode": "normal", "pages": 3}}).source.pages == 3
+    with pytest.raises(ConfigError, match=r'source\.mode must be "detailed" or "normal"'):
+        config_from_mapping({"source": {"mode": "list"}})
+    with pytest.raises(ConfigError, match=r"source\.pages must be between 1 and 20"):
+        config_from_mapping({"source": {"pages": 0}})
