@@ -206,7 +206,7 @@ def _launch(record: dict, launch_id: str, net: datetime, dropped: Counter[str]) 
         updates=_updates(record.get("updates"), dropped),
         programs=_programs(record.get("program"), dropped),
         info_links=_info_links(record, mission, dropped),
-        weather_concerns=_description(record.get("weather_concerns"))[:TEXT_LIMIT * 2],
+        weather_concerns=_text(record.get("weather_concerns"), TEXT_LIMIT * 2),
         hashtag=_text(record.get("hashtag"), SHORT_LIMIT * 2),
         flightclub_url=_url(record.get("flightclub_url"), URL_LIMIT),
     )
