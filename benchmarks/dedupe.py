@@ -93,7 +93,8 @@ def run(ctx: Context) -> list[Row] | Skipped:
         Row(TITLE, "picture requests vs distinct URLs", median(requests), "", distinct, "distinct URLs",
             goal="= distinct", met=all(count == distinct for count in requests), reps=reps,
             note=f"{len(records)} launches in the sample, {len(pictures)} distinct picture paths in it "
-                 "(launch images and thumbnails)", samples=[float(count) for count in requests]),
+                 "(launch images, thumbnails and mission patches)",
+            samples=[float(count) for count in requests]),
         Row(TITLE, "run time (information)", median(seconds), "s", reps=reps, samples=seconds,
             note="1.6 MB page, 100 ms per request"),
     ]
