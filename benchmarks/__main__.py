@@ -16,10 +16,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from types import ModuleType
 
-from benchmarks import cold_run, dedupe, http2, idle, startup, warm_rerun, windows
+from benchmarks import cold_run, dedupe, detailed, http2, idle, startup, warm_rerun, windows
 from benchmarks.common import Context, Row, Skipped, scratch_folder, to_json
 
-SCENARIOS: tuple[ModuleType, ...] = (cold_run, warm_rerun, dedupe, startup, idle, windows, http2)
+SCENARIOS: tuple[ModuleType, ...] = (cold_run, warm_rerun, dedupe, startup, idle, windows, http2, detailed)
 RESULTS = Path(__file__).resolve().parent / "results" / "latest.json"
 
 

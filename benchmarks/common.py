@@ -180,6 +180,7 @@ def make_records(count: int, picture_paths: list[str] | None = None,
     records = []
     for number in range(count):
         record = copy.deepcopy(templates[number % len(templates)])
+        record.pop("mission_patches", None)  # the demo's patches are not served by the benchmark stand-in
         launch_id = str(uuid.uuid5(uuid.NAMESPACE_URL, f"rocketwatch-bench-{number}"))
         net = now + timedelta(hours=number + 1)
         stamp = net.strftime("%Y-%m-%dT%H:%M:%SZ")

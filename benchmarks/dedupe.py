@@ -25,7 +25,7 @@ def samples_dir() -> Path:
 
 
 def localize_pictures(records: list[dict[str, Any]]) -> dict[str, bytes]:
-    """Point every picture URL of the records at the stand-in (as tests/helpers.localize_pictures does);
+    """Point every picture and patch URL of the records at the stand-in (as tests/helpers does);
     returns a made-up picture for each distinct path."""
     pattern = re.compile(r"^https?://[^/]+(/.*)$")
     pictures: dict[str, bytes] = {}
@@ -45,16 +45,20 @@ def localize_pictures(records: list[dict[str, Any]]) -> dict[str, bytes]:
             image["thumbnail_url"] = rewrite(image.get("thumbnail_url"))
         else:
             record["image"] = rewrite(image)
+        for patch in record.get("mission_patches") or []:
+            if isinstance(patch, dict):
+                patch["image_url"] = rewrite(patch.get("image_url"))
     return pictures
 
 
 def distinct_picture_urls(records: list[dict[str, Any]], base_url: str) -> int:
-    """Distinct picture URLs of the launches the app's own parser keeps from this page."""
+    """Distinct picture and mission patch URLs of the launches the app's own parser keeps from this page."""
     from rocketwatch.ll2.parse import parse_page_bytes
 
     page = json.dumps({"count": len(records), "next": None, "previous": None, "results": records})
     parsed = parse_page_bytes(page.replace("{server}", base_url).encode("utf-8"))
-    return len({launch.image_url for launch in parsed.launches if launch.image_url})
+    pictures = {launch.image_url for launch in parsed.launches if launch.image_url}
+    return len(pictures | {patch.image_url for launch in parsed.launches for patch in launch.patches})
 
 
 def run(ctx: Context) -> list[Row] | Skipped:
@@ -89,7 +93,8 @@ def run(ctx: Context) -> list[Row] | Skipped:
         Row(TITLE, "picture requests vs distinct URLs", median(requests), "", distinct, "distinct URLs",
             goal="= distinct", met=all(count == distinct for count in requests), reps=reps,
             note=f"{len(records)} launches in the sample, {len(pictures)} distinct picture paths in it "
-                 "(launch images and thumbnails)", samples=[float(count) for count in requests]),
+                 "(launch images, thumbnails and mission patches)",
+            samples=[float(count) for count in requests]),
         Row(TITLE, "run time (information)", median(seconds), "s", reps=reps, samples=seconds,
             note="1.6 MB page, 100 ms per request"),
     ]

@@ -12,11 +12,12 @@ from functools import lru_cache
 from typing import Any
 
 from rocketwatch.config import AlertsConfig
-from rocketwatch.ll2.model import Launch
+from rocketwatch.ll2.model import Launch, landing_outcomes
 from rocketwatch.timefmt import duration_words, local, net_label, with_zone
 
 REMINDER, SLIP, STATUS, WEBCAST = "reminder", "slip", "status", "webcast"
-ALERT_KINDS = (REMINDER, SLIP, STATUS, WEBCAST)
+LANDING, UPDATE = "landing", "update"
+ALERT_KINDS = (REMINDER, SLIP, STATUS, WEBCAST, LANDING, UPDATE)
 
 # A countdown means something only when LL2 knows the hour (None: LL2 2.0.0 sent no precision).
 PRECISE = (None, "SEC", "MIN", "HR")
@@ -30,6 +31,11 @@ CHANGE_HORIZON = timedelta(days=7)
 RECENT_PAST = timedelta(days=1)
 # A reminder is shown on data at most half its lead old, and never needs data fresher than this.
 MIN_DATA_AGE = timedelta(minutes=15)
+# A new LL2 update is an alert (when [alerts] updates is on) for launches this close to their NET,
+# and only while the update itself is this fresh (never a burst of old comments).
+UPDATE_HORIZON = timedelta(hours=48)
+UPDATE_FRESHNESS = timedelta(hours=24)
+UPDATE_TEXT_LIMIT = 300
 
 ReminderLog = Mapping[tuple[str, int], Sequence[datetime]]
 
@@ -76,6 +82,8 @@ class AlertRules:
     providers: tuple[str, ...]
     locations: tuple[str, ...]
     terms: tuple[str, ...]
+    landings: bool = True
+    updates: bool = False
 
     @classmethod
     def from_config(cls, cfg: AlertsConfig) -> AlertRules:
@@ -87,7 +95,7 @@ class AlertRules:
         leads = sorted({parse_duration(text) for text in cfg.reminders}, reverse=True)
         return cls(tuple(leads), parse_duration(cfg.slip_threshold), cfg.status_changes, cfg.webcast,
                    parse_quiet_hours(cfg.quiet_hours), lower(cfg.watch_providers),
-                   lower(cfg.watch_locations), lower(cfg.watch_terms))
+                   lower(cfg.watch_locations), lower(cfg.watch_terms), cfg.landings, cfg.updates)
 
 
 @lru_cache(maxsize=16)
@@ -230,7 +238,8 @@ def reminder_text(launch: Launch, now: datetime, tz: tzinfo | None = None) -> st
 def change_alerts(changes: Iterable[Any], launches: Mapping[str, Launch], now: datetime, cfg: AlertsConfig,
                   starred: Iterable[str] = (), tz: tzinfo | None = None) -> list[Alert]:
     """Alerts for recorded changes (LaunchChange: id, launch_id, noticed_at, field, old, new) of watched
-    launches: NET slips of at least slip_threshold near the launch, status changes, webcasts going live."""
+    launches: NET slips of at least slip_threshold near the launch, status changes, webcasts going live,
+    landing outcomes that became known, and (when asked for) new LL2 updates close to the NET."""
     rules = rules_for(cfg)
     stars = frozenset(starred)
     quiet = in_quiet_hours(now, rules.quiet_hours, tz)
@@ -247,6 +256,10 @@ def change_alerts(changes: Iterable[Any], launches: Mapping[str, Launch], now: d
         elif change.field == "webcast" and rules.webcast and change.new == "true":
             made = (f"{WEBCAST}:{launch.id}:{change.id}", WEBCAST,
                     f"Webcast is live: {launch.webcast_url}" if launch.webcast_url else "Webcast is live")
+        elif change.field == "landing" and rules.landings:
+            made = _landing(change, launch)
+        elif change.field == "update" and rules.updates:
+            made = _update(change, launch)
         if made:
             key, kind, body = made
             alerts.append(Alert(key, kind, launch.id, launch.name, body, change.noticed_at, None, quiet))
@@ -289,6 +302,39 @@ def _status(change: Any, launch: Launch, now: datetime, tz: tzinfo | None) -> tu
     else:
         return None
     return f"{STATUS}:{launch.id}:{status}:{change.id}", STATUS, body
+
+
+def _landing(change: Any, launch: Launch) -> tuple[str, str, str] | None:
+    """'Booster B1100 landed on Of Course I Still Love You' for each stage whose outcome became known."""
+    changed = {part.split(": ", 1)[0] for part in (change.new or "").split("; ") if ": " in part}
+    lines = []
+    for key, stage in zip(landing_outcomes(launch.landings), launch.landings, strict=True):
+        if key not in changed or stage.success is None:
+            continue
+        name = f"Booster {stage.serial}" if stage.serial else (stage.stage or "The stage")
+        place = stage.location or stage.location_abbrev
+        if stage.success:
+            lines.append(f"{name} landed on {place}" if place else f"{name} landed")
+        else:
+            lines.append(f"{name} did not land" + (f" ({place})" if place else ""))
+    if not lines:
+        return None
+    return f"{LANDING}:{launch.id}:{change.id}", LANDING, "\n".join(lines)
+
+
+def _update(change: Any, launch: Launch) -> tuple[str, str, str] | None:
+    """LL2's newest comment on a launch due within 48 h, while the comment is fresh."""
+    created = _when(change.new)
+    if created is None or not launch.updates or launch.updates[0].created_at != created:
+        return None
+    if abs(launch.net - created) > UPDATE_HORIZON or change.noticed_at - created > UPDATE_FRESHNESS:
+        return None
+    update = launch.updates[0]
+    text = " ".join(update.comment.split()) or update.info_url
+    if len(text) > UPDATE_TEXT_LIMIT:
+        text = text[: UPDATE_TEXT_LIMIT - 1].rstrip() + "…"
+    by = f" ({update.author})" if update.author else ""
+    return f"{UPDATE}:{launch.id}:{_minute(created)}", UPDATE, f"Update{by}: {text}"
 
 
 # --- freshness and the API budget ---------------------------------------------------------------------

@@ -18,7 +18,7 @@ import sys
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rocketwatch import APP_NAME, __version__
 from rocketwatch.applog import NOT_ON_CONSOLE, setup_logging
@@ -27,6 +27,7 @@ from rocketwatch.session import Session, storage_words
 from rocketwatch.timefmt import duration_words, local, net_words
 
 if TYPE_CHECKING:
+    from rocketwatch.ll2.model import Launch
     from rocketwatch.pipeline import RunEvent, Runner
     from rocketwatch.store import RunRecord, Store
 
@@ -85,6 +86,13 @@ def build_parser() -> argparse.ArgumentParser:
                                    description="The upcoming launches kept by the last runs, soonest "
                                                "first.")
     launches.add_argument("--json", action="store_true", help=json_help)
+
+    launch = commands.add_parser("launch", help="one stored launch in detail, with its recorded changes",
+                                 description="One stored launch in detail: webcasts, boosters and "
+                                             "landings, patches, LL2's updates, and every change "
+                                             "RocketWatch recorded (its slip timeline), oldest first.")
+    launch.add_argument("launch_id", metavar="ID", help="the launch's LL2 id (see: rocketwatch launches)")
+    launch.add_argument("--json", action="store_true", help=json_help)
 
     reminders = commands.add_parser("reminders", help="the launch reminders still to come, soonest first",
                                     description="The launch reminders still to come, soonest first "
@@ -331,24 +339,57 @@ def duration_words_s(seconds: float | None) -> str:
     return duration_words(timedelta(seconds=seconds))
 
 
+def _utc_text(moment: datetime | None) -> str | None:
+    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z") if moment else None
+
+
+def launch_json(launch: Launch, store: Store) -> dict[str, Any]:
+    """One launch as `launches --json` prints it (picture and patch paths from the picture cache)."""
+    image, thumbnail = store.images.paths_for(launch.image_url)
+    best = launch.best_webcast
+    return {
+        "id": launch.id,
+        "name": launch.name,
+        "net": _utc_text(launch.net),
+        "net_precision": launch.net_precision,
+        "status": launch.status_abbrev,
+        "provider": launch.provider,
+        "location": launch.location,
+        "image_url": launch.image_url,
+        "image_path": str(image) if image else None,
+        "thumbnail_path": str(thumbnail) if thumbnail else None,
+        "webcast_url": best.url if best else None,
+        "webcast_live": launch.webcast_live,
+        "webcasts": [{"url": link.url, "title": link.title, "publisher": link.publisher,
+                      "language": link.language, "priority": link.priority, "live": link.live,
+                      "start": _utc_text(link.start), "end": _utc_text(link.end)}
+                     for link in launch.webcasts],
+        "landings": [{"stage": stage.stage, "serial": stage.serial, "flight_number": stage.flight_number,
+                      "reused": stage.reused, "attempt": stage.attempt, "success": stage.success,
+                      "location": stage.location, "type": stage.type} for stage in launch.landings],
+        "patches": [{"name": patch.name, "image_url": patch.image_url,
+                     "image_path": _path_text(store.images.paths_for(patch.image_url)[0])}
+                    for patch in launch.patches],
+        "updates": [{"created_at": _utc_text(update.created_at), "author": update.author,
+                     "comment": update.comment, "info_url": update.info_url or None}
+                    for update in launch.updates],
+        "programs": list(launch.programs),
+        "probability": launch.probability,
+        "weather_concerns": launch.weather_concerns or None,
+    }
+
+
+def _path_text(path: Path | None) -> str | None:
+    return str(path) if path else None
+
+
 def cmd_launches(session: Session, args: argparse.Namespace) -> int:
     with open_store(session) as store:
         launches = store.launches.upcoming()
-        paths = {launch.id: store.images.paths_for(launch.image_url) for launch in launches}
-    if args.json:
-        print(json.dumps([{
-            "id": launch.id,
-            "name": launch.name,
-            "net": launch.net.astimezone(UTC).isoformat().replace("+00:00", "Z"),
-            "net_precision": launch.net_precision,
-            "status": launch.status_abbrev,
-            "provider": launch.provider,
-            "location": launch.location,
-            "image_url": launch.image_url,
-            "image_path": str(paths[launch.id][0]) if paths[launch.id][0] else None,
-            "thumbnail_path": str(paths[launch.id][1]) if paths[launch.id][1] else None,
-        } for launch in launches], indent=2, ensure_ascii=False))
-        return 0
+        if args.json:
+            print(json.dumps([launch_json(launch, store) for launch in launches], indent=2,
+                             ensure_ascii=False))
+            return 0
     if not launches:
         print("No launches stored yet. Fetch them with: rocketwatch run")
         return 0
@@ -358,6 +399,58 @@ def cmd_launches(session: Session, args: argparse.Namespace) -> int:
                      _clip(launch.name, 48), _clip(launch.provider, 28), _clip(launch.location, 36)))
     print_table(rows)
     return 0
+
+
+def cmd_launch(session: Session, args: argparse.Namespace) -> int:
+    """One launch with everything kept about it and its slip timeline (changes, oldest first)."""
+    with open_store(session) as store:
+        launch = store.launches.get(args.launch_id)
+        if launch is None:
+            print(f"rocketwatch: no stored launch has the id {args.launch_id!r}", file=sys.stderr)
+            return 1
+        data = launch_json(launch, store)
+        changes = store.launches.changes(launch_id=launch.id)
+    data["changes"] = [{"seen_at": _utc_text(change.noticed_at), "field": change.field, "old": change.old,
+                        "new": change.new} for change in changes]
+    if args.json:
+        print(json.dumps(data, indent=2, ensure_ascii=False))
+        return 0
+    for line in launch_lines(launch, data):
+        print(line)
+    return 0
+
+
+def launch_lines(launch: Launch, data: dict[str, Any]) -> list[str]:
+    """The plain-text page of `launch ID`."""
+    lines = [launch.name, f"  NET      {net_words(launch.net, launch.net_precision)} ({launch.status_name})",
+             f"  From     {launch.pad}, {launch.location}", f"  By       {launch.provider} · {launch.rocket}"]
+    if launch.probability is not None:
+        lines.append(f"  Weather  {launch.probability}% go" + (f"; {launch.weather_concerns}"
+                                                              if launch.weather_concerns else ""))
+    if launch.programs:
+        lines.append(f"  Program  {', '.join(launch.programs)}")
+    for link in launch.webcasts:
+        live = " (live)" if link.live else ""
+        lines.append(f"  Webcast  {link.title or link.publisher or link.url}{live}: {link.url}")
+    for stage in launch.landings:
+        place = f" on {stage.location}" if stage.location else ""
+        outcome = {True: f"landed{place}", False: f"did not land{place}",
+                   None: f"landing{place}, outcome not known yet"}[stage.success]
+        if stage.attempt is False:
+            outcome = "no landing attempt"
+        flight = f" (flight {stage.flight_number})" if stage.flight_number else ""
+        lines.append(f"  Booster  {stage.serial or stage.stage or 'stage'}{flight}: {outcome}")
+    for patch in data["patches"]:
+        lines.append(f"  Patch    {patch['name']}" + ("" if patch["image_path"] else " (picture not kept)"))
+    for update in launch.updates[:5]:
+        when = local(update.created_at).strftime("%a %d %b %H:%M") if update.created_at else "undated"
+        lines.append(f"  Update   {when} {update.author}: {' '.join(update.comment.split())[:100]}")
+    if data["changes"]:
+        lines.append("Changes seen (oldest first):")
+        for change in data["changes"]:
+            seen = local(datetime.fromisoformat(change["seen_at"])).strftime("%a %d %b %H:%M")
+            lines.append(f"  {seen}  {change['field']}: {change['old']} -> {change['new']}")
+    return lines
 
 
 def cmd_schedule(session: Session, args: argparse.Namespace) -> int:
@@ -440,6 +533,7 @@ COMMANDS: dict[str, Callable[[Session, argparse.Namespace], int]] = {
     "retry": cmd_retry,
     "history": cmd_history,
     "launches": cmd_launches,
+    "launch": cmd_launch,
     "schedule": cmd_schedule,
     "reminders": cmd_reminders,
     "export-ics": cmd_export_ics,

@@ -27,6 +27,7 @@ from rocketwatch.fileio import write_atomic
 
 DEFAULT_API_URL = "https://ll.thespacedevs.com/2.3.0"
 DEV_API_URL = "https://lldev.thespacedevs.com/2.3.0"
+SOURCE_MODES = ("detailed", "normal")
 
 
 class ConfigError(ValueError):
@@ -43,9 +44,11 @@ class ConfigError(ValueError):
 @dataclass(frozen=True, slots=True)
 class SourceConfig:
     api_url: str = DEFAULT_API_URL
-    limit: int = 10
+    limit: int = 100  # launches per page (LL2's maximum)
     token: str = ""
     max_rate_limit_wait: float = 900.0
+    mode: str = "detailed"  # "detailed": webcasts, landings, patches, updates; "normal" for slow links
+    pages: int = 1  # pages to follow per run; each is one request within the hourly budget
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +87,8 @@ class AlertsConfig:
     watch_locations: tuple[str, ...] = ()
     watch_terms: tuple[str, ...] = ()
     api_budget: int = 10  # LL2 requests per hour that refreshes before a reminder may use
+    landings: bool = True  # a booster landing's outcome becomes known
+    updates: bool = False  # a new LL2 update within 48 h of the NET
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,6 +174,8 @@ CHECKS: dict[str, Callable[[Any], str | None]] = {
     "source.api_url": _check_url,
     "source.limit": _range(1, 100),
     "source.max_rate_limit_wait": _range(0, 86_400),
+    "source.mode": lambda value: None if value in SOURCE_MODES else 'must be "detailed" or "normal"',
+    "source.pages": _range(1, 20),
     "pipeline.retries": _range(0, 20),
     "pipeline.retry_delay": _range(0, 86_400),
     "pipeline.max_retry_delay": _range(0, 86_400),

@@ -94,9 +94,9 @@ class Session:
 
         now = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
         try:
-            self.standin = StandIn.demo(now=now, port=DEMO_PORT).start()
+            self.standin = StandIn.demo(now=now, port=DEMO_PORT, history=True).start()
         except OSError:
-            self.standin = StandIn.demo(now=now).start()
+            self.standin = StandIn.demo(now=now, history=True).start()
         self.overrides = Overrides(self.standin.api_url, "--demo")
 
     def stop_demo(self) -> None:

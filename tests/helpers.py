@@ -62,9 +62,10 @@ def picture_bytes(seed: str, size: tuple[int, int] = (64, 36)) -> bytes:
 
 
 def localize_pictures(records: list[dict], server: StandIn) -> list[str]:
-    """Point every launch picture URL of real samples at the stand-in (never the internet).
+    """Point every launch picture and mission patch URL of real samples at the stand-in (never the
+    internet).
 
-    Returns the distinct launch image paths registered on the stand-in."""
+    Returns the distinct launch image and patch paths registered on the stand-in."""
     import re
 
     pattern = re.compile(r"^https?://[^/]+(/.*)$")
@@ -90,4 +91,9 @@ def localize_pictures(records: list[dict], server: StandIn) -> list[str]:
             record["image"] = url = rewrite(image)
         if isinstance(url, str):
             launch_paths[url.removeprefix("{server}")] = None
+        for patch in record.get("mission_patches") or []:
+            if isinstance(patch, dict):
+                patch["image_url"] = url = rewrite(patch.get("image_url"))
+                if isinstance(url, str) and url.startswith("{server}"):
+                    launch_paths[url.removeprefix("{server}")] = None
     return list(launch_paths)

@@ -57,6 +57,15 @@ def test_demo_run_and_launches_work_offline(home: Path, capsys) -> None:
         "image_url",
         "image_path",
         "thumbnail_path",
+        "webcast_url",
+        "webcast_live",
+        "webcasts",
+        "landings",
+        "patches",
+        "updates",
+        "programs",
+        "probability",
+        "weather_concerns",
     } == set(launches[0])
     with_picture = [launch for launch in launches if launch["image_url"]]
     assert with_picture and all(Path(launch["thumbnail_path"]).is_file() for launch in with_picture)
@@ -235,3 +244,57 @@ def test_schedule_warns_about_ll2_rate_limit_and_rejects_bad_lines(home, capsys)
     assert "15 requests an hour" in capsys.readouterr().out
     assert main(["--home", str(home), "schedule", "--every", "0 6 * * 8"]) == 2
     assert "day of week must be 0-7" in capsys.readouterr().err
+
+
+def test_launch_shows_one_launch_with_its_changes_oldest_first(home: Path, capsys) -> None:
+    from rocketwatch.standin import StandIn
+
+    with StandIn.demo(history=True) as server:
+        write_config(home, source={"api_url": server.api_url})
+        assert main(["--home", str(home), "run"]) == 0
+        assert main(["--home", str(home), "run"]) == 0  # the demo's second page: a slip, a landing
+    capsys.readouterr()
+    assert main(["--home", str(home), "launches", "--json"]) == 0
+    launches = json.loads(capsys.readouterr().out)
+    starlink = next(launch for launch in launches if launch["name"].endswith("Starlink Group 14-21"))
+
+    assert main(["--home", str(home), "launch", starlink["id"], "--json"]) == 0
+    detail = json.loads(capsys.readouterr().out)
+    assert detail["webcast_url"] == "https://www.youtube.com/watch?v=demo-starlink1421"
+    assert [link["priority"] for link in detail["webcasts"]] == [10, 20]
+    assert detail["landings"] == [{"stage": "Core", "serial": "B1077", "flight_number": 19, "reused": True,
+                                   "attempt": True, "success": None, "location": "A Shortfall of Gravitas",
+                                   "type": "Autonomous Spaceport Drone Ship"}]
+    [patch] = detail["patches"]
+    assert patch["image_path"] and Path(patch["image_path"]).is_file()
+    assert detail["programs"] == ["Starlink"] and len(detail["updates"]) == 3
+    [slip] = detail["changes"]
+    assert slip["field"] == "net" and slip["new"] > slip["old"]
+
+    assert main(["--home", str(home), "launch", starlink["id"]]) == 0
+    text = capsys.readouterr().out
+    assert "Booster  B1077 (flight 19): landing on A Shortfall of Gravitas, outcome not known yet" in text
+    assert "Changes seen (oldest first):" in text
+
+
+def test_launch_with_an_unknown_id_says_so_in_one_line(home: Path) -> None:
+    result = rocketwatch(home, "launch", "no-such-launch")
+
+    assert result.returncode == 1 and result.stdout == ""
+    assert result.stderr == "rocketwatch: no stored launch has the id 'no-such-launch'\n"
+
+
+def test_the_real_detailed_sample_keeps_every_detailed_part(sample_standin, home: Path) -> None:
+    server, _pictures = sample_standin("2.2.0-detailed")
+    code, run = run_json(home, "run", api_url=server.api_url)
+    assert code == 0 and run["api_requests"] == 1
+
+    _code, launches = run_json(home, "launches")
+    assert len(launches) == 100
+    assert sum(bool(launch["webcasts"]) for launch in launches) == 7
+    assert sum(bool(launch["landings"]) for launch in launches) == 31
+    assert sum(bool(launch["updates"]) for launch in launches) == 89
+    assert sum(bool(launch["programs"]) for launch in launches) == 19
+    patches = [patch for launch in launches for patch in launch["patches"]]
+    assert len(patches) == 13 and all(patch["image_path"] for patch in patches)
+    assert all(server.count(patch["image_url"].removeprefix(server.base_url)) == 1 for patch in patches)

@@ -96,3 +96,16 @@ def test_a_file_set_aside_is_kept_whole_beside_the_original(tmp_path: Path) -> N
     assert first != second and not path.exists()
     assert first.read_bytes() == b"\xff broken" and second.read_bytes() == b"\xfe broken again"
     assert first.name.startswith("config.toml.broken-")
+
+
+def test_source_mode_and_pages_default_to_one_detailed_page_of_100_and_are_checked(tmp_path: Path) -> None:
+    from rocketwatch.config import config_from_mapping
+
+    source = Config().source
+    assert (source.mode, source.limit, source.pages) == ("detailed", 100, 1)
+    assert Config().alerts.landings is True and Config().alerts.updates is False
+    assert config_from_mapping({"source": {"mode": "normal", "pages": 3}}).source.pages == 3
+    with pytest.raises(ConfigError, match=r'source\.mode must be "detailed" or "normal"'):
+        config_from_mapping({"source": {"mode": "list"}})
+    with pytest.raises(ConfigError, match=r"source\.pages must be between 1 and 20"):
+        config_from_mapping({"source": {"pages": 0}})

@@ -182,13 +182,67 @@ class Plan:
     webcast: str | None = None
     holdreason: str = ""
     weather: str | None = None
+    boosters: tuple[Booster, ...] = ()
+    patch: str | None = None  # a file in PATCHES
+    program: str | None = None
+    updates: tuple[tuple[float, str, str], ...] = ()  # (hours before REFERENCE_TIME, author, comment)
+    restream: str | None = None  # a second, unofficial video link
+    before: dict[str, Any] | None = None  # what the first page a demo stand-in serves says instead
+
+
+@dataclass(frozen=True)
+class Booster:
+    """A launcher stage of a demo launch and its landing."""
+
+    serial: str
+    flight: int
+    landing: str  # a key of LANDING_PLACES
+    success: bool | None = None
+    stage: str = "Core"
+
+
+LANDING_PLACES: dict[str, tuple[int, str, str, int, str, str]] = {
+    # key: (id, name, abbrev, type id, type name, type abbrev)
+    "OCISLY": (1, "Of Course I Still Love You", "OCISLY", 1, "Autonomous Spaceport Drone Ship", "ASDS"),
+    "ASOG": (2, "A Shortfall of Gravitas", "ASOG", 1, "Autonomous Spaceport Drone Ship", "ASDS"),
+    "LZ-4": (3, "Landing Zone 4", "LZ-4", 2, "Return to Launch Site", "RTLS"),
+    "JRTI": (4, "Just Read The Instructions", "JRTI", 1, "Autonomous Spaceport Drone Ship", "ASDS"),
+}
+
+
+@dataclass(frozen=True)
+class PatchArt:
+    """How to paint one demo mission patch: a round badge."""
+
+    file: str
+    name: str
+    ring: tuple[int, int, int]
+    field: tuple[int, int, int]
+    mark: tuple[int, int, int]
+    points: int
+    seed: int
+
+
+PATCHES: dict[str, PatchArt] = {p.file: p for p in [
+    PatchArt("patch-skylark.png", "Skylark Relay 7 mission patch", (30, 60, 130), (120, 170, 230),
+             (250, 250, 255), 5, 21),
+    PatchArt("patch-starlink.png", "Starlink Group 14-21 mission patch", (20, 20, 30), (40, 50, 90),
+             (235, 235, 245), 4, 22),
+    PatchArt("patch-sentinel.png", "Sentinel Arc 3 mission patch", (90, 30, 30), (200, 150, 60),
+             (30, 30, 30), 6, 23),
+]}
 
 
 PLANS: list[Plan] = [
     Plan("Falcon 9 Block 5", "Block 5", "Falcon", "SpX", "Skylark Relay 7", "Communications",
          "SSO", "A batch of small relay satellites that pass messages between polar research "
          "stations.", "SLC-4E", "Success", "SEC", -3, 0, "falcon-dawn.jpg", 95,
-         webcast="https://www.youtube.com/watch?v=demo-skylark7"),
+         webcast="https://www.youtube.com/watch?v=demo-skylark7",
+         boosters=(Booster("B1082", 14, "OCISLY", success=True),), patch="patch-skylark.png",
+         updates=((2.5, "Demo Caster", "Payload deployment confirmed."),
+                  (2.9, "Demo Caster", "Booster B1082 landed on Of Course I Still Love You."),
+                  (3.0, "LL2", "Liftoff!")),
+         before={"status": "In Flight", "landed": None}),
     Plan("Electron", "", "Electron", "RL", "Kiwi Lantern", "Earth Science", "SSO",
          "A shoebox-sized satellite that maps night-time light pollution over the Pacific.",
          "LC-1A", "Go", "MIN", 4, 120, "electron-night.jpg", 80,
@@ -196,13 +250,21 @@ PLANS: list[Plan] = [
     Plan("Falcon 9 Block 5", "Block 5", "Falcon", "SpX", "Starlink Group 14-21", "Communications",
          "LEO", "Another batch of broadband satellites for the Starlink constellation.",
          "SLC-40", "Go", "MIN", 20, 240, "falcon-noon.jpg", 90,
-         webcast="https://www.youtube.com/watch?v=demo-starlink1421"),
+         webcast="https://www.youtube.com/watch?v=demo-starlink1421",
+         boosters=(Booster("B1077", 19, "ASOG"),), patch="patch-starlink.png", program="Starlink",
+         updates=((1, "Demo Caster", "Weather forecast improved to 90% favourable."),
+                  (7, "Demo Caster", "NET moved 12 hours later to give the drone ship time to reach "
+                                     "its station."),
+                  (30, "LL2", "Added launch.")),
+         restream="https://www.youtube.com/watch?v=demo-starlink1421-restream",
+         before={"net_hours": 8}),
     Plan("Vulcan VC4S", "VC4S", "Vulcan", "ULA", "Sentinel Arc 3", "Government/Top Secret",
          "GTO", "A national security payload; few details have been made public.",
          "SLC-41", "Hold", "MIN", 30, 180, "vulcan-dusk.jpg", 60, webcast_live=True,
          webcast="https://www.youtube.com/watch?v=demo-sentinelarc3",
          holdreason="Count paused to check a ground valve reading on the upper stage.",
-         weather="Cumulus clouds and anvil clouds near the pad"),
+         weather="Cumulus clouds and anvil clouds near the pad", patch="patch-sentinel.png",
+         updates=((0.5, "Demo Caster", "Hold at T-40 minutes for a ground valve reading."),)),
     Plan("Ariane 62", "62", "Ariane", "ASA", "Meridian Link 2", "Navigation", "MEO",
          "Two navigation satellites that thicken a European positioning constellation.",
          "ELA-4", "TBC", "HR", 48, 0, "ariane-rain.jpg"),
@@ -290,6 +352,8 @@ def rocket_object(plan: Plan, index: int) -> dict[str, Any]:
     config_id = 500 + sum(map(ord, plan.rocket)) % 400
     return {
         "id": 9100 + index,
+        "launcher_stage": launcher_stages(plan),
+        "spacecraft_stage": None,
         "configuration": {
             "response_mode": "list",
             "id": config_id,
@@ -346,7 +410,7 @@ def pad_object(key: str) -> dict[str, Any]:
 def video_list(plan: Plan, net: datetime) -> list[dict[str, Any]]:
     if plan.webcast is None:
         return []
-    return [{
+    videos = [{
         "priority": 10,
         "source": "youtube.com",
         "publisher": PROVIDERS[plan.provider][1],
@@ -358,7 +422,82 @@ def video_list(plan: Plan, net: datetime) -> list[dict[str, Any]]:
         "language": {"id": 1, "name": "English", "code": "en"},
         "start_time": stamp(net - timedelta(minutes=30)),
         "end_time": None,
+        "live": plan.webcast_live,
     }]
+    if plan.restream:
+        videos.append({
+            "priority": 20,
+            "source": "youtube.com",
+            "publisher": "Demo Space Fans",
+            "title": f"{plan.mission} re-stream with commentary",
+            "description": "A fan re-stream (demo link; it goes nowhere).",
+            "feature_image": None,
+            "url": plan.restream,
+            "type": {"id": 4, "name": "Unofficial Re-stream"},
+            "language": {"id": 1, "name": "English", "code": "en"},
+            "start_time": stamp(net - timedelta(minutes=45)),
+            "end_time": None,
+            "live": False,
+        })
+    return videos
+
+
+def launcher_stages(plan: Plan, landed: Any = "plan") -> list[dict[str, Any]]:
+    """The rocket's launcher_stage list; `landed` overrides each booster's outcome (None: unknown)."""
+    stages = []
+    for number, booster in enumerate(plan.boosters):
+        place_id, place, abbrev, type_id, type_name, type_abbrev = LANDING_PLACES[booster.landing]
+        success = booster.success if landed == "plan" else landed
+        stages.append({
+            "id": 7000 + number + 10 * len(booster.serial),
+            "type": booster.stage,
+            "reused": booster.flight > 1,
+            "launcher_flight_number": booster.flight,
+            "launcher": {"id": 300 + int(booster.serial[1:]) % 500, "serial_number": booster.serial,
+                         "flight_proven": booster.flight > 1, "status": "active", "flights": booster.flight},
+            "landing": {
+                "id": 4000 + number,
+                "attempt": True,
+                "success": success,
+                "description": "",
+                "landing_location": {"id": place_id, "name": place, "abbrev": abbrev},
+                "type": {"id": type_id, "name": type_name, "abbrev": type_abbrev},
+            },
+            "previous_flight_date": None,
+        })
+    return stages
+
+
+def patch_list(plan: Plan) -> list[dict[str, Any]]:
+    if plan.patch is None:
+        return []
+    art = PATCHES[plan.patch]
+    return [{"id": 600 + art.seed, "name": art.name, "priority": 10,
+             "image_url": f"{{server}}/media/demo/{art.file}", "agency": provider_object(plan.provider)}]
+
+
+def update_list(plan: Plan, index: int) -> list[dict[str, Any]]:
+    return [{"id": 20000 + index * 10 + number, "profile_image": None, "comment": comment,
+             "info_url": None, "created_by": author,
+             "created_on": stamp(REFERENCE_TIME - timedelta(hours=hours))}
+            for number, (hours, author, comment) in enumerate(plan.updates)]
+
+
+def before_fields(plan: Plan, index: int) -> dict[str, Any] | None:
+    """What the first page a demo stand-in serves says instead (so a second run records a change)."""
+    if plan.before is None:
+        return None
+    before: dict[str, Any] = {}
+    if "net_hours" in plan.before:
+        net = REFERENCE_TIME + timedelta(hours=plan.before["net_hours"])
+        before.update({"net": stamp(net), "window_start": stamp(net),
+                       "window_end": stamp(net + timedelta(minutes=plan.window_minutes))})
+    if "status" in plan.before:
+        before["status"] = {"id": 6, "name": "Launch in Flight", "abbrev": plan.before["status"],
+                            "description": "The rocket is flying."}
+    if "landed" in plan.before:
+        before["rocket"] = {**rocket_object(plan, index), "launcher_stage": launcher_stages(plan, None)}
+    return before
 
 
 def launch_record(plan: Plan, index: int) -> dict[str, Any]:
@@ -369,11 +508,11 @@ def launch_record(plan: Plan, index: int) -> dict[str, Any]:
     precision_id, precision_name, precision_text = PRECISIONS[plan.precision]
     updated_hours = 1 + (index * 7) % 30
     videos = video_list(plan, net)
-    return {
+    record: dict[str, Any] = {
         "id": launch_id,
         "url": f"{API}/launches/{launch_id}/",
         "name": name,
-        "response_mode": "normal",
+        "response_mode": "detailed",
         "slug": slugify(name),
         "launch_designator": None,
         "status": {
@@ -420,8 +559,17 @@ def launch_record(plan: Plan, index: int) -> dict[str, Any]:
         "pad": pad_object(plan.pad),
         "webcast_live": plan.webcast_live,
         "vid_urls": videos,
-        "program": [],
+        "program": [{"id": 25, "name": plan.program}] if plan.program else [],
+        "flightclub_url": f"https://flightclub.io/result?llId={launch_id}" if plan.boosters else None,
+        "updates": update_list(plan, index),
+        "info_urls": [],
+        "timeline": [],
+        "mission_patches": patch_list(plan),
     }
+    before = before_fields(plan, index)
+    if before:
+        record["x_demo_before"] = before
+    return record
 
 
 def launches_document() -> dict[str, Any]:
@@ -541,16 +689,47 @@ def paint_picture(picture: Picture) -> bytes:
     return out.getvalue()
 
 
+def paint_patch(art: PatchArt) -> bytes:
+    """A round mission badge on a transparent background: ring, field, a star of `points` and a rocket."""
+    import math
+
+    size = 256
+    canvas = Image.new("RGBA", (size, size), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(canvas)
+    draw.ellipse([4, 4, size - 5, size - 5], fill=(*art.ring, 255))
+    draw.ellipse([24, 24, size - 25, size - 25], fill=(*art.field, 255))
+    rng = random.Random(art.seed)
+    for _ in range(18):
+        x, y = rng.randrange(60, size - 60), rng.randrange(50, size - 110)
+        draw.ellipse([x, y, x + 3, y + 3], fill=(*art.mark, 200))
+    centre = size / 2
+    star = []
+    for corner in range(art.points * 2):
+        radius = 58 if corner % 2 == 0 else 24
+        angle = math.pi * corner / art.points - math.pi / 2
+        star.append((centre + radius * math.cos(angle), centre - 20 + radius * math.sin(angle)))
+    draw.polygon(star, fill=(*art.mark, 255))
+    draw.rectangle([centre - 7, centre + 10, centre + 7, centre + 70], fill=(*art.mark, 255))
+    draw.polygon([(centre - 7, centre + 10), (centre + 7, centre + 10), (centre, centre - 8)],
+                 fill=(*art.mark, 255))
+    draw.arc([14, 14, size - 15, size - 15], 200, 340, fill=(*art.mark, 255), width=4)
+    out = io.BytesIO()
+    canvas.save(out, "PNG", optimize=True)
+    return out.getvalue()
+
+
 def main() -> None:
     IMAGES.mkdir(parents=True, exist_ok=True)
-    for stale in IMAGES.glob("*.jpg"):
-        if stale.name not in PICTURES:
+    for stale in [*IMAGES.glob("*.jpg"), *IMAGES.glob("*.png")]:
+        if stale.name not in PICTURES and stale.name not in PATCHES:
             stale.unlink()
     for picture in PICTURES.values():
         (IMAGES / picture.file).write_bytes(paint_picture(picture))
+    for art in PATCHES.values():
+        (IMAGES / art.file).write_bytes(paint_patch(art))
     text = json.dumps(launches_document(), indent=2, ensure_ascii=False) + "\n"
     (HERE / "launches.json").write_text(text, encoding="utf-8")
-    print(f"wrote {len(PLANS)} launches and {len(PICTURES)} pictures to {HERE}")
+    print(f"wrote {len(PLANS)} launches, {len(PICTURES)} pictures and {len(PATCHES)} patches to {HERE}")
 
 
 if __name__ == "__main__":

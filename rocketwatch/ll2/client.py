@@ -166,6 +166,16 @@ def request_headers(token: str) -> dict[str, str]:
     return headers
 
 
+def same_origin(url: str, other: str) -> bool:
+    """True when both addresses have the same scheme, host and port."""
+    try:
+        first, second = urlsplit(url), urlsplit(other)
+        return (first.scheme.lower(), first.hostname, first.port) == (
+            second.scheme.lower(), second.hostname, second.port)
+    except ValueError:
+        return False
+
+
 def _host_of(url: str) -> str:
     """The host (and port) of ``url`` for messages, without any credentials."""
     parts = urlsplit(url)
@@ -230,23 +240,35 @@ class LL2Client:
         """Stop a fetch in progress (from any thread): waits end, reads stop at the next chunk."""
         self._cancelled.set()
 
-    def fetch_upcoming(self, limit: int) -> FetchResult:
-        """Download one page of upcoming launches (mode=normal), waiting out LL2's rate limit."""
+    def fetch_upcoming(self, limit: int, mode: str = "normal") -> FetchResult:
+        """Download one page of upcoming launches (LL2's "normal" or "detailed" mode), waiting out
+        LL2's rate limit."""
         self._requests = 0
         try:
-            return self._fetch(clamp_limit(limit))
+            return self._fetch(self.endpoint, {"limit": str(clamp_limit(limit)), "mode": mode})
         except LL2Error as error:
             error.requests = self._requests
             raise
 
-    def _fetch(self, limit: int) -> FetchResult:
+    def fetch_next(self, next_url: str) -> FetchResult:
+        """Download the page LL2 named as ``next``; only on the API's own host and scheme (the token
+        must never go elsewhere). LL2Error when the address is not one to follow."""
+        self._requests = 0
+        if not same_origin(next_url, self.endpoint):
+            raise LL2Error(f"LL2's next page is on another site ({_host_of(next_url)}); not followed")
+        try:
+            return self._fetch(next_url, None)
+        except LL2Error as error:
+            error.requests = self._requests
+            raise
+
+    def _fetch(self, url: str, params: dict[str, str] | None) -> FetchResult:
         """The fetch loop: one request, plus one more after each rate-limit wait."""
-        params = {"limit": str(limit), "mode": "normal"}
         waited = 0.0
         rate_limit_waits = 0
         while True:
             self._raise_if_cancelled()
-            answer = self._try_once(params)
+            answer = self._try_once(url, params)
             if isinstance(answer, _Answer):
                 return FetchResult(answer.url, answer.body, self._requests, waited)
             if answer > self.max_rate_limit_wait or rate_limit_waits >= MAX_RATE_LIMIT_WAITS:
@@ -256,10 +278,10 @@ class LL2Client:
             rate_limit_waits += 1
             waited += answer
 
-    def _try_once(self, params: dict[str, str]) -> _Answer | float:
+    def _try_once(self, url: str, params: dict[str, str] | None) -> _Answer | float:
         """One HTTP request: the answer, or the seconds to wait when LL2 says 429."""
         try:
-            with self._http.stream("GET", self.endpoint, params=params) as response:
+            with self._http.stream("GET", url, params=params) as response:
                 if response.status_code == HTTPStatus.TOO_MANY_REQUESTS:
                     body = self._read_small(response)
                     return rate_limit_wait(response.headers.get("Retry-After"), body)

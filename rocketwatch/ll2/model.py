@@ -5,6 +5,7 @@ Every field has a safe "unknown" value, so a degraded API record still yields a 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -156,6 +157,17 @@ def best_webcast(webcasts: tuple[Webcast, ...]) -> Webcast | None:
     ))
 
 
+def landing_outcomes(landings: Iterable[Landing]) -> dict[str, bool | None]:
+    """Each stage by its booster serial (else "Core 1", "Booster 2"): True landed, False did not, None
+    not known yet (or no landing attempted)."""
+    outcomes: dict[str, bool | None] = {}
+    for number, stage in enumerate(landings, start=1):
+        key = stage.serial or f"{stage.stage or 'Stage'} {number}"
+        outcomes[key] = stage.success if stage.attempt is not False else None
+    return outcomes
+
+
+
 @dataclass(frozen=True, slots=True)
 class ParsedPage:
     """What one LL2 page yielded: the usable launches and how many records were skipped."""
@@ -165,3 +177,5 @@ class ParsedPage:
     count: int | None = None
     next_url: str | None = None
     skip_reasons: tuple[str, ...] = field(default=())
+    # Parts of otherwise usable launches that were dropped (e.g. "video links": 3), for one log line.
+    dropped_parts: tuple[tuple[str, int], ...] = field(default=())

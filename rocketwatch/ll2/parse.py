@@ -7,9 +7,28 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
+from collections.abc import Iterator
 from datetime import UTC, datetime
 
-from rocketwatch.ll2.model import STATUS_ABBREVS, Launch, ParsedPage
+from rocketwatch.ll2.model import (
+    MAX_INFO_LINKS,
+    MAX_LANDINGS,
+    MAX_PATCHES,
+    MAX_PROGRAMS,
+    MAX_UPDATES,
+    MAX_WEBCASTS,
+    PRECISION_ORDER,
+    STATUS_ABBREVS,
+    InfoLink,
+    Landing,
+    Launch,
+    ParsedPage,
+    Patch,
+    Update,
+    Webcast,
+    best_webcast,
+)
 
 TEXT_LIMIT = 500
 DESCRIPTION_LIMIT = 10_000
@@ -18,6 +37,11 @@ SHORT_LIMIT = 40
 URL_LIMIT = 2048
 IMAGE_URL_LIMIT = 8192
 MAX_SKIP_REASONS = 20
+COMMENT_LIMIT = 2_000
+# Items of one list looked at, at most: a hostile page cannot make one launch cost unbounded work.
+MAX_ITEMS_READ = 1_000
+# LL2 2.0.0/2.1.0 flags for a placeholder date or time, and the precision each one means.
+TBD_PRECISION = (("tbddate", "M"), ("tbdtime", "DAY"))
 UNKNOWN = "Unknown"
 UNNAMED = "Unnamed launch"
 
@@ -34,7 +58,13 @@ _JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
 
 
 class PageError(ValueError):
-    """LL2's answer as a whole could not be read as a page of launches."""
+    """LL2's answer as a whole could not be read as a page of launches.
+
+    ``retryable`` is False when asking again cannot help: LL2 answered in full, with something else."""
+
+    def __init__(self, message: str, *, retryable: bool = True) -> None:
+        super().__init__(message)
+        self.retryable = retryable
 
 
 def parse_page_bytes(body: bytes) -> ParsedPage:
@@ -49,7 +79,9 @@ def decode_json(body: bytes) -> object:
     try:
         return json.loads(body)
     except json.JSONDecodeError as exc:
-        raise PageError(f"LL2's answer is not JSON ({_why_not_json(body, exc)})") from exc
+        web_page = body.lstrip()[:1] == b"<"
+        raise PageError(f"LL2's answer is not JSON ({_why_not_json(body, exc)})",
+                        retryable=not web_page) from exc
     except UnicodeDecodeError as exc:
         raise PageError("LL2's answer is not JSON (it is not readable text)") from exc
     except (ValueError, RecursionError) as exc:
@@ -78,12 +110,14 @@ def _looks_cut_off(text: str) -> bool:
 def parse_page(data: object) -> ParsedPage:
     """Parse decoded JSON from LL2: a dict whose "results" is a list of launch records."""
     if not isinstance(data, dict) or not isinstance(data.get("results"), list):
-        raise PageError("LL2 answered with JSON that is not a list of launches")
+        raise PageError(f"LL2 answered with JSON that is not a list of launches but {_what_came(data)}",
+                        retryable=False)
     launches: list[Launch] = []
     reasons: list[str] = []
     skipped = 0
+    dropped: Counter[str] = Counter()
     for number, record in enumerate(data["results"], start=1):
-        launch_or_reason = read_launch(record)
+        launch_or_reason = read_launch(record, dropped)
         if isinstance(launch_or_reason, Launch):
             launches.append(launch_or_reason)
             continue
@@ -96,6 +130,7 @@ def parse_page(data: object) -> ParsedPage:
         count=_count(data.get("count")),
         next_url=_url(data.get("next"), URL_LIMIT) or None,
         skip_reasons=tuple(reasons),
+        dropped_parts=tuple(sorted(dropped.items())),
     )
 
 
@@ -105,8 +140,10 @@ def parse_launch(record: object) -> Launch | None:
     return launch_or_reason if isinstance(launch_or_reason, Launch) else None
 
 
-def read_launch(record: object) -> Launch | str:
-    """One LL2 launch record as a Launch, or a short reason why it cannot be used."""
+def read_launch(record: object, dropped: Counter[str] | None = None) -> Launch | str:
+    """One LL2 launch record as a Launch, or a short reason why it cannot be used.
+
+    ``dropped`` counts the parts of a usable launch that were left out as broken ("video links")."""
     if not isinstance(record, dict):
         return f"not a launch record ({_json_kind(record)})"
     launch_id = _launch_id(record.get("id"))
@@ -118,21 +155,24 @@ def read_launch(record: object) -> Launch | str:
         if raw_net is None or raw_net == "":
             return f"launch {_quoted(launch_id)} has no NET"
         return f"launch {_quoted(launch_id)} has a NET that is not a date: {_quoted(raw_net)}"
-    return _launch(record, launch_id, net)
+    return _launch(record, launch_id, net, dropped if dropped is not None else Counter())
 
 
-def _launch(record: dict, launch_id: str, net: datetime) -> Launch:
+def _launch(record: dict, launch_id: str, net: datetime, dropped: Counter[str]) -> Launch:
     """Build the Launch from a record known to have an id and a NET."""
     status = _dict(record.get("status"))
     mission = _dict(record.get("mission"))
     pad = _dict(record.get("pad"))
     location = _dict(pad.get("location"))
+    provider = _dict(record.get("launch_service_provider"))
     image = _image(record.get("image"))
+    webcasts = _webcasts(record, mission, dropped)
+    best = best_webcast(webcasts)
     return Launch(
         id=launch_id,
         name=_text(record.get("name")) or UNNAMED,
         net=net,
-        net_precision=_text(_dict(record.get("net_precision")).get("abbrev"), SHORT_LIMIT) or None,
+        net_precision=_precision(record),
         window_start=_utc(record.get("window_start")),
         window_end=_utc(record.get("window_end")),
         status_id=_int(status.get("id")),
@@ -140,7 +180,7 @@ def _launch(record: dict, launch_id: str, net: datetime) -> Launch:
         status_name=_text(status.get("name")) or _status_abbrev(status),
         hold_reason=_text(record.get("holdreason")),
         fail_reason=_text(record.get("failreason")),
-        provider=_text(_dict(record.get("launch_service_provider")).get("name")) or UNKNOWN,
+        provider=_text(provider.get("name")) or UNKNOWN,
         rocket=_rocket(record.get("rocket")) or UNKNOWN,
         mission_name=_text(mission.get("name")),
         mission_description=_description(mission.get("description")),
@@ -151,14 +191,191 @@ def _launch(record: dict, launch_id: str, net: datetime) -> Launch:
         country=_country(pad, location),
         probability=_probability(record.get("probability")),
         webcast_live=record.get("webcast_live") is True,
-        webcast_url=_webcast_url(record, mission),
+        webcast_url=best.url if best else "",
         last_updated=_utc(record.get("last_updated")),
         image_url=image["image_url"] or None,
         thumbnail_url=image["thumbnail_url"] or None,
         image_credit=image["credit"],
         image_license=image["license"],
         image_license_url=image["license_url"],
+        provider_id=_int(provider.get("id")),
+        location_id=_int(location.get("id")),
+        webcasts=webcasts,
+        landings=_landings(_dict(record.get("rocket")).get("launcher_stage"), dropped),
+        patches=_patches(record.get("mission_patches"), dropped),
+        updates=_updates(record.get("updates"), dropped),
+        programs=_programs(record.get("program"), dropped),
+        info_links=_info_links(record, mission, dropped),
+        weather_concerns=_text(record.get("weather_concerns"), TEXT_LIMIT * 2),
+        hashtag=_text(record.get("hashtag"), SHORT_LIMIT * 2),
+        flightclub_url=_url(record.get("flightclub_url"), URL_LIMIT),
     )
+
+
+def _precision(record: dict) -> str | None:
+    """LL2's NET precision; 2.0.0/2.1.0's ``tbddate``/``tbdtime`` make it at least month or day."""
+    precision = _text(_dict(record.get("net_precision")).get("abbrev"), SHORT_LIMIT) or None
+    for flag, vague in TBD_PRECISION:
+        if record.get(flag) is True and _coarseness(precision) < _coarseness(vague):
+            precision = vague
+    return precision
+
+
+def _coarseness(precision: str | None) -> int:
+    """How vague a precision is: None (exact) and SEC are 0; unknown abbreviations count as exact."""
+    return PRECISION_ORDER.index(precision) if precision in PRECISION_ORDER else 0
+
+
+# --- the parts of a detailed launch: each broken part is dropped alone and counted ----------------
+def _items(value: object, part: str, dropped: Counter[str]) -> Iterator[object]:
+    """The items of a JSON list (at most MAX_ITEMS_READ); a present non-list counts as dropped."""
+    if value is None:
+        return iter(())
+    if not isinstance(value, list):
+        dropped[part] += 1
+        return iter(())
+    if len(value) > MAX_ITEMS_READ:
+        dropped[part] += len(value) - MAX_ITEMS_READ
+    return iter(value[:MAX_ITEMS_READ])
+
+
+def _webcasts(record: dict, mission: dict, dropped: Counter[str]) -> tuple[Webcast, ...]:
+    """Every video link (2.3.0 ``vid_urls``, 2.2.0 ``vidURLs``, the mission's), best first, capped."""
+    found: dict[str, Webcast] = {}
+    for key, holder in (("vid_urls", record), ("vidURLs", record), ("vid_urls", mission)):
+        for item in _items(holder.get(key), "video links", dropped):
+            webcast = _webcast(item)
+            if webcast is None:
+                dropped["video links"] += 1
+            elif webcast.url not in found:
+                found[webcast.url] = webcast
+    ordered = sorted(found.values(), key=_webcast_order)
+    if len(ordered) > MAX_WEBCASTS:
+        dropped["video links"] += len(ordered) - MAX_WEBCASTS
+    return tuple(ordered[:MAX_WEBCASTS])
+
+
+def _webcast_order(link: Webcast) -> tuple[bool, int, datetime]:
+    """Best first: live, then the lowest priority number, then the soonest start (like best_webcast)."""
+    far = datetime.max.replace(tzinfo=UTC)
+    return (not link.live, link.priority if link.priority is not None else 1_000_000, link.start or far)
+
+
+def _webcast(item: object) -> Webcast | None:
+    """One video link from an object or a bare address; None when it has no http(s) address."""
+    if isinstance(item, str):
+        url = _url(item, URL_LIMIT)
+        return Webcast(url) if url else None
+    if not isinstance(item, dict):
+        return None
+    url = _url(item.get("url"), URL_LIMIT)
+    if not url:
+        return None
+    language = item.get("language")
+    if isinstance(language, dict):
+        language_name = _text(language.get("name"), SHORT_LIMIT) or _text(language.get("code"), SHORT_LIMIT)
+    else:
+        language_name = _text(language, SHORT_LIMIT)
+    kind = item.get("type")
+    return Webcast(
+        url=url,
+        title=_text(item.get("title")),
+        publisher=_text(item.get("publisher")),
+        language=language_name,
+        type=_text(_dict(kind).get("name") if isinstance(kind, dict) else kind, SHORT_LIMIT * 2),
+        priority=_int_within(item.get("priority")),
+        live=item.get("live") is True,
+        start=_utc(item.get("start_time")),
+        end=_utc(item.get("end_time")),
+    )
+
+
+def _landings(value: object, dropped: Counter[str]) -> tuple[Landing, ...]:
+    """Each launcher stage: booster serial and flight, reuse, and its landing (2.2.0 and 2.3.0 names)."""
+    stages: list[Landing] = []
+    for item in _items(value, "launcher stages", dropped):
+        if not isinstance(item, dict):
+            dropped["launcher stages"] += 1
+            continue
+        if len(stages) == MAX_LANDINGS:
+            dropped["launcher stages"] += 1
+            continue
+        launcher = _dict(item.get("launcher"))
+        landing = _dict(item.get("landing"))
+        place = _dict(landing.get("landing_location") or landing.get("location"))
+        kind = _dict(landing.get("type"))
+        stage_type = item.get("type")
+        stages.append(Landing(
+            stage=_text(_dict(stage_type).get("name") if isinstance(stage_type, dict) else stage_type,
+                        SHORT_LIMIT),
+            serial=_text(launcher.get("serial_number"), SHORT_LIMIT),
+            flight_number=_int_within(item.get("launcher_flight_number")),
+            reused=_bool(item.get("reused")),
+            attempt=_bool(landing.get("attempt")),
+            success=_bool(landing.get("success")),
+            location=_text(place.get("name")),
+            location_abbrev=_text(place.get("abbrev"), SHORT_LIMIT),
+            type=_text(kind.get("name")),
+            type_abbrev=_text(kind.get("abbrev"), SHORT_LIMIT),
+        ))
+    return tuple(stages)
+
+
+def _patches(value: object, dropped: Counter[str]) -> tuple[Patch, ...]:
+    """Mission patches with an http(s) picture address, each address once, capped."""
+    found: dict[str, Patch] = {}
+    for item in _items(value, "mission patches", dropped):
+        url = _url(_dict(item).get("image_url"), URL_LIMIT)
+        if not url:
+            dropped["mission patches"] += 1
+        elif url not in found and len(found) < MAX_PATCHES:
+            found[url] = Patch(name=_text(_dict(item).get("name")) or "Mission patch", image_url=url)
+    return tuple(found.values())
+
+
+def _updates(value: object, dropped: Counter[str]) -> tuple[Update, ...]:
+    """LL2's dated comments, newest first, at most MAX_UPDATES (undated ones last)."""
+    updates: list[Update] = []
+    for item in _items(value, "updates", dropped):
+        if not isinstance(item, dict):
+            dropped["updates"] += 1
+            continue
+        update = Update(
+            created_at=_utc(item.get("created_on")),
+            author=_text(item.get("created_by"), SHORT_LIMIT * 2),
+            comment=_cap(_description(item.get("comment")), COMMENT_LIMIT),
+            info_url=_url(item.get("info_url"), URL_LIMIT),
+        )
+        if update.comment or update.info_url:
+            updates.append(update)
+        else:
+            dropped["updates"] += 1
+    oldest = datetime.min.replace(tzinfo=UTC)
+    updates.sort(key=lambda update: update.created_at or oldest, reverse=True)
+    return tuple(updates[:MAX_UPDATES])
+
+
+def _programs(value: object, dropped: Counter[str]) -> tuple[str, ...]:
+    """The names of the programs a launch belongs to ("Starlink", "Artemis")."""
+    names: dict[str, None] = {}
+    for item in _items(value, "programs", dropped):
+        name = _text(_dict(item).get("name") if isinstance(item, dict) else item)
+        if name and len(names) < MAX_PROGRAMS:
+            names[name] = None
+    return tuple(names)
+
+
+def _info_links(record: dict, mission: dict, dropped: Counter[str]) -> tuple[InfoLink, ...]:
+    """Pages about the launch (2.3.0 ``info_urls``, 2.2.0 ``infoURLs``, the mission's), each once."""
+    found: dict[str, InfoLink] = {}
+    for key, holder in (("info_urls", record), ("infoURLs", record), ("info_urls", mission)):
+        for item in _items(holder.get(key), "information links", dropped):
+            url = _url(_dict(item).get("url") if isinstance(item, dict) else item, URL_LIMIT)
+            if not url:
+                dropped["information links"] += 1
+            elif url not in found and len(found) < MAX_INFO_LINKS:
+                found[url] = InfoLink(url, _text(_dict(item).get("title")))
+    return tuple(found.values())
 
 
 def _launch_id(value: object) -> str:
@@ -198,20 +415,6 @@ def _probability(value: object) -> int | None:
     """Launch probability as a percentage, or None when LL2 gave no usable number."""
     number = _int(value)
     return number if number is not None and 0 <= number <= 100 else None
-
-
-def _webcast_url(record: dict, mission: dict) -> str:
-    """The first http(s) address among the launch's video links."""
-    for key, holder in (("vid_urls", record), ("vidURLs", record), ("vid_urls", mission)):
-        links = holder.get(key)
-        if not isinstance(links, list):
-            continue
-        for link in links:
-            candidate = _dict(link).get("url") if isinstance(link, dict) else link
-            url = _url(candidate, URL_LIMIT)
-            if url:
-                return url
-    return ""
 
 
 def _image(value: object) -> dict[str, str]:
@@ -293,6 +496,17 @@ def _int(value: object) -> int | None:
     return None
 
 
+def _int_within(value: object, limit: int = 1_000_000) -> int | None:
+    """A modest integer (a priority, a flight number), or None."""
+    number = _int(value)
+    return number if number is not None and abs(number) <= limit else None
+
+
+def _bool(value: object) -> bool | None:
+    """JSON true/false, or None when LL2 did not say (or said something else)."""
+    return value if isinstance(value, bool) else None
+
+
 def _count(value: object) -> int | None:
     """The page's total count when LL2 gave a sensible one."""
     number = _int(value)
@@ -302,6 +516,25 @@ def _count(value: object) -> int | None:
 def _dict(value: object) -> dict:
     """``value`` when it is a JSON object, else an empty one, so lookups can chain."""
     return value if isinstance(value, dict) else {}
+
+
+def _what_came(data: object) -> str:
+    """What a wrong-shaped answer holds, in words: a single launch, an error message, an object."""
+    if isinstance(data, dict):
+        detail = data.get("detail") if isinstance(data.get("detail"), str) else data.get("error")
+        if isinstance(detail, str) and detail.strip():
+            return f"an error message: “{_text(detail, 120)}”"
+        if _launch_id(data.get("id")) and ("net" in data or "name" in data):
+            name = _text(data.get("name"), 120)
+            return f"a single launch (“{name}”)" if name else "a single launch"
+        keys = [_text(key, SHORT_LIMIT) for key in list(data)[:5]]
+        if not keys:
+            return "an empty object"
+        more = ", …" if len(data) > 5 else ""
+        return f"an object with the keys {', '.join(keys)}{more}"
+    if isinstance(data, list):
+        return "a bare list, without the page around it"
+    return _json_kind(data)
 
 
 def _json_kind(value: object) -> str:

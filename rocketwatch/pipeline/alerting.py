@@ -155,6 +155,8 @@ def _still_true(store: Store, change: LaunchChange) -> bool:
     launch = store.launches.get(change.launch_id)
     if launch is None:
         return False
+    if change.field in ("landing", "update"):
+        return True  # a known landing outcome or an update stays true
     current = {"net": to_text(launch.net), "status": launch.status_abbrev,
                "webcast": "true" if launch.webcast_live else "false"}.get(change.field)
     return current == change.new

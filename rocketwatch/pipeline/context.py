@@ -26,6 +26,11 @@ class TaskError(RuntimeError):
     """A task failed; the message is shown in the run history and the failure notification."""
 
 
+class NotRetryable(TaskError):
+    """A failure that no retry can fix (LL2 answered in full, but not with launches): the task fails
+    at once instead of spending more requests and minutes on tries."""
+
+
 class Cancelled(RuntimeError):
     """The run was asked to stop: the user cancelled it, or the app is quitting."""
 

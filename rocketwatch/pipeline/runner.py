@@ -15,7 +15,14 @@ from datetime import UTC, datetime, timedelta
 from rocketwatch.config import Config, Paths, PipelineConfig
 from rocketwatch.fileio import is_disk_full
 from rocketwatch.notify import ChainNotifier, Notification, NotifyError, Subject
-from rocketwatch.pipeline.context import Cancelled, RunContext, RunEvent, TaskError, plain_error
+from rocketwatch.pipeline.context import (
+    Cancelled,
+    NotRetryable,
+    RunContext,
+    RunEvent,
+    TaskError,
+    plain_error,
+)
 from rocketwatch.pipeline.lock import RunLock
 from rocketwatch.pipeline.tasks import TASK_IDS, TASK_TITLES, TASKS, app_icon
 from rocketwatch.store import RunRecord, Store
@@ -281,7 +288,7 @@ class Runner:
                 ctx.log(message, logging.ERROR)
                 if ctx.cancel.is_set():  # cancelled while the try was failing: no next try
                     return self._stopped(ctx, message)
-                if attempt < retries:
+                if attempt < retries and not isinstance(error, NotRetryable):
                     delay = backoff_delay(attempt + 1, self.config.pipeline.retry_delay,
                                           self.config.pipeline.max_retry_delay)
                     next_try_at = datetime.now(UTC) + timedelta(seconds=delay)

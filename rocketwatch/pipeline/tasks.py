@@ -6,6 +6,8 @@ Each is a plain function over a RunContext; later tasks work from what earlier o
 from __future__ import annotations
 
 import ipaddress
+import logging
+from collections import Counter
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -14,11 +16,11 @@ from urllib.parse import urlsplit
 
 from rocketwatch import APP_NAME
 from rocketwatch.fileio import DISK_FULL, write_atomic
-from rocketwatch.ll2.client import LL2Client, LL2Error, clamp_limit, endpoint_for
+from rocketwatch.ll2.client import FetchResult, LL2Client, LL2Error, clamp_limit, endpoint_for
 from rocketwatch.ll2.model import Launch, ParsedPage
-from rocketwatch.ll2.parse import PageError, parse_page_bytes
+from rocketwatch.ll2.parse import MAX_SKIP_REASONS, PageError, parse_page_bytes
 from rocketwatch.notify import Notification, NotifyError, Subject
-from rocketwatch.pipeline.context import Cancelled, RunContext, TaskError
+from rocketwatch.pipeline.context import Cancelled, NotRetryable, RunContext, TaskError
 from rocketwatch.store.ledger import SENT, SUPPRESSED
 from rocketwatch.timefmt import has_countdown, net_words, when_words
 
@@ -29,6 +31,10 @@ PAGE_FILE = "launches.json"
 # A picture that failed is asked for again only after this long (hosts recover; LL2 rarely fixes URLs).
 FAILED_IMAGE_COOLDOWN = timedelta(hours=6)
 FINISHED_STATUSES = ("Success", "Failure", "Partial Failure")
+HOURLY_REQUESTS_ANONYMOUS = 15
+HOURLY_REQUESTS_WITH_TOKEN = 210
+MAX_PAGES = 20  # [source] pages is at most this
+
 # LL2's upcoming list keeps launches of the last 24 hours. A launch is "recent", not upcoming, once it has
 # an outcome, or when its NET passed this long ago and it is not in flight (LL2 moves a slipped NET).
 RECENT_GRACE = timedelta(hours=1)
@@ -42,14 +48,44 @@ def is_recent(launch: Launch, now: datetime) -> bool:
 
 
 # --- step 1 and 2: get the next launches and keep them ------------------------------------------
+def hourly_request_limit(token: str) -> int:
+    """LL2 requests an hour: 15 for anonymous users; with a token, the smallest supporter tier."""
+    return HOURLY_REQUESTS_WITH_TOKEN if token.strip() else HOURLY_REQUESTS_ANONYMOUS
+
+
 def download_launches(ctx: RunContext) -> None:
     source = ctx.config.source
-    ctx.log(f"Asking {endpoint_for(source.api_url)} for the next {source.limit} launches")
+    ctx.log(f"Asking {endpoint_for(source.api_url)} for the next {clamp_limit(source.limit)} launches "
+            f"({source.mode} mode)")
     client = LL2Client(source.api_url, token=source.token, timeout=ctx.config.pipeline.timeout,
                        max_rate_limit_wait=source.max_rate_limit_wait, sleep=ctx.sleep)
+    with client:
+        first = _fetch(ctx, lambda: client.fetch_upcoming(source.limit, source.mode))
+        page = _parse(first)  # a first page that is not launches fails the try
+        _remove_later_pages(ctx.run_dir)
+        write_atomic(ctx.run_dir / PAGE_FILE, first)
+        pages = [page]
+        del first
+        pages += _follow_next_pages(ctx, client, page)
+    page = merge_pages(pages)
+    ctx.page = page
+    ctx.check_cancelled()
+    upsert = ctx.store.launches.upsert(page.launches, ctx.run_id, now=ctx.now())
+    ctx.store.runs.set_stats(ctx.run_id, launches=upsert.seen, new_launches=upsert.new,
+                             changed_launches=upsert.changed)
+    ctx.log(f"Kept {upsert.seen} launches: {upsert.new} new, {upsert.changed} changed")
+    if page.skipped:
+        reasons = "; ".join(page.skip_reasons[:5])
+        ctx.log(f"Skipped {page.skipped} records LL2 sent without a usable id or NET ({reasons})")
+    if page.dropped_parts:
+        parts = ", ".join(f"{count} {part}" for part, count in page.dropped_parts)
+        ctx.log(f"Left out broken or surplus parts of some launches (the launches are kept): {parts}")
+
+
+def _fetch(ctx: RunContext, fetch: Callable[[], FetchResult]) -> bytes:
+    """One page from LL2, its requests counted for the run; a failure is the try's failure."""
     try:
-        with client:
-            result = client.fetch_upcoming(source.limit)
+        result = fetch()
     except LL2Error as error:
         ctx.store.runs.add_api_requests(ctx.run_id, getattr(error, "requests", 1) or 0)
         ctx.check_cancelled()
@@ -57,38 +93,98 @@ def download_launches(ctx: RunContext) -> None:
     ctx.store.runs.add_api_requests(ctx.run_id, result.requests)
     if result.waited_s:
         ctx.log(f"Waited {result.waited_s:.0f} s for LL2's rate limit")
-    page = _parse(result.body)
-    ctx.page = page
-    write_atomic(ctx.run_dir / PAGE_FILE, result.body)
-    ctx.check_cancelled()
-    upsert = ctx.store.launches.upsert(page.launches, ctx.run_id, now=ctx.now())
-    ctx.store.runs.set_stats(ctx.run_id, launches=upsert.seen, new_launches=upsert.new,
-                             changed_launches=upsert.changed)
-    ctx.log(f"Kept {upsert.seen} launches: {upsert.new} new, {upsert.changed} changed")
-    if page.count is not None and page.count > len(page.launches) + page.skipped:
-        ctx.log(f"LL2 lists {page.count} upcoming launches in all; RocketWatch asks for one page of "
-                f"{clamp_limit(source.limit)} per run to stay within LL2's rate limit ([source] limit)")
-    if page.skipped:
-        reasons = "; ".join(page.skip_reasons[:5])
-        ctx.log(f"Skipped {page.skipped} records LL2 sent without a usable id or NET ({reasons})")
+    return result.body
+
+
+def _follow_next_pages(ctx: RunContext, client: LL2Client, first: ParsedPage) -> list[ParsedPage]:
+    """Pages 2.. up to [source] pages, each one request, never beyond the hourly budget. A later page
+    that fails ends the following; the pages already fetched are kept."""
+    source = ctx.config.source
+    pages: list[ParsedPage] = []
+    next_url = first.next_url
+    number = 1
+    while next_url and number < source.pages:
+        limit = hourly_request_limit(source.token)
+        used = ctx.store.runs.api_requests_since(ctx.now() - timedelta(hours=1))
+        if used >= limit:
+            ctx.log(f"Not following LL2's next page: the last hour's {used} requests use up LL2's "
+                    f"{limit} an hour; the next run asks again", logging.WARNING)
+            return pages
+        number += 1
+        ctx.check_cancelled()
+        try:
+            body = _fetch(ctx, lambda url=next_url: client.fetch_next(url))
+            page = _parse(body)
+        except TaskError as error:
+            ctx.log(f"Page {number} of LL2's list could not be used, keeping the first {number - 1}: "
+                    f"{error}", logging.WARNING)
+            return pages
+        write_atomic(ctx.run_dir / page_file(number), body)
+        pages.append(page)
+        next_url = page.next_url
+    if next_url:
+        total = f"{first.count} upcoming launches in all" if first.count is not None else "more launches"
+        ctx.log(f"LL2 lists {total}; RocketWatch followed {number} page{'s' if number != 1 else ''} of "
+                f"{clamp_limit(source.limit)} ([source] pages, each page one request of LL2's "
+                f"{hourly_request_limit(source.token)} an hour)")
+    return pages
+
+
+def page_file(number: int) -> str:
+    """The file of a run's n-th saved page: launches.json, launches-2.json, ..."""
+    return PAGE_FILE if number == 1 else f"launches-{number}.json"
+
+
+def _remove_later_pages(run_dir: Path) -> None:
+    """Pages 2.. of an earlier try of this run (a new try fetches them again)."""
+    for path in run_dir.glob("launches-*.json"):
+        path.unlink(missing_ok=True)
+
+
+def merge_pages(pages: Sequence[ParsedPage]) -> ParsedPage:
+    """One page from several: each launch once (LL2's list can shift between requests), counts added."""
+    if len(pages) == 1:
+        return pages[0]
+    launches: dict[str, Launch] = {}
+    dropped: Counter[str] = Counter()
+    for page in pages:
+        for launch in page.launches:
+            launches.setdefault(launch.id, launch)
+        dropped.update(dict(page.dropped_parts))
+    return ParsedPage(
+        launches=tuple(launches.values()),
+        skipped=sum(page.skipped for page in pages),
+        count=pages[0].count,
+        next_url=pages[-1].next_url,
+        skip_reasons=tuple(reason for page in pages for reason in page.skip_reasons)[:MAX_SKIP_REASONS],
+        dropped_parts=tuple(sorted(dropped.items())),
+    )
 
 
 def _parse(body: bytes) -> ParsedPage:
     try:
         return parse_page_bytes(body)
     except PageError as error:
+        if not error.retryable:
+            raise NotRetryable(str(error)) from error
         raise TaskError(str(error)) from error
 
 
 def saved_page(ctx: RunContext) -> ParsedPage:
-    """The launch page this run downloaded (a retry reuses it), parsed once per process."""
+    """The launch pages this run downloaded (a retry reuses them), parsed once per process."""
     if ctx.page is not None:
         return ctx.page
-    try:
-        body = (ctx.run_dir / PAGE_FILE).read_bytes()
-    except FileNotFoundError:
-        raise TaskError("The launch list this run downloaded is missing; run the pipeline again") from None
-    ctx.page = _parse(body)
+    pages: list[ParsedPage] = []
+    for number in range(1, MAX_PAGES + 1):
+        try:
+            body = (ctx.run_dir / page_file(number)).read_bytes()
+        except FileNotFoundError:
+            if number == 1:
+                raise TaskError("The launch list this run downloaded is missing; run the pipeline again") \
+                    from None
+            break
+        pages.append(_parse(body))
+    ctx.page = merge_pages(pages)
     return ctx.page
 
 
@@ -106,19 +202,32 @@ def private_api_host(api_url: str) -> bool:
 
 
 def get_pictures(ctx: RunContext) -> None:
+    """Each distinct launch picture and mission patch, fetched once ever, with thumbnails. A patch is
+    kept by the same rules as a picture; one that fails leaves its launch shown without it."""
     from rocketwatch.images import DiskFull, ImageFetcher, ImagesUnreachable, make_thumbnail
 
     page = saved_page(ctx)
     urls = list(dict.fromkeys(launch.image_url for launch in page.launches if launch.image_url))
-    to_fetch, cached, known_bad = _sort_images(ctx, urls, make_thumbnail)
-    ctx.log(f"{len(urls)} distinct pictures: {len(cached)} already kept, {len(to_fetch)} to download")
-    done = len(urls) - len(to_fetch)
-    ctx.progress(done, len(urls))
+    pictures = set(urls)
+    patch_urls = list(dict.fromkeys(patch.image_url for launch in page.launches for patch in launch.patches
+                                    if patch.image_url not in pictures))
+    every_url = urls + patch_urls
+    to_fetch, cached, known_bad = _sort_images(ctx, every_url, make_thumbnail)
+    fetch_pictures = [url for url in to_fetch if url in pictures]
+    cached_pictures = [url for url in cached if url in pictures]
+    bad_pictures = [url for url in known_bad if url in pictures]
+    ctx.log(f"{len(urls)} distinct pictures: {len(cached_pictures)} already kept, "
+            f"{len(fetch_pictures)} to download")
+    if patch_urls:
+        ctx.log(f"{len(patch_urls)} distinct mission patches: {len(cached) - len(cached_pictures)} already "
+                f"kept, {len(to_fetch) - len(fetch_pictures)} to download")
+    done = len(every_url) - len(to_fetch)
+    ctx.progress(done, len(every_url))
 
     def on_result(_outcome: object) -> None:
         nonlocal done
         done += 1
-        ctx.progress(done, len(urls))
+        ctx.progress(done, len(every_url))
 
     pipeline = ctx.config.pipeline
     fetcher = ImageFetcher(ctx.paths.images_dir, ctx.paths.thumbnails_dir,
@@ -134,15 +243,23 @@ def get_pictures(ctx: RunContext) -> None:
     except DiskFull as error:
         # Keep what was saved; the rest are not failures of the pictures: a retry asks for them again.
         _record_outcomes(ctx, error.saved)
-        ctx.store.images.touch(urls, ctx.now())
+        ctx.store.images.touch(every_url, ctx.now())
         raise TaskError(DISK_FULL) from error
     ctx.check_cancelled()
-    downloaded, failed = _record_outcomes(ctx, outcomes)
-    ctx.store.images.touch(urls, ctx.now())
-    ctx.store.runs.set_stats(ctx.run_id, images_distinct=len(urls), images_downloaded=downloaded,
-                             images_cached=len(cached), images_failed=failed + len(known_bad))
-    ctx.log(f"Pictures: {downloaded} downloaded, {len(cached)} already kept, "
-            f"{failed + len(known_bad)} failed")
+    _record_outcomes(ctx, outcomes)
+    saved = {outcome.url for outcome in outcomes if outcome.ok and outcome.file}
+    tried = {outcome.url for outcome in outcomes}
+    downloaded, failed = len(saved & pictures), len((tried - saved) & pictures)
+    ctx.store.images.touch(every_url, ctx.now())
+    # The run's picture figures count every file kept: launch pictures and mission patches.
+    ctx.store.runs.set_stats(ctx.run_id, images_distinct=len(every_url), images_downloaded=len(saved),
+                             images_cached=len(cached), images_failed=len(tried - saved) + len(known_bad))
+    ctx.log(f"Pictures: {downloaded} downloaded, {len(cached_pictures)} already kept, "
+            f"{failed + len(bad_pictures)} failed")
+    if patch_urls:
+        patches_ok, patches_failed = len(saved - pictures), len(tried - saved - pictures)
+        ctx.log(f"Mission patches: {patches_ok} downloaded, {patches_failed} failed "
+                "(a launch whose patch failed is shown without it)")
 
 
 def _record_outcomes(ctx: RunContext, outcomes: Sequence[ImageOutcome]) -> tuple[int, int]:

@@ -60,11 +60,33 @@ def shift_launch(record: dict[str, Any], shift: Any) -> dict[str, Any]:
         value = moved.get(name)
         if isinstance(value, str):
             moved[name] = format_time(parse_time(value) + shift)
+    for name in ("updates", "vid_urls"):
+        if isinstance(moved.get(name), list):
+            moved[name] = [_shift_times(item, shift) for item in moved[name]]
+    mission = moved.get("mission")
+    if isinstance(mission, dict) and isinstance(mission.get("vid_urls"), list):
+        links = [_shift_times(item, shift) for item in mission["vid_urls"]]
+        moved["mission"] = {**mission, "vid_urls": links}
+    if isinstance(moved.get("x_demo_before"), dict):
+        moved["x_demo_before"] = shift_launch(moved["x_demo_before"], shift)
     return moved
 
 
-def demo_records(now: datetime | None = None) -> list[dict[str, Any]]:
-    """The demo launches, moved so that they are upcoming relative to now (default: the clock)."""
+def _shift_times(item: Any, shift: Any) -> Any:
+    """A video link or update with its times (start_time, end_time, created_on) moved by shift."""
+    if not isinstance(item, dict):
+        return item
+    moved = dict(item)
+    for name in ("start_time", "end_time", "created_on"):
+        if isinstance(moved.get(name), str):
+            moved[name] = format_time(parse_time(moved[name]) + shift)
+    return moved
+
+
+def demo_records(now: datetime | None = None, *, history: bool = False) -> list[dict[str, Any]]:
+    """The demo launches, moved so that they are upcoming relative to now (default: the clock).
+
+    With `history` a few keep "x_demo_before", what a stand-in's first page shows instead."""
     if now is None:
         now = datetime.now(UTC)
     elif now.tzinfo is None:
@@ -72,12 +94,17 @@ def demo_records(now: datetime | None = None) -> list[dict[str, Any]]:
     with demo_file().open(encoding="utf-8") as handle:
         document = json.load(handle)
     shift = now.replace(microsecond=0) - parse_time(document["reference_time"])
-    return [shift_launch(record, shift) for record in records_from(document)]
+    records = [shift_launch(record, shift) for record in records_from(document)]
+    if not history:
+        for record in records:
+            record.pop("x_demo_before", None)
+    return records
 
 
 def demo_images() -> dict[str, bytes]:
-    """The demo pictures by file name."""
+    """The demo pictures and mission patches by file name."""
     folder = demo_images_dir()
     if not folder.is_dir():
         return {}
-    return {path.name: path.read_bytes() for path in sorted(folder.glob("*.jpg"))}
+    return {path.name: path.read_bytes() for path in sorted(folder.iterdir())
+            if path.suffix in (".jpg", ".png")}

@@ -31,6 +31,7 @@ from rocketwatch.standin.protocol import (
     api_segment,
     read_int,
 )
+from rocketwatch.standin.shapes import served_record
 
 log = logging.getLogger(__name__)
 
@@ -115,18 +116,24 @@ class StandIn:
         self._images: dict[str, tuple[bytes, str]] = {}
         self._counted_faults: deque[Fault] = deque()
         self._sticky_fault: Fault | None = None
+        self._pages_served = 0
         self._httpd: _Server | None = None
         self._thread: threading.Thread | None = None
 
     # --- life cycle -------------------------------------------------------------------------
 
     @classmethod
-    def demo(cls, now: datetime | None = None, **kwargs: Any) -> StandIn:
-        """A stand-in (not started) with the demo launches and their pictures under /media/demo/."""
+    def demo(cls, now: datetime | None = None, *, history: bool = False, **kwargs: Any) -> StandIn:
+        """A stand-in (not started) with the demo launches and their pictures under /media/demo/.
+
+        With `history`, its first page shows some launches as they were before (a NET 12 h earlier, a
+        landing not yet known), so the demo app's second run records a slip and a landing; without it
+        every page is the same (a rerun changes nothing)."""
         kwargs.setdefault("version", "2.3.0")
-        standin = cls(records=demo_records(now), **kwargs)
+        standin = cls(records=demo_records(now, history=history), **kwargs)
         for name, body in demo_images().items():
-            standin.add_image(f"/media/demo/{name}", body)
+            standin.add_image(f"/media/demo/{name}", body,
+                              "image/png" if name.endswith(".png") else "image/jpeg")
         return standin
 
     def start(self) -> StandIn:
@@ -332,10 +339,16 @@ class StandIn:
         limit = read_int(query.get("limit"), DEFAULT_LIMIT)
         limit = DEFAULT_LIMIT if limit <= 0 else min(limit, MAX_LIMIT)
         offset = max(0, read_int(query.get("offset"), 0))
-        records = self.records
+        with self._lock:
+            first = self._pages_served == 0
+            self._pages_served += 1
+        detailed = query.get("mode") == "detailed"
+        records = [served_record(record, self.version, detailed=detailed, first=first)
+                   for record in self.records[offset: offset + limit]]
+        total = len(self.records)
         page_url = self.api_url + f"/{api_segment(self.version)}/upcoming/"
         next_url = None
-        if offset + limit < len(records):
+        if offset + limit < total:
             next_url = page_url + "?" + urlencode({**query, "limit": limit, "offset": offset + limit})
         previous_url = None
         if offset > 0:
@@ -345,10 +358,10 @@ class StandIn:
                 previous_query["offset"] = offset - limit
             previous_url = page_url + "?" + urlencode(previous_query)
         return {
-            "count": len(records),
+            "count": total,
             "next": next_url,
             "previous": previous_url,
-            "results": records[offset : offset + limit],
+            "results": records,
         }
 
     def page_bytes(self, query: Mapping[str, str]) -> bytes:

@@ -8,10 +8,10 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, fields
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from rocketwatch.ll2.model import InfoLink, Landing, Launch, Patch, Update, Webcast
+from rocketwatch.ll2.model import InfoLink, Landing, Launch, Patch, Update, Webcast, landing_outcomes
 from rocketwatch.store.database import Database, from_text, to_text, utc_now
 
 _NESTED: dict[str, type] = {"webcasts": Webcast, "landings": Landing, "patches": Patch, "updates": Update,
@@ -76,7 +76,10 @@ class LaunchChange:
     launch_id: str
     run_id: int | None
     noticed_at: datetime
-    field: str  # "net" (UTC text), "status" (abbrev) or "webcast" ("true"/"false": went live or ended)
+    # "net" (UTC text), "status" (abbrev), "webcast" ("true"/"false": went live or ended), "landing"
+    # ("B1100: unknown" -> "B1100: success"; stages whose outcome became known, "; " between them) or
+    # "update" (the time of LL2's newest update, UTC text: a new update arrived).
+    field: str
     old: str | None
     new: str | None
     id: int = 0
@@ -117,11 +120,14 @@ class LaunchStore:
                         (*columns, launch.id, run_id, run_id, seen_at, seen_at),
                     )
                     continue
+                before = _stored(row["data"])
                 diffs = [(name, old, value) for name, old, value in (
                     ("net", row["net"], to_text(launch.net)),
                     ("status", row["status_abbrev"], launch.status_abbrev),
-                    ("webcast", _webcast_text(row["data"]), _flag(launch.webcast_live)),
+                    ("webcast", _flag(bool(before and before.webcast_live)), _flag(launch.webcast_live)),
                 ) if old != value]
+                if before is not None:
+                    diffs += _detail_changes(before, launch, now or utc_now())
                 for name, old, value in diffs:
                     tx.execute(
                         "INSERT INTO launch_changes (launch_id, run_id, noticed_at, field, old, new)"
@@ -199,9 +205,36 @@ def _flag(value: bool) -> str:
     return "true" if value else "false"
 
 
-def _webcast_text(data: str) -> str:
-    """The stored launch's webcast_live as "true"/"false" (rows written before it was kept read false)."""
+def _stored(data: str) -> Launch | None:
+    """The stored launch, or None when its JSON cannot be read (then only columns are compared)."""
     try:
-        return _flag(json.loads(data).get("webcast_live") is True)
-    except (ValueError, AttributeError):
-        return "false"
+        return launch_from_json(data)
+    except (ValueError, TypeError, AttributeError):
+        return None
+
+
+# An update newer than this when first seen is news even for a launch stored without updates before
+# (its earlier updates were not asked for, e.g. in LL2's normal mode).
+FRESH_UPDATE = timedelta(hours=24)
+
+
+def _detail_changes(before: Launch, launch: Launch, seen: datetime) -> list[tuple[str, str | None, str]]:
+    """Landing outcomes that became known, and a newer LL2 update, as (field, old, new)."""
+    changes: list[tuple[str, str | None, str]] = []
+    old_outcomes = landing_outcomes(before.landings)
+    new_outcomes = landing_outcomes(launch.landings)
+    known = [key for key, outcome in new_outcomes.items()
+             if outcome is not None and key in old_outcomes and old_outcomes[key] != outcome]
+    if known:
+        changes.append(("landing", "; ".join(f"{key}: {_outcome(old_outcomes[key])}" for key in known),
+                        "; ".join(f"{key}: {_outcome(new_outcomes[key])}" for key in known)))
+    old_newest = before.updates[0].created_at if before.updates else None
+    new_newest = launch.updates[0].created_at if launch.updates else None
+    newer = new_newest is not None and (old_newest is None or new_newest > old_newest)
+    if newer and new_newest is not None and (old_newest is not None or seen - new_newest <= FRESH_UPDATE):
+        changes.append(("update", to_text(old_newest) if old_newest else None, to_text(new_newest)))
+    return changes
+
+
+def _outcome(value: bool | None) -> str:
+    return "unknown" if value is None else "success" if value else "failure"

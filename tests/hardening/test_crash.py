@@ -80,8 +80,8 @@ def noisy_png(number: int) -> bytes:
 
 
 def records_for(round_number: int, now: datetime) -> tuple[list[dict[str, Any]], dict[str, bytes]]:
-    """The demo launches with pictures new this round (so each round downloads again), plus plain launches
-    up to 100 (so storing them takes a moment too); and the pictures to serve."""
+    """The demo launches with pictures and patches new this round (so each round downloads again), plus
+    plain launches up to 100 (so storing them takes a moment too); and the pictures to serve."""
     records = demo_records(now)
     pictures: dict[str, bytes] = {}
     for number, record in enumerate(records):
@@ -89,6 +89,10 @@ def records_for(round_number: int, now: datetime) -> tuple[list[dict[str, Any]],
             path = f"/media/round{round_number}/picture{number}.png"
             pictures[path] = noisy_png(number)
             record["image"] = {**record["image"], "image_url": "{server}" + path}
+        for index, patch in enumerate(record.get("mission_patches") or []):
+            path = f"/media/round{round_number}/patch{number}-{index}.png"
+            pictures[path] = noisy_png(1000 + number * 10 + index)
+            patch["image_url"] = "{server}" + path
     for number in range(100 - len(records)):
         net = now + timedelta(days=5, minutes=number)
         records.append({"id": f"plain-{number}", "name": f"Plain launch {number}", "net": format_time(net),

@@ -342,3 +342,31 @@ def test_broken_answers_arrive_and_the_parser_refuses_them(server: StandIn, kind
     assert result.requests == 1
     with pytest.raises(PageError, match="LL2"):
         parse_page_bytes(result.body)
+
+
+# --- further pages ------------------------------------------------------------------------------
+
+
+def test_the_next_page_is_fetched_from_the_url_ll2_gives(server: StandIn) -> None:
+    with LL2Client(server.api_url, token="secret-token") as ll2:
+        first = ll2.fetch_upcoming(1, "detailed")  # the stand-in holds two launches
+        page = parse_page_bytes(first.body)
+        assert page.next_url is not None
+        second = ll2.fetch_next(page.next_url)
+
+    assert second.requests == 1
+    assert server.requests[-1].query == {"limit": "1", "mode": "detailed", "offset": "1"}
+    assert [launch.id for launch in parse_page_bytes(second.body).launches] != [
+        launch.id for launch in page.launches]
+    assert server.requests[-1].headers.get("Authorization") == "Token secret-token"
+
+
+@pytest.mark.parametrize("elsewhere", ["http://example.invalid/2.3.0/launches/upcoming/?offset=10",
+                                       "https://127.0.0.1:{port}/2.3.0/launches/upcoming/?offset=10",
+                                       "http://127.0.0.1:1/2.3.0/launches/upcoming/?offset=10"])
+def test_a_next_page_on_another_site_is_not_followed(server: StandIn, elsewhere: str) -> None:
+    with LL2Client(server.api_url, token="secret-token") as ll2, pytest.raises(LL2Error) as raised:
+        ll2.fetch_next(elsewhere.format(port=server.port))
+
+    assert "next page is on another site" in str(raised.value) and raised.value.requests == 0
+    assert server.requests == []

@@ -393,6 +393,11 @@ LL2_KEYS = [
     "mission", "description", "type", "orbit", "pad", "location", "country", "country_code",
     "probability", "webcast_live", "vid_urls", "vidURLs", "url", "last_updated", "image",
     "image_url", "thumbnail_url", "credit", "license", "link", "results", "count", "next",
+    "updates", "comment", "created_on", "created_by", "info_url", "mission_patches", "launcher_stage",
+    "launcher", "serial_number", "landing", "landing_location", "success", "attempt", "reused",
+    "launcher_flight_number", "program", "info_urls", "infoURLs", "priority", "live", "start_time",
+    "end_time", "language", "publisher", "title", "tbddate", "tbdtime", "weather_concerns", "hashtag",
+    "flightclub_url",
 ]  # fmt: skip
 
 json_scalars = (
@@ -448,6 +453,14 @@ def test_any_record_with_id_and_net_gives_clean_typed_fields(record: dict[str, o
             assert not any(unicodedata.category(char) == "Cc" and char not in kept for char in value)
     assert launch.probability is None or 0 <= launch.probability <= 100
     assert launch.webcast_url == "" or launch.webcast_url.lower().startswith(("http://", "https://"))
+    links = [link.url for link in launch.webcasts] + [patch.image_url for patch in launch.patches]
+    assert all(url.lower().startswith(("http://", "https://")) for url in links)
+    for part in (*launch.webcasts, *launch.landings, *launch.patches, *launch.updates, *launch.info_links):
+        for field in fields(part):
+            value = getattr(part, field.name)
+            kept = "\n\t" if field.name == "comment" else ""
+            if isinstance(value, str):
+                assert not any(unicodedata.category(char) == "Cc" and char not in kept for char in value)
 
 
 @FUZZ

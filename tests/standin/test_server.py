@@ -554,7 +554,7 @@ def test_demo_pictures_are_served_and_decode(standin: StandIn, client: httpx.Cli
         ("ll2_v2.0.0_*.json", 10),
         ("ll2_v2.2.0_*normal*.json", 5),
         ("ll2_v2.2.0_*detailed*.json", 100),
-        ("ll2_v2.3.0_*.json", 10),
+        ("ll2_v2.3.0_launches-upcoming*.json", 10),
     ],
 )
 def test_real_samples_load_in_every_wrapping(
@@ -600,3 +600,53 @@ def test_command_line_serves_the_demo_until_terminated(client: httpx.Client) -> 
 
     assert page["count"] == len(demo_records())
     assert code == 0
+
+
+# --- detailed shapes -----------------------------------------------------------------------------
+
+
+DETAILED_RECORD = {
+    "id": "d1", "name": "Detailed", "net": "2026-03-02T12:00:00Z",
+    "vid_urls": [{"url": "https://example.org/v", "priority": 1, "live": True}],
+    "info_urls": [{"url": "https://example.org/i"}],
+    "updates": [{"comment": "hello"}], "mission_patches": [{"image_url": "https://example.org/p.png"}],
+    "rocket": {"configuration": {"name": "R"}, "launcher_stage": [{"type": "Core"}]},
+    "mission": {"name": "M", "vid_urls": [{"url": "https://example.org/m"}]},
+}
+
+
+@pytest.mark.parametrize(("version", "mode"), [("2.3.0", "normal"), ("2.2.0", "normal"), ("2.3.0", None)])
+def test_normal_mode_leaves_the_detailed_parts_out(version: str, mode: str | None,
+                                                   client: httpx.Client) -> None:
+    with StandIn(records=[DETAILED_RECORD], version=version) as srv:
+        params = {"mode": mode} if mode else {}
+        [served] = client.get(srv.url(srv.upcoming_path), params=params).json()["results"]
+
+    assert not {"vid_urls", "vidURLs", "info_urls", "updates", "mission_patches"} & set(served)
+    assert "launcher_stage" not in served["rocket"] and "vid_urls" not in served["mission"]
+    assert served["rocket"]["configuration"] == {"name": "R"}
+
+
+def test_detailed_mode_uses_each_versions_names(client: httpx.Client) -> None:
+    with StandIn(records=[DETAILED_RECORD], version="2.2.0") as old, \
+            StandIn(records=[DETAILED_RECORD], version="2.3.0") as new:
+        [v220] = client.get(old.url(old.upcoming_path), params={"mode": "detailed"}).json()["results"]
+        [v230] = client.get(new.url(new.upcoming_path), params={"mode": "detailed"}).json()["results"]
+
+    assert v220["vidURLs"] == [{"url": "https://example.org/v", "priority": 1}]  # 2.2.0 has no live flag
+    assert v220["infoURLs"] and "vid_urls" not in v220 and "info_urls" not in v220
+    assert v230["vid_urls"] == DETAILED_RECORD["vid_urls"] and "vidURLs" not in v230
+    assert v230["rocket"]["launcher_stage"] == [{"type": "Core"}]
+
+
+def test_the_demo_serves_its_before_version_first_then_the_current_one(client: httpx.Client) -> None:
+    with StandIn.demo(history=True) as srv:
+        first = client.get(srv.url(srv.upcoming_path), params={"mode": "detailed"}).json()["results"]
+        later = client.get(srv.url(srv.upcoming_path), params={"mode": "detailed"}).json()["results"]
+        patch = client.get(srv.url("/media/demo/patch-starlink.png"))
+
+    pairs = zip(first, later, strict=True)
+    moved = [(a["name"], a["net"], b["net"]) for a, b in pairs if a["net"] != b["net"]]
+    assert len(moved) == 1 and "Starlink Group 14-21" in moved[0][0]
+    assert all("x_demo_before" not in served for served in first + later)
+    assert patch.status_code == 200 and patch.headers["content-type"] == "image/png"

@@ -26,7 +26,8 @@ def make_controller(qtbot, home: Path, standin: StandIn, recorder: RecordingNoti
     made: list[RunController] = []
 
     def make(**sections: dict) -> RunController:
-        sections["source"] = {"api_url": standin.api_url, **sections.get("source", {})}
+        # The window tests were written against the first 10 demo launches (LL2 pages of 10 then).
+        sections["source"] = {"api_url": standin.api_url, "limit": 10, **sections.get("source", {})}
         write_config(home, **sections)
         paths = paths_for(home)
         controller = RunController(paths, load_config(paths.config_file), ChainNotifier([recorder]))
