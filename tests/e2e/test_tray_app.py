@@ -164,7 +164,7 @@ def test_rocketwatch_cancel_stops_a_run_waiting_for_an_unreachable_ll2(desktop, 
     [run] = wait_for(waiting, 60, "the first run waiting to try again")
     assert "Could not reach LL2" in run["tasks"][0]["error"]
     assert app.command("show", "gallery").returncode == 0
-    wait_for(lambda: desktop.run("xdotool", "search", "--name", "RocketWatch — Launches").returncode == 0,
+    wait_for(lambda: desktop.run("xdotool", "search", "--name", "^Launches$").returncode == 0,
              15, "the gallery window")
     SCREENSHOTS.mkdir(exist_ok=True)
     desktop.screenshot(SCREENSHOTS / "e2e-gallery-waiting.png")

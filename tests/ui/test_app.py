@@ -180,7 +180,7 @@ def test_the_tray_follows_a_run_made_by_the_command_line(qtbot, tray_app, standi
     assert result.returncode == 0, result.stderr
     qtbot.waitUntil(lambda: tray_app.tray.state == "idle", timeout=6_000)
     assert "The last run failed" not in tray_app.tray.tooltip()
-    qtbot.waitUntil(lambda: gallery.model.rowCount() == 10)  # the open gallery shows what the CLI got
+    qtbot.waitUntil(lambda: gallery.model.rowCount() == len(standin.records))  # what the CLI got
     assert gallery.pages.currentWidget() is gallery.splitter
     history = tray_app.show_window("history")
     qtbot.waitUntil(lambda: history.model.run_at(0) is not None
