@@ -93,10 +93,13 @@ class Session:
         from rocketwatch.standin import StandIn
 
         now = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
+        # A new demo home first sees some launches as they were before (a NET 12 h earlier, a landing not
+        # yet known), so its next run, in this process or the next, records a slip and a landing.
+        history = not self.paths.database.exists()
         try:
-            self.standin = StandIn.demo(now=now, port=DEMO_PORT, history=True).start()
+            self.standin = StandIn.demo(now=now, port=DEMO_PORT, history=history).start()
         except OSError:
-            self.standin = StandIn.demo(now=now, history=True).start()
+            self.standin = StandIn.demo(now=now, history=history).start()
         self.overrides = Overrides(self.standin.api_url, "--demo")
 
     def stop_demo(self) -> None:
