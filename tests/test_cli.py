@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 from contextlib import closing
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -74,6 +75,22 @@ def test_demo_run_and_launches_work_offline(home: Path, capsys) -> None:
     table = capsys.readouterr().out
     assert table.splitlines()[0].startswith("NET (local)")
     assert launches[1]["name"][:40] in table
+
+
+def test_a_second_demo_run_records_the_demo_slip_and_landing(home: Path, capsys) -> None:
+    """The demo shows every part of a launch's history: its second run (here in a second process as far as
+    the stand-in goes) records a 12 h slip and a landing outcome, which `launch ID --json` lists."""
+    assert main(["--home", str(home), "--demo", "run"]) == 0
+    capsys.readouterr()
+    assert main(["--home", str(home), "--demo", "run", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["changed_launches"] == 2
+    assert main(["--home", str(home), "launches", "--json"]) == 0
+    [starlink] = [launch for launch in json.loads(capsys.readouterr().out) if "14-21" in launch["name"]]
+    assert main(["--home", str(home), "launch", starlink["id"], "--json"]) == 0
+    [slip] = json.loads(capsys.readouterr().out)["changes"]
+    assert slip["field"] == "net"
+    moved = datetime.fromisoformat(slip["new"]) - datetime.fromisoformat(slip["old"])
+    assert moved == timedelta(hours=12)
 
 
 @pytest.mark.parametrize(
