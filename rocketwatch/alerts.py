@@ -13,7 +13,7 @@ from typing import Any
 
 from rocketwatch.config import AlertsConfig
 from rocketwatch.ll2.model import Launch, landing_outcomes
-from rocketwatch.timefmt import duration_words, local, net_label, with_zone
+from rocketwatch.timefmt import duration_words, local, net_label, parse_moment, with_zone
 
 REMINDER, SLIP, STATUS, WEBCAST = "reminder", "slip", "status", "webcast"
 LANDING, UPDATE = "landing", "update"
@@ -268,7 +268,7 @@ def change_alerts(changes: Iterable[Any], launches: Mapping[str, Launch], now: d
 
 def _slip(change: Any, launch: Launch, now: datetime, rules: AlertRules,
           tz: tzinfo | None) -> tuple[str, str, str] | None:
-    old, new = _when(change.old), _when(change.new)
+    old, new = parse_moment(change.old), parse_moment(change.new)
     if old is None or new is None or abs(new - old) < rules.slip_threshold:
         return None
     if not (_near(old, now) or _near(new, now)):
@@ -324,7 +324,7 @@ def _landing(change: Any, launch: Launch) -> tuple[str, str, str] | None:
 
 def _update(change: Any, launch: Launch) -> tuple[str, str, str] | None:
     """LL2's newest comment on a launch due within 48 h, while the comment is fresh."""
-    created = _when(change.new)
+    created = parse_moment(change.new)
     if created is None or not launch.updates or launch.updates[0].created_at != created:
         return None
     if abs(launch.net - created) > UPDATE_HORIZON or change.noticed_at - created > UPDATE_FRESHNESS:
@@ -398,16 +398,6 @@ def _place(launch: Launch) -> str:
 
 def _near(moment: datetime, now: datetime) -> bool:
     return now - RECENT_PAST <= moment <= now + CHANGE_HORIZON
-
-
-def _when(text: str | None) -> datetime | None:
-    if not text:
-        return None
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _minute(moment: datetime) -> str:

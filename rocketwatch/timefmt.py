@@ -18,6 +18,17 @@ def local(moment: datetime, tz: tzinfo | None = None) -> datetime:
     return moment.astimezone(tz) if tz else moment.astimezone()
 
 
+def parse_moment(text: str | None) -> datetime | None:
+    """A stored ISO 8601 time (a recorded change's old or new NET) as an aware datetime; None if not one."""
+    if not text:
+        return None
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
 def duration_words(delta: timedelta) -> str:
     """'5 h 12 min', '3 d 4 h', '45 s' — the two largest units."""
     seconds = int(abs(delta.total_seconds()))

@@ -112,16 +112,6 @@ def update_heading(update: Update, tz: tzinfo | None = None) -> str:
 
 
 # --- the slip timeline ----------------------------------------------------------------------------
-def _parse(text: str | None) -> datetime | None:
-    if not text:
-        return None
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
 def signed_duration(delta: timedelta) -> str:
     """'+12 h', '−2 d 3 h' (later is plus)."""
     sign = "−" if delta < timedelta(0) else "+"
@@ -143,7 +133,7 @@ def change_words(change: LaunchChange, tz: tzinfo | None = None, precision: str 
     """One recorded change in words: 'NET moved from Tue 03 Mar 14:00 to Wed 04 Mar 02:00, +12 h'.
     `precision` is the launch's NET precision (changes do not record their own)."""
     if change.field == "net":
-        old, new = _parse(change.old), _parse(change.new)
+        old, new = timefmt.parse_moment(change.old), timefmt.parse_moment(change.new)
         if old is not None and new is not None:
             before, after = _net_at(old, precision, tz), _net_at(new, precision, tz)
             if before == after:
