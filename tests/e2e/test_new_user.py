@@ -6,8 +6,10 @@ The screenshots go to the test's tmp dir and to screenshots/ (git-ignored), to b
 
 from __future__ import annotations
 
+import json
 import shutil
 import tomllib
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -136,7 +138,9 @@ def test_a_new_users_first_session(desktop, start_app, tmp_path) -> None:
         # The first run happens by itself.
         [first] = wait_for(lambda: [r for r in user.runs() if r["state"] == "success"], 60, "the first run")
         assert first["trigger"] == "first_start"
-        idle_icon = user.icon_pixels()
+        now = datetime.now(UTC)
+        cards = [launch["id"] for launch in json.loads(app.command("launches", "--json").stdout)
+                 if datetime.fromisoformat(launch["net"]) >= now]  # upcoming first in the gallery
 
         # A click on the tray icon opens the gallery.
         user.click_icon()
@@ -146,8 +150,9 @@ def test_a_new_users_first_session(desktop, start_app, tmp_path) -> None:
         user.key("Tab", "Tab", "Right")
         user.shot("gallery-selected")
         user.key("s")
-        wait_for(lambda: starred(home), 10, "the star to be saved")
+        assert wait_for(lambda: starred(home), 10, "the star to be saved") == {cards[1]}
         user.shot("gallery-starred")
+        idle_icon = user.icon_pixels()  # the first run long over: the icon without a badge
 
         # Settings from the tray menu; the Pipeline tab and its Retries with the keyboard; OK.
         user.menu(2)
@@ -180,7 +185,8 @@ def test_a_new_users_first_session(desktop, start_app, tmp_path) -> None:
         user.menu(7)
         user.shot("tray-menu-cancel")
         user.key("Return")
-        wait_for(lambda: user.runs()[0]["state"] == "cancelled", 15, "the run cancelled")
+        [cancelled] = wait_for(lambda: [r for r in user.runs()[:1] if r["state"] == "cancelled"], 15,
+                               "the run cancelled")
         wait_for(lambda: user.icon_pixels() == idle_icon, 10, "the tray icon back to idle")
         user.shot("cancelled")
 
@@ -193,7 +199,9 @@ def test_a_new_users_first_session(desktop, start_app, tmp_path) -> None:
         user.click_in(history, 40, 61)  # the newest run: the cancelled one
         user.shot("history-cancelled")
         user.click_in(history, 128, 14)  # the toolbar's Retry run
-        wait_for(lambda: user.runs()[0]["state"] == "success", 30, "the retried run to succeed")
+        [retried] = wait_for(lambda: [r for r in user.runs()[:1] if r["state"] == "success"], 30,
+                             "the retried run to succeed")
+        assert (retried["run_id"], retried["retries"]) == (cancelled["run_id"], 1)
         wait_for(lambda: user.icon_pixels() == idle_icon, 10, "the tray icon back to idle")
         user.shot("history-retried")
         user.key("Escape")
