@@ -228,7 +228,7 @@ class SettingsDialog(QDialog):
         form.addRow("", _label("Each page is one LL2 request, counted in the hourly budget (15 requests "
                                "an hour without a token); a run follows no more pages than the past hour "
                                "has left.", hint=True))
-        form.addRow(_label("API &token:", self.token), token_row)
+        form.addRow(_label("API to&ken:", self.token), token_row)
         form.addRow("", _label(f"Saved in {self.controller.paths.config_file}, a file only your user account "
                                "can read.", hint=True))
         return self._page(form)

@@ -390,3 +390,28 @@ def test_detail_pages_landings_and_updates_round_trip_through_the_file(qtbot, ma
     assert again.mode.currentData() == "normal" and again.pages.value() == 4
     assert not again.alerts.landings.isChecked() and again.alerts.updates.isChecked()
     assert not again.apply_button.isEnabled()
+
+
+def test_no_two_alt_keys_clash_on_any_tab(qtbot, make_controller) -> None:
+    """Alt+letter reaches one control: the tabs' own letters and the letters of the shown tab's controls
+    all differ (Alt+T went to the API token, not to the Alerts tab, from the Source tab)."""
+    from PySide6.QtGui import QKeySequence
+    from PySide6.QtWidgets import QAbstractButton, QLabel
+
+    dialog = make_dialog(qtbot, make_controller())
+    dialog.show()
+
+    def letter(text: str) -> str:
+        return QKeySequence.mnemonic(text).toString().removeprefix("Alt+").casefold()
+
+    tab_letters = [letter(dialog.tabs.tabText(index)) for index in range(dialog.tabs.count())]
+    buttons = [letter(button.text()) for button in dialog.buttons.buttons()]
+    for index in range(dialog.tabs.count()):
+        page = dialog.tabs.widget(index)
+        dialog.tabs.setCurrentIndex(index)
+        shown = [widget for kind in (QLabel, QAbstractButton) for widget in page.findChildren(kind)
+                 if widget.isVisibleTo(dialog)]
+        letters = [*tab_letters, *buttons, *(letter(widget.text()) for widget in shown)]
+        letters = [key for key in letters if key]
+        clashes = sorted({key for key in letters if letters.count(key) > 1})
+        assert clashes == [], f"{dialog.tabs.tabText(index)}: Alt+{clashes} reach more than one control"
