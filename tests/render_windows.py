@@ -31,13 +31,15 @@ def settle(app: QApplication, seconds: float) -> None:
 
 
 def save_detail(app: QApplication, gallery: GalleryWindow, controller: RunController, path: Path) -> None:
-    """The detail pane of the launch with the most to show (webcasts, landings, patches, updates, changes),
-    its whole height at the pane's width."""
+    """The detail pane of the launch with the most to show (webcasts, landings, patches, updates, changes;
+    a slip first), its whole height at the pane's width."""
     changes = controller.store.launches.change_counts()
+    slipped = {change.launch_id for change in controller.store.launches.changes() if change.field == "net"}
 
     def parts(launch: Launch) -> tuple[int, ...]:
         return (bool(launch.webcasts) + bool(launch.landings) + bool(launch.patches) + bool(launch.updates)
-                + bool(changes.get(launch.id)), changes.get(launch.id, 0), len(launch.updates))
+                + bool(changes.get(launch.id)), launch.id in slipped, changes.get(launch.id, 0),
+                len(launch.updates))
 
     richest = max(controller.store.launches.upcoming(), key=parts)
     gallery.show_launch(richest.id)
@@ -77,6 +79,10 @@ def main(home: Path, outdir: Path) -> int:
     settings.show()
     settle(app, 0.5)
     settings.grab().save(str(outdir / "settings.png"))
+    for tab, name in ((1, "settings-source"), (4, "settings-alerts")):  # where the detail settings live
+        settings.tabs.setCurrentIndex(tab)
+        settle(app, 0.3)
+        settings.grab().save(str(outdir / f"{name}.png"))
     for window in (gallery, history, settings):
         window.close()
     controller.shutdown(5)

@@ -44,7 +44,8 @@ ALERT_HEADERS = ("Kind", "Title", "Message", "What happened", "Shown by", "Time"
 ROWS_SHOWN = 6  # the pane grows to show this many notifications without scrolling, then scrolls
 LATE = timedelta(minutes=5)  # a reminder claimed this long after its planned time says so
 KIND_WORDS = {"summary": "Run summary", "run_failed": "Run failed", "slip": "Time change",
-              "status": "Status change", "webcast": "Webcast live"}
+              "status": "Status change", "webcast": "Webcast live", "landing": "Landing outcome",
+              "update": "LL2 update"}
 # A ledger state in the words of the history; the run states' look (StateDelegate) gives the badge.
 STATE_WORDS = {SENT: "sent", SUPPRESSED: "quiet hours: not shown", FAILED: "failed", CLAIMED: "not delivered"}
 # Why a notification was kept and not shown depends on its kind: a setting, or the quiet hours.

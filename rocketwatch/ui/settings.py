@@ -57,6 +57,10 @@ SOURCES = (  # (title, URL, hint)
     ("Development (lldev.thespacedevs.com)", DEV_API_URL, DEV_SERVER_WORDS),
     ("Custom URL…", "", "Any server that speaks the LL2 API."),
 )
+MODES = (  # (title, [source] mode)
+    ("Detailed: webcasts, landings, patches and updates", "detailed"),
+    ("Normal: smaller pages, for slow links", "normal"),
+)
 Values = dict[str, dict[str, Any]]
 
 
@@ -128,6 +132,8 @@ class SettingsDialog(QDialog):
             ("schedule", "paused"): (self.paused.isChecked, self.paused.setChecked),
             ("source", "api_url"): (self._api_url, self._set_api_url),
             ("source", "limit"): (self.limit.value, self.limit.setValue),
+            ("source", "mode"): (self.mode.currentData, self._set_mode),
+            ("source", "pages"): (self.pages.value, self.pages.setValue),
             ("source", "token"): (lambda: self.token.text().strip(), self.token.setText),
             ("pipeline", "retries"): (self.retries.value, self.retries.setValue),
             ("pipeline", "retry_delay"): (self.retry_delay.value, self.retry_delay.setValue),
@@ -142,8 +148,9 @@ class SettingsDialog(QDialog):
         self.token.textChanged.connect(self._validate)
         self.source.currentIndexChanged.connect(self._validate)
         self.custom_url.textChanged.connect(self._validate)
-        for spin in (self.limit, self.retries, self.retry_delay, self.concurrency):
+        for spin in (self.limit, self.pages, self.retries, self.retry_delay, self.concurrency):
             spin.valueChanged.connect(self._validate)
+        self.mode.currentIndexChanged.connect(self._validate)
         self.alerts.changed.connect(self._validate)
         controller.config_changed.connect(self._config_changed)
         controller.active_changed.connect(self._active_changed)
@@ -189,8 +196,17 @@ class SettingsDialog(QDialog):
         self.custom_url = _named(QLineEdit(), "Custom LL2 URL")
         self.custom_url.setPlaceholderText("https://example.org/2.3.0")
         self.url_problem = _named(_label("", strong=True), "URL problem")
-        self.limit = _named(QSpinBox(), "Launches per run", "How many upcoming launches each run asks for")
+        self.limit = _named(QSpinBox(), "Launches per page",
+                            "How many upcoming launches each request asks for")
         self.limit.setRange(1, 100)
+        self.mode = _named(QComboBox(), "Detail of each launch",
+                           "Detailed pages are larger; normal mode has no webcast links, landings or updates")
+        for title, mode in MODES:
+            self.mode.addItem(title, mode)
+        self.pages = _named(QSpinBox(), "Pages per run",
+                            "More than one page follows LL2's next page, beyond 100 launches")
+        self.pages.setRange(1, 20)
+        self.pages.setSuffix(" per run")
         self.token = _named(QLineEdit(), "API token", "Your Launch Library 2 API token, if you have one")
         self.token.setEchoMode(QLineEdit.EchoMode.Password)
         self.token.setPlaceholderText("none: anonymous, 15 requests an hour")
@@ -206,8 +222,13 @@ class SettingsDialog(QDialog):
         form.addRow("", self.source_hint)
         form.addRow(_label("Custom &URL:", self.custom_url), self.custom_url)
         form.addRow("", self.url_problem)
-        form.addRow(_label("&Launches per run:", self.limit), self.limit)
-        form.addRow(_label("API &token:", self.token), token_row)
+        form.addRow(_label("&Launches per page:", self.limit), self.limit)
+        form.addRow(_label("&Detail:", self.mode), self.mode)
+        form.addRow(_label("P&ages:", self.pages), self.pages)
+        form.addRow("", _label("Each page is one LL2 request, counted in the hourly budget (15 requests "
+                               "an hour without a token); a run follows no more pages than the past hour "
+                               "has left.", hint=True))
+        form.addRow(_label("API to&ken:", self.token), token_row)
         form.addRow("", _label(f"Saved in {self.controller.paths.config_file}, a file only your user account "
                                "can read.", hint=True))
         return self._page(form)
@@ -285,6 +306,9 @@ class SettingsDialog(QDialog):
         self.source.setCurrentIndex(index)
         if index == len(SOURCES) - 1:
             self.custom_url.setText(url)
+
+    def _set_mode(self, mode: str) -> None:
+        self.mode.setCurrentIndex(max(self.mode.findData(mode), 0))
 
     def _values(self) -> Values:
         values: Values = {}

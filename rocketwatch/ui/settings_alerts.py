@@ -1,5 +1,5 @@
-"""The settings dialog's Alerts tab: reminder leads, slips, status and webcast alerts, quiet hours,
-what to watch (providers and locations the store has seen, search words) and the refresh budget.
+"""The settings dialog's Alerts tab: reminder leads, slips, status, webcast, landing and update alerts,
+quiet hours, what to watch (providers and locations the store has seen, search words) and the refresh budget.
 """
 
 from __future__ import annotations
@@ -147,7 +147,8 @@ class AlertsTab(QScrollArea):
         layout.addWidget(self._watch_group(), 1)
         layout.addWidget(self._budget_group())
         self.setWidget(body)
-        for box in (*self.leads.values(), self.status_changes, self.webcast, self.quiet):
+        for box in (*self.leads.values(), self.status_changes, self.webcast, self.landings, self.updates,
+                    self.quiet):
             box.toggled.connect(self.changed)
         self.quiet.toggled.connect(self._quiet_toggled)
         for edit in (self.custom_leads, self.terms):
@@ -193,6 +194,12 @@ class AlertsTab(QScrollArea):
         status_words = "Stat&us changes: on hold, back to Go, liftoff, success, failure"
         self.status_changes = named(QCheckBox(status_words), "Status change alerts")
         self.webcast = named(QCheckBox("&Webcast is live (off unless you turn it on)"), "Webcast live alerts")
+        self.landings = named(QCheckBox("Booster l&anding: its outcome becomes known"), "Landing alerts",
+                              "Tell me whether a booster of a watched launch landed, once LL2 knows")
+        self.updates = named(QCheckBox("New LL2 up&date within 48 hours of launch "
+                                       "(off unless you turn it on)"), "LL2 update alerts",
+                             "Tell me about each new dated comment LL2 adds to a watched launch in its last "
+                             "48 hours")
         self.quiet = named(QCheckBox("&Quiet hours from"), "Quiet hours",
                            "Alerts during these hours are kept in the run history, not shown")
         self.quiet_from = named(QTimeEdit(), "Quiet hours start")
@@ -211,6 +218,8 @@ class AlertsTab(QScrollArea):
         form.addRow("", self.slip_problem)
         form.addRow(self.status_changes)
         form.addRow(self.webcast)
+        form.addRow(self.landings)
+        form.addRow(self.updates)
         form.addRow(quiet_row)
         form.addRow("", self.quiet_problem)
         form.addRow(form_label("In quiet hours alerts are not shown; the run history lists them.", hint=True))
@@ -287,6 +296,8 @@ class AlertsTab(QScrollArea):
             ("alerts", "slip_threshold"): (lambda: self.slip.currentText().strip(), self.slip.setEditText),
             ("alerts", "status_changes"): (self.status_changes.isChecked, self.status_changes.setChecked),
             ("alerts", "webcast"): (self.webcast.isChecked, self.webcast.setChecked),
+            ("alerts", "landings"): (self.landings.isChecked, self.landings.setChecked),
+            ("alerts", "updates"): (self.updates.isChecked, self.updates.setChecked),
             ("alerts", "quiet_hours"): (self._quiet_hours, self._set_quiet_hours),
             ("alerts", "watch_providers"): (lambda: self._watching(self.providers.checked()),
                                             lambda names: self._set_watch(self.providers.set_checked, names)),

@@ -22,7 +22,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def test_gallery_history_and_settings_render(desktop, tmp_path) -> None:
     home = tmp_path / "home"
-    with StandIn.demo() as standin:
+    # With history the retry's page differs from the first run's: a 12 h slip and a landing are recorded.
+    with StandIn.demo(history=True) as standin:
         write_config(home, source={"api_url": standin.api_url}, pipeline={"retries": 1})
 
         def cli(*args: str) -> dict:
@@ -42,7 +43,7 @@ def test_gallery_history_and_settings_render(desktop, tmp_path) -> None:
     result = desktop.run(sys.executable, str(ROOT / "tests" / "render_windows.py"), str(home), str(outdir),
                          timeout=120)
     assert result.returncode == 0, result.stderr
-    for name in ("gallery", "detail", "history", "settings"):
+    for name in ("gallery", "detail", "history", "settings", "settings-source", "settings-alerts"):
         with Image.open(outdir / f"{name}.png") as shot:
             assert shot.width >= (300 if name == "detail" else 600) and shot.height >= 300, name
             colours = shot.convert("RGB").resize((64, 64)).getcolors(64 * 64)

@@ -353,6 +353,34 @@ def test_the_detail_lists_the_notifications_of_the_selected_run(qtbot, qtmodelte
     assert all(len(row["Time"]) == 8 and row["Time"].count(":") == 2 for row in rows)
 
 
+def test_a_landing_alert_is_listed_in_the_words_of_its_kind(qtbot, make_controller) -> None:
+    """The demo's second run learns a booster landed: the notification table names it, not "Landing"."""
+    from rocketwatch.standin import StandIn
+
+    with StandIn.demo(history=True) as server:
+        controller = make_controller(source={"api_url": server.api_url, "limit": 100})
+        for _run in range(2):
+            with qtbot.waitSignal(controller.run_finished, timeout=RUN_TIMEOUT):
+                controller.run_now()
+            wait_idle(qtbot, controller)
+    window = make_window(qtbot, controller)
+    window.show()
+    window.table.selectRow(0)  # the second run
+    landing = [row for row in alert_rows(window) if row["Kind"] == "Landing outcome"]
+    assert [row["Message"] for row in landing] == ["Booster B1082 landed on Of Course I Still Love You"]
+
+
+@pytest.mark.parametrize(("kind", "words"), [("landing", "Landing outcome"), ("update", "LL2 update"),
+                                             ("webcast", "Webcast live"), ("slip", "Time change")])
+def test_every_launch_alert_kind_has_words(kind: str, words: str) -> None:
+    from rocketwatch.store import LedgerEntry
+    from rocketwatch.ui.run_alerts import kind_words
+
+    entry = LedgerEntry(f"{kind}:x", kind, "Launch", "text", 1, "x", datetime.now().astimezone(), "sent",
+                        "log")
+    assert kind_words(entry) == words
+
+
 def test_alerts_in_quiet_hours_are_listed_as_not_shown(qtbot, make_controller, recorder) -> None:
     now = datetime.now().astimezone()
     start, end = now - timedelta(hours=1), now + timedelta(hours=1)

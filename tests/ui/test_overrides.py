@@ -153,3 +153,25 @@ def test_overrides_lay_over_the_saved_settings_only() -> None:
     assert overrides.apply(saved).source.api_url == "http://127.0.0.1:1/2.3.0"
     assert saved.source.api_url == DEFAULT_API_URL
     assert Overrides().apply(saved) is saved and Overrides().note(saved) == ""
+
+
+def test_the_new_source_and_alert_settings_save_only_what_the_user_changed(qtbot, home: Path,
+                                                                            standin) -> None:
+    """[source] mode and pages, [alerts] landings and updates have controls; touching one writes that key
+    alone (the defaults beside it stay unwritten)."""
+    (home / "config.toml").write_text("# mine\n", encoding="utf-8")
+    session = Session.from_options(str(home), standin.api_url, False)
+    session.load()
+    controller = RunController(session.paths, session.saved_config, ChainNotifier([RecordingNotifier()]),
+                               overrides=session.overrides)
+    dialog = SettingsDialog(controller, FakeAutostart())
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.mode.currentData() == "detailed" and dialog.pages.value() == 1  # the defaults shown
+    assert dialog.alerts.landings.isChecked() and not dialog.alerts.updates.isChecked()
+    dialog.pages.setValue(3)
+    dialog.alerts.updates.setChecked(True)
+    dialog.ok_button.click()
+    assert (home / "config.toml").read_text(encoding="utf-8") == \
+        "# mine\n\n[source]\npages = 3\n\n[alerts]\nupdates = true\n"
+    assert controller.shutdown(10)

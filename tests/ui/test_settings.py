@@ -362,3 +362,56 @@ def test_the_budget_warns_above_the_anonymous_limit(qtbot, make_controller) -> N
     assert dialog.ok_button.isEnabled()  # a warning, not an error
     dialog.token.setText("my-token")
     assert not dialog.alerts.budget_warning.isVisible()
+
+
+def test_detail_pages_landings_and_updates_round_trip_through_the_file(qtbot, make_controller) -> None:
+    controller = make_controller()
+    dialog = make_dialog(qtbot, controller)
+    dialog.show()
+    dialog.tabs.setCurrentIndex(1)
+    hint = next(label for label in dialog.findChildren(type(dialog.source_hint))
+                if "Each page is one LL2 request" in label.text())
+    assert hint.isVisible() and "hourly budget" in hint.text()
+    assert [dialog.mode.itemData(row) for row in range(dialog.mode.count())] == ["detailed", "normal"]
+    dialog.mode.setCurrentIndex(1)
+    dialog.pages.setValue(4)
+    dialog.tabs.setCurrentWidget(dialog.alerts)
+    assert dialog.alerts.landings.isVisible() and dialog.alerts.updates.isVisible()
+    dialog.alerts.landings.setChecked(False)
+    dialog.alerts.updates.setChecked(True)
+    with qtbot.waitSignal(controller.config_changed):
+        dialog.apply_button.click()
+    saved = load_config(controller.paths.config_file)
+    assert (saved.source.mode, saved.source.pages) == ("normal", 4)
+    assert (saved.alerts.landings, saved.alerts.updates) == (False, True)
+    dialog.close()
+    again = make_dialog(qtbot, controller)
+    again.show()
+    assert again.mode.currentData() == "normal" and again.pages.value() == 4
+    assert not again.alerts.landings.isChecked() and again.alerts.updates.isChecked()
+    assert not again.apply_button.isEnabled()
+
+
+def test_no_two_alt_keys_clash_on_any_tab(qtbot, make_controller) -> None:
+    """Alt+letter reaches one control: the tabs' own letters and the letters of the shown tab's controls
+    all differ (Alt+T went to the API token, not to the Alerts tab, from the Source tab)."""
+    from PySide6.QtGui import QKeySequence
+    from PySide6.QtWidgets import QAbstractButton, QLabel
+
+    dialog = make_dialog(qtbot, make_controller())
+    dialog.show()
+
+    def letter(text: str) -> str:
+        return QKeySequence.mnemonic(text).toString().removeprefix("Alt+").casefold()
+
+    tab_letters = [letter(dialog.tabs.tabText(index)) for index in range(dialog.tabs.count())]
+    buttons = [letter(button.text()) for button in dialog.buttons.buttons()]
+    for index in range(dialog.tabs.count()):
+        page = dialog.tabs.widget(index)
+        dialog.tabs.setCurrentIndex(index)
+        shown = [widget for kind in (QLabel, QAbstractButton) for widget in page.findChildren(kind)
+                 if widget.isVisibleTo(dialog)]
+        letters = [*tab_letters, *buttons, *(letter(widget.text()) for widget in shown)]
+        letters = [key for key in letters if key]
+        clashes = sorted({key for key in letters if letters.count(key) > 1})
+        assert clashes == [], f"{dialog.tabs.tabText(index)}: Alt+{clashes} reach more than one control"
