@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import tzinfo
 
+from rocketwatch.addresses import private_api_host
 from rocketwatch.config import DEV_API_URL
 from rocketwatch.schedule import Schedule
 
@@ -20,8 +21,6 @@ def limited_source(api_url: str, token: str) -> bool:
     """Whether runs against this server count against LL2's anonymous limit: the production server (or any
     public one) without a token. The development server, and a stand-in or mirror on this computer or the
     local network, do not."""
-    from rocketwatch.pipeline.tasks import private_api_host
-
     if token.strip():
         return False
     url = api_url.strip().rstrip("/")

@@ -25,7 +25,7 @@ from rocketwatch.alerts import (
 from rocketwatch.config import Config
 from rocketwatch.notify import ChainNotifier, Notification, NotifyError, Subject
 from rocketwatch.pipeline.context import RunContext
-from rocketwatch.pipeline.tasks import app_icon
+from rocketwatch.resources import app_icon_path
 from rocketwatch.store import LaunchChange, Store
 from rocketwatch.store.database import to_text
 from rocketwatch.store.ledger import FAILED, SENT, SUPPRESSED
@@ -165,4 +165,4 @@ def _still_true(store: Store, change: LaunchChange) -> bool:
 def _icon(store: Store, launch_id: str) -> Path | None:
     launch = store.launches.get(launch_id)
     _, thumbnail = store.images.paths_for(launch.image_url if launch else None)
-    return thumbnail or app_icon()
+    return thumbnail or app_icon_path()

@@ -24,7 +24,8 @@ from rocketwatch.pipeline.context import (
     plain_error,
 )
 from rocketwatch.pipeline.lock import RunLock
-from rocketwatch.pipeline.tasks import TASK_IDS, TASK_TITLES, TASKS, app_icon
+from rocketwatch.pipeline.tasks import TASK_IDS, TASK_TITLES, TASKS
+from rocketwatch.resources import app_icon_path
 from rocketwatch.store import RunRecord, Store
 from rocketwatch.store.ledger import SENT, SUPPRESSED
 from rocketwatch.store.runs import (
@@ -356,7 +357,7 @@ class Runner:
             self.store.ledger.settle(key, SUPPRESSED, None, now=self.now())
             return
         try:
-            backend = self.notifier.send(Notification(title, body, icon=app_icon(), urgent=True,
+            backend = self.notifier.send(Notification(title, body, icon=app_icon_path(), urgent=True,
                                                              subject=Subject.run(record.id)))
         except NotifyError:
             log.exception("Could not show the failure notification for run %s", record.id)

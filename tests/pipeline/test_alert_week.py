@@ -20,7 +20,7 @@ from rocketwatch.config import load_config, paths_for
 from rocketwatch.notify import ChainNotifier, Notification
 from rocketwatch.pipeline import Runner
 from rocketwatch.pipeline.alerting import deliver_due_alerts, next_fire_time, planned_reminders, refresh_first
-from rocketwatch.pipeline.tasks import app_icon
+from rocketwatch.resources import app_icon_path
 from rocketwatch.standin import StandIn
 from rocketwatch.standin.data import format_time
 from rocketwatch.store import Store
@@ -174,7 +174,7 @@ def test_a_launch_week_gives_each_alert_once_at_its_time(home: Path, server: Sta
     # Alerts about A carry A's thumbnail; B has no picture and gets the app icon.
     [thumbnail] = tray.paths.thumbnails_dir.iterdir()
     icons = {(n.title, n.icon) for _at, n in tray.shown if n.title in NAMES.values()}
-    assert icons == {(NAMES[A], thumbnail), (NAMES[B], app_icon())}
+    assert icons == {(NAMES[A], thumbnail), (NAMES[B], app_icon_path())}
 
     shown = len(tray.shown)
     tray.restart()
