@@ -11,9 +11,10 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QApplication
 
-from rocketwatch.config import load_config, paths_for
+from rocketwatch.config import load_config
 from rocketwatch.ll2.model import Launch
 from rocketwatch.notify import ChainNotifier, LogNotifier
+from rocketwatch.paths import paths_for
 from rocketwatch.ui.controller import RunController
 from rocketwatch.ui.gallery import GalleryWindow
 from rocketwatch.ui.history import DEFAULT_SIZE as HISTORY_SIZE

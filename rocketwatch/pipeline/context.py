@@ -13,10 +13,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from rocketwatch.config import Config, Paths
+from rocketwatch.config import Config
 from rocketwatch.fileio import DISK_FULL, is_disk_full
 from rocketwatch.ll2.model import ParsedPage
 from rocketwatch.notify import ChainNotifier
+from rocketwatch.paths import Paths
 from rocketwatch.store import Store
 
 log = logging.getLogger("rocketwatch.pipeline")

@@ -12,9 +12,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from rocketwatch.config import Config, Paths, PipelineConfig
+from rocketwatch.config import Config, PipelineConfig
 from rocketwatch.fileio import is_disk_full
 from rocketwatch.notify import ChainNotifier, Notification, NotifyError, Subject
+from rocketwatch.paths import Paths
 from rocketwatch.pipeline.context import (
     Cancelled,
     NotRetryable,

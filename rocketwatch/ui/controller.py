@@ -17,8 +17,9 @@ from datetime import UTC, datetime
 
 from PySide6.QtCore import QFileSystemWatcher, QObject, QTimer, Signal, Slot
 
-from rocketwatch.config import Config, Paths, save_config
+from rocketwatch.config import Config, save_config
 from rocketwatch.notify import ChainNotifier
+from rocketwatch.paths import Paths
 from rocketwatch.pipeline import RunActivity, RunEvent, Runner, RunRefused, run_activity
 from rocketwatch.session import Overrides
 from rocketwatch.store import RunRecord, Store

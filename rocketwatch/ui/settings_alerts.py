@@ -32,9 +32,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from rocketwatch.alerts import parse_quiet_hours
 from rocketwatch.config import ConfigError, config_from_mapping
-from rocketwatch.schedule import ScheduleError, parse_duration
+from rocketwatch.schedule import ScheduleError, parse_duration, parse_quiet_hours
 from rocketwatch.store.catalog import Catalog, CatalogEntry
 from rocketwatch.ui.run_model import plain_tooltip
 from rocketwatch.ui.settings_widgets import form_label, named
@@ -343,7 +342,7 @@ class AlertsTab(QScrollArea):
     def _set_quiet_hours(self, text: str) -> None:
         try:
             span = parse_quiet_hours(text)
-        except ValueError:
+        except ScheduleError:
             span = None
         start, end = span or (time(22, 0), time(7, 0))
         self.quiet_from.setTime(QTime(start.hour, start.minute))

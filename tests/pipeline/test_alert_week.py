@@ -16,8 +16,9 @@ import pytest
 from helpers import picture_bytes, write_config
 
 from rocketwatch.cli import main
-from rocketwatch.config import load_config, paths_for
+from rocketwatch.config import load_config
 from rocketwatch.notify import ChainNotifier, Notification
+from rocketwatch.paths import paths_for
 from rocketwatch.pipeline import Runner
 from rocketwatch.pipeline.alerting import deliver_due_alerts, next_fire_time, planned_reminders, refresh_first
 from rocketwatch.resources import app_icon_path
