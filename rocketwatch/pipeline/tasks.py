@@ -21,6 +21,7 @@ from rocketwatch.ll2.parse import MAX_SKIP_REASONS, PageError, parse_page_bytes
 from rocketwatch.notify import Notification, NotifyError, Subject
 from rocketwatch.pipeline.alerting import REFRESH_TRIGGER, alert_run
 from rocketwatch.pipeline.context import Cancelled, NotRetryable, RunContext, TaskError
+from rocketwatch.rate_limit import hourly_request_limit
 from rocketwatch.resources import app_icon_path
 from rocketwatch.store.ledger import SENT, SUPPRESSED
 from rocketwatch.timefmt import has_countdown, net_words, when_words
@@ -32,8 +33,6 @@ PAGE_FILE = "launches.json"
 # A picture that failed is asked for again only after this long (hosts recover; LL2 rarely fixes URLs).
 FAILED_IMAGE_COOLDOWN = timedelta(hours=6)
 FINISHED_STATUSES = ("Success", "Failure", "Partial Failure")
-HOURLY_REQUESTS_ANONYMOUS = 15
-HOURLY_REQUESTS_WITH_TOKEN = 210
 MAX_PAGES = 20  # [source] pages is at most this
 
 # LL2's upcoming list keeps launches of the last 24 hours. A launch is "recent", not upcoming, once it has
@@ -49,11 +48,6 @@ def is_recent(launch: Launch, now: datetime) -> bool:
 
 
 # --- step 1 and 2: get the next launches and keep them ------------------------------------------
-def hourly_request_limit(token: str) -> int:
-    """LL2 requests an hour: 15 for anonymous users; with a token, the smallest supporter tier."""
-    return HOURLY_REQUESTS_WITH_TOKEN if token.strip() else HOURLY_REQUESTS_ANONYMOUS
-
-
 def download_launches(ctx: RunContext) -> None:
     source = ctx.config.source
     ctx.log(f"Asking {endpoint_for(source.api_url)} for the next {clamp_limit(source.limit)} launches "

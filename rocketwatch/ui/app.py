@@ -23,6 +23,7 @@ from rocketwatch import APP_ID, APP_NAME, __version__
 from rocketwatch.config import ConfigError
 from rocketwatch.notify import ChainNotifier, LogNotifier, Notification, desktop_backends
 from rocketwatch.session import Session
+from rocketwatch.states import RunState
 from rocketwatch.ui.errors import ErrorReporter, SignalBridge, route_qt_messages
 from rocketwatch.ui.icons import app_icon
 from rocketwatch.ui.single_instance import PING, InstanceServer, instance_mismatch, send_request, socket_name
@@ -366,17 +367,11 @@ class TrayApp(QObject):
 
     def _warn_about_rate_limit(self) -> None:
         """Say once per start when the schedule can exceed LL2's anonymous limit of 15 requests an hour."""
-        from rocketwatch.rate_limit import rate_limit_warning
-        from rocketwatch.schedule import ScheduleError, local_tz, parse_every
+        from rocketwatch.rate_limit import saved_schedule_warning
+        from rocketwatch.schedule import local_tz
 
         config = self.controller.config
-        if config.schedule.paused:
-            return
-        try:
-            schedule = parse_every(config.schedule.every)
-        except ScheduleError:
-            return
-        warning = rate_limit_warning(schedule, config.source.api_url, config.source.token, local_tz())
+        warning = saved_schedule_warning(config, local_tz())
         if warning:
             message = f"{warning} Change the schedule ('{config.schedule.every}') in Settings."
             log.warning(message)
@@ -438,12 +433,13 @@ class TrayApp(QObject):
             self.tray.set_state("idle")
 
     def _run_finished(self, record: RunRecord) -> None:
-        if record.trigger == "refresh" and record.state != "success":
-            # The refresh did not reach its notify task: send the due reminders on the data we have.
+        from rocketwatch.pipeline.alerting import refresh_fell_short
+
+        if refresh_fell_short(record):
             self.controller.deliver_alerts()
-        if record.state in ("success", "cancelled"):
+        if record.state in (RunState.SUCCESS, RunState.CANCELLED):
             self.tray.set_state("idle")
-        elif record.state in ("failed", "interrupted"):
+        elif record.state.went_wrong:
             self.tray.set_state("failed")
         elif self.tray.state == "running" and not self.controller.is_active():
             self.tray.set_state("idle")
@@ -455,9 +451,9 @@ class TrayApp(QObject):
         self.tray.set_activity(self.controller.activity)
         if self.controller.activity is not None:
             self.tray.set_state("running", own=False)
-        elif record is None or record.state in ("success", "cancelled"):
+        elif record is None or record.state in (RunState.SUCCESS, RunState.CANCELLED):
             self.tray.set_state("idle")
-        elif record.state in ("failed", "interrupted"):
+        elif record.state.went_wrong:
             self.tray.set_state("failed")
         elif self.tray.state == "running":
             self.tray.set_state("idle")
@@ -483,14 +479,15 @@ class TrayApp(QObject):
         log.info("Next launch reminder at %s", when.isoformat())
 
     def reminder_due(self) -> None:
-        """A reminder's time: refresh first when its data is too old (and the budget allows), else send."""
-        from rocketwatch.pipeline.alerting import refresh_first
+        """A reminder's time: do what the core's reminder_step() says (refresh first, or send now)."""
+        from rocketwatch.pipeline.alerting import REFRESH_TRIGGER, ReminderStep, reminder_step
 
         controller = self.controller
-        now = datetime.now(UTC)
-        if not controller.is_active() and refresh_first(controller.store, controller.config, now):
+        step = reminder_step(controller.store, controller.config, datetime.now(UTC),
+                             run_active=controller.is_active())
+        if step is ReminderStep.REFRESH:
             log.info("Launch data is too old for the reminder; refreshing first")
-            controller.run_now("refresh")  # its notify task delivers the due alerts on fresh data
+            controller.run_now(REFRESH_TRIGGER)  # its notify task delivers the due alerts on fresh data
             return
         controller.deliver_alerts()
 

@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from rocketwatch.pipeline import RunActivity, RunEvent
+from rocketwatch.states import RunState
 from rocketwatch.store import RunRecord
 from rocketwatch.store.runs import RETRYABLE_STATES
 from rocketwatch.ui.controller import RunController
@@ -339,10 +340,11 @@ class HistoryWindow(QMainWindow):
 
     def _say_finished(self, record: RunRecord) -> None:
         """Replace "Retrying run 4…" or "Cancelling the run…" with how the run ended."""
-        if record.state == "skipped":
+        if record.state == RunState.SKIPPED:
             return
-        words = {"success": "succeeded", "failed": "failed", "cancelled": "was cancelled",
-                 "interrupted": "was interrupted"}.get(record.state, record.state)
+        words = {RunState.SUCCESS: "succeeded", RunState.FAILED: "failed",
+                 RunState.CANCELLED: "was cancelled",
+                 RunState.INTERRUPTED: "was interrupted"}.get(record.state, str(record.state))
         self.statusBar().showMessage(f"Run {record.id} {words}", 10_000)
 
     def _on_runs_changed(self, record: RunRecord | None) -> None:

@@ -41,7 +41,7 @@ from rocketwatch.autostart import Autostart, autostart_for_platform, launch_comm
 from rocketwatch.config import DEFAULT_API_URL, DEV_API_URL, Config, ConfigError, config_from_mapping
 from rocketwatch.pipeline.maintenance import clear_picture_cache, picture_cache_size
 from rocketwatch.pipeline.runner import RunRefused
-from rocketwatch.rate_limit import DEV_SERVER_WORDS, limited_source, rate_limit_warning
+from rocketwatch.rate_limit import ANONYMOUS_REQUESTS_PER_HOUR, DEV_SERVER_WORDS, rate_limit_warning
 from rocketwatch.schedule import ScheduleError, local_tz, parse_every
 from rocketwatch.ui.controller import RunController
 from rocketwatch.ui.settings_alerts import AlertsTab
@@ -53,7 +53,8 @@ GEOMETRY_KEY = "settings"
 PRESETS = ("@hourly", "@daily", "@weekly", "@monthly")
 SOURCES = (  # (title, URL, hint)
     ("Production (ll.thespacedevs.com)", DEFAULT_API_URL,
-     "The real Launch Library 2: current data, 15 requests an hour without a token."),
+     f"The real Launch Library 2: current data, {ANONYMOUS_REQUESTS_PER_HOUR} requests an hour without a "
+     "token."),
     ("Development (lldev.thespacedevs.com)", DEV_API_URL, DEV_SERVER_WORDS),
     ("Custom URL…", "", "Any server that speaks the LL2 API."),
 )
@@ -193,7 +194,7 @@ class SettingsDialog(QDialog):
         self.limit.setRange(1, 100)
         self.token = _named(QLineEdit(), "API token", "Your Launch Library 2 API token, if you have one")
         self.token.setEchoMode(QLineEdit.EchoMode.Password)
-        self.token.setPlaceholderText("none: anonymous, 15 requests an hour")
+        self.token.setPlaceholderText(f"none: anonymous, {ANONYMOUS_REQUESTS_PER_HOUR} requests an hour")
         self.show_token = _named(QCheckBox("Sho&w"), "Show the API token")
         self.show_token.toggled.connect(lambda shown: self.token.setEchoMode(
             QLineEdit.EchoMode.Normal if shown else QLineEdit.EchoMode.Password))
@@ -325,8 +326,8 @@ class SettingsDialog(QDialog):
 
     # --- checking as the user types -----------------------------------------------------------
     def _validate(self) -> None:
-        anonymous = limited_source(self._api_url(), self.token.text())
-        problems = [self._check_schedule(), self._check_source(), self.alerts.check(anonymous=anonymous)]
+        problems = [self._check_schedule(), self._check_source(),
+                    self.alerts.check(api_url=self._api_url(), token=self.token.text())]
         valid = not any(problems)
         self.ok_button.setEnabled(valid)
         self.apply_button.setEnabled(valid and self.has_changes())
