@@ -280,7 +280,8 @@ def _cron_words(cron: str) -> str:
     options.day_of_week_start_index_zero = True
     options.locale_code = "en_US"
     try:
-        return ExpressionDescriptor(cron, options).get_description()
+        description: str = ExpressionDescriptor(cron, options).get_description()
+        return description
     except Exception:  # a describer, not a validator: never let it break a label
         log.warning("cron-descriptor could not describe %r", cron, exc_info=True)
         return f"On cron schedule {cron}"

@@ -57,7 +57,7 @@ class RunRefused(RuntimeError):
 
 def backoff_delay(failed_tries: int, retry_delay: float, max_retry_delay: float) -> float:
     """Seconds to wait after the n-th failed try: retry_delay doubling each time, capped."""
-    return min(retry_delay * (2 ** max(0, failed_tries - 1)), max_retry_delay)
+    return min(retry_delay * 2.0 ** max(0, failed_tries - 1), max_retry_delay)
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,6 +9,7 @@ import logging
 from collections import Counter
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -108,7 +109,7 @@ def _follow_next_pages(ctx: RunContext, client: LL2Client, first: ParsedPage) ->
         number += 1
         ctx.check_cancelled()
         try:
-            body = _fetch(ctx, lambda url=next_url: client.fetch_next(url))
+            body = _fetch(ctx, partial(client.fetch_next, next_url))
             page = _parse(body)
         except TaskError as error:
             ctx.log(f"Page {number} of LL2's list could not be used, keeping the first {number - 1}: "

@@ -15,7 +15,7 @@ from typing import Any
 from rocketwatch.states import ACTIVE_STATES as ACTIVE_STATES
 from rocketwatch.states import RETRYABLE_STATES as RETRYABLE_STATES
 from rocketwatch.states import RunState
-from rocketwatch.store.database import Database, from_text, to_text, utc_now
+from rocketwatch.store.database import Database, from_text, stored_time, to_text, utc_now
 
 # The states under their short names, for the store's queries and older imports.
 QUEUED, RUNNING, SUCCESS, FAILED = RunState.QUEUED, RunState.RUNNING, RunState.SUCCESS, RunState.FAILED
@@ -223,7 +223,7 @@ class RunStore:
         return [self._record(row, tasks.get(row["id"], ())) for row in rows]
 
     def count(self) -> int:
-        return self.db.execute("SELECT COUNT(*) FROM runs").fetchone()[0]
+        return int(self.db.execute("SELECT COUNT(*) FROM runs").fetchone()[0])
 
     def fingerprint(self) -> tuple[Any, ...]:
         """A cheap summary that changes whenever any process starts, moves on or finishes a run:
@@ -257,7 +257,7 @@ class RunStore:
             "SELECT t.* FROM task_tries t JOIN tasks k ON k.run_id = t.run_id AND k.task_id = t.task_id"
             " WHERE t.run_id = ? ORDER BY k.position, t.try_number", (run_id,))
         return [TaskTry(row["id"], row["task_id"], row["try_number"], RunState.read(row["state"]),
-                        from_text(row["started_at"]), from_text(row["finished_at"]),  # type: ignore[arg-type]
+                        stored_time(row["started_at"]), from_text(row["finished_at"]),
                         row["error"], row["log"]) for row in rows]
 
     def _tasks(self, run_ids: list[int]) -> dict[int, tuple[TaskRecord, ...]]:
@@ -265,8 +265,8 @@ class RunStore:
             return {}
         placeholders = ", ".join("?" for _ in run_ids)
         result: dict[int, list[TaskRecord]] = {}
-        for row in self.db.execute(
-                f"SELECT * FROM tasks WHERE run_id IN ({placeholders}) ORDER BY run_id, position", run_ids):
+        for row in self.db.execute(f"SELECT * FROM tasks WHERE run_id IN ({placeholders})"
+                                   " ORDER BY run_id, position", tuple(run_ids)):
             result.setdefault(row["run_id"], []).append(
                 TaskRecord(row["task_id"], RunState.read(row["state"]), row["tries"], row["error"]))
         return {run_id: tuple(tasks) for run_id, tasks in result.items()}
@@ -275,7 +275,7 @@ class RunStore:
     def _record(row: sqlite3.Row, tasks: tuple[TaskRecord, ...]) -> RunRecord:
         return RunRecord(
             id=row["id"], trigger=row["trigger"], state=RunState.read(row["state"]),
-            created_at=from_text(row["created_at"]),  # type: ignore[arg-type]
+            created_at=stored_time(row["created_at"]),
             started_at=from_text(row["started_at"]), finished_at=from_text(row["finished_at"]),
             pid=row["pid"], error=row["error"], retries=row["retries"], launches=row["launches"],
             new_launches=row["new_launches"], changed_launches=row["changed_launches"],

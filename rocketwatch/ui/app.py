@@ -21,7 +21,7 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QSystemTra
 
 from rocketwatch import APP_ID, APP_NAME, __version__
 from rocketwatch.config import ConfigError
-from rocketwatch.notify import ChainNotifier, LogNotifier, Notification, desktop_backends
+from rocketwatch.notify import ChainNotifier, LogNotifier, Notification, Subject, desktop_backends
 from rocketwatch.session import Session
 from rocketwatch.states import RunState
 from rocketwatch.ui.errors import ErrorReporter, SignalBridge, route_qt_messages
@@ -33,6 +33,7 @@ from rocketwatch.ui.tray_host import SNI, TrayHost
 if TYPE_CHECKING:
     from rocketwatch.store import RunRecord
     from rocketwatch.ui.controller import RunController
+    from rocketwatch.ui.desktop_notify import FreedesktopNotifier
     from rocketwatch.ui.scheduler_host import SchedulerHost
 
 log = logging.getLogger(__name__)
@@ -66,7 +67,7 @@ class TrayNotifier(QObject):
         self._show.emit(notification.title, notification.body, notification.urgent, notification.subject)
 
 
-def open_desktop_notifier(parent: QObject) -> Any:
+def open_desktop_notifier(parent: QObject) -> FreedesktopNotifier | None:
     """The D-Bus notification backend on the session bus, or None (tests replace this)."""
     from rocketwatch.ui.desktop_notify import FreedesktopNotifier
 
@@ -217,10 +218,10 @@ class TrayApp(QObject):
         self._quitting = False
         # Built right after the tray icon shows (start-up speed): see _start_core().
         # None only until then (core_ready); typed as what every later use sees.
-        self.controller: RunController = None  # type: ignore[assignment]
-        self.scheduler: SchedulerHost = None  # type: ignore[assignment]
+        self.controller: RunController = None  # type: ignore[assignment]  # set in _start_core()
+        self.scheduler: SchedulerHost = None  # type: ignore[assignment]  # set in _start_core()
         self._pending: list[dict] = []
-        self.desktop_notifier: Any = None
+        self.desktop_notifier: FreedesktopNotifier | None = None
         self._notice_boxes: list[QMessageBox] = []
 
     def _wire(self) -> None:
@@ -413,13 +414,13 @@ class TrayApp(QObject):
         self.desktop_notifier.activated.connect(self.open_subject)
         return [self.desktop_notifier]
 
-    def open_subject(self, subject: Any, action: str = "default") -> None:
+    def open_subject(self, subject: Subject, action: str = "default") -> None:
         """Open what a clicked notification is about: a run in Run history, a launch in the gallery."""
         if action != "default" or self._quitting:
             return
         if subject.kind == "run" and subject.ref.isdigit():
             history = self.show_window("history")
-            history.show_run(int(subject.ref))  # type: ignore[attr-defined]
+            history.show_run(int(subject.ref))  # type: ignore[attr-defined]  # window() built a RunHistory
         elif subject.kind == "launch" and subject.ref:
             self.show_launch(subject.ref)
         else:
@@ -444,7 +445,7 @@ class TrayApp(QObject):
         elif self.tray.state == "running" and not self.controller.is_active():
             self.tray.set_state("idle")
 
-    def _follow_runs(self, record: Any) -> None:
+    def _follow_runs(self, record: RunRecord | None) -> None:
         """A run of another process (`rocketwatch run`) started, moved on or ended: the tray follows."""
         if self.controller.is_active():
             return
@@ -525,7 +526,7 @@ class TrayApp(QObject):
     def show_launch(self, launch_id: str) -> None:
         gallery = self.show_window("gallery")
         if launch_id:
-            gallery.show_launch(launch_id)  # type: ignore[attr-defined]
+            gallery.show_launch(launch_id)  # type: ignore[attr-defined]  # window() built a Gallery
 
     def export_calendar(self) -> None:
         from rocketwatch.calendar import export_ics
@@ -566,7 +567,7 @@ class TrayApp(QObject):
         self._quitting = True
         log.info("Quitting")
         if not self.core_ready:
-            QApplication.instance().quit()  # type: ignore[union-attr]
+            QApplication.instance().quit()  # type: ignore[union-attr]  # the app object outlives its windows
             return
         self.scheduler.shutdown()
         self._tooltip_timer.stop()
@@ -578,7 +579,7 @@ class TrayApp(QObject):
         for window in self.windows.values():
             window.close()
         self.tray.hide()
-        QApplication.instance().quit()  # type: ignore[union-attr]
+        QApplication.instance().quit()  # type: ignore[union-attr]  # the app object outlives its windows
 
     def close(self) -> None:
         self.server.close()

@@ -159,7 +159,9 @@ class SettingsDialog(QDialog):
         self.every.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.every.addItems(PRESETS)
         self.every.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        self.every.lineEdit().setPlaceholderText("@daily, 0 6 * * *, 30m or 1h30m")
+        line_edit = self.every.lineEdit()
+        if line_edit is not None:  # an editable combo box always has one
+            line_edit.setPlaceholderText("@daily, 0 6 * * *, 30m or 1h30m")
         self.schedule_problem = _named(_label("", strong=True), "Schedule problem")
         self.schedule_words = _named(_label(""), "Schedule in words")
         self.next_runs = _named(_label(""), "Next runs")
