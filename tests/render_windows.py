@@ -43,7 +43,7 @@ def save_detail(app: QApplication, gallery: GalleryWindow, controller: RunContro
     richest = max(controller.store.launches.upcoming(), key=parts)
     gallery.show_launch(richest.id)
     settle(app, 1.5)
-    gallery.detail.scroll.widget().grab().save(str(path))  # the scrolled body: as tall as its content
+    gallery.detail.scroll_area.widget().grab().save(str(path))  # the scrolled body: as tall as its content
 
 
 def main(home: Path, outdir: Path) -> int:
