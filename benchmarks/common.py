@@ -237,7 +237,8 @@ class RunOutcome:
 
 def timed_run(home: Path) -> RunOutcome:
     """Open the store of `home` and time one full Runner.run() (the store's opening is not timed)."""
-    from rocketwatch.config import load_config, paths_for
+    from rocketwatch.config import load_config
+    from rocketwatch.paths import paths_for
     from rocketwatch.pipeline import Runner
     from rocketwatch.store import Store
 

@@ -39,8 +39,8 @@ SCROLL_EVERY_MS = 16
 
 def gallery_store(home: Path, launches: int) -> None:
     """`launches` upcoming launches, each with a kept picture and a thumbnail (files and image rows)."""
-    from rocketwatch.config import paths_for
     from rocketwatch.ll2.parse import parse_page_bytes
+    from rocketwatch.paths import paths_for
     from rocketwatch.store import Store
     from rocketwatch.store.database import to_text
 
@@ -73,7 +73,7 @@ def gallery_store(home: Path, launches: int) -> None:
 
 def history_store(home: Path, runs: int) -> None:
     """`runs` finished runs (mostly successes; some failed, skipped, interrupted), their tasks and tries."""
-    from rocketwatch.config import paths_for
+    from rocketwatch.paths import paths_for
     from rocketwatch.pipeline import TASK_IDS
     from rocketwatch.store import Store
     from rocketwatch.store.database import to_text
@@ -130,7 +130,8 @@ def child(spec: dict[str, Any]) -> dict[str, Any]:
     import rocketwatch.schedule
     import rocketwatch.ui.app
     import rocketwatch.ui.scheduler_host  # noqa: F401
-    from rocketwatch.config import load_config, paths_for
+    from rocketwatch.config import load_config
+    from rocketwatch.paths import paths_for
     from rocketwatch.ui.controller import RunController
 
     def controller(home: str) -> RunController:

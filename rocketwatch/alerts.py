@@ -4,7 +4,6 @@ and what a recorded NET, status or webcast change calls for. No I/O and no clock
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, time, timedelta, tzinfo
@@ -87,7 +86,7 @@ class AlertRules:
 
     @classmethod
     def from_config(cls, cfg: AlertsConfig) -> AlertRules:
-        from rocketwatch.schedule import parse_duration
+        from rocketwatch.schedule import parse_duration, parse_quiet_hours
 
         def lower(words: tuple[str, ...]) -> tuple[str, ...]:
             return tuple(word.casefold() for word in words if word.strip())
@@ -104,26 +103,6 @@ def rules_for(cfg: AlertsConfig) -> AlertRules:
 
 
 # --- quiet hours -------------------------------------------------------------------------------------
-_QUIET = re.compile(r"\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*")
-
-
-def parse_quiet_hours(text: str) -> tuple[time, time] | None:
-    """'22:00-07:00' -> (22:00, 07:00) in local time; '' -> None (no quiet hours)."""
-    if not text.strip():
-        return None
-    match = _QUIET.fullmatch(text)
-    usage = "must be like 22:00-07:00 (local time), or empty for none"
-    if not match:
-        raise ValueError(usage)
-    hour1, minute1, hour2, minute2 = (int(part) for part in match.groups())
-    if max(hour1, hour2) > 23 or max(minute1, minute2) > 59:
-        raise ValueError(f"{usage}: hours go to 23, minutes to 59")
-    start, end = time(hour1, minute1), time(hour2, minute2)
-    if start == end:
-        raise ValueError(f"{usage}: the start and the end are the same")
-    return start, end
-
-
 def in_quiet_hours(moment: datetime, quiet: tuple[time, time] | None, tz: tzinfo | None = None) -> bool:
     """True when the local wall-clock time of `moment` lies in [start, end) (crossing midnight is fine)."""
     if quiet is None:

@@ -47,7 +47,7 @@ def setup_logging(log_file: Path | None, *, console_level: int = logging.WARNING
     handlers.append(console)
     for handler in handlers:
         handler.setFormatter(logging.Formatter(FORMAT))
-        handler._rocketwatch = True  # type: ignore[attr-defined]
+        handler._rocketwatch = True  # type: ignore[attr-defined]  # marks our handlers for a later setup
         root.addHandler(handler)
     for noisy in ("httpx", "httpcore", "apscheduler", "PIL"):
         logging.getLogger(noisy).setLevel(logging.WARNING)

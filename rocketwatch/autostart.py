@@ -163,6 +163,8 @@ class WinregRunKey:
     """The real Run key, through winreg (which exists only on Windows: imported when used)."""
 
     def get(self, name: str) -> str | None:
+        if sys.platform != "win32":  # also tells the type checker which platform's winreg this is
+            raise OSError("the Windows registry exists only on Windows")
         import winreg
 
         try:
@@ -173,6 +175,8 @@ class WinregRunKey:
         return value if isinstance(value, str) else None
 
     def set(self, name: str, value: str) -> None:
+        if sys.platform != "win32":  # also tells the type checker which platform's winreg this is
+            raise OSError("the Windows registry exists only on Windows")
         import winreg
 
         access = winreg.KEY_SET_VALUE
@@ -180,6 +184,8 @@ class WinregRunKey:
             winreg.SetValueEx(key, name, 0, winreg.REG_SZ, value)
 
     def delete(self, name: str) -> None:
+        if sys.platform != "win32":  # also tells the type checker which platform's winreg this is
+            raise OSError("the Windows registry exists only on Windows")
         import winreg
 
         access = winreg.KEY_SET_VALUE

@@ -49,7 +49,8 @@ def calendar_bytes(launches: Iterable[Launch], sequences: Mapping[str, int], now
     calendar.add("x-wr-calname", f"{APP_NAME} launches")
     for launch in launches:
         calendar.add_component(launch_event(launch, sequences.get(launch.id, 0), now))
-    return calendar.to_ical()
+    ical: bytes = calendar.to_ical()
+    return ical
 
 
 def launch_event(launch: Launch, sequence: int, now: datetime) -> Event:

@@ -24,6 +24,7 @@ from rocketwatch import APP_NAME, __version__
 from rocketwatch.applog import NOT_ON_CONSOLE, setup_logging
 from rocketwatch.config import ConfigError
 from rocketwatch.session import Session, storage_words
+from rocketwatch.states import RunState
 from rocketwatch.timefmt import duration_words, local, net_words
 
 if TYPE_CHECKING:
@@ -213,9 +214,9 @@ def cmd_run(session: Session, args: argparse.Namespace) -> int:
     with open_store(session) as store:
         record, cancelled = run_cancellable(session, store, args.json, lambda runner: runner.run("manual"))
         _print_run(store, record, args.json)
-    if cancelled and record.state == "cancelled":
+    if cancelled and record.state == RunState.CANCELLED:
         return 130
-    return 0 if record.state == "success" else 1
+    return 0 if record.state == RunState.SUCCESS else 1
 
 
 def run_cancellable(session: Session, store: Store, as_json: bool,
@@ -264,8 +265,8 @@ class TryPrinter:
     """Prints each try of a run on stderr as it ends: task, try, outcome, reason, and the next try."""
 
     OUTCOMES: ClassVar[dict[str, str]] = {
-        "success": "succeeded", "failed": "failed", "up_for_retry": "failed", "cancelled": "cancelled",
-        "interrupted": "interrupted"}
+        RunState.SUCCESS: "succeeded", RunState.FAILED: "failed", RunState.UP_FOR_RETRY: "failed",
+        RunState.CANCELLED: "cancelled", RunState.INTERRUPTED: "interrupted"}
 
     def __init__(self, tries_allowed: int) -> None:
         self.tries_allowed = tries_allowed
@@ -278,11 +279,11 @@ class TryPrinter:
         allowed = event.tries_allowed or self.tries_allowed
         line = (f"{TASK_MARKS.get(event.state, '?')} {event.task_id}: try {event.try_number} of {allowed} "
                 f"{self.OUTCOMES[event.state]}")
-        if event.message and event.state != "success":
+        if event.message and event.state != RunState.SUCCESS:
             line += f": {event.message}"
         if event.next_try_at is not None:
             line += f"; next try at {next_try_words(event.next_try_at)}"
-        elif event.state == "failed":
+        elif event.state == RunState.FAILED:
             line += "; no tries left"
         print(line, file=sys.stderr, flush=True)
 
@@ -298,9 +299,9 @@ def cmd_retry(session: Session, args: argparse.Namespace) -> int:
             print(f"rocketwatch: {error}", file=sys.stderr)
             return 1
         _print_run(store, record, args.json)
-    if cancelled and record.state == "cancelled":
+    if cancelled and record.state == RunState.CANCELLED:
         return 130
-    return 0 if record.state == "success" else 1
+    return 0 if record.state == RunState.SUCCESS else 1
 
 
 def cmd_history(session: Session, args: argparse.Namespace) -> int:
@@ -327,8 +328,8 @@ def cmd_history(session: Session, args: argparse.Namespace) -> int:
     return 0
 
 
-TASK_MARKS = {"success": "✓", "failed": "✗", "up_for_retry": "↻", "running": "…", "skipped": "–",
-              "interrupted": "!", "cancelled": "⊘", "queued": "·"}
+TASK_MARKS = {RunState.SUCCESS: "✓", RunState.FAILED: "✗", RunState.UP_FOR_RETRY: "↻", RunState.RUNNING: "…",
+              RunState.SKIPPED: "–", RunState.INTERRUPTED: "!", RunState.CANCELLED: "⊘", RunState.QUEUED: "·"}
 
 
 def duration_words_s(seconds: float | None) -> str:
@@ -545,15 +546,16 @@ def _print_run(store: Store, record: RunRecord, as_json: bool) -> None:
     if as_json:
         print(json.dumps(record.to_json(), indent=2))
         return
-    verb = {"success": "succeeded", "failed": "failed", "skipped": "was skipped",
-            "interrupted": "was interrupted", "cancelled": "was cancelled"}.get(record.state, record.state)
+    verb = {RunState.SUCCESS: "succeeded", RunState.FAILED: "failed", RunState.SKIPPED: "was skipped",
+            RunState.INTERRUPTED: "was interrupted",
+            RunState.CANCELLED: "was cancelled"}.get(record.state, str(record.state))
     took = f" in {duration_words_s(record.duration_s)}" if record.duration_s is not None else ""
     print(f"Run {record.id} {verb}{took} ({record.trigger})")
     for task in record.tasks:
         tries = f"{task.tries} {'try' if task.tries == 1 else 'tries'}" if task.tries else ""
-        error = f"  {task.error}" if task.error and task.state != "success" else ""
+        error = f"  {task.error}" if task.error and task.state != RunState.SUCCESS else ""
         print(f"  {TASK_MARKS.get(task.state, '?')} {task.task_id:<18} {task.state:<12} {tries}{error}")
-    if record.state == "skipped":
+    if record.state == RunState.SKIPPED:
         print(f"  {record.error}")
         return
     if record.launches is not None:
@@ -566,9 +568,9 @@ def _print_run(store: Store, record: RunRecord, as_json: bool) -> None:
     for entry in store.ledger.entries(run_id=record.id):
         what = "" if entry.kind == "summary" or not entry.body else f" — {entry.body.splitlines()[0]}"
         print(f"{notification_words(entry.state, entry.backend)}: {entry.title}{what}")
-    if record.error and record.state != "success":
+    if record.error and record.state != RunState.SUCCESS:
         print(f"Error: {record.error}")
-        if record.state in ("failed", "interrupted", "cancelled"):
+        if record.state in (RunState.FAILED, RunState.INTERRUPTED, RunState.CANCELLED):
             print(f"Retry it with: rocketwatch retry {record.id}")
 
 

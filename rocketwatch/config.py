@@ -1,4 +1,4 @@
-"""Settings: the TOML file the user owns, its defaults and validation, and where files live.
+"""Settings: the TOML file the user owns, its defaults and validation (where files live: paths.py).
 
 Missing keys take defaults; an invalid value is a ConfigError naming the file, the line and the key; an
 unknown key is a warning that names the closest known one.
@@ -9,7 +9,6 @@ from __future__ import annotations
 import difflib
 import logging
 import math
-import os
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields, replace
@@ -18,11 +17,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-import platformdirs
 import tomlkit
 from tomlkit.exceptions import TOMLKitError
 
-from rocketwatch import APP_ID, APP_NAME
+from rocketwatch import APP_NAME
 from rocketwatch.fileio import write_atomic
 
 DEFAULT_API_URL = "https://ll.thespacedevs.com/2.3.0"
@@ -160,11 +158,11 @@ def _check_duration(value: str) -> str | None:
 
 
 def _check_quiet_hours(value: str) -> str | None:
-    from rocketwatch.alerts import parse_quiet_hours
+    from rocketwatch.schedule import ScheduleError, parse_quiet_hours
 
     try:
         parse_quiet_hours(value)
-    except ValueError as error:
+    except ScheduleError as error:
         return str(error)
     return None
 
@@ -394,63 +392,3 @@ def save_config(path: Path, config: Config) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     # The file may hold an API token: only the user may read it.
     write_atomic(path, tomlkit.dumps(document).encode("utf-8"), mode=0o600)
-
-
-@dataclass(frozen=True, slots=True)
-class Paths:
-    """Every place RocketWatch reads or writes; all under one folder when a home is given."""
-
-    config_dir: Path
-    data_dir: Path
-    cache_dir: Path
-    log_dir: Path
-
-    @property
-    def config_file(self) -> Path:
-        return self.config_dir / "config.toml"
-
-    @property
-    def database(self) -> Path:
-        return self.data_dir / "rocketwatch.sqlite3"
-
-    @property
-    def runs_dir(self) -> Path:
-        return self.data_dir / "runs"
-
-    @property
-    def images_dir(self) -> Path:
-        return self.data_dir / "images"
-
-    @property
-    def thumbnails_dir(self) -> Path:
-        return self.data_dir / "thumbnails"
-
-    @property
-    def log_file(self) -> Path:
-        return self.log_dir / "rocketwatch.log"
-
-    def run_dir(self, run_id: int) -> Path:
-        return self.runs_dir / str(run_id)
-
-    def ensure(self) -> None:
-        for folder in (self.config_dir, self.data_dir, self.cache_dir, self.log_dir):
-            folder.mkdir(parents=True, exist_ok=True)
-
-
-def paths_for(home: Path | None) -> Paths:
-    """Paths under `home` when given (tests, benchmarks, --demo), else the platform's own folders."""
-    if home is not None:
-        home = home.expanduser().resolve()
-        return Paths(home, home, home / "cache", home / "logs")
-    return Paths(
-        Path(platformdirs.user_config_dir(APP_ID, appauthor=False)),
-        Path(platformdirs.user_data_dir(APP_ID, appauthor=False)),
-        Path(platformdirs.user_cache_dir(APP_ID, appauthor=False)),
-        Path(platformdirs.user_log_dir(APP_ID, appauthor=False)),
-    )
-
-
-def home_from_env(cli_home: str | None) -> Path | None:
-    """The --home option, else ROCKETWATCH_HOME, else None (platform folders)."""
-    value = cli_home or os.environ.get("ROCKETWATCH_HOME") or None
-    return Path(value) if value else None

@@ -8,11 +8,9 @@ from __future__ import annotations
 import contextlib
 import errno
 import hashlib
-import ipaddress
 import logging
 import os
 import re
-import socket
 import tempfile
 import threading
 import time
@@ -36,6 +34,7 @@ from PIL import (
 )
 
 import rocketwatch
+from rocketwatch.addresses import is_private_host
 from rocketwatch.fileio import is_disk_full
 
 logger = logging.getLogger(__name__)
@@ -172,49 +171,9 @@ def check_url(url: str, *, allow_private_hosts: bool) -> str | None:
         return "the picture address has no host"
     if port is not None and not 0 < port < 65_536:
         return "the picture address is not a valid web address"
-    if not allow_private_hosts and _is_private_host(parsed.raw_host.decode("ascii"), port):
+    if not allow_private_hosts and is_private_host(parsed.raw_host.decode("ascii"), port):
         return f"pictures on private or local network addresses ({parsed.host}) are not fetched"
     return None
-
-
-def _is_private_host(host: str, port: int | None) -> bool:
-    """True when host is, or resolves to, a loopback, private, link-local or unspecified address."""
-    if host == "localhost" or host.endswith(".localhost"):
-        return True
-    literal = _literal_address(host)
-    if literal is not None:
-        return _is_private_address(literal)
-    try:
-        infos = socket.getaddrinfo(host, port or 80, type=socket.SOCK_STREAM)
-    except (OSError, UnicodeError):
-        return False  # unresolvable: the download itself will report the host as unreachable
-    addresses = {_literal_address(str(info[4][0])) for info in infos}
-    return any(address is None or _is_private_address(address) for address in addresses)
-
-
-def _literal_address(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
-    """host as an IP address when it is written as one (including forms like 127.1), else None."""
-    try:
-        return ipaddress.ip_address(host.split("%", 1)[0])
-    except ValueError:
-        pass
-    try:
-        return ipaddress.IPv4Address(socket.inet_aton(host))
-    except OSError:
-        return None
-
-
-def _is_private_address(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        address = address.ipv4_mapped
-    return (
-        address.is_loopback
-        or address.is_private
-        or address.is_link_local
-        or address.is_unspecified
-        or address.is_multicast
-        or address.is_reserved
-    )
 
 
 def _host_label(url: str) -> str:

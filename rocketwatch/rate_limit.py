@@ -1,27 +1,36 @@
-"""LL2's request budget: when a schedule can ask for more than an anonymous user gets, and the one warning
-about it that the command line, the tray and Settings all show.
+"""LL2's request budget in one place: how many requests an hour LL2 answers, when a schedule or a refresh
+budget can ask for more, and the warnings about it that the command line, the tray and Settings all show.
 """
 
 from __future__ import annotations
 
 from datetime import tzinfo
+from typing import TYPE_CHECKING
 
+from rocketwatch.addresses import private_api_host
 from rocketwatch.config import DEV_API_URL
-from rocketwatch.schedule import Schedule
+
+if TYPE_CHECKING:
+    from rocketwatch.config import Config
+    from rocketwatch.schedule import Schedule
 
 ANONYMOUS_REQUESTS_PER_HOUR = 15  # LL2's limit for requests without an API token
+TOKEN_REQUESTS_PER_HOUR = 210  # with a token: the smallest supporter tier
 
 DEV_SERVER_WORDS = ("LL2's development server (lldev.thespacedevs.com) has no rate limit, but it is meant "
                     "for trying things out: its data can be stale (days old) and may hold test entries, so "
                     "reminders from it can come at the wrong time.")
 
 
+def hourly_request_limit(token: str) -> int:
+    """LL2 requests an hour: 15 for anonymous users; with a token, the smallest supporter tier."""
+    return TOKEN_REQUESTS_PER_HOUR if token.strip() else ANONYMOUS_REQUESTS_PER_HOUR
+
+
 def limited_source(api_url: str, token: str) -> bool:
     """Whether runs against this server count against LL2's anonymous limit: the production server (or any
     public one) without a token. The development server, and a stand-in or mirror on this computer or the
     local network, do not."""
-    from rocketwatch.pipeline.tasks import private_api_host
-
     if token.strip():
         return False
     url = api_url.strip().rstrip("/")
@@ -41,3 +50,26 @@ def rate_limit_warning(schedule: Schedule, api_url: str, token: str, tz: tzinfo)
             "refused. Add an API token, choose a slower schedule, or switch to LL2's development server "
             "(lldev.thespacedevs.com): it has no rate limit, but its data can be stale (days old) and may "
             "hold test entries, so it suits trying things out, not reminders you rely on.")
+
+
+def saved_schedule_warning(config: Config, tz: tzinfo) -> str | None:
+    """The warning for the saved settings' schedule; None when it is paused, unreadable (reported
+    elsewhere) or fits LL2's limit."""
+    from rocketwatch.schedule import ScheduleError, parse_every
+
+    if config.schedule.paused:
+        return None
+    try:
+        schedule = parse_every(config.schedule.every)
+    except ScheduleError:
+        return None
+    return rate_limit_warning(schedule, config.source.api_url, config.source.token, tz)
+
+
+def refresh_budget_warning(budget: int, api_url: str, token: str) -> str | None:
+    """The warning for a refresh budget (LL2 requests an hour that refreshes before a reminder may use)
+    larger than LL2 answers an anonymous user; None when it fits."""
+    if not limited_source(api_url, token) or budget <= ANONYMOUS_REQUESTS_PER_HOUR:
+        return None
+    return (f"Without an API token LL2 answers {ANONYMOUS_REQUESTS_PER_HOUR} requests an hour; "
+            "a larger budget lets refreshes run into that limit.")

@@ -28,3 +28,12 @@ def resources_dir() -> Path:
 def resource_path(*parts: str) -> Path:
     """A path inside the resources folder (it may not exist; callers check)."""
     return resources_dir().joinpath(*parts)
+
+
+def app_icon_path() -> Path | None:
+    """RocketWatch's icon as a file (for notifications), or None when this installation lacks it."""
+    try:
+        icon = resource_path("icons", "rocketwatch.png")
+    except FileNotFoundError:
+        return None
+    return icon if icon.is_file() else None

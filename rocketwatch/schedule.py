@@ -11,7 +11,7 @@ import re
 import zoneinfo
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta, tzinfo
+from datetime import UTC, datetime, time, timedelta, tzinfo
 from math import ceil
 from typing import Literal
 
@@ -33,7 +33,7 @@ from rocketwatch.cron import (
 
 __all__ = [
     "MISSED_CAP", "PRESETS", "CronLineTrigger", "Schedule", "ScheduleError", "local_tz", "parse_duration",
-    "parse_every",
+    "parse_every", "parse_quiet_hours",
 ]
 
 log = logging.getLogger(__name__)
@@ -102,6 +102,27 @@ def parse_duration(text: str) -> timedelta:
         raise problem(expr, "not a length of time; write it like 10m, 1h, 1h30m or 1d")
     return _parse_interval(expr)
 
+
+
+_QUIET_HOURS = re.compile(r"\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*")
+QUIET_HOURS_USAGE = "must be like 22:00-07:00 (local time), or empty for none"
+
+
+def parse_quiet_hours(text: str) -> tuple[time, time] | None:
+    """'22:00-07:00' -> (22:00, 07:00) in local time; '' -> None (no quiet hours). A ScheduleError, like a
+    duration's, says what is wrong."""
+    if not text.strip():
+        return None
+    match = _QUIET_HOURS.fullmatch(text)
+    if not match:
+        raise ScheduleError(QUIET_HOURS_USAGE)
+    hour1, minute1, hour2, minute2 = (int(part) for part in match.groups())
+    if max(hour1, hour2) > 23 or max(minute1, minute2) > 59:
+        raise ScheduleError(f"{QUIET_HOURS_USAGE}: hours go to 23, minutes to 59")
+    start, end = time(hour1, minute1), time(hour2, minute2)
+    if start == end:
+        raise ScheduleError(f"{QUIET_HOURS_USAGE}: the start and the end are the same")
+    return start, end
 
 # --- parsing ---------------------------------------------------------------------------------
 
@@ -259,7 +280,8 @@ def _cron_words(cron: str) -> str:
     options.day_of_week_start_index_zero = True
     options.locale_code = "en_US"
     try:
-        return ExpressionDescriptor(cron, options).get_description()
+        description: str = ExpressionDescriptor(cron, options).get_description()
+        return description
     except Exception:  # a describer, not a validator: never let it break a label
         log.warning("cron-descriptor could not describe %r", cron, exc_info=True)
         return f"On cron schedule {cron}"

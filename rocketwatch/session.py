@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING
 import platformdirs
 
 from rocketwatch import APP_ID
-from rocketwatch.config import CHECKS, Config, ConfigError, Paths, home_from_env, paths_for, read_config
+from rocketwatch.config import CHECKS, Config, ConfigError, read_config
+from rocketwatch.paths import Paths, home_from_env, paths_for
 
 if TYPE_CHECKING:
     from rocketwatch.pipeline import RunEvent, Runner

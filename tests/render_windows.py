@@ -11,9 +11,10 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QApplication
 
-from rocketwatch.config import load_config, paths_for
+from rocketwatch.config import load_config
 from rocketwatch.ll2.model import Launch
 from rocketwatch.notify import ChainNotifier, LogNotifier
+from rocketwatch.paths import paths_for
 from rocketwatch.ui.controller import RunController
 from rocketwatch.ui.gallery import GalleryWindow
 from rocketwatch.ui.history import DEFAULT_SIZE as HISTORY_SIZE
@@ -44,7 +45,7 @@ def save_detail(app: QApplication, gallery: GalleryWindow, controller: RunContro
     richest = max(controller.store.launches.upcoming(), key=parts)
     gallery.show_launch(richest.id)
     settle(app, 1.5)
-    gallery.detail.scroll.widget().grab().save(str(path))  # the scrolled body: as tall as its content
+    gallery.detail.scroll_area.widget().grab().save(str(path))  # the scrolled body: as tall as its content
 
 
 def main(home: Path, outdir: Path) -> int:

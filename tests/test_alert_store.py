@@ -9,8 +9,8 @@ import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from rocketwatch.config import paths_for
 from rocketwatch.ll2.model import Launch
+from rocketwatch.paths import paths_for
 from rocketwatch.store import Store
 from rocketwatch.store.database import MIGRATIONS, SCHEMA_VERSION, Database
 from rocketwatch.store.ledger import SENT, SUPPRESSED

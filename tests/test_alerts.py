@@ -23,13 +23,13 @@ from rocketwatch.alerts import (
     lead_words,
     max_data_age,
     needs_refresh,
-    parse_quiet_hours,
     plan_reminders,
     reminder_log,
     with_last_checked,
 )
 from rocketwatch.config import AlertsConfig, ConfigError, load_config
 from rocketwatch.ll2.model import Launch
+from rocketwatch.schedule import ScheduleError, parse_quiet_hours
 from rocketwatch.store import LaunchChange
 from rocketwatch.store.database import to_text
 
@@ -273,7 +273,7 @@ def test_quiet_hours_are_read_and_may_cross_midnight() -> None:
     assert in_quiet_hours(at(13), quiet, ZoneInfo("Asia/Seoul"))  # 22:00 in Seoul
     assert not in_quiet_hours(at(23), None, UTC)
     for bad in ("22-07", "25:00-07:00", "22:00-22:00", "evenings"):
-        with pytest.raises(ValueError, match="22:00-07:00"):
+        with pytest.raises(ScheduleError, match="22:00-07:00"):
             parse_quiet_hours(bad)
 
 

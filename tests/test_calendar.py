@@ -15,8 +15,9 @@ from icalendar import Calendar
 
 from rocketwatch.calendar import export_ics, vague_span
 from rocketwatch.cli import main
-from rocketwatch.config import AlertsConfig, paths_for
+from rocketwatch.config import AlertsConfig
 from rocketwatch.ll2.model import Launch
+from rocketwatch.paths import paths_for
 from rocketwatch.store import Store
 
 NOW = datetime(2026, 3, 7, 12, 0, tzinfo=UTC)

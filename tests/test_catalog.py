@@ -9,9 +9,9 @@ from pathlib import Path
 
 from helpers import SAMPLES
 
-from rocketwatch.config import paths_for
 from rocketwatch.ll2.model import Launch
 from rocketwatch.ll2.parse import parse_launch
+from rocketwatch.paths import paths_for
 from rocketwatch.standin import load_fixture_records
 from rocketwatch.store import Store
 from rocketwatch.store.catalog import CatalogEntry

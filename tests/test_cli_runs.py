@@ -17,7 +17,8 @@ from pathlib import Path
 
 from helpers import write_config
 
-from rocketwatch.config import load_config, paths_for
+from rocketwatch.config import load_config
+from rocketwatch.paths import paths_for
 from rocketwatch.pipeline import run_activity
 from rocketwatch.standin import StandIn
 from rocketwatch.store import Store

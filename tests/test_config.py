@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from rocketwatch.config import Config, ConfigError, load_config, paths_for, save_config
+from rocketwatch.config import Config, ConfigError, load_config, save_config
+from rocketwatch.paths import paths_for
 
 
 def test_missing_file_and_missing_keys_take_defaults(tmp_path: Path) -> None:

@@ -6,13 +6,13 @@ import subprocess
 import sys
 import textwrap
 
-from rocketwatch.config import paths_for
+from rocketwatch.paths import paths_for
 from rocketwatch.store import Store
 
 WRITER = textwrap.dedent("""
     import sys
     from pathlib import Path
-    from rocketwatch.config import paths_for
+    from rocketwatch.paths import paths_for
     from rocketwatch.store import Store
     store = Store.open(paths_for(Path(sys.argv[1])))
     print("ready", flush=True)

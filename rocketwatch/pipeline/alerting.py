@@ -1,6 +1,7 @@
 """Launch alerts against the store: what is planned, what is due, and delivering through the ledger.
 
-The notify task calls alert_run(); the tray app calls deliver_due_alerts() at a reminder's fire time.
+The notify task calls alert_run(); the tray app arms a timer at next_fire_time() and, when it fires, does
+what reminder_step() says: refresh first (a run with trigger "refresh") or deliver_due_alerts().
 """
 
 from __future__ import annotations
@@ -8,6 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
+from enum import StrEnum
 from pathlib import Path
 
 from rocketwatch.alerts import (
@@ -25,8 +27,9 @@ from rocketwatch.alerts import (
 from rocketwatch.config import Config
 from rocketwatch.notify import ChainNotifier, Notification, NotifyError, Subject
 from rocketwatch.pipeline.context import RunContext
-from rocketwatch.pipeline.tasks import app_icon
-from rocketwatch.store import LaunchChange, Store
+from rocketwatch.resources import app_icon_path
+from rocketwatch.states import RunState
+from rocketwatch.store import LaunchChange, RunRecord, Store
 from rocketwatch.store.database import to_text
 from rocketwatch.store.ledger import FAILED, SENT, SUPPRESSED
 
@@ -70,6 +73,27 @@ def refresh_first(store: Store, config: Config, now: datetime) -> bool:
         return False
     used = store.runs.api_requests_since(now - timedelta(hours=1))
     return budget_left(used, config.alerts.api_budget) > 0
+
+
+class ReminderStep(StrEnum):
+    """What to do when a reminder's time comes."""
+
+    REFRESH = "refresh"  # run the pipeline with trigger "refresh"; its notify task delivers the reminders
+    DELIVER = "deliver"  # deliver_due_alerts() on the data the store has
+
+
+def reminder_step(store: Store, config: Config, now: datetime, *, run_active: bool) -> ReminderStep:
+    """At a reminder's fire time: refresh first when its data is too old and the budget allows (and no run
+    is going already), else deliver now."""
+    if not run_active and refresh_first(store, config, now):
+        return ReminderStep.REFRESH
+    return ReminderStep.DELIVER
+
+
+def refresh_fell_short(record: RunRecord) -> bool:
+    """A refresh run that ended without success never delivered its reminders: the caller delivers them
+    on the data there is (the ledger keeps any already sent from going out twice)."""
+    return record.trigger == REFRESH_TRIGGER and record.state != RunState.SUCCESS
 
 
 def deliver_due_alerts(store: Store, config: Config, notifier: ChainNotifier, now: datetime, *,
@@ -165,4 +189,4 @@ def _still_true(store: Store, change: LaunchChange) -> bool:
 def _icon(store: Store, launch_id: str) -> Path | None:
     launch = store.launches.get(launch_id)
     _, thumbnail = store.images.paths_for(launch.image_url if launch else None)
-    return thumbnail or app_icon()
+    return thumbnail or app_icon_path()

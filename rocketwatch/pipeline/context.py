@@ -13,10 +13,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from rocketwatch.config import Config, Paths
+from rocketwatch.config import Config
 from rocketwatch.fileio import DISK_FULL, is_disk_full
 from rocketwatch.ll2.model import ParsedPage
 from rocketwatch.notify import ChainNotifier
+from rocketwatch.paths import Paths
+from rocketwatch.states import RunState
 from rocketwatch.store import Store
 
 log = logging.getLogger("rocketwatch.pipeline")
@@ -63,7 +65,7 @@ class RunEvent:
     kind: str  # run_started, task_state, log, progress, run_finished, run_skipped
     run_id: int
     task_id: str | None = None
-    state: str | None = None
+    state: RunState | None = None
     try_number: int | None = None
     message: str = ""
     done: int | None = None

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from rocketwatch.config import Paths
+from rocketwatch.paths import Paths
 from rocketwatch.pipeline.lock import RunLock
 from rocketwatch.pipeline.runner import RunRefused
 from rocketwatch.store import Store

@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from rocketwatch.config import Paths, RetentionConfig
+from rocketwatch.config import RetentionConfig
 from rocketwatch.images import PART_PREFIX
+from rocketwatch.paths import Paths
 from rocketwatch.store import Store
 from rocketwatch.store.database import from_text, to_text
 from rocketwatch.store.runs import ACTIVE_STATES

@@ -12,9 +12,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from rocketwatch.config import Config, Paths, PipelineConfig
+from rocketwatch.config import Config, PipelineConfig
 from rocketwatch.fileio import is_disk_full
 from rocketwatch.notify import ChainNotifier, Notification, NotifyError, Subject
+from rocketwatch.paths import Paths
 from rocketwatch.pipeline.context import (
     Cancelled,
     NotRetryable,
@@ -24,7 +25,9 @@ from rocketwatch.pipeline.context import (
     plain_error,
 )
 from rocketwatch.pipeline.lock import RunLock
-from rocketwatch.pipeline.tasks import TASK_IDS, TASK_TITLES, TASKS, app_icon
+from rocketwatch.pipeline.tasks import TASK_IDS, TASK_TITLES, TASKS
+from rocketwatch.resources import app_icon_path
+from rocketwatch.states import RunState
 from rocketwatch.store import RunRecord, Store
 from rocketwatch.store.ledger import SENT, SUPPRESSED
 from rocketwatch.store.runs import (
@@ -54,7 +57,7 @@ class RunRefused(RuntimeError):
 
 def backoff_delay(failed_tries: int, retry_delay: float, max_retry_delay: float) -> float:
     """Seconds to wait after the n-th failed try: retry_delay doubling each time, capped."""
-    return min(retry_delay * (2 ** max(0, failed_tries - 1)), max_retry_delay)
+    return min(retry_delay * 2.0 ** max(0, failed_tries - 1), max_retry_delay)
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,7 +67,7 @@ class RunActivity:
 
     run_id: int
     task_id: str
-    state: str                     # running or up_for_retry
+    state: RunState                # running or up_for_retry
     try_number: int                # the try running now, or the one that just failed
     tries_allowed: int
     reason: str | None             # why the last try failed (None when no try of this task failed)
@@ -268,7 +271,7 @@ class Runner:
                      "(%s files, %.1f MB)", run_id, result.runs, result.launches, result.notifications,
                      result.pictures, result.files, result.bytes_freed / 1e6)
 
-    def _run_task(self, ctx: RunContext, task_id: str, function: Callable[[RunContext], None]) -> str:
+    def _run_task(self, ctx: RunContext, task_id: str, function: Callable[[RunContext], None]) -> RunState:
         retries = self.config.pipeline.retries
         for attempt in range(retries + 1):
             try_id, number = self.store.runs.start_try(ctx.run_id, task_id)
@@ -304,7 +307,7 @@ class Runner:
             return SUCCESS
         return FAILED  # not reached: the last attempt returns above
 
-    def _stopped(self, ctx: RunContext, error: str | None = None) -> str:
+    def _stopped(self, ctx: RunContext, error: str | None = None) -> RunState:
         """The try ends because the run was cancelled (or RocketWatch is quitting)."""
         state = self._stop_state
         if state == CANCELLED:
@@ -316,7 +319,7 @@ class Runner:
         self._finish_try(ctx, state, f"{reason} ({error})" if error else reason)
         return state
 
-    def _stopped_waiting(self, ctx: RunContext, try_id: int, next_number: int, error: str) -> str:
+    def _stopped_waiting(self, ctx: RunContext, try_id: int, next_number: int, error: str) -> RunState:
         """The run was cancelled (or RocketWatch quit) while waiting for the next try: the failed try
         says so in its state and log, and the next try never starts."""
         state = self._stop_state
@@ -328,14 +331,14 @@ class Runner:
         self._set_task(ctx.run_id, ctx.task_id, state, f"{reason} ({error})")
         return state
 
-    def _finish_try(self, ctx: RunContext, state: str, error: str | None, *,
+    def _finish_try(self, ctx: RunContext, state: RunState, error: str | None, *,
                     next_try_at: datetime | None = None) -> None:
         self.store.runs.finish_try(ctx.try_id, state, error)
         self._set_task(ctx.run_id, ctx.task_id, state, error, ctx.try_number, next_try_at=next_try_at,
                        tries_allowed=ctx.tries_allowed or None)
         ctx.try_id = 0
 
-    def _set_task(self, run_id: int, task_id: str, state: str, error: str | None = None,
+    def _set_task(self, run_id: int, task_id: str, state: RunState, error: str | None = None,
                   try_number: int | None = None, *, next_try_at: datetime | None = None,
                   tries_allowed: int | None = None) -> None:
         self.store.runs.set_task_state(run_id, task_id, state, error)
@@ -356,7 +359,7 @@ class Runner:
             self.store.ledger.settle(key, SUPPRESSED, None, now=self.now())
             return
         try:
-            backend = self.notifier.send(Notification(title, body, icon=app_icon(), urgent=True,
+            backend = self.notifier.send(Notification(title, body, icon=app_icon_path(), urgent=True,
                                                              subject=Subject.run(record.id)))
         except NotifyError:
             log.exception("Could not show the failure notification for run %s", record.id)

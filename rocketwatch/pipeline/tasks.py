@@ -5,22 +5,25 @@ Each is a plain function over a RunContext; later tasks work from what earlier o
 
 from __future__ import annotations
 
-import ipaddress
 import logging
 from collections import Counter
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
 
 from rocketwatch import APP_NAME
+from rocketwatch.addresses import private_api_host
 from rocketwatch.fileio import DISK_FULL, write_atomic
 from rocketwatch.ll2.client import FetchResult, LL2Client, LL2Error, clamp_limit, endpoint_for
 from rocketwatch.ll2.model import Launch, ParsedPage
 from rocketwatch.ll2.parse import MAX_SKIP_REASONS, PageError, parse_page_bytes
 from rocketwatch.notify import Notification, NotifyError, Subject
+from rocketwatch.pipeline.alerting import REFRESH_TRIGGER, alert_run
 from rocketwatch.pipeline.context import Cancelled, NotRetryable, RunContext, TaskError
+from rocketwatch.rate_limit import hourly_request_limit
+from rocketwatch.resources import app_icon_path
 from rocketwatch.store.ledger import SENT, SUPPRESSED
 from rocketwatch.timefmt import has_countdown, net_words, when_words
 
@@ -31,8 +34,6 @@ PAGE_FILE = "launches.json"
 # A picture that failed is asked for again only after this long (hosts recover; LL2 rarely fixes URLs).
 FAILED_IMAGE_COOLDOWN = timedelta(hours=6)
 FINISHED_STATUSES = ("Success", "Failure", "Partial Failure")
-HOURLY_REQUESTS_ANONYMOUS = 15
-HOURLY_REQUESTS_WITH_TOKEN = 210
 MAX_PAGES = 20  # [source] pages is at most this
 
 # LL2's upcoming list keeps launches of the last 24 hours. A launch is "recent", not upcoming, once it has
@@ -48,11 +49,6 @@ def is_recent(launch: Launch, now: datetime) -> bool:
 
 
 # --- step 1 and 2: get the next launches and keep them ------------------------------------------
-def hourly_request_limit(token: str) -> int:
-    """LL2 requests an hour: 15 for anonymous users; with a token, the smallest supporter tier."""
-    return HOURLY_REQUESTS_WITH_TOKEN if token.strip() else HOURLY_REQUESTS_ANONYMOUS
-
-
 def download_launches(ctx: RunContext) -> None:
     source = ctx.config.source
     ctx.log(f"Asking {endpoint_for(source.api_url)} for the next {clamp_limit(source.limit)} launches "
@@ -113,7 +109,7 @@ def _follow_next_pages(ctx: RunContext, client: LL2Client, first: ParsedPage) ->
         number += 1
         ctx.check_cancelled()
         try:
-            body = _fetch(ctx, lambda url=next_url: client.fetch_next(url))
+            body = _fetch(ctx, partial(client.fetch_next, next_url))
             page = _parse(body)
         except TaskError as error:
             ctx.log(f"Page {number} of LL2's list could not be used, keeping the first {number - 1}: "
@@ -189,22 +185,10 @@ def saved_page(ctx: RunContext) -> ParsedPage:
 
 
 # --- step 3 and 4: get the pictures and keep them --------------------------------------------------
-def private_api_host(api_url: str) -> bool:
-    """True when the API itself is on loopback or a private network (the stand-in, a LAN mirror)."""
-    host = urlsplit(api_url).hostname or ""
-    if host == "localhost":
-        return True
-    try:
-        address = ipaddress.ip_address(host)
-    except ValueError:
-        return False
-    return address.is_loopback or address.is_private or address.is_link_local
-
-
 def get_pictures(ctx: RunContext) -> None:
     """Each distinct launch picture and mission patch, fetched once ever, with thumbnails. A patch is
     kept by the same rules as a picture; one that fails leaves its launch shown without it."""
-    from rocketwatch.images import DiskFull, ImageFetcher, ImagesUnreachable, make_thumbnail
+    from rocketwatch.images import DiskFull, ImageFetcher, ImagesUnreachable, make_thumbnail, thumbnail_name
 
     page = saved_page(ctx)
     urls = list(dict.fromkeys(launch.image_url for launch in page.launches if launch.image_url))
@@ -212,7 +196,7 @@ def get_pictures(ctx: RunContext) -> None:
     patch_urls = list(dict.fromkeys(patch.image_url for launch in page.launches for patch in launch.patches
                                     if patch.image_url not in pictures))
     every_url = urls + patch_urls
-    to_fetch, cached, known_bad = _sort_images(ctx, every_url, make_thumbnail)
+    to_fetch, cached, known_bad = _sort_images(ctx, every_url, make_thumbnail, thumbnail_name)
     fetch_pictures = [url for url in to_fetch if url in pictures]
     cached_pictures = [url for url in cached if url in pictures]
     bad_pictures = [url for url in known_bad if url in pictures]
@@ -279,8 +263,8 @@ def _record_outcomes(ctx: RunContext, outcomes: Sequence[ImageOutcome]) -> tuple
     return downloaded, failed
 
 
-def _sort_images(ctx: RunContext, urls: list[str],
-                 make_thumbnail: Callable[[Path, Path], bool]) -> tuple[list[str], list[str], list[str]]:
+def _sort_images(ctx: RunContext, urls: list[str], make_thumbnail: Callable[[Path, Path], bool],
+                 thumbnail_name: Callable[[str], str]) -> tuple[list[str], list[str], list[str]]:
     """Split URLs into (to download, already kept, failed recently and not asked for again)."""
     to_fetch: list[str] = []
     cached: list[str] = []
@@ -292,7 +276,7 @@ def _sort_images(ctx: RunContext, urls: list[str],
             cached.append(url)
             thumbnail = ctx.store.images.absolute(record.thumbnail)
             if thumbnail is None or not thumbnail.is_file():
-                target = ctx.paths.thumbnails_dir / f"{file.stem}.jpg"
+                target = ctx.paths.thumbnails_dir / thumbnail_name(file.name)
                 ctx.store.images.set_thumbnail(url, target if make_thumbnail(file, target) else None)
         elif record and record.failed_at and ctx.now() - record.failed_at < FAILED_IMAGE_COOLDOWN:
             known_bad.append(url)
@@ -337,8 +321,6 @@ def notify(ctx: RunContext) -> None:
     part: a summary that cannot be shown fails the task, and by then every alert was already claimed
     and shown, so a retry neither holds an alert back nor repeats one. A "refresh" run (the tray asking
     LL2 again just before a reminder) shows its alerts but no summary."""
-    from rocketwatch.pipeline.alerting import REFRESH_TRIGGER, alert_run
-
     alerts = alert_run(ctx)
     if alerts:
         ctx.log(f"{len(alerts)} launch alert{'s' if len(alerts) != 1 else ''} for this run")
@@ -358,7 +340,7 @@ def notify(ctx: RunContext) -> None:
         return
     try:
         backend = ctx.notifier.send(Notification(notification.title, notification.body,
-                                                 icon=notification.icon or app_icon(),
+                                                 icon=notification.icon or app_icon_path(),
                                                  subject=Subject.gallery()))
     except NotifyError as error:
         raise TaskError(f"Could not show the notification: {error}") from error
@@ -366,16 +348,6 @@ def notify(ctx: RunContext) -> None:
     where = ("written to the log (no desktop notification service here)" if backend == "log"
              else f"sent to the desktop through {backend}")
     ctx.log(f"Summary {where}: {notification.title} — {notification.body.splitlines()[0]}")
-
-
-def app_icon() -> Path | None:
-    from rocketwatch.resources import resource_path
-
-    try:
-        icon = resource_path("icons", "rocketwatch.png")
-    except FileNotFoundError:
-        return None
-    return icon if icon.is_file() else None
 
 
 TASKS: tuple[tuple[str, Callable[[RunContext], None]], ...] = (

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from rocketwatch.config import Paths
+from rocketwatch.paths import Paths
 from rocketwatch.store.catalog import Catalog
 from rocketwatch.store.database import Database, SchemaTooNew
 from rocketwatch.store.images import ImageRecord, ImageStore

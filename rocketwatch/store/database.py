@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import overload
 
 # Each entry moves the schema from version N to N+1. Never edit a released step; add one.
 MIGRATIONS: tuple[str, ...] = (
@@ -153,6 +154,12 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+@overload
+def to_text(moment: datetime) -> str: ...
+@overload
+def to_text(moment: None) -> None: ...
+@overload
+def to_text(moment: datetime | None) -> str | None: ...
 def to_text(moment: datetime | None) -> str | None:
     """A datetime as sortable UTC text (millisecond precision)."""
     if moment is None:
@@ -167,6 +174,14 @@ def from_text(text: str | None) -> datetime | None:
         return None
     moment = datetime.fromisoformat(text)
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def stored_time(text: str) -> datetime:
+    """A time from a column that is never empty (NOT NULL), such as a run's start."""
+    moment = from_text(text)
+    if moment is None:
+        raise ValueError("a stored time that must be set is empty")
+    return moment
 
 
 class Database:

@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from rocketwatch.ll2.model import InfoLink, Landing, Launch, Patch, Update, Webcast, landing_outcomes
-from rocketwatch.store.database import Database, from_text, to_text, utc_now
+from rocketwatch.store.database import Database, from_text, stored_time, to_text, utc_now
 
 _NESTED: dict[str, type] = {"webcasts": Webcast, "landings": Landing, "patches": Patch, "updates": Update,
                             "info_links": InfoLink}
@@ -52,7 +52,8 @@ def _exact_text(moment: datetime | None) -> str | None:
 
 def launch_from_json(text: str) -> Launch:
     data: dict[str, Any] = json.loads(text)
-    return _build(Launch, data)
+    launch: Launch = _build(Launch, data)
+    return launch
 
 
 def _build(cls: type, data: dict[str, Any]) -> Any:
@@ -179,7 +180,7 @@ class LaunchStore:
             params.append(run_id)
         where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
         rows = self.db.execute(f"SELECT * FROM launch_changes{where} ORDER BY id", tuple(params))
-        return [LaunchChange(row["launch_id"], row["run_id"], from_text(row["noticed_at"]),  # type: ignore[arg-type]
+        return [LaunchChange(row["launch_id"], row["run_id"], stored_time(row["noticed_at"]),
                              row["field"], row["old"], row["new"], row["id"]) for row in rows]
 
     def change_counts(self) -> dict[str, int]:
@@ -195,10 +196,10 @@ class LaunchStore:
     def last_seen(self) -> dict[str, datetime]:
         """When each launch was last in a page LL2 sent (how fresh its data is)."""
         rows = self.db.execute("SELECT id, last_seen_at FROM launches")
-        return {row[0]: from_text(row[1]) for row in rows}  # type: ignore[misc]
+        return {row[0]: stored_time(row[1]) for row in rows}
 
     def count(self) -> int:
-        return self.db.execute("SELECT COUNT(*) FROM launches").fetchone()[0]
+        return int(self.db.execute("SELECT COUNT(*) FROM launches").fetchone()[0])
 
 
 def _flag(value: bool) -> str:

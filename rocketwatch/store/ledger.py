@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from rocketwatch.store.database import Database, from_text, to_text, utc_now
+from rocketwatch.store.database import Database, from_text, stored_time, to_text, utc_now
 
 CLAIMED, SENT, SUPPRESSED, FAILED = "claimed", "sent", "suppressed", "failed"
 
@@ -79,6 +79,6 @@ class Ledger:
 
 def _entry(row: sqlite3.Row) -> LedgerEntry:
     return LedgerEntry(row["key"], row["kind"], row["title"], row["body"], row["run_id"], row["launch_id"],
-                       from_text(row["created_at"]),  # type: ignore[arg-type]
+                       stored_time(row["created_at"]),
                        row["state"], row["backend"], from_text(row["fire_at"]), row["lead_s"],
                        from_text(row["delivered_at"]))

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from rocketwatch.store.database import Database, from_text, to_text, utc_now
+from rocketwatch.store.database import Database, stored_time, to_text, utc_now
 
 DATABASE_REPLACED = "database_replaced"
 
@@ -32,7 +32,7 @@ class NoticeStore:
     def pending(self) -> list[Notice]:
         """The notices not taken yet, oldest first (nothing is removed)."""
         rows = self.db.execute("SELECT * FROM notices ORDER BY id").fetchall()
-        return [Notice(row["kind"], row["message"], row["path"], from_text(row["created_at"]))  # type: ignore[arg-type]
+        return [Notice(row["kind"], row["message"], row["path"], stored_time(row["created_at"]))
                 for row in rows]
 
     def take(self) -> list[Notice]:
@@ -40,5 +40,5 @@ class NoticeStore:
         with self.db.transaction() as tx:
             rows = tx.execute("SELECT * FROM notices ORDER BY id").fetchall()
             tx.execute("DELETE FROM notices")
-        return [Notice(row["kind"], row["message"], row["path"], from_text(row["created_at"]))  # type: ignore[arg-type]
+        return [Notice(row["kind"], row["message"], row["path"], stored_time(row["created_at"]))
                 for row in rows]

@@ -1,7 +1,8 @@
 """The run history: runs, the state of each task in a run, and every try with its log text.
 
-States follow Airflow: queued, running, success, failed, up_for_retry, skipped, interrupted; plus
-cancelled (the user stopped the run) apart from interrupted (RocketWatch quit or died during it).
+States (rocketwatch.states.RunState) follow Airflow: queued, running, success, failed, up_for_retry,
+skipped, interrupted; plus cancelled (the user stopped the run) apart from interrupted (RocketWatch quit
+or died during it).
 """
 
 from __future__ import annotations
@@ -11,14 +12,16 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from rocketwatch.store.database import Database, from_text, to_text, utc_now
+from rocketwatch.states import ACTIVE_STATES as ACTIVE_STATES
+from rocketwatch.states import RETRYABLE_STATES as RETRYABLE_STATES
+from rocketwatch.states import RunState
+from rocketwatch.store.database import Database, from_text, stored_time, to_text, utc_now
 
-QUEUED, RUNNING, SUCCESS, FAILED = "queued", "running", "success", "failed"
-UP_FOR_RETRY, SKIPPED, INTERRUPTED = "up_for_retry", "skipped", "interrupted"
-CANCELLED = "cancelled"
-RUN_STATES = (QUEUED, RUNNING, SUCCESS, FAILED, UP_FOR_RETRY, SKIPPED, INTERRUPTED, CANCELLED)
-ACTIVE_STATES = (QUEUED, RUNNING, UP_FOR_RETRY)
-RETRYABLE_STATES = (FAILED, INTERRUPTED, CANCELLED)
+# The states under their short names, for the store's queries and older imports.
+QUEUED, RUNNING, SUCCESS, FAILED = RunState.QUEUED, RunState.RUNNING, RunState.SUCCESS, RunState.FAILED
+UP_FOR_RETRY, SKIPPED, INTERRUPTED = RunState.UP_FOR_RETRY, RunState.SKIPPED, RunState.INTERRUPTED
+CANCELLED = RunState.CANCELLED
+RUN_STATES = tuple(RunState)
 
 IMAGE_COUNTS = ("distinct", "downloaded", "cached", "failed")
 
@@ -28,7 +31,7 @@ class TaskTry:
     id: int
     task_id: str
     try_number: int
-    state: str
+    state: RunState
     started_at: datetime
     finished_at: datetime | None
     error: str | None
@@ -38,7 +41,7 @@ class TaskTry:
 @dataclass(frozen=True, slots=True)
 class TaskRecord:
     task_id: str
-    state: str
+    state: RunState
     tries: int
     error: str | None
 
@@ -47,7 +50,7 @@ class TaskRecord:
 class RunRecord:
     id: int
     trigger: str
-    state: str
+    state: RunState
     created_at: datetime
     started_at: datetime | None
     finished_at: datetime | None
@@ -136,7 +139,7 @@ class RunStore:
             tx.execute("UPDATE runs SET state = ?, finished_at = NULL, error = NULL, pid = ?,"
                        " retries = retries + 1 WHERE id = ?", (RUNNING, pid, run_id))
 
-    def finish(self, run_id: int, state: str, error: str | None = None) -> None:
+    def finish(self, run_id: int, state: RunState, error: str | None = None) -> None:
         self.db.execute("UPDATE runs SET state = ?, error = ?, finished_at = ?, pid = NULL WHERE id = ?",
                         (state, error, to_text(utc_now()), run_id))
 
@@ -155,7 +158,7 @@ class RunStore:
             self.db.execute("UPDATE runs SET api_requests = api_requests + ? WHERE id = ?", (count, run_id))
 
     # --- tasks and tries ---------------------------------------------------------------------
-    def set_task_state(self, run_id: int, task_id: str, state: str, error: str | None = None) -> None:
+    def set_task_state(self, run_id: int, task_id: str, state: RunState, error: str | None = None) -> None:
         self.db.execute("UPDATE tasks SET state = ?, error = ? WHERE run_id = ? AND task_id = ?",
                         (state, error, run_id, task_id))
 
@@ -174,11 +177,11 @@ class RunStore:
     def append_log(self, try_id: int, line: str) -> None:
         self.db.execute("UPDATE task_tries SET log = log || ? WHERE id = ?", (line + "\n", try_id))
 
-    def set_try_state(self, try_id: int, state: str) -> None:
+    def set_try_state(self, try_id: int, state: RunState) -> None:
         """Change a finished try's state only (a try up for retry whose next try was cancelled)."""
         self.db.execute("UPDATE task_tries SET state = ? WHERE id = ?", (state, try_id))
 
-    def finish_try(self, try_id: int, state: str, error: str | None = None) -> None:
+    def finish_try(self, try_id: int, state: RunState, error: str | None = None) -> None:
         self.db.execute("UPDATE task_tries SET state = ?, error = ?, finished_at = ? WHERE id = ?",
                         (state, error, to_text(utc_now()), try_id))
 
@@ -220,7 +223,7 @@ class RunStore:
         return [self._record(row, tasks.get(row["id"], ())) for row in rows]
 
     def count(self) -> int:
-        return self.db.execute("SELECT COUNT(*) FROM runs").fetchone()[0]
+        return int(self.db.execute("SELECT COUNT(*) FROM runs").fetchone()[0])
 
     def fingerprint(self) -> tuple[Any, ...]:
         """A cheap summary that changes whenever any process starts, moves on or finishes a run:
@@ -253,8 +256,8 @@ class RunStore:
         rows = self.db.execute(
             "SELECT t.* FROM task_tries t JOIN tasks k ON k.run_id = t.run_id AND k.task_id = t.task_id"
             " WHERE t.run_id = ? ORDER BY k.position, t.try_number", (run_id,))
-        return [TaskTry(row["id"], row["task_id"], row["try_number"], row["state"],
-                        from_text(row["started_at"]), from_text(row["finished_at"]),  # type: ignore[arg-type]
+        return [TaskTry(row["id"], row["task_id"], row["try_number"], RunState.read(row["state"]),
+                        stored_time(row["started_at"]), from_text(row["finished_at"]),
                         row["error"], row["log"]) for row in rows]
 
     def _tasks(self, run_ids: list[int]) -> dict[int, tuple[TaskRecord, ...]]:
@@ -262,17 +265,17 @@ class RunStore:
             return {}
         placeholders = ", ".join("?" for _ in run_ids)
         result: dict[int, list[TaskRecord]] = {}
-        for row in self.db.execute(
-                f"SELECT * FROM tasks WHERE run_id IN ({placeholders}) ORDER BY run_id, position", run_ids):
+        for row in self.db.execute(f"SELECT * FROM tasks WHERE run_id IN ({placeholders})"
+                                   " ORDER BY run_id, position", tuple(run_ids)):
             result.setdefault(row["run_id"], []).append(
-                TaskRecord(row["task_id"], row["state"], row["tries"], row["error"]))
+                TaskRecord(row["task_id"], RunState.read(row["state"]), row["tries"], row["error"]))
         return {run_id: tuple(tasks) for run_id, tasks in result.items()}
 
     @staticmethod
     def _record(row: sqlite3.Row, tasks: tuple[TaskRecord, ...]) -> RunRecord:
         return RunRecord(
-            id=row["id"], trigger=row["trigger"], state=row["state"],
-            created_at=from_text(row["created_at"]),  # type: ignore[arg-type]
+            id=row["id"], trigger=row["trigger"], state=RunState.read(row["state"]),
+            created_at=stored_time(row["created_at"]),
             started_at=from_text(row["started_at"]), finished_at=from_text(row["finished_at"]),
             pid=row["pid"], error=row["error"], retries=row["retries"], launches=row["launches"],
             new_launches=row["new_launches"], changed_launches=row["changed_launches"],

@@ -21,8 +21,9 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QSystemTra
 
 from rocketwatch import APP_ID, APP_NAME, __version__
 from rocketwatch.config import ConfigError
-from rocketwatch.notify import ChainNotifier, LogNotifier, Notification, desktop_backends
+from rocketwatch.notify import ChainNotifier, LogNotifier, Notification, Subject, desktop_backends
 from rocketwatch.session import Session
+from rocketwatch.states import RunState
 from rocketwatch.ui.errors import ErrorReporter, SignalBridge, route_qt_messages
 from rocketwatch.ui.icons import app_icon
 from rocketwatch.ui.single_instance import PING, InstanceServer, instance_mismatch, send_request, socket_name
@@ -32,6 +33,7 @@ from rocketwatch.ui.tray_host import SNI, TrayHost
 if TYPE_CHECKING:
     from rocketwatch.store import RunRecord
     from rocketwatch.ui.controller import RunController
+    from rocketwatch.ui.desktop_notify import FreedesktopNotifier
     from rocketwatch.ui.scheduler_host import SchedulerHost
 
 log = logging.getLogger(__name__)
@@ -65,7 +67,7 @@ class TrayNotifier(QObject):
         self._show.emit(notification.title, notification.body, notification.urgent, notification.subject)
 
 
-def open_desktop_notifier(parent: QObject) -> Any:
+def open_desktop_notifier(parent: QObject) -> FreedesktopNotifier | None:
     """The D-Bus notification backend on the session bus, or None (tests replace this)."""
     from rocketwatch.ui.desktop_notify import FreedesktopNotifier
 
@@ -216,10 +218,10 @@ class TrayApp(QObject):
         self._quitting = False
         # Built right after the tray icon shows (start-up speed): see _start_core().
         # None only until then (core_ready); typed as what every later use sees.
-        self.controller: RunController = None  # type: ignore[assignment]
-        self.scheduler: SchedulerHost = None  # type: ignore[assignment]
+        self.controller: RunController = None  # type: ignore[assignment]  # set in _start_core()
+        self.scheduler: SchedulerHost = None  # type: ignore[assignment]  # set in _start_core()
         self._pending: list[dict] = []
-        self.desktop_notifier: Any = None
+        self.desktop_notifier: FreedesktopNotifier | None = None
         self._notice_boxes: list[QMessageBox] = []
 
     def _wire(self) -> None:
@@ -366,17 +368,11 @@ class TrayApp(QObject):
 
     def _warn_about_rate_limit(self) -> None:
         """Say once per start when the schedule can exceed LL2's anonymous limit of 15 requests an hour."""
-        from rocketwatch.rate_limit import rate_limit_warning
-        from rocketwatch.schedule import ScheduleError, local_tz, parse_every
+        from rocketwatch.rate_limit import saved_schedule_warning
+        from rocketwatch.schedule import local_tz
 
         config = self.controller.config
-        if config.schedule.paused:
-            return
-        try:
-            schedule = parse_every(config.schedule.every)
-        except ScheduleError:
-            return
-        warning = rate_limit_warning(schedule, config.source.api_url, config.source.token, local_tz())
+        warning = saved_schedule_warning(config, local_tz())
         if warning:
             message = f"{warning} Change the schedule ('{config.schedule.every}') in Settings."
             log.warning(message)
@@ -418,13 +414,13 @@ class TrayApp(QObject):
         self.desktop_notifier.activated.connect(self.open_subject)
         return [self.desktop_notifier]
 
-    def open_subject(self, subject: Any, action: str = "default") -> None:
+    def open_subject(self, subject: Subject, action: str = "default") -> None:
         """Open what a clicked notification is about: a run in Run history, a launch in the gallery."""
         if action != "default" or self._quitting:
             return
         if subject.kind == "run" and subject.ref.isdigit():
             history = self.show_window("history")
-            history.show_run(int(subject.ref))  # type: ignore[attr-defined]
+            history.show_run(int(subject.ref))  # type: ignore[attr-defined]  # window() built a RunHistory
         elif subject.kind == "launch" and subject.ref:
             self.show_launch(subject.ref)
         else:
@@ -438,26 +434,27 @@ class TrayApp(QObject):
             self.tray.set_state("idle")
 
     def _run_finished(self, record: RunRecord) -> None:
-        if record.trigger == "refresh" and record.state != "success":
-            # The refresh did not reach its notify task: send the due reminders on the data we have.
+        from rocketwatch.pipeline.alerting import refresh_fell_short
+
+        if refresh_fell_short(record):
             self.controller.deliver_alerts()
-        if record.state in ("success", "cancelled"):
+        if record.state in (RunState.SUCCESS, RunState.CANCELLED):
             self.tray.set_state("idle")
-        elif record.state in ("failed", "interrupted"):
+        elif record.state.went_wrong:
             self.tray.set_state("failed")
         elif self.tray.state == "running" and not self.controller.is_active():
             self.tray.set_state("idle")
 
-    def _follow_runs(self, record: Any) -> None:
+    def _follow_runs(self, record: RunRecord | None) -> None:
         """A run of another process (`rocketwatch run`) started, moved on or ended: the tray follows."""
         if self.controller.is_active():
             return
         self.tray.set_activity(self.controller.activity)
         if self.controller.activity is not None:
             self.tray.set_state("running", own=False)
-        elif record is None or record.state in ("success", "cancelled"):
+        elif record is None or record.state in (RunState.SUCCESS, RunState.CANCELLED):
             self.tray.set_state("idle")
-        elif record.state in ("failed", "interrupted"):
+        elif record.state.went_wrong:
             self.tray.set_state("failed")
         elif self.tray.state == "running":
             self.tray.set_state("idle")
@@ -483,14 +480,15 @@ class TrayApp(QObject):
         log.info("Next launch reminder at %s", when.isoformat())
 
     def reminder_due(self) -> None:
-        """A reminder's time: refresh first when its data is too old (and the budget allows), else send."""
-        from rocketwatch.pipeline.alerting import refresh_first
+        """A reminder's time: do what the core's reminder_step() says (refresh first, or send now)."""
+        from rocketwatch.pipeline.alerting import REFRESH_TRIGGER, ReminderStep, reminder_step
 
         controller = self.controller
-        now = datetime.now(UTC)
-        if not controller.is_active() and refresh_first(controller.store, controller.config, now):
+        step = reminder_step(controller.store, controller.config, datetime.now(UTC),
+                             run_active=controller.is_active())
+        if step is ReminderStep.REFRESH:
             log.info("Launch data is too old for the reminder; refreshing first")
-            controller.run_now("refresh")  # its notify task delivers the due alerts on fresh data
+            controller.run_now(REFRESH_TRIGGER)  # its notify task delivers the due alerts on fresh data
             return
         controller.deliver_alerts()
 
@@ -528,7 +526,7 @@ class TrayApp(QObject):
     def show_launch(self, launch_id: str) -> None:
         gallery = self.show_window("gallery")
         if launch_id:
-            gallery.show_launch(launch_id)  # type: ignore[attr-defined]
+            gallery.show_launch(launch_id)  # type: ignore[attr-defined]  # window() built a Gallery
 
     def export_calendar(self) -> None:
         from rocketwatch.calendar import export_ics
@@ -569,7 +567,7 @@ class TrayApp(QObject):
         self._quitting = True
         log.info("Quitting")
         if not self.core_ready:
-            QApplication.instance().quit()  # type: ignore[union-attr]
+            QApplication.instance().quit()  # type: ignore[union-attr]  # the app object outlives its windows
             return
         self.scheduler.shutdown()
         self._tooltip_timer.stop()
@@ -581,7 +579,7 @@ class TrayApp(QObject):
         for window in self.windows.values():
             window.close()
         self.tray.hide()
-        QApplication.instance().quit()  # type: ignore[union-attr]
+        QApplication.instance().quit()  # type: ignore[union-attr]  # the app object outlives its windows
 
     def close(self) -> None:
         self.server.close()

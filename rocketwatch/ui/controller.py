@@ -17,10 +17,12 @@ from datetime import UTC, datetime
 
 from PySide6.QtCore import QFileSystemWatcher, QObject, QTimer, Signal, Slot
 
-from rocketwatch.config import Config, Paths, save_config
+from rocketwatch.config import Config, save_config
 from rocketwatch.notify import ChainNotifier
+from rocketwatch.paths import Paths
 from rocketwatch.pipeline import RunActivity, RunEvent, Runner, RunRefused, run_activity
 from rocketwatch.session import Overrides
+from rocketwatch.states import RunState
 from rocketwatch.store import RunRecord, Store
 
 log = logging.getLogger(__name__)
@@ -290,7 +292,8 @@ class RunController(QObject):
         self.run_event.emit(event)
         if event.kind == "run_started":
             self.run_started.emit(event.run_id)
-        elif event.kind == "task_state" and event.task_id == "download_launches" and event.state == "success":
+        elif (event.kind == "task_state" and event.task_id == "download_launches"
+              and event.state == RunState.SUCCESS):
             self.data_changed.emit()
 
     def shutdown(self, timeout: float = 10.0) -> bool:

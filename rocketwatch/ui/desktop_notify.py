@@ -178,7 +178,7 @@ def _member_field() -> Any:
 def _is_error(reply: Any) -> bool:
     from jeepney.low_level import MessageType
 
-    return reply.header.message_type == MessageType.error
+    return bool(reply.header.message_type == MessageType.error)
 
 
 def _error_text(reply: Any) -> str:

@@ -101,7 +101,7 @@ class LinkButton(QPushButton):
         words.setSpacing(1)
         words.addWidget(self.title_label)
         words.addWidget(self.details_label)
-        layout = QHBoxLayout(self)
+        layout = self._row = QHBoxLayout(self)
         layout.setContentsMargins(8, 6, 10, 6)
         layout.setSpacing(8)
         layout.addWidget(self.icon_label, 0, Qt.AlignmentFlag.AlignTop)
@@ -125,16 +125,16 @@ class LinkButton(QPushButton):
 
     # The layout of labels decides the size (QPushButton would size for its own, empty, text).
     def sizeHint(self) -> QSize:
-        return self.layout().sizeHint()
+        return self._row.sizeHint()
 
     def minimumSizeHint(self) -> QSize:
-        return self.layout().totalMinimumSize()
+        return self._row.totalMinimumSize()
 
     def hasHeightForWidth(self) -> bool:
         return True
 
     def heightForWidth(self, width: int) -> int:
-        return self.layout().totalHeightForWidth(width)
+        return self._row.totalHeightForWidth(width)
 
     def _paint_icon(self) -> None:
         color = self.palette().color(QPalette.ColorRole.ButtonText)

@@ -61,6 +61,7 @@ class ErrorReporter:
     def handle(self, kind: type[BaseException], error: BaseException | None,
                traceback: TracebackType | None) -> None:
         self.count += 1
+        # logging takes the (type, value, traceback) that sys.excepthook gets, value None included
         log.error("Unhandled error", exc_info=(kind, error, traceback))  # type: ignore[arg-type]
         off_main_thread = threading.current_thread() is not threading.main_thread()
         if self.shown or QApplication.instance() is None or off_main_thread:

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from rocketwatch.config import Config
 from rocketwatch.pipeline import TASK_TITLES, RunActivity, RunEvent
+from rocketwatch.states import RunState
 from rocketwatch.store import RunRecord
 from rocketwatch.ui.controller import RunController
 from rocketwatch.ui.gallery_empty import EmptyState
@@ -489,7 +490,7 @@ class GalleryWindow(QMainWindow):
 
     @Slot(object)
     def _on_run_event(self, event: RunEvent) -> None:
-        if event.kind == "task_state" and event.state == "running" and event.task_id:
+        if event.kind == "task_state" and event.state == RunState.RUNNING and event.task_id:
             title = TASK_TITLES.get(event.task_id, event.task_id)
             retry = f" (try {event.try_number})" if event.try_number and event.try_number > 1 else ""
             self.progress_text.setText(f"{title}…{retry}")
@@ -504,16 +505,16 @@ class GalleryWindow(QMainWindow):
     @Slot(object)
     def _on_run_finished(self, record: RunRecord) -> None:
         self.progress_text.setToolTip("")
-        if record.state == "failed":
+        if record.state == RunState.FAILED:
             problem = f"The last run failed: {record.error}" if record.error else "The last run failed."
             self.empty_state.set_problem(f"{problem}\n{OFFLINE_HINT}" if record.tasks and
-                                         record.tasks[0].state == "failed" else problem)
+                                         record.tasks[0].state == RunState.FAILED else problem)
             self.statusBar().showMessage(problem, 15_000)
-        elif record.state == "cancelled":
+        elif record.state == RunState.CANCELLED:
             message = f"Run {record.id} was cancelled; Run history can retry it."
             self.empty_state.set_problem(message)
             self.statusBar().showMessage(message, 15_000)
-        elif record.state == "success":
+        elif record.state == RunState.SUCCESS:
             self.statusBar().showMessage("Launches updated", 5_000)
 
     # --- countdown ----------------------------------------------------------------------------

@@ -16,7 +16,16 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent, QKeySequence, QMouseEvent, QPainter, QPaintEvent
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QKeyEvent,
+    QKeySequence,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QShowEvent,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -35,6 +44,7 @@ from PySide6.QtWidgets import (
 )
 
 from rocketwatch.pipeline import RunActivity, RunEvent
+from rocketwatch.states import RunState
 from rocketwatch.store import RunRecord
 from rocketwatch.store.runs import RETRYABLE_STATES
 from rocketwatch.ui.controller import RunController
@@ -91,7 +101,7 @@ class RetryDelegate(QStyledItemDelegate):
             button.state |= QStyle.StateFlag.State_Enabled
             if opt.state & QStyle.StateFlag.State_MouseOver:
                 button.state |= QStyle.StateFlag.State_MouseOver
-            if self._pressed is not None and QModelIndex(self._pressed) == index:
+            if self._pressed is not None and self._pressed == index:
                 button.state |= QStyle.StateFlag.State_Sunken
         style.drawControl(QStyle.ControlElement.CE_PushButton, button, painter, widget)
 
@@ -111,7 +121,7 @@ class RetryDelegate(QStyledItemDelegate):
             self._pressed = QPersistentModelIndex(index)
             return False  # the press still selects the row
         if event.type() == QEvent.Type.MouseButtonRelease:
-            was_pressed = self._pressed is not None and QModelIndex(self._pressed) == index
+            was_pressed = self._pressed is not None and self._pressed == index
             self._pressed = None
             if inside and was_pressed:
                 record = index.data(RUN_ROLE)
@@ -234,7 +244,8 @@ class HistoryWindow(QMainWindow):
         self.copy_action.setShortcut(QKeySequence("Ctrl+Shift+C"))
         self.copy_action.triggered.connect(self.detail.copy_log)
         close_action = QAction("Close", self)
-        close_action.setShortcuts([QKeySequence(Qt.Key.Key_Escape), QKeySequence.StandardKey.Close])
+        close_action.setShortcuts([QKeySequence(Qt.Key.Key_Escape),
+                                   QKeySequence(QKeySequence.StandardKey.Close)])
         close_action.triggered.connect(self.close)
         toolbar = QToolBar("Run history")
         toolbar.setObjectName("history-toolbar")
@@ -265,10 +276,10 @@ class HistoryWindow(QMainWindow):
                   Column.PICTURES: "00 (0 failed)", Column.ERROR: "Getting the launch list fro"}
         for column, sample in widths.items():
             self.table.setColumnWidth(column, metrics.horizontalAdvance(sample) + 16)
-        for column, task_id in TASK_COLUMNS.items():
+        for task_column, task_id in TASK_COLUMNS.items():
             samples = (f"_ {task_id}", "__ up for retry", "__ running 0/00")
             sample = max(samples, key=metrics.horizontalAdvance)
-            self.table.setColumnWidth(column, metrics.horizontalAdvance(sample) + 14)
+            self.table.setColumnWidth(task_column, metrics.horizontalAdvance(sample) + 14)
 
     # --- what the user does --------------------------------------------------------------------
     def selected_run(self) -> RunRecord | None:
@@ -339,10 +350,11 @@ class HistoryWindow(QMainWindow):
 
     def _say_finished(self, record: RunRecord) -> None:
         """Replace "Retrying run 4…" or "Cancelling the run…" with how the run ended."""
-        if record.state == "skipped":
+        if record.state == RunState.SKIPPED:
             return
-        words = {"success": "succeeded", "failed": "failed", "cancelled": "was cancelled",
-                 "interrupted": "was interrupted"}.get(record.state, record.state)
+        words = {RunState.SUCCESS: "succeeded", RunState.FAILED: "failed",
+                 RunState.CANCELLED: "was cancelled",
+                 RunState.INTERRUPTED: "was interrupted"}.get(record.state, str(record.state))
         self.statusBar().showMessage(f"Run {record.id} {words}", 10_000)
 
     def _on_runs_changed(self, record: RunRecord | None) -> None:
@@ -413,7 +425,7 @@ class HistoryWindow(QMainWindow):
         self.retry_action.setEnabled(retryable and not self._active)
 
     # --- window life ---------------------------------------------------------------------------
-    def showEvent(self, event: QEvent) -> None:  # type: ignore[override]
+    def showEvent(self, event: QShowEvent) -> None:
         # Runs started by another process (`rocketwatch run`) appear when the window is shown again.
         self.model.refresh_newest()
         if not self.table.currentIndex().isValid() and self.model.rowCount():

@@ -189,11 +189,11 @@ class LaunchDetail(QStackedWidget):
         hint.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         self.addWidget(hint)
 
-        self.scroll = QScrollArea()
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.addWidget(self.scroll)
+        self.scroll_area = QScrollArea()
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.addWidget(self.scroll_area)
         self._build()
         loader.ready.connect(self._on_picture)
         loader.failed.connect(self._on_picture)
@@ -290,7 +290,7 @@ class LaunchDetail(QStackedWidget):
         self.sections = DetailSections(self._loader)
         layout.addWidget(self.sections)
         layout.addStretch(1)
-        self.scroll.setWidget(body)
+        self.scroll_area.setWidget(body)
 
     # --- what is shown ------------------------------------------------------------------------
     @property
@@ -367,7 +367,7 @@ class LaunchDetail(QStackedWidget):
         self.tick(datetime.now(UTC))
         if not same:
             self._request_picture()
-            self.scroll.verticalScrollBar().setValue(0)
+            self.scroll_area.verticalScrollBar().setValue(0)
         self.setCurrentIndex(1)
 
     def tick(self, now: datetime) -> None:

@@ -15,6 +15,7 @@ from typing import Any
 
 from PySide6.QtCore import (
     QAbstractListModel,
+    QByteArray,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -275,9 +276,9 @@ class LaunchListModel(QAbstractListModel):
             return f"{recent}{launch.name}. {status}. {launch.provider}. {when}{star}"
         return None
 
-    def roleNames(self) -> dict[int, bytes]:
+    def roleNames(self) -> dict[int, QByteArray]:
         names = super().roleNames()
-        names.update({int(role): role.name.lower().encode() for role in LaunchRole})
+        names.update({int(role): QByteArray(role.name.lower().encode()) for role in LaunchRole})
         return names
 
     # --- pictures -----------------------------------------------------------------------------

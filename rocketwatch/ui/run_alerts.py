@@ -166,7 +166,7 @@ class RunAlerts(QWidget):
         self.pages = QStackedWidget()
         self.pages.addWidget(self.empty)
         self.pages.addWidget(self.view)
-        layout = QVBoxLayout(self)
+        layout = self._column = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
         layout.addWidget(self.title)
@@ -191,7 +191,7 @@ class RunAlerts(QWidget):
         header = self.view.horizontalHeader().sizeHint().height()
         scrollbar = self.view.horizontalScrollBar().sizeHint().height()
         body = rows * self.view.verticalHeader().defaultSectionSize() + 2 * self.view.frameWidth()
-        height = self.title.sizeHint().height() + self.layout().spacing() + header + body + scrollbar // 2
+        height = self.title.sizeHint().height() + self._column.spacing() + header + body + scrollbar // 2
         self.setMinimumHeight(height)
 
     def refresh(self) -> None:

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from rocketwatch.pipeline import TASK_TITLES, RunActivity
+from rocketwatch.states import RunState
 from rocketwatch.store import RunRecord, Store, TaskTry
 from rocketwatch.timefmt import local
 from rocketwatch.ui.run_alerts import RunAlerts
@@ -85,7 +86,7 @@ class TryTableModel(RowsTableModel):
 
     def _next_words(self, task_try: TaskTry) -> str:
         if self._next_try is not None and self._next_try[0] == try_key(task_try) \
-                and task_try.state == "up_for_retry":
+                and task_try.state == RunState.UP_FOR_RETRY:
             return self._next_try[1]
         return ""
 

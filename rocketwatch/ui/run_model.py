@@ -16,6 +16,7 @@ from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPalette
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from rocketwatch.pipeline import TASK_TITLES, RunActivity
+from rocketwatch.states import RunState
 from rocketwatch.store import RunRecord
 from rocketwatch.store.runs import RETRYABLE_STATES, RUNNING, RunStore
 from rocketwatch.timefmt import duration_words, local
@@ -39,14 +40,14 @@ class StateStyle:
 
 
 STATE_STYLES: dict[str, StateStyle] = {
-    "queued": StateStyle("#999999", "○", "queued"),
-    "running": StateStyle("#56B4E9", "▶", "running"),
-    "success": StateStyle("#009E73", "✓", "success"),
-    "failed": StateStyle("#D55E00", "✗", "failed"),
-    "up_for_retry": StateStyle("#E69F00", "↻", "up for retry"),
-    "skipped": StateStyle("#CC79A7", "»", "skipped"),
-    "interrupted": StateStyle("#F0E442", "■", "interrupted"),
-    "cancelled": StateStyle("#0072B2", "⊘", "cancelled"),
+    RunState.QUEUED: StateStyle("#999999", "○", "queued"),
+    RunState.RUNNING: StateStyle("#56B4E9", "▶", "running"),
+    RunState.SUCCESS: StateStyle("#009E73", "✓", "success"),
+    RunState.FAILED: StateStyle("#D55E00", "✗", "failed"),
+    RunState.UP_FOR_RETRY: StateStyle("#E69F00", "↻", "up for retry"),
+    RunState.SKIPPED: StateStyle("#CC79A7", "»", "skipped"),
+    RunState.INTERRUPTED: StateStyle("#F0E442", "■", "interrupted"),
+    RunState.CANCELLED: StateStyle("#0072B2", "⊘", "cancelled"),
 }
 
 

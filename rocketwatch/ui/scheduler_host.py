@@ -226,7 +226,8 @@ class SchedulerHost(QObject):
         job = self._scheduler.get_job(MAIN_JOB_ID)
         if job is None or job.next_run_time is None:
             return None
-        return job.next_run_time.astimezone(self._tz)
+        next_run: datetime = job.next_run_time.astimezone(self._tz)
+        return next_run
 
     @Slot()
     def check_wake(self) -> None:

@@ -41,7 +41,7 @@ from rocketwatch.autostart import Autostart, autostart_for_platform, launch_comm
 from rocketwatch.config import DEFAULT_API_URL, DEV_API_URL, Config, ConfigError, config_from_mapping
 from rocketwatch.pipeline.maintenance import clear_picture_cache, picture_cache_size
 from rocketwatch.pipeline.runner import RunRefused
-from rocketwatch.rate_limit import DEV_SERVER_WORDS, limited_source, rate_limit_warning
+from rocketwatch.rate_limit import ANONYMOUS_REQUESTS_PER_HOUR, DEV_SERVER_WORDS, rate_limit_warning
 from rocketwatch.schedule import ScheduleError, local_tz, parse_every
 from rocketwatch.ui.controller import RunController
 from rocketwatch.ui.settings_alerts import AlertsTab
@@ -53,7 +53,8 @@ GEOMETRY_KEY = "settings"
 PRESETS = ("@hourly", "@daily", "@weekly", "@monthly")
 SOURCES = (  # (title, URL, hint)
     ("Production (ll.thespacedevs.com)", DEFAULT_API_URL,
-     "The real Launch Library 2: current data, 15 requests an hour without a token."),
+     f"The real Launch Library 2: current data, {ANONYMOUS_REQUESTS_PER_HOUR} requests an hour without a "
+     "token."),
     ("Development (lldev.thespacedevs.com)", DEV_API_URL, DEV_SERVER_WORDS),
     ("Custom URL…", "", "Any server that speaks the LL2 API."),
 )
@@ -165,7 +166,9 @@ class SettingsDialog(QDialog):
         self.every.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.every.addItems(PRESETS)
         self.every.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        self.every.lineEdit().setPlaceholderText("@daily, 0 6 * * *, 30m or 1h30m")
+        line_edit = self.every.lineEdit()
+        if line_edit is not None:  # an editable combo box always has one
+            line_edit.setPlaceholderText("@daily, 0 6 * * *, 30m or 1h30m")
         self.schedule_problem = _named(_label("", strong=True), "Schedule problem")
         self.schedule_words = _named(_label(""), "Schedule in words")
         self.next_runs = _named(_label(""), "Next runs")
@@ -209,7 +212,7 @@ class SettingsDialog(QDialog):
         self.pages.setSuffix(" per run")
         self.token = _named(QLineEdit(), "API token", "Your Launch Library 2 API token, if you have one")
         self.token.setEchoMode(QLineEdit.EchoMode.Password)
-        self.token.setPlaceholderText("none: anonymous, 15 requests an hour")
+        self.token.setPlaceholderText(f"none: anonymous, {ANONYMOUS_REQUESTS_PER_HOUR} requests an hour")
         self.show_token = _named(QCheckBox("Sho&w"), "Show the API token")
         self.show_token.toggled.connect(lambda shown: self.token.setEchoMode(
             QLineEdit.EchoMode.Normal if shown else QLineEdit.EchoMode.Password))
@@ -349,8 +352,8 @@ class SettingsDialog(QDialog):
 
     # --- checking as the user types -----------------------------------------------------------
     def _validate(self) -> None:
-        anonymous = limited_source(self._api_url(), self.token.text())
-        problems = [self._check_schedule(), self._check_source(), self.alerts.check(anonymous=anonymous)]
+        problems = [self._check_schedule(), self._check_source(),
+                    self.alerts.check(api_url=self._api_url(), token=self.token.text())]
         valid = not any(problems)
         self.ok_button.setEnabled(valid)
         self.apply_button.setEnabled(valid and self.has_changes())

@@ -32,16 +32,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from rocketwatch.alerts import parse_quiet_hours
 from rocketwatch.config import ConfigError, config_from_mapping
-from rocketwatch.schedule import ScheduleError, parse_duration
+from rocketwatch.rate_limit import ANONYMOUS_REQUESTS_PER_HOUR, refresh_budget_warning
+from rocketwatch.schedule import ScheduleError, parse_duration, parse_quiet_hours
 from rocketwatch.store.catalog import Catalog, CatalogEntry
 from rocketwatch.ui.run_model import plain_tooltip
 from rocketwatch.ui.settings_widgets import form_label, named
 
 STANDARD_LEADS = (("24h", "&24 hours before"), ("1h", "&1 hour before"), ("10m", "10 &minutes before"))
 SLIP_PRESETS = ("15m", "30m", "1h", "2h", "6h", "1d")
-ANONYMOUS_REQUESTS_PER_HOUR = 15
 Binding = tuple[Callable[[], Any], Callable[[Any], None]]
 
 
@@ -354,7 +353,7 @@ class AlertsTab(QScrollArea):
     def _set_quiet_hours(self, text: str) -> None:
         try:
             span = parse_quiet_hours(text)
-        except ValueError:
+        except ScheduleError:
             span = None
         start, end = span or (time(22, 0), time(7, 0))
         self.quiet_from.setTime(QTime(start.hour, start.minute))
@@ -383,14 +382,12 @@ class AlertsTab(QScrollArea):
         self.quiet_to.setEnabled(on)
 
     # --- checking -----------------------------------------------------------------------------------
-    def check(self, *, anonymous: bool) -> str:
-        """Show what is wrong next to its control; the first problem, or '' when the tab is usable."""
+    def check(self, *, api_url: str, token: str) -> str:
+        """Show what is wrong next to its control; the first problem, or '' when the tab is usable. The
+        source's address and token (from the Source tab, maybe unsaved) decide the budget warning."""
         problems = [self._check_leads(), self._check_slip(), self._check_quiet(), self._check_watch()]
-        warning = ""
-        if anonymous and self.budget.value() > ANONYMOUS_REQUESTS_PER_HOUR:
-            warning = (f"⚠ Without an API token LL2 answers {ANONYMOUS_REQUESTS_PER_HOUR} requests an hour; "
-                       "a larger budget lets refreshes run into that limit.")
-        self._show(self._budget_form, self.budget_warning, warning)
+        warning = refresh_budget_warning(self.budget.value(), api_url, token)
+        self._show(self._budget_form, self.budget_warning, f"⚠ {warning}" if warning else "")
         return next((problem for problem in problems if problem), "")
 
     @staticmethod

@@ -8,7 +8,7 @@ from __future__ import annotations
 from PySide6.QtCore import QByteArray, QSettings
 from PySide6.QtWidgets import QWidget
 
-from rocketwatch.config import Paths
+from rocketwatch.paths import Paths
 
 
 def window_settings(paths: Paths) -> QSettings:

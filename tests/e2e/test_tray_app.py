@@ -89,7 +89,7 @@ def test_missed_fire_times_give_exactly_one_catch_up_run(desktop, start_app, tmp
     with StandIn.demo() as standin:
         write_config(home, schedule={"every": "@hourly"})
         # A run three hours ago, as if the app had been closed since: three fire times were missed.
-        from rocketwatch.config import paths_for
+        from rocketwatch.paths import paths_for
         from rocketwatch.store import Store
 
         with Store.open(paths_for(home)) as store:

@@ -22,8 +22,9 @@ import httpx
 import pytest
 from helpers import RecordingNotifier, write_config
 
-from rocketwatch.config import load_config, paths_for
+from rocketwatch.config import load_config
 from rocketwatch.notify import ChainNotifier, Notification
+from rocketwatch.paths import paths_for
 from rocketwatch.pipeline import Runner
 from rocketwatch.standin import StandIn
 from rocketwatch.store import Store

@@ -31,8 +31,8 @@ from rig import Rig, assert_plain_words
 
 from rocketwatch import fileio, images
 from rocketwatch.cli import main
-from rocketwatch.config import paths_for
 from rocketwatch.fileio import DISK_FULL, is_disk_full
+from rocketwatch.paths import paths_for
 from rocketwatch.standin import StandIn
 from rocketwatch.standin.data import demo_records, format_time
 from rocketwatch.store import Database, Store

@@ -22,10 +22,11 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from rocketwatch.alerts import REMINDER
-from rocketwatch.config import Config, RetentionConfig, paths_for
+from rocketwatch.config import Config, RetentionConfig
 from rocketwatch.ll2.model import Launch
 from rocketwatch.ll2.parse import PageError, parse_launch, parse_page_bytes
 from rocketwatch.notify import ChainNotifier
+from rocketwatch.paths import paths_for
 from rocketwatch.pipeline.alerting import alert_run, deliver_due_alerts
 from rocketwatch.pipeline.context import RunContext
 from rocketwatch.pipeline.retention import prune

@@ -12,10 +12,11 @@ from pathlib import Path
 import pytest
 from helpers import RecordingNotifier, picture_bytes, write_config
 
-from rocketwatch.config import ConfigError, Paths, RetentionConfig, load_config, paths_for
+from rocketwatch.config import ConfigError, RetentionConfig, load_config
 from rocketwatch.images import image_name, thumbnail_name
 from rocketwatch.ll2.model import Launch
 from rocketwatch.notify import ChainNotifier
+from rocketwatch.paths import Paths, paths_for
 from rocketwatch.pipeline import Runner
 from rocketwatch.pipeline.retention import prune
 from rocketwatch.standin import Fault, StandIn

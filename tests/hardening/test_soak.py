@@ -28,8 +28,9 @@ from helpers import write_config
 from PIL import Image
 
 from rocketwatch.alerts import REMINDER, rules_for
-from rocketwatch.config import load_config, paths_for
+from rocketwatch.config import load_config
 from rocketwatch.notify import ChainNotifier, Notification
+from rocketwatch.paths import paths_for
 from rocketwatch.pipeline import Runner
 from rocketwatch.pipeline.alerting import deliver_due_alerts
 from rocketwatch.pipeline.retention import PAST_LAUNCH_AGE, UNUSED_PICTURE_AGE

@@ -16,11 +16,20 @@ import pytest
 from helpers import picture_bytes, write_config
 
 from rocketwatch.cli import main
-from rocketwatch.config import load_config, paths_for
+from rocketwatch.config import load_config
 from rocketwatch.notify import ChainNotifier, Notification
+from rocketwatch.paths import paths_for
 from rocketwatch.pipeline import Runner
-from rocketwatch.pipeline.alerting import deliver_due_alerts, next_fire_time, planned_reminders, refresh_first
-from rocketwatch.pipeline.tasks import app_icon
+from rocketwatch.pipeline.alerting import (
+    REFRESH_TRIGGER,
+    ReminderStep,
+    deliver_due_alerts,
+    next_fire_time,
+    planned_reminders,
+    refresh_fell_short,
+    reminder_step,
+)
+from rocketwatch.resources import app_icon_path
 from rocketwatch.standin import StandIn
 from rocketwatch.standin.data import format_time
 from rocketwatch.store import Store
@@ -81,8 +90,11 @@ class Tray:
         assert self.runner.run(trigger).state == state
 
     def at_fire_time(self) -> None:
-        if refresh_first(self.store, self.config, self.now):
-            self.run("refresh")
+        """What the tray app does when a reminder's timer fires (the core decides, as in ui/app.py)."""
+        if reminder_step(self.store, self.config, self.now, run_active=False) is ReminderStep.REFRESH:
+            record = self.runner.run(REFRESH_TRIGGER)  # its notify task delivers the due reminders
+            if not refresh_fell_short(record):
+                return
         deliver_due_alerts(self.store, self.config, self.notifier, self.now)
 
     def wait_until(self, moment: datetime) -> None:
@@ -174,7 +186,7 @@ def test_a_launch_week_gives_each_alert_once_at_its_time(home: Path, server: Sta
     # Alerts about A carry A's thumbnail; B has no picture and gets the app icon.
     [thumbnail] = tray.paths.thumbnails_dir.iterdir()
     icons = {(n.title, n.icon) for _at, n in tray.shown if n.title in NAMES.values()}
-    assert icons == {(NAMES[A], thumbnail), (NAMES[B], app_icon())}
+    assert icons == {(NAMES[A], thumbnail), (NAMES[B], app_icon_path())}
 
     shown = len(tray.shown)
     tray.restart()

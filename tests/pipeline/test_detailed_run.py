@@ -12,8 +12,9 @@ from typing import Any
 import pytest
 from helpers import RecordingNotifier, picture_bytes, write_config
 
-from rocketwatch.config import load_config, paths_for
+from rocketwatch.config import load_config
 from rocketwatch.notify import ChainNotifier
+from rocketwatch.paths import paths_for
 from rocketwatch.pipeline import Runner
 from rocketwatch.standin import Fault, StandIn
 from rocketwatch.store import Store

@@ -11,8 +11,9 @@ import pytest
 from helpers import RecordingNotifier, write_config
 from PIL import Image
 
-from rocketwatch.config import load_config, paths_for
+from rocketwatch.config import load_config
 from rocketwatch.notify import ChainNotifier, Subject
+from rocketwatch.paths import paths_for
 from rocketwatch.pipeline import Runner, RunRefused, backoff_delay
 from rocketwatch.standin import Fault, StandIn
 from rocketwatch.store import Store

@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 from helpers import RecordingNotifier, write_config
 
-from rocketwatch.config import load_config, paths_for
+from rocketwatch.config import load_config
 from rocketwatch.notify import ChainNotifier
+from rocketwatch.paths import paths_for
 from rocketwatch.standin import StandIn
 
 

@@ -8,7 +8,7 @@ import pytest
 from helpers import write_config
 from PySide6.QtWidgets import QApplication
 
-from rocketwatch.config import paths_for
+from rocketwatch.paths import paths_for
 from rocketwatch.session import Session
 from rocketwatch.ui import app as app_module
 from rocketwatch.ui.single_instance import socket_name

@@ -237,7 +237,7 @@ def test_show_launch_selects_its_card_and_fills_the_detail_pane(qtbot, ran_contr
     selected = window.view.selectionModel().selectedIndexes()
     assert [index.data(LaunchRole.ID) for index in selected] == [launch.id]
     detail = window.detail
-    assert detail.currentWidget() is detail.scroll
+    assert detail.currentWidget() is detail.scroll_area
     assert detail.name.text() == launch.name
     assert detail.fields["provider"].text() == launch.provider
     card_net = window.view.currentIndex().data(LaunchRole.NET_TEXT).removeprefix("Recent · ")

@@ -259,9 +259,9 @@ def test_a_launch_with_everything_scrolls_and_is_never_wider_than_the_pane(qtbot
                     for hours in range(50))
     detail.show_launch(rich_launch(updates=updates), None)
     detail.show()
-    qtbot.waitUntil(lambda: detail.scroll.verticalScrollBar().maximum() > 0, timeout=5_000)
-    body = detail.scroll.widget()
-    assert body.width() <= detail.scroll.viewport().width()
+    qtbot.waitUntil(lambda: detail.scroll_area.verticalScrollBar().maximum() > 0, timeout=5_000)
+    body = detail.scroll_area.widget()
+    assert body.width() <= detail.scroll_area.viewport().width()
     shown = [widget for widget in (*body.findChildren(QLabel), *body.findChildren(QAbstractButton))
              if widget.isVisible()]
     clipped = [widget.accessibleName() or widget.text() for widget in shown
@@ -286,7 +286,7 @@ def test_every_button_and_link_is_reachable_with_tab(qtbot, tmp_path) -> None:
             reached.append(focused)
         qtbot.keyClick(focused, Qt.Key.Key_Tab)
     assert wanted <= set(reached)
-    assert detail.scroll.verticalScrollBar().value() > 0  # the pane scrolled down with the focus
+    assert detail.scroll_area.verticalScrollBar().value() > 0  # the pane scrolled down with the focus
 
 
 def test_api_text_in_the_lists_stays_plain_text(qtbot, tmp_path) -> None:

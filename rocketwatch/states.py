@@ -1,0 +1,43 @@
+"""The states of a run and of its tasks, as Airflow names them, plus cancelled (the user stopped the run)
+apart from interrupted (RocketWatch quit or died during it). A StrEnum: stored and printed as the words.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class RunState(StrEnum):
+    """The state of a run, a task or a try; the value is what the store and the JSON output hold."""
+
+    QUEUED = "queued"
+    RUNNING = "running"
+    SUCCESS = "success"
+    FAILED = "failed"
+    UP_FOR_RETRY = "up_for_retry"
+    SKIPPED = "skipped"
+    INTERRUPTED = "interrupted"
+    CANCELLED = "cancelled"
+
+    @classmethod
+    def read(cls, text: str) -> RunState:
+        """A state read from the store; a word this version does not know (a newer one wrote it) reads
+        as interrupted: ended, not successful, retryable."""
+        try:
+            return cls(text)
+        except ValueError:
+            return cls.INTERRUPTED
+
+    @property
+    def active(self) -> bool:
+        """Still going: queued, running or waiting to try again."""
+        return self in ACTIVE_STATES
+
+    @property
+    def went_wrong(self) -> bool:
+        """Ended in a way the user should look at: failed or interrupted (not cancelled by them)."""
+        return self in (RunState.FAILED, RunState.INTERRUPTED)
+
+
+ACTIVE_STATES = (RunState.QUEUED, RunState.RUNNING, RunState.UP_FOR_RETRY)
+RETRYABLE_STATES = (RunState.FAILED, RunState.INTERRUPTED, RunState.CANCELLED)
