@@ -16,7 +16,7 @@ import pytest
 from desktop_session import App, Desktop, wait_for
 from PIL import Image
 
-from rocketwatch.config import paths_for
+from rocketwatch.paths import paths_for
 from rocketwatch.standin import StandIn
 from rocketwatch.store import Store
 
