@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from rocketwatch.ll2.model import Launch
     from rocketwatch.pipeline import RunEvent, Runner
     from rocketwatch.store import RunRecord, Store
+    from rocketwatch.store.launches import LaunchChange
 
 log = logging.getLogger(__name__)
 
@@ -416,14 +417,16 @@ def cmd_launch(session: Session, args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(data, indent=2, ensure_ascii=False))
         return 0
-    for line in launch_lines(launch, data):
+    for line in launch_lines(launch, data, changes):
         print(line)
     return 0
 
 
-def launch_lines(launch: Launch, data: dict[str, Any]) -> list[str]:
-    """The plain-text page of `launch ID`."""
-    lines = [launch.name, f"  NET      {net_words(launch.net, launch.net_precision)} ({launch.status_name})",
+def launch_lines(launch: Launch, data: dict[str, Any], changes: Sequence[LaunchChange]) -> list[str]:
+    """The plain-text page of `launch ID`, in the detail pane's words (rocketwatch.launch_words)."""
+    from rocketwatch import launch_words
+
+    lines = [launch.name, f"  NET      {launch_words.net_local_and_utc(launch)} ({launch.status_name})",
              f"  From     {launch.pad}, {launch.location}", f"  By       {launch.provider} · {launch.rocket}"]
     if launch.probability is not None:
         lines.append(f"  Weather  {launch.probability}% go" + (f"; {launch.weather_concerns}"
@@ -431,26 +434,19 @@ def launch_lines(launch: Launch, data: dict[str, Any]) -> list[str]:
     if launch.programs:
         lines.append(f"  Program  {', '.join(launch.programs)}")
     for link in launch.webcasts:
-        live = " (live)" if link.live else ""
-        lines.append(f"  Webcast  {link.title or link.publisher or link.url}{live}: {link.url}")
+        lines.append(f"  Webcast  {launch_words.webcast_title(link)} ({launch_words.webcast_details(link)}): "
+                     f"{link.url}")
     for stage in launch.landings:
-        place = f" on {stage.location}" if stage.location else ""
-        outcome = {True: f"landed{place}", False: f"did not land{place}",
-                   None: f"landing{place}, outcome not known yet"}[stage.success]
-        if stage.attempt is False:
-            outcome = "no landing attempt"
-        flight = f" (flight {stage.flight_number})" if stage.flight_number else ""
-        lines.append(f"  Booster  {stage.serial or stage.stage or 'stage'}{flight}: {outcome}")
+        lines.append(f"  Booster  {launch_words.booster_words(stage)}: {launch_words.landing_words(stage)}")
     for patch in data["patches"]:
         lines.append(f"  Patch    {patch['name']}" + ("" if patch["image_path"] else " (picture not kept)"))
-    for update in launch.updates[:5]:
-        when = local(update.created_at).strftime("%a %d %b %H:%M") if update.created_at else "undated"
-        lines.append(f"  Update   {when} {update.author}: {' '.join(update.comment.split())[:100]}")
-    if data["changes"]:
-        lines.append("Changes seen (oldest first):")
-        for change in data["changes"]:
-            seen = local(datetime.fromisoformat(change["seen_at"])).strftime("%a %d %b %H:%M")
-            lines.append(f"  {seen}  {change['field']}: {change['old']} -> {change['new']}")
+    for update in launch_words.newest_first(launch.updates)[:5]:
+        lines.append(f"  Update   {launch_words.update_heading(update)}: "
+                     f"{_clip(' '.join(update.comment.split()), 100)}")
+    timeline = launch_words.timeline(changes, precision=launch.net_precision)
+    if timeline:
+        lines.append("Changes RocketWatch saw (oldest first):")
+        lines += [f"  {what} ({seen})" for what, seen in timeline]
     return lines
 
 

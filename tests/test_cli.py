@@ -290,8 +290,10 @@ def test_launch_shows_one_launch_with_its_changes_oldest_first(home: Path, capsy
 
     assert main(["--home", str(home), "launch", starlink["id"]]) == 0
     text = capsys.readouterr().out
-    assert "Booster  B1077 (flight 19): landing on A Shortfall of Gravitas, outcome not known yet" in text
-    assert "Changes seen (oldest first):" in text
+    assert "Booster  Core B1077 · flight 19 · reused: Landing on A Shortfall of Gravitas (ASOG)" in text
+    # The slip in the detail pane's words, not the stored UTC texts.
+    timeline = text.split("Changes RocketWatch saw (oldest first):\n", 1)[1]
+    assert timeline.startswith("  NET moved from ") and ", +12 h (seen " in timeline
 
 
 def test_launch_with_an_unknown_id_says_so_in_one_line(home: Path) -> None:

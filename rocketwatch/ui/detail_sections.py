@@ -19,9 +19,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from rocketwatch import launch_words
 from rocketwatch.ll2.model import MAX_UPDATES, InfoLink, Landing, Patch, Update, Webcast
 from rocketwatch.store.launches import LaunchChange
-from rocketwatch.ui import detail_text
 from rocketwatch.ui.run_model import plain_tooltip
 from rocketwatch.ui.thumbnails import Fit, PictureLoader
 
@@ -283,14 +283,15 @@ class DetailSections(QWidget):
 
     def _fill_webcasts(self, webcasts: Sequence[Webcast]) -> None:
         for webcast in webcasts:
-            title = detail_text.webcast_title(webcast)
-            self.webcasts.add(LinkButton(title, detail_text.webcast_details(webcast), webcast.url, "webcast"))
+            title = launch_words.webcast_title(webcast)
+            details = launch_words.webcast_details(webcast)
+            self.webcasts.add(LinkButton(title, details, webcast.url, "webcast"))
         self.webcasts.finish(len(webcasts))
 
     def _fill_landings(self, landings: Sequence[Landing]) -> None:
         for landing in landings:
-            lines = [section_label(detail_text.booster_words(landing), bold=True)]
-            if words := detail_text.landing_words(landing):
+            lines = [section_label(launch_words.booster_words(landing), bold=True)]
+            if words := launch_words.landing_words(landing):
                 lines.append(section_label(words))
             block = _block(*lines)
             block.setAccessibleName(" — ".join(label.text() for label in lines))
@@ -324,20 +325,20 @@ class DetailSections(QWidget):
         self.links.finish(count)
 
     def _fill_timeline(self, changes: Sequence[LaunchChange], net_precision: str | None) -> None:
-        entries = detail_text.timeline(changes, precision=net_precision)
+        entries = launch_words.timeline(changes, precision=net_precision)
         for words, seen in entries:
             self.timeline.add(_block(section_label(words), section_label(seen, muted=True), spacing=0))
         self.timeline.finish(len(entries), note="Oldest first, in your local time, as each run saw it.")
 
     def _fill_updates(self, updates: Sequence[Update]) -> None:
-        ordered = detail_text.newest_first(updates)[:MAX_UPDATES]
+        ordered = launch_words.newest_first(updates)[:MAX_UPDATES]
         for update in ordered:
-            parts: list[QWidget] = [section_label(detail_text.update_heading(update), muted=True)]
+            parts: list[QWidget] = [section_label(launch_words.update_heading(update), muted=True)]
             if update.comment.strip():
                 parts.append(section_label(update.comment.strip()))
             if web_url(update.info_url) is not None:
                 more = QPushButton("Read more")
-                more.setAccessibleName(f"Read more about the update of {detail_text.update_heading(update)}")
+                more.setAccessibleName(f"Read more about the update of {launch_words.update_heading(update)}")
                 more.setToolTip(plain_tooltip(update.info_url))
                 url = web_url(update.info_url)
                 more.clicked.connect(lambda _checked=False, url=url: QDesktopServices.openUrl(url))

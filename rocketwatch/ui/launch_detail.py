@@ -25,10 +25,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from rocketwatch import timefmt
+from rocketwatch import launch_words, timefmt
 from rocketwatch.ll2.model import Launch
 from rocketwatch.store.launches import LaunchChange
-from rocketwatch.ui import detail_text
 from rocketwatch.ui.card_art import placeholder_picture
 from rocketwatch.ui.detail_sections import WEB_SCHEMES, DetailSections, web_url
 from rocketwatch.ui.status_style import badge_size, paint_badge, status_style
@@ -68,7 +67,7 @@ def window_words(launch: Launch) -> str:
 
 def net_words_long(launch: Launch) -> str:
     """The NET for the detail pane's "NET" row: local time with the zone, and UTC; or how vague it is."""
-    return detail_text.net_local_and_utc(launch)
+    return launch_words.net_local_and_utc(launch)
 
 
 def location_words(launch: Launch) -> str:

@@ -14,10 +14,10 @@ from PySide6.QtCore import QObject, Qt, QUrl, Slot
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QPushButton
 
+from rocketwatch.launch_words import moment_words
 from rocketwatch.ll2.model import InfoLink, Landing, Launch, Patch, Update, Webcast
 from rocketwatch.store.launches import LaunchChange
 from rocketwatch.ui.detail_sections import LinkButton, PatchPicture, Section
-from rocketwatch.ui.detail_text import moment_words
 from rocketwatch.ui.launch_detail import LaunchDetail
 from rocketwatch.ui.thumbnails import PictureLoader
 

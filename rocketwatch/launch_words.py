@@ -1,6 +1,6 @@
-"""Words for the detail pane's sections: NET in local time and UTC, webcasts, boosters and landings,
-LL2's updates and the slip timeline RocketWatch recorded. Pure functions, no Qt.
-"""
+"""Words for a launch's details: NET in local time and UTC, webcasts, boosters and landings, LL2's
+updates and the slip timeline RocketWatch recorded. Pure functions, no Qt: the detail pane and
+`rocketwatch launch ID` say the same things."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ from datetime import UTC, datetime, timedelta, tzinfo
 from rocketwatch import timefmt
 from rocketwatch.ll2.model import Landing, Launch, Update, Webcast
 from rocketwatch.store.launches import LaunchChange
-from rocketwatch.ui.status_style import status_style
 
 
 def moment_words(moment: datetime, tz: tzinfo | None = None, *, zone: bool = True) -> str:
@@ -119,7 +118,7 @@ def signed_duration(delta: timedelta) -> str:
 
 
 def _status_words(abbrev: str | None) -> str:
-    return status_style(abbrev).word if abbrev else "unknown"
+    return abbrev or "unknown"
 
 
 def _net_at(moment: datetime, precision: str | None, tz: tzinfo | None) -> str:
