@@ -5,11 +5,12 @@ Presets (@daily), classic 5-field cron lines and intervals (30m, 1h30m) become S
 
 from __future__ import annotations
 
+import itertools
 import logging
 import os
 import re
 import zoneinfo
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
 from math import ceil
@@ -186,9 +187,8 @@ class Schedule:
         Intervals count from ``anchor``, or from ``after`` when there is none.
         """
         after = _aware(after, "after")
-        trigger = self.trigger(tz, anchor or after)
         times: list[datetime] = []
-        for fire in _fire_times(trigger, after, tz):
+        for fire in self._times_after(after, tz, anchor or after):
             if len(times) >= count:
                 break
             times.append(fire.astimezone(tz))
@@ -203,7 +203,7 @@ class Schedule:
         """
         last, now = _aware(last, "last"), _aware(now, "now").astimezone(UTC)
         missed = 0
-        for fire in _fire_times(self.trigger(tz, anchor or last), last, tz):
+        for fire in self._times_after(last, tz, anchor or last):
             if fire > now or missed >= MISSED_CAP:
                 break
             missed += 1
@@ -218,6 +218,24 @@ class Schedule:
         starts = [_top_of_next_hour(now, tz)]
         starts += [change - 3 * _HOUR for change in _offset_changes(now, now + LOOKAHEAD, tz)]
         return float(max(_busiest_hour(trigger, start, tz) for start in starts))
+
+    def _times_after(self, after: datetime, tz: tzinfo, anchor: datetime) -> Iterator[datetime]:
+        """The fire times strictly after ``after``, in UTC; an interval counts from ``anchor``.
+
+        Intervals are counted here in whole microseconds: APScheduler's IntervalTrigger divides in
+        floating point, which centuries ahead returns one time again and again."""
+        if self.interval is None:
+            yield from _fire_times(self.trigger(tz), after, tz)
+            return
+        start = _aware(anchor, "anchor").astimezone(UTC)
+        passed = after.astimezone(UTC) - start
+        fire = start if passed < timedelta(0) else start + (passed // self.interval + 1) * self.interval
+        try:
+            while True:
+                yield fire
+                fire += self.interval
+        except OverflowError:  # past the year 9999, the end of Python's calendar: no more runs
+            return
 
     def _cron_text(self) -> str:
         if self.cron is None:
@@ -241,10 +259,13 @@ def _fire_times(trigger: BaseTrigger, after: datetime, tz: tzinfo) -> Iterator[d
     """
     moment = after
     while True:
-        fire = trigger.get_next_fire_time(None, just_after(moment, tz))
-        if fire is None:
+        try:
+            fire = trigger.get_next_fire_time(None, just_after(moment, tz))
+            if fire is None:
+                return
+            moment = fire.astimezone(UTC)
+        except OverflowError:  # past the year 9999, the end of Python's calendar: no more runs
             return
-        moment = fire.astimezone(UTC)
         yield moment
 
 
@@ -282,8 +303,33 @@ def _join_words(words: list[str]) -> str:
     return ", ".join(words[:-1]) + ", and " + words[-1]
 
 
+def _evenly_stepped(text: str, values: Iterable[int], size: int | None) -> bool:
+    """Whether a field's open-ended steps ("*/45", "50/15") keep their spacing where the field wraps
+    around (:45 to the next :00 is 15 minutes, not 45). ``size`` None: the field has no fixed length
+    (days of the month)."""
+    steps = {int(item.rpartition("/")[2]) for item in text.split(",") if "/" in item and "-" not in item}
+    if not steps or steps == {1}:
+        return True
+    ordered = sorted(values)
+    if size is None or len(steps) > 1:
+        return False
+    gaps = {later - earlier for earlier, later in itertools.pairwise(ordered)}
+    gaps.add(ordered[0] + size - ordered[-1])
+    return gaps == steps
+
+
 def _describe_cron(line: CronLine) -> str:
     minute, hour, day, month, _ = line.text.split()
+    # cron-descriptor reads "*/45" as "every 45 minutes"; where the line does not keep that spacing,
+    # name the values it does run at.
+    if not _evenly_stepped(minute, line.minutes, 60):
+        minute = ",".join(map(str, line.minutes))
+    if not _evenly_stepped(hour, line.hours, 24):
+        hour = ",".join(map(str, line.hours))
+    if not _evenly_stepped(day, line.days, None):
+        day = ",".join(map(str, sorted(line.days)))
+    if not _evenly_stepped(month, line.months, 12):
+        month = ",".join(map(str, sorted(line.months)))
     if not line.days_restricted and line.days == DAY_OF_MONTH.everything:
         day = "*"
     weekday = "*"

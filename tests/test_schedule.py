@@ -190,6 +190,41 @@ def test_hourly_job_keeps_going_in_real_time_across_fall_back() -> None:
     assert times == [utc(2024, 11, 3, hour) for hour in (5, 6, 7, 8)]
 
 
+def test_skipped_time_that_meets_a_listed_time_keeps_its_own_run() -> None:
+    # 8 March 2026: 02:30 does not exist; as if the clock had not jumped it is 03:30 EDT, which is
+    # listed too. Both listed times run that day: 03:30 EDT (07:30 UTC) and the minute after.
+    times = in_utc(fires("30 2,3 * * *", ny(2026, 3, 8, 0), 4))
+    assert times == [utc(2026, 3, 8, 7, 30), utc(2026, 3, 8, 7, 31), utc(2026, 3, 9, 6, 30),
+                     utc(2026, 3, 9, 7, 30)]
+    assert parse_every("30 2,3 * * *").missed_since(ny(2026, 3, 8, 0), ny(2026, 3, 8, 12), NEW_YORK) == 2
+
+
+@pytest.mark.parametrize(
+    ("expr", "zone", "start", "expected"),
+    [
+        # New York, the run at 02:00 and the one at 03:00 both land on 03:00 EDT.
+        ("0 2,3 * * *", "America/New_York", (2026, 3, 8), ["03:00", "03:01"]),
+        # Troll (Antarctica) jumps two hours, 01:00 -> 03:00: 01:00 meets 03:00, 02:00 becomes 04:00.
+        ("0 1,2,3 * * *", "Antarctica/Troll", (2026, 3, 29), ["03:00", "03:01", "04:00"]),
+        # Lord Howe jumps 30 minutes, 02:00 -> 02:30: 02:00 meets 02:30.
+        ("0,30 2 * * *", "Australia/Lord_Howe", (2026, 10, 4), ["02:30", "02:31"]),
+        # Santiago skips midnight (00:00 -> 01:00): midnight meets the 01:00 run.
+        ("0 0,1 * * *", "America/Santiago", (2026, 9, 6), ["01:00", "01:01"]),
+        # A field starting with "*" keeps real hours, as in cron: the skipped 02:00 is the 03:00 run.
+        ("*/60 0-4 * * *", "America/New_York", (2026, 3, 8), ["00:00", "01:00", "03:00", "04:00"]),
+        ("*/30 2,3 * * *", "America/New_York", (2026, 3, 8), ["03:00", "03:30"]),
+    ],
+)
+def test_runs_on_a_spring_forward_day(expr: str, zone: str, start: tuple[int, int, int],
+                                      expected: list[str]) -> None:
+    tz = ZoneInfo(zone)
+    day = datetime(*start, tzinfo=tz)
+    times = parse_every(expr).next_fire_times(len(expected) + 1, day - timedelta(microseconds=1), tz)
+    on_the_day = [time.strftime("%H:%M") for time in times if time.date() == day.date()]
+    assert on_the_day == expected
+    assert len(set(times)) == len(times)
+
+
 def test_fixed_time_job_runs_once_on_fall_back_day() -> None:
     # 01:30 happens twice on 3 November; a daily 01:30 job runs at the first one only:
     # 01:30 EDT = 05:30 UTC, then 4 November 01:30 EST = 06:30 UTC.
@@ -370,8 +405,21 @@ def test_max_runs_per_hour_sees_a_coming_half_hour_fall_back() -> None:
         ("0 6 * * fri-sun", "At 06:00, Friday through Sunday"),
         ("0 6 * * 6,0", "At 06:00, Saturday through Sunday"),
         ("0 6 15 * 5", "At 06:00, on day 15 of the month, or on Friday"),
-        ("0 6 */15 * 5", "At 06:00, every 15 days, and only on Friday"),
+        ("0 6 */15 * 5", "At 06:00, on day 1, 16, and 31 of the month, and only on Friday"),
         ("*/15 * * * *", "Every 15 minutes"),
+        ("5/15 * * * *", "Every 15 minutes, starting at 5 minutes past the hour"),
+        ("0-30/10 * * * *", "Every 10 minutes, minutes 0 through 30 past the hour"),
+        # A step that does not divide its field: the values are named, never "every 45 minutes".
+        ("*/45 * * * *", "At 0 and 45 minutes past the hour"),
+        ("50/15 * * * *", "At 50 minutes past the hour"),
+        ("0 */5 * * *", "At 00:00, 05:00, 10:00, 15:00 and 20:00"),
+        ("0 0 */2 * *", "At 00:00, on day 1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, and 31 "
+                        "of the month"),
+        ("0 0 1 */5 *", "At 00:00, on day 1 of the month, only in January, June, and November"),
+        ("0 0 1 */3 *", "At 00:00, on day 1 of the month, every 3 months"),
+        # Day-of-week steps run up to 7, Sunday again: 3/2 is Wednesday, Friday and Sunday.
+        ("0 0 * * 3/2", "At 00:00, only on Wednesday, Friday, and Sunday"),
+        ("0 0 * * 7-0", "At 00:00, only on Sunday"),
         ("@hourly", "Every hour"),
         ("@daily", "At 00:00"),
         ("@midnight", "At 00:00"),
@@ -421,7 +469,13 @@ def test_error_names_the_expression_and_the_problem() -> None:
         ("0 0 * 13 *", "month must be 1-12 or jan-dec"),
         ("0 0 * foo *", "'foo' is not a month"),
         ("0 0 * * funday", "'funday' is not a day of week"),
-        ("*/0 * * * *", "step must be 1 or more"),
+        ("*/0 * * * *", "minute step must be 1-60"),
+        ("*/61 * * * *", "minute step must be 1-60"),
+        ("*/99999999999999999999 * * * *", "minute step must be 1-60"),
+        ("0 */25 * * *", "hour step must be 1-24"),
+        ("0 0 2/32 * *", "day of month step must be 1-31"),
+        ("0 0 * */13 *", "month step must be 1-12"),
+        ("0 0 * * */8", "day of week step must be 1-7"),
         ("5-1 * * * *", "goes backwards"),
         ("1,,2 * * * *", "empty item"),
         ("0 0 L * *", "'l' is not a day of month"),
