@@ -5,10 +5,12 @@ Presets (@daily), classic 5-field cron lines and intervals (30m, 1h30m) become S
 
 from __future__ import annotations
 
+import io
 import itertools
 import logging
 import os
 import re
+import struct
 import zoneinfo
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -131,15 +133,24 @@ def _parse_preset(text: str) -> Schedule:
 
 
 def local_tz() -> tzinfo:
-    """The user's time zone: the one $TZ names if set, else the system's setting (tzlocal)."""
+    """The user's time zone as the C library reads $TZ: unset, the system's setting (tzlocal); empty,
+    UTC; a zone name or file ("Europe/Paris", ":/etc/localtime"); else a POSIX rule ("<+0530>-5:30",
+    "CET-1CEST,M3.5.0,M10.5.0/3"). What none of these reads is UTC, with a warning."""
     value = os.environ.get("TZ")
-    if not value:
+    if value is None:
         return tzlocal.get_localzone()
+    if not value:
+        return UTC
     try:
         return _zone_from_tz_variable(value)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
-        log.warning("TZ=%r names no time zone; using UTC, as the C library does", value)
-        return UTC
+        pass
+    try:  # like glibc: a name that is no zone file may be a POSIX rule
+        return posix_zone(value.removeprefix(":"))
+    except ValueError:
+        pass
+    log.warning("TZ=%r names no time zone; using UTC, as the C library does", value)
+    return UTC
 
 
 def _zone_from_tz_variable(value: str) -> tzinfo:
@@ -149,6 +160,38 @@ def _zone_from_tz_variable(value: str) -> tzinfo:
         with open(name, "rb") as zone_file:
             return zoneinfo.ZoneInfo.from_file(zone_file, key=name.rpartition("zoneinfo/")[2])
     return zoneinfo.ZoneInfo(name)
+
+
+_POSIX_NAME = r"(?:<[+\-0-9A-Za-z]{3,}>|[A-Za-z]{3,})"
+_POSIX_OFFSET = r"[+-]?[0-9]{1,2}(?::[0-9]{1,2}(?::[0-9]{1,2})?)?"
+_POSIX_DATE = rf"(?:J[0-9]{{1,3}}|[0-9]{{1,3}}|M[0-9]{{1,2}}\.[1-5]\.[0-6])(?:/{_POSIX_OFFSET})?"
+_POSIX_STANDARD = re.compile(_POSIX_NAME + _POSIX_OFFSET)
+_POSIX_SUMMER = re.compile(rf"{_POSIX_NAME}(?:{_POSIX_OFFSET})?(?:,{_POSIX_DATE},{_POSIX_DATE})?")
+# glibc's rule for a zone that names summer time but not when (as "EST5EDT" once did): US rules.
+_DEFAULT_SUMMER_RULES = ",M3.2.0,M11.1.0"
+
+
+def posix_zone(rule: str) -> tzinfo:
+    """A POSIX TZ rule ("<+0530>-5:30", "EST5EDT,M3.2.0,M11.1.0") as a zone, read by the standard
+    library's own reader of such rules: the footer of a zone file (RFC 8536) that has no transitions.
+    Like glibc, summer time named without dates follows the US dates, and what cannot be read after
+    the standard time is left out. Raises ValueError when not even the standard time can be read."""
+    standard = _POSIX_STANDARD.match(rule)
+    if standard is None:
+        raise ValueError(f"not a POSIX TZ rule: {rule!r}")
+    footer = standard[0]
+    summer = _POSIX_SUMMER.fullmatch(rule, standard.end())
+    if summer is not None:
+        footer = rule if "," in summer[0] else rule + _DEFAULT_SUMMER_RULES
+    return zoneinfo.ZoneInfo.from_file(io.BytesIO(_zone_file_bytes(footer)), key=rule)
+
+
+def _zone_file_bytes(rule: str) -> bytes:
+    """A version 2 zone file with one local time type, no transitions, and ``rule`` as its footer."""
+    counts = struct.pack(">6l", 0, 0, 0, 0, 1, 1)  # UT/local and std/wall indicators, leaps, transitions,
+    block = struct.pack(">lBB", 0, 0, 0) + b"\0"  # types, designation bytes; one type: UTC, named ""
+    header = b"TZif2" + bytes(15) + counts
+    return header + block + header + block + b"\n" + rule.encode("ascii") + b"\n"
 
 
 # --- the schedule ----------------------------------------------------------------------------

@@ -5,6 +5,8 @@ Times are checked as the user sees them (local wall clock) and, across clock cha
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -515,3 +517,62 @@ def test_local_tz_follows_the_tz_variable(monkeypatch: pytest.MonkeyPatch) -> No
 def test_local_tz_with_a_bogus_tz_falls_back_to_utc(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TZ", "Nowhere/Atlantis")
     assert datetime(2024, 5, 1, 12, tzinfo=local_tz()).utcoffset() == timedelta(0)
+
+
+@pytest.fixture
+def c_library_tz(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[str], None]]:
+    """Sets $TZ for both this code and the C library (time.tzset), and puts both back afterwards."""
+
+    def use(value: str) -> None:
+        monkeypatch.setenv("TZ", value)
+        time.tzset()
+
+    yield use
+    monkeypatch.undo()
+    time.tzset()
+
+
+@pytest.mark.skipif(not hasattr(time, "tzset"), reason="the C library's TZ rules are read on POSIX systems")
+@pytest.mark.parametrize(
+    "value",
+    [
+        "<+0530>-5:30",  # India's offset, as a POSIX rule with a numeric name
+        ":<+0530>-5:30",
+        "IST-5:30",
+        "<-03>3",
+        "JST-9",
+        "UTC0",
+        "",  # set but empty: UTC
+        "CET-1CEST,M3.5.0,M10.5.0/3",  # central Europe, with its summer-time dates
+        "NZST-12NZDT-13,M9.5.0,M4.1.0/3",  # southern hemisphere: summer time across the new year
+        "<+05>-5<+06>,J60/25,J300",  # Julian days and a transition hour past 24
+        "ABC-5DEF",  # summer time without dates: glibc uses the US dates
+        "<+0530>-5:30x",  # what cannot be read after the standard time is left out
+        "Europe/Paris",
+        ":America/New_York",
+    ],
+)
+def test_local_tz_reads_tz_as_the_c_library_does(value: str, c_library_tz: Callable[[str], None]) -> None:
+    c_library_tz(value)
+    zone = local_tz()
+    moment = datetime(2026, 1, 1, 0, 30, tzinfo=UTC)
+    while moment.year < 2028:  # every 5 days and 7 hours for two years: both seasons, many hours
+        expected = time.localtime(moment.timestamp()).tm_gmtoff
+        assert moment.astimezone(zone).utcoffset() == timedelta(seconds=expected), moment
+        moment += timedelta(days=5, hours=7)
+
+
+def test_schedule_runs_on_the_clock_a_posix_tz_rule_names(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TZ", "<+0530>-5:30")
+    tz = local_tz()
+    times = parse_every("0 9 * * *").next_fire_times(2, utc(2026, 12, 2, 20), tz)
+    assert [t.astimezone(UTC) for t in times] == [utc(2026, 12, 3, 3, 30), utc(2026, 12, 4, 3, 30)]
+    assert times[0].strftime("%H:%M %Z") == "09:00 +0530"
+
+
+def test_spring_forward_rules_hold_in_a_posix_tz_rule(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Central Europe by rule: on 29 March 2026 02:00 CET becomes 03:00 CEST.
+    monkeypatch.setenv("TZ", "CET-1CEST,M3.5.0,M10.5.0/3")
+    tz = local_tz()
+    times = parse_every("30 2,3 * * *").next_fire_times(2, utc(2026, 3, 28, 23), tz)
+    assert [t.strftime("%d %H:%M %Z") for t in times] == ["29 03:30 CEST", "29 03:31 CEST"]
