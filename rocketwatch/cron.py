@@ -50,8 +50,8 @@ class _Field:
 
     @property
     def size(self) -> int:
-        """How many different values the field has (7 days of the week: 7 is Sunday again)."""
-        return 7 if self.high == 7 else self.high - self.low + 1
+        """How many numbers the field's range holds (0-7 for the days of the week: 8)."""
+        return self.high - self.low + 1
 
 
 _MINUTE = _Field("minute", 0, 59, "minute must be 0-59", {})

@@ -477,7 +477,7 @@ def test_error_names_the_expression_and_the_problem() -> None:
         ("0 */25 * * *", "hour step must be 1-24"),
         ("0 0 2/32 * *", "day of month step must be 1-31"),
         ("0 0 * */13 *", "month step must be 1-12"),
-        ("0 0 * * */8", "day of week step must be 1-7"),
+        ("0 0 * * */9", "day of week step must be 1-8"),
         ("5-1 * * * *", "goes backwards"),
         ("1,,2 * * * *", "empty item"),
         ("0 0 L * *", "'l' is not a day of month"),
@@ -576,3 +576,36 @@ def test_spring_forward_rules_hold_in_a_posix_tz_rule(monkeypatch: pytest.Monkey
     tz = local_tz()
     times = parse_every("30 2,3 * * *").next_fire_times(2, utc(2026, 3, 28, 23), tz)
     assert [t.strftime("%d %H:%M %Z") for t in times] == ["29 03:30 CEST", "29 03:31 CEST"]
+
+
+CLOCK_CHANGE_DAYS = [  # (zone, a day its clocks go forward, a day they go back)
+    ("America/New_York", (2026, 3, 8), (2026, 11, 1)),
+    ("Australia/Lord_Howe", (2026, 10, 4), (2026, 4, 5)),
+    ("Antarctica/Troll", (2026, 3, 29), (2026, 10, 25)),
+    ("America/Santiago", (2026, 9, 6), (2026, 4, 5)),
+    ("Europe/London", (2026, 3, 29), (2026, 10, 25)),
+]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    minutes=st.sets(st.integers(0, 59), min_size=1, max_size=4),
+    hours=st.sets(st.integers(0, 23), min_size=1, max_size=4),
+    zone_days=st.sampled_from(CLOCK_CHANGE_DAYS),
+    forward=st.booleans(),
+)
+def test_a_fixed_time_line_runs_each_listed_time_once_on_a_clock_change_day(
+    minutes: set[int], hours: set[int], zone_days: tuple[str, tuple[int, ...], tuple[int, ...]], forward: bool
+) -> None:
+    # The README's promise: every listed time of the day gets its own run, never two at one moment,
+    # whichever way the clocks go.
+    zone, spring, autumn = zone_days
+    tz = ZoneInfo(zone)
+    day = datetime(*(spring if forward else autumn), tzinfo=tz).date()
+    expr = f"{','.join(map(str, sorted(minutes)))} {','.join(map(str, sorted(hours)))} * * *"
+    listed = len(minutes) * len(hours)
+    start = datetime.combine(day, datetime.min.time(), tzinfo=tz) - timedelta(hours=4)
+    times = parse_every(expr).next_fire_times(2 * listed + 2, start, tz)
+    on_the_day = [t for t in times if t.date() == day]
+    assert len(on_the_day) == listed, expr
+    assert len({t.astimezone(UTC) for t in times}) == len(times)
