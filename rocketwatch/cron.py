@@ -127,7 +127,7 @@ def _parse_item(item: str, field: _Field, expr: str) -> set[int]:
         raise problem(expr, f"the {field.name} range {first}-{last} goes backwards")
     stride = int(step) if step else 1
     if not 1 <= stride <= field.size:
-        raise problem(expr, f"the {field.name} step must be 1-{field.size}; '{item}' steps by {step}")
+        raise problem(expr, f"the {field.name} step must be 1-{field.size}")
     return set(range(low, high + 1, stride))
 
 
