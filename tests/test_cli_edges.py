@@ -47,9 +47,8 @@ def test_schedule_json_past_the_year_9999_lists_what_there_is(home: Path) -> Non
 @pytest.mark.parametrize(
     ("args", "words"),
     [
-        (("history", "--limit", "99999999999999999999"), "must be 1 to 100000"),
-        (("history", "--limit", "0"), "must be 1 to 100000"),
-        (("schedule", "--every", "1m", "--count", "100001"), "must be 1 to 100000"),
+        (("history", "--limit", "99999999999999999999"), "must be at most 100000"),
+        (("schedule", "--every", "1m", "--count", "100001"), "must be at most 100000"),
         (("retry", "99999999999999999999"), "no run has the number 99999999999999999999"),
         (("retry", "0"), "no run has the number 0"),
         (("schedule", "--every", "*/99999999999999999999 * * * *"), "minute step must be 1-60"),
