@@ -383,8 +383,21 @@ def _describe_cron(line: CronLine) -> str:
         # cron-descriptor would say "or", so name the weekdays ourselves.
         days = sorted(line.weekdays, key=lambda d: d or 7)
         only_on = _join_words([WEEKDAY_WORDS[d] for d in days])
-        return f"{_cron_words(f'{minute} {hour} {day} {month} *')}, and only on {only_on}"
-    return _cron_words(f"{minute} {hour} {day} {month} {weekday}")
+        return f"{_in_hours(minute, hour, day, month, '*', line)}, and only on {only_on}"
+    return _in_hours(minute, hour, day, month, weekday, line)
+
+
+def _in_hours(minute: str, hour: str, day: str, month: str, weekday: str, line: CronLine) -> str:
+    """cron-descriptor's words, except that several minutes in a list of hours are not said as "at 01:00
+    and 03:00" (which reads as two runs): "Every 15 minutes, during hours 01 and 03"."""
+    if len(line.minutes) == 1 or "," not in hour or "-" in hour or "/" in hour:
+        return _cron_words(f"{minute} {hour} {day} {month} {weekday}")
+    minutes = _cron_words(f"{minute} * * * *")
+    whole = _cron_words(f"{minute} * {day} {month} {weekday}")
+    if not whole.startswith(minutes):
+        return _cron_words(f"{minute} {hour} {day} {month} {weekday}")
+    hours = _join_words([f"{hour:02d}" for hour in line.hours])
+    return f"{minutes}, during hours {hours}{whole[len(minutes):]}"
 
 
 def _describe_interval(interval: timedelta) -> str:

@@ -418,6 +418,11 @@ def test_max_runs_per_hour_sees_a_coming_half_hour_fall_back() -> None:
         ("0 0 */2 * *", "At 00:00, on day 1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, and 31 "
                         "of the month"),
         ("0 0 1 */5 *", "At 00:00, on day 1 of the month, only in January, June, and November"),
+        # Several minutes in a list of hours: not "at 01:00 and 03:00", which reads as two runs.
+        ("*/15 1,3 * * *", "Every 15 minutes, during hours 01 and 03"),
+        ("*/45 */5 * * 1", "At 0 and 45 minutes past the hour, during hours 00, 05, 10, 15, and 20, "
+                           "only on Monday"),
+        ("5 1,3 * * *", "At 01:05 and 03:05"),
         ("0 0 1 */3 *", "At 00:00, on day 1 of the month, every 3 months"),
         # Day-of-week steps run up to 7, Sunday again: 3/2 is Wednesday, Friday and Sunday.
         ("0 0 * * 3/2", "At 00:00, only on Wednesday, Friday, and Sunday"),
