@@ -287,9 +287,12 @@ class TryPrinter:
 
     def __init__(self, tries_allowed: int) -> None:
         self.tries_allowed = tries_allowed
+        self.reader_gone = False
 
     def __call__(self, event: RunEvent) -> None:
         if event.kind != "task_state" or event.try_number is None or event.state not in self.OUTCOMES:
+            return
+        if self.reader_gone:
             return
         from rocketwatch.pipeline.runner import next_try_words
 
@@ -302,7 +305,10 @@ class TryPrinter:
             line += f"; next try at {next_try_words(event.next_try_at)}"
         elif event.state == "failed":
             line += "; no tries left"
-        print(line, file=sys.stderr, flush=True)
+        try:
+            print(line, file=sys.stderr, flush=True)
+        except BrokenPipeError:  # `run 2>&1 | head -1`: no one reads on; the run itself goes on
+            self.reader_gone = True
 
 
 def cmd_retry(session: Session, args: argparse.Namespace) -> int:

@@ -75,3 +75,18 @@ def test_a_reader_that_goes_away_ends_it_quietly(home: Path, args: tuple[str, ..
         status = process.wait(timeout=120)
     assert errors == ""
     assert status == 128 + signal.SIGPIPE  # 141, as for `seq 1000000 | head -1`
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGPIPE"), reason="a closed pipe is SIGPIPE's status on POSIX only")
+def test_a_run_whose_reader_went_away_still_runs_whole(home: Path) -> None:
+    # `rocketwatch --demo run 2>&1 | true`: nobody reads the tries or the summary; the run is kept anyway.
+    with subprocess.Popen(command(home, "--demo", "run"), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                          env=ENV) as process:
+        assert process.stdout is not None
+        process.stdout.close()
+        status = process.wait(timeout=120)
+    assert status == 128 + signal.SIGPIPE
+    history = json.loads(rocketwatch(home, "--demo", "history", "--json").stdout)
+    assert [run["state"] for run in history] == ["success"]
+    log = next((home / "logs").glob("*.log")).read_text()  # with --demo, the demo home is --home
+    assert "observer failed" not in log and "BrokenPipeError" not in log
