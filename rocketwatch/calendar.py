@@ -1,10 +1,12 @@
 """The watched launches as an iCalendar file for any calendar app, written with the icalendar library.
 
-UIDs are stable ("<launch id>@rocketwatch"), so importing a newer export updates events in place.
+UIDs are stable ("<launch id>@rocketwatch"), so importing a newer export updates events in place; an event
+whose start, end or status changed since the last export goes out with a higher SEQUENCE (RFC 5545).
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -35,9 +37,52 @@ def export_ics(store: Store, path: Path, alerts: AlertsConfig | None = None, *,
     now = now or datetime.now(UTC)
     launches = watched(store.launches.upcoming(since=now - KEEP_PAST), alerts or AlertsConfig(),
                        store.stars.starred())
-    data = calendar_bytes(launches, store.launches.change_counts(), now)
+    shapes = {launch.id: event_shape(launch, now) for launch in launches}
+    sequences = next_sequences(shapes, _exported(store), store.launches.change_counts())
+    data = calendar_bytes(launches, sequences, now)
     write_atomic(path, data)
+    _remember_exported(store, shapes, sequences)
     return len(launches)
+
+
+def event_shape(launch: Launch, now: datetime) -> str:
+    """What a calendar app must be told about when it changes (RFC 5545 3.8.7.4): when the launch's event
+    starts and ends, and its status; its title (which says how exact the time is) and the launch's own
+    status (in the description) count too."""
+    event = launch_event(launch, 0, now)
+    parts = [event[name].to_ical().decode() if name in event else "" for name in
+             ("dtstart", "dtend", "duration", "status", "summary")]
+    return json.dumps([*parts, launch.status_abbrev])
+
+
+def next_sequences(shapes: Mapping[str, str], exported: Mapping[str, tuple[str, int]],
+                   change_counts: Mapping[str, int]) -> dict[str, int]:
+    """Each event's SEQUENCE: one more than last exported when its shape changed, never less than last time,
+    nor than the count of recorded changes (what exports before the shape was kept used)."""
+    sequences: dict[str, int] = {}
+    for launch_id, shape in shapes.items():
+        floor = change_counts.get(launch_id, 0)
+        if launch_id not in exported:
+            sequences[launch_id] = floor
+            continue
+        last_shape, last_sequence = exported[launch_id]
+        sequences[launch_id] = max(last_sequence + (shape != last_shape), floor)
+    return sequences
+
+
+def _exported(store: Store) -> dict[str, tuple[str, int]]:
+    rows = store.db.execute("SELECT launch_id, shape, sequence FROM calendar_events")
+    return {row[0]: (row[1], row[2]) for row in rows}
+
+
+def _remember_exported(store: Store, shapes: Mapping[str, str], sequences: Mapping[str, int]) -> None:
+    """Keep what the file just written says of each event; forget launches the store no longer has."""
+    with store.db.transaction() as tx:
+        tx.executemany(
+            "INSERT INTO calendar_events (launch_id, shape, sequence) VALUES (?, ?, ?)"
+            " ON CONFLICT(launch_id) DO UPDATE SET shape = excluded.shape, sequence = excluded.sequence",
+            [(launch_id, shape, sequences[launch_id]) for launch_id, shape in shapes.items()])
+        tx.execute("DELETE FROM calendar_events WHERE launch_id NOT IN (SELECT id FROM launches)")
 
 
 def calendar_bytes(launches: Iterable[Launch], sequences: Mapping[str, int], now: datetime) -> bytes:
@@ -61,7 +106,12 @@ def launch_event(launch: Launch, sequence: int, now: datetime) -> Event:
     event.add("sequence", sequence)
     if launch.last_updated:
         event.add("last-modified", launch.last_updated.astimezone(UTC))
-    if launch.net_precision in PRECISE:
+    if launch.net_precision == "HR":
+        # Known to the hour only: a timed event, but one that says so where the user looks first.
+        event.add("summary", f"{launch.name} (time to the hour)")
+        event.add("dtstart", launch.net.astimezone(UTC))
+        event.add("duration", _window(launch))
+    elif launch.net_precision in PRECISE:
         event.add("summary", launch.name)
         event.add("dtstart", launch.net.astimezone(UTC))
         event.add("duration", _window(launch))
@@ -115,6 +165,9 @@ def _window(launch: Launch) -> timedelta:
 def _description(launch: Launch) -> str:
     lines = [f"{launch.rocket} · {launch.provider}" if launch.rocket != "Unknown" else launch.provider,
              f"Status: {launch.status_name}"]
+    if launch.net_precision == "HR":
+        lines.append(f"Time known only to the hour: about {launch.net.astimezone(UTC):%H:00} UTC "
+                     "(the event shows that hour)")
     if launch.hold_reason:
         lines.append(f"Hold: {launch.hold_reason}")
     if launch.mission_name:

@@ -13,6 +13,7 @@ import argparse
 import json
 import logging
 import os
+import signal
 import sqlite3
 import sys
 from collections.abc import Callable, Sequence
@@ -39,14 +40,31 @@ TRAY_COMMANDS = ("show", "run-now", "cancel", "quit")
 HEADLESS_COMMANDS = ("run", "retry", "history", "launches", "reminders", "schedule", "export-ics")
 
 
+MAX_COUNT = 100_000  # --count and --limit: more than anyone reads, and always a number SQLite can hold
+MAX_RUN_ID = 2**63 - 1  # SQLite's largest row id
+
+
 def _count(text: str) -> int:
-    """An argparse type: a whole number of at least 1."""
+    """An argparse type: a whole number from 1 to MAX_COUNT."""
     try:
         value = int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"must be a whole number, not {text!r}") from None
     if value < 1:
         raise argparse.ArgumentTypeError(f"must be 1 or more, not {value}")
+    if value > MAX_COUNT:
+        raise argparse.ArgumentTypeError(f"must be at most {MAX_COUNT}, not {value}")
+    return value
+
+
+def _run_id(text: str) -> int:
+    """An argparse type: a run's number as `rocketwatch history` lists it."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a run's number, not {text!r}") from None
+    if not 1 <= value <= MAX_RUN_ID:
+        raise argparse.ArgumentTypeError(f"no run has the number {value}")
     return value
 
 
@@ -74,7 +92,7 @@ def build_parser() -> argparse.ArgumentParser:
     retry = commands.add_parser("retry", help="retry a failed, interrupted or cancelled run",
                                 description="Retry a failed, interrupted or cancelled run: its failed task "
                                             "and everything after it, reusing what the earlier tasks saved.")
-    retry.add_argument("run_id", type=int, metavar="RUN_ID",
+    retry.add_argument("run_id", type=_run_id, metavar="RUN_ID",
                        help="the run to retry, as `rocketwatch history` lists it")
     retry.add_argument("--json", action="store_true", help="print the retried run as one JSON object")
 
@@ -271,9 +289,12 @@ class TryPrinter:
 
     def __init__(self, tries_allowed: int) -> None:
         self.tries_allowed = tries_allowed
+        self.reader_gone = False
 
     def __call__(self, event: RunEvent) -> None:
         if event.kind != "task_state" or event.try_number is None or event.state not in self.OUTCOMES:
+            return
+        if self.reader_gone:
             return
         from rocketwatch.pipeline.runner import next_try_words
 
@@ -286,7 +307,10 @@ class TryPrinter:
             line += f"; next try at {next_try_words(event.next_try_at)}"
         elif event.state == RunState.FAILED:
             line += "; no tries left"
-        print(line, file=sys.stderr, flush=True)
+        try:
+            print(line, file=sys.stderr, flush=True)
+        except BrokenPipeError:  # `run 2>&1 | head -1`: no one reads on; the run itself goes on
+            self.reader_gone = True
 
 
 def cmd_retry(session: Session, args: argparse.Namespace) -> int:
@@ -474,6 +498,8 @@ def cmd_schedule(session: Session, args: argparse.Namespace) -> int:
     print(f"{expr}: {schedule.describe()} ({tz})")
     for moment in times:
         print(f"  {moment.strftime('%a %d %b %Y %H:%M %Z')}")
+    if len(times) < args.count:
+        print(f"  (no more fire times{' after that' if times else ''}: dates end with the year 9999)")
     if warning:
         print(f"Warning: {warning}")
     return 0
@@ -591,8 +617,14 @@ def print_table(rows: Sequence[Sequence[str]]) -> None:
         print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
 
 
+# What the shell reports for a program that a closed pipe ended (`seq 100000 | head -1`: 128 + SIGPIPE);
+# Windows has no SIGPIPE, and there a closed pipe is an error like any other.
+CLOSED_PIPE_STATUS = 128 + getattr(signal, "SIGPIPE", 1 - 128)
+
+
 def entry() -> None:
-    """The console script. A reader that goes away (`rocketwatch history | head -1`) ends it quietly."""
+    """The console script. A reader that goes away (`rocketwatch history | head -1`) ends it quietly, with
+    the status the shell gives any program a closed pipe ends (141)."""
     try:
         code = main()
         sys.stdout.flush()
@@ -600,5 +632,5 @@ def entry() -> None:
         # Python would complain again when it flushes stdout at exit: point stdout at nothing first.
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
-        code = 0
+        code = CLOSED_PIPE_STATUS
     sys.exit(code)

@@ -48,6 +48,11 @@ class _Field:
     def everything(self) -> frozenset[int]:
         return frozenset(range(self.low, self.high + 1))
 
+    @property
+    def size(self) -> int:
+        """How many numbers the field's range holds (0-7 for the days of the week: 8)."""
+        return self.high - self.low + 1
+
 
 _MINUTE = _Field("minute", 0, 59, "minute must be 0-59", {})
 _HOUR_FIELD = _Field("hour", 0, 23, "hour must be 0-23", {})
@@ -121,8 +126,8 @@ def _parse_item(item: str, field: _Field, expr: str) -> set[int]:
     if high < low:
         raise problem(expr, f"the {field.name} range {first}-{last} goes backwards")
     stride = int(step) if step else 1
-    if stride < 1:
-        raise problem(expr, f"the {field.name} step must be 1 or more")
+    if not 1 <= stride <= field.size:
+        raise problem(expr, f"the {field.name} step must be 1-{field.size}")
     return set(range(low, high + 1, stride))
 
 
@@ -184,6 +189,10 @@ def just_after(moment: datetime, tz: tzinfo) -> datetime:
 # - a wall time that does not exist (clocks went forward) runs as if the clock had not jumped
 #   yet: 02:30 on a day 02:00 becomes 03:00 runs at 03:30 new time, one hour "late", never
 #   skipped (java.time and zoneinfo's fold=0 do the same);
+# - when that moment is already one of the day's runs ("30 2,3 * * *": 03:30 is listed too), the
+#   skipped time runs in the first free minute after it (03:31): every listed time keeps a run.
+#   Unless the minute or hour field starts with "*" (as in classic cron): those keep time in real
+#   hours, so "every hour" runs at 03:00 once, not again at 03:01;
 # - a wall time that happens twice (clocks went back) runs at the first pass only, unless the
 #   minute or hour field starts with "*" (as in classic cron): then at both, so "every hour" and
 #   "every 15 minutes" keep going in real time.
@@ -265,6 +274,43 @@ def _first_fire_on(
     return best
 
 
+@lru_cache(maxsize=256)
+def _clock_goes_forward(day: date, tz: tzinfo) -> bool:
+    """Whether some wall-clock times of ``day`` do not exist (the UTC offset grows during it)."""
+    if day == date.max:
+        return False
+    start = datetime.combine(day, time(0)).replace(tzinfo=tz).utcoffset()
+    end = datetime.combine(day + timedelta(days=1), time(0)).replace(tzinfo=tz).utcoffset()
+    return start is not None and end is not None and end > start
+
+
+@lru_cache(maxsize=64)
+def _fires_on_day_with_gap(line: CronLine, day: date, tz: tzinfo) -> tuple[datetime, ...]:
+    """Every fire time (UTC, sorted) of a day whose clock goes forward, skipped times moved so that
+    none lands on another run's moment (the rules above)."""
+    taken: set[datetime] = set()
+    skipped: list[datetime] = []
+    for hour in line.hours:
+        for minute in line.minutes:
+            wall = datetime.combine(day, time(hour, minute))
+            as_before = wall.replace(tzinfo=tz, fold=0).astimezone(UTC)
+            if as_before > wall.replace(tzinfo=tz, fold=1).astimezone(UTC):
+                skipped.append(as_before)  # in the gap: runs as if the clock had not jumped
+            else:
+                taken.update(_instants(wall, tz, not line.fixed_time))
+    for fire in skipped:  # in wall-clock order, so moved runs keep their order
+        while fire in taken and line.fixed_time:
+            fire += _MINUTE_LENGTH
+        taken.add(fire)
+    return tuple(sorted(taken))
+
+
+def _first_fire_on_day_with_gap(line: CronLine, day: date, tz: tzinfo, earliest: datetime) -> datetime | None:
+    fires = _fires_on_day_with_gap(line, day, tz)
+    index = bisect_left(fires, earliest)
+    return fires[index] if index < len(fires) else None
+
+
 def _day_start(day: date, tz: tzinfo) -> datetime:
     """The earliest instant whose wall-clock date is ``day``."""
     midnight = datetime.combine(day, time(0))
@@ -282,9 +328,14 @@ def _next_fire(line: CronLine, tz: tzinfo, earliest: datetime) -> datetime | Non
         if best is not None and best < _day_start(day, tz):
             break
         if _day_matches(line, day):
-            fire = _first_fire_on(line, day, tz, earliest, first_hour)
+            if _clock_goes_forward(day, tz):
+                fire = _first_fire_on_day_with_gap(line, day, tz, earliest)
+            else:
+                fire = _first_fire_on(line, day, tz, earliest, first_hour)
             if fire is not None and (best is None or fire < best):
                 best = fire
+        if day == date.max:
+            break  # nothing runs after the year 9999
         day, first_hour = day + timedelta(days=1), 0
     return best
 
@@ -304,8 +355,11 @@ class CronLineTrigger(BaseTrigger):
         earliest = now
         if previous_fire_time is not None:  # like CronTrigger: the fire after the previous one
             earliest = min(now, just_after(previous_fire_time, self.timezone))
-        fire = _next_fire(self.line, self.timezone, earliest)
-        return fire.astimezone(self.timezone) if fire is not None else None
+        try:
+            fire = _next_fire(self.line, self.timezone, earliest)
+            return fire.astimezone(self.timezone) if fire is not None else None
+        except OverflowError:  # past the year 9999, the end of Python's calendar: no more runs
+            return None
 
     def __str__(self) -> str:
         return f"cron[{self.line.text}]"

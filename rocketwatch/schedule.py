@@ -5,11 +5,14 @@ Presets (@daily), classic 5-field cron lines and intervals (30m, 1h30m) become S
 
 from __future__ import annotations
 
+import io
+import itertools
 import logging
 import os
 import re
+import struct
 import zoneinfo
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta, tzinfo
 from math import ceil
@@ -151,15 +154,24 @@ def _parse_preset(text: str) -> Schedule:
 
 
 def local_tz() -> tzinfo:
-    """The user's time zone: the one $TZ names if set, else the system's setting (tzlocal)."""
+    """The user's time zone as the C library reads $TZ: unset, the system's setting (tzlocal); empty,
+    UTC; a zone name or file ("Europe/Paris", ":/etc/localtime"); else a POSIX rule ("<+0530>-5:30",
+    "CET-1CEST,M3.5.0,M10.5.0/3"). What none of these reads is UTC, with a warning."""
     value = os.environ.get("TZ")
-    if not value:
+    if value is None:
         return tzlocal.get_localzone()
+    if not value:
+        return UTC
     try:
         return _zone_from_tz_variable(value)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
-        log.warning("TZ=%r names no time zone; using UTC, as the C library does", value)
-        return UTC
+        pass
+    try:  # like glibc: a name that is no zone file may be a POSIX rule
+        return posix_zone(value.removeprefix(":"))
+    except ValueError:
+        pass
+    log.warning("TZ=%r names no time zone; using UTC, as the C library does", value)
+    return UTC
 
 
 def _zone_from_tz_variable(value: str) -> tzinfo:
@@ -169,6 +181,38 @@ def _zone_from_tz_variable(value: str) -> tzinfo:
         with open(name, "rb") as zone_file:
             return zoneinfo.ZoneInfo.from_file(zone_file, key=name.rpartition("zoneinfo/")[2])
     return zoneinfo.ZoneInfo(name)
+
+
+_POSIX_NAME = r"(?:<[+\-0-9A-Za-z]{3,}>|[A-Za-z]{3,})"
+_POSIX_OFFSET = r"[+-]?[0-9]{1,2}(?::[0-9]{1,2}(?::[0-9]{1,2})?)?"
+_POSIX_DATE = rf"(?:J[0-9]{{1,3}}|[0-9]{{1,3}}|M[0-9]{{1,2}}\.[1-5]\.[0-6])(?:/{_POSIX_OFFSET})?"
+_POSIX_STANDARD = re.compile(_POSIX_NAME + _POSIX_OFFSET)
+_POSIX_SUMMER = re.compile(rf"{_POSIX_NAME}(?:{_POSIX_OFFSET})?(?:,{_POSIX_DATE},{_POSIX_DATE})?")
+# glibc's rule for a zone that names summer time but not when (as "EST5EDT" once did): US rules.
+_DEFAULT_SUMMER_RULES = ",M3.2.0,M11.1.0"
+
+
+def posix_zone(rule: str) -> tzinfo:
+    """A POSIX TZ rule ("<+0530>-5:30", "EST5EDT,M3.2.0,M11.1.0") as a zone, read by the standard
+    library's own reader of such rules: the footer of a zone file (RFC 8536) that has no transitions.
+    Like glibc, summer time named without dates follows the US dates, and what cannot be read after
+    the standard time is left out. Raises ValueError when not even the standard time can be read."""
+    standard = _POSIX_STANDARD.match(rule)
+    if standard is None:
+        raise ValueError(f"not a POSIX TZ rule: {rule!r}")
+    footer = standard[0]
+    summer = _POSIX_SUMMER.fullmatch(rule, standard.end())
+    if summer is not None:
+        footer = rule if "," in summer[0] else rule + _DEFAULT_SUMMER_RULES
+    return zoneinfo.ZoneInfo.from_file(io.BytesIO(_zone_file_bytes(footer)), key=rule)
+
+
+def _zone_file_bytes(rule: str) -> bytes:
+    """A version 2 zone file with one local time type, no transitions, and ``rule`` as its footer."""
+    counts = struct.pack(">6l", 0, 0, 0, 0, 1, 1)  # UT/local and std/wall indicators, leaps, transitions,
+    block = struct.pack(">lBB", 0, 0, 0) + b"\0"  # types, designation bytes; one type: UTC, named ""
+    header = b"TZif2" + bytes(15) + counts
+    return header + block + header + block + b"\n" + rule.encode("ascii") + b"\n"
 
 
 # --- the schedule ----------------------------------------------------------------------------
@@ -207,9 +251,8 @@ class Schedule:
         Intervals count from ``anchor``, or from ``after`` when there is none.
         """
         after = _aware(after, "after")
-        trigger = self.trigger(tz, anchor or after)
         times: list[datetime] = []
-        for fire in _fire_times(trigger, after, tz):
+        for fire in self._times_after(after, tz, anchor or after):
             if len(times) >= count:
                 break
             times.append(fire.astimezone(tz))
@@ -224,7 +267,7 @@ class Schedule:
         """
         last, now = _aware(last, "last"), _aware(now, "now").astimezone(UTC)
         missed = 0
-        for fire in _fire_times(self.trigger(tz, anchor or last), last, tz):
+        for fire in self._times_after(last, tz, anchor or last):
             if fire > now or missed >= MISSED_CAP:
                 break
             missed += 1
@@ -239,6 +282,24 @@ class Schedule:
         starts = [_top_of_next_hour(now, tz)]
         starts += [change - 3 * _HOUR for change in _offset_changes(now, now + LOOKAHEAD, tz)]
         return float(max(_busiest_hour(trigger, start, tz) for start in starts))
+
+    def _times_after(self, after: datetime, tz: tzinfo, anchor: datetime) -> Iterator[datetime]:
+        """The fire times strictly after ``after``, in UTC; an interval counts from ``anchor``.
+
+        Intervals are counted here in whole microseconds: APScheduler's IntervalTrigger divides in
+        floating point, which centuries ahead returns one time again and again."""
+        if self.interval is None:
+            yield from _fire_times(self.trigger(tz), after, tz)
+            return
+        start = _aware(anchor, "anchor").astimezone(UTC)
+        passed = after.astimezone(UTC) - start
+        fire = start if passed < timedelta(0) else start + (passed // self.interval + 1) * self.interval
+        try:
+            while True:
+                yield fire
+                fire += self.interval
+        except OverflowError:  # past the year 9999, the end of Python's calendar: no more runs
+            return
 
     def _cron_text(self) -> str:
         if self.cron is None:
@@ -262,10 +323,13 @@ def _fire_times(trigger: BaseTrigger, after: datetime, tz: tzinfo) -> Iterator[d
     """
     moment = after
     while True:
-        fire = trigger.get_next_fire_time(None, just_after(moment, tz))
-        if fire is None:
+        try:
+            fire = trigger.get_next_fire_time(None, just_after(moment, tz))
+            if fire is None:
+                return
+            moment = fire.astimezone(UTC)
+        except OverflowError:  # past the year 9999, the end of Python's calendar: no more runs
             return
-        moment = fire.astimezone(UTC)
         yield moment
 
 
@@ -304,8 +368,33 @@ def _join_words(words: list[str]) -> str:
     return ", ".join(words[:-1]) + ", and " + words[-1]
 
 
+def _evenly_stepped(text: str, values: Iterable[int], size: int | None) -> bool:
+    """Whether a field's open-ended steps ("*/45", "50/15") keep their spacing where the field wraps
+    around (:45 to the next :00 is 15 minutes, not 45). ``size`` None: the field has no fixed length
+    (days of the month)."""
+    steps = {int(item.rpartition("/")[2]) for item in text.split(",") if "/" in item and "-" not in item}
+    if not steps or steps == {1}:
+        return True
+    ordered = sorted(values)
+    if size is None or len(steps) > 1:
+        return False
+    gaps = {later - earlier for earlier, later in itertools.pairwise(ordered)}
+    gaps.add(ordered[0] + size - ordered[-1])
+    return gaps == steps
+
+
 def _describe_cron(line: CronLine) -> str:
     minute, hour, day, month, _ = line.text.split()
+    # cron-descriptor reads "*/45" as "every 45 minutes"; where the line does not keep that spacing,
+    # name the values it does run at.
+    if not _evenly_stepped(minute, line.minutes, 60):
+        minute = ",".join(map(str, line.minutes))
+    if not _evenly_stepped(hour, line.hours, 24):
+        hour = ",".join(map(str, line.hours))
+    if not _evenly_stepped(day, line.days, None):
+        day = ",".join(map(str, sorted(line.days)))
+    if not _evenly_stepped(month, line.months, 12):
+        month = ",".join(map(str, sorted(line.months)))
     if not line.days_restricted and line.days == DAY_OF_MONTH.everything:
         day = "*"
     weekday = "*"
@@ -316,8 +405,21 @@ def _describe_cron(line: CronLine) -> str:
         # cron-descriptor would say "or", so name the weekdays ourselves.
         days = sorted(line.weekdays, key=lambda d: d or 7)
         only_on = _join_words([WEEKDAY_WORDS[d] for d in days])
-        return f"{_cron_words(f'{minute} {hour} {day} {month} *')}, and only on {only_on}"
-    return _cron_words(f"{minute} {hour} {day} {month} {weekday}")
+        return f"{_in_hours(minute, hour, day, month, '*', line)}, and only on {only_on}"
+    return _in_hours(minute, hour, day, month, weekday, line)
+
+
+def _in_hours(minute: str, hour: str, day: str, month: str, weekday: str, line: CronLine) -> str:
+    """cron-descriptor's words, except that several minutes in a list of hours are not said as "at 01:00
+    and 03:00" (which reads as two runs): "Every 15 minutes, during hours 01 and 03"."""
+    if len(line.minutes) == 1 or "," not in hour or "-" in hour or "/" in hour:
+        return _cron_words(f"{minute} {hour} {day} {month} {weekday}")
+    minutes = _cron_words(f"{minute} * * * *")
+    whole = _cron_words(f"{minute} * {day} {month} {weekday}")
+    if not whole.startswith(minutes):
+        return _cron_words(f"{minute} {hour} {day} {month} {weekday}")
+    hours = _join_words([f"{hour:02d}" for hour in line.hours])
+    return f"{minutes}, during hours {hours}{whole[len(minutes):]}"
 
 
 def _describe_interval(interval: timedelta) -> str:

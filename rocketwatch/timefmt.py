@@ -49,11 +49,13 @@ def has_countdown(precision: str | None) -> bool:
 
 
 def zone_words(moment: datetime) -> str:
-    """The abbreviation of the zone a local time is in: 'CET', 'EDT'; 'UTC+03' where the zone has no
-    letters (the tz database writes '+03'); '' when unknown."""
+    """The abbreviation of the zone a local time is in: 'CET', 'EDT'; 'UTC+03' or 'UTC+05:30' where the
+    zone has no letters (the tz database and POSIX TZ rules such as '<+0530>-5:30' write '+03', '+0530');
+    '' when unknown."""
     name = moment.tzname() or ""
-    if name[:1] in "+-" and name[1:].replace(":", "").isdigit():
-        return f"UTC{name}"
+    digits = name[1:].replace(":", "")
+    if name[:1] in "+-" and digits.isdigit():
+        return f"UTC{name[0]}{digits[:2]}:{digits[2:]}" if len(digits) == 4 else f"UTC{name}"
     return name
 
 

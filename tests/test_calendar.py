@@ -6,6 +6,7 @@ Launches are hand-made and stored in a real store; the file is what a calendar a
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -145,6 +146,68 @@ def test_sequence_goes_up_when_a_launch_changes(store: Store, tmp_path: Path) ->
     exact = events(path)["exact@rocketwatch"]
     assert int(exact["sequence"]) == 1 and exact.decoded("dtstart") == NOW + 7 * H
     assert int(events(path)["instant@rocketwatch"]["sequence"]) == 0
+
+
+def sequence_after(store: Store, path: Path, changed: Launch, launch_id: str) -> tuple[int, object]:
+    """Export, store `changed` as LL2's newer record of the launch, export again: (SEQUENCE, event)."""
+    export_ics(store, path, WATCH, now=NOW)
+    before = int(events(path)[f"{launch_id}@rocketwatch"]["sequence"])
+    store.launches.upsert([changed], None, now=NOW + H)
+    export_ics(store, path, WATCH, now=NOW + H)
+    event = events(path)[f"{launch_id}@rocketwatch"]
+    return int(event["sequence"]) - before, event
+
+
+def test_a_day_only_net_that_becomes_timed_goes_up_a_sequence(store: Store, tmp_path: Path) -> None:
+    # LL2 gives the same NET, now to the minute: the all-day event becomes a timed one.
+    day_net = datetime(2026, 3, 9, 23, 30, tzinfo=UTC)
+    timed = launch("day", day_net, precision="MIN", status_abbrev="Go")
+    step, event = sequence_after(store, tmp_path / "launches.ics", timed, "day")
+    assert step == 1
+    assert event.decoded("dtstart") == day_net
+
+
+def exact_with(**changes: object) -> Launch:
+    """The "exact" launch of LAUNCHES as LL2 might send it later, with these fields changed."""
+    return replace(next(item for item in LAUNCHES if item.id == "exact"), **changes)
+
+
+@pytest.mark.parametrize(
+    ("changed", "why"),
+    [
+        (exact_with(window_end=NOW + 9 * H), "the window ends later"),
+        (exact_with(net=NOW + 4 * H, window_start=NOW + 4 * H), "it starts earlier"),
+        (exact_with(status_abbrev="TBD"), "on hold: the event becomes tentative"),
+        (exact_with(status_abbrev="Success", status_name="Launch Successful"), "the launch's status changed"),
+        (exact_with(net_precision="HR"), "now known to the hour only"),
+    ],
+)
+def test_a_new_start_end_or_status_goes_up_a_sequence(store: Store, tmp_path: Path, changed: Launch,
+                                                      why: str) -> None:
+    step, _ = sequence_after(store, tmp_path / "launches.ics", changed, "exact")
+    assert step == 1, why
+
+
+def test_nothing_to_announce_keeps_the_sequence_wherever_the_file_goes(store: Store, tmp_path: Path) -> None:
+    path = tmp_path / "launches.ics"
+    step, _ = sequence_after(store, path, exact_with(mission_description="More"), "exact")
+    assert step == 0
+    # The SEQUENCE is remembered by RocketWatch, not read from the old file: a new file says the same.
+    store.launches.upsert([exact_with(net=NOW + 6 * H, window_start=NOW + 6 * H)], None, now=NOW + 2 * H)
+    export_ics(store, tmp_path / "first.ics", WATCH, now=NOW + 2 * H)
+    export_ics(store, tmp_path / "second.ics", WATCH, now=NOW + 3 * H)
+    first, second = events(tmp_path / "first.ics"), events(tmp_path / "second.ics")
+    assert int(first["exact@rocketwatch"]["sequence"]) == int(second["exact@rocketwatch"]["sequence"]) == 1
+
+
+def test_a_net_known_to_the_hour_says_so(store: Store, tmp_path: Path) -> None:
+    path = tmp_path / "launches.ics"
+    export_ics(store, path, WATCH, now=NOW)
+    hour = events(path)["hour@rocketwatch"]
+    assert str(hour["summary"]) == "Falcon 9 | hour (time to the hour)"
+    assert "Time known only to the hour: about 18:00 UTC" in str(hour["description"])
+    exact = events(path)["exact@rocketwatch"]
+    assert str(exact["summary"]) == "Falcon 9 | exact" and "only to the hour" not in str(exact["description"])
 
 
 def test_export_ics_command(store: Store, home: Path, tmp_path: Path, capsys) -> None:

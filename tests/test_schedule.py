@@ -5,6 +5,8 @@ Times are checked as the user sees them (local wall clock) and, across clock cha
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -190,6 +192,41 @@ def test_hourly_job_keeps_going_in_real_time_across_fall_back() -> None:
     assert times == [utc(2024, 11, 3, hour) for hour in (5, 6, 7, 8)]
 
 
+def test_skipped_time_that_meets_a_listed_time_keeps_its_own_run() -> None:
+    # 8 March 2026: 02:30 does not exist; as if the clock had not jumped it is 03:30 EDT, which is
+    # listed too. Both listed times run that day: 03:30 EDT (07:30 UTC) and the minute after.
+    times = in_utc(fires("30 2,3 * * *", ny(2026, 3, 8, 0), 4))
+    assert times == [utc(2026, 3, 8, 7, 30), utc(2026, 3, 8, 7, 31), utc(2026, 3, 9, 6, 30),
+                     utc(2026, 3, 9, 7, 30)]
+    assert parse_every("30 2,3 * * *").missed_since(ny(2026, 3, 8, 0), ny(2026, 3, 8, 12), NEW_YORK) == 2
+
+
+@pytest.mark.parametrize(
+    ("expr", "zone", "start", "expected"),
+    [
+        # New York, the run at 02:00 and the one at 03:00 both land on 03:00 EDT.
+        ("0 2,3 * * *", "America/New_York", (2026, 3, 8), ["03:00", "03:01"]),
+        # Troll (Antarctica) jumps two hours, 01:00 -> 03:00: 01:00 meets 03:00, 02:00 becomes 04:00.
+        ("0 1,2,3 * * *", "Antarctica/Troll", (2026, 3, 29), ["03:00", "03:01", "04:00"]),
+        # Lord Howe jumps 30 minutes, 02:00 -> 02:30: 02:00 meets 02:30.
+        ("0,30 2 * * *", "Australia/Lord_Howe", (2026, 10, 4), ["02:30", "02:31"]),
+        # Santiago skips midnight (00:00 -> 01:00): midnight meets the 01:00 run.
+        ("0 0,1 * * *", "America/Santiago", (2026, 9, 6), ["01:00", "01:01"]),
+        # A field starting with "*" keeps real hours, as in cron: the skipped 02:00 is the 03:00 run.
+        ("*/60 0-4 * * *", "America/New_York", (2026, 3, 8), ["00:00", "01:00", "03:00", "04:00"]),
+        ("*/30 2,3 * * *", "America/New_York", (2026, 3, 8), ["03:00", "03:30"]),
+    ],
+)
+def test_runs_on_a_spring_forward_day(expr: str, zone: str, start: tuple[int, int, int],
+                                      expected: list[str]) -> None:
+    tz = ZoneInfo(zone)
+    day = datetime(*start, tzinfo=tz)
+    times = parse_every(expr).next_fire_times(len(expected) + 1, day - timedelta(microseconds=1), tz)
+    on_the_day = [time.strftime("%H:%M") for time in times if time.date() == day.date()]
+    assert on_the_day == expected
+    assert len(set(times)) == len(times)
+
+
 def test_fixed_time_job_runs_once_on_fall_back_day() -> None:
     # 01:30 happens twice on 3 November; a daily 01:30 job runs at the first one only:
     # 01:30 EDT = 05:30 UTC, then 4 November 01:30 EST = 06:30 UTC.
@@ -370,8 +407,26 @@ def test_max_runs_per_hour_sees_a_coming_half_hour_fall_back() -> None:
         ("0 6 * * fri-sun", "At 06:00, Friday through Sunday"),
         ("0 6 * * 6,0", "At 06:00, Saturday through Sunday"),
         ("0 6 15 * 5", "At 06:00, on day 15 of the month, or on Friday"),
-        ("0 6 */15 * 5", "At 06:00, every 15 days, and only on Friday"),
+        ("0 6 */15 * 5", "At 06:00, on day 1, 16, and 31 of the month, and only on Friday"),
         ("*/15 * * * *", "Every 15 minutes"),
+        ("5/15 * * * *", "Every 15 minutes, starting at 5 minutes past the hour"),
+        ("0-30/10 * * * *", "Every 10 minutes, minutes 0 through 30 past the hour"),
+        # A step that does not divide its field: the values are named, never "every 45 minutes".
+        ("*/45 * * * *", "At 0 and 45 minutes past the hour"),
+        ("50/15 * * * *", "At 50 minutes past the hour"),
+        ("0 */5 * * *", "At 00:00, 05:00, 10:00, 15:00 and 20:00"),
+        ("0 0 */2 * *", "At 00:00, on day 1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, and 31 "
+                        "of the month"),
+        ("0 0 1 */5 *", "At 00:00, on day 1 of the month, only in January, June, and November"),
+        # Several minutes in a list of hours: not "at 01:00 and 03:00", which reads as two runs.
+        ("*/15 1,3 * * *", "Every 15 minutes, during hours 01 and 03"),
+        ("*/45 */5 * * 1", "At 0 and 45 minutes past the hour, during hours 00, 05, 10, 15, and 20, "
+                           "only on Monday"),
+        ("5 1,3 * * *", "At 01:05 and 03:05"),
+        ("0 0 1 */3 *", "At 00:00, on day 1 of the month, every 3 months"),
+        # Day-of-week steps run up to 7, Sunday again: 3/2 is Wednesday, Friday and Sunday.
+        ("0 0 * * 3/2", "At 00:00, only on Wednesday, Friday, and Sunday"),
+        ("0 0 * * 7-0", "At 00:00, only on Sunday"),
         ("@hourly", "Every hour"),
         ("@daily", "At 00:00"),
         ("@midnight", "At 00:00"),
@@ -421,7 +476,13 @@ def test_error_names_the_expression_and_the_problem() -> None:
         ("0 0 * 13 *", "month must be 1-12 or jan-dec"),
         ("0 0 * foo *", "'foo' is not a month"),
         ("0 0 * * funday", "'funday' is not a day of week"),
-        ("*/0 * * * *", "step must be 1 or more"),
+        ("*/0 * * * *", "minute step must be 1-60"),
+        ("*/61 * * * *", "minute step must be 1-60"),
+        ("*/99999999999999999999 * * * *", "minute step must be 1-60"),
+        ("0 */25 * * *", "hour step must be 1-24"),
+        ("0 0 2/32 * *", "day of month step must be 1-31"),
+        ("0 0 * */13 *", "month step must be 1-12"),
+        ("0 0 * * */9", "day of week step must be 1-8"),
         ("5-1 * * * *", "goes backwards"),
         ("1,,2 * * * *", "empty item"),
         ("0 0 L * *", "'l' is not a day of month"),
@@ -461,3 +522,95 @@ def test_local_tz_follows_the_tz_variable(monkeypatch: pytest.MonkeyPatch) -> No
 def test_local_tz_with_a_bogus_tz_falls_back_to_utc(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TZ", "Nowhere/Atlantis")
     assert datetime(2024, 5, 1, 12, tzinfo=local_tz()).utcoffset() == timedelta(0)
+
+
+@pytest.fixture
+def c_library_tz(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[str], None]]:
+    """Sets $TZ for both this code and the C library (time.tzset), and puts both back afterwards."""
+
+    def use(value: str) -> None:
+        monkeypatch.setenv("TZ", value)
+        time.tzset()
+
+    yield use
+    monkeypatch.undo()
+    time.tzset()
+
+
+@pytest.mark.skipif(not hasattr(time, "tzset"), reason="the C library's TZ rules are read on POSIX systems")
+@pytest.mark.parametrize(
+    "value",
+    [
+        "<+0530>-5:30",  # India's offset, as a POSIX rule with a numeric name
+        ":<+0530>-5:30",
+        "IST-5:30",
+        "<-03>3",
+        "JST-9",
+        "UTC0",
+        "",  # set but empty: UTC
+        "CET-1CEST,M3.5.0,M10.5.0/3",  # central Europe, with its summer-time dates
+        "NZST-12NZDT-13,M9.5.0,M4.1.0/3",  # southern hemisphere: summer time across the new year
+        "<+05>-5<+06>,J60/25,J300",  # Julian days and a transition hour past 24
+        "ABC-5DEF",  # summer time without dates: glibc uses the US dates
+        "<+0530>-5:30x",  # what cannot be read after the standard time is left out
+        "Europe/Paris",
+        ":America/New_York",
+    ],
+)
+def test_local_tz_reads_tz_as_the_c_library_does(value: str, c_library_tz: Callable[[str], None]) -> None:
+    c_library_tz(value)
+    zone = local_tz()
+    moment = datetime(2026, 1, 1, 0, 30, tzinfo=UTC)
+    while moment.year < 2028:  # every 5 days and 7 hours for two years: both seasons, many hours
+        expected = time.localtime(moment.timestamp()).tm_gmtoff
+        assert moment.astimezone(zone).utcoffset() == timedelta(seconds=expected), moment
+        moment += timedelta(days=5, hours=7)
+
+
+def test_schedule_runs_on_the_clock_a_posix_tz_rule_names(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TZ", "<+0530>-5:30")
+    tz = local_tz()
+    times = parse_every("0 9 * * *").next_fire_times(2, utc(2026, 12, 2, 20), tz)
+    assert [t.astimezone(UTC) for t in times] == [utc(2026, 12, 3, 3, 30), utc(2026, 12, 4, 3, 30)]
+    assert times[0].strftime("%H:%M %Z") == "09:00 +0530"
+
+
+def test_spring_forward_rules_hold_in_a_posix_tz_rule(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Central Europe by rule: on 29 March 2026 02:00 CET becomes 03:00 CEST.
+    monkeypatch.setenv("TZ", "CET-1CEST,M3.5.0,M10.5.0/3")
+    tz = local_tz()
+    times = parse_every("30 2,3 * * *").next_fire_times(2, utc(2026, 3, 28, 23), tz)
+    assert [t.strftime("%d %H:%M %Z") for t in times] == ["29 03:30 CEST", "29 03:31 CEST"]
+
+
+CLOCK_CHANGE_DAYS = [  # (zone, a day its clocks go forward, a day they go back)
+    ("America/New_York", (2026, 3, 8), (2026, 11, 1)),
+    ("Australia/Lord_Howe", (2026, 10, 4), (2026, 4, 5)),
+    ("Antarctica/Troll", (2026, 3, 29), (2026, 10, 25)),
+    ("America/Santiago", (2026, 9, 6), (2026, 4, 5)),
+    ("Europe/London", (2026, 3, 29), (2026, 10, 25)),
+]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    minutes=st.sets(st.integers(0, 59), min_size=1, max_size=4),
+    hours=st.sets(st.integers(0, 23), min_size=1, max_size=4),
+    zone_days=st.sampled_from(CLOCK_CHANGE_DAYS),
+    forward=st.booleans(),
+)
+def test_a_fixed_time_line_runs_each_listed_time_once_on_a_clock_change_day(
+    minutes: set[int], hours: set[int], zone_days: tuple[str, tuple[int, ...], tuple[int, ...]], forward: bool
+) -> None:
+    # The README's promise: every listed time of the day gets its own run, never two at one moment,
+    # whichever way the clocks go.
+    zone, spring, autumn = zone_days
+    tz = ZoneInfo(zone)
+    day = datetime(*(spring if forward else autumn), tzinfo=tz).date()
+    expr = f"{','.join(map(str, sorted(minutes)))} {','.join(map(str, sorted(hours)))} * * *"
+    listed = len(minutes) * len(hours)
+    start = datetime.combine(day, datetime.min.time(), tzinfo=tz) - timedelta(hours=4)
+    times = parse_every(expr).next_fire_times(2 * listed + 2, start, tz)
+    on_the_day = [t for t in times if t.date() == day]
+    assert len(on_the_day) == listed, expr
+    assert len({t.astimezone(UTC) for t in times}) == len(times)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
+from rocketwatch.schedule import posix_zone
 from rocketwatch.timefmt import net_label, net_words, zone_words
 
 NET = datetime(2027, 1, 14, 14, 30, tzinfo=UTC)
@@ -22,6 +23,9 @@ def test_a_time_of_day_names_its_zone_and_a_date_does_not() -> None:
 def test_a_zone_without_letters_is_written_as_an_offset_from_utc() -> None:
     # The tz database names some zones only by their offset ('+03'): a bare '+03' reads like arithmetic.
     assert zone_words(NET.astimezone(ZoneInfo("Asia/Riyadh"))) == "UTC+03"
+    assert zone_words(NET.astimezone(ZoneInfo("Asia/Kathmandu"))) == "UTC+05:45"
+    assert zone_words(NET.astimezone(posix_zone("<+0530>-5:30"))) == "UTC+05:30"
+    assert zone_words(NET.astimezone(posix_zone("<-0330>3:30"))) == "UTC-03:30"
     assert zone_words(NET.astimezone(ZoneInfo("America/New_York"))) == "EST"
     assert zone_words(NET) == "UTC"
 

@@ -17,6 +17,7 @@ from rocketwatch.images import PART_PREFIX
 from rocketwatch.paths import Paths
 from rocketwatch.store import Store
 from rocketwatch.store.database import from_text, to_text
+from rocketwatch.store.images import picture_identity
 from rocketwatch.store.runs import ACTIVE_STATES
 
 log = logging.getLogger(__name__)
@@ -122,11 +123,11 @@ def _prune_pictures(store: Store, paths: Paths, config: RetentionConfig, now: da
     """Unused pictures after UNUSED_PICTURE_AGE; then, over the size cap, the least recently used ones
     (never those of the current run); then files in the picture folders the index does not know.
     Returns (index rows removed, files deleted, bytes freed)."""
-    shown = {row[0] for row in store.db.execute("SELECT DISTINCT image_url FROM launches WHERE image_url"
-                                                " IS NOT NULL")}
+    shown = {picture_identity(row[0]) for row in store.db.execute("SELECT DISTINCT image_url FROM launches"
+                                                                  " WHERE image_url IS NOT NULL")}
     in_use: set[str] = set()
     if current_run is not None:
-        in_use = {row[0] for row in store.db.execute(
+        in_use = {picture_identity(row[0]) for row in store.db.execute(
             "SELECT DISTINCT image_url FROM launches WHERE last_run_id = ? AND image_url IS NOT NULL",
             (current_run,))}
     pictures = _pictures(store)

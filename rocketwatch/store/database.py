@@ -141,6 +141,15 @@ MIGRATIONS: tuple[str, ...] = (
         created_at TEXT NOT NULL
     );
     """,
+    # 4: the calendar export. What each launch's event last said (start, end, status) and its SEQUENCE, so
+    # an event whose time or status changed goes out with a higher SEQUENCE (RFC 5545 3.8.7.4).
+    """
+    CREATE TABLE calendar_events (
+        launch_id TEXT PRIMARY KEY,
+        shape TEXT NOT NULL,
+        sequence INTEGER NOT NULL
+    );
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)
