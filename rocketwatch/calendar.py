@@ -50,9 +50,14 @@ def event_shape(launch: Launch, now: datetime) -> str:
     starts and ends, and its status; its title (which says how exact the time is) and the launch's own
     status (in the description) count too."""
     event = launch_event(launch, 0, now)
-    parts = [event[name].to_ical().decode() if name in event else "" for name in
+    parts = [_ical_text(event[name].to_ical()) if name in event else "" for name in
              ("dtstart", "dtend", "duration", "status", "summary")]
     return json.dumps([*parts, launch.status_abbrev])
+
+
+def _ical_text(value: bytes | str) -> str:
+    """A property's iCalendar text (icalendar gives bytes for most values, text for some)."""
+    return value.decode() if isinstance(value, bytes) else value
 
 
 def next_sequences(shapes: Mapping[str, str], exported: Mapping[str, tuple[str, int]],

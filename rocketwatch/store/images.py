@@ -48,7 +48,7 @@ class PicturePaths(dict[str, tuple[Path | None, Path | None]]):
     def __contains__(self, url: object) -> bool:
         return isinstance(url, str) and super().__contains__(picture_identity(url))
 
-    def get(self, url: str, default: Any = None) -> Any:  # type: ignore[override]
+    def get(self, url: str, default: Any = None) -> Any:
         return super().get(picture_identity(url), default)
 
 
