@@ -33,7 +33,7 @@ def test_menu_lists_every_item_and_the_next_five_launches(qtbot) -> None:
     assert texts[0] == "Next launches"
     assert [t.split(" — ")[0] for t in texts[1:6]] == [f"Launch {n} && friends" for n in range(5)]
     assert texts[6:] == ["Run now", "Open gallery", "Run history", "Export calendar…", "Pause schedule",
-                         "Settings…", "Quit RocketWatch"]
+                         "Settings…", "About RocketWatch", "Quit RocketWatch"]
 
 
 def test_menu_times_say_which_clock(qtbot, local_zone) -> None:
