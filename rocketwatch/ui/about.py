@@ -67,7 +67,7 @@ class AboutDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(row)
         layout.addWidget(buttons)
-        self.setMinimumWidth(460)
+        self.setMinimumWidth(540)
 
     def copy_version(self) -> None:
         QGuiApplication.clipboard().setText(self.version_line)
