@@ -7,6 +7,7 @@ checked; the tools only those systems have (PyInstaller there, ISCC, iconutil, d
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import re
 import subprocess
@@ -150,3 +151,48 @@ def test_without_dry_run_a_target_refuses_another_system() -> None:
                             text=True, timeout=60, check=False)
     assert result.returncode == 2
     assert "the macOS installer is built on macOS, not on Linux" in result.stderr
+
+
+def test_build_info_says_release_only_for_a_clean_checkout_of_the_versions_tag(tmp_path: Path,
+                                                                                monkeypatch) -> None:
+    spec = importlib.util.spec_from_file_location("packaging_build", REPO / "packaging" / "build.py")
+    build = importlib.util.module_from_spec(spec)
+    path = list(sys.path)
+    spec.loader.exec_module(build)  # it puts packaging/ on sys.path to import release.py: undo that
+    sys.path[:] = path
+    sys.modules.pop("release", None)
+    source = tmp_path / "source"
+    source.mkdir()
+    (source / "pyproject.toml").write_text('[project]\nname = "rocketwatch"\nversion = "3.2.1"\n')
+    for variable in ("GITHUB_REF_TYPE", "GITHUB_REF_NAME"):
+        monkeypatch.delenv(variable, raising=False)
+    for variable, value in (("GIT_AUTHOR_NAME", "t"), ("GIT_AUTHOR_EMAIL", "t@example.org"),
+                            ("GIT_COMMITTER_NAME", "t"), ("GIT_COMMITTER_EMAIL", "t@example.org")):
+        monkeypatch.setenv(variable, value)
+
+    def git(*args: str) -> str:
+        return subprocess.run(["git", "-C", str(source), *args], capture_output=True, text=True,
+                              check=True).stdout.strip()
+
+    git("init", "--quiet")
+    git("add", "pyproject.toml")
+    git("commit", "--quiet", "-m", "first")
+    monkeypatch.setattr(build, "REPO", source)
+    monkeypatch.setattr(build, "BUILD", tmp_path / "build")
+
+    def info() -> dict:
+        return json.loads(build.write_build_info().read_text())
+
+    assert info() == {"version": "3.2.1", "commit": git("rev-parse", "HEAD"), "release": False}
+    git("tag", "v3.2.0")  # another version's tag
+    assert info()["release"] is False
+    git("tag", "v3.2.1")
+    assert info()["release"] is True
+    (source / "pyproject.toml").write_text('[project]\nname = "rocketwatch"\nversion = "3.2.1"\n# changed\n')
+    assert info()["release"] is False, "a checkout with changes is not the release"
+    # In the workflow, the pushed tag says so too.
+    git("checkout", "--quiet", "pyproject.toml")
+    git("tag", "--delete", "v3.2.1")
+    monkeypatch.setenv("GITHUB_REF_TYPE", "tag")
+    monkeypatch.setenv("GITHUB_REF_NAME", "v3.2.1")
+    assert info()["release"] is True
