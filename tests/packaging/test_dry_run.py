@@ -158,6 +158,7 @@ def test_build_info_says_release_only_for_a_clean_checkout_of_the_versions_tag(t
     spec = importlib.util.spec_from_file_location("packaging_build", REPO / "packaging" / "build.py")
     build = importlib.util.module_from_spec(spec)
     path = list(sys.path)
+    monkeypatch.setitem(sys.modules, "packaging_build", build)  # its dataclass looks itself up there
     spec.loader.exec_module(build)  # it puts packaging/ on sys.path to import release.py: undo that
     sys.path[:] = path
     sys.modules.pop("release", None)
