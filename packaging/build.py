@@ -2,11 +2,15 @@
 
 Each target builds the PyInstaller folder (packaging/rocketwatch.spec) and then, on its own OS only, the .deb,
 the Inno Setup installer, or the .app and .dmg. Everything goes to build/ and dist/ in the repository.
+`--dry-run` goes through a target on any system: it writes what Python itself makes (icons, build info) and
+lists every command and output file instead of running the tools, so a wrong path shows before release day.
+The version is pyproject.toml's; the .deb is reproducible (SOURCE_DATE_EPOCH: the commit's time).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import math
 import os
 import platform
@@ -18,7 +22,11 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from release import ReleaseError, project_version
 
 REPO = Path(__file__).resolve().parents[1]
 PACKAGING = REPO / "packaging"
@@ -55,11 +63,34 @@ class BuildError(Exception):
     """A build step failed in a way the user can act on."""
 
 
+@dataclass
+class Plan:
+    """What a dry run would have done: the commands in order, and every file the build writes."""
+
+    commands: list[list[str]] = field(default_factory=list)
+    files: list[Path] = field(default_factory=list)
+
+
+DRY_RUN: Plan | None = None  # set by --dry-run: commands are listed instead of run
+
+
+def wrote(path: Path) -> Path:
+    """Note a file the build writes (or, in a dry run, a command would write)."""
+    if DRY_RUN is not None:
+        DRY_RUN.files.append(path)
+        print(f"  writes {path}", flush=True)
+    return path
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="packaging/build.py", description=__doc__.splitlines()[0])
     parser.add_argument("target", choices=sorted(TARGET_OS), help="which installer to build")
+    parser.add_argument("--dry-run", action="store_true",
+                        help="on any system: list every command and file instead of running the tools")
     args = parser.parse_args(argv)
-    if not sys.platform.startswith(TARGET_OS[args.target]):
+    global DRY_RUN
+    DRY_RUN = Plan() if args.dry_run else None
+    if DRY_RUN is None and not sys.platform.startswith(TARGET_OS[args.target]):
         names = {"linux": "Linux", "windows": "Windows", "macos": "macOS"}
         here = {"win32": "Windows", "darwin": "macOS"}.get(sys.platform, "Linux")
         print(f"packaging/build.py: the {names[args.target]} installer is built on {names[args.target]}, "
@@ -74,9 +105,14 @@ def main(argv: list[str] | None = None) -> int:
             outputs = build_windows()
         else:
             outputs = build_macos()
-    except BuildError as error:
+    except (BuildError, ReleaseError) as error:
         print(f"packaging/build.py: {error}", file=sys.stderr)
         return 1
+    if DRY_RUN is not None:
+        print(f"\nDry run: {len(DRY_RUN.commands)} commands, {len(DRY_RUN.files)} files; the installers:")
+        for path in outputs:
+            print(f"  {path.relative_to(REPO) if path.is_relative_to(REPO) else path}")
+        return 0
     print(f"\nBuilt in {time.monotonic() - started:.0f} s:")
     for path in outputs:
         print(f"  {path.relative_to(REPO)}  {describe_size(path)}")
@@ -84,15 +120,47 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def version() -> str:
-    text = (REPO / "rocketwatch" / "__init__.py").read_text(encoding="utf-8")
-    found = re.search(r'^__version__ = "([^"]+)"', text, re.MULTILINE)
-    if not found:
-        raise BuildError("no __version__ in rocketwatch/__init__.py")
-    return found.group(1)
+    """pyproject.toml's version: the one every installer, --version and the About box show."""
+    return project_version(REPO)
+
+
+def git(*args: str) -> str | None:
+    try:
+        result = subprocess.run(["git", "-C", str(REPO), *args], capture_output=True, text=True, check=False)
+    except OSError:
+        return None
+    return result.stdout.strip() if result.returncode == 0 else None
+
+
+def source_date_epoch() -> int:
+    """$SOURCE_DATE_EPOCH, else the commit's time: every date inside the .deb (so two builds are equal)."""
+    if os.environ.get("SOURCE_DATE_EPOCH", "").isdigit():
+        return int(os.environ["SOURCE_DATE_EPOCH"])
+    committed = git("log", "-1", "--format=%ct")
+    return int(committed) if committed and committed.isdigit() else 0
+
+
+def write_build_info() -> Path:
+    """build/build_info.json, packaged beside rocketwatch/version.py: the version, where the build came from.
+
+    A release is a build of a clean checkout of the tag vVERSION (in CI: the tag pushed).
+    """
+    number, commit = version(), git("rev-parse", "HEAD")
+    tagged = f"v{number}" in (git("tag", "--points-at", "HEAD") or "").split() or (
+        os.environ.get("GITHUB_REF_TYPE") == "tag" and os.environ.get("GITHUB_REF_NAME") == f"v{number}")
+    clean = git("status", "--porcelain", "--untracked-files=no") == ""
+    info = {"version": number, "commit": commit, "release": bool(tagged and clean and commit)}
+    target = BUILD / "build_info.json"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(json.dumps(info, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    return wrote(target)
 
 
 def run(*command: str | Path, **kwargs: object) -> subprocess.CompletedProcess:
     print("+", " ".join(str(part) for part in command), flush=True)
+    if DRY_RUN is not None:
+        DRY_RUN.commands.append([str(part) for part in command])
+        return subprocess.CompletedProcess([str(part) for part in command], 0)
     try:
         return subprocess.run([str(part) for part in command], check=True, **kwargs)  # type: ignore[call-overload]
     except FileNotFoundError as error:
@@ -103,14 +171,18 @@ def run(*command: str | Path, **kwargs: object) -> subprocess.CompletedProcess:
 
 def build_bundle() -> Path:
     """The PyInstaller one-folder build: dist/rocketwatch (and dist/RocketWatch.app on macOS)."""
-    try:
-        import PyInstaller  # noqa: F401
-    except ImportError as error:
-        raise BuildError("PyInstaller is missing: run this through "
-                         "`uv run --group packaging python packaging/build.py ...`") from error
+    if DRY_RUN is None:
+        try:
+            import PyInstaller  # noqa: F401
+        except ImportError as error:
+            raise BuildError("PyInstaller is missing: run this through "
+                             "`uv run --group packaging python packaging/build.py ...`") from error
+    write_build_info()
+    # The same bytes from the same commit: no random hash seed, dates from the commit (PyInstaller reads it).
+    env = dict(os.environ, PYTHONHASHSEED="0", SOURCE_DATE_EPOCH=str(source_date_epoch()))
     run(sys.executable, "-m", "PyInstaller", "--noconfirm", "--log-level", "WARN",
-        "--distpath", DIST, "--workpath", BUILD / "pyinstaller", PACKAGING / "rocketwatch.spec")
-    return BUNDLE
+        "--distpath", DIST, "--workpath", BUILD / "pyinstaller", PACKAGING / "rocketwatch.spec", env=env)
+    return wrote(BUNDLE)
 
 
 # --- sizes ------------------------------------------------------------------------------------------------
@@ -422,9 +494,14 @@ def build_deb(bundle: Path, libc: str) -> Path:
         " pictures on your computer, keeps a run history with retries, and tells you what\n"
         " changed through desktop notifications.\n", encoding="utf-8")
     control.chmod(0o644)
+    # Reproducible: every date is the commit's (dpkg-deb sorts the names and takes the ar dates from it).
+    epoch = source_date_epoch()
+    for path in [stage, *stage.rglob("*")]:
+        os.utime(path, (epoch, epoch), follow_symlinks=False)
     target = DIST / f"{stage.name}.deb"
-    run("dpkg-deb", "--root-owner-group", "-Zxz", "--build", stage, target, stdout=subprocess.DEVNULL)
-    return target
+    run("dpkg-deb", "--root-owner-group", "-Zxz", "--build", stage, target, stdout=subprocess.DEVNULL,
+        env=dict(os.environ, SOURCE_DATE_EPOCH=str(epoch)))
+    return wrote(target)
 
 
 def build_linux() -> list[Path]:
@@ -448,7 +525,7 @@ def make_ico() -> Path:
     ICONS.mkdir(parents=True, exist_ok=True)
     target = ICONS / "rocketwatch.ico"
     images[-1].save(target, format="ICO", sizes=[image.size for image in images], append_images=images[:-1])
-    return target
+    return wrote(target)
 
 
 def inno_compiler() -> Path:
@@ -461,6 +538,8 @@ def inno_compiler() -> Path:
     for candidate in candidates:
         if candidate.is_file():
             return candidate
+    if DRY_RUN is not None:  # where the workflow's Inno Setup step puts it
+        return Path("C:/Program Files (x86)/Inno Setup 6/ISCC.exe")
     raise BuildError("Inno Setup 6 is missing (https://jrsoftware.org/isinfo.php; `choco install innosetup`)")
 
 
@@ -471,7 +550,7 @@ def build_windows() -> list[Path]:
     number = version()
     run(iscc, f"/DAppVersion={number}", f"/DSourceDir={bundle}", f"/DOutputDir={DIST}", f"/DIconFile={icon}",
         PACKAGING / "windows" / "rocketwatch.iss")
-    return [bundle, DIST / f"RocketWatch-{number}-setup.exe"]
+    return [bundle, wrote(DIST / f"RocketWatch-{number}-setup.exe")]
 
 
 # --- macOS ------------------------------------------------------------------------------------------------
@@ -498,26 +577,26 @@ def make_icns() -> Path:
             renderer.render(painter, QRectF(0, 0, size * scale, size * scale))
             painter.end()
             suffix = "@2x" if scale == 2 else ""
-            image.save(str(iconset / f"icon_{size}x{size}{suffix}.png"), "PNG")
+            image.save(str(wrote(iconset / f"icon_{size}x{size}{suffix}.png")), "PNG")
     target = ICONS / "rocketwatch.icns"
     run("iconutil", "--convert", "icns", "--output", target, iconset)
-    return target
+    return wrote(target)
 
 
 def build_macos() -> list[Path]:
     make_icns()
     build_bundle()
-    app = DIST / "RocketWatch.app"
+    app = wrote(DIST / "RocketWatch.app")
     dmg = DIST / f"RocketWatch-{version()}.dmg"
     with tempfile.TemporaryDirectory() as folder:
         staging = Path(folder) / "RocketWatch"
         staging.mkdir()
         run("ditto", app, staging / app.name)
-        (staging / "Applications").symlink_to("/Applications")
+        wrote(staging / "Applications").symlink_to("/Applications")
         dmg.unlink(missing_ok=True)
         run("hdiutil", "create", "-volname", "RocketWatch", "-srcfolder", staging, "-fs", "HFS+",
             "-format", "UDZO", "-ov", dmg)
-    return [app, dmg]
+    return [app, wrote(dmg)]
 
 
 if __name__ == "__main__":

@@ -3,7 +3,8 @@
 The core (everything outside ``rocketwatch.ui``) runs headless and never imports Qt.
 """
 
-__version__ = "0.1.0"
+from rocketwatch.version import VERSION as __version__  # pyproject.toml's, read once
+
 APP_NAME = "RocketWatch"
 APP_ID = "rocketwatch"
 USER_AGENT = f"RocketWatch/{__version__} (+https://github.com/rocketwatch/rocketwatch)"

@@ -21,7 +21,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from rocketwatch import APP_NAME, __version__
+from rocketwatch import APP_NAME
 from rocketwatch.applog import NOT_ON_CONSOLE, setup_logging
 from rocketwatch.config import ConfigError
 from rocketwatch.session import Session, storage_words
@@ -68,12 +68,25 @@ def _run_id(text: str) -> int:
     return value
 
 
+class _VersionAction(argparse.Action):
+    """--version: asks git for the commit only when asked (not on every start)."""
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: object,
+                 option_string: str | None = None) -> None:
+        from rocketwatch.version import describe
+
+        print(describe(APP_NAME))
+        parser.exit()
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="rocketwatch",
         description=f"{APP_NAME}: upcoming rocket launches from Launch Library 2, in your tray.",
     )
-    parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
+    parser.add_argument("--version", action=_VersionAction, nargs=0,
+                        help="show the version and where this copy came from (a release, or a source "
+                             "checkout and its commit), and exit")
     parser.add_argument("--home", metavar="DIR",
                         help="keep config, data, cache and logs under DIR (also ROCKETWATCH_HOME)")
     parser.add_argument("--api-url", metavar="URL",

@@ -231,6 +231,7 @@ class TrayApp(QObject):
         tray.open_gallery.connect(lambda: self.show_window("gallery"))
         tray.open_history.connect(lambda: self.show_window("history"))
         tray.open_settings.connect(lambda: self.show_window("settings"))
+        tray.open_about.connect(lambda: self.show_window("about"))
         tray.open_launch.connect(self.show_launch)
         tray.toggle_pause.connect(lambda: controller.set_paused(not controller.config.schedule.paused))
         tray.export_calendar.connect(self.export_calendar)
@@ -512,6 +513,10 @@ class TrayApp(QObject):
                 self.windows[which] = SettingsDialog(self.controller, autostart_for_platform(),
                                                      home=self.session.home,
                                                      config_warnings=self.session.config_warnings)
+            elif which == "about":
+                from rocketwatch.ui.about import AboutDialog
+
+                self.windows[which] = AboutDialog()
             else:
                 raise ValueError(f"unknown window {which!r}")
         return self.windows[which]

@@ -20,6 +20,11 @@ from rocketwatch.paths import paths_for
 from rocketwatch.standin import StandIn
 from rocketwatch.store import Store
 
+# The tray menu from the bottom (Quit, About, Settings…, Pause, Export calendar…, Run history, Open gallery,
+# Cancel the run): Up presses from the menu's opening, which selects nothing. tests/ui/test_tray.py checks
+# this order against the real menu.
+UP_TO_SETTINGS, UP_TO_HISTORY, UP_TO_CANCEL = 3, 6, 8
+
 pytestmark = pytest.mark.e2e
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "screenshots"
@@ -155,7 +160,7 @@ def test_a_new_users_first_session(desktop, start_app, tmp_path) -> None:
         idle_icon = user.icon_pixels()  # the first run long over: the icon without a badge
 
         # Settings from the tray menu; the Pipeline tab and its Retries with the keyboard; OK.
-        user.menu(2)
+        user.menu(UP_TO_SETTINGS)
         user.shot("tray-menu-settings")
         user.key("Return")
         user.window("Settings")
@@ -182,7 +187,7 @@ def test_a_new_users_first_session(desktop, start_app, tmp_path) -> None:
         user.shot("tray-tooltip-waiting")
 
         # Cancel it from the tray menu.
-        user.menu(7)
+        user.menu(UP_TO_CANCEL)
         user.shot("tray-menu-cancel")
         user.key("Return")
         [cancelled] = wait_for(lambda: [r for r in user.runs()[:1] if r["state"] == "cancelled"], 15,
@@ -193,7 +198,7 @@ def test_a_new_users_first_session(desktop, start_app, tmp_path) -> None:
         # LL2 answers again; Retry from Run history with the mouse; the badge goes back to idle.
         standin = StandIn.demo(port=int(port)).start()
         desktop.notifications()  # the first run's notifications leave the screen
-        user.menu(5)
+        user.menu(UP_TO_HISTORY)
         user.key("Return")
         history = user.window("Run history")
         user.click_in(history, 40, 61)  # the newest run: the cancelled one

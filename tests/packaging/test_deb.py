@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -43,17 +44,6 @@ def run(*command: str, timeout: float = 120, env: dict | None = None) -> subproc
     return subprocess.run(command, capture_output=True, text=True, timeout=timeout, env=env, check=False)
 
 
-def build_deb() -> Path:
-    """$ROCKETWATCH_DEB (a .deb built before, as CI does), else a fresh build through packaging/build.py."""
-    if os.environ.get("ROCKETWATCH_DEB"):
-        return Path(os.environ["ROCKETWATCH_DEB"])
-    result = subprocess.run(["uv", "run", "--group", "packaging", "python", "packaging/build.py", "linux"],
-                            cwd=REPO, capture_output=True, text=True, timeout=900, check=False)
-    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
-    [deb] = (REPO / "dist").glob(f"rocketwatch_{__version__}_*.deb")
-    return deb
-
-
 def install(deb: Path) -> None:
     if run("dpkg", "-i", str(deb)).returncode != 0:  # missing dependencies: let apt bring them
         env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
@@ -77,8 +67,8 @@ def tray_icon(desktop: Desktop) -> list[str]:
     return [line for line in desktop.tray_icons() if "rocketwatch" in line.lower()]
 
 
-def test_deb_installs_runs_shows_its_tray_icon_and_purges_cleanly(desktop: Desktop, tmp_path: Path) -> None:
-    deb = build_deb()
+def test_deb_installs_runs_shows_its_tray_icon_and_purges_cleanly(desktop: Desktop, deb: Path,
+                                                                   tmp_path: Path) -> None:
     purge()  # a package left behind by an interrupted run
     install(deb)
     try:
@@ -95,8 +85,12 @@ def test_deb_installs_runs_shows_its_tray_icon_and_purges_cleanly(desktop: Deskt
             assert path in owned, path
         before = tree(INSTALL_DIR)
 
+        # The installed app knows its version and what it was built from (build.py's build info).
         version = run(COMMAND, "--version")
-        assert version.returncode == 0 and version.stdout.strip() == f"RocketWatch {__version__}"
+        head = run("git", "-C", str(REPO), "rev-parse", "HEAD").stdout.strip()
+        assert version.returncode == 0, version.stderr
+        assert re.fullmatch(rf"RocketWatch {re.escape(__version__)} \((release|package built from) commit "
+                            rf"{head[:12]}(, not a release)?\)\n", version.stdout), version.stdout
 
         # A headless run with a desktop bus: the summary goes through notify-send (here a stand-in that
         # keeps its environment), which must not inherit the bundle's library path.

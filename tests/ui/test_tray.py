@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import re
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from desktop_session import dbusmenu_shown
@@ -33,7 +34,24 @@ def test_menu_lists_every_item_and_the_next_five_launches(qtbot) -> None:
     assert texts[0] == "Next launches"
     assert [t.split(" — ")[0] for t in texts[1:6]] == [f"Launch {n} && friends" for n in range(5)]
     assert texts[6:] == ["Run now", "Open gallery", "Run history", "Export calendar…", "Pause schedule",
-                         "Settings…", "Quit RocketWatch"]
+                         "Settings…", "About RocketWatch", "Quit RocketWatch"]
+
+
+def test_the_new_user_sessions_arrow_key_counts_match_the_menu(qtbot) -> None:
+    """tests/e2e/test_new_user.py walks the real tray menu with Up presses from the bottom."""
+    import re
+
+    source = (Path(__file__).parents[1] / "e2e" / "test_new_user.py").read_text()
+    found = re.search(r"^UP_TO_SETTINGS, UP_TO_HISTORY, UP_TO_CANCEL = (\d+), (\d+), (\d+)$", source, re.M)
+    assert found is not None
+    settings, history, cancel = (int(count) for count in found.groups())
+    tray = TrayIcon()
+    tray.set_state("running")
+    # Only the items the keyboard stops at, bottom first (separators and greyed lines are skipped).
+    items = [action.text() for action in reversed(tray.menu.actions())
+             if action.isVisible() and action.isEnabled() and not action.isSeparator() and action.text()]
+    assert (items[settings - 1], items[history - 1], items[cancel - 1]) == (
+        "Settings…", "Run history", "Cancel the run")
 
 
 def test_menu_times_say_which_clock(qtbot, local_zone) -> None:

@@ -1,0 +1,107 @@
+"""Which RocketWatch this is: its version, from the one place it is written, and where this copy came from.
+
+The version lives in pyproject.toml. A packaged app (the .deb, the Windows installer, the macOS bundle)
+carries build_info.json, written by packaging/build.py beside this module; a source checkout reads
+pyproject.toml and asks git for its commit; a package installed from a wheel reads its own metadata.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from importlib import metadata
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+SOURCE_ROOT = PACKAGE_DIR.parent
+BUILD_INFO = PACKAGE_DIR / "build_info.json"
+DISTRIBUTION = "rocketwatch"
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where this copy came from: a release, a package built from some commit, a source checkout, a wheel."""
+
+    kind: str  # "release", "build", "source" or "installed"
+    commit: str | None = None
+    modified: bool = False  # a source checkout with changes not yet committed
+
+    def describe(self) -> str:
+        short = self.commit[:12] if self.commit else None
+        if self.kind == "release":
+            return f"release, commit {short}" if short else "release"
+        if self.kind == "build":
+            return f"package built from commit {short}, not a release"
+        if self.kind == "source":
+            where = f"source checkout at commit {short}" if short else "source checkout, commit unknown"
+            return f"{where}, with local changes" if self.modified else where
+        return "installed package"
+
+
+def _build_info() -> dict | None:
+    try:
+        info = json.loads(BUILD_INFO.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return info if isinstance(info, dict) and isinstance(info.get("version"), str) else None
+
+
+def _pyproject_version() -> str | None:
+    """The version in the pyproject.toml of the source checkout this module is in, if it is in one."""
+    try:
+        project = tomllib.loads((SOURCE_ROOT / "pyproject.toml").read_text(encoding="utf-8")).get("project")
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return None
+    if isinstance(project, dict) and project.get("name") == DISTRIBUTION:
+        version = project.get("version")
+        return version if isinstance(version, str) else None
+    return None
+
+
+def read_version() -> str:
+    info = _build_info()
+    if info is not None and isinstance(info.get("version"), str):
+        return str(info["version"])
+    found = _pyproject_version()
+    if found is not None:
+        return found
+    try:
+        return metadata.version(DISTRIBUTION)
+    except metadata.PackageNotFoundError:
+        return "0+unknown"
+
+
+VERSION = read_version()
+
+
+def _git(*args: str) -> str | None:
+    try:
+        result = subprocess.run(["git", "-C", str(SOURCE_ROOT), *args], capture_output=True, text=True,
+                                timeout=10, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return result.stdout if result.returncode == 0 else None
+
+
+@cache
+def origin() -> Origin:
+    """Where this copy came from (asks git once in a source checkout)."""
+    info = _build_info()
+    if info is not None:
+        commit = info.get("commit") if isinstance(info.get("commit"), str) else None
+        return Origin("release" if info.get("release") is True else "build", commit)
+    if _pyproject_version() is not None and (SOURCE_ROOT / ".git").exists():
+        head = _git("rev-parse", "HEAD")
+        changes = _git("status", "--porcelain", "--untracked-files=no")
+        return Origin("source", head.strip() if head else None, bool(changes and changes.strip()))
+    if _pyproject_version() is not None:
+        return Origin("source")
+    return Origin("installed")
+
+
+def describe(app_name: str) -> str:
+    """One line for --version and the About box: "RocketWatch 0.1.0 (release, commit 1a2b3c4d5e6f)"."""
+    return f"{app_name} {VERSION} ({origin().describe()})"

@@ -1,0 +1,84 @@
+"""One version, from pyproject.toml, and `--version` saying where this copy came from."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+
+import rocketwatch
+from rocketwatch.version import Origin
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def pyproject_version() -> str:
+    return tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
+
+
+def version_line(*, cwd: Path, pythonpath: Path | None = None) -> str:
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(cwd)}
+    if pythonpath is not None:
+        env["PYTHONPATH"] = str(pythonpath)
+    result = subprocess.run([sys.executable, "-m", "rocketwatch", "--version"], cwd=cwd, env=env,
+                            capture_output=True, text=True, timeout=60, check=False)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_the_package_version_is_pyprojects() -> None:
+    assert rocketwatch.__version__ == pyproject_version()
+    assert f"RocketWatch/{pyproject_version()} " in rocketwatch.USER_AGENT
+
+
+@pytest.mark.skipif(shutil.which("git") is None or not (REPO / ".git").exists(),
+                    reason="needs a git checkout")
+def test_version_from_a_source_checkout_names_the_commit(tmp_path: Path) -> None:
+    head = subprocess.run(["git", "-C", str(REPO), "rev-parse", "HEAD"], capture_output=True, text=True,
+                          check=True).stdout.strip()
+    line = version_line(cwd=REPO)
+    assert line.startswith(f"RocketWatch {pyproject_version()} (source checkout at commit {head[:12]}")
+    dirty = subprocess.run(["git", "-C", str(REPO), "status", "--porcelain", "--untracked-files=no"],
+                           capture_output=True, text=True, check=True).stdout.strip()
+    assert line.endswith(", with local changes)") == bool(dirty)
+
+
+def copy_of_the_package(tmp_path: Path) -> Path:
+    """The package alone, as an installed wheel or a packaged app has it: no pyproject.toml, no .git."""
+    site = tmp_path / "site"
+    shutil.copytree(REPO / "rocketwatch", site / "rocketwatch", ignore=shutil.ignore_patterns("__pycache__"))
+    return site
+
+
+def test_version_of_a_packaged_release_and_of_a_packaged_build(tmp_path: Path) -> None:
+    site = copy_of_the_package(tmp_path)
+    info = site / "rocketwatch" / "build_info.json"
+    commit = "0123456789abcdef0123456789abcdef01234567"
+    info.write_text(json.dumps({"version": "7.8.9", "commit": commit, "release": True}))
+    assert version_line(cwd=tmp_path, pythonpath=site) == "RocketWatch 7.8.9 (release, commit 0123456789ab)"
+    info.write_text(json.dumps({"version": "7.8.9", "commit": commit, "release": False}))
+    assert version_line(cwd=tmp_path, pythonpath=site) == (
+        "RocketWatch 7.8.9 (package built from commit 0123456789ab, not a release)")
+
+
+def test_version_of_a_package_installed_without_build_info_reads_its_metadata(tmp_path: Path) -> None:
+    site = copy_of_the_package(tmp_path)
+    # The project's own environment has rocketwatch's metadata (the version from pyproject.toml).
+    line = version_line(cwd=tmp_path, pythonpath=site)
+    assert line == f"RocketWatch {pyproject_version()} (installed package)"
+
+
+@pytest.mark.parametrize(("origin", "words"), [
+    (Origin("release", "f" * 40), "release, commit ffffffffffff"),
+    (Origin("build", "a" * 40), "package built from commit aaaaaaaaaaaa, not a release"),
+    (Origin("source", "b" * 40, modified=True), "source checkout at commit bbbbbbbbbbbb, with local changes"),
+    (Origin("source"), "source checkout, commit unknown"),
+    (Origin("installed"), "installed package"),
+])
+def test_origin_in_words(origin: Origin, words: str) -> None:
+    assert origin.describe() == words
