@@ -17,7 +17,9 @@ from rocketwatch.timefmt import duration_words, local, net_label, with_zone
 
 REMINDER, SLIP, STATUS, WEBCAST = "reminder", "slip", "status", "webcast"
 LANDING, UPDATE = "landing", "update"
-ALERT_KINDS = (REMINDER, SLIP, STATUS, WEBCAST, LANDING, UPDATE)
+SNOOZE = "snooze"  # a reminder the user asked to come again later ("Remind me in 10 min")
+ALERT_KINDS = (REMINDER, SLIP, STATUS, WEBCAST, LANDING, UPDATE, SNOOZE)
+SNOOZE_MINUTES = 10
 
 # A countdown means something only when LL2 knows the hour (None: LL2 2.0.0 sent no precision).
 PRECISE = (None, "SEC", "MIN", "HR")
@@ -232,6 +234,51 @@ def reminder_text(launch: Launch, now: datetime, tz: tzinfo | None = None) -> st
         reason = f": {launch.hold_reason}" if launch.hold_reason else ""
         return f"Might launch {text} (on hold{reason})"
     return f"Might launch {text} (the date is not confirmed)"
+
+
+# --- snoozed reminders ---------------------------------------------------------------------------------
+def snooze_until(launch: Launch, now: datetime, minutes: int = SNOOZE_MINUTES) -> datetime | None:
+    """When a reminder snoozed at `now` comes again: `minutes` later, at most at the NET; None when the
+    launch is no longer ahead (nothing to remind of)."""
+    if launch.net <= now or minutes <= 0:
+        return None
+    return min(now + timedelta(minutes=minutes), launch.net)
+
+
+def snooze_key(launch_id: str, due_at: datetime) -> str:
+    return f"{SNOOZE}:{launch_id}:{_minute(due_at)}"
+
+
+def snoozed_alerts(snoozes: Iterable[Any], launches: Mapping[str, Launch], claimed: Iterable[str],
+                   now: datetime, cfg: AlertsConfig, tz: tzinfo | None = None) -> list[Alert]:
+    """The snoozed reminders (Snooze: launch_id, due_at) due at `now` and not claimed yet, one per launch,
+    while the launch is still ahead; their text is the countdown as it is now."""
+    rules = rules_for(cfg)
+    done = set(claimed)
+    due: dict[str, Alert] = {}
+    for snooze in snoozes:
+        launch = launches.get(snooze.launch_id)
+        key = snooze_key(snooze.launch_id, snooze.due_at)
+        if launch is None or snooze.due_at > now or launch.net <= now or key in done:
+            continue
+        due[launch.id] = Alert(key, SNOOZE, launch.id, launch.name, reminder_text(launch, now, tz),
+                               snooze.due_at, None, in_quiet_hours(now, rules.quiet_hours, tz))
+    return sorted(due.values(), key=lambda alert: (alert.fire_at, alert.title, alert.launch_id))
+
+
+def planned_snoozes(snoozes: Iterable[Any], launches: Mapping[str, Launch], claimed: Iterable[str],
+                    now: datetime) -> list[PlannedReminder]:
+    """Snoozed reminders still to come (their launch still ahead at their time)."""
+    done = set(claimed)
+    planned = []
+    for snooze in snoozes:
+        launch = launches.get(snooze.launch_id)
+        if (launch is None or snooze.due_at <= now or snooze.due_at > launch.net
+                or snooze_key(launch.id, snooze.due_at) in done):
+            continue
+        lead_s = int((launch.net - snooze.due_at).total_seconds())
+        planned.append(PlannedReminder(launch.id, launch.name, lead_s, snooze.due_at, SNOOZE))
+    return planned
 
 
 # --- change alerts -----------------------------------------------------------------------------------

@@ -34,7 +34,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 TRAY_COMMANDS = ("show", "run-now", "cancel", "quit")
-HEADLESS_COMMANDS = ("run", "retry", "history", "launches", "reminders", "schedule", "export-ics")
+HEADLESS_COMMANDS = ("run", "retry", "history", "launches", "reminders", "schedule", "export-ics", "mute",
+                     "unmute")
 
 
 def _count(text: str) -> int:
@@ -98,6 +99,11 @@ def build_parser() -> argparse.ArgumentParser:
                                     description="The launch reminders still to come, soonest first "
                                                 "(see [alerts] in the config file).")
     reminders.add_argument("--json", action="store_true", help=json_help)
+
+    for verb, words in (("mute", "no more alerts of any kind for one launch (undo: rocketwatch unmute ID)"),
+                        ("unmute", "alerts for a muted launch again")):
+        muting = commands.add_parser(verb, help=words, description=words[:1].upper() + words[1:] + ".")
+        muting.add_argument("launch_id", metavar="ID", help="the launch's LL2 id (see: rocketwatch launches)")
 
     export = commands.add_parser("export-ics", help="write the watched launches to an iCalendar file",
                                  description="Write the watched launches to an iCalendar file that "
@@ -376,6 +382,7 @@ def launch_json(launch: Launch, store: Store) -> dict[str, Any]:
         "programs": list(launch.programs),
         "probability": launch.probability,
         "weather_concerns": launch.weather_concerns or None,
+        "muted": store.mutes.is_muted(launch.id),
     }
 
 
@@ -506,6 +513,23 @@ def cmd_reminders(session: Session, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_mute(session: Session, args: argparse.Namespace) -> int:
+    """`mute ID` / `unmute ID`: kept in the store, so the tray app (which plans again) and every later
+    run follow it."""
+    with open_store(session) as store:
+        launch = store.launches.get(args.launch_id)
+        if launch is None:
+            print(f"rocketwatch: no stored launch has the id {args.launch_id!r}", file=sys.stderr)
+            return 1
+        if args.command == "mute":
+            changed = store.mutes.mute(launch.id)
+            print(f"Muted: {launch.name}" if changed else f"Already muted: {launch.name}")
+        else:
+            changed = store.mutes.unmute(launch.id)
+            print(f"Unmuted: {launch.name}" if changed else f"Not muted: {launch.name}")
+    return 0
+
+
 def cmd_export_ics(session: Session, args: argparse.Namespace) -> int:
     from rocketwatch.calendar import export_ics
 
@@ -537,6 +561,8 @@ COMMANDS: dict[str, Callable[[Session, argparse.Namespace], int]] = {
     "schedule": cmd_schedule,
     "reminders": cmd_reminders,
     "export-ics": cmd_export_ics,
+    "mute": cmd_mute,
+    "unmute": cmd_mute,
 }
 
 

@@ -12,6 +12,8 @@ from pathlib import Path
 
 from rocketwatch.alerts import (
     REMINDER,
+    SNOOZE,
+    SNOOZE_MINUTES,
     Alert,
     PlannedReminder,
     budget_left,
@@ -19,11 +21,24 @@ from rocketwatch.alerts import (
     due_alerts,
     needs_refresh,
     plan_reminders,
+    planned_snoozes,
     reminder_log,
+    snooze_until,
+    snoozed_alerts,
     with_last_checked,
 )
 from rocketwatch.config import Config
-from rocketwatch.notify import ChainNotifier, Notification, NotifyError, Subject
+from rocketwatch.ll2.model import Launch
+from rocketwatch.notify import (
+    MUTE_ACTION,
+    SNOOZE_ACTION,
+    WATCH_ACTION,
+    ChainNotifier,
+    Notification,
+    NotificationAction,
+    NotifyError,
+    Subject,
+)
 from rocketwatch.pipeline.context import RunContext
 from rocketwatch.pipeline.tasks import app_icon
 from rocketwatch.store import LaunchChange, Store
@@ -39,9 +54,13 @@ REFRESH_TRIGGER = "refresh"
 
 
 def planned_reminders(store: Store, config: Config, now: datetime) -> list[PlannedReminder]:
-    """Reminders still to come, soonest first: schedule a wake-up at each distinct fire_at."""
-    return plan_reminders(store.launches.upcoming(since=now), _sent(store), now, config.alerts,
-                          store.stars.starred())
+    """Reminders still to come (snoozed ones too), soonest first: schedule a wake-up at each distinct
+    fire_at. Muted launches have none."""
+    launches = _unmuted(store, store.launches.upcoming(since=now))
+    planned = plan_reminders(launches, _sent(store), now, config.alerts, store.stars.starred())
+    planned += planned_snoozes(store.mutes.snoozes(), {launch.id: launch for launch in launches},
+                               _snoozes_claimed(store), now)
+    return sorted(planned, key=lambda item: (item.fire_at, item.name, item.launch_id))
 
 
 def next_fire_time(store: Store, config: Config, now: datetime) -> datetime | None:
@@ -51,9 +70,12 @@ def next_fire_time(store: Store, config: Config, now: datetime) -> datetime | No
 
 
 def due_now(store: Store, config: Config, now: datetime) -> list[Alert]:
-    """The reminders deliver_due_alerts() would send at `now` (nothing is claimed)."""
-    return due_alerts(store.launches.upcoming(since=now), _sent(store), now, config.alerts,
-                      store.stars.starred())
+    """The reminders deliver_due_alerts() would send at `now` (nothing is claimed), snoozed ones last;
+    none for muted launches."""
+    launches = _unmuted(store, store.launches.upcoming(since=now))
+    due = due_alerts(launches, _sent(store), now, config.alerts, store.stars.starred())
+    return due + snoozed_alerts(store.mutes.snoozes(), {launch.id: launch for launch in launches},
+                                _snoozes_claimed(store), now, config.alerts)
 
 
 def stale_reminders(store: Store, config: Config, now: datetime) -> list[Alert]:
@@ -86,7 +108,9 @@ def alert_run(ctx: RunContext) -> list[Alert]:
     store, cfg = ctx.store, ctx.config.alerts
     changes = _pending_changes(store, ctx.run_id, now)
     launches = {change.launch_id: store.launches.get(change.launch_id) for change in changes}
-    known = {launch_id: launch for launch_id, launch in launches.items() if launch is not None}
+    muted = store.mutes.muted()
+    known = {launch_id: launch for launch_id, launch in launches.items()
+             if launch is not None and launch_id not in muted}
     alerts = change_alerts(changes, known, now, cfg, store.stars.starred())
     alerts += _annotated(store, due_now(store, ctx.config, now), now)
     return deliver(store, ctx.notifier, alerts, now, run_id=ctx.run_id, note=ctx.log)
@@ -98,7 +122,10 @@ def deliver(store: Store, notifier: ChainNotifier, alerts: Sequence[Alert], now:
     Returns the alerts claimed here and not failed."""
     say = note or log.info
     done: list[Alert] = []
+    muted = store.mutes.muted()
     for alert in alerts:
+        if alert.launch_id in muted:  # muted since the alert was worked out
+            continue
         if not store.ledger.claim(alert.key, kind=alert.kind, title=alert.title, body=alert.body,
                                   run_id=run_id, launch_id=alert.launch_id, fire_at=alert.fire_at,
                                   lead_s=alert.lead_s, now=now):
@@ -109,8 +136,10 @@ def deliver(store: Store, notifier: ChainNotifier, alerts: Sequence[Alert], now:
             done.append(alert)
             continue
         try:
+            launch = store.launches.get(alert.launch_id)
             backend = notifier.send(Notification(alert.title, alert.body, icon=_icon(store, alert.launch_id),
-                                                 subject=Subject.launch(alert.launch_id)))
+                                                 subject=Subject.launch(alert.launch_id),
+                                                 actions=alert_actions(launch, now)))
         except NotifyError as error:
             store.ledger.settle(alert.key, FAILED, None, now=now)
             say(f"Could not show the {alert.kind} alert for {alert.title}: {error}")
@@ -119,6 +148,44 @@ def deliver(store: Store, notifier: ChainNotifier, alerts: Sequence[Alert], now:
         say(f"Alert ({alert.kind}) through {backend}: {alert.title} — {alert.body.splitlines()[0]}")
         done.append(alert)
     return done
+
+
+def alert_actions(launch: Launch | None, now: datetime) -> tuple[NotificationAction, ...]:
+    """The buttons of a launch alert, where the desktop shows buttons: the webcast when there is a link,
+    another reminder while the launch is ahead, and mute."""
+    if launch is None:
+        return ()
+    actions = []
+    if launch.webcast_url:
+        actions.append(NotificationAction(WATCH_ACTION, "Watch webcast"))
+    if launch.net > now:
+        actions.append(NotificationAction(SNOOZE_ACTION, f"Remind me in {SNOOZE_MINUTES} min"))
+    actions.append(NotificationAction(MUTE_ACTION, "Mute this launch"))
+    return tuple(actions)
+
+
+def snooze_reminder(store: Store, launch_id: str, now: datetime,
+                    minutes: int = SNOOZE_MINUTES) -> datetime | None:
+    """"Remind me in 10 min": keep a reminder due `minutes` from now (at most at the NET). Returns when it
+    comes, or None (the launch is unknown, muted or no longer ahead)."""
+    launch = store.launches.get(launch_id)
+    if launch is None or store.mutes.is_muted(launch_id):
+        return None
+    due_at = snooze_until(launch, now, minutes)
+    if due_at is None:
+        return None
+    store.mutes.snooze(launch_id, due_at, now=now)
+    log.info("Reminder for %s snoozed until %s", launch.name, due_at.isoformat())
+    return due_at
+
+
+def _unmuted(store: Store, launches: list[Launch]) -> list[Launch]:
+    muted = store.mutes.muted()
+    return [launch for launch in launches if launch.id not in muted] if muted else launches
+
+
+def _snoozes_claimed(store: Store) -> set[str]:
+    return {entry.key for entry in store.ledger.entries(kind=SNOOZE)}
 
 
 def _sent(store: Store) -> dict[tuple[str, int], list[datetime]]:

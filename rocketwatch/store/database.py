@@ -140,6 +140,20 @@ MIGRATIONS: tuple[str, ...] = (
         created_at TEXT NOT NULL
     );
     """,
+    # 4: alerts you can act on. Muted launches (no alert of any kind); snoozed reminders (due again later).
+    """
+    CREATE TABLE mutes (
+        launch_id TEXT PRIMARY KEY,
+        muted_at TEXT NOT NULL
+    );
+    CREATE TABLE snoozes (
+        launch_id TEXT NOT NULL,
+        due_at TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        PRIMARY KEY (launch_id, due_at)
+    );
+    CREATE INDEX snoozes_by_due ON snoozes(due_at);
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)
