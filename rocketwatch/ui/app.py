@@ -415,7 +415,7 @@ class TrayApp(QObject):
         self.desktop_notifier = open_desktop_notifier(self)
         if self.desktop_notifier is None:
             return []
-        self.desktop_notifier.activated.connect(self.open_subject)
+        self.desktop_notifier.activated.connect(self.act_on_notification)
         return [self.desktop_notifier]
 
     def open_subject(self, subject: Any, action: str = "default") -> None:
@@ -429,6 +429,59 @@ class TrayApp(QObject):
             self.show_launch(subject.ref)
         else:
             self.show_window("gallery")
+
+    # --- buttons in notifications ------------------------------------------------------------------
+    def act_on_notification(self, subject: Any, action: str) -> None:
+        """A click ("default") opens what the notification is about; a launch alert's buttons open the
+        webcast, bring the reminder back in 10 minutes, or mute the launch."""
+        from rocketwatch.notify import MUTE_ACTION, OPEN_ACTION, SNOOZE_ACTION, WATCH_ACTION
+
+        if action == OPEN_ACTION:
+            self.open_subject(subject, action)
+            return
+        if self._quitting or not self.core_ready or subject.kind != "launch" or not subject.ref:
+            log.info("Notification action %r for %s %r: nothing to do", action, subject.kind, subject.ref)
+            return
+        if action == WATCH_ACTION:
+            self.open_webcast(subject.ref)
+        elif action == SNOOZE_ACTION:
+            self.snooze_launch(subject.ref)
+        elif action == MUTE_ACTION:
+            self.mute_launch(subject.ref)
+        else:
+            log.info("Unknown notification action %r for launch %s", action, subject.ref)
+
+    def open_webcast(self, launch_id: str) -> bool:
+        """Open the launch's best webcast in the browser (the desktop's URL opener); only web addresses."""
+        from PySide6.QtGui import QDesktopServices
+
+        from rocketwatch.ui.detail_sections import web_url
+
+        launch = self.controller.store.launches.get(launch_id)
+        url = web_url(launch.webcast_url) if launch is not None and launch.webcast_url else None
+        if url is None:
+            log.info("No webcast link to open for launch %s", launch_id)
+            return False
+        log.info("Opening the webcast of %s: %s", launch.name, url.toString())  # type: ignore[union-attr]
+        return QDesktopServices.openUrl(url)
+
+    def snooze_launch(self, launch_id: str) -> None:
+        """"Remind me in 10 min": kept in the store, the reminder job armed again."""
+        from rocketwatch.pipeline.alerting import snooze_reminder
+
+        if snooze_reminder(self.controller.store, launch_id, datetime.now(UTC)) is None:
+            log.info("Launch %s cannot be snoozed (unknown, muted, or no longer ahead)", launch_id)
+        self.arm_reminder()
+
+    def mute_launch(self, launch_id: str) -> None:
+        """No more alerts for this launch (kept in the store); an open gallery marks its card."""
+        gallery = self.windows.get("gallery")
+        if gallery is not None:
+            gallery.set_muted(launch_id, True)  # type: ignore[attr-defined]  # emits watch_changed: re-arms
+            return
+        self.controller.store.mutes.mute(launch_id)
+        log.info("Launch %s muted", launch_id)
+        self.arm_reminder()
 
     # --- reacting to runs -------------------------------------------------------------------------
     def _active_changed(self, active: bool) -> None:

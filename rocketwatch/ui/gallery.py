@@ -185,6 +185,7 @@ class GalleryWindow(QMainWindow):
                                    changes_for=lambda launch_id: store.launches.changes(launch_id=launch_id),
                                    picture_for=lambda url: store.images.paths_for(url)[0])
         self.detail.watch_toggled.connect(self._on_watch_action)
+        self.detail.unmute_requested.connect(self._on_unmute)
         self.watch_action = QAction(star_icon(self.palette(), 16, self.devicePixelRatioF()), WATCH_TEXT, self)
         self.watch_action.setCheckable(True)
         self.watch_action.setEnabled(False)
@@ -303,6 +304,36 @@ class GalleryWindow(QMainWindow):
         self.watch_action.setChecked(watching)
         if selected is not None and self.detail.launch is not None and self.detail.launch.id == selected:
             self.detail.set_watching(watching)
+            self.detail.set_muted(self.model.is_muted(selected))
+
+    def set_muted(self, launch_id: str, muted: bool) -> None:
+        """Mute or unmute a launch's alerts: written to the store, its card and the detail pane repainted,
+        then watch_changed so the reminders are planned again."""
+        mutes = self.controller.store.mutes
+        try:
+            if muted:
+                mutes.mute(launch_id)
+            else:
+                mutes.unmute(launch_id)
+        except sqlite3.Error as error:
+            self.statusBar().showMessage(f"The change could not be saved: {error}", 15_000)
+            return
+        self.show_muted(launch_id, muted)
+        self.watch_changed.emit()
+
+    def show_muted(self, launch_id: str, muted: bool) -> None:
+        """A mute made elsewhere (a notification's button) shown on the card and in the pane."""
+        self.model.set_muted(launch_id, muted)
+        self._sync_watch_controls()
+        row = self.model.row_of(launch_id)
+        name = self.model.launch_at(row).name if row is not None else "this launch"
+        self.statusBar().showMessage(f"Muted: no more alerts for {name}" if muted
+                                     else f"Unmuted: alerts for {name} again", 6_000)
+
+    @Slot()
+    def _on_unmute(self) -> None:
+        if self._selected_id is not None:
+            self.set_muted(self._selected_id, False)
 
     @Slot(object)
     def _on_config_changed(self, config: Config) -> None:

@@ -56,6 +56,7 @@ AnyIndex = QModelIndex | QPersistentModelIndex
 CARD_WIDTH = 256
 MARGIN = 5        # around each card, inside its grid cell (room for the selection ring)
 PAD = 10          # inside the card, around the text
+MUTED_MARK = "Muted"  # a muted launch (no alerts) says so on its card
 STAR = 30         # the watch star's disc, at the picture's top right corner
 STAR_INSET = 7
 
@@ -179,8 +180,14 @@ class LaunchCardDelegate(QStyledItemDelegate):
         painter.setPen(muted)
         self._line(painter, small, left, y + 1, width, launch.provider)
         y = card.bottom() - PAD - 2 * geometry.small_line
+        net_width = width
+        if index.data(LaunchRole.MUTED):  # the user muted its alerts: said at the NET line's end
+            mark = MUTED_MARK
+            net_width = width - small.horizontalAdvance(mark) - PAD
+            painter.drawText(QRectF(left, y, width, geometry.small_line),
+                             Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, mark)
         painter.setPen(text)
-        self._line(painter, small, left, y, width, str(index.data(LaunchRole.NET_TEXT) or ""))
+        self._line(painter, small, left, y, net_width, str(index.data(LaunchRole.NET_TEXT) or ""))
         y += geometry.small_line
         countdown = timefmt.countdown(launch.net, launch.net_precision, datetime.now(UTC))
         if countdown is None:
