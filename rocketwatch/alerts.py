@@ -20,9 +20,11 @@ LANDING, UPDATE = "landing", "update"
 SNOOZE = "snooze"  # a reminder the user asked to come again later ("Remind me in 10 min")
 ALERT_KINDS = (REMINDER, SLIP, STATUS, WEBCAST, LANDING, UPDATE, SNOOZE)
 SNOOZE_MINUTES = 10
+COUNTDOWN_WINDOW = timedelta(hours=1)  # the tray icon counts down this last stretch before a watched launch
 
 # A countdown means something only when LL2 knows the hour (None: LL2 2.0.0 sent no precision).
 PRECISE = (None, "SEC", "MIN", "HR")
+EXACT_NET = (None, "SEC", "MIN")  # a countdown to the second means something only for these
 CONFIRMED = ("Go", "TBC")
 # Launches not confirmed (TBD, Hold, or a status we do not know) get "might launch" reminders, and
 # none shorter than this: a 10-minute warning for a launch on hold would cry wolf.
@@ -234,6 +236,16 @@ def reminder_text(launch: Launch, now: datetime, tz: tzinfo | None = None) -> st
         reason = f": {launch.hold_reason}" if launch.hold_reason else ""
         return f"Might launch {text} (on hold{reason})"
     return f"Might launch {text} (the date is not confirmed)"
+
+
+def counted_down(launches: Iterable[Launch], now: datetime, cfg: AlertsConfig,
+                 starred: Iterable[str] = ()) -> Launch | None:
+    """The soonest watched launch whose NET is known to the minute and lies within COUNTDOWN_WINDOW
+    (and that has not flown), or None: the one the tray icon counts down."""
+    ahead = [launch for launch in watched(launches, cfg, starred)
+             if timedelta(0) < launch.net - now <= COUNTDOWN_WINDOW and launch.net_precision in EXACT_NET
+             and launch.status_abbrev not in NO_REMINDERS]
+    return min(ahead, key=lambda launch: (launch.net, launch.name), default=None)
 
 
 # --- snoozed reminders ---------------------------------------------------------------------------------

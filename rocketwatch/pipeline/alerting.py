@@ -18,6 +18,7 @@ from rocketwatch.alerts import (
     PlannedReminder,
     budget_left,
     change_alerts,
+    counted_down,
     due_alerts,
     needs_refresh,
     plan_reminders,
@@ -177,6 +178,12 @@ def snooze_reminder(store: Store, launch_id: str, now: datetime,
     store.mutes.snooze(launch_id, due_at, now=now)
     log.info("Reminder for %s snoozed until %s", launch.name, due_at.isoformat())
     return due_at
+
+
+def last_hour_launch(store: Store, config: Config, now: datetime) -> Launch | None:
+    """The watched, unmuted launch due within the hour that the tray icon counts down, or None."""
+    return counted_down(_unmuted(store, store.launches.upcoming(since=now)), now, config.alerts,
+                        store.stars.starred())
 
 
 def _unmuted(store: Store, launches: list[Launch]) -> list[Launch]:

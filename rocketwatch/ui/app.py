@@ -43,6 +43,7 @@ QUIT_WAIT_S = 10.0
 SNI_REGISTER_CHECK_MS = 700
 SNI_REGISTER_TRIES = 5
 REMINDER_JOB = "launch-reminder"
+COUNTDOWN_CHECK_MS = 30_000
 
 
 class TrayNotifier(QObject):
@@ -290,6 +291,7 @@ class TrayApp(QObject):
         self.controller.start_watching()
         self.scheduler.start()
         self.arm_reminder()
+        self._start_countdown()
         self._show_notices()
         if self.tray.is_shown():
             self._warn_about_rate_limit()
@@ -482,6 +484,44 @@ class TrayApp(QObject):
         self.controller.store.mutes.mute(launch_id)
         log.info("Launch %s muted", launch_id)
         self.arm_reminder()
+        self.update_countdown()
+
+    # --- the last hour on the tray icon ---------------------------------------------------------------
+    def _start_countdown(self) -> None:
+        """Look for a watched launch within the hour now, every 30 s and whenever launches, stars or mutes
+        change; while there is one, the icon and tooltip tick each second."""
+        self._countdown_launch: Any = None
+        self._countdown_check = QTimer(self, interval=COUNTDOWN_CHECK_MS)
+        self._countdown_check.timeout.connect(self.update_countdown)
+        self._countdown_tick = QTimer(self, interval=1000)
+        self._countdown_tick.timeout.connect(self._tick_countdown)
+        self.controller.data_changed.connect(self.update_countdown)
+        self.controller.config_changed.connect(lambda _config: self.update_countdown())
+        self._countdown_check.start()
+        self.update_countdown()
+
+    def update_countdown(self) -> None:
+        from rocketwatch.pipeline.alerting import last_hour_launch
+
+        if self._quitting:
+            return
+        now = datetime.now(UTC)
+        self._countdown_launch = last_hour_launch(self.controller.store, self.controller.config, now)
+        self.tray.set_countdown(self._countdown_launch, now)
+        if self._countdown_launch is None:
+            self._countdown_tick.stop()
+        elif not self._countdown_tick.isActive():
+            self._countdown_tick.start()
+
+    def _tick_countdown(self) -> None:
+        if self._quitting or self._countdown_launch is None:
+            self._countdown_tick.stop()
+            return
+        now = datetime.now(UTC)
+        if self._countdown_launch.net <= now:
+            self.update_countdown()  # it is time: the next one, or none
+            return
+        self.tray.set_countdown(self._countdown_launch, now)
 
     # --- reacting to runs -------------------------------------------------------------------------
     def _active_changed(self, active: bool) -> None:
@@ -555,6 +595,7 @@ class TrayApp(QObject):
 
                 gallery = GalleryWindow(self.controller)
                 gallery.watch_changed.connect(self.arm_reminder)  # a star changes which reminders come
+                gallery.watch_changed.connect(self.update_countdown)  # ... and which launch is counted down
                 self.windows[which] = gallery
             elif which == "history":
                 from rocketwatch.ui.history import HistoryWindow
