@@ -250,6 +250,18 @@ class LL2Client:
             error.requests = self._requests
             raise
 
+    def fetch_events(self, limit: int) -> FetchResult:
+        """Download LL2's next upcoming events (one request: 2.2.0's /event/upcoming/, 2.3.0's
+        /events/upcoming/), waiting out LL2's rate limit."""
+        from rocketwatch.ll2.events import events_endpoint
+
+        self._requests = 0
+        try:
+            return self._fetch(events_endpoint(self.api_url), {"limit": str(clamp_limit(limit))})
+        except LL2Error as error:
+            error.requests = self._requests
+            raise
+
     def fetch_next(self, next_url: str) -> FetchResult:
         """Download the page LL2 named as ``next``; only on the API's own host and scheme (the token
         must never go elsewhere). LL2Error when the address is not one to follow."""

@@ -123,6 +123,7 @@ def _prune_pictures(store: Store, paths: Paths, config: RetentionConfig, now: da
     Returns (index rows removed, files deleted, bytes freed)."""
     shown = {row[0] for row in store.db.execute("SELECT DISTINCT image_url FROM launches WHERE image_url"
                                                 " IS NOT NULL")}
+    shown |= store.events.image_urls()  # event pictures are kept like launch pictures
     in_use: set[str] = set()
     if current_run is not None:
         in_use = {row[0] for row in store.db.execute(

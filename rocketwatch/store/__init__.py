@@ -10,6 +10,7 @@ from pathlib import Path
 from rocketwatch.config import Paths
 from rocketwatch.store.catalog import Catalog
 from rocketwatch.store.database import Database, SchemaTooNew
+from rocketwatch.store.events import EventStore
 from rocketwatch.store.images import ImageRecord, ImageStore
 from rocketwatch.store.launches import LaunchChange, LaunchStore, UpsertResult
 from rocketwatch.store.ledger import Ledger, LedgerEntry
@@ -54,6 +55,7 @@ class Store:
         self.ledger = Ledger(db)
         self.stars = StarStore(db)
         self.mutes = MuteStore(db)  # muted launches and snoozed reminders
+        self.events = EventStore(db)  # LL2's upcoming events ([source] events)
         self.notices = NoticeStore(db)
         self.catalog = Catalog(db)  # the providers and locations seen, for the Alerts settings
         # Where a damaged database file was moved when this Store replaced it with a fresh one.
