@@ -18,7 +18,8 @@ from rocketwatch.timefmt import duration_words, local, net_label, with_zone
 REMINDER, SLIP, STATUS, WEBCAST = "reminder", "slip", "status", "webcast"
 LANDING, UPDATE = "landing", "update"
 SNOOZE = "snooze"  # a reminder the user asked to come again later ("Remind me in 10 min")
-ALERT_KINDS = (REMINDER, SLIP, STATUS, WEBCAST, LANDING, UPDATE, SNOOZE)
+EVENT = "event"  # a reminder before an LL2 event of a type in [alerts] event_types
+ALERT_KINDS = (REMINDER, SLIP, STATUS, WEBCAST, LANDING, UPDATE, SNOOZE, EVENT)
 SNOOZE_MINUTES = 10
 COUNTDOWN_WINDOW = timedelta(hours=1)  # the tray icon counts down this last stretch before a watched launch
 
@@ -246,6 +247,63 @@ def counted_down(launches: Iterable[Launch], now: datetime, cfg: AlertsConfig,
              if timedelta(0) < launch.net - now <= COUNTDOWN_WINDOW and launch.net_precision in EXACT_NET
              and launch.status_abbrev not in NO_REMINDERS]
     return min(ahead, key=lambda launch: (launch.net, launch.name), default=None)
+
+
+# --- events ([alerts] event_types) -------------------------------------------------------------------------
+def event_watched(event: Any, cfg: AlertsConfig) -> bool:
+    """An event whose type is one the user picked (case-insensitive), e.g. "Spacewalk", "Docking"."""
+    kinds = {kind.strip().casefold() for kind in cfg.event_types if kind.strip()}
+    return event.type.casefold() in kinds
+
+
+def event_reminder_log(entries: Iterable[Any]) -> dict[tuple[str, int], list[datetime]]:
+    """(event id, lead in s) -> fire times of the event reminders already claimed."""
+    log: dict[tuple[str, int], list[datetime]] = {}
+    for entry in entries:
+        if entry.kind == EVENT and entry.launch_id and entry.lead_s is not None and entry.fire_at:
+            log.setdefault((entry.launch_id, entry.lead_s), []).append(entry.fire_at)
+    return log
+
+
+def _event_leads(event: Any, cfg: AlertsConfig) -> tuple[timedelta, ...]:
+    return rules_for(cfg).leads if event.date_precision in PRECISE and event_watched(event, cfg) else ()
+
+
+def plan_event_reminders(events: Iterable[Any], sent: ReminderLog, now: datetime,
+                         cfg: AlertsConfig) -> list[PlannedReminder]:
+    """Reminders still to come for events of the picked types (the same leads as launches)."""
+    planned = []
+    for event in events:
+        for lead in _event_leads(event, cfg):
+            fire_at = event.date - lead
+            if event.date > now and fire_at > now and not already_reminded(event.id, lead, fire_at, sent):
+                lead_s = int(lead.total_seconds())
+                planned.append(PlannedReminder(event.id, event.name, lead_s, fire_at, EVENT))
+    return planned
+
+
+def due_event_alerts(events: Iterable[Any], sent: ReminderLog, now: datetime, cfg: AlertsConfig,
+                     tz: tzinfo | None = None) -> list[Alert]:
+    """Per event at most one reminder: the nearest lead whose time has passed, while the event is ahead."""
+    rules = rules_for(cfg)
+    due = []
+    for event in events:
+        passed = [lead for lead in _event_leads(event, cfg) if event.date - lead <= now < event.date]
+        if not passed:
+            continue
+        lead = min(passed)
+        fire_at = event.date - lead
+        if already_reminded(event.id, lead, fire_at, sent):
+            continue
+        about = "about " if event.date_precision == "HR" else ""
+        when = local(event.date, tz)
+        clock = with_zone(f"{when:%H}:00" if event.date_precision == "HR" else f"{when:%H:%M}", when)
+        body = f"{event.type} in {about}{lead_words(event.date - now)} — {clock}"
+        body += f", {event.location}" if event.location else ""
+        lead_s = int(lead.total_seconds())
+        due.append(Alert(f"{EVENT}:{event.id}:{lead_s}:{_minute(fire_at)}", EVENT, event.id, event.name, body,
+                         fire_at, lead_s, in_quiet_hours(now, rules.quiet_hours, tz)))
+    return due
 
 
 # --- snoozed reminders ---------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from rocketwatch.alerts import (
+    EVENT,
     REMINDER,
     SNOOZE,
     SNOOZE_MINUTES,
@@ -20,7 +21,10 @@ from rocketwatch.alerts import (
     change_alerts,
     counted_down,
     due_alerts,
+    due_event_alerts,
+    event_reminder_log,
     needs_refresh,
+    plan_event_reminders,
     plan_reminders,
     planned_snoozes,
     reminder_log,
@@ -61,6 +65,9 @@ def planned_reminders(store: Store, config: Config, now: datetime) -> list[Plann
     planned = plan_reminders(launches, _sent(store), now, config.alerts, store.stars.starred())
     planned += planned_snoozes(store.mutes.snoozes(), {launch.id: launch for launch in launches},
                                _snoozes_claimed(store), now)
+    if config.alerts.event_types:
+        planned += plan_event_reminders(store.events.upcoming(since=now), _events_sent(store), now,
+                                        config.alerts)
     return sorted(planned, key=lambda item: (item.fire_at, item.name, item.launch_id))
 
 
@@ -75,8 +82,11 @@ def due_now(store: Store, config: Config, now: datetime) -> list[Alert]:
     none for muted launches."""
     launches = _unmuted(store, store.launches.upcoming(since=now))
     due = due_alerts(launches, _sent(store), now, config.alerts, store.stars.starred())
-    return due + snoozed_alerts(store.mutes.snoozes(), {launch.id: launch for launch in launches},
-                                _snoozes_claimed(store), now, config.alerts)
+    due += snoozed_alerts(store.mutes.snoozes(), {launch.id: launch for launch in launches},
+                          _snoozes_claimed(store), now, config.alerts)
+    if config.alerts.event_types:
+        due += due_event_alerts(store.events.upcoming(since=now), _events_sent(store), now, config.alerts)
+    return due
 
 
 def stale_reminders(store: Store, config: Config, now: datetime) -> list[Alert]:
@@ -137,10 +147,17 @@ def deliver(store: Store, notifier: ChainNotifier, alerts: Sequence[Alert], now:
             done.append(alert)
             continue
         try:
-            launch = store.launches.get(alert.launch_id)
-            backend = notifier.send(Notification(alert.title, alert.body, icon=_icon(store, alert.launch_id),
-                                                 subject=Subject.launch(alert.launch_id),
-                                                 actions=alert_actions(launch, now)))
+            if alert.kind == EVENT:  # an event, not a launch: its picture; a click opens the gallery
+                event = store.events.get(alert.launch_id)
+                picture = store.images.paths_for(event.image_url if event else None)[1]
+                notification = Notification(alert.title, alert.body, icon=picture or app_icon(),
+                                            subject=Subject.gallery())
+            else:
+                launch = store.launches.get(alert.launch_id)
+                notification = Notification(alert.title, alert.body, icon=_icon(store, alert.launch_id),
+                                            subject=Subject.launch(alert.launch_id),
+                                            actions=alert_actions(launch, now))
+            backend = notifier.send(notification)
         except NotifyError as error:
             store.ledger.settle(alert.key, FAILED, None, now=now)
             say(f"Could not show the {alert.kind} alert for {alert.title}: {error}")
@@ -189,6 +206,10 @@ def last_hour_launch(store: Store, config: Config, now: datetime) -> Launch | No
 def _unmuted(store: Store, launches: list[Launch]) -> list[Launch]:
     muted = store.mutes.muted()
     return [launch for launch in launches if launch.id not in muted] if muted else launches
+
+
+def _events_sent(store: Store) -> dict[tuple[str, int], list[datetime]]:
+    return event_reminder_log(store.ledger.entries(kind=EVENT))
 
 
 def _snoozes_claimed(store: Store) -> set[str]:
