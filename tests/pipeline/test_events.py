@@ -96,3 +96,24 @@ def test_events_are_off_by_default_and_never_beyond_the_hourly_budget(harness, h
     assert server.count("/2.3.0/events/") == 0
     log = next(t for t in h.store.runs.tries(record.id) if t.task_id == "download_events").log
     assert "Not asking for events" in log
+
+
+def test_an_event_reminder_of_a_picked_type_is_shown_once_with_its_picture(harness) -> None:
+    from datetime import timedelta
+
+    from rocketwatch.pipeline.alerting import deliver_due_alerts
+
+    with StandIn.demo() as server:
+        h = harness(server, alerts={"event_types": ["EVA"], "reminders": ["1h"]})
+        assert h.runner.run().state == "success"
+    [spacewalk] = [e for e in h.store.events.upcoming() if e.type == "EVA"]
+    at = spacewalk.date - timedelta(minutes=50)
+    before = len(h.recorder.sent)
+    deliver_due_alerts(h.store, h.config, h.runner.notifier, at)
+    deliver_due_alerts(h.store, h.config, h.runner.notifier, at + timedelta(minutes=5))  # never twice
+    [reminder] = [n for n in h.recorder.sent[before:] if n.title == spacewalk.name]
+    assert reminder.title == "US Spacewalk 92"
+    assert reminder.body.startswith("EVA in 50 min — ")
+    assert reminder.body.endswith("International Space Station")
+    assert reminder.icon == h.store.images.paths_for(spacewalk.image_url)[1]
+    assert reminder.subject is not None and reminder.subject.kind == "gallery" and not reminder.actions
