@@ -210,6 +210,7 @@ class EventsPage(QSplitter):
         self.view = LaunchGridView()
         self.view.setAccessibleName("Upcoming events")
         self.delegate = LaunchCardDelegate(self.view)
+        self.delegate.stars = False  # events are watched by type ([alerts] event_types), not starred
         self.view.setItemDelegate(self.delegate)
         self.view.setModel(self.model)
         self.model.set_thumbnail_size(self.delegate.geometry.picture, self.view.devicePixelRatioF())

@@ -439,6 +439,7 @@ class GalleryWindow(QMainWindow):
         chosen = self.status_filter.currentData()
         self._show_page()
         if chosen == EVENTS_ITEM:
+            self._update_count()
             return
         self.proxy.set_watched_only(chosen == WATCHED_ITEM)
         self.proxy.set_period(PERIOD_ITEMS.get(chosen))
@@ -480,6 +481,10 @@ class GalleryWindow(QMainWindow):
 
     @Slot()
     def _update_count(self) -> None:
+        if self.status_filter.currentData() == EVENTS_ITEM:
+            events = self.events_page.model.rowCount()
+            self.count_label.setText(f"{events} event{'s' if events != 1 else ''}")
+            return
         total, shown = self.model.rowCount(), self.proxy.rowCount()
         noun = "launch" if total == 1 else "launches"
         text = f"{total} {noun}" if shown == total else f"Showing {shown} of {total} {noun}"

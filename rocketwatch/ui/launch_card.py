@@ -117,6 +117,7 @@ class LaunchCardDelegate(QStyledItemDelegate):
         self.geometry = CardGeometry.for_font(parent.font() if parent is not None else QFont())
         self._pixmaps: dict[tuple, QPixmap] = {}
         self._lines: dict[tuple[str, int], tuple[str, ...]] = {}
+        self.stars = True  # the watch star on each card (the gallery's events have none)
 
     def set_font(self, font: QFont) -> None:
         self.geometry = CardGeometry.for_font(font)
@@ -159,7 +160,7 @@ class LaunchCardDelegate(QStyledItemDelegate):
             painter.drawPixmap(QPointF(star.left() - 6 - size.width(), star.center().y() - size.height() / 2),
                                live)
         starred = bool(index.data(LaunchRole.STARRED))
-        if starred or hovered or selected or focused:
+        if self.stars and (starred or hovered or selected or focused):
             paint_card_star(painter, star, filled=starred)
         if launch.patches:  # the mission patch itself is in the detail pane
             painter.drawPixmap(self.patch_rect(option.rect).topLeft(), self._patch_mark(dpr))
@@ -227,7 +228,7 @@ class LaunchCardDelegate(QStyledItemDelegate):
     def editorEvent(self, event: QEvent, model: QAbstractItemModel, option: QStyleOptionViewItem,
                     index: AnyIndex) -> bool:
         """A left click released on the star toggles it (the press still selects the card)."""
-        if (event.type() == QEvent.Type.MouseButtonRelease and isinstance(event, QMouseEvent)
+        if (self.stars and event.type() == QEvent.Type.MouseButtonRelease and isinstance(event, QMouseEvent)
                 and event.button() == Qt.MouseButton.LeftButton
                 and self.star_rect(option.rect).adjusted(-3, -3, 3, 3).contains(event.position())):
             launch_id = index.data(LaunchRole.ID)
@@ -238,7 +239,8 @@ class LaunchCardDelegate(QStyledItemDelegate):
 
     def helpEvent(self, event: QHelpEvent, view: QAbstractItemView, option: QStyleOptionViewItem,
                   index: AnyIndex) -> bool:
-        if event.type() == QEvent.Type.ToolTip and self.star_rect(option.rect).contains(QPointF(event.pos())):
+        if (self.stars and event.type() == QEvent.Type.ToolTip
+                and self.star_rect(option.rect).contains(QPointF(event.pos()))):
             QToolTip.showText(event.globalPos(), UNWATCH_TIP if index.data(LaunchRole.STARRED) else WATCH_TIP,
                               view)
             return True

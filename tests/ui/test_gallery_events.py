@@ -34,7 +34,7 @@ def test_events_show_as_cards_with_pictures_and_plain_text_details(qtbot, make_c
 
     window.show_events()
     page = window.events_page
-    assert window.pages.currentWidget() is page
+    assert window.pages.currentWidget() is page and window.count_label.text() == "3 events"
     names = [page.model.index(n).data() for n in range(page.model.rowCount())]
     assert names == ["<b>US Spacewalk 92</b>", "Cargo Dragon docking", "Starship static fire"]
     card = page.model.index(1).data(LaunchRole.LAUNCH)
