@@ -51,6 +51,7 @@ def prune(store: Store, paths: Paths, config: RetentionConfig, now: datetime, *,
     runs = _prune_runs(store, paths, cutoff)
     launches = _prune_launches(store, now - PAST_LAUNCH_AGE)
     notifications = _prune_ledger(store, cutoff)
+    store.mutes.forget_snoozes_before(cutoff)  # long delivered (a snooze never reaches past its NET)
     pictures, files, freed = _prune_pictures(store, paths, config, now, current_run)
     return PruneResult(runs, launches, notifications, pictures, files, freed)
 
