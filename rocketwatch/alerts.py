@@ -16,10 +16,15 @@ from rocketwatch.timefmt import duration_words, local, net_label, parse_moment, 
 
 REMINDER, SLIP, STATUS, WEBCAST = "reminder", "slip", "status", "webcast"
 LANDING, UPDATE = "landing", "update"
-ALERT_KINDS = (REMINDER, SLIP, STATUS, WEBCAST, LANDING, UPDATE)
+SNOOZE = "snooze"  # a reminder the user asked to come again later ("Remind me in 10 min")
+EVENT = "event"  # a reminder before an LL2 event of a type in [alerts] event_types
+ALERT_KINDS = (REMINDER, SLIP, STATUS, WEBCAST, LANDING, UPDATE, SNOOZE, EVENT)
+SNOOZE_MINUTES = 10
+COUNTDOWN_WINDOW = timedelta(hours=1)  # the tray icon counts down this last stretch before a watched launch
 
 # A countdown means something only when LL2 knows the hour (None: LL2 2.0.0 sent no precision).
 PRECISE = (None, "SEC", "MIN", "HR")
+EXACT_NET = (None, "SEC", "MIN")  # a countdown to the second means something only for these
 CONFIRMED = ("Go", "TBC")
 # Launches not confirmed (TBD, Hold, or a status we do not know) get "might launch" reminders, and
 # none shorter than this: a 10-minute warning for a launch on hold would cry wolf.
@@ -211,6 +216,118 @@ def reminder_text(launch: Launch, now: datetime, tz: tzinfo | None = None) -> st
         reason = f": {launch.hold_reason}" if launch.hold_reason else ""
         return f"Might launch {text} (on hold{reason})"
     return f"Might launch {text} (the date is not confirmed)"
+
+
+def counted_down(launches: Iterable[Launch], now: datetime, cfg: AlertsConfig,
+                 starred: Iterable[str] = ()) -> Launch | None:
+    """The soonest watched launch whose NET is known to the minute and lies within COUNTDOWN_WINDOW
+    (and that has not flown), or None: the one the tray icon counts down."""
+    ahead = [launch for launch in watched(launches, cfg, starred)
+             if timedelta(0) < launch.net - now <= COUNTDOWN_WINDOW and launch.net_precision in EXACT_NET
+             and launch.status_abbrev not in NO_REMINDERS]
+    return min(ahead, key=lambda launch: (launch.net, launch.name), default=None)
+
+
+# --- events ([alerts] event_types) -------------------------------------------------------------------------
+def event_watched(event: Any, cfg: AlertsConfig) -> bool:
+    """An event whose type is one the user picked (case-insensitive), e.g. "Spacewalk", "Docking"."""
+    kinds = {kind.strip().casefold() for kind in cfg.event_types if kind.strip()}
+    return event.type.casefold() in kinds
+
+
+def event_reminder_log(entries: Iterable[Any]) -> dict[tuple[str, int], list[datetime]]:
+    """(event id, lead in s) -> fire times of the event reminders already claimed."""
+    log: dict[tuple[str, int], list[datetime]] = {}
+    for entry in entries:
+        if entry.kind == EVENT and entry.launch_id and entry.lead_s is not None and entry.fire_at:
+            log.setdefault((entry.launch_id, entry.lead_s), []).append(entry.fire_at)
+    return log
+
+
+def _event_leads(event: Any, cfg: AlertsConfig) -> tuple[timedelta, ...]:
+    return rules_for(cfg).leads if event.date_precision in PRECISE and event_watched(event, cfg) else ()
+
+
+def plan_event_reminders(events: Iterable[Any], sent: ReminderLog, now: datetime,
+                         cfg: AlertsConfig) -> list[PlannedReminder]:
+    """Reminders still to come for events of the picked types (the same leads as launches)."""
+    planned = []
+    for event in events:
+        for lead in _event_leads(event, cfg):
+            fire_at = event.date - lead
+            if event.date > now and fire_at > now and not already_reminded(event.id, lead, fire_at, sent):
+                lead_s = int(lead.total_seconds())
+                planned.append(PlannedReminder(event.id, event.name, lead_s, fire_at, EVENT))
+    return planned
+
+
+def due_event_alerts(events: Iterable[Any], sent: ReminderLog, now: datetime, cfg: AlertsConfig,
+                     tz: tzinfo | None = None) -> list[Alert]:
+    """Per event at most one reminder: the nearest lead whose time has passed, while the event is ahead."""
+    rules = rules_for(cfg)
+    due = []
+    for event in events:
+        passed = [lead for lead in _event_leads(event, cfg) if event.date - lead <= now < event.date]
+        if not passed:
+            continue
+        lead = min(passed)
+        fire_at = event.date - lead
+        if already_reminded(event.id, lead, fire_at, sent):
+            continue
+        about = "about " if event.date_precision == "HR" else ""
+        when = local(event.date, tz)
+        clock = with_zone(f"{when:%H}:00" if event.date_precision == "HR" else f"{when:%H:%M}", when)
+        body = f"{event.type} in {about}{lead_words(event.date - now)} — {clock}"
+        body += f", {event.location}" if event.location else ""
+        lead_s = int(lead.total_seconds())
+        due.append(Alert(f"{EVENT}:{event.id}:{lead_s}:{_minute(fire_at)}", EVENT, event.id, event.name, body,
+                         fire_at, lead_s, in_quiet_hours(now, rules.quiet_hours, tz)))
+    return due
+
+
+# --- snoozed reminders ---------------------------------------------------------------------------------
+def snooze_until(launch: Launch, now: datetime, minutes: int = SNOOZE_MINUTES) -> datetime | None:
+    """When a reminder snoozed at `now` comes again: `minutes` later, at most at the NET; None when the
+    launch is no longer ahead (nothing to remind of)."""
+    if launch.net <= now or minutes <= 0:
+        return None
+    return min(now + timedelta(minutes=minutes), launch.net)
+
+
+def snooze_key(launch_id: str, due_at: datetime) -> str:
+    return f"{SNOOZE}:{launch_id}:{_minute(due_at)}"
+
+
+def snoozed_alerts(snoozes: Iterable[Any], launches: Mapping[str, Launch], claimed: Iterable[str],
+                   now: datetime, cfg: AlertsConfig, tz: tzinfo | None = None) -> list[Alert]:
+    """The snoozed reminders (Snooze: launch_id, due_at) due at `now` and not claimed yet, one per launch,
+    while the launch is still ahead; their text is the countdown as it is now."""
+    rules = rules_for(cfg)
+    done = set(claimed)
+    due: dict[str, Alert] = {}
+    for snooze in snoozes:
+        launch = launches.get(snooze.launch_id)
+        key = snooze_key(snooze.launch_id, snooze.due_at)
+        if launch is None or snooze.due_at > now or launch.net <= now or key in done:
+            continue
+        due[launch.id] = Alert(key, SNOOZE, launch.id, launch.name, reminder_text(launch, now, tz),
+                               snooze.due_at, None, in_quiet_hours(now, rules.quiet_hours, tz))
+    return sorted(due.values(), key=lambda alert: (alert.fire_at, alert.title, alert.launch_id))
+
+
+def planned_snoozes(snoozes: Iterable[Any], launches: Mapping[str, Launch], claimed: Iterable[str],
+                    now: datetime) -> list[PlannedReminder]:
+    """Snoozed reminders still to come (their launch still ahead at their time)."""
+    done = set(claimed)
+    planned = []
+    for snooze in snoozes:
+        launch = launches.get(snooze.launch_id)
+        if (launch is None or snooze.due_at <= now or snooze.due_at > launch.net
+                or snooze_key(launch.id, snooze.due_at) in done):
+            continue
+        lead_s = int((launch.net - snooze.due_at).total_seconds())
+        planned.append(PlannedReminder(launch.id, launch.name, lead_s, snooze.due_at, SNOOZE))
+    return planned
 
 
 # --- change alerts -----------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from rocketwatch import APP_NAME, __version__
 from rocketwatch.alerts import PRECISE, watched
 from rocketwatch.config import AlertsConfig
 from rocketwatch.fileio import write_atomic
+from rocketwatch.ll2.events import Event as LL2Event
 from rocketwatch.ll2.model import Launch
 from rocketwatch.store import Store
 from rocketwatch.timefmt import local, net_label
@@ -40,9 +41,50 @@ def export_ics(store: Store, path: Path, alerts: AlertsConfig | None = None, *,
     shapes = {launch.id: event_shape(launch, now) for launch in launches}
     sequences = next_sequences(shapes, _exported(store), store.launches.change_counts())
     data = calendar_bytes(launches, sequences, now)
+    events = watched_events(store, alerts or AlertsConfig(), now)
+    if events:
+        data = with_events(data, events, now)
     write_atomic(path, data)
     _remember_exported(store, shapes, sequences)
-    return len(launches)
+    return len(launches) + len(events)
+
+
+def watched_events(store: Store, alerts: AlertsConfig, now: datetime) -> list[LL2Event]:
+    """The stored LL2 events of the types picked in [alerts] event_types (none when none are picked)."""
+    from rocketwatch.alerts import event_watched
+
+    if not alerts.event_types:
+        return []
+    return [event for event in store.events.upcoming(since=now - KEEP_PAST) if event_watched(event, alerts)]
+
+
+def with_events(data: bytes, events: Iterable[LL2Event], now: datetime) -> bytes:
+    """The calendar `data` with one VEVENT per LL2 event added (UID "event-<id>@rocketwatch")."""
+    calendar = Calendar.from_ical(data)
+    for item in events:
+        event = Event()
+        event.add("uid", f"event-{item.id}@{UID_DOMAIN}")
+        event.add("dtstamp", now.astimezone(UTC))
+        event.add("summary", f"{item.type}: {item.name}" if item.type.casefold() not in item.name.casefold()
+                  else item.name)
+        if item.date_precision in PRECISE:
+            event.add("dtstart", item.date.astimezone(UTC))
+            event.add("duration", NO_WINDOW)
+        else:
+            first, end = vague_span(item.date, item.date_precision)
+            event.add("dtstart", first)
+            event.add("dtend", end)
+            event.add("transp", "TRANSPARENT")
+        if item.location:
+            event.add("location", item.location)
+        if item.webcast_url:
+            event.add("url", item.webcast_url)
+        lines = [item.type, *([item.description] if item.description else []),
+                 *([f"Webcast: {item.webcast_url}"] if item.webcast_url else []),
+                 "", "Data: Launch Library 2 (The Space Devs), via RocketWatch"]
+        event.add("description", "\n".join(lines))
+        calendar.add_component(event)
+    return bytes(calendar.to_ical())
 
 
 def event_shape(launch: Launch, now: datetime) -> str:

@@ -29,6 +29,7 @@ from rocketwatch.states import RunState
 from rocketwatch.timefmt import duration_words, local, net_words
 
 if TYPE_CHECKING:
+    from rocketwatch.ll2.events import Event
     from rocketwatch.ll2.model import Launch
     from rocketwatch.pipeline import RunEvent, Runner
     from rocketwatch.store import RunRecord, Store
@@ -37,7 +38,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 TRAY_COMMANDS = ("show", "run-now", "cancel", "quit")
-HEADLESS_COMMANDS = ("run", "retry", "history", "launches", "reminders", "schedule", "export-ics")
+HEADLESS_COMMANDS = ("run", "retry", "history", "launches", "reminders", "schedule", "export-ics", "mute",
+                     "unmute", "events")
 
 
 MAX_COUNT = 100_000  # --count and --limit: more than anyone reads, and always a number SQLite can hold
@@ -131,6 +133,16 @@ def build_parser() -> argparse.ArgumentParser:
                                     description="The launch reminders still to come, soonest first "
                                                 "(see [alerts] in the config file).")
     reminders.add_argument("--json", action="store_true", help=json_help)
+
+    events = commands.add_parser("events", help="stored upcoming events (dockings, spacewalks…)",
+                                 description="LL2's upcoming events kept by the last runs, soonest first "
+                                             "(turn them on with [source] events = true).")
+    events.add_argument("--json", action="store_true", help=json_help)
+
+    for verb, words in (("mute", "no more alerts of any kind for one launch (undo: rocketwatch unmute ID)"),
+                        ("unmute", "alerts for a muted launch again")):
+        muting = commands.add_parser(verb, help=words, description=words[:1].upper() + words[1:] + ".")
+        muting.add_argument("launch_id", metavar="ID", help="the launch's LL2 id (see: rocketwatch launches)")
 
     export = commands.add_parser("export-ics", help="write the watched launches to an iCalendar file",
                                  description="Write the watched launches to an iCalendar file that "
@@ -415,6 +427,7 @@ def launch_json(launch: Launch, store: Store) -> dict[str, Any]:
         "programs": list(launch.programs),
         "probability": launch.probability,
         "weather_concerns": launch.weather_concerns or None,
+        "muted": store.mutes.is_muted(launch.id),
     }
 
 
@@ -542,6 +555,52 @@ def cmd_reminders(session: Session, args: argparse.Namespace) -> int:
     return 0
 
 
+def event_json(event: Event, store: Store) -> dict[str, Any]:
+    """One event as `events --json` prints it (the picture's path from the picture cache)."""
+    image, _thumbnail = store.images.paths_for(event.image_url or None)
+    return {"id": event.id, "name": event.name, "type": event.type, "date": _utc_text(event.date),
+            "date_precision": event.date_precision, "location": event.location,
+            "description": event.description, "image_url": event.image_url or None,
+            "image_path": _path_text(image), "webcast_url": event.webcast_url or None,
+            "launch_ids": list(event.launch_ids)}
+
+
+def cmd_events(session: Session, args: argparse.Namespace) -> int:
+    now = datetime.now(UTC)
+    with open_store(session) as store:
+        events = store.events.upcoming(since=now - timedelta(days=1))
+        if args.json:
+            print(json.dumps([event_json(event, store) for event in events], indent=2, ensure_ascii=False))
+            return 0
+    if not events:
+        words = "" if session.config.source.events else " Turn them on with [source] events = true, then:"
+        print(f"No events stored yet.{words} rocketwatch run")
+        return 0
+    rows = [("DATE (local)", "TYPE", "EVENT", "LOCATION")]
+    for event in events:
+        rows.append((net_words(event.date, event.date_precision), _clip(event.type, 20),
+                     _clip(event.name, 48), _clip(event.location, 36)))
+    print_table(rows)
+    return 0
+
+
+def cmd_mute(session: Session, args: argparse.Namespace) -> int:
+    """`mute ID` / `unmute ID`: kept in the store, so the tray app (which plans again) and every later
+    run follow it."""
+    with open_store(session) as store:
+        launch = store.launches.get(args.launch_id)
+        if launch is None:
+            print(f"rocketwatch: no stored launch has the id {args.launch_id!r}", file=sys.stderr)
+            return 1
+        if args.command == "mute":
+            changed = store.mutes.mute(launch.id)
+            print(f"Muted: {launch.name}" if changed else f"Already muted: {launch.name}")
+        else:
+            changed = store.mutes.unmute(launch.id)
+            print(f"Unmuted: {launch.name}" if changed else f"Not muted: {launch.name}")
+    return 0
+
+
 def cmd_export_ics(session: Session, args: argparse.Namespace) -> int:
     from rocketwatch.calendar import export_ics
 
@@ -573,6 +632,9 @@ COMMANDS: dict[str, Callable[[Session, argparse.Namespace], int]] = {
     "schedule": cmd_schedule,
     "reminders": cmd_reminders,
     "export-ics": cmd_export_ics,
+    "events": cmd_events,
+    "mute": cmd_mute,
+    "unmute": cmd_mute,
 }
 
 

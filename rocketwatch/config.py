@@ -47,6 +47,7 @@ class SourceConfig:
     max_rate_limit_wait: float = 900.0
     mode: str = "detailed"  # "detailed": webcasts, landings, patches, updates; "normal" for slow links
     pages: int = 1  # pages to follow per run; each is one request within the hourly budget
+    events: bool = False  # also LL2's upcoming events (dockings, spacewalks...): one more request a run
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +88,7 @@ class AlertsConfig:
     api_budget: int = 10  # LL2 requests per hour that refreshes before a reminder may use
     landings: bool = True  # a booster landing's outcome becomes known
     updates: bool = False  # a new LL2 update within 48 h of the NET
+    event_types: tuple[str, ...] = ()  # reminders for these LL2 event types ("Spacewalk", "Docking")
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,6 +21,8 @@ log = logging.getLogger(__name__)
 
 SubjectKind = Literal["run", "launch", "gallery"]
 OPEN_ACTION = "default"  # the freedesktop name of a click on the notification itself
+# The buttons of a launch alert (keys reported back by the desktop when one is pressed).
+WATCH_ACTION, SNOOZE_ACTION, MUTE_ACTION = "watch", "snooze", "mute"
 
 
 @dataclass(frozen=True, slots=True)

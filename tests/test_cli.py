@@ -67,6 +67,7 @@ def test_demo_run_and_launches_work_offline(home: Path, capsys) -> None:
         "programs",
         "probability",
         "weather_concerns",
+        "muted",
     } == set(launches[0])
     with_picture = [launch for launch in launches if launch["image_url"]]
     assert with_picture and all(Path(launch["thumbnail_path"]).is_file() for launch in with_picture)

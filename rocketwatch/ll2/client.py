@@ -97,14 +97,22 @@ class _Answer:
     body: bytes
 
 
-def endpoint_for(api_url: str) -> str:
-    """The upcoming-launches URL for an API base such as "https://ll.thespacedevs.com/2.3.0"."""
+def endpoint_for(api_url: str, what: str = "launch") -> str:
+    """The upcoming-launches URL (`what` "event": upcoming events) for an API base such as
+    "https://ll.thespacedevs.com/2.3.0": singular routes before 2.3.0, plural since (and for a base
+    without a version)."""
     parts = urlsplit(api_url.strip())
     path = parts.path.rstrip("/")
     version = api_version(path.rsplit("/", 1)[-1])
     latest_style = version is None or version >= LATEST_STYLE_VERSION
-    route = "launches/upcoming/" if latest_style else "launch/upcoming/"
+    plural = {"launch": "launches", "event": "events"}[what]
+    route = f"{plural}/upcoming/" if latest_style else f"{what}/upcoming/"
     return urlunsplit(parts._replace(path=f"{path}/{route}"))
+
+
+def events_endpoint(api_url: str) -> str:
+    """The upcoming-events URL: 2.2.0's /event/upcoming/, 2.3.0's /events/upcoming/."""
+    return endpoint_for(api_url, "event")
 
 
 def api_version(segment: str) -> tuple[int, ...] | None:
@@ -246,6 +254,16 @@ class LL2Client:
         self._requests = 0
         try:
             return self._fetch(self.endpoint, {"limit": str(clamp_limit(limit)), "mode": mode})
+        except LL2Error as error:
+            error.requests = self._requests
+            raise
+
+    def fetch_events(self, limit: int) -> FetchResult:
+        """Download LL2's next upcoming events (one request: 2.2.0's /event/upcoming/, 2.3.0's
+        /events/upcoming/), waiting out LL2's rate limit."""
+        self._requests = 0
+        try:
+            return self._fetch(events_endpoint(self.api_url), {"limit": str(clamp_limit(limit))})
         except LL2Error as error:
             error.requests = self._requests
             raise

@@ -13,19 +13,39 @@ from enum import StrEnum
 from pathlib import Path
 
 from rocketwatch.alerts import (
+    EVENT,
     REMINDER,
+    SNOOZE,
+    SNOOZE_MINUTES,
     Alert,
     PlannedReminder,
     budget_left,
     change_alerts,
+    counted_down,
     due_alerts,
+    due_event_alerts,
+    event_reminder_log,
     needs_refresh,
+    plan_event_reminders,
     plan_reminders,
+    planned_snoozes,
     reminder_log,
+    snooze_until,
+    snoozed_alerts,
     with_last_checked,
 )
 from rocketwatch.config import Config
-from rocketwatch.notify import ChainNotifier, Notification, NotifyError, Subject
+from rocketwatch.ll2.model import Launch
+from rocketwatch.notify import (
+    MUTE_ACTION,
+    SNOOZE_ACTION,
+    WATCH_ACTION,
+    ChainNotifier,
+    Notification,
+    NotificationAction,
+    NotifyError,
+    Subject,
+)
 from rocketwatch.pipeline.context import RunContext
 from rocketwatch.resources import app_icon_path
 from rocketwatch.states import RunState
@@ -42,9 +62,16 @@ REFRESH_TRIGGER = "refresh"
 
 
 def planned_reminders(store: Store, config: Config, now: datetime) -> list[PlannedReminder]:
-    """Reminders still to come, soonest first: schedule a wake-up at each distinct fire_at."""
-    return plan_reminders(store.launches.upcoming(since=now), _sent(store), now, config.alerts,
-                          store.stars.starred())
+    """Reminders still to come (snoozed ones too), soonest first: schedule a wake-up at each distinct
+    fire_at. Muted launches have none."""
+    launches = _unmuted(store, store.launches.upcoming(since=now))
+    planned = plan_reminders(launches, _sent(store), now, config.alerts, store.stars.starred())
+    planned += planned_snoozes(store.mutes.snoozes(), {launch.id: launch for launch in launches},
+                               _snoozes_claimed(store), now)
+    if config.alerts.event_types:
+        planned += plan_event_reminders(store.events.upcoming(since=now), _events_sent(store), now,
+                                        config.alerts)
+    return sorted(planned, key=lambda item: (item.fire_at, item.name, item.launch_id))
 
 
 def next_fire_time(store: Store, config: Config, now: datetime) -> datetime | None:
@@ -54,9 +81,15 @@ def next_fire_time(store: Store, config: Config, now: datetime) -> datetime | No
 
 
 def due_now(store: Store, config: Config, now: datetime) -> list[Alert]:
-    """The reminders deliver_due_alerts() would send at `now` (nothing is claimed)."""
-    return due_alerts(store.launches.upcoming(since=now), _sent(store), now, config.alerts,
-                      store.stars.starred())
+    """The reminders deliver_due_alerts() would send at `now` (nothing is claimed), snoozed ones last;
+    none for muted launches."""
+    launches = _unmuted(store, store.launches.upcoming(since=now))
+    due = due_alerts(launches, _sent(store), now, config.alerts, store.stars.starred())
+    due += snoozed_alerts(store.mutes.snoozes(), {launch.id: launch for launch in launches},
+                          _snoozes_claimed(store), now, config.alerts)
+    if config.alerts.event_types:
+        due += due_event_alerts(store.events.upcoming(since=now), _events_sent(store), now, config.alerts)
+    return due
 
 
 def stale_reminders(store: Store, config: Config, now: datetime) -> list[Alert]:
@@ -110,7 +143,9 @@ def alert_run(ctx: RunContext) -> list[Alert]:
     store, cfg = ctx.store, ctx.config.alerts
     changes = _pending_changes(store, ctx.run_id, now)
     launches = {change.launch_id: store.launches.get(change.launch_id) for change in changes}
-    known = {launch_id: launch for launch_id, launch in launches.items() if launch is not None}
+    muted = store.mutes.muted()
+    known = {launch_id: launch for launch_id, launch in launches.items()
+             if launch is not None and launch_id not in muted}
     alerts = change_alerts(changes, known, now, cfg, store.stars.starred())
     alerts += _annotated(store, due_now(store, ctx.config, now), now)
     return deliver(store, ctx.notifier, alerts, now, run_id=ctx.run_id, note=ctx.log)
@@ -122,7 +157,10 @@ def deliver(store: Store, notifier: ChainNotifier, alerts: Sequence[Alert], now:
     Returns the alerts claimed here and not failed."""
     say = note or log.info
     done: list[Alert] = []
+    muted = store.mutes.muted()
     for alert in alerts:
+        if alert.launch_id in muted:  # muted since the alert was worked out
+            continue
         if not store.ledger.claim(alert.key, kind=alert.kind, title=alert.title, body=alert.body,
                                   run_id=run_id, launch_id=alert.launch_id, fire_at=alert.fire_at,
                                   lead_s=alert.lead_s, now=now):
@@ -133,8 +171,17 @@ def deliver(store: Store, notifier: ChainNotifier, alerts: Sequence[Alert], now:
             done.append(alert)
             continue
         try:
-            backend = notifier.send(Notification(alert.title, alert.body, icon=_icon(store, alert.launch_id),
-                                                 subject=Subject.launch(alert.launch_id)))
+            if alert.kind == EVENT:  # an event, not a launch: its picture; a click opens the gallery
+                event = store.events.get(alert.launch_id)
+                picture = store.images.paths_for(event.image_url if event else None)[1]
+                notification = Notification(alert.title, alert.body, icon=picture or app_icon_path(),
+                                            subject=Subject.gallery())
+            else:
+                launch = store.launches.get(alert.launch_id)
+                notification = Notification(alert.title, alert.body, icon=_icon(store, alert.launch_id),
+                                            subject=Subject.launch(alert.launch_id),
+                                            actions=alert_actions(launch, now))
+            backend = notifier.send(notification)
         except NotifyError as error:
             store.ledger.settle(alert.key, FAILED, None, now=now)
             say(f"Could not show the {alert.kind} alert for {alert.title}: {error}")
@@ -143,6 +190,54 @@ def deliver(store: Store, notifier: ChainNotifier, alerts: Sequence[Alert], now:
         say(f"Alert ({alert.kind}) through {backend}: {alert.title} — {alert.body.splitlines()[0]}")
         done.append(alert)
     return done
+
+
+def alert_actions(launch: Launch | None, now: datetime) -> tuple[NotificationAction, ...]:
+    """The buttons of a launch alert, where the desktop shows buttons: the webcast when there is a link,
+    another reminder while the launch is ahead, and mute."""
+    if launch is None:
+        return ()
+    actions = []
+    if launch.webcast_url:
+        actions.append(NotificationAction(WATCH_ACTION, "Watch webcast"))
+    if launch.net > now:
+        actions.append(NotificationAction(SNOOZE_ACTION, f"Remind me in {SNOOZE_MINUTES} min"))
+    actions.append(NotificationAction(MUTE_ACTION, "Mute this launch"))
+    return tuple(actions)
+
+
+def snooze_reminder(store: Store, launch_id: str, now: datetime,
+                    minutes: int = SNOOZE_MINUTES) -> datetime | None:
+    """"Remind me in 10 min": keep a reminder due `minutes` from now (at most at the NET). Returns when it
+    comes, or None (the launch is unknown, muted or no longer ahead)."""
+    launch = store.launches.get(launch_id)
+    if launch is None or store.mutes.is_muted(launch_id):
+        return None
+    due_at = snooze_until(launch, now, minutes)
+    if due_at is None:
+        return None
+    store.mutes.snooze(launch_id, due_at, now=now)
+    log.info("Reminder for %s snoozed until %s", launch.name, due_at.isoformat())
+    return due_at
+
+
+def last_hour_launch(store: Store, config: Config, now: datetime) -> Launch | None:
+    """The watched, unmuted launch due within the hour that the tray icon counts down, or None."""
+    return counted_down(_unmuted(store, store.launches.upcoming(since=now)), now, config.alerts,
+                        store.stars.starred())
+
+
+def _unmuted(store: Store, launches: list[Launch]) -> list[Launch]:
+    muted = store.mutes.muted()
+    return [launch for launch in launches if launch.id not in muted] if muted else launches
+
+
+def _events_sent(store: Store) -> dict[tuple[str, int], list[datetime]]:
+    return event_reminder_log(store.ledger.entries(kind=EVENT))
+
+
+def _snoozes_claimed(store: Store) -> set[str]:
+    return {entry.key for entry in store.ledger.entries(kind=SNOOZE)}
 
 
 def _sent(store: Store) -> dict[tuple[str, int], list[datetime]]:

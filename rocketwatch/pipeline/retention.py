@@ -53,6 +53,7 @@ def prune(store: Store, paths: Paths, config: RetentionConfig, now: datetime, *,
     runs = _prune_runs(store, paths, cutoff)
     launches = _prune_launches(store, now - PAST_LAUNCH_AGE)
     notifications = _prune_ledger(store, cutoff)
+    store.mutes.forget_snoozes_before(cutoff)  # long delivered (a snooze never reaches past its NET)
     pictures, files, freed = _prune_pictures(store, paths, config, now, current_run)
     return PruneResult(runs, launches, notifications, pictures, files, freed)
 
@@ -125,6 +126,7 @@ def _prune_pictures(store: Store, paths: Paths, config: RetentionConfig, now: da
     Returns (index rows removed, files deleted, bytes freed)."""
     shown = {picture_identity(row[0]) for row in store.db.execute("SELECT DISTINCT image_url FROM launches"
                                                                   " WHERE image_url IS NOT NULL")}
+    shown |= {picture_identity(url) for url in store.events.image_urls()}  # event pictures are kept alike
     in_use: set[str] = set()
     if current_run is not None:
         in_use = {picture_identity(row[0]) for row in store.db.execute(

@@ -25,7 +25,7 @@ from rocketwatch.pipeline.context import (
     plain_error,
 )
 from rocketwatch.pipeline.lock import RunLock
-from rocketwatch.pipeline.tasks import TASK_IDS, TASK_TITLES, TASKS
+from rocketwatch.pipeline.tasks import OPTIONAL_TASKS, SKIPPED_TASK, TASK_IDS, TASK_TITLES, TASKS
 from rocketwatch.resources import app_icon_path
 from rocketwatch.states import RunState
 from rocketwatch.store import RunRecord, Store
@@ -235,6 +235,9 @@ class Runner:
             outcome = self._run_task(ctx, task_id, function)
             if outcome == SUCCESS:
                 continue
+            if outcome == FAILED and task_id in OPTIONAL_TASKS:
+                log.warning("Run %s: %s failed; the run's launches are kept", run_id, task_id)
+                continue
             for later_id, _ in TASKS[index + 1:]:
                 self._set_task(run_id, later_id, SKIPPED if outcome == FAILED else outcome)
             failed = self._record(run_id).failed_task
@@ -271,7 +274,8 @@ class Runner:
                      "(%s files, %.1f MB)", run_id, result.runs, result.launches, result.notifications,
                      result.pictures, result.files, result.bytes_freed / 1e6)
 
-    def _run_task(self, ctx: RunContext, task_id: str, function: Callable[[RunContext], None]) -> RunState:
+    def _run_task(self, ctx: RunContext, task_id: str, function: Callable[[RunContext], str | None]
+                  ) -> RunState:
         retries = self.config.pipeline.retries
         for attempt in range(retries + 1):
             try_id, number = self.store.runs.start_try(ctx.run_id, task_id)
@@ -281,7 +285,7 @@ class Runner:
             self._emit(RunEvent("task_state", ctx.run_id, task_id, RUNNING, number))
             try:
                 ctx.check_cancelled()
-                function(ctx)
+                result = function(ctx)
             except Cancelled:
                 return self._stopped(ctx)
             except Exception as error:  # a task's failure must never escape the runner
@@ -303,7 +307,7 @@ class Runner:
                     continue
                 self._finish_try(ctx, FAILED, message)
                 return FAILED
-            self._finish_try(ctx, SUCCESS, None)
+            self._finish_try(ctx, SKIPPED if result == SKIPPED_TASK else SUCCESS, None)
             return SUCCESS
         return FAILED  # not reached: the last attempt returns above
 

@@ -1,4 +1,4 @@
-"""The three tasks of a run: download_launches >> get_pictures >> notify.
+"""The tasks of a run: download_launches >> get_pictures >> notify >> download_events.
 
 Each is a plain function over a RunContext; later tasks work from what earlier ones saved.
 """
@@ -31,6 +31,10 @@ if TYPE_CHECKING:
     from rocketwatch.images import ImageOutcome
 
 PAGE_FILE = "launches.json"
+EVENTS_FILE = "events.json"
+# Tasks whose failure does not fail the run (the launches are kept and alerted all the same).
+OPTIONAL_TASKS = frozenset({"download_events"})
+SKIPPED_TASK = "skipped"  # what a task returns when it had nothing to do (its state: skipped)
 # A picture that failed is asked for again only after this long (hosts recover; LL2 rarely fixes URLs).
 FAILED_IMAGE_COOLDOWN = timedelta(hours=6)
 FINISHED_STATUSES = ("Success", "Failure", "Partial Failure")
@@ -350,16 +354,84 @@ def notify(ctx: RunContext) -> None:
     ctx.log(f"Summary {where}: {notification.title} — {notification.body.splitlines()[0]}")
 
 
-TASKS: tuple[tuple[str, Callable[[RunContext], None]], ...] = (
+# --- LL2's upcoming events ([source] events) ------------------------------------------------------------
+def download_events(ctx: RunContext) -> str | None:
+    """One more request: LL2's upcoming events, kept in the store with their pictures (same cache and
+    rules as launch pictures). Its own task: a failure here leaves the run's launches as they are."""
+    from rocketwatch.ll2.client import events_endpoint
+    from rocketwatch.ll2.events import EVENTS_LIMIT, parse_events_bytes
+
+    source = ctx.config.source
+    if not source.events:
+        ctx.log("Events are turned off ([source] events = false)")
+        return SKIPPED_TASK
+    limit = hourly_request_limit(source.token)
+    used = ctx.store.runs.api_requests_since(ctx.now() - timedelta(hours=1))
+    if used >= limit:
+        ctx.log(f"Not asking for events: the last hour's {used} requests use up LL2's {limit} an hour; "
+                "the next run asks again", logging.WARNING)
+        return SKIPPED_TASK
+    ctx.log(f"Asking {events_endpoint(source.api_url)} for the next {EVENTS_LIMIT} events")
+    client = LL2Client(source.api_url, token=source.token, timeout=ctx.config.pipeline.timeout,
+                       max_rate_limit_wait=source.max_rate_limit_wait, sleep=ctx.sleep)
+    with client:
+        body = _fetch(ctx, lambda: client.fetch_events(EVENTS_LIMIT))
+    try:
+        page = parse_events_bytes(body)
+    except PageError as error:
+        raise TaskError(str(error)) from error
+    write_atomic(ctx.run_dir / EVENTS_FILE, body)
+    ctx.check_cancelled()
+    ctx.store.events.upsert(page.events, ctx.run_id, now=ctx.now())
+    ctx.log(f"Kept {len(page.events)} events")
+    if page.skipped:
+        ctx.log(f"Skipped {page.skipped} events LL2 sent without a usable id or date "
+                f"({'; '.join(page.skip_reasons[:5])})", logging.WARNING)
+    _event_pictures(ctx, [event.image_url for event in page.events if event.image_url])
+    return None
+
+
+def _event_pictures(ctx: RunContext, urls: list[str]) -> None:
+    """The events' pictures, each distinct one fetched once ever (a picture that fails is logged; the
+    event is shown without it)."""
+    from rocketwatch.images import ImageFetcher, ImagesUnreachable, make_thumbnail, thumbnail_name
+
+    to_fetch, cached, known_bad = _sort_images(ctx, list(dict.fromkeys(urls)), make_thumbnail,
+                                               thumbnail_name)
+    if to_fetch:
+        pipeline = ctx.config.pipeline
+        fetcher = ImageFetcher(ctx.paths.images_dir, ctx.paths.thumbnails_dir,
+                               concurrency=pipeline.image_concurrency, max_bytes=pipeline.max_image_bytes,
+                               timeout=pipeline.timeout,
+                               allow_private_hosts=private_api_host(ctx.config.source.api_url),
+                               cancel=ctx.cancel)
+        try:
+            with fetcher:
+                outcomes = fetcher.fetch_all(to_fetch)
+        except ImagesUnreachable as error:
+            ctx.log(f"Event pictures: could not reach {', '.join(error.hosts)}; the next run asks again",
+                    logging.WARNING)
+            return
+        downloaded, failed = _record_outcomes(ctx, outcomes)
+    else:
+        downloaded = failed = 0
+    ctx.store.images.touch(urls, ctx.now())
+    ctx.log(f"Event pictures: {downloaded} downloaded, {len(cached)} already kept, "
+            f"{failed + len(known_bad)} failed")
+
+
+TASKS: tuple[tuple[str, Callable[[RunContext], str | None]], ...] = (
     ("download_launches", download_launches),
     ("get_pictures", get_pictures),
     ("notify", notify),
+    ("download_events", download_events),
 )
 TASK_IDS: tuple[str, ...] = tuple(task_id for task_id, _ in TASKS)
 TASK_TITLES = {
     "download_launches": "Getting the launch list from Launch Library 2",
     "get_pictures": "Getting the launch pictures",
     "notify": f"Showing the {APP_NAME} summary",
+    "download_events": "Getting the upcoming events from Launch Library 2",
 }
 
 __all__ = ["TASKS", "TASK_IDS", "TASK_TITLES", "Cancelled", "TaskError"]

@@ -93,14 +93,17 @@ class _Handler(BaseHTTPRequestHandler):
     # --- API --------------------------------------------------------------------------------
 
     def answer_api(self, path: str) -> None:
-        if path.rstrip("/") != self.standin.upcoming_path.rstrip("/"):
+        events = path.rstrip("/") == self.standin.events_path.rstrip("/")
+        if path.rstrip("/") != self.standin.upcoming_path.rstrip("/") and not events:
             self.send_not_found()
             return
         fault = self.standin.take_api_fault()
-        if fault is None:
-            self.send_page()
-        else:
+        if fault is not None:
             self.send_fault(fault)
+        elif events:
+            self.send(200, self.standin.events_page_bytes(self.entry.query), "application/json")
+        else:
+            self.send_page()
 
     def send_page(self) -> None:
         self.send(200, self.standin.page_bytes(self.entry.query), "application/json")

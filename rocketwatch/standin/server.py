@@ -98,12 +98,14 @@ class StandIn:
         self,
         records: Iterable[Mapping[str, Any]] | None = None,
         version: str = "2.3.0",
+        events: Iterable[Mapping[str, Any]] | None = None,
         latency: float = 0.0,
         port: int = 0,
     ) -> None:
         self.version = version
         self._port = port
         self._records: list[Mapping[str, Any]] = list(records or [])
+        self._events: list[Mapping[str, Any]] = list(events or [])  # LL2 2.3.0 shape
         self._latency = float(latency)
         self._lock = threading.Lock()
         self._idle = threading.Condition(self._lock)
@@ -130,6 +132,9 @@ class StandIn:
         landing not yet known), so the demo app's second run records a slip and a landing; without it
         every page is the same (a rerun changes nothing)."""
         kwargs.setdefault("version", "2.3.0")
+        from rocketwatch.standin.events import demo_events
+
+        kwargs.setdefault("events", demo_events(now))
         standin = cls(records=demo_records(now, history=history), **kwargs)
         for name, body in demo_images().items():
             standin.add_image(f"/media/demo/{name}", body,
@@ -208,6 +213,31 @@ class StandIn:
         new_records = list(records)
         with self._lock:
             self._records = new_records
+
+    def set_events(self, events: Iterable[Mapping[str, Any]]) -> None:
+        """Replace the upcoming events served (2.3.0 shape; each version gets its own)."""
+        new_events = list(events)
+        with self._lock:
+            self._events = new_events
+
+    @property
+    def events_path(self) -> str:
+        """The path of the upcoming-events page for this version."""
+        from rocketwatch.standin.events import events_segment
+
+        return f"/{self.version}/{events_segment(self.version)}/upcoming/"
+
+    def events_page_bytes(self, query: Mapping[str, str]) -> bytes:
+        """LL2's upcoming events page (one page; `limit` honoured) with "{server}" replaced."""
+        from rocketwatch.standin.events import served_event
+
+        limit = read_int(query.get("limit"), DEFAULT_LIMIT)
+        limit = DEFAULT_LIMIT if limit <= 0 else min(limit, MAX_LIMIT)
+        with self._lock:
+            events = list(self._events)
+        page = {"count": len(events), "next": None, "previous": None,
+                "results": [served_event(event, self.version) for event in events[:limit]]}
+        return json.dumps(page, ensure_ascii=False).replace("{server}", self.base_url).encode("utf-8")
 
     @property
     def records(self) -> list[Mapping[str, Any]]:

@@ -10,17 +10,35 @@ from pathlib import Path
 from rocketwatch.paths import Paths
 from rocketwatch.store.catalog import Catalog
 from rocketwatch.store.database import Database, SchemaTooNew
+from rocketwatch.store.events import EventStore
 from rocketwatch.store.images import ImageRecord, ImageStore
 from rocketwatch.store.launches import LaunchChange, LaunchStore, UpsertResult
 from rocketwatch.store.ledger import Ledger, LedgerEntry
+from rocketwatch.store.mutes import MuteStore, Snooze
 from rocketwatch.store.notices import DATABASE_REPLACED, Notice, NoticeStore
 from rocketwatch.store.recovery import open_database
 from rocketwatch.store.runs import RunRecord, RunStore, TaskRecord, TaskTry
 from rocketwatch.store.stars import StarStore
 
 __all__ = [
-    "Database", "ImageRecord", "ImageStore", "LaunchChange", "LaunchStore", "Ledger", "LedgerEntry", "Notice",
-    "NoticeStore", "RunRecord", "RunStore", "SchemaTooNew", "StarStore", "Store", "TaskRecord", "TaskTry",
+    "Database",
+    "ImageRecord",
+    "ImageStore",
+    "LaunchChange",
+    "LaunchStore",
+    "Ledger",
+    "LedgerEntry",
+    "MuteStore",
+    "Notice",
+    "NoticeStore",
+    "RunRecord",
+    "RunStore",
+    "SchemaTooNew",
+    "Snooze",
+    "StarStore",
+    "Store",
+    "TaskRecord",
+    "TaskTry",
     "UpsertResult",
 ]
 
@@ -36,6 +54,8 @@ class Store:
         self.images = ImageStore(db, paths.data_dir)
         self.ledger = Ledger(db)
         self.stars = StarStore(db)
+        self.mutes = MuteStore(db)  # muted launches and snoozed reminders
+        self.events = EventStore(db)  # LL2's upcoming events ([source] events)
         self.notices = NoticeStore(db)
         self.catalog = Catalog(db)  # the providers and locations seen, for the Alerts settings
         # Where a damaged database file was moved when this Store replaced it with a fresh one.

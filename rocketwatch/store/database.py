@@ -150,6 +150,33 @@ MIGRATIONS: tuple[str, ...] = (
         sequence INTEGER NOT NULL
     );
     """,
+    # 5: alerts you can act on. Muted launches (no alert of any kind); snoozed reminders (due again later);
+    # LL2's upcoming events (dockings, spacewalks, static fires...).
+    """
+    CREATE TABLE mutes (
+        launch_id TEXT PRIMARY KEY,
+        muted_at TEXT NOT NULL
+    );
+    CREATE TABLE snoozes (
+        launch_id TEXT NOT NULL,
+        due_at TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        PRIMARY KEY (launch_id, due_at)
+    );
+    CREATE INDEX snoozes_by_due ON snoozes(due_at);
+    CREATE TABLE events (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        type TEXT NOT NULL,
+        date TEXT NOT NULL,
+        image_url TEXT,
+        data TEXT NOT NULL,
+        first_seen_at TEXT NOT NULL,
+        last_seen_at TEXT NOT NULL,
+        last_run_id INTEGER
+    );
+    CREATE INDEX events_by_date ON events(date);
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -45,6 +45,7 @@ QUIT_WAIT_S = 10.0
 SNI_REGISTER_CHECK_MS = 700
 SNI_REGISTER_TRIES = 5
 REMINDER_JOB = "launch-reminder"
+COUNTDOWN_CHECK_MS = 30_000
 
 
 class TrayNotifier(QObject):
@@ -293,6 +294,7 @@ class TrayApp(QObject):
         self.controller.start_watching()
         self.scheduler.start()
         self.arm_reminder()
+        self._start_countdown()
         self._show_notices()
         if self.tray.is_shown():
             self._warn_about_rate_limit()
@@ -412,7 +414,7 @@ class TrayApp(QObject):
         self.desktop_notifier = open_desktop_notifier(self)
         if self.desktop_notifier is None:
             return []
-        self.desktop_notifier.activated.connect(self.open_subject)
+        self.desktop_notifier.activated.connect(self.act_on_notification)
         return [self.desktop_notifier]
 
     def open_subject(self, subject: Subject, action: str = "default") -> None:
@@ -426,6 +428,97 @@ class TrayApp(QObject):
             self.show_launch(subject.ref)
         else:
             self.show_window("gallery")
+
+    # --- buttons in notifications ------------------------------------------------------------------
+    def act_on_notification(self, subject: Any, action: str) -> None:
+        """A click ("default") opens what the notification is about; a launch alert's buttons open the
+        webcast, bring the reminder back in 10 minutes, or mute the launch."""
+        from rocketwatch.notify import MUTE_ACTION, OPEN_ACTION, SNOOZE_ACTION, WATCH_ACTION
+
+        if action == OPEN_ACTION:
+            self.open_subject(subject, action)
+            return
+        if self._quitting or not self.core_ready or subject.kind != "launch" or not subject.ref:
+            log.info("Notification action %r for %s %r: nothing to do", action, subject.kind, subject.ref)
+            return
+        if action == WATCH_ACTION:
+            self.open_webcast(subject.ref)
+        elif action == SNOOZE_ACTION:
+            self.snooze_launch(subject.ref)
+        elif action == MUTE_ACTION:
+            self.mute_launch(subject.ref)
+        else:
+            log.info("Unknown notification action %r for launch %s", action, subject.ref)
+
+    def open_webcast(self, launch_id: str) -> bool:
+        """Open the launch's best webcast in the browser (the desktop's URL opener); only web addresses."""
+        from PySide6.QtGui import QDesktopServices
+
+        from rocketwatch.ui.detail_sections import web_url
+
+        launch = self.controller.store.launches.get(launch_id)
+        url = web_url(launch.webcast_url) if launch is not None and launch.webcast_url else None
+        if url is None:
+            log.info("No webcast link to open for launch %s", launch_id)
+            return False
+        log.info("Opening the webcast of %s: %s", launch.name, url.toString())  # type: ignore[union-attr]
+        return QDesktopServices.openUrl(url)
+
+    def snooze_launch(self, launch_id: str) -> None:
+        """"Remind me in 10 min": kept in the store, the reminder job armed again."""
+        from rocketwatch.pipeline.alerting import snooze_reminder
+
+        if snooze_reminder(self.controller.store, launch_id, datetime.now(UTC)) is None:
+            log.info("Launch %s cannot be snoozed (unknown, muted, or no longer ahead)", launch_id)
+        self.arm_reminder()
+
+    def mute_launch(self, launch_id: str) -> None:
+        """No more alerts for this launch (kept in the store); an open gallery marks its card."""
+        gallery = self.windows.get("gallery")
+        if gallery is not None:
+            gallery.set_muted(launch_id, True)  # type: ignore[attr-defined]  # emits watch_changed: re-arms
+            return
+        self.controller.store.mutes.mute(launch_id)
+        log.info("Launch %s muted", launch_id)
+        self.arm_reminder()
+        self.update_countdown()
+
+    # --- the last hour on the tray icon ---------------------------------------------------------------
+    def _start_countdown(self) -> None:
+        """Look for a watched launch within the hour now, every 30 s and whenever launches, stars or mutes
+        change; while there is one, the icon and tooltip tick each second."""
+        self._countdown_launch: Any = None
+        self._countdown_check = QTimer(self, interval=COUNTDOWN_CHECK_MS)
+        self._countdown_check.timeout.connect(self.update_countdown)
+        self._countdown_tick = QTimer(self, interval=1000)
+        self._countdown_tick.timeout.connect(self._tick_countdown)
+        self.controller.data_changed.connect(self.update_countdown)
+        self.controller.config_changed.connect(lambda _config: self.update_countdown())
+        self._countdown_check.start()
+        self.update_countdown()
+
+    def update_countdown(self) -> None:
+        from rocketwatch.pipeline.alerting import last_hour_launch
+
+        if self._quitting:
+            return
+        now = datetime.now(UTC)
+        self._countdown_launch = last_hour_launch(self.controller.store, self.controller.config, now)
+        self.tray.set_countdown(self._countdown_launch, now)
+        if self._countdown_launch is None:
+            self._countdown_tick.stop()
+        elif not self._countdown_tick.isActive():
+            self._countdown_tick.start()
+
+    def _tick_countdown(self) -> None:
+        if self._quitting or self._countdown_launch is None:
+            self._countdown_tick.stop()
+            return
+        now = datetime.now(UTC)
+        if self._countdown_launch.net <= now:
+            self.update_countdown()  # it is time: the next one, or none
+            return
+        self.tray.set_countdown(self._countdown_launch, now)
 
     # --- reacting to runs -------------------------------------------------------------------------
     def _active_changed(self, active: bool) -> None:
@@ -501,6 +594,7 @@ class TrayApp(QObject):
 
                 gallery = GalleryWindow(self.controller)
                 gallery.watch_changed.connect(self.arm_reminder)  # a star changes which reminders come
+                gallery.watch_changed.connect(self.update_countdown)  # ... and which launch is counted down
                 self.windows[which] = gallery
             elif which == "history":
                 from rocketwatch.ui.history import HistoryWindow

@@ -47,6 +47,7 @@ STATE_KEY = "gallery"
 OFFLINE_HINT = ("Check the network connection, or try `rocketwatch --demo` to look around with sample "
                 "launches.")
 SOON = timedelta(minutes=2)  # within this of a NET the countdown shows seconds: repaint every second
+EVENTS_ITEM = "@events"  # the filter's "Events" entry: LL2's upcoming events instead of the launches
 WATCHED_ITEM = "@watched"  # the filter's "Watched" entry (LL2 status abbreviations never start with @)
 # The filter's entries for launches still to come and those of the last 24 hours (launch_model.RECENT).
 PERIOD_ITEMS = {"@upcoming": "upcoming", "@recent": "recent"}
@@ -186,6 +187,7 @@ class GalleryWindow(QMainWindow):
                                    changes_for=lambda launch_id: store.launches.changes(launch_id=launch_id),
                                    picture_for=lambda url: store.images.paths_for(url)[0])
         self.detail.watch_toggled.connect(self._on_watch_action)
+        self.detail.unmute_requested.connect(self._on_unmute)
         self.watch_action = QAction(star_icon(self.palette(), 16, self.devicePixelRatioF()), WATCH_TEXT, self)
         self.watch_action.setCheckable(True)
         self.watch_action.setEnabled(False)
@@ -204,6 +206,10 @@ class GalleryWindow(QMainWindow):
         self.splitter.setChildrenCollapsible(False)
         self.splitter.setSizes([760, 420])
         self.pages.addWidget(self.splitter)
+        from rocketwatch.ui.event_section import EventsPage
+
+        self.events_page = EventsPage(store, self.loader)  # the filter's "Events" entry shows it
+        self.pages.addWidget(self.events_page)
         layout.addWidget(self.pages, 1)
         self.setCentralWidget(body)
         self.setTabOrder(self.search, self.status_filter)
@@ -237,6 +243,8 @@ class GalleryWindow(QMainWindow):
 
     def show_launch(self, launch_id: str) -> None:
         """Select that launch, show its details and bring the window to the front."""
+        if self.status_filter.currentData() == EVENTS_ITEM:
+            self.status_filter.setCurrentIndex(0)  # back from the events to the launches
         if self._stale:
             self._reload()
         if self.model.row_of(launch_id) is not None and self.proxy.row_of(launch_id) is None:
@@ -304,6 +312,36 @@ class GalleryWindow(QMainWindow):
         self.watch_action.setChecked(watching)
         if selected is not None and self.detail.launch is not None and self.detail.launch.id == selected:
             self.detail.set_watching(watching)
+            self.detail.set_muted(self.model.is_muted(selected))
+
+    def set_muted(self, launch_id: str, muted: bool) -> None:
+        """Mute or unmute a launch's alerts: written to the store, its card and the detail pane repainted,
+        then watch_changed so the reminders are planned again."""
+        mutes = self.controller.store.mutes
+        try:
+            if muted:
+                mutes.mute(launch_id)
+            else:
+                mutes.unmute(launch_id)
+        except sqlite3.Error as error:
+            self.statusBar().showMessage(f"The change could not be saved: {error}", 15_000)
+            return
+        self.show_muted(launch_id, muted)
+        self.watch_changed.emit()
+
+    def show_muted(self, launch_id: str, muted: bool) -> None:
+        """A mute made elsewhere (a notification's button) shown on the card and in the pane."""
+        self.model.set_muted(launch_id, muted)
+        self._sync_watch_controls()
+        row = self.model.row_of(launch_id)
+        name = self.model.launch_at(row).name if row is not None else "this launch"
+        self.statusBar().showMessage(f"Muted: no more alerts for {name}" if muted
+                                     else f"Unmuted: alerts for {name} again", 6_000)
+
+    @Slot()
+    def _on_unmute(self) -> None:
+        if self._selected_id is not None:
+            self.set_muted(self._selected_id, False)
 
     @Slot(object)
     def _on_config_changed(self, config: Config) -> None:
@@ -322,11 +360,9 @@ class GalleryWindow(QMainWindow):
         self._stale = False
         keep = self._selected_id
         self.model.reload()
+        self.events_page.reload()
         self._fill_status_filter()
-        if self.model.rowCount() == 0:
-            self.pages.setCurrentWidget(self.empty_state)
-        else:
-            self.pages.setCurrentWidget(self.splitter)
+        self._show_page()
         row = self.proxy.row_of(keep) if keep else None
         if row is not None:
             self._select_row(row, scroll=False)
@@ -359,6 +395,9 @@ class GalleryWindow(QMainWindow):
         for abbrev in statuses:
             self.status_filter.addItem(status_dot_icon(abbrev, 12, dpr),
                                        f"{status_style(abbrev).word} ({counts.get(abbrev, 0)})", abbrev)
+        events = self.events_page.model.rowCount()
+        if events or current == EVENTS_ITEM:
+            self.status_filter.addItem(f"Events: dockings, spacewalks… ({events})", EVENTS_ITEM)
         found = self.status_filter.findData(current) if current is not None else 0
         self.status_filter.setCurrentIndex(max(0, found))
         self.status_filter.blockSignals(False)
@@ -382,8 +421,27 @@ class GalleryWindow(QMainWindow):
         self._after_filter()
 
     @Slot(int)
+    def _show_page(self) -> None:
+        """The events section, the launch grid, or the empty state when there are no launches."""
+        if self.status_filter.currentData() == EVENTS_ITEM:
+            self.pages.setCurrentWidget(self.events_page)
+        elif self.model.rowCount() == 0:
+            self.pages.setCurrentWidget(self.empty_state)
+        else:
+            self.pages.setCurrentWidget(self.splitter)
+
+    def show_events(self) -> None:
+        """Show the Events section (the filter's Events entry)."""
+        found = self.status_filter.findData(EVENTS_ITEM)
+        if found >= 0:
+            self.status_filter.setCurrentIndex(found)
+
     def _on_status_filter(self, _index: int) -> None:
         chosen = self.status_filter.currentData()
+        self._show_page()
+        if chosen == EVENTS_ITEM:
+            self._update_count()
+            return
         self.proxy.set_watched_only(chosen == WATCHED_ITEM)
         self.proxy.set_period(PERIOD_ITEMS.get(chosen))
         self.proxy.set_status(None if chosen == WATCHED_ITEM or chosen in PERIOD_ITEMS else chosen)
@@ -424,6 +482,10 @@ class GalleryWindow(QMainWindow):
 
     @Slot()
     def _update_count(self) -> None:
+        if self.status_filter.currentData() == EVENTS_ITEM:
+            events = self.events_page.model.rowCount()
+            self.count_label.setText(f"{events} event{'s' if events != 1 else ''}")
+            return
         total, shown = self.model.rowCount(), self.proxy.rowCount()
         noun = "launch" if total == 1 else "launches"
         text = f"{total} {noun}" if shown == total else f"Showing {shown} of {total} {noun}"

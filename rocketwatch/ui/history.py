@@ -43,6 +43,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from rocketwatch.config import Config
 from rocketwatch.pipeline import RunActivity, RunEvent
 from rocketwatch.states import RunState
 from rocketwatch.store import RunRecord
@@ -189,6 +190,8 @@ class HistoryWindow(QMainWindow):
         self.retry_delegate.retry_clicked.connect(self.retry)
         self.table.setItemDelegateForColumn(Column.RETRY, self.retry_delegate)
         self._size_columns()
+        self._show_events_column(controller.config)
+        controller.config_changed.connect(self._show_events_column)
 
         self.detail = RunDetail(controller.store)
         splitter = QSplitter(Qt.Orientation.Vertical)
@@ -263,6 +266,10 @@ class HistoryWindow(QMainWindow):
             button = toolbar.widgetForAction(action)
             if button is not None:
                 button.setAccessibleName(name)
+
+    def _show_events_column(self, config: Config) -> None:
+        """The download_events column shows only while events are asked for ([source] events)."""
+        self.table.setColumnHidden(Column.DOWNLOAD_EVENTS, not config.source.events)
 
     def _size_columns(self) -> None:
         header = self.table.horizontalHeader()

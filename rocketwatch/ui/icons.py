@@ -16,6 +16,7 @@ from PySide6.QtCore import QByteArray, QPointF, QRect, QRectF, QSize, Qt
 from PySide6.QtGui import (
     QBrush,
     QColor,
+    QFont,
     QGuiApplication,
     QIcon,
     QIconEngine,
@@ -35,6 +36,7 @@ HICOLOR_SIZES = (16, 22, 24, 32, 48, 64, 128, 256)
 
 RUNNING_BLUE = "#0072B2"  # Okabe–Ito blue and vermillion stay apart with common colour-vision deficiencies
 FAILED_VERMILLION = "#D55E00"
+COUNTDOWN_AMBER = "#E69F00"  # the watch star's colour: the minutes left before a watched launch
 SYMBOLIC_INK = "#2e3436"  # the fill colour written in rocketwatch-symbolic.svg, replaced per panel
 INK_ON_LIGHT_PANEL = "#232629"
 INK_ON_DARK_PANEL = "#f4f5f6"
@@ -227,3 +229,59 @@ def _paint_badge(painter: QPainter, state: str, size: int, device_pixel: float, 
     painter.drawRoundedRect(bar, bar_width / 2.5, bar_width / 2.5)
     dot = bar_width * 0.6
     painter.drawEllipse(QPointF(center.x(), center.y() + radius * 0.5), dot, dot)
+
+
+def countdown_tray_icon(state: str, minutes: int, dark_panel: bool | None = None) -> QIcon:
+    """The tray icon for `state` carrying the minutes left before a watched launch (1 to 60) on an amber
+    tag at its top left; the state badge keeps its bottom-right corner. Pixmaps only: a themed icon name
+    would let a host draw the plain rocket instead."""
+    if state not in TRAY_STATES:
+        raise ValueError(f"unknown tray state {state!r}; expected one of {', '.join(TRAY_STATES)}")
+    dark = panel_is_dark() if dark_panel is None else dark_panel
+    return _countdown_icon(state, max(0, min(minutes, 99)), dark)
+
+
+@cache
+def _countdown_icon(state: str, minutes: int, dark_panel: bool) -> QIcon:
+    ink, halo = INK_ON_LIGHT_PANEL, INK_ON_DARK_PANEL
+    if dark_panel:
+        ink, halo = halo, ink
+    icon = QIcon()
+    for size in TRAY_SIZES:
+        for ratio in (1, 2):
+            image = _tray_image(ink, halo, state, size, ratio)
+            painter = QPainter(image)
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+            painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
+            _paint_minutes(painter, str(minutes), size, QColor(ink))
+            painter.end()
+            icon.addPixmap(QPixmap.fromImage(image))
+    return icon
+
+
+def _paint_minutes(painter: QPainter, text: str, size: int, rim: QColor) -> None:
+    """An amber tag with the minutes in black bold digits at the icon's top left (the rocket's nose stays
+    in sight at the top right), in a transparent moat."""
+    height = size * 0.56
+    tag = QRectF(0, 0, size * (0.78 if len(text) > 1 else 0.5), height)
+    moat = max(1.0, size / 16)
+    radius = height * 0.3
+    painter.save()
+    painter.setCompositionMode(QPainter.CompositionMode.CompositionMode_Clear)
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(QBrush(Qt.GlobalColor.black))
+    painter.drawRoundedRect(tag.adjusted(0, 0, moat, moat), radius + moat, radius + moat)
+    painter.restore()
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(rim)  # a rim in the rocket's ink: the tag stands out on a mid-grey panel too
+    painter.drawRoundedRect(tag, radius, radius)
+    rim_width = max(0.5, size / 32)
+    painter.setBrush(QColor(COUNTDOWN_AMBER))
+    painter.drawRoundedRect(tag.adjusted(rim_width, rim_width, -rim_width, -rim_width), radius, radius)
+    font = QFont()
+    font.setBold(True)
+    font.setPixelSize(max(6, round(height * (0.86 if len(text) < 2 else 0.8))))
+    font.setStretch(QFont.Stretch.SemiCondensed if len(text) > 1 else QFont.Stretch.Unstretched)
+    painter.setFont(font)
+    painter.setPen(QColor("#000000"))
+    painter.drawText(tag, Qt.AlignmentFlag.AlignCenter, text)

@@ -56,6 +56,7 @@ AnyIndex = QModelIndex | QPersistentModelIndex
 CARD_WIDTH = 256
 MARGIN = 5        # around each card, inside its grid cell (room for the selection ring)
 PAD = 10          # inside the card, around the text
+MUTED_MARK = "Muted"  # a muted launch (no alerts) says so on its card
 STAR = 30         # the watch star's disc, at the picture's top right corner
 STAR_INSET = 7
 
@@ -116,6 +117,7 @@ class LaunchCardDelegate(QStyledItemDelegate):
         self.geometry = CardGeometry.for_font(parent.font() if parent is not None else QFont())
         self._pixmaps: dict[tuple, QPixmap] = {}
         self._lines: dict[tuple[str, int], tuple[str, ...]] = {}
+        self.stars = True  # the watch star on each card (the gallery's events have none)
 
     def set_font(self, font: QFont) -> None:
         self.geometry = CardGeometry.for_font(font)
@@ -158,7 +160,7 @@ class LaunchCardDelegate(QStyledItemDelegate):
             painter.drawPixmap(QPointF(star.left() - 6 - size.width(), star.center().y() - size.height() / 2),
                                live)
         starred = bool(index.data(LaunchRole.STARRED))
-        if starred or hovered or selected or focused:
+        if self.stars and (starred or hovered or selected or focused):
             paint_card_star(painter, star, filled=starred)
         if launch.patches:  # the mission patch itself is in the detail pane
             painter.drawPixmap(self.patch_rect(option.rect).topLeft(), self._patch_mark(dpr))
@@ -179,8 +181,14 @@ class LaunchCardDelegate(QStyledItemDelegate):
         painter.setPen(muted)
         self._line(painter, small, left, y + 1, width, launch.provider)
         y = card.bottom() - PAD - 2 * geometry.small_line
+        net_width = width
+        if index.data(LaunchRole.MUTED):  # the user muted its alerts: said at the NET line's end
+            mark = MUTED_MARK
+            net_width = width - small.horizontalAdvance(mark) - PAD
+            painter.drawText(QRectF(left, y, width, geometry.small_line),
+                             Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, mark)
         painter.setPen(text)
-        self._line(painter, small, left, y, width, str(index.data(LaunchRole.NET_TEXT) or ""))
+        self._line(painter, small, left, y, net_width, str(index.data(LaunchRole.NET_TEXT) or ""))
         y += geometry.small_line
         countdown = timefmt.countdown(launch.net, launch.net_precision, datetime.now(UTC))
         if countdown is None:
@@ -220,7 +228,7 @@ class LaunchCardDelegate(QStyledItemDelegate):
     def editorEvent(self, event: QEvent, model: QAbstractItemModel, option: QStyleOptionViewItem,
                     index: AnyIndex) -> bool:
         """A left click released on the star toggles it (the press still selects the card)."""
-        if (event.type() == QEvent.Type.MouseButtonRelease and isinstance(event, QMouseEvent)
+        if (self.stars and event.type() == QEvent.Type.MouseButtonRelease and isinstance(event, QMouseEvent)
                 and event.button() == Qt.MouseButton.LeftButton
                 and self.star_rect(option.rect).adjusted(-3, -3, 3, 3).contains(event.position())):
             launch_id = index.data(LaunchRole.ID)
@@ -231,7 +239,8 @@ class LaunchCardDelegate(QStyledItemDelegate):
 
     def helpEvent(self, event: QHelpEvent, view: QAbstractItemView, option: QStyleOptionViewItem,
                   index: AnyIndex) -> bool:
-        if event.type() == QEvent.Type.ToolTip and self.star_rect(option.rect).contains(QPointF(event.pos())):
+        if (self.stars and event.type() == QEvent.Type.ToolTip
+                and self.star_rect(option.rect).contains(QPointF(event.pos()))):
             QToolTip.showText(event.globalPos(), UNWATCH_TIP if index.data(LaunchRole.STARRED) else WATCH_TIP,
                               view)
             return True

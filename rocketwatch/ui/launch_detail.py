@@ -167,6 +167,7 @@ class LaunchDetail(QStackedWidget):
     """Shows one launch; before any is chosen, a hint."""
 
     watch_toggled = Signal(bool)  # the user pressed Watch (True) or Watching (False) for the shown launch
+    unmute_requested = Signal()  # the user pressed Unmute: alerts for the shown launch again
 
     def __init__(self, loader: PictureLoader, images_dir: Path, parent: QWidget | None = None, *,
                  changes_for: ChangesFor | None = None, picture_for: PictureFor | None = None) -> None:
@@ -251,6 +252,21 @@ class LaunchDetail(QStackedWidget):
         buttons.addWidget(self.webcast_button)
         buttons.addStretch(1)
         layout.addLayout(buttons)
+        # A muted launch (no alerts, from a notification's button or `rocketwatch mute`) says so here.
+        self.muted_row = QWidget()
+        muted_layout = QHBoxLayout(self.muted_row)
+        muted_layout.setContentsMargins(0, 0, 0, 0)
+        self.muted_text = QLabel("Muted: no alerts for this launch")
+        self.muted_text.setTextFormat(Qt.TextFormat.PlainText)
+        self.muted_text.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        muted_layout.addWidget(self.muted_text)
+        self.unmute_button = QPushButton("Unmute")
+        self.unmute_button.setAccessibleName("Unmute: alerts for this launch again")
+        self.unmute_button.clicked.connect(self.unmute_requested)
+        muted_layout.addWidget(self.unmute_button)
+        muted_layout.addStretch(1)
+        self.muted_row.hide()
+        layout.addWidget(self.muted_row)
         file_buttons = QHBoxLayout()
         file_buttons.addWidget(self.picture_button)
         file_buttons.addWidget(self.folder_button)
@@ -306,6 +322,10 @@ class LaunchDetail(QStackedWidget):
         """Show whether the shown launch is starred (the button says Watching, with a filled star)."""
         self.watch_button.setChecked(watching)
         self._show_watching(watching)
+
+    def set_muted(self, muted: bool) -> None:
+        """Show whether the shown launch's alerts are muted (with an Unmute button)."""
+        self.muted_row.setVisible(muted)
 
     @Slot(bool)
     def _show_watching(self, watching: bool) -> None:

@@ -59,6 +59,7 @@ class LaunchRole(IntEnum):
     STARRED = Qt.ItemDataRole.UserRole + 16       # the user starred it (bool)
     WATCHED = Qt.ItemDataRole.UserRole + 17       # starred or matching what the alerts watch (bool)
     RECENT = Qt.ItemDataRole.UserRole + 18        # it already happened (tasks.is_recent): shown last
+    MUTED = Qt.ItemDataRole.UserRole + 19         # the user muted its alerts (bool)
 
 
 _DISPLAY = int(Qt.ItemDataRole.DisplayRole)
@@ -117,6 +118,7 @@ class LaunchListModel(QAbstractListModel):
         self._loader = loader
         self._alerts = alerts or AlertsConfig()
         self._starred: frozenset[str] = frozenset()
+        self._muted: frozenset[str] = frozenset()
         self._watched: set[str] = set()
         self._rows: list[LaunchRow] = []
         self._row_by_id: dict[str, int] = {}
@@ -133,6 +135,7 @@ class LaunchListModel(QAbstractListModel):
         launches = self._store.launches.upcoming(since=now - RECENT)
         paths = self._store.images.kept_paths() if launches else {}
         self._starred = self._store.stars.starred()
+        self._muted = self._store.mutes.muted()
         recent = [launch for launch in launches if is_recent(launch, now)]
         recent_ids = {launch.id for launch in recent}
         upcoming = [launch for launch in launches if launch.id not in recent_ids]
@@ -181,6 +184,17 @@ class LaunchListModel(QAbstractListModel):
             self._watched.discard(launch_id)
         index = self.index(number)
         self.dataChanged.emit(index, index, [int(LaunchRole.STARRED), int(LaunchRole.WATCHED), _ACCESSIBLE])
+
+    def set_muted(self, launch_id: str, muted: bool) -> None:
+        """Show a launch muted or unmuted (written to the store already): that card only."""
+        self._muted = self._muted | {launch_id} if muted else self._muted - {launch_id}
+        number = self._row_by_id.get(launch_id)
+        if number is not None:
+            index = self.index(number)
+            self.dataChanged.emit(index, index, [int(LaunchRole.MUTED), _ACCESSIBLE])
+
+    def is_muted(self, launch_id: str) -> bool:
+        return launch_id in self._muted
 
     def is_starred(self, launch_id: str) -> bool:
         return launch_id in self._starred
@@ -268,12 +282,15 @@ class LaunchListModel(QAbstractListModel):
             return launch.id in self._watched
         if role == LaunchRole.RECENT:
             return row.recent
+        if role == LaunchRole.MUTED:
+            return launch.id in self._muted
         if role == _ACCESSIBLE:
             when = timefmt.countdown(launch.net, launch.net_precision, datetime.now(UTC)) or row.net_text
             star = ". Starred: watching" if launch.id in self._starred else ""
             status = status_style(launch.status_abbrev).word
             recent = "Recent. " if row.recent else ""
-            return f"{recent}{launch.name}. {status}. {launch.provider}. {when}{star}"
+            mute = ". Muted: no alerts" if launch.id in self._muted else ""
+            return f"{recent}{launch.name}. {status}. {launch.provider}. {when}{star}{mute}"
         return None
 
     def roleNames(self) -> dict[int, QByteArray]:

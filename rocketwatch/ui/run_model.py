@@ -167,17 +167,20 @@ class Column(IntEnum):
     LAUNCHES = 10
     NEW = 11
     PICTURES = 12
+    DOWNLOAD_EVENTS = 13  # the optional last task ([source] events): its failure leaves the run a success
 
 
 # One column per task of the pipeline (tests check that this matches pipeline.TASK_IDS).
 TASK_COLUMNS: dict[int, str] = {Column.DOWNLOAD_LAUNCHES: "download_launches",
-                                Column.GET_PICTURES: "get_pictures", Column.NOTIFY: "notify"}
+                                Column.GET_PICTURES: "get_pictures", Column.NOTIFY: "notify",
+                                Column.DOWNLOAD_EVENTS: "download_events"}
 
 HEADERS = {
     Column.RUN: "Run", Column.TRIGGER: "Trigger", Column.STARTED: "Started", Column.DURATION: "Duration",
     Column.STATE: "State", Column.RETRY: "Retry", Column.DOWNLOAD_LAUNCHES: "download_launches",
     Column.GET_PICTURES: "get_pictures", Column.NOTIFY: "notify", Column.LAUNCHES: "Launches",
     Column.NEW: "New", Column.PICTURES: "Pictures", Column.ERROR: "Error",
+    Column.DOWNLOAD_EVENTS: "download_events",
 }
 HEADER_TIPS = {
     Column.RUN: "The run's number", Column.TRIGGER: "What started the run",

@@ -6,6 +6,7 @@ run is active, what it does (why a try failed, when the next comes) and Cancel t
 
 from __future__ import annotations
 
+import math
 import os
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
@@ -16,10 +17,11 @@ from PySide6.QtGui import QAction, QIcon
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
 from rocketwatch import APP_NAME
+from rocketwatch.alerts import COUNTDOWN_WINDOW
 from rocketwatch.ll2.model import Launch
 from rocketwatch.notify import Subject
 from rocketwatch.timefmt import local, net_words, when_words, with_zone
-from rocketwatch.ui.icons import tray_icon
+from rocketwatch.ui.icons import countdown_tray_icon, tray_icon
 from rocketwatch.ui.tray_host import SNI
 
 if TYPE_CHECKING:  # the pipeline is imported after the tray icon shows (start-up speed)
@@ -27,6 +29,18 @@ if TYPE_CHECKING:  # the pipeline is imported after the tray icon shows (start-u
 
 MENU_LAUNCHES = 5
 MENU_ACTIVITY_CHARS = 90  # the menu's line about the active run is cut here (whole text in its tooltip)
+
+
+COUNTDOWN_WINDOW_S = COUNTDOWN_WINDOW.total_seconds()
+
+
+def countdown_words(launch: Launch, now: datetime) -> str:
+    """'Falcon 9 | Starlink launches in 42 min 07 s (at 15:30 UTC)': the exact countdown for the tooltip."""
+    seconds = max(0, int((launch.net - now).total_seconds()))
+    minutes, seconds = divmod(seconds, 60)
+    at = local(launch.net)
+    clock = with_zone(at.strftime("%H:%M"), at)
+    return f"{launch.name} launches in {minutes} min {seconds:02d} s (at {clock})"
 
 
 def menu_text(text: str, kind: str | None, desktop: str | None = None) -> str:
@@ -81,6 +95,8 @@ class TrayIcon(QObject):
         self._activity: RunActivity | None = None
         self._launch_actions: list[QAction] = []
         self._message_subject: Subject | None = None
+        self._countdown: Launch | None = None  # a watched launch within the hour: minutes on the icon
+        self._icon_key: tuple[str, int | None, str | None] | None = None
         self._build_menu()
         self.tray, self._tray_menu = self._new_tray()
         self.set_state("idle")
@@ -110,7 +126,8 @@ class TrayIcon(QObject):
         shiboken6.delete(self._tray_menu)
         self.kind = kind
         self.tray, self._tray_menu = self._new_tray()
-        self.tray.setIcon(tray_icon(self._state))
+        self._icon_key = None
+        self._show_icon()
         self.refresh_texts()
         if self._shown:
             self.tray.show()
@@ -180,13 +197,40 @@ class TrayIcon(QObject):
         belongs to another process (`rocketwatch run`), so this app cannot cancel it."""
         self._state = state
         self._own_run = own
-        self.tray.setIcon(tray_icon(state))
+        self._show_icon()
         running = state == "running"
         self.run_action.setEnabled(not running)
         self.run_action.setText(("Running…" if own else "Running in another RocketWatch…") if running
                                 else "Run now")
         self.cancel_action.setVisible(running and own)
         self.refresh_texts()
+
+    # --- the last hour before a watched launch ------------------------------------------------------
+    def set_countdown(self, launch: Launch | None, now: datetime | None = None) -> None:
+        """The watched launch due within the hour (None: none): its minutes on the icon, its exact
+        countdown in the tooltip. Called again each second while there is one."""
+        self._countdown = launch
+        now = now or datetime.now(UTC)
+        self._show_icon(now)
+        self.tray.setToolTip(self.tooltip(now))
+
+    def countdown_minutes(self, now: datetime | None = None) -> int | None:
+        """Whole minutes left (rounded up, 1 to 60) before the counted-down launch, or None."""
+        if self._countdown is None:
+            return None
+        seconds = (self._countdown.net - (now or datetime.now(UTC))).total_seconds()
+        if not 0 < seconds <= COUNTDOWN_WINDOW_S:
+            return None
+        return max(1, math.ceil(seconds / 60))
+
+    def _show_icon(self, now: datetime | None = None) -> None:
+        minutes = self.countdown_minutes(now)
+        key = (self._state, minutes, self.kind)
+        if key == self._icon_key:
+            return
+        self._icon_key = key
+        self.tray.setIcon(tray_icon(self._state) if minutes is None
+                          else countdown_tray_icon(self._state, minutes))
 
     def set_activity(self, activity: RunActivity | None) -> None:
         """What the active run does now (why its last try failed, when the next comes), or None."""
@@ -235,7 +279,9 @@ class TrayIcon(QObject):
         now = now or datetime.now(UTC)
         lines = [APP_NAME]
         upcoming = [launch for launch in self._launches if launch.net >= now]
-        if upcoming:
+        if self.countdown_minutes(now) is not None and self._countdown is not None:
+            lines.append(countdown_words(self._countdown, now))
+        elif upcoming:
             first = upcoming[0]
             lines.append(f"Next: {first.name} {when_words(first.net, first.net_precision, now)}")
         if self._state == "running" and self._activity is not None:

@@ -77,12 +77,12 @@ def test_an_api_fault_fails_the_run_in_plain_words_and_keeps_earlier_data(
     record = runner.run()
 
     assert record.state == "failed"
-    download, pictures_task, notify = record.tasks
+    download, pictures_task, notify, events = record.tasks
     # retries = 1; an answer that is complete but not launches (a web page, JSON of another shape) cannot
     # be fixed by asking again: it fails the try at once.
     at_once = isinstance(breakage, Fault) and breakage.kind in ("html", "wrong_shape")
     assert (download.state, download.tries) == ("failed", 1 if at_once else 2)
-    assert (pictures_task.state, notify.state) == ("skipped", "skipped")
+    assert (pictures_task.state, notify.state, events.state) == ("skipped", "skipped", "skipped")
     [alert] = h.sent[sent_before:]  # the failure alert, and no summary
     assert alert.title == f"RocketWatch run {record.id} failed"
     for text in (download.error, record.error, alert.body):

@@ -178,7 +178,7 @@ def test_the_tray_follows_a_run_made_by_the_command_line(qtbot, tray_app, standi
                             capture_output=True, text=True, timeout=60,
                             env={**os.environ, "DBUS_SESSION_BUS_ADDRESS": ""})
     assert result.returncode == 0, result.stderr
-    qtbot.waitUntil(lambda: tray_app.tray.state == "idle", timeout=6_000)
+    qtbot.waitUntil(lambda: tray_app.tray.state == "idle", timeout=10_000)  # 2 s checks; a loaded CI
     assert "The last run failed" not in tray_app.tray.tooltip()
     qtbot.waitUntil(lambda: gallery.model.rowCount() == len(standin.records))  # what the CLI got
     assert gallery.pages.currentWidget() is gallery.splitter

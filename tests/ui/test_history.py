@@ -237,7 +237,7 @@ def test_f5_starts_a_run_and_escape_closes(qtbot, make_controller) -> None:
     wait_idle(qtbot, controller)
     # The new run was selected and its newest try followed as the run moved on.
     assert window.detail.title.text().startswith("Run 1")
-    qtbot.waitUntil(lambda: window.detail.log_title.text() == "Log of notify, try 1")
+    qtbot.waitUntil(lambda: window.detail.log_title.text() == "Log of download_events, try 1")
     qtbot.keyClick(window, Qt.Key.Key_Escape)
     assert not window.isVisible()
 
