@@ -527,13 +527,19 @@ def test_duplicates_are_fetched_once_and_outcomes_keep_input_order(
 def test_cancel_stops_new_downloads(standin: StandIn, make_fetcher: Callable[..., ImageFetcher]) -> None:
     urls = [standin.add_image(f"/media/r{index}.jpg", picture_bytes("JPEG")) for index in range(5)]
     cancel = threading.Event()
+    fetcher = make_fetcher(concurrency=1, cancel=cancel)
+    outcomes: list[ImageOutcome] = []
+    standin.latency = WAIT_SECONDS  # the first picture is still on its way when the user cancels
+    worker = threading.Thread(target=lambda: outcomes.extend(fetcher.fetch_all(urls)))
+    worker.start()
+    try:
+        wait_for(lambda: standin.count("/media/") == 1, "the first picture asked for")
+        cancel.set()
+    finally:
+        standin.latency = 0.0
+        worker.join(WAIT_SECONDS)
 
-    outcomes = make_fetcher(concurrency=1, cancel=cancel).fetch_all(
-        urls, on_result=lambda outcome: cancel.set()
-    )
-
-    assert outcomes[0].ok
-    assert [outcome.reason for outcome in outcomes[1:]] == ["cancelled"] * 4
+    assert [outcome.reason for outcome in outcomes] == ["cancelled"] * 5
     assert standin.count("/media/") == 1
 
 

@@ -282,6 +282,8 @@ def _record_outcomes(ctx: RunContext, outcomes: Sequence[ImageOutcome]) -> tuple
 def _sort_images(ctx: RunContext, urls: list[str],
                  make_thumbnail: Callable[[Path, Path], bool]) -> tuple[list[str], list[str], list[str]]:
     """Split URLs into (to download, already kept, failed recently and not asked for again)."""
+    from rocketwatch.images import thumbnail_name
+
     to_fetch: list[str] = []
     cached: list[str] = []
     known_bad: list[str] = []
@@ -292,7 +294,7 @@ def _sort_images(ctx: RunContext, urls: list[str],
             cached.append(url)
             thumbnail = ctx.store.images.absolute(record.thumbnail)
             if thumbnail is None or not thumbnail.is_file():
-                target = ctx.paths.thumbnails_dir / f"{file.stem}.jpg"
+                target = ctx.paths.thumbnails_dir / thumbnail_name(file.name)
                 ctx.store.images.set_thumbnail(url, target if make_thumbnail(file, target) else None)
         elif record and record.failed_at and ctx.now() - record.failed_at < FAILED_IMAGE_COOLDOWN:
             known_bad.append(url)

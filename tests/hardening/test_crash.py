@@ -33,6 +33,7 @@ from rocketwatch import fileio, images
 from rocketwatch.cli import main
 from rocketwatch.config import paths_for
 from rocketwatch.fileio import DISK_FULL, is_disk_full
+from rocketwatch.images import fetch as picture_fetch
 from rocketwatch.standin import StandIn
 from rocketwatch.standin.data import demo_records, format_time
 from rocketwatch.store import Database, Store
@@ -307,7 +308,7 @@ def test_a_full_disk_while_saving_pictures_fails_clearly_and_a_retry_succeeds_la
             super().__init__(folder)
             self.stream = FullStream(self.stream, disk)  # type: ignore[assignment]
 
-    monkeypatch.setattr(images, "_PartFile", FullPartFile)
+    monkeypatch.setattr(picture_fetch, "_PartFile", FullPartFile)
     sent_before = len(h.sent)
     record = h.runner.run()
 
