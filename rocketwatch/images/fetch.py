@@ -30,6 +30,7 @@ from rocketwatch.images.files import _PartFile
 from rocketwatch.images.names import image_name, thumbnail_name
 from rocketwatch.images.thumbnails import DEFAULT_THUMBNAIL_SIZE, decode_with_thumbnail, save_thumbnail
 from rocketwatch.images.validate import DEFAULT_MAX_PIXELS, EXTENSIONS, _Refused, _safe_pixels
+from rocketwatch.tls import verified_context
 
 logger = logging.getLogger(__name__)
 _T = TypeVar("_T")
@@ -220,6 +221,7 @@ class ImageFetcher:
             timeout=httpx.Timeout(timeout),
             limits=httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency),
             follow_redirects=False,
+            verify=verified_context(),
         )
 
     def __enter__(self) -> ImageFetcher:
