@@ -20,9 +20,10 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from rocketwatch import APP_NAME, __version__
+from rocketwatch import APP_NAME
 from rocketwatch.applog import NOT_ON_CONSOLE, setup_logging
 from rocketwatch.config import ConfigError
+from rocketwatch.launch import version_text
 from rocketwatch.session import Session, storage_words
 from rocketwatch.timefmt import duration_words, local, net_words
 
@@ -53,7 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="rocketwatch",
         description=f"{APP_NAME}: upcoming rocket launches from Launch Library 2, in your tray.",
     )
-    parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
+    parser.add_argument("--version", action="version", version=version_text())
     parser.add_argument("--home", metavar="DIR",
                         help="keep config, data, cache and logs under DIR (also ROCKETWATCH_HOME)")
     parser.add_argument("--api-url", metavar="URL",
