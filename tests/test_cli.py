@@ -231,6 +231,15 @@ def test_version_is_answered_before_the_command_line_is_loaded(capsys) -> None:
     assert not loaded & {"argparse", "rocketwatch.cli", "rocketwatch.config", "logging"}
 
 
+def test_a_headless_run_ends_with_its_output_and_log_complete(home: Path, standin: StandIn) -> None:
+    # The process ends without the interpreter's teardown: nothing may be lost on the way out.
+    code, record = run_json(home, "run", api_url=standin.api_url)
+
+    assert isinstance(record, dict) and code == 0 and record["state"] == "success"
+    log = (home / "logs" / "rocketwatch.log").read_text(encoding="utf-8")
+    assert f"run {record['run_id']} notify: Summary written to the log" in log  # the run's last line
+
+
 def test_standin_is_unreachable_gives_a_failed_run_in_plain_words(home) -> None:
     write_config(home, pipeline={"retries": 0})
     with StandIn() as server:
