@@ -331,11 +331,13 @@ def test_a_big_picture_is_streamed_to_disk_not_held_in_memory(
     ("body", "reason"),
     [
         (picture_bytes("JPEG", size=(300, 300))[:-400], "damaged or incomplete"),
+        # decoded at a reduced scale for its thumbnail: the whole file is still read and checked
+        (picture_bytes("JPEG", size=(1920, 1080))[:-400], "damaged or incomplete"),
         (picture_bytes("BMP"), "not a picture"),
         (picture_bytes("TIFF"), "not a picture"),
         (b"", "not a picture"),
     ],
-    ids=["truncated-jpeg", "bmp", "tiff", "empty"],
+    ids=["truncated-jpeg", "truncated-big-jpeg", "bmp", "tiff", "empty"],
 )
 def test_damaged_or_unsupported_pictures_are_refused(
     standin: StandIn,
