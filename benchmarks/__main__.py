@@ -16,10 +16,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from types import ModuleType
 
-from benchmarks import cold_run, dedupe, detailed, http2, idle, startup, warm_rerun, windows
+from benchmarks import cold_run, dedupe, detailed, growth, http2, idle, process, startup, warm_rerun, windows
 from benchmarks.common import Context, Row, Skipped, scratch_folder, to_json
 
-SCENARIOS: tuple[ModuleType, ...] = (cold_run, warm_rerun, dedupe, startup, idle, windows, http2, detailed)
+SCENARIOS: tuple[ModuleType, ...] = (cold_run, warm_rerun, process, dedupe, startup, idle, windows, growth,
+                                     http2, detailed)
 RESULTS = Path(__file__).resolve().parent / "results" / "latest.json"
 
 

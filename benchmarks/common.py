@@ -77,6 +77,25 @@ class Context:
         self.cleanups: list[Callable[[], None]] = []
         self._desktop: Any = None
         self._homes = 0
+        self._use_bytecode_cache()
+
+    def _use_bytecode_cache(self) -> None:
+        """Let the child processes (the app, the tray) keep compiled bytecode, as an installed app has.
+
+        With PYTHONDONTWRITEBYTECODE set and no .pyc files, every start compiles about 150 modules from
+        source (130 ms measured); the cache goes to the scratch folder, never into the repository."""
+        previous = {name: os.environ.get(name) for name in ("PYTHONDONTWRITEBYTECODE", "PYTHONPYCACHEPREFIX")}
+        os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+        os.environ["PYTHONPYCACHEPREFIX"] = str(self.scratch / "pycache")
+
+        def restore() -> None:
+            for name, value in previous.items():
+                if value is None:
+                    os.environ.pop(name, None)
+                else:
+                    os.environ[name] = value
+
+        self.cleanups.append(restore)
 
     def reps(self, full: int, quick: int) -> int:
         return quick if self.quick else full

@@ -16,6 +16,7 @@ from benchmarks.dedupe import SAMPLE, localize_pictures, samples_dir
 NAME = "detailed"
 TITLE = "8 detailed page"
 PARSE_TIME_GOAL = 4.0  # a detailed page may take at most this many times the normal page's parse time
+PARSE_MS_GOAL = 50.0  # and at most this long on the development machine (issue 17)
 
 
 def parse_seconds(body: bytes, reps: int) -> list[float]:
@@ -71,7 +72,8 @@ def run(ctx: Context) -> list[Row] | Skipped:
             note=f"{launches} launches of LL2's real 2.2.0 detailed sample; normal mode is the same launches "
                  "without video links, updates, patches, stages and links"),
         Row(TITLE, "parse time (once per run)", median(detailed_s) * 1000, "ms", median(normal_s) * 1000,
-            "normal mode", goal=f"<= {PARSE_TIME_GOAL:g}x normal", met=ratio <= PARSE_TIME_GOAL, ratio=ratio,
+            "normal mode", goal=f"≤ {PARSE_MS_GOAL:g} ms, ≤ {PARSE_TIME_GOAL:g}x normal",
+            met=ratio <= PARSE_TIME_GOAL and median(detailed_s) * 1000 <= PARSE_MS_GOAL, ratio=ratio,
             reps=str(reps), samples=[s * 1000 for s in detailed_s],
             baseline_samples=[s * 1000 for s in normal_s]),
         Row(TITLE, "peak memory of the parse", median(peaks) / 1e6, "MB", median(normal_peaks) / 1e6,

@@ -1,5 +1,5 @@
 """`python -m rocketwatch`: the same as the `rocketwatch` command."""
 
-from rocketwatch.cli import entry
+from rocketwatch.launch import entry
 
 entry()

@@ -77,7 +77,7 @@ class _VersionAction(argparse.Action):
                  option_string: str | None = None) -> None:
         from rocketwatch.version import describe
 
-        print(describe(APP_NAME))
+        print(describe(APP_NAME))  # rocketwatch.launch answers a lone --version before this module loads
         parser.exit()
 
 

@@ -234,6 +234,30 @@ def test_version(capsys) -> None:
     assert capsys.readouterr().out.startswith("RocketWatch 0.")
 
 
+def test_version_is_answered_before_the_command_line_is_loaded(capsys) -> None:
+    with pytest.raises(SystemExit):
+        main(["--version"])
+    from_the_parser = capsys.readouterr().out
+
+    # -X importtime lists every module imported, on stderr.
+    done = subprocess.run([sys.executable, "-X", "importtime", "-m", "rocketwatch", "--version"],
+                          capture_output=True, text=True, timeout=60)
+
+    assert done.returncode == 0
+    assert done.stdout == from_the_parser
+    loaded = {line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines()}
+    assert not loaded & {"argparse", "rocketwatch.cli", "rocketwatch.config", "logging"}
+
+
+def test_a_headless_run_ends_with_its_output_and_log_complete(home: Path, standin: StandIn) -> None:
+    # The process ends without the interpreter's teardown: nothing may be lost on the way out.
+    code, record = run_json(home, "run", api_url=standin.api_url)
+
+    assert isinstance(record, dict) and code == 0 and record["state"] == "success"
+    log = (home / "logs" / "rocketwatch.log").read_text(encoding="utf-8")
+    assert f"run {record['run_id']} notify: Summary written to the log" in log  # the run's last line
+
+
 def test_standin_is_unreachable_gives_a_failed_run_in_plain_words(home) -> None:
     write_config(home, pipeline={"retries": 0})
     with StandIn() as server:

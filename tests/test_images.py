@@ -331,11 +331,13 @@ def test_a_big_picture_is_streamed_to_disk_not_held_in_memory(
     ("body", "reason"),
     [
         (picture_bytes("JPEG", size=(300, 300))[:-400], "damaged or incomplete"),
+        # decoded at a reduced scale for its thumbnail: the whole file is still read and checked
+        (picture_bytes("JPEG", size=(1920, 1080))[:-400], "damaged or incomplete"),
         (picture_bytes("BMP"), "not a picture"),
         (picture_bytes("TIFF"), "not a picture"),
         (b"", "not a picture"),
     ],
-    ids=["truncated-jpeg", "bmp", "tiff", "empty"],
+    ids=["truncated-jpeg", "truncated-big-jpeg", "bmp", "tiff", "empty"],
 )
 def test_damaged_or_unsupported_pictures_are_refused(
     standin: StandIn,
@@ -527,13 +529,19 @@ def test_duplicates_are_fetched_once_and_outcomes_keep_input_order(
 def test_cancel_stops_new_downloads(standin: StandIn, make_fetcher: Callable[..., ImageFetcher]) -> None:
     urls = [standin.add_image(f"/media/r{index}.jpg", picture_bytes("JPEG")) for index in range(5)]
     cancel = threading.Event()
+    fetcher = make_fetcher(concurrency=1, cancel=cancel)
+    outcomes: list[ImageOutcome] = []
+    standin.latency = WAIT_SECONDS  # the first picture is still on its way when the user cancels
+    worker = threading.Thread(target=lambda: outcomes.extend(fetcher.fetch_all(urls)))
+    worker.start()
+    try:
+        wait_for(lambda: standin.count("/media/") == 1, "the first picture asked for")
+        cancel.set()
+    finally:
+        standin.latency = 0.0
+        worker.join(WAIT_SECONDS)
 
-    outcomes = make_fetcher(concurrency=1, cancel=cancel).fetch_all(
-        urls, on_result=lambda outcome: cancel.set()
-    )
-
-    assert outcomes[0].ok
-    assert [outcome.reason for outcome in outcomes[1:]] == ["cancelled"] * 4
+    assert [outcome.reason for outcome in outcomes] == ["cancelled"] * 5
     assert standin.count("/media/") == 1
 
 

@@ -23,6 +23,7 @@ from urllib.parse import urlsplit, urlunsplit
 import httpx
 
 from rocketwatch import USER_AGENT
+from rocketwatch.tls import verified_context
 
 LATEST_STYLE_VERSION = (2, 3, 0)
 MAX_LIMIT = 100
@@ -224,7 +225,7 @@ class LL2Client:
         self._http = httpx.Client(
             headers=request_headers(token),
             timeout=httpx.Timeout(timeout),
-            verify=True,
+            verify=verified_context(),
             follow_redirects=True,
             event_hooks={"request": [self._count_request]},
         )

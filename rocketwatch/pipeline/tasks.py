@@ -270,6 +270,8 @@ def _record_outcomes(ctx: RunContext, outcomes: Sequence[ImageOutcome]) -> tuple
 def _sort_images(ctx: RunContext, urls: list[str], make_thumbnail: Callable[[Path, Path], bool],
                  thumbnail_name: Callable[[str], str]) -> tuple[list[str], list[str], list[str]]:
     """Split URLs into (to download, already kept, failed recently and not asked for again)."""
+    from rocketwatch.images import thumbnail_name
+
     to_fetch: list[str] = []
     cached: list[str] = []
     known_bad: list[str] = []

@@ -29,9 +29,10 @@ from helpers import picture_bytes, write_config
 from PIL import Image
 from rig import Rig, assert_plain_words
 
-from rocketwatch import fileio, images
+from rocketwatch import fileio
 from rocketwatch.cli import main
 from rocketwatch.fileio import DISK_FULL, is_disk_full
+from rocketwatch.images import fetch as picture_fetch
 from rocketwatch.paths import paths_for
 from rocketwatch.standin import StandIn
 from rocketwatch.standin.data import demo_records, format_time
@@ -302,12 +303,12 @@ def test_a_full_disk_while_saving_pictures_fails_clearly_and_a_retry_succeeds_la
     urls = new_pictures(standin, "new")
     disk = Disk()
 
-    class FullPartFile(images._PartFile):
+    class FullPartFile(picture_fetch._PartFile):
         def __init__(self, folder: Path) -> None:
             super().__init__(folder)
             self.stream = FullStream(self.stream, disk)  # type: ignore[assignment]
 
-    monkeypatch.setattr(images, "_PartFile", FullPartFile)
+    monkeypatch.setattr(picture_fetch, "_PartFile", FullPartFile)
     sent_before = len(h.sent)
     record = h.runner.run()
 

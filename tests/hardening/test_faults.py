@@ -15,6 +15,7 @@ from rig import Outside, RawServer, Resolver, Rig, assert_plain_words
 
 from rocketwatch import images
 from rocketwatch.cli import main
+from rocketwatch.images import fetch as picture_fetch
 from rocketwatch.pipeline import tasks
 from rocketwatch.standin import Fault, StandIn
 from rocketwatch.standin.data import format_time
@@ -279,7 +280,7 @@ def test_picture_addresses_that_must_not_be_fetched_are_refused_without_a_connec
 
 def test_hostile_picture_servers_are_refused_and_leave_nothing(rig, standin: StandIn, outside: Outside,
                                                                monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(images, "MIN_DOWNLOAD_DEADLINE", 2.0)  # a trickle is given up after 2 s, not 60
+    monkeypatch.setattr(picture_fetch, "MIN_DOWNLOAD_DEADLINE", 2.0)  # a trickle is given up after 2 s
     h = rig(source={"limit": 100})
     ids, pictures = first_good_run(h)
     hostile = {

@@ -1,70 +1,50 @@
-"""The pictures step: download launch images concurrently, validate them and make thumbnails.
+"""Fetching pictures: which addresses may be fetched, and a concurrent, bounded, cancellable download.
 
-Pure Python (httpx + Pillow): no Qt and no database; the pipeline decides which URLs to fetch.
+Each download is streamed into a temp file by one of `concurrency` connection threads, then handed to a
+small pool of decode threads (Pillow decodes without the GIL) that validates it, names it and makes its
+thumbnail, so a connection takes the next address instead of waiting for the CPU.
 """
 
 from __future__ import annotations
 
 import contextlib
 import errno
-import hashlib
 import logging
 import os
-import re
-import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import IO, BinaryIO
-from urllib.parse import unquote, urlsplit
+from typing import TypeVar
 
 import httpx
-from PIL import (
-    GifImagePlugin,
-    Image,
-    ImageFile,
-    ImageOps,
-    JpegImagePlugin,
-    PngImagePlugin,
-    WebPImagePlugin,
-)
 
 import rocketwatch
 from rocketwatch.addresses import is_private_host
 from rocketwatch.fileio import is_disk_full
+from rocketwatch.images.files import _PartFile
+from rocketwatch.images.names import image_name, thumbnail_name
+from rocketwatch.images.thumbnails import DEFAULT_THUMBNAIL_SIZE, decode_with_thumbnail, save_thumbnail
+from rocketwatch.images.validate import DEFAULT_MAX_PIXELS, EXTENSIONS, _Refused, _safe_pixels
+from rocketwatch.tls import verified_context
 
 logger = logging.getLogger(__name__)
+_T = TypeVar("_T")
 
-PART_PREFIX = ".part-"
 MAX_URL_LENGTH = 2_000
 MAX_REDIRECTS = 5
 DEFAULT_MAX_BYTES = 20_000_000
-DEFAULT_MAX_PIXELS = 50_000_000
-DEFAULT_THUMBNAIL_SIZE = 320
-THUMBNAIL_QUALITY = 85
 MIN_DOWNLOAD_DEADLINE = 60.0
-
-EXTENSIONS = {"JPEG": "jpg", "PNG": "png", "GIF": "gif", "WEBP": "webp"}
+MAX_DECODERS = 4  # decode threads: about the cores a desktop gives a background task
 REDIRECT_CODES = frozenset({301, 302, 303, 307, 308})
 ACCEPT = "image/webp,image/png,image/jpeg,image/gif;q=0.9,*/*;q=0.1"
 
 ONLY_HTTP = "only http and https pictures are fetched"
-NOT_A_PICTURE = "not a picture"
-DAMAGED_PICTURE = "not a picture: the data is damaged or incomplete"
 TIMED_OUT = "timed out"
 CANCELLED = "cancelled"
-
-_OPENERS: dict[str, Callable[[IO[bytes]], ImageFile.ImageFile]] = {
-    "JPEG": JpegImagePlugin.JpegImageFile,
-    "PNG": PngImagePlugin.PngImageFile,
-    "GIF": GifImagePlugin.GifImageFile,
-    "WEBP": WebPImagePlugin.WebPImageFile,
-}
-
 
 @dataclass(frozen=True, slots=True)
 class ImageOutcome:
@@ -100,56 +80,25 @@ class DiskFull(OSError):
         self.saved = list(saved)
 
 
-class _Refused(Exception):
-    """Internal: one picture is given up, with the reason shown to the user."""
-
-    def __init__(self, reason: str, *, unreachable: bool = False) -> None:
-        super().__init__(reason)
-        self.reason = reason
-        self.unreachable = unreachable
-
-
-@dataclass(frozen=True, slots=True)
-class _Picture:
-    format: str
-    width: int
-    height: int
-
-
 @dataclass(frozen=True, slots=True)
 class _Attempt:
     outcome: ImageOutcome
     reached_network: bool
 
 
-# --- file names and URLs ------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class _Downloaded:
+    """A whole body in a closed temp file, on its way from a connection thread to a decode thread."""
+
+    part: _PartFile
+    size_bytes: int
+
+    def discard(self) -> None:
+        with self.part:
+            pass
 
 
-def image_name(url: str, ext: str) -> str:
-    """A readable, safe file name for the picture at url: last path segment + short hash + ext."""
-    if not re.fullmatch(r"[a-z0-9]{1,5}", ext):
-        raise ValueError(f"not a picture file extension: {ext!r}")
-    stem = _readable_stem(url)
-    digest = hashlib.sha256(url.encode("utf-8", "surrogatepass")).hexdigest()[:10]
-    return f"{stem}-{digest}.{ext}"
-
-
-def _readable_stem(url: str) -> str:
-    try:
-        path = urlsplit(url).path
-    except ValueError:
-        path = ""
-    segment = unquote(path.rsplit("/", 1)[-1])
-    segment = re.split(r"[/\\]", segment)[-1]
-    stem = segment.rsplit(".", 1)[0] if "." in segment else segment
-    stem = re.sub(r"[^A-Za-z0-9._-]+", "_", stem)
-    stem = re.sub(r"\.{2,}", ".", stem).strip("._-")
-    return stem[:60].rstrip("._-") or "image"
-
-
-def thumbnail_name(name: str) -> str:
-    """The thumbnail's file name for an image file name: same stem, always .jpg."""
-    return f"{Path(name).stem}.jpg"
+# --- addresses ----------------------------------------------------------------------------------
 
 
 def check_url(url: str, *, allow_private_hosts: bool) -> str | None:
@@ -192,156 +141,6 @@ def _describe_size(size: int) -> str:
     return f"{size} bytes"
 
 
-# --- files --------------------------------------------------------------------------------------
-
-
-def sweep_partials(*dirs: Path) -> int:
-    """Delete temp files (".part-*") a crashed run left in dirs; returns how many were deleted."""
-    deleted = 0
-    for folder in dirs:
-        if not folder.is_dir():
-            continue
-        for entry in folder.iterdir():
-            if not entry.name.startswith(PART_PREFIX) or entry.is_dir():
-                continue
-            with contextlib.suppress(FileNotFoundError):
-                entry.unlink()
-                deleted += 1
-    return deleted
-
-
-class _PartFile:
-    """A temp file in a folder that becomes a real file only through keep_as; else it is removed."""
-
-    def __init__(self, folder: Path) -> None:
-        descriptor, name = tempfile.mkstemp(prefix=PART_PREFIX, dir=folder)
-        self.path = Path(name)
-        try:
-            self.stream: BinaryIO = os.fdopen(descriptor, "wb")
-        except BaseException:
-            os.close(descriptor)
-            self.path.unlink(missing_ok=True)
-            raise
-        self._kept = False
-
-    def keep_as(self, target: Path) -> None:
-        if target.parent != self.path.parent:
-            raise ValueError(f"{target} is not in {self.path.parent}")
-        self.stream.close()
-        os.replace(self.path, target)
-        self._kept = True
-
-    def __enter__(self) -> _PartFile:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.stream.close()
-        if not self._kept:
-            self.path.unlink(missing_ok=True)
-
-
-# --- pictures -----------------------------------------------------------------------------------
-
-
-def _sniff_format(head: bytes) -> str | None:
-    """The picture format the first bytes announce, among the four that are kept."""
-    if head.startswith(b"\xff\xd8\xff"):
-        return "JPEG"
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "PNG"
-    if head.startswith((b"GIF87a", b"GIF89a")):
-        return "GIF"
-    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-        return "WEBP"
-    return None
-
-
-@contextlib.contextmanager
-def _open_picture(stream: IO[bytes], max_pixels: int) -> Iterator[ImageFile.ImageFile]:
-    """Open a picture lazily, refusing anything but JPEG/PNG/GIF/WEBP or over max_pixels.
-
-    The format's own reader is used instead of Image.open so the pixel count is checked here
-    before Pillow's decompression-bomb check could warn.
-    """
-    picture_format = _sniff_format(stream.read(16))
-    stream.seek(0)
-    if picture_format is None:
-        raise _Refused(NOT_A_PICTURE)
-    try:
-        picture = _OPENERS[picture_format](stream)
-    except Image.DecompressionBombError as error:
-        raise _Refused("too many pixels to open safely") from error
-    except Exception as error:
-        raise _Refused(DAMAGED_PICTURE) from error
-    with picture:
-        width, height = picture.size
-        if width <= 0 or height <= 0:
-            raise _Refused(DAMAGED_PICTURE)
-        if width * height > max_pixels:
-            raise _Refused(f"too many pixels to open safely ({width}x{height})")
-        yield picture
-
-
-def _inspect_picture(path: Path, max_pixels: int) -> _Picture:
-    """Decode the whole picture at path; its format and size, or _Refused."""
-    with path.open("rb") as stream, _open_picture(stream, max_pixels) as picture:
-        try:
-            picture.load()
-        except Exception as error:
-            raise _Refused(DAMAGED_PICTURE) from error
-        width, height = picture.size
-        return _Picture(format=str(picture.format), width=width, height=height)
-
-
-def make_thumbnail(
-    src: Path,
-    dst: Path,
-    size: int = DEFAULT_THUMBNAIL_SIZE,
-    *,
-    max_pixels: int = DEFAULT_MAX_PIXELS,
-) -> bool:
-    """Write an upright RGB JPEG of src fitting size x size to dst; False when it cannot be made."""
-    try:
-        with src.open("rb") as stream, _open_picture(stream, _safe_pixels(max_pixels)) as picture:
-            small = _small_upright_rgb(picture, size)
-        dst.parent.mkdir(parents=True, exist_ok=True)
-        with _PartFile(dst.parent) as part:
-            small.save(part.stream, format="JPEG", quality=THUMBNAIL_QUALITY, optimize=True)
-            part.keep_as(dst)
-    except Exception as error:
-        logger.warning("could not make a thumbnail of %s: %s", src, error)
-        return False
-    return True
-
-
-def _small_upright_rgb(picture: ImageFile.ImageFile, size: int) -> Image.Image:
-    picture.draft("RGB", (size, size))  # JPEG decodes at a reduced scale; others ignore this
-    try:
-        upright = ImageOps.exif_transpose(picture)
-    except Exception:
-        logger.debug("ignoring unreadable EXIF orientation", exc_info=True)
-        upright = picture
-    has_alpha = upright.mode in ("RGBA", "LA", "PA") or "transparency" in upright.info
-    small = upright.convert("RGBA" if has_alpha else "RGB")
-    small.thumbnail((size, size), Image.Resampling.LANCZOS)
-    if small.mode == "RGB":
-        return small
-    flattened = Image.new("RGB", small.size, "white")
-    flattened.paste(small, mask=small.getchannel("A"))
-    return flattened
-
-
-def _safe_pixels(max_pixels: int) -> int:
-    """max_pixels, kept under Pillow's own limit so Pillow never warns about a picture we keep."""
-    pillow_limit = Image.MAX_IMAGE_PIXELS
-    return max_pixels if pillow_limit is None else min(max_pixels, pillow_limit)
-
-
 # --- downloads ----------------------------------------------------------------------------------
 
 
@@ -381,6 +180,7 @@ class ImageFetcher:
             timeout=httpx.Timeout(timeout),
             limits=httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency),
             follow_redirects=False,
+            verify=verified_context(),
         )
 
     def __enter__(self) -> ImageFetcher:
@@ -413,13 +213,20 @@ class ImageFetcher:
             return []
         self.images_dir.mkdir(parents=True, exist_ok=True)
         workers = min(self.concurrency, len(distinct))
-        with ThreadPoolExecutor(workers, thread_name_prefix="rocketwatch-picture") as pool:
-            futures = [pool.submit(self._fetch_and_report, url, on_result) for url in distinct]
+        decoders = max(1, min(workers, MAX_DECODERS, os.cpu_count() or 1))
+        # The connection pool is left first, so every download has handed its file on before the decode
+        # pool is shut down (which waits for the decodes).
+        with (
+            ThreadPoolExecutor(decoders, thread_name_prefix="rocketwatch-picture-decode") as decode_pool,
+            ThreadPoolExecutor(workers, thread_name_prefix="rocketwatch-picture") as pool,
+        ):
+            futures = [pool.submit(self._fetch_and_hand_on, url, on_result, decode_pool) for url in distinct]
         attempts: list[_Attempt] = []
         full: DiskFull | None = None
         for future in futures:
             try:
-                attempts.append(future.result())
+                handed_on = future.result()
+                attempts.append(handed_on if isinstance(handed_on, _Attempt) else handed_on.result())
             except DiskFull as error:
                 full = full or error
         if full is not None:
@@ -431,8 +238,30 @@ class ImageFetcher:
             raise ImagesUnreachable(hosts, outcomes)
         return outcomes
 
-    def _fetch_and_report(self, url: str, on_result: Callable[[ImageOutcome], None] | None) -> _Attempt:
-        attempt = self._fetch_one(url)
+    def _fetch_and_hand_on(
+        self,
+        url: str,
+        on_result: Callable[[ImageOutcome], None] | None,
+        decode_pool: ThreadPoolExecutor,
+    ) -> _Attempt | Future[_Attempt]:
+        """Download url in a connection thread; what remains (decode, thumbnail) goes to decode_pool."""
+        fetched = self._fetch_one(url)
+        if isinstance(fetched, _Attempt):
+            return self._report(fetched, on_result)
+        try:
+            return decode_pool.submit(self._keep_and_report, url, fetched, on_result)
+        except BaseException:
+            fetched.discard()
+            raise
+
+    def _keep_and_report(
+        self, url: str, fetched: _Downloaded, on_result: Callable[[ImageOutcome], None] | None
+    ) -> _Attempt:
+        kept = self._guarded(url, lambda: self._keep_picture(url, fetched))
+        return self._report(kept if isinstance(kept, _Attempt) else _Attempt(kept, True), on_result)
+
+    def _report(self, attempt: _Attempt, on_result: Callable[[ImageOutcome], None] | None) -> _Attempt:
+        url = attempt.outcome.url
         logger.debug("picture %s: %s", url, attempt.outcome.reason or "saved")
         if on_result is not None:
             try:
@@ -441,14 +270,18 @@ class ImageFetcher:
                 logger.exception("the picture result callback failed for %s", url)
         return attempt
 
-    def _fetch_one(self, url: str) -> _Attempt:
+    def _fetch_one(self, url: str) -> _Attempt | _Downloaded:
         if self.cancel.is_set() or self._disk_full.is_set():
             return _Attempt(ImageOutcome(url=url, ok=False, reason=CANCELLED), reached_network=False)
         refusal = check_url(url, allow_private_hosts=self.allow_private_hosts)
         if refusal is not None:
             return _Attempt(ImageOutcome(url=url, ok=False, reason=refusal), reached_network=False)
+        return self._guarded(url, lambda: self._download_part(url))
+
+    def _guarded(self, url: str, step: Callable[[], _T]) -> _T | _Attempt:
+        """step(), or the attempt that failed in plain words; raises DiskFull (and stops the others)."""
         try:
-            outcome = self._save_picture(url)
+            return step()
         except _Refused as refused:
             outcome = ImageOutcome(url=url, ok=False, reason=refused.reason, unreachable=refused.unreachable)
         except OSError as error:
@@ -463,15 +296,24 @@ class ImageFetcher:
             outcome = ImageOutcome(url=url, ok=False, reason=f"could not be fetched ({error})")
         return _Attempt(outcome, reached_network=True)
 
-    def _save_picture(self, url: str) -> ImageOutcome:
-        with _PartFile(self.images_dir) as part:
+    def _download_part(self, url: str) -> _Downloaded:
+        """url's body in a closed temp file, which the caller keeps or discards."""
+        part = _PartFile(self.images_dir)
+        with contextlib.ExitStack() as on_failure:
+            on_failure.push(part)  # removes the temp file if the download fails
             size_bytes = self._download(url, part)
             part.stream.close()
-            picture = _inspect_picture(part.path, self.max_pixels)
+            on_failure.pop_all()
+        return _Downloaded(part, size_bytes)
+
+    def _keep_picture(self, url: str, fetched: _Downloaded) -> ImageOutcome:
+        """Validate the downloaded file, keep it under its picture name, and write its thumbnail."""
+        with fetched.part as part:
+            picture, small = decode_with_thumbnail(part.path, self.thumbnail_size, self.max_pixels)
             image_file = self.images_dir / image_name(url, EXTENSIONS[picture.format])
             part.keep_as(image_file)
         thumbnail = self.thumbnails_dir / thumbnail_name(image_file.name)
-        made = make_thumbnail(image_file, thumbnail, self.thumbnail_size, max_pixels=self.max_pixels)
+        made = small is not None and save_thumbnail(small, thumbnail)
         return ImageOutcome(
             url=url,
             ok=True,
@@ -480,7 +322,7 @@ class ImageFetcher:
             format=picture.format,
             width=picture.width,
             height=picture.height,
-            size_bytes=size_bytes,
+            size_bytes=fetched.size_bytes,
         )
 
     def _download(self, url: str, part: _PartFile) -> int:
