@@ -47,8 +47,12 @@ def shellcheck(workflow: Path) -> bool:
         for number, (where, script) in enumerate(bash_scripts(workflow)):
             path = Path(folder) / f"step{number}.sh"
             path.write_text(script, encoding="utf-8")  # line numbers as in the run: block
-            result = subprocess.run(["shellcheck", "--shell=bash", "--format=gcc", str(path)],
-                                    capture_output=True, text=True, check=False)
+            result = subprocess.run(
+                ["shellcheck", "--shell=bash", "--format=gcc", str(path)],
+                capture_output=True,
+                text=True,
+                check=False,
+            )
             if result.returncode != 0:
                 clean = False
                 print(f"shellcheck: {where}\n{result.stdout.replace(str(path), 'run')}", file=sys.stderr)
@@ -62,11 +66,15 @@ def main(argv: list[str]) -> int:
         return 1
     files = [str(path) for path in workflows]
     steps = {
-        "schema": subprocess.run(["check-jsonschema", "--builtin-schema", "vendor.github-workflows", *files],
-                                 check=False).returncode == 0,
+        "schema": subprocess.run(
+            ["check-jsonschema", "--builtin-schema", "vendor.github-workflows", *files], check=False
+        ).returncode
+        == 0,
         "shellcheck": all([shellcheck(path) for path in workflows]),
-        "zizmor": subprocess.run(["zizmor", "--offline", "--no-progress", "--persona=pedantic",
-                                  *files], check=False).returncode == 0,
+        "zizmor": subprocess.run(
+            ["zizmor", "--offline", "--no-progress", "--persona=pedantic", *files], check=False
+        ).returncode
+        == 0,
     }
     for name, passed in steps.items():
         print(f"{name}: {'clean' if passed else 'FINDINGS'}")

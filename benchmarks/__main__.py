@@ -19,19 +19,38 @@ from types import ModuleType
 from benchmarks import cold_run, dedupe, detailed, growth, http2, idle, process, startup, warm_rerun, windows
 from benchmarks.common import Context, Row, Skipped, scratch_folder, to_json
 
-SCENARIOS: tuple[ModuleType, ...] = (cold_run, warm_rerun, process, dedupe, startup, idle, windows, growth,
-                                     http2, detailed)
+SCENARIOS: tuple[ModuleType, ...] = (
+    cold_run,
+    warm_rerun,
+    process,
+    dedupe,
+    startup,
+    idle,
+    windows,
+    growth,
+    http2,
+    detailed,
+)
 RESULTS = Path(__file__).resolve().parent / "results" / "latest.json"
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     names = ", ".join(module.NAME for module in SCENARIOS)
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.splitlines()[0])
-    parser.add_argument("--only", action="append", metavar="NAME",
-                        help=f"run only this scenario (repeat, or separate with commas): {names}")
+    parser.add_argument(
+        "--only",
+        action="append",
+        metavar="NAME",
+        help=f"run only this scenario (repeat, or separate with commas): {names}",
+    )
     parser.add_argument("--quick", action="store_true", help="fewer repetitions and a 20 s idle window")
-    parser.add_argument("--json", type=Path, default=RESULTS, metavar="FILE",
-                        help="where to write the results (default: benchmarks/results/latest.json)")
+    parser.add_argument(
+        "--json",
+        type=Path,
+        default=RESULTS,
+        metavar="FILE",
+        help="where to write the results (default: benchmarks/results/latest.json)",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the scratch folder (homes, logs)")
     return parser.parse_args(argv)
 
@@ -42,8 +61,10 @@ def chosen(only: list[str] | None) -> list[ModuleType]:
     wanted = {name.strip() for item in only for name in item.split(",") if name.strip()}
     unknown = wanted - {module.NAME for module in SCENARIOS}
     if unknown:
-        raise SystemExit(f"unknown scenario(s): {', '.join(sorted(unknown))}; "
-                         f"choose from {', '.join(module.NAME for module in SCENARIOS)}")
+        raise SystemExit(
+            f"unknown scenario(s): {', '.join(sorted(unknown))}; "
+            f"choose from {', '.join(module.NAME for module in SCENARIOS)}"
+        )
     return [module for module in SCENARIOS if module.NAME in wanted]
 
 
@@ -71,16 +92,27 @@ def table(rows: list[Row | Skipped]) -> str:
         if isinstance(row, Skipped):
             lines.append((row.scenario, row.reason, "", "", "", "", "—", ""))
             continue
-        baseline = (f"{number(row.baseline, row.unit)} ({row.baseline_label})" if row.baseline is not None
-                    else "—")
+        baseline = (
+            f"{number(row.baseline, row.unit)} ({row.baseline_label})" if row.baseline is not None else "—"
+        )
         ratio = f"{row.ratio:.2f}x" if row.ratio is not None else "—"
         met = {True: "yes", False: "NO", None: "—"}[row.met]
         measure = row.measure
         if row.note:
             notes.append(row.note)
             measure += f" [{len(notes)}]"
-        lines.append((row.scenario, measure, number(row.value, row.unit), baseline, ratio, row.goal or "—",
-                      met, row.reps))
+        lines.append(
+            (
+                row.scenario,
+                measure,
+                number(row.value, row.unit),
+                baseline,
+                ratio,
+                row.goal or "—",
+                met,
+                row.reps,
+            )
+        )
     widths = [max(len(line[column]) for line in lines) for column in range(len(header))]
     text = []
     for index, line in enumerate(lines):
@@ -120,18 +152,26 @@ def main(argv: list[str] | None = None) -> int:
     wall = time.perf_counter() - started
     print(table(rows))
     load_after = os.getloadavg()
-    print(f"\ntotal wall time: {wall:.1f} s{' (--quick)' if args.quick else ''}; load average (1 min) "
-          f"{load_before[0]:.2f} before, {load_after[0]:.2f} after, on {os.cpu_count()} CPUs")
+    print(
+        f"\ntotal wall time: {wall:.1f} s{' (--quick)' if args.quick else ''}; load average (1 min) "
+        f"{load_before[0]:.2f} before, {load_after[0]:.2f} after, on {os.cpu_count()} CPUs"
+    )
     document = {
         "command": "python -m benchmarks " + " ".join(argv if argv is not None else sys.argv[1:]),
         "finished_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "quick": args.quick,
         "wall_time_s": round(wall, 1),
         "load_average": {"before": load_before, "after": load_after},
-        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
-                    "platform": platform.platform()},
-        "context": {key: value for key, value in ctx.cache.items()
-                    if key in ("qt_platform", "desktop_missing", "startup_imports")},
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+        },
+        "context": {
+            key: value
+            for key, value in ctx.cache.items()
+            if key in ("qt_platform", "desktop_missing", "startup_imports")
+        },
         "rows": to_json(rows),
         "failures": failures,
     }

@@ -97,8 +97,13 @@ def cold_runs(ctx: Context, reps: int, baseline_reps: int = 0) -> dict[str, Any]
         if rep < baseline_reps:  # alternate with the baseline so drift hits both alike
             standin.clear_requests()
             baseline.append(sequential_baseline(standin, ctx.scratch / f"sequential-{rep}"))
-    result = {"seconds": seconds, "picture_bytes": picture_bytes, "page_bytes": page_bytes, "home": home,
-              "baseline": baseline}
+    result = {
+        "seconds": seconds,
+        "picture_bytes": picture_bytes,
+        "page_bytes": page_bytes,
+        "home": home,
+        "baseline": baseline,
+    }
     ctx.cache["cold"] = result
     return result
 
@@ -114,19 +119,46 @@ def run(ctx: Context) -> list[Row]:
     cold = median(result["seconds"])
     sequential = median(result["baseline"])
     latency_ms = LATENCY_S * 1000
-    floor_note = (f"floor = {latency_ms:.0f} ms page + {round_trips} x {latency_ms:.0f} ms picture "
-                  f"round trips (image_concurrency {concurrency}) + "
-                  f"{(result['picture_bytes'] + result['page_bytes']) / 1e6:.1f} MB at "
-                  f"{throughput / 1e6:,.0f} MB/s ({transfer * 1000:.0f} ms)")
+    floor_note = (
+        f"floor = {latency_ms:.0f} ms page + {round_trips} x {latency_ms:.0f} ms picture "
+        f"round trips (image_concurrency {concurrency}) + "
+        f"{(result['picture_bytes'] + result['page_bytes']) / 1e6:.1f} MB at "
+        f"{throughput / 1e6:,.0f} MB/s ({transfer * 1000:.0f} ms)"
+    )
     return [
-        Row(TITLE, "full run vs sequential httpx", cold, "s", sequential, "sequential",
-            goal="≥12x faster (ratio ≤ 0.083)", met=sequential / cold >= 12,
+        Row(
+            TITLE,
+            "full run vs sequential httpx",
+            cold,
+            "s",
+            sequential,
+            "sequential",
+            goal="≥12x faster (ratio ≤ 0.083)",
+            met=sequential / cold >= 12,
             reps=f"{len(result['seconds'])}/{len(result['baseline'])}",
             note=f"peak concurrent requests at the stand-in: {standin.peak_in_flight()}",
-            samples=result["seconds"], baseline_samples=result["baseline"]),
-        Row(TITLE, "full run vs network floor", cold, "s", floor, "floor", goal="≤ 1.2x floor",
-            met=cold / floor <= 1.2, reps=str(len(result["seconds"])), note=floor_note,
-            samples=result["seconds"]),
-        Row(TITLE, "loopback throughput", throughput / 1e6, "MB/s", reps="3",
-            note="one 64 MiB body from the stand-in (own process, no latency), httpx streaming"),
+            samples=result["seconds"],
+            baseline_samples=result["baseline"],
+        ),
+        Row(
+            TITLE,
+            "full run vs network floor",
+            cold,
+            "s",
+            floor,
+            "floor",
+            goal="≤ 1.2x floor",
+            met=cold / floor <= 1.2,
+            reps=str(len(result["seconds"])),
+            note=floor_note,
+            samples=result["seconds"],
+        ),
+        Row(
+            TITLE,
+            "loopback throughput",
+            throughput / 1e6,
+            "MB/s",
+            reps="3",
+            note="one 64 MiB body from the stand-in (own process, no latency), httpx streaming",
+        ),
     ]

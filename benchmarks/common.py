@@ -149,16 +149,19 @@ class Context:
 # --- pictures -------------------------------------------------------------------------------------
 
 
-def make_pictures(count: int, size: tuple[int, int] = PICTURE_SIZE,
-                  quality: int = PICTURE_QUALITY) -> dict[str, bytes]:
+def make_pictures(
+    count: int, size: tuple[int, int] = PICTURE_SIZE, quality: int = PICTURE_QUALITY
+) -> dict[str, bytes]:
     """`count` distinct noisy JPEGs (windows of one big noise field), keyed by their stand-in path."""
     from PIL import Image
 
     width, height = size
     big = (width + 512, height + 288)
     gradient = Image.linear_gradient("L").resize(big)
-    planes = [Image.blend(gradient.rotate(180) if channel == 1 else gradient, Image.effect_noise(big, 40),
-                          0.5) for channel in range(3)]
+    planes = [
+        Image.blend(gradient.rotate(180) if channel == 1 else gradient, Image.effect_noise(big, 40), 0.5)
+        for channel in range(3)
+    ]
     noise_field = Image.merge("RGB", planes)
     pictures: dict[str, bytes] = {}
     for number in range(count):
@@ -186,8 +189,9 @@ def small_jpeg(seed: str, size: tuple[int, int] = (320, 180), quality: int = 85)
 # --- launches -------------------------------------------------------------------------------------
 
 
-def make_records(count: int, picture_paths: list[str] | None = None,
-                 now: datetime | None = None) -> list[dict[str, Any]]:
+def make_records(
+    count: int, picture_paths: list[str] | None = None, now: datetime | None = None
+) -> list[dict[str, Any]]:
     """`count` LL2 2.3.0 launch records (from the demo launches' shapes), NETs an hour apart from now.
 
     The picture of launch i is "{server}" + picture_paths[i % len(picture_paths)] (none when not given).
@@ -209,7 +213,9 @@ def make_records(count: int, picture_paths: list[str] | None = None,
             url=f"{{server}}/2.3.0/launches/{launch_id}/",
             name=f"{rocket} | Bench Mission {number}",
             slug=f"bench-mission-{number}",
-            net=stamp, window_start=stamp, window_end=stamp,
+            net=stamp,
+            window_start=stamp,
+            window_end=stamp,
             last_updated=now.strftime("%Y-%m-%dT%H:%M:%SZ"),
             status={"id": 1, "name": "Go for Launch", "abbrev": "Go", "description": "Go"},
         )

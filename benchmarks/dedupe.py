@@ -67,8 +67,9 @@ def run(ctx: Context) -> list[Row] | Skipped:
 
     sample = samples_dir() / SAMPLE
     if not sample.is_file():
-        return Skipped(TITLE, f"skipped: the real LL2 sample is not at {sample} "
-                              "(or set ROCKETWATCH_LL2_FIXTURES)")
+        return Skipped(
+            TITLE, f"skipped: the real LL2 sample is not at {sample} (or set ROCKETWATCH_LL2_FIXTURES)"
+        )
     records = load_fixture_records(sample)
     pictures = localize_pictures(records)
     standin = StandInProcess(ctx.scratch / "standin-samples", records, pictures, version="2.2.0", latency=0.1)
@@ -90,11 +91,27 @@ def run(ctx: Context) -> list[Row] | Skipped:
         standin.stop()
     reps = str(len(requests))
     return [
-        Row(TITLE, "picture requests vs distinct URLs", median(requests), "", distinct, "distinct URLs",
-            goal="= distinct", met=all(count == distinct for count in requests), reps=reps,
+        Row(
+            TITLE,
+            "picture requests vs distinct URLs",
+            median(requests),
+            "",
+            distinct,
+            "distinct URLs",
+            goal="= distinct",
+            met=all(count == distinct for count in requests),
+            reps=reps,
             note=f"{len(records)} launches in the sample, {len(pictures)} distinct picture paths in it "
-                 "(launch images, thumbnails and mission patches)",
-            samples=[float(count) for count in requests]),
-        Row(TITLE, "run time (information)", median(seconds), "s", reps=reps, samples=seconds,
-            note="1.6 MB page, 100 ms per request"),
+            "(launch images, thumbnails and mission patches)",
+            samples=[float(count) for count in requests],
+        ),
+        Row(
+            TITLE,
+            "run time (information)",
+            median(seconds),
+            "s",
+            reps=reps,
+            samples=seconds,
+            note="1.6 MB page, 100 ms per request",
+        ),
     ]

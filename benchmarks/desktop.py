@@ -36,45 +36,87 @@ class Desktop:
         workdir.mkdir(parents=True, exist_ok=True)
         runtime = workdir / "runtime"
         runtime.mkdir(mode=0o700, exist_ok=True)
-        env = {key: value for key, value in os.environ.items()
-               if key not in ("DISPLAY", "WAYLAND_DISPLAY", "DBUS_SESSION_BUS_ADDRESS", "QT_QPA_PLATFORM")}
-        env.update(XDG_RUNTIME_DIR=str(runtime), XDG_CONFIG_HOME=str(workdir / "config"), HOME=str(workdir),
-                   QT_QPA_PLATFORM="xcb", NO_AT_BRIDGE="1")
+        env = {
+            key: value
+            for key, value in os.environ.items()
+            if key not in ("DISPLAY", "WAYLAND_DISPLAY", "DBUS_SESSION_BUS_ADDRESS", "QT_QPA_PLATFORM")
+        }
+        env.update(
+            XDG_RUNTIME_DIR=str(runtime),
+            XDG_CONFIG_HOME=str(workdir / "config"),
+            HOME=str(workdir),
+            QT_QPA_PLATFORM="xcb",
+            NO_AT_BRIDGE="1",
+        )
         desktop = cls("", env, workdir)
         try:
             read_fd, write_fd = os.pipe()
-            xvfb = subprocess.Popen(["Xvfb", "-displayfd", str(write_fd), "-screen", "0", "1280x800x24",
-                                     "-nolisten", "tcp"], pass_fds=(write_fd,), stdout=subprocess.DEVNULL,
-                                    stderr=subprocess.DEVNULL, start_new_session=True)
+            xvfb = subprocess.Popen(
+                ["Xvfb", "-displayfd", str(write_fd), "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
+                pass_fds=(write_fd,),
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                start_new_session=True,
+            )
             os.close(write_fd)
             desktop.processes.append(xvfb)
             with os.fdopen(read_fd) as pipe:
                 desktop.display = f":{pipe.readline().strip()}"
             env["DISPLAY"] = desktop.display
-            bus = subprocess.Popen(["dbus-daemon", "--session", "--nofork", "--print-address=1"], env=env,
-                                   stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
-                                   start_new_session=True)
+            bus = subprocess.Popen(
+                ["dbus-daemon", "--session", "--nofork", "--print-address=1"],
+                env=env,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+                text=True,
+                start_new_session=True,
+            )
             desktop.processes.append(bus)
             env["DBUS_SESSION_BUS_ADDRESS"] = bus.stdout.readline().strip()  # type: ignore[union-attr]
             desktop.spawn(["dunst"], "dunst")
-            wait_until(lambda: desktop.run("dunstctl", "is-paused").returncode == 0, 15, "dunst on the bus",
-                       0.1)
-            desktop.spawn(["trayer", "--edge", "top", "--align", "right", "--widthtype", "request",
-                           "--height", "32", "--SetDockType", "true", "--transparent", "false",
-                           "--tint", "0x3b4252"], "trayer")
+            wait_until(
+                lambda: desktop.run("dunstctl", "is-paused").returncode == 0, 15, "dunst on the bus", 0.1
+            )
+            desktop.spawn(
+                [
+                    "trayer",
+                    "--edge",
+                    "top",
+                    "--align",
+                    "right",
+                    "--widthtype",
+                    "request",
+                    "--height",
+                    "32",
+                    "--SetDockType",
+                    "true",
+                    "--transparent",
+                    "false",
+                    "--tint",
+                    "0x3b4252",
+                ],
+                "trayer",
+            )
             wait_until(lambda: '("panel" "trayer")' in desktop.window_tree(), 15, "trayer's panel", 0.1)
         except BaseException:
             desktop.stop()
             raise
         return desktop
 
-    def spawn(self, command: list[str], log_name: str, env: dict[str, str] | None = None,
-              **kwargs: object) -> subprocess.Popen:
+    def spawn(
+        self, command: list[str], log_name: str, env: dict[str, str] | None = None, **kwargs: object
+    ) -> subprocess.Popen:
         """Start a program on this desktop (its own session; output to a log file in workdir)."""
         log = open(self.workdir / f"{log_name}.log", "ab")  # noqa: SIM115 (closed in stop())
         self.logs.append(log)
-        process = subprocess.Popen(command, env=env or self.env, stdout=log, stderr=subprocess.STDOUT,
-                                   start_new_session=True, **kwargs)  # type: ignore[call-overload]
+        process = subprocess.Popen(
+            command,
+            env=env or self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            **kwargs,
+        )  # type: ignore[call-overload]
         self.processes.append(process)
         return process
 

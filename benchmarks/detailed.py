@@ -53,8 +53,9 @@ def run(ctx: Context) -> list[Row] | Skipped:
 
     sample = samples_dir() / SAMPLE
     if not sample.is_file():
-        return Skipped(TITLE, f"skipped: the real LL2 sample is not at {sample} "
-                              "(or set ROCKETWATCH_LL2_FIXTURES)")
+        return Skipped(
+            TITLE, f"skipped: the real LL2 sample is not at {sample} (or set ROCKETWATCH_LL2_FIXTURES)"
+        )
     records = load_fixture_records(sample)
     localize_pictures(records)
     with StandIn(records=records, version="2.2.0") as standin:  # started: page URLs need its port
@@ -67,16 +68,42 @@ def run(ctx: Context) -> list[Row] | Skipped:
     normal_peaks = [peak_bytes(normal) for _ in range(ctx.reps(3, 1))]
     ratio = median(detailed_s) / median(normal_s)
     return [
-        Row(TITLE, "page size", len(detailed), "B", len(normal), "normal mode", goal="< 20 MB (read limit)",
-            met=len(detailed) < MAX_BODY_BYTES, reps="1",
+        Row(
+            TITLE,
+            "page size",
+            len(detailed),
+            "B",
+            len(normal),
+            "normal mode",
+            goal="< 20 MB (read limit)",
+            met=len(detailed) < MAX_BODY_BYTES,
+            reps="1",
             note=f"{launches} launches of LL2's real 2.2.0 detailed sample; normal mode is the same launches "
-                 "without video links, updates, patches, stages and links"),
-        Row(TITLE, "parse time (once per run)", median(detailed_s) * 1000, "ms", median(normal_s) * 1000,
-            "normal mode", goal=f"≤ {PARSE_MS_GOAL:g} ms, ≤ {PARSE_TIME_GOAL:g}x normal",
-            met=ratio <= PARSE_TIME_GOAL and median(detailed_s) * 1000 <= PARSE_MS_GOAL, ratio=ratio,
-            reps=str(reps), samples=[s * 1000 for s in detailed_s],
-            baseline_samples=[s * 1000 for s in normal_s]),
-        Row(TITLE, "peak memory of the parse", median(peaks) / 1e6, "MB", median(normal_peaks) / 1e6,
-            "normal mode", reps=str(len(peaks)), samples=[p / 1e6 for p in peaks],
-            note="tracemalloc peak while parse_page_bytes decodes and reads the page (Python allocations)"),
+            "without video links, updates, patches, stages and links",
+        ),
+        Row(
+            TITLE,
+            "parse time (once per run)",
+            median(detailed_s) * 1000,
+            "ms",
+            median(normal_s) * 1000,
+            "normal mode",
+            goal=f"≤ {PARSE_MS_GOAL:g} ms, ≤ {PARSE_TIME_GOAL:g}x normal",
+            met=ratio <= PARSE_TIME_GOAL and median(detailed_s) * 1000 <= PARSE_MS_GOAL,
+            ratio=ratio,
+            reps=str(reps),
+            samples=[s * 1000 for s in detailed_s],
+            baseline_samples=[s * 1000 for s in normal_s],
+        ),
+        Row(
+            TITLE,
+            "peak memory of the parse",
+            median(peaks) / 1e6,
+            "MB",
+            median(normal_peaks) / 1e6,
+            "normal mode",
+            reps=str(len(peaks)),
+            samples=[p / 1e6 for p in peaks],
+            note="tracemalloc peak while parse_page_bytes decodes and reads the page (Python allocations)",
+        ),
     ]

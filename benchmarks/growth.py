@@ -22,9 +22,14 @@ PAGE_SIZE = 100
 def _write_config(home: Path, api_url: str, launches: int) -> None:
     import tomlkit
 
-    document = {"source": {"api_url": api_url, "limit": min(launches, PAGE_SIZE),
-                           "pages": math.ceil(launches / PAGE_SIZE)},
-                "pipeline": {"image_concurrency": CONCURRENCY}}
+    document = {
+        "source": {
+            "api_url": api_url,
+            "limit": min(launches, PAGE_SIZE),
+            "pages": math.ceil(launches / PAGE_SIZE),
+        },
+        "pipeline": {"image_concurrency": CONCURRENCY},
+    }
     (home / "config.toml").write_text(tomlkit.dumps(document), encoding="utf-8")
 
 
@@ -57,8 +62,13 @@ def _one_size(ctx: Context, launches: int, throughput: float) -> dict[str, Any]:
 
             home = ctx.new_home(f"growth-idle-{launches}")
             _write_config(home, standin.api_url, launches)
-            idle = idle_after_start(ctx, app_command(home, standin.api_url), f"rocketwatch-growth-{launches}",
-                                    20.0 if ctx.quick else 30.0, home=home)
+            idle = idle_after_start(
+                ctx,
+                app_command(home, standin.api_url),
+                f"rocketwatch-growth-{launches}",
+                20.0 if ctx.quick else 30.0,
+                home=home,
+            )
         return {"seconds": seconds, "floor": floor, "idle": idle}
     finally:
         standin.stop()
@@ -70,21 +80,47 @@ def run(ctx: Context) -> list[Row]:
     rows: list[Row] = []
     for launches, result in results.items():
         cold = median(result["seconds"])
-        rows.append(Row(TITLE, f"cold run, {launches:,} launches and pictures", cold, "s", result["floor"],
-                        "floor", reps=str(len(result["seconds"])), samples=result["seconds"],
-                        note=f"{math.ceil(launches / PAGE_SIZE)} page(s) of up to {PAGE_SIZE}, "
-                             f"image_concurrency {CONCURRENCY}, {LATENCY_S * 1000:.0f} ms a request"))
+        rows.append(
+            Row(
+                TITLE,
+                f"cold run, {launches:,} launches and pictures",
+                cold,
+                "s",
+                result["floor"],
+                "floor",
+                reps=str(len(result["seconds"])),
+                samples=result["seconds"],
+                note=f"{math.ceil(launches / PAGE_SIZE)} page(s) of up to {PAGE_SIZE}, "
+                f"image_concurrency {CONCURRENCY}, {LATENCY_S * 1000:.0f} ms a request",
+            )
+        )
         idle = result["idle"]
         if idle is not None:
-            rows.append(Row(TITLE, f"idle PSS / CPU after the first run, {launches:,} launches",
-                            median(idle.pss), "MB", reps=str(len(idle.pss)), samples=idle.pss,
-                            note=f"CPU {idle.cpu_percent_fine:.3f} % of a core over {idle.seconds:.0f} s; "
-                                 f"max {max(idle.pss):.1f} MB; {max(idle.processes)} process(es)"))
+            rows.append(
+                Row(
+                    TITLE,
+                    f"idle PSS / CPU after the first run, {launches:,} launches",
+                    median(idle.pss),
+                    "MB",
+                    reps=str(len(idle.pss)),
+                    samples=idle.pss,
+                    note=f"CPU {idle.cpu_percent_fine:.3f} % of a core over {idle.seconds:.0f} s; "
+                    f"max {max(idle.pss):.1f} MB; {max(idle.processes)} process(es)",
+                )
+            )
     small, big = results[SIZES[1]], results[SIZES[2]]
     per_launch = (median(big["seconds"]) - median(small["seconds"])) / (SIZES[2] - SIZES[1])
-    rows.append(Row(TITLE, "cold run per launch (100 -> 1,000)", per_launch * 1000, "ms",
-                    (big["floor"] - small["floor"]) / (SIZES[2] - SIZES[1]) * 1000, "floor per launch",
-                    reps="—"))
+    rows.append(
+        Row(
+            TITLE,
+            "cold run per launch (100 -> 1,000)",
+            per_launch * 1000,
+            "ms",
+            (big["floor"] - small["floor"]) / (SIZES[2] - SIZES[1]) * 1000,
+            "floor per launch",
+            reps="—",
+        )
+    )
     if small["idle"] is not None and big["idle"] is not None:
         per_launch_kb = (median(big["idle"].pss) - median(small["idle"].pss)) * 1024 / (SIZES[2] - SIZES[1])
         rows.append(Row(TITLE, "idle PSS per launch (100 -> 1,000)", per_launch_kb, "kB", reps="—"))

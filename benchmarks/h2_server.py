@@ -38,8 +38,9 @@ def make_app(pictures: dict[str, bytes], latency: float) -> Any:
             versions[scope["http_version"]] += 1
             await asyncio.sleep(latency)
             picture = pictures.get(path)
-            status, body, content_type = ((200, picture, b"image/jpeg") if picture
-                                          else (404, b"", b"text/plain"))
+            status, body, content_type = (
+                (200, picture, b"image/jpeg") if picture else (404, b"", b"text/plain")
+            )
         headers = [(b"content-type", content_type), (b"content-length", str(len(body)).encode())]
         await send({"type": "http.response.start", "status": status, "headers": headers})
         await send({"type": "http.response.body", "body": body})

@@ -34,8 +34,10 @@ def missing() -> str | None:
         import hypercorn  # noqa: F401
         import trustme  # noqa: F401
     except ImportError as error:
-        return (f"skipped: {error.name} is not installed; the HTTP/2 comparison needs the bench group: "
-                "`uv run --group bench python -m benchmarks --only http2`")
+        return (
+            f"skipped: {error.name} is not installed; the HTTP/2 comparison needs the bench group: "
+            "`uv run --group bench python -m benchmarks --only http2`"
+        )
     return None
 
 
@@ -66,12 +68,26 @@ class PictureHost:
         self._socket.listen(128)
         self.port = self._socket.getsockname()[1]
         spec = folder / "spec.json"
-        spec.write_text(json.dumps({"fd": self._socket.fileno(), "certfile": str(certfile),
-                                    "keyfile": str(keyfile), "latency": latency, "pictures": files}))
+        spec.write_text(
+            json.dumps(
+                {
+                    "fd": self._socket.fileno(),
+                    "certfile": str(certfile),
+                    "keyfile": str(keyfile),
+                    "latency": latency,
+                    "pictures": files,
+                }
+            )
+        )
         self._log = open(folder / "hypercorn.log", "wb")  # noqa: SIM115 (closed in stop())
-        self._process = subprocess.Popen([sys.executable, "-m", "benchmarks.h2_server", str(spec)], cwd=REPO,
-                                         env=child_env(), pass_fds=(self._socket.fileno(),),
-                                         stdout=self._log, stderr=subprocess.STDOUT)
+        self._process = subprocess.Popen(
+            [sys.executable, "-m", "benchmarks.h2_server", str(spec)],
+            cwd=REPO,
+            env=child_env(),
+            pass_fds=(self._socket.fileno(),),
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+        )
         wait_until(self._answers, 30, "hypercorn to answer", 0.05)
 
     def url(self, path: str) -> str:
@@ -98,20 +114,30 @@ class PictureHost:
         self._log.close()
 
 
-def fetch_once(host: PictureHost, urls: list[str], folder: Path, http2: bool,
-               concurrency: int) -> tuple[float, list[str]]:
+def fetch_once(
+    host: PictureHost, urls: list[str], folder: Path, http2: bool, concurrency: int
+) -> tuple[float, list[str]]:
     """The app's own ImageFetcher (validation, thumbnails and all), its httpx client swapped for one
     with HTTP/2 on or off and the same limits: seconds, and the reasons of pictures that failed."""
     from rocketwatch import USER_AGENT
     from rocketwatch.images import ACCEPT, ImageFetcher
 
-    fetcher = ImageFetcher(folder / "images", folder / "thumbnails", concurrency=concurrency, timeout=30,
-                           allow_private_hosts=True)
+    fetcher = ImageFetcher(
+        folder / "images",
+        folder / "thumbnails",
+        concurrency=concurrency,
+        timeout=30,
+        allow_private_hosts=True,
+    )
     fetcher._client.close()
     fetcher._client = httpx.Client(
-        http2=http2, verify=host.ssl_context, timeout=httpx.Timeout(30), follow_redirects=False,
+        http2=http2,
+        verify=host.ssl_context,
+        timeout=httpx.Timeout(30),
+        follow_redirects=False,
         headers={"User-Agent": USER_AGENT, "Accept": ACCEPT, "Accept-Encoding": "identity"},
-        limits=httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency))
+        limits=httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency),
+    )
     with fetcher:
         started = time.perf_counter()
         outcomes = fetcher.fetch_all(urls)
@@ -147,14 +173,29 @@ def run(ctx: Context) -> list[Row] | Skipped:
     rows = []
     for label, _, _ in MODES:
         stats = seen[label]
-        versions = ", ".join(f"HTTP/{version} x{count}"
-                             for version, count in sorted(stats["versions"].items()))
+        versions = ", ".join(
+            f"HTTP/{version} x{count}" for version, count in sorted(stats["versions"].items())
+        )
         failed = failures[label]
-        trouble = (f"; {len(failed)} pictures FAILED over all rounds ({failed[0]}); those rounds are not "
-                   "in the median" if failed else "")
-        rows.append(Row(TITLE, f"100 pictures, {label}", median(seconds[label]), "s", median(baseline),
-                        "HTTP/1.1 x8", reps=str(len(seconds[label])),
-                        note=f"{stats['connections']} TLS connections, {versions} (hypercorn 127.0.0.1, "
-                             f"{LATENCY_S * 1000:.0f} ms a request, ImageFetcher incl. thumbnails){trouble}",
-                        samples=seconds[label], baseline_samples=baseline))
+        trouble = (
+            f"; {len(failed)} pictures FAILED over all rounds ({failed[0]}); those rounds are not "
+            "in the median"
+            if failed
+            else ""
+        )
+        rows.append(
+            Row(
+                TITLE,
+                f"100 pictures, {label}",
+                median(seconds[label]),
+                "s",
+                median(baseline),
+                "HTTP/1.1 x8",
+                reps=str(len(seconds[label])),
+                note=f"{stats['connections']} TLS connections, {versions} (hypercorn 127.0.0.1, "
+                f"{LATENCY_S * 1000:.0f} ms a request, ImageFetcher incl. thumbnails){trouble}",
+                samples=seconds[label],
+                baseline_samples=baseline,
+            )
+        )
     return rows

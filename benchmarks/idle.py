@@ -127,8 +127,9 @@ def watch(pid: int, window_s: float, every_s: float = SAMPLE_EVERY_S) -> Watch:
     return seen
 
 
-def idle_after_start(ctx: Context, command: list[str], log_name: str, window_s: float,
-                     home: Path | None = None) -> Watch:
+def idle_after_start(
+    ctx: Context, command: list[str], log_name: str, window_s: float, home: Path | None = None
+) -> Watch:
     """Start a program on the desktop, wait for its tray icon (and, with a fresh `home`, for the app's
     first run to finish), let it settle, then watch it idle for `window_s`."""
     desktop = ctx.desktop()
@@ -139,8 +140,9 @@ def idle_after_start(ctx: Context, command: list[str], log_name: str, window_s: 
     try:
         wait_until(mark.exists, 60, f"the tray icon of {log_name}")
         if home is not None:
-            state = wait_until(lambda: last_run_state(home / "rocketwatch.sqlite3"), 120,
-                               "the app's first run", 0.2)
+            state = wait_until(
+                lambda: last_run_state(home / "rocketwatch.sqlite3"), 120, "the app's first run", 0.2
+            )
             if state != "success":
                 raise RuntimeError(f"the tray app's first run ended {state}")
         time.sleep(SETTLE_S)  # the summary notification and the last thumbnails settle
@@ -165,25 +167,68 @@ def run(ctx: Context) -> list[Row] | Skipped:
     count = str(len(app.pss))
     names = app.thread_names
     return [
-        Row(TITLE, "PSS after the first run", median(app.pss), "MB", median(bare.pss), "bare tray",
-            goal="≤ 80 MB", met=median(app.pss) <= 80, reps=count,
+        Row(
+            TITLE,
+            "PSS after the first run",
+            median(app.pss),
+            "MB",
+            median(bare.pss),
+            "bare tray",
+            goal="≤ 80 MB",
+            met=median(app.pss) <= 80,
+            reps=count,
             note=f"smaps_rollup every {SAMPLE_EVERY_S:g} s over the {window}, the app alone on the desktop; "
-                 f"max {max(app.pss):.1f} MB; private (USS) {median(app.uss):.1f} MB. The same home started "
-                 f"again (no run in that process): PSS {median(again.pss):.1f} MB, USS "
-                 f"{median(again.uss):.1f} MB. Bare tray sampled alone for {bare.seconds:.0f} s",
-            samples=app.pss, baseline_samples=bare.pss),
-        Row(TITLE, "RSS after the first run", median(app.rss), "MB", median(bare.rss), "bare tray",
-            reps=count, samples=app.rss, baseline_samples=bare.rss),
-        Row(TITLE, "CPU while idle (% of one core)", app.cpu_percent, "%", bare.cpu_percent, "bare tray",
-            goal="< 0.2 %", met=app.cpu_percent < 0.2 and app.cpu_percent_fine < 0.2, reps="1",
+            f"max {max(app.pss):.1f} MB; private (USS) {median(app.uss):.1f} MB. The same home started "
+            f"again (no run in that process): PSS {median(again.pss):.1f} MB, USS "
+            f"{median(again.uss):.1f} MB. Bare tray sampled alone for {bare.seconds:.0f} s",
+            samples=app.pss,
+            baseline_samples=bare.pss,
+        ),
+        Row(
+            TITLE,
+            "RSS after the first run",
+            median(app.rss),
+            "MB",
+            median(bare.rss),
+            "bare tray",
+            reps=count,
+            samples=app.rss,
+            baseline_samples=bare.rss,
+        ),
+        Row(
+            TITLE,
+            "CPU while idle (% of one core)",
+            app.cpu_percent,
+            "%",
+            bare.cpu_percent,
+            "bare tray",
+            goal="< 0.2 %",
+            met=app.cpu_percent < 0.2 and app.cpu_percent_fine < 0.2,
+            reps="1",
             ratio=app.cpu_percent_fine / bare.cpu_percent_fine if bare.cpu_percent_fine else None,
             note=f"/proc/PID/stat utime+stime over the {window} (clock ticks of {1000 / CLOCK_TICKS:g} ms); "
-                 f"schedstat: app {app.cpu_percent_fine:.4f} %, bare {bare.cpu_percent_fine:.4f} % over "
-                 f"{bare.seconds:.0f} s (ratio from these)"),
-        Row(TITLE, "processes (app + children)", max(app.processes), "", goal="= 1",
-            met=max(app.processes) == 1, reps=count),
-        Row(TITLE, "threads (information)", max(app.threads), "", reps=count,
-            note="app threads at the end: " + ", ".join(
+            f"schedstat: app {app.cpu_percent_fine:.4f} %, bare {bare.cpu_percent_fine:.4f} % over "
+            f"{bare.seconds:.0f} s (ratio from these)",
+        ),
+        Row(
+            TITLE,
+            "processes (app + children)",
+            max(app.processes),
+            "",
+            goal="= 1",
+            met=max(app.processes) == 1,
+            reps=count,
+        ),
+        Row(
+            TITLE,
+            "threads (information)",
+            max(app.threads),
+            "",
+            reps=count,
+            note="app threads at the end: "
+            + ", ".join(
                 f"{name} x{names.count(name)}" if names.count(name) > 1 else name
-                for name in dict.fromkeys(names))),
+                for name in dict.fromkeys(names)
+            ),
+        ),
     ]

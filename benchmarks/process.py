@@ -51,15 +51,36 @@ def run(ctx: Context) -> list[Row]:
             inside.append(float(record["duration_s"]))
     outside = [wall - run_s for wall, run_s in zip(walls, inside, strict=True)]
     return [
-        Row(TITLE, "rocketwatch --version vs python -c pass", median(version), "s", median(bare),
-            "python -c pass", goal="≤ 2x bare", met=median(version) <= 2 * median(bare),
-            reps=f"{len(version)}/{len(bare)}", samples=version, baseline_samples=bare,
-            note="python -m rocketwatch --version and python -c pass, same interpreter, interleaved"),
-        Row(TITLE, "rocketwatch run process vs the run inside it", median(walls), "s", median(inside),
-            "run's own duration", goal=f"≤ run + {OUTSIDE_GOAL_S} s",
-            met=median(outside) <= OUTSIDE_GOAL_S, reps=str(len(walls)), samples=walls,
+        Row(
+            TITLE,
+            "rocketwatch --version vs python -c pass",
+            median(version),
+            "s",
+            median(bare),
+            "python -c pass",
+            goal="≤ 2x bare",
+            met=median(version) <= 2 * median(bare),
+            reps=f"{len(version)}/{len(bare)}",
+            samples=version,
+            baseline_samples=bare,
+            note="python -m rocketwatch --version and python -c pass, same interpreter, interleaved",
+        ),
+        Row(
+            TITLE,
+            "rocketwatch run process vs the run inside it",
+            median(walls),
+            "s",
+            median(inside),
+            "run's own duration",
+            goal=f"≤ run + {OUTSIDE_GOAL_S} s",
+            met=median(outside) <= OUTSIDE_GOAL_S,
+            reps=str(len(walls)),
+            samples=walls,
             baseline_samples=inside,
-            note=(f"python -m rocketwatch --home H run --json, fresh home, the cold-run stand-in and "
-                  f"image_concurrency {CONCURRENCY}; outside the run (median of the differences): "
-                  f"{median(outside):.3f} s")),
+            note=(
+                f"python -m rocketwatch --home H run --json, fresh home, the cold-run stand-in and "
+                f"image_concurrency {CONCURRENCY}; outside the run (median of the differences): "
+                f"{median(outside):.3f} s"
+            ),
+        ),
     ]

@@ -18,8 +18,15 @@ from benchmarks.common import REPO, child_env
 class StandInProcess:
     """A started `StandIn` in a child process; the few StandIn observations the scenarios use."""
 
-    def __init__(self, spec_dir: Path, records: list[dict[str, Any]], images: dict[str, bytes], *,
-                 version: str = "2.3.0", latency: float = 0.0) -> None:
+    def __init__(
+        self,
+        spec_dir: Path,
+        records: list[dict[str, Any]],
+        images: dict[str, bytes],
+        *,
+        version: str = "2.3.0",
+        latency: float = 0.0,
+    ) -> None:
         spec_dir.mkdir(parents=True, exist_ok=True)
         image_files: dict[str, str] = {}
         for number, (path, body) in enumerate(images.items()):
@@ -27,12 +34,20 @@ class StandInProcess:
             file.write_bytes(body)
             image_files[path] = str(file)
         spec = spec_dir / "spec.json"
-        spec.write_text(json.dumps({"records": records, "version": version, "latency": latency,
-                                    "images": image_files}), encoding="utf-8")
+        spec.write_text(
+            json.dumps({"records": records, "version": version, "latency": latency, "images": image_files}),
+            encoding="utf-8",
+        )
         self._lock = threading.Lock()
         self._process = subprocess.Popen(
-            [sys.executable, "-m", "benchmarks.standin_process", str(spec)], cwd=REPO, env=child_env(),
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1)
+            [sys.executable, "-m", "benchmarks.standin_process", str(spec)],
+            cwd=REPO,
+            env=child_env(),
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            bufsize=1,
+        )
         first = json.loads(self._read_line())
         self.base_url: str = first["base_url"]
         self.api_url: str = first["api_url"]
@@ -95,8 +110,12 @@ def serve(spec_file: Path) -> int:
     for path, file in spec["images"].items():
         standin.add_image(path, Path(file).read_bytes())
     standin.start()
-    print(json.dumps({"base_url": standin.base_url, "api_url": standin.api_url,
-                      "upcoming_path": standin.upcoming_path}), flush=True)
+    print(
+        json.dumps(
+            {"base_url": standin.base_url, "api_url": standin.api_url, "upcoming_path": standin.upcoming_path}
+        ),
+        flush=True,
+    )
     try:
         for line in sys.stdin:
             command, argument = json.loads(line)

@@ -22,9 +22,22 @@ NAME = "startup"
 TITLE = "4 start-up"
 BARE = REPO / "benchmarks" / "bare_tray.py"
 # Modules that should load only when first needed, not before the tray icon shows.
-LAZY = ("PIL", "httpx", "apscheduler", "rocketwatch.ui.gallery", "rocketwatch.ui.history",
-        "rocketwatch.ui.settings", "rocketwatch.images", "rocketwatch.ll2.client", "icalendar", "plyer",
-        "cron_descriptor", "tomlkit", "rocketwatch.standin", "rocketwatch.pipeline")
+LAZY = (
+    "PIL",
+    "httpx",
+    "apscheduler",
+    "rocketwatch.ui.gallery",
+    "rocketwatch.ui.history",
+    "rocketwatch.ui.settings",
+    "rocketwatch.images",
+    "rocketwatch.ll2.client",
+    "icalendar",
+    "plyer",
+    "cron_descriptor",
+    "tomlkit",
+    "rocketwatch.standin",
+    "rocketwatch.pipeline",
+)
 
 
 def app_command(home: Path, api_url: str, *python_options: str) -> list[str]:
@@ -55,8 +68,12 @@ def time_to_icon(desktop: Desktop, command: list[str], mark: Path, log_name: str
     started = time.time()
     process = desktop.spawn(command, log_name, env=env, cwd=REPO)
     try:
-        text = wait_until(lambda: mark.exists() and mark.read_text(encoding="utf-8").strip(), 60,
-                          f"the tray icon of {log_name}", 0.005)
+        text = wait_until(
+            lambda: mark.exists() and mark.read_text(encoding="utf-8").strip(),
+            60,
+            f"the tray icon of {log_name}",
+            0.005,
+        )
         shown = float(str(text).splitlines()[0])
         wait_until(lambda: desktop.tray_icons(), 10, "an icon embedded in trayer", 0.05)
         return shown - started
@@ -89,7 +106,7 @@ def importer_chain(imports: list[Import], index: int) -> list[str]:
     a top-level entry was imported by __main__ or by a function while the program ran)."""
     chain = [imports[index].name]
     depth = imports[index].depth
-    for entry in imports[index + 1:]:
+    for entry in imports[index + 1 :]:
         if entry.depth < depth:
             chain.append(entry.name)
             depth = entry.depth
@@ -102,9 +119,15 @@ def imports_before_icon(desktop: Desktop, home: Path, api_url: str, mark: Path) 
     """Run the app once with -X importtime; split the import lines at the moment the icon showed."""
     mark.unlink(missing_ok=True)
     env = dict(desktop.env, ROCKETWATCH_STARTUP_MARK=str(mark))
-    process = subprocess.Popen(app_command(home, api_url, "-X", "importtime"), env=env, cwd=REPO,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-                               start_new_session=True)
+    process = subprocess.Popen(
+        app_command(home, api_url, "-X", "importtime"),
+        env=env,
+        cwd=REPO,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
     stamped: list[tuple[float, str]] = []
 
     def read() -> None:
@@ -115,8 +138,12 @@ def imports_before_icon(desktop: Desktop, home: Path, api_url: str, mark: Path) 
     reader = threading.Thread(target=read, daemon=True)
     reader.start()
     try:
-        text = wait_until(lambda: mark.exists() and mark.read_text(encoding="utf-8").strip(), 60,
-                          "the tray icon (importtime run)", 0.005)
+        text = wait_until(
+            lambda: mark.exists() and mark.read_text(encoding="utf-8").strip(),
+            60,
+            "the tray icon (importtime run)",
+            0.005,
+        )
         shown = float(str(text).splitlines()[0])
         time.sleep(2.0)  # let whatever loads just after the icon show up in the log too
     finally:
@@ -136,18 +163,23 @@ def imports_before_icon(desktop: Desktop, home: Path, api_url: str, mark: Path) 
         by_package[entry.name.split(".")[0]] += entry.self_us
     early = {}
     for lazy in LAZY:
-        index = next((i for i, entry in enumerate(before)
-                      if entry.name == lazy or entry.name.startswith(lazy + ".")), None)
+        index = next(
+            (i for i, entry in enumerate(before) if entry.name == lazy or entry.name.startswith(lazy + ".")),
+            None,
+        )
         if index is not None:
             # The importer chain of the outermost module of that package (the last one listed).
-            outer = max(i for i, entry in enumerate(before)
-                        if entry.name == lazy or entry.name.startswith(lazy + "."))
+            outer = max(
+                i for i, entry in enumerate(before) if entry.name == lazy or entry.name.startswith(lazy + ".")
+            )
             early[lazy] = " <- ".join(importer_chain(before, outer)[:6])
     return {
         "modules_before": len(before),
         "self_ms_before": sum(entry.self_us for entry in before) / 1000,
-        "top_packages_ms": {name: round(us / 1000, 1) for name, us in
-                            sorted(by_package.items(), key=lambda item: -item[1])[:12]},
+        "top_packages_ms": {
+            name: round(us / 1000, 1)
+            for name, us in sorted(by_package.items(), key=lambda item: -item[1])[:12]
+        },
         "lazy_loaded_early": early,
         "modules_after": [entry.name for entry in after if entry.depth == 0][:40],
     }
@@ -175,18 +207,47 @@ def run(ctx: Context) -> list[Row] | Skipped:
     early = imports["lazy_loaded_early"]
     top = ", ".join(f"{name} {ms:g} ms" for name, ms in list(imports["top_packages_ms"].items())[:8])
     return [
-        Row(TITLE, "process start to tray icon", app_median, "s", bare_median, "bare tray",
-            goal="≤ 1.5x bare", met=app_median / bare_median <= 1.5, reps=f"{len(app)}+{len(bare)}",
+        Row(
+            TITLE,
+            "process start to tray icon",
+            app_median,
+            "s",
+            bare_median,
+            "bare tray",
+            goal="≤ 1.5x bare",
+            met=app_median / bare_median <= 1.5,
+            reps=f"{len(app)}+{len(bare)}",
             note="alternating bare/app, after one discarded pair; Xvfb + trayer, QT_QPA_PLATFORM=xcb",
-            samples=app, baseline_samples=bare),
-        Row(TITLE, "modules imported before the icon", imports["modules_before"], "",
-            goal="no window/Pillow/httpx/APScheduler", met=not any(
-                name in early for name in ("PIL", "httpx", "apscheduler", "rocketwatch.ui.gallery",
-                                           "rocketwatch.ui.history", "rocketwatch.ui.settings")),
+            samples=app,
+            baseline_samples=bare,
+        ),
+        Row(
+            TITLE,
+            "modules imported before the icon",
+            imports["modules_before"],
+            "",
+            goal="no window/Pillow/httpx/APScheduler",
+            met=not any(
+                name in early
+                for name in (
+                    "PIL",
+                    "httpx",
+                    "apscheduler",
+                    "rocketwatch.ui.gallery",
+                    "rocketwatch.ui.history",
+                    "rocketwatch.ui.settings",
+                )
+            ),
             reps="1",
-            note=(f"-X importtime, self time {imports['self_ms_before']:.0f} ms before the icon; "
-                  f"by package: {top}. "
-                  + ("Loaded before the icon though needed later: "
-                     + "; ".join(f"{name} ({chain})" for name, chain in early.items()) if early
-                     else "None of the lazy modules loaded before the icon."))),
+            note=(
+                f"-X importtime, self time {imports['self_ms_before']:.0f} ms before the icon; "
+                f"by package: {top}. "
+                + (
+                    "Loaded before the icon though needed later: "
+                    + "; ".join(f"{name} ({chain})" for name, chain in early.items())
+                    if early
+                    else "None of the lazy modules loaded before the icon."
+                )
+            ),
+        ),
     ]

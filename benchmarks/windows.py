@@ -64,11 +64,24 @@ def gallery_store(home: Path, launches: int) -> None:
             thumbnail.write_bytes(body)
             picture = paths.images_dir / f"launch-{number:04d}.jpg"
             os.link(thumbnail, picture)
-            rows.append((launch.image_url, f"images/{picture.name}", f"thumbnails/{thumbnail.name}", "JPEG",
-                         320, 180, len(body), fetched))
+            rows.append(
+                (
+                    launch.image_url,
+                    f"images/{picture.name}",
+                    f"thumbnails/{thumbnail.name}",
+                    "JPEG",
+                    320,
+                    180,
+                    len(body),
+                    fetched,
+                )
+            )
         with store.db.transaction() as tx:
-            tx.executemany("INSERT INTO images (url, file, thumbnail, format, width, height, size_bytes,"
-                           " fetched_at, attempts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1)", rows)
+            tx.executemany(
+                "INSERT INTO images (url, file, thumbnail, format, width, height, size_bytes,"
+                " fetched_at, attempts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1)",
+                rows,
+            )
 
 
 def history_store(home: Path, runs: int) -> None:
@@ -85,12 +98,30 @@ def history_store(home: Path, runs: int) -> None:
         finished = started + timedelta(seconds=2 + run_id % 7)
         kind = run_id % 40
         state = {7: "failed", 13: "skipped", 29: "interrupted"}.get(kind, "success")
-        error = {"failed": "Getting the launch pictures failed: could not reach the picture server",
-                 "skipped": "Run 12 was still in progress",
-                 "interrupted": "RocketWatch stopped during this run"}.get(state)
-        run_rows.append((run_id, "scheduled" if run_id % 3 else "manual", state, to_text(started),
-                         to_text(started), to_text(finished), error, 10, run_id % 3, run_id % 2, 1,
-                         10, 0 if run_id > 1 else 10, 10, 1 if state == "failed" else 0))
+        error = {
+            "failed": "Getting the launch pictures failed: could not reach the picture server",
+            "skipped": "Run 12 was still in progress",
+            "interrupted": "RocketWatch stopped during this run",
+        }.get(state)
+        run_rows.append(
+            (
+                run_id,
+                "scheduled" if run_id % 3 else "manual",
+                state,
+                to_text(started),
+                to_text(started),
+                to_text(finished),
+                error,
+                10,
+                run_id % 3,
+                run_id % 2,
+                1,
+                10,
+                0 if run_id > 1 else 10,
+                10,
+                1 if state == "failed" else 0,
+            )
+        )
         for position, task_id in enumerate(TASK_IDS):
             if state == "skipped":
                 task_state, tries = "skipped", 0
@@ -103,17 +134,35 @@ def history_store(home: Path, runs: int) -> None:
             task_rows.append((run_id, task_id, position, task_state, tries, None))
             for number in range(1, tries + 1):
                 log = f"{started:%H:%M:%S} INFO {task_id} try {number}\n{started:%H:%M:%S} INFO done"
-                try_rows.append((run_id, task_id, number, task_state if number == tries else "up_for_retry",
-                                 to_text(started), to_text(finished), None, log))
+                try_rows.append(
+                    (
+                        run_id,
+                        task_id,
+                        number,
+                        task_state if number == tries else "up_for_retry",
+                        to_text(started),
+                        to_text(finished),
+                        None,
+                        log,
+                    )
+                )
     with Store.open(paths_for(home)) as store, store.db.transaction() as tx:
-        tx.executemany("INSERT INTO runs (id, trigger, state, created_at, started_at, finished_at, error,"
-                       " launches, new_launches, changed_launches, api_requests, images_distinct,"
-                       " images_downloaded, images_cached, images_failed) VALUES"
-                       " (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", run_rows)
-        tx.executemany("INSERT INTO tasks (run_id, task_id, position, state, tries, error)"
-                       " VALUES (?, ?, ?, ?, ?, ?)", task_rows)
-        tx.executemany("INSERT INTO task_tries (run_id, task_id, try_number, state, started_at, finished_at,"
-                       " error, log) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", try_rows)
+        tx.executemany(
+            "INSERT INTO runs (id, trigger, state, created_at, started_at, finished_at, error,"
+            " launches, new_launches, changed_launches, api_requests, images_distinct,"
+            " images_downloaded, images_cached, images_failed) VALUES"
+            " (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            run_rows,
+        )
+        tx.executemany(
+            "INSERT INTO tasks (run_id, task_id, position, state, tries, error) VALUES (?, ?, ?, ?, ?, ?)",
+            task_rows,
+        )
+        tx.executemany(
+            "INSERT INTO task_tries (run_id, task_id, try_number, state, started_at, finished_at,"
+            " error, log) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            try_rows,
+        )
 
 
 # --- the child process: Qt ------------------------------------------------------------------------
@@ -269,13 +318,27 @@ def child(spec: dict[str, Any]) -> dict[str, Any]:
         scroller.stop()
         gc.callbacks.remove(on_gc)
         late = [max(0.0, gap - PROBE_MS / 1000) for gap in gaps]
-        return {"max_late_s": max(late, default=0.0), "ticks": len(late), "steps": state["steps"],
-                "seconds": time.perf_counter() - began, "over_16ms": sum(1 for x in late if x > 0.016),
-                "at_bottom": bar.value() >= bar.maximum(), "cached": window.loader.cached_count,
-                "gc_max_s": max(pauses, default=0.0), "gc_count": len(pauses)}
+        return {
+            "max_late_s": max(late, default=0.0),
+            "ticks": len(late),
+            "steps": state["steps"],
+            "seconds": time.perf_counter() - began,
+            "over_16ms": sum(1 for x in late if x > 0.016),
+            "at_bottom": bar.value() >= bar.maximum(),
+            "cached": window.loader.cached_count,
+            "gc_max_s": max(pauses, default=0.0),
+            "gc_count": len(pauses),
+        }
 
-    results: dict[str, Any] = {"platform": app.platformName(), "gallery": [], "gallery_empty": [],
-                               "stall": [], "stall_empty": [], "history": [], "history_small": []}
+    results: dict[str, Any] = {
+        "platform": app.platformName(),
+        "gallery": [],
+        "gallery_empty": [],
+        "stall": [],
+        "stall_empty": [],
+        "history": [],
+        "history_small": [],
+    }
     # The first open in the process also imports the window's modules: what a user waits for first.
     seconds, window = open_gallery("full")
     results["gallery_first_open"] = seconds
@@ -303,8 +366,12 @@ def child(spec: dict[str, Any]) -> dict[str, Any]:
 
 
 def run(ctx: Context) -> list[Row]:
-    homes = {"empty": ctx.new_home("gallery-empty"), "full": ctx.new_home("gallery-full"),
-             "history_small": ctx.new_home("history-small"), "history": ctx.new_home("history-full")}
+    homes = {
+        "empty": ctx.new_home("gallery-empty"),
+        "full": ctx.new_home("gallery-full"),
+        "history_small": ctx.new_home("history-small"),
+        "history": ctx.new_home("history-full"),
+    }
     began = time.perf_counter()
     gallery_store(homes["empty"], 0)
     gallery_store(homes["full"], GALLERY_LAUNCHES)
@@ -313,12 +380,21 @@ def run(ctx: Context) -> list[Row]:
     prepare_s = time.perf_counter() - began
     desktop = ctx.desktop()
     env = child_env(desktop.env if desktop else {"QT_QPA_PLATFORM": "offscreen"})
-    spec = {"homes": {key: str(home) for key, home in homes.items()}, "reps": ctx.reps(5, 3),
-            "stall_reps": ctx.reps(3, 1)}
+    spec = {
+        "homes": {key: str(home) for key, home in homes.items()},
+        "reps": ctx.reps(5, 3),
+        "stall_reps": ctx.reps(3, 1),
+    }
     spec_file = ctx.scratch / "windows-spec.json"
     spec_file.write_text(json.dumps(spec), encoding="utf-8")
-    finished = subprocess.run([sys.executable, "-m", "benchmarks.windows", str(spec_file)], cwd=REPO, env=env,
-                              capture_output=True, text=True, timeout=600)
+    finished = subprocess.run(
+        [sys.executable, "-m", "benchmarks.windows", str(spec_file)],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     if finished.returncode != 0:
         raise RuntimeError(f"the Qt child failed: {finished.stderr[-2000:]}")
     result = json.loads(finished.stdout.strip().splitlines()[-1])
@@ -334,27 +410,56 @@ def run(ctx: Context) -> list[Row]:
     probe = result["stall"][-1]
     reps = str(len(gallery))
     return [
-        Row(TITLE, f"gallery first paint, {result['rows']:,} launches", median(gallery), "ms",
-            median(gallery_empty), "empty store", goal="≤ 100 ms", met=median(gallery) <= 100, reps=reps,
+        Row(
+            TITLE,
+            f"gallery first paint, {result['rows']:,} launches",
+            median(gallery),
+            "ms",
+            median(gallery_empty),
+            "empty store",
+            goal="≤ 100 ms",
+            met=median(gallery) <= 100,
+            reps=reps,
             note=f"QT_QPA_PLATFORM {where}; GalleryWindow() + show() to first_paint (empty store: to the "
-                 f"empty state's first paint, the grid is hidden there); first open in the process, with the "
-                 f"import of the window's modules: {result['gallery_first_open'] * 1000:.0f} ms (not in the "
-                 f"median); stores made in {prepare_s:.1f} s",
-            samples=gallery, baseline_samples=gallery_empty),
-        Row(TITLE, "longest GUI stall scrolling to the bottom", median(stall), "ms", median(stall_empty),
-            "empty store", goal="≤ 30 ms (every rep)", met=max(stall) <= 30, reps=str(len(stall)),
+            f"empty state's first paint, the grid is hidden there); first open in the process, with the "
+            f"import of the window's modules: {result['gallery_first_open'] * 1000:.0f} ms (not in the "
+            f"median); stores made in {prepare_s:.1f} s",
+            samples=gallery,
+            baseline_samples=gallery_empty,
+        ),
+        Row(
+            TITLE,
+            "longest GUI stall scrolling to the bottom",
+            median(stall),
+            "ms",
+            median(stall_empty),
+            "empty store",
+            goal="≤ 30 ms (every rep)",
+            met=max(stall) <= 30,
+            reps=str(len(stall)),
             note=f"5 ms PreciseTimer lateness while scrolling half a page every {SCROLL_EVERY_MS} ms until "
-                 f"the bottom and no thumbnail left decoding: last rep {probe['steps']} steps in "
-                 f"{probe['seconds']:.1f} s, {probe['over_16ms']} ticks over 16 ms late, {probe['cached']} "
-                 f"thumbnails cached, {probe['gc_count']} garbage collections (longest "
-                 f"{probe['gc_max_s'] * 1000:.1f} ms); worst rep {max(stall):.1f} ms",
-            samples=stall, baseline_samples=stall_empty),
-        Row(TITLE, f"history first paint, {result['history_rows']:,} runs", median(history), "ms",
-            median(history_small), f"{HISTORY_BASELINE_RUNS} runs", goal="< 200 ms",
-            met=median(history) < 200, reps=reps,
+            f"the bottom and no thumbnail left decoding: last rep {probe['steps']} steps in "
+            f"{probe['seconds']:.1f} s, {probe['over_16ms']} ticks over 16 ms late, {probe['cached']} "
+            f"thumbnails cached, {probe['gc_count']} garbage collections (longest "
+            f"{probe['gc_max_s'] * 1000:.1f} ms); worst rep {max(stall):.1f} ms",
+            samples=stall,
+            baseline_samples=stall_empty,
+        ),
+        Row(
+            TITLE,
+            f"history first paint, {result['history_rows']:,} runs",
+            median(history),
+            "ms",
+            median(history_small),
+            f"{HISTORY_BASELINE_RUNS} runs",
+            goal="< 200 ms",
+            met=median(history) < 200,
+            reps=reps,
             note="HistoryWindow() + show() to first_paint; runs, tasks and tries inserted with raw SQL; "
-                 f"first open in the process, with imports: {result['history_first_open'] * 1000:.0f} ms",
-            samples=history, baseline_samples=history_small),
+            f"first open in the process, with imports: {result['history_first_open'] * 1000:.0f} ms",
+            samples=history,
+            baseline_samples=history_small,
+        ),
     ]
 
 

@@ -44,13 +44,45 @@ INSTALL_DIR = "/opt/rocketwatch"
 # What the bundle links to from the system (checked against the built bundle by check_depends), plus tzdata,
 # which zoneinfo reads. "a | b": Ubuntu 24.04 renamed some libraries for 64-bit time_t.
 DEPENDS = (
-    "libstdc++6", "libgcc-s1", "zlib1g", "libglib2.0-0t64 | libglib2.0-0", "libfontconfig1", "libfreetype6",
-    "libdbus-1-3", "libx11-6", "libx11-xcb1", "libxcb1", "libxcb-cursor0", "libxcb-icccm4", "libxcb-image0",
-    "libxcb-keysyms1", "libxcb-randr0", "libxcb-render0", "libxcb-render-util0", "libxcb-shape0",
-    "libxcb-shm0", "libxcb-sync1", "libxcb-util1", "libxcb-xfixes0", "libxcb-xkb1", "libxkbcommon0",
-    "libxkbcommon-x11-0", "libegl1", "libgl1", "libwayland-client0", "libwayland-cursor0", "libgssapi-krb5-2",
-    "libbrotli1", "libzstd1", "libssl3t64 | libssl3", "libsqlite3-0", "libffi8", "libbz2-1.0", "liblzma5",
-    "libuuid1", "tzdata",
+    "libstdc++6",
+    "libgcc-s1",
+    "zlib1g",
+    "libglib2.0-0t64 | libglib2.0-0",
+    "libfontconfig1",
+    "libfreetype6",
+    "libdbus-1-3",
+    "libx11-6",
+    "libx11-xcb1",
+    "libxcb1",
+    "libxcb-cursor0",
+    "libxcb-icccm4",
+    "libxcb-image0",
+    "libxcb-keysyms1",
+    "libxcb-randr0",
+    "libxcb-render0",
+    "libxcb-render-util0",
+    "libxcb-shape0",
+    "libxcb-shm0",
+    "libxcb-sync1",
+    "libxcb-util1",
+    "libxcb-xfixes0",
+    "libxcb-xkb1",
+    "libxkbcommon0",
+    "libxkbcommon-x11-0",
+    "libegl1",
+    "libgl1",
+    "libwayland-client0",
+    "libwayland-cursor0",
+    "libgssapi-krb5-2",
+    "libbrotli1",
+    "libzstd1",
+    "libssl3t64 | libssl3",
+    "libsqlite3-0",
+    "libffi8",
+    "libbz2-1.0",
+    "liblzma5",
+    "libuuid1",
+    "tzdata",
 )
 RECOMMENDS = ("libnotify-bin",)  # notify-send: RocketWatch's desktop notifications on Linux
 
@@ -85,17 +117,23 @@ def wrote(path: Path) -> Path:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="packaging/build.py", description=__doc__.splitlines()[0])
     parser.add_argument("target", choices=sorted(TARGET_OS), help="which installer to build")
-    parser.add_argument("--dry-run", action="store_true",
-                        help="on any system: list every command and file instead of running the tools")
+    parser.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="on any system: list every command and file instead of running the tools",
+    )
     args = parser.parse_args(argv)
     global DRY_RUN
     DRY_RUN = Plan() if args.dry_run else None
     if DRY_RUN is None and not sys.platform.startswith(TARGET_OS[args.target]):
         names = {"linux": "Linux", "windows": "Windows", "macos": "macOS"}
         here = {"win32": "Windows", "darwin": "macOS"}.get(sys.platform, "Linux")
-        print(f"packaging/build.py: the {names[args.target]} installer is built on {names[args.target]}, "
-              f"not on {here}.\nThe CI workflow .github/workflows/build.yml builds all three on their own "
-              "runners.", file=sys.stderr)
+        print(
+            f"packaging/build.py: the {names[args.target]} installer is built on {names[args.target]}, "
+            f"not on {here}.\nThe CI workflow .github/workflows/build.yml builds all three on their own "
+            "runners.",
+            file=sys.stderr,
+        )
         return 2
     started = time.monotonic()
     try:
@@ -147,7 +185,8 @@ def write_build_info() -> Path:
     """
     number, commit = version(), git("rev-parse", "HEAD")
     tagged = f"v{number}" in (git("tag", "--points-at", "HEAD") or "").split() or (
-        os.environ.get("GITHUB_REF_TYPE") == "tag" and os.environ.get("GITHUB_REF_NAME") == f"v{number}")
+        os.environ.get("GITHUB_REF_TYPE") == "tag" and os.environ.get("GITHUB_REF_NAME") == f"v{number}"
+    )
     clean = git("status", "--porcelain", "--untracked-files=no") == ""
     info = {"version": number, "commit": commit, "release": bool(tagged and clean and commit)}
     target = BUILD / "build_info.json"
@@ -175,13 +214,27 @@ def build_bundle() -> Path:
         try:
             import PyInstaller  # noqa: F401
         except ImportError as error:
-            raise BuildError("PyInstaller is missing: run this through "
-                             "`uv run --group packaging python packaging/build.py ...`") from error
+            raise BuildError(
+                "PyInstaller is missing: run this through "
+                "`uv run --group packaging python packaging/build.py ...`"
+            ) from error
     write_build_info()
     # The same bytes from the same commit: no random hash seed, dates from the commit (PyInstaller reads it).
     env = dict(os.environ, PYTHONHASHSEED="0", SOURCE_DATE_EPOCH=str(source_date_epoch()))
-    run(sys.executable, "-m", "PyInstaller", "--noconfirm", "--log-level", "WARN",
-        "--distpath", DIST, "--workpath", BUILD / "pyinstaller", PACKAGING / "rocketwatch.spec", env=env)
+    run(
+        sys.executable,
+        "-m",
+        "PyInstaller",
+        "--noconfirm",
+        "--log-level",
+        "WARN",
+        "--distpath",
+        DIST,
+        "--workpath",
+        BUILD / "pyinstaller",
+        PACKAGING / "rocketwatch.spec",
+        env=env,
+    )
     return wrote(BUNDLE)
 
 
@@ -221,7 +274,8 @@ class Elf:
         self.dynamic: dict[int, list[int]] = {}
         for index in range(phnum):
             p_type, _flags, p_offset, p_vaddr, _paddr, p_filesz = struct.unpack_from(
-                "<IIQQQQ", data, phoff + index * phentsize)
+                "<IIQQQQ", data, phoff + index * phentsize
+            )
             if p_type == 1:  # PT_LOAD
                 self.loads.append((p_vaddr, p_offset, p_filesz))
             elif p_type == 2:  # PT_DYNAMIC
@@ -230,8 +284,9 @@ class Elf:
                     if tag == 0:
                         break
                     self.dynamic.setdefault(tag, []).append(value)
-        self.sections = [struct.unpack_from("<IIQQQQII", data, shoff + index * shentsize)
-                         for index in range(shnum)]
+        self.sections = [
+            struct.unpack_from("<IIQQQQII", data, shoff + index * shentsize) for index in range(shnum)
+        ]
 
     def offset(self, address: int) -> int:
         for vaddr, offset, size in self.loads:
@@ -241,7 +296,7 @@ class Elf:
 
     def string(self, table_offset: int, index: int) -> str:
         start = table_offset + index
-        return self.data[start:self.data.index(b"\0", start)].decode()
+        return self.data[start : self.data.index(b"\0", start)].decode()
 
     @property
     def _strtab(self) -> int:
@@ -299,11 +354,11 @@ def trimmed_icu_package(package: bytes) -> bytes:
     items = []
     for index, (name_offset, data_offset) in enumerate(entries):
         start = header_size + name_offset
-        name = package[start:package.index(b"\0", start)].decode()
+        name = package[start : package.index(b"\0", start)].decode()
         end = header_size + entries[index + 1][1] if index + 1 < count else len(package)
         tree = name.split("/")[1] if name.count("/") > 1 else ""
         if tree not in ICU_UNUSED_TREES and not name.endswith(".cnv"):
-            items.append((name, package[header_size + data_offset:end]))
+            items.append((name, package[header_size + data_offset : end]))
     names = b"".join(name.encode() + b"\0" for name, _data in items)
     names_at = 4 + 8 * len(items)
     data_at = (names_at + len(names) + 15) // 16 * 16
@@ -334,15 +389,17 @@ def trim_icu_data(bundle: Path) -> None:
         if found is None or soname is None:
             raise BuildError(f"{library} holds no ICU data symbol")
         symbol, offset, size = found
-        package = trimmed_icu_package(elf.data[offset:offset + size])
+        package = trimmed_icu_package(elf.data[offset : offset + size])
         work = BUILD / "icu"
         shutil.rmtree(work, ignore_errors=True)
         work.mkdir(parents=True)
         (work / "icudata.dat").write_bytes(package)
         (work / "icudata.S").write_text(
-            f'\t.section .rodata\n\t.globl {symbol}\n\t.type {symbol}, STT_OBJECT\n\t.balign 16\n{symbol}:\n'
+            f"\t.section .rodata\n\t.globl {symbol}\n\t.type {symbol}, STT_OBJECT\n\t.balign 16\n{symbol}:\n"
             f'\t.incbin "icudata.dat"\n\t.size {symbol}, . - {symbol}\n'
-            '\t.section .note.GNU-stack,"",%progbits\n', encoding="ascii")
+            '\t.section .note.GNU-stack,"",%progbits\n',
+            encoding="ascii",
+        )
         run(compiler, "-shared", "-nostdlib", f"-Wl,-soname,{soname}", "-o", soname, "icudata.S", cwd=work)
         rebuilt = Elf(work / soname).symbol(re.escape(symbol))
         if rebuilt is None or rebuilt[2] != len(package):
@@ -395,8 +452,9 @@ def check_depends(bundle: Path) -> str:
             if found:
                 glibc = max(glibc, (int(found.group(1)), int(found.group(2))))
         paths = library_paths(bundle, path)
-        missing += [f"{name} (needed by {path.name})" for name, where in paths.items()
-                    if where == "not found"]
+        missing += [
+            f"{name} (needed by {path.name})" for name, where in paths.items() if where == "not found"
+        ]
         resolved.update(paths)
     if missing:
         raise BuildError("libraries missing on this machine, install them first:\n  " + "\n  ".join(missing))
@@ -421,8 +479,9 @@ def check_depends(bundle: Path) -> str:
 
 def deb_architecture() -> str:
     if shutil.which("dpkg"):
-        return subprocess.run(["dpkg", "--print-architecture"], capture_output=True, text=True,
-                              check=True).stdout.strip()
+        return subprocess.run(
+            ["dpkg", "--print-architecture"], capture_output=True, text=True, check=True
+        ).stdout.strip()
     return {"x86_64": "amd64", "aarch64": "arm64"}.get(platform.machine(), platform.machine())
 
 
@@ -447,8 +506,11 @@ def stage_deb(bundle: Path, root: Path) -> None:
         copy_file(png, hicolor / f"{size}x{size}/apps/rocketwatch.png")
     copy_file(RESOURCES / "icons/rocketwatch.svg", hicolor / "scalable/apps/rocketwatch.svg")
     # The tray icon names these (one per state) for a StatusNotifierItem host to draw in its panel's colours.
-    for symbolic in ("rocketwatch-symbolic.svg", "rocketwatch-running-symbolic.svg",
-                     "rocketwatch-failed-symbolic.svg"):
+    for symbolic in (
+        "rocketwatch-symbolic.svg",
+        "rocketwatch-running-symbolic.svg",
+        "rocketwatch-failed-symbolic.svg",
+    ):
         copy_file(RESOURCES / "icons" / symbolic, hicolor / "symbolic/apps" / symbolic)
     doc = root / "usr/share/doc/rocketwatch"
     doc.mkdir(parents=True)
@@ -456,7 +518,9 @@ def stage_deb(bundle: Path, root: Path) -> None:
         "Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/\n"
         "Upstream-Name: RocketWatch\n\nFiles: *\nCopyright: RocketWatch developers\nLicense: MIT\n"
         "Comment: the bundled Qt (LGPL-3.0), PySide6 (LGPL-3.0), Python (PSF-2.0) and Python packages keep\n"
-        " their own licenses; see the files under /opt/rocketwatch/_internal.\n", encoding="utf-8")
+        " their own licenses; see the files under /opt/rocketwatch/_internal.\n",
+        encoding="utf-8",
+    )
     for path in [root, *root.rglob("*")]:
         if not path.is_symlink():
             executable = path.is_dir() or path.stat().st_mode & 0o111
@@ -492,15 +556,25 @@ def build_deb(bundle: Path, libc: str) -> Path:
         " RocketWatch sits in the system tray and, on your schedule, fetches the upcoming\n"
         " rocket launches from The Space Devs' Launch Library 2, keeps them and their\n"
         " pictures on your computer, keeps a run history with retries, and tells you what\n"
-        " changed through desktop notifications.\n", encoding="utf-8")
+        " changed through desktop notifications.\n",
+        encoding="utf-8",
+    )
     control.chmod(0o644)
     # Reproducible: every date is the commit's (dpkg-deb sorts the names and takes the ar dates from it).
     epoch = source_date_epoch()
     for path in [stage, *stage.rglob("*")]:
         os.utime(path, (epoch, epoch), follow_symlinks=False)
     target = DIST / f"{stage.name}.deb"
-    run("dpkg-deb", "--root-owner-group", "-Zxz", "--build", stage, target, stdout=subprocess.DEVNULL,
-        env=dict(os.environ, SOURCE_DATE_EPOCH=str(epoch)))
+    run(
+        "dpkg-deb",
+        "--root-owner-group",
+        "-Zxz",
+        "--build",
+        stage,
+        target,
+        stdout=subprocess.DEVNULL,
+        env=dict(os.environ, SOURCE_DATE_EPOCH=str(epoch)),
+    )
     return wrote(target)
 
 
@@ -520,8 +594,10 @@ def make_ico() -> Path:
     """build/icons/rocketwatch.ico from the hand-rendered hicolor PNGs, one image per size."""
     from PIL import Image
 
-    images = [Image.open(RESOURCES / f"icons/hicolor/{size}x{size}/apps/rocketwatch.png").convert("RGBA")
-              for size in ICO_SIZES]
+    images = [
+        Image.open(RESOURCES / f"icons/hicolor/{size}x{size}/apps/rocketwatch.png").convert("RGBA")
+        for size in ICO_SIZES
+    ]
     ICONS.mkdir(parents=True, exist_ok=True)
     target = ICONS / "rocketwatch.ico"
     images[-1].save(target, format="ICO", sizes=[image.size for image in images], append_images=images[:-1])
@@ -548,8 +624,14 @@ def build_windows() -> list[Path]:
     icon = make_ico()
     bundle = build_bundle()
     number = version()
-    run(iscc, f"/DAppVersion={number}", f"/DSourceDir={bundle}", f"/DOutputDir={DIST}", f"/DIconFile={icon}",
-        PACKAGING / "windows" / "rocketwatch.iss")
+    run(
+        iscc,
+        f"/DAppVersion={number}",
+        f"/DSourceDir={bundle}",
+        f"/DOutputDir={DIST}",
+        f"/DIconFile={icon}",
+        PACKAGING / "windows" / "rocketwatch.iss",
+    )
     return [bundle, wrote(DIST / f"RocketWatch-{number}-setup.exe")]
 
 
@@ -594,8 +676,20 @@ def build_macos() -> list[Path]:
         run("ditto", app, staging / app.name)
         wrote(staging / "Applications").symlink_to("/Applications")
         dmg.unlink(missing_ok=True)
-        run("hdiutil", "create", "-volname", "RocketWatch", "-srcfolder", staging, "-fs", "HFS+",
-            "-format", "UDZO", "-ov", dmg)
+        run(
+            "hdiutil",
+            "create",
+            "-volname",
+            "RocketWatch",
+            "-srcfolder",
+            staging,
+            "-fs",
+            "HFS+",
+            "-format",
+            "UDZO",
+            "-ov",
+            dmg,
+        )
     return [app, wrote(dmg)]
 
 

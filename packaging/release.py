@@ -43,10 +43,12 @@ def changelog_section(version: str, changelog: Path = CHANGELOG) -> str:
     heading = re.compile(rf"^## \[{re.escape(version)}\] - \d{{4}}-\d{{2}}-\d{{2}}[ \t]*$", re.MULTILINE)
     found = heading.search(text)
     if found is None:
-        raise ReleaseError(f"CHANGELOG.md has no section '## [{version}] - YYYY-MM-DD': move the entries "
-                           "under [Unreleased] into one before tagging")
-    following = re.search(r"^## ", text[found.end():], re.MULTILINE)
-    body = text[found.end():found.end() + following.start() if following else len(text)]
+        raise ReleaseError(
+            f"CHANGELOG.md has no section '## [{version}] - YYYY-MM-DD': move the entries "
+            "under [Unreleased] into one before tagging"
+        )
+    following = re.search(r"^## ", text[found.end() :], re.MULTILINE)
+    body = text[found.end() : found.end() + following.start() if following else len(text)]
     body = re.sub(r"^\[[^\]]+\]: \S+\s*$", "", body, flags=re.MULTILINE).strip()  # link references
     if not body:
         raise ReleaseError(f"CHANGELOG.md's section for {version} is empty")
@@ -58,8 +60,10 @@ def check(ref_type: str, ref_name: str, repo: Path = REPO) -> str:
     version = project_version(repo)
     if ref_type == "tag":
         if ref_name != f"v{version}":
-            raise ReleaseError(f"the tag {ref_name} does not match the version in pyproject.toml "
-                               f"({version}): tag v{version}, or change the version first")
+            raise ReleaseError(
+                f"the tag {ref_name} does not match the version in pyproject.toml "
+                f"({version}): tag v{version}, or change the version first"
+            )
         changelog_section(version, repo / "CHANGELOG.md")
     return version
 
@@ -89,16 +93,18 @@ def write_sums(folder: Path) -> Path:
 
 def notes(version: str, changelog: Path = CHANGELOG) -> str:
     """The release notes: the changelog's section, then how to check a download."""
-    return (f"{changelog_section(version, changelog)}\n\n"
-            "### Check your download\n\n"
-            "Each file below is listed in `SHA256SUMS` and has a build provenance attestation signed by\n"
-            "this repository's release workflow. In the folder you downloaded to:\n\n"
-            "```sh\n"
-            f"sha256sum --check --ignore-missing {SUMS_NAME}   # Linux\n"
-            f"shasum -a 256 --check --ignore-missing {SUMS_NAME}   # macOS\n"
-            f"gh attestation verify FILE --repo {GITHUB_REPOSITORY}\n"
-            "```\n\n"
-            "The README's section \"Check a download\" says more, also for Windows.\n")
+    return (
+        f"{changelog_section(version, changelog)}\n\n"
+        "### Check your download\n\n"
+        "Each file below is listed in `SHA256SUMS` and has a build provenance attestation signed by\n"
+        "this repository's release workflow. In the folder you downloaded to:\n\n"
+        "```sh\n"
+        f"sha256sum --check --ignore-missing {SUMS_NAME}   # Linux\n"
+        f"shasum -a 256 --check --ignore-missing {SUMS_NAME}   # macOS\n"
+        f"gh attestation verify FILE --repo {GITHUB_REPOSITORY}\n"
+        "```\n\n"
+        'The README\'s section "Check a download" says more, also for Windows.\n'
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -70,8 +70,13 @@ class PlannedReminder:
 
     def to_json(self) -> dict[str, Any]:
         """The object `reminders --json` prints."""
-        return {"launch_id": self.launch_id, "name": self.name, "kind": self.kind, "lead": self.lead_s,
-                "fire_at": self.fire_at.astimezone(UTC).isoformat().replace("+00:00", "Z")}
+        return {
+            "launch_id": self.launch_id,
+            "name": self.name,
+            "kind": self.kind,
+            "lead": self.lead_s,
+            "fire_at": self.fire_at.astimezone(UTC).isoformat().replace("+00:00", "Z"),
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,9 +102,18 @@ class AlertRules:
             return tuple(word.casefold() for word in words if word.strip())
 
         leads = sorted({parse_duration(text) for text in cfg.reminders}, reverse=True)
-        return cls(tuple(leads), parse_duration(cfg.slip_threshold), cfg.status_changes, cfg.webcast,
-                   parse_quiet_hours(cfg.quiet_hours), lower(cfg.watch_providers),
-                   lower(cfg.watch_locations), lower(cfg.watch_terms), cfg.landings, cfg.updates)
+        return cls(
+            tuple(leads),
+            parse_duration(cfg.slip_threshold),
+            cfg.status_changes,
+            cfg.webcast,
+            parse_quiet_hours(cfg.quiet_hours),
+            lower(cfg.watch_providers),
+            lower(cfg.watch_locations),
+            lower(cfg.watch_terms),
+            cfg.landings,
+            cfg.updates,
+        )
 
 
 @lru_cache(maxsize=16)
@@ -128,11 +142,14 @@ def is_watched(launch: Launch, cfg: AlertsConfig, starred: Iterable[str] = ()) -
         return True
     provider = launch.provider.casefold()
     place = f"{launch.location} {launch.pad}".casefold()
-    words = " ".join((launch.name, launch.rocket, launch.mission_name, launch.mission_type,
-                      launch.orbit)).casefold()
-    return (any(word in provider for word in rules.providers)
-            or any(word in place for word in rules.locations)
-            or any(word in words for word in rules.terms))
+    words = " ".join(
+        (launch.name, launch.rocket, launch.mission_name, launch.mission_type, launch.orbit)
+    ).casefold()
+    return (
+        any(word in provider for word in rules.providers)
+        or any(word in place for word in rules.locations)
+        or any(word in words for word in rules.terms)
+    )
 
 
 def watched(launches: Iterable[Launch], cfg: AlertsConfig, starred: Iterable[str] = ()) -> list[Launch]:
@@ -166,8 +183,13 @@ def already_reminded(launch_id: str, lead: timedelta, fire_at: datetime, sent: R
     return any(abs(fire_at - before) <= lead / 2 for before in earlier)
 
 
-def plan_reminders(launches: Iterable[Launch], sent: ReminderLog, now: datetime, cfg: AlertsConfig,
-                   starred: Iterable[str] = ()) -> list[PlannedReminder]:
+def plan_reminders(
+    launches: Iterable[Launch],
+    sent: ReminderLog,
+    now: datetime,
+    cfg: AlertsConfig,
+    starred: Iterable[str] = (),
+) -> list[PlannedReminder]:
     """The reminders still to come for watched launches, soonest first."""
     planned: list[PlannedReminder] = []
     for launch in watched(launches, cfg, starred):
@@ -180,8 +202,14 @@ def plan_reminders(launches: Iterable[Launch], sent: ReminderLog, now: datetime,
     return sorted(planned, key=lambda item: (item.fire_at, item.name, item.launch_id))
 
 
-def due_alerts(launches: Iterable[Launch], sent: ReminderLog, now: datetime, cfg: AlertsConfig,
-               starred: Iterable[str] = (), tz: tzinfo | None = None) -> list[Alert]:
+def due_alerts(
+    launches: Iterable[Launch],
+    sent: ReminderLog,
+    now: datetime,
+    cfg: AlertsConfig,
+    starred: Iterable[str] = (),
+    tz: tzinfo | None = None,
+) -> list[Alert]:
     """The reminders to send at `now`. Per launch at most one: the one for the nearest lead whose fire
     time has passed, unless it was sent already, and only while the NET is still ahead. So a launch
     learned late (or a NET moved earlier) gets one "in 40 min", never a burst of stale reminders."""
@@ -199,8 +227,18 @@ def due_alerts(launches: Iterable[Launch], sent: ReminderLog, now: datetime, cfg
             continue
         lead_s = int(lead.total_seconds())
         key = f"{REMINDER}:{launch.id}:{lead_s}:{_minute(fire_at)}"
-        due.append(Alert(key, REMINDER, launch.id, launch.name, reminder_text(launch, now, tz), fire_at,
-                         lead_s, in_quiet_hours(now, rules.quiet_hours, tz)))
+        due.append(
+            Alert(
+                key,
+                REMINDER,
+                launch.id,
+                launch.name,
+                reminder_text(launch, now, tz),
+                fire_at,
+                lead_s,
+                in_quiet_hours(now, rules.quiet_hours, tz),
+            )
+        )
     return sorted(due, key=lambda alert: (alert.fire_at, alert.title, alert.launch_id))
 
 
@@ -218,13 +256,18 @@ def reminder_text(launch: Launch, now: datetime, tz: tzinfo | None = None) -> st
     return f"Might launch {text} (the date is not confirmed)"
 
 
-def counted_down(launches: Iterable[Launch], now: datetime, cfg: AlertsConfig,
-                 starred: Iterable[str] = ()) -> Launch | None:
+def counted_down(
+    launches: Iterable[Launch], now: datetime, cfg: AlertsConfig, starred: Iterable[str] = ()
+) -> Launch | None:
     """The soonest watched launch whose NET is known to the minute and lies within COUNTDOWN_WINDOW
     (and that has not flown), or None: the one the tray icon counts down."""
-    ahead = [launch for launch in watched(launches, cfg, starred)
-             if timedelta(0) < launch.net - now <= COUNTDOWN_WINDOW and launch.net_precision in EXACT_NET
-             and launch.status_abbrev not in NO_REMINDERS]
+    ahead = [
+        launch
+        for launch in watched(launches, cfg, starred)
+        if timedelta(0) < launch.net - now <= COUNTDOWN_WINDOW
+        and launch.net_precision in EXACT_NET
+        and launch.status_abbrev not in NO_REMINDERS
+    ]
     return min(ahead, key=lambda launch: (launch.net, launch.name), default=None)
 
 
@@ -248,8 +291,9 @@ def _event_leads(event: Any, cfg: AlertsConfig) -> tuple[timedelta, ...]:
     return rules_for(cfg).leads if event.date_precision in PRECISE and event_watched(event, cfg) else ()
 
 
-def plan_event_reminders(events: Iterable[Any], sent: ReminderLog, now: datetime,
-                         cfg: AlertsConfig) -> list[PlannedReminder]:
+def plan_event_reminders(
+    events: Iterable[Any], sent: ReminderLog, now: datetime, cfg: AlertsConfig
+) -> list[PlannedReminder]:
     """Reminders still to come for events of the picked types (the same leads as launches)."""
     planned = []
     for event in events:
@@ -261,8 +305,9 @@ def plan_event_reminders(events: Iterable[Any], sent: ReminderLog, now: datetime
     return planned
 
 
-def due_event_alerts(events: Iterable[Any], sent: ReminderLog, now: datetime, cfg: AlertsConfig,
-                     tz: tzinfo | None = None) -> list[Alert]:
+def due_event_alerts(
+    events: Iterable[Any], sent: ReminderLog, now: datetime, cfg: AlertsConfig, tz: tzinfo | None = None
+) -> list[Alert]:
     """Per event at most one reminder: the nearest lead whose time has passed, while the event is ahead."""
     rules = rules_for(cfg)
     due = []
@@ -280,8 +325,18 @@ def due_event_alerts(events: Iterable[Any], sent: ReminderLog, now: datetime, cf
         body = f"{event.type} in {about}{lead_words(event.date - now)} — {clock}"
         body += f", {event.location}" if event.location else ""
         lead_s = int(lead.total_seconds())
-        due.append(Alert(f"{EVENT}:{event.id}:{lead_s}:{_minute(fire_at)}", EVENT, event.id, event.name, body,
-                         fire_at, lead_s, in_quiet_hours(now, rules.quiet_hours, tz)))
+        due.append(
+            Alert(
+                f"{EVENT}:{event.id}:{lead_s}:{_minute(fire_at)}",
+                EVENT,
+                event.id,
+                event.name,
+                body,
+                fire_at,
+                lead_s,
+                in_quiet_hours(now, rules.quiet_hours, tz),
+            )
+        )
     return due
 
 
@@ -298,8 +353,14 @@ def snooze_key(launch_id: str, due_at: datetime) -> str:
     return f"{SNOOZE}:{launch_id}:{_minute(due_at)}"
 
 
-def snoozed_alerts(snoozes: Iterable[Any], launches: Mapping[str, Launch], claimed: Iterable[str],
-                   now: datetime, cfg: AlertsConfig, tz: tzinfo | None = None) -> list[Alert]:
+def snoozed_alerts(
+    snoozes: Iterable[Any],
+    launches: Mapping[str, Launch],
+    claimed: Iterable[str],
+    now: datetime,
+    cfg: AlertsConfig,
+    tz: tzinfo | None = None,
+) -> list[Alert]:
     """The snoozed reminders (Snooze: launch_id, due_at) due at `now` and not claimed yet, one per launch,
     while the launch is still ahead; their text is the countdown as it is now."""
     rules = rules_for(cfg)
@@ -310,20 +371,33 @@ def snoozed_alerts(snoozes: Iterable[Any], launches: Mapping[str, Launch], claim
         key = snooze_key(snooze.launch_id, snooze.due_at)
         if launch is None or snooze.due_at > now or launch.net <= now or key in done:
             continue
-        due[launch.id] = Alert(key, SNOOZE, launch.id, launch.name, reminder_text(launch, now, tz),
-                               snooze.due_at, None, in_quiet_hours(now, rules.quiet_hours, tz))
+        due[launch.id] = Alert(
+            key,
+            SNOOZE,
+            launch.id,
+            launch.name,
+            reminder_text(launch, now, tz),
+            snooze.due_at,
+            None,
+            in_quiet_hours(now, rules.quiet_hours, tz),
+        )
     return sorted(due.values(), key=lambda alert: (alert.fire_at, alert.title, alert.launch_id))
 
 
-def planned_snoozes(snoozes: Iterable[Any], launches: Mapping[str, Launch], claimed: Iterable[str],
-                    now: datetime) -> list[PlannedReminder]:
+def planned_snoozes(
+    snoozes: Iterable[Any], launches: Mapping[str, Launch], claimed: Iterable[str], now: datetime
+) -> list[PlannedReminder]:
     """Snoozed reminders still to come (their launch still ahead at their time)."""
     done = set(claimed)
     planned = []
     for snooze in snoozes:
         launch = launches.get(snooze.launch_id)
-        if (launch is None or snooze.due_at <= now or snooze.due_at > launch.net
-                or snooze_key(launch.id, snooze.due_at) in done):
+        if (
+            launch is None
+            or snooze.due_at <= now
+            or snooze.due_at > launch.net
+            or snooze_key(launch.id, snooze.due_at) in done
+        ):
             continue
         lead_s = int((launch.net - snooze.due_at).total_seconds())
         planned.append(PlannedReminder(launch.id, launch.name, lead_s, snooze.due_at, SNOOZE))
@@ -331,8 +405,14 @@ def planned_snoozes(snoozes: Iterable[Any], launches: Mapping[str, Launch], clai
 
 
 # --- change alerts -----------------------------------------------------------------------------------
-def change_alerts(changes: Iterable[Any], launches: Mapping[str, Launch], now: datetime, cfg: AlertsConfig,
-                  starred: Iterable[str] = (), tz: tzinfo | None = None) -> list[Alert]:
+def change_alerts(
+    changes: Iterable[Any],
+    launches: Mapping[str, Launch],
+    now: datetime,
+    cfg: AlertsConfig,
+    starred: Iterable[str] = (),
+    tz: tzinfo | None = None,
+) -> list[Alert]:
     """Alerts for recorded changes (LaunchChange: id, launch_id, noticed_at, field, old, new) of watched
     launches: NET slips of at least slip_threshold near the launch, status changes, webcasts going live,
     landing outcomes that became known, and (when asked for) new LL2 updates close to the NET."""
@@ -350,8 +430,11 @@ def change_alerts(changes: Iterable[Any], launches: Mapping[str, Launch], now: d
         elif change.field == "status" and rules.status_changes:
             made = _status(change, launch, now, tz)
         elif change.field == "webcast" and rules.webcast and change.new == "true":
-            made = (f"{WEBCAST}:{launch.id}:{change.id}", WEBCAST,
-                    f"Webcast is live: {launch.webcast_url}" if launch.webcast_url else "Webcast is live")
+            made = (
+                f"{WEBCAST}:{launch.id}:{change.id}",
+                WEBCAST,
+                f"Webcast is live: {launch.webcast_url}" if launch.webcast_url else "Webcast is live",
+            )
         elif change.field == "landing" and rules.landings:
             made = _landing(change, launch)
         elif change.field == "update" and rules.updates:
@@ -362,8 +445,9 @@ def change_alerts(changes: Iterable[Any], launches: Mapping[str, Launch], now: d
     return alerts
 
 
-def _slip(change: Any, launch: Launch, now: datetime, rules: AlertRules,
-          tz: tzinfo | None) -> tuple[str, str, str] | None:
+def _slip(
+    change: Any, launch: Launch, now: datetime, rules: AlertRules, tz: tzinfo | None
+) -> tuple[str, str, str] | None:
     old, new = parse_moment(change.old), parse_moment(change.new)
     if old is None or new is None or abs(new - old) < rules.slip_threshold:
         return None
@@ -484,8 +568,9 @@ def _day_clock(launch: Launch, now: datetime, tz: tzinfo | None) -> str:
         return net_label(launch.net, launch.net_precision, tz)
     when = local(launch.net, tz)
     day = f"{when:%a %d %b}" if abs(launch.net - now) > timedelta(days=6) else f"{when:%a}"
-    return with_zone(f"{day} about {when:%H}:00" if launch.net_precision == "HR" else f"{day} {when:%H:%M}",
-                     when)
+    return with_zone(
+        f"{day} about {when:%H}:00" if launch.net_precision == "HR" else f"{day} {when:%H:%M}", when
+    )
 
 
 def _place(launch: Launch) -> str:

@@ -38,7 +38,8 @@ def setup_logging(log_file: Path | None, *, console_level: int = logging.WARNING
             problem = f"cannot write the log file {log_file} ({(error.strerror or str(error)).lower()})"
         else:
             file_handler = logging.handlers.RotatingFileHandler(
-                log_file, maxBytes=1_000_000, backupCount=5, encoding="utf-8", delay=True)
+                log_file, maxBytes=1_000_000, backupCount=5, encoding="utf-8", delay=True
+            )
             file_handler.setLevel(logging.INFO)
             handlers.append(file_handler)
     console = logging.StreamHandler()

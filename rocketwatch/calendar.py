@@ -31,13 +31,15 @@ TENTATIVE = ("TBD", "TBC", "Hold")
 _SPANS = {"Q1": (1, 3), "Q2": (4, 3), "Q3": (7, 3), "Q4": (10, 3), "H1": (1, 6), "H2": (7, 6)}
 
 
-def export_ics(store: Store, path: Path, alerts: AlertsConfig | None = None, *,
-               now: datetime | None = None) -> int:
+def export_ics(
+    store: Store, path: Path, alerts: AlertsConfig | None = None, *, now: datetime | None = None
+) -> int:
     """Write the watched launches (watch lists of `alerts`, default: all, plus starred ones) to `path`
     atomically; returns how many events it holds. The tray should pass config.alerts."""
     now = now or datetime.now(UTC)
-    launches = watched(store.launches.upcoming(since=now - KEEP_PAST), alerts or AlertsConfig(),
-                       store.stars.starred())
+    launches = watched(
+        store.launches.upcoming(since=now - KEEP_PAST), alerts or AlertsConfig(), store.stars.starred()
+    )
     shapes = {launch.id: event_shape(launch, now) for launch in launches}
     sequences = next_sequences(shapes, _exported(store), store.launches.change_counts())
     data = calendar_bytes(launches, sequences, now)
@@ -65,8 +67,10 @@ def with_events(data: bytes, events: Iterable[LL2Event], now: datetime) -> bytes
         event = Event()
         event.add("uid", f"event-{item.id}@{UID_DOMAIN}")
         event.add("dtstamp", now.astimezone(UTC))
-        event.add("summary", f"{item.type}: {item.name}" if item.type.casefold() not in item.name.casefold()
-                  else item.name)
+        event.add(
+            "summary",
+            f"{item.type}: {item.name}" if item.type.casefold() not in item.name.casefold() else item.name,
+        )
         if item.date_precision in PRECISE:
             event.add("dtstart", item.date.astimezone(UTC))
             event.add("duration", NO_WINDOW)
@@ -79,9 +83,13 @@ def with_events(data: bytes, events: Iterable[LL2Event], now: datetime) -> bytes
             event.add("location", item.location)
         if item.webcast_url:
             event.add("url", item.webcast_url)
-        lines = [item.type, *([item.description] if item.description else []),
-                 *([f"Webcast: {item.webcast_url}"] if item.webcast_url else []),
-                 "", "Data: Launch Library 2 (The Space Devs), via RocketWatch"]
+        lines = [
+            item.type,
+            *([item.description] if item.description else []),
+            *([f"Webcast: {item.webcast_url}"] if item.webcast_url else []),
+            "",
+            "Data: Launch Library 2 (The Space Devs), via RocketWatch",
+        ]
         event.add("description", "\n".join(lines))
         calendar.add_component(event)
     return bytes(calendar.to_ical())
@@ -92,8 +100,10 @@ def event_shape(launch: Launch, now: datetime) -> str:
     starts and ends, and its status; its title (which says how exact the time is) and the launch's own
     status (in the description) count too."""
     event = launch_event(launch, 0, now)
-    parts = [_ical_text(event[name].to_ical()) if name in event else "" for name in
-             ("dtstart", "dtend", "duration", "status", "summary")]
+    parts = [
+        _ical_text(event[name].to_ical()) if name in event else ""
+        for name in ("dtstart", "dtend", "duration", "status", "summary")
+    ]
     return json.dumps([*parts, launch.status_abbrev])
 
 
@@ -102,8 +112,9 @@ def _ical_text(value: bytes | str) -> str:
     return value.decode() if isinstance(value, bytes) else value
 
 
-def next_sequences(shapes: Mapping[str, str], exported: Mapping[str, tuple[str, int]],
-                   change_counts: Mapping[str, int]) -> dict[str, int]:
+def next_sequences(
+    shapes: Mapping[str, str], exported: Mapping[str, tuple[str, int]], change_counts: Mapping[str, int]
+) -> dict[str, int]:
     """Each event's SEQUENCE: one more than last exported when its shape changed, never less than last time,
     nor than the count of recorded changes (what exports before the shape was kept used)."""
     sequences: dict[str, int] = {}
@@ -128,7 +139,8 @@ def _remember_exported(store: Store, shapes: Mapping[str, str], sequences: Mappi
         tx.executemany(
             "INSERT INTO calendar_events (launch_id, shape, sequence) VALUES (?, ?, ?)"
             " ON CONFLICT(launch_id) DO UPDATE SET shape = excluded.shape, sequence = excluded.sequence",
-            [(launch_id, shape, sequences[launch_id]) for launch_id, shape in shapes.items()])
+            [(launch_id, shape, sequences[launch_id]) for launch_id, shape in shapes.items()],
+        )
         tx.execute("DELETE FROM calendar_events WHERE launch_id NOT IN (SELECT id FROM launches)")
 
 
@@ -210,11 +222,15 @@ def _window(launch: Launch) -> timedelta:
 
 
 def _description(launch: Launch) -> str:
-    lines = [f"{launch.rocket} · {launch.provider}" if launch.rocket != "Unknown" else launch.provider,
-             f"Status: {launch.status_name}"]
+    lines = [
+        f"{launch.rocket} · {launch.provider}" if launch.rocket != "Unknown" else launch.provider,
+        f"Status: {launch.status_name}",
+    ]
     if launch.net_precision == "HR":
-        lines.append(f"Time known only to the hour: about {launch.net.astimezone(UTC):%H:00} UTC "
-                     "(the event shows that hour)")
+        lines.append(
+            f"Time known only to the hour: about {launch.net.astimezone(UTC):%H:00} UTC "
+            "(the event shows that hour)"
+        )
     if launch.hold_reason:
         lines.append(f"Hold: {launch.hold_reason}")
     if launch.mission_name:

@@ -38,8 +38,18 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 TRAY_COMMANDS = ("show", "run-now", "cancel", "quit")
-HEADLESS_COMMANDS = ("run", "retry", "history", "launches", "reminders", "schedule", "export-ics", "mute",
-                     "unmute", "events")
+HEADLESS_COMMANDS = (
+    "run",
+    "retry",
+    "history",
+    "launches",
+    "reminders",
+    "schedule",
+    "export-ics",
+    "mute",
+    "unmute",
+    "events",
+)
 
 
 MAX_COUNT = 100_000  # --count and --limit: more than anyone reads, and always a number SQLite can hold
@@ -73,8 +83,13 @@ def _run_id(text: str) -> int:
 class _VersionAction(argparse.Action):
     """--version: asks git for the commit only when asked (not on every start)."""
 
-    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: object,
-                 option_string: str | None = None) -> None:
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: object,
+        option_string: str | None = None,
+    ) -> None:
         from rocketwatch.version import describe
 
         print(describe(APP_NAME))  # rocketwatch.launch answers a lone --version before this module loads
@@ -86,89 +101,144 @@ def build_parser() -> argparse.ArgumentParser:
         prog="rocketwatch",
         description=f"{APP_NAME}: upcoming rocket launches from Launch Library 2, in your tray.",
     )
-    parser.add_argument("--version", action=_VersionAction, nargs=0,
-                        help="show the version and where this copy came from (a release, or a source "
-                             "checkout and its commit), and exit")
-    parser.add_argument("--home", metavar="DIR",
-                        help="keep config, data, cache and logs under DIR (also ROCKETWATCH_HOME)")
-    parser.add_argument("--api-url", metavar="URL",
-                        help="use this LL2 base URL for this invocation only (never saved)")
-    parser.add_argument("--demo", action="store_true",
-                        help="work offline on bundled sample launches (a local LL2 stand-in)")
+    parser.add_argument(
+        "--version",
+        action=_VersionAction,
+        nargs=0,
+        help="show the version and where this copy came from (a release, or a source "
+        "checkout and its commit), and exit",
+    )
+    parser.add_argument(
+        "--home", metavar="DIR", help="keep config, data, cache and logs under DIR (also ROCKETWATCH_HOME)"
+    )
+    parser.add_argument(
+        "--api-url", metavar="URL", help="use this LL2 base URL for this invocation only (never saved)"
+    )
+    parser.add_argument(
+        "--demo", action="store_true", help="work offline on bundled sample launches (a local LL2 stand-in)"
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     json_help = "print the result as JSON (the format scripts can rely on) instead of a table"
 
-    run = commands.add_parser("run", help="one full run now; exit 0 if it succeeded, 1 if not",
-                              description="Run the pipeline once now: download the launches, get the "
-                                          "pictures, notify. Exit 0 if the run succeeded, 1 if not. "
-                                          "Ctrl+C cancels the run (exit 130); it can be retried.")
+    run = commands.add_parser(
+        "run",
+        help="one full run now; exit 0 if it succeeded, 1 if not",
+        description="Run the pipeline once now: download the launches, get the "
+        "pictures, notify. Exit 0 if the run succeeded, 1 if not. "
+        "Ctrl+C cancels the run (exit 130); it can be retried.",
+    )
     run.add_argument("--json", action="store_true", help="print the finished run as one JSON object")
 
-    retry = commands.add_parser("retry", help="retry a failed, interrupted or cancelled run",
-                                description="Retry a failed, interrupted or cancelled run: its failed task "
-                                            "and everything after it, reusing what the earlier tasks saved.")
-    retry.add_argument("run_id", type=_run_id, metavar="RUN_ID",
-                       help="the run to retry, as `rocketwatch history` lists it")
+    retry = commands.add_parser(
+        "retry",
+        help="retry a failed, interrupted or cancelled run",
+        description="Retry a failed, interrupted or cancelled run: its failed task "
+        "and everything after it, reusing what the earlier tasks saved.",
+    )
+    retry.add_argument(
+        "run_id", type=_run_id, metavar="RUN_ID", help="the run to retry, as `rocketwatch history` lists it"
+    )
     retry.add_argument("--json", action="store_true", help="print the retried run as one JSON object")
 
-    history = commands.add_parser("history", help="the runs, newest first",
-                                  description="The runs, newest first, with their tasks and errors.")
+    history = commands.add_parser(
+        "history",
+        help="the runs, newest first",
+        description="The runs, newest first, with their tasks and errors.",
+    )
     history.add_argument("--json", action="store_true", help=json_help)
-    history.add_argument("--limit", type=_count, default=20, metavar="N",
-                         help="show at most N runs (default: 20)")
+    history.add_argument(
+        "--limit", type=_count, default=20, metavar="N", help="show at most N runs (default: 20)"
+    )
 
-    launches = commands.add_parser("launches", help="stored upcoming launches, soonest first",
-                                   description="The upcoming launches kept by the last runs, soonest "
-                                               "first.")
+    launches = commands.add_parser(
+        "launches",
+        help="stored upcoming launches, soonest first",
+        description="The upcoming launches kept by the last runs, soonest first.",
+    )
     launches.add_argument("--json", action="store_true", help=json_help)
 
-    launch = commands.add_parser("launch", help="one stored launch in detail, with its recorded changes",
-                                 description="One stored launch in detail: webcasts, boosters and "
-                                             "landings, patches, LL2's updates, and every change "
-                                             "RocketWatch recorded (its slip timeline), oldest first.")
+    launch = commands.add_parser(
+        "launch",
+        help="one stored launch in detail, with its recorded changes",
+        description="One stored launch in detail: webcasts, boosters and "
+        "landings, patches, LL2's updates, and every change "
+        "RocketWatch recorded (its slip timeline), oldest first.",
+    )
     launch.add_argument("launch_id", metavar="ID", help="the launch's LL2 id (see: rocketwatch launches)")
     launch.add_argument("--json", action="store_true", help=json_help)
 
-    reminders = commands.add_parser("reminders", help="the launch reminders still to come, soonest first",
-                                    description="The launch reminders still to come, soonest first "
-                                                "(see [alerts] in the config file).")
+    reminders = commands.add_parser(
+        "reminders",
+        help="the launch reminders still to come, soonest first",
+        description="The launch reminders still to come, soonest first (see [alerts] in the config file).",
+    )
     reminders.add_argument("--json", action="store_true", help=json_help)
 
-    events = commands.add_parser("events", help="stored upcoming events (dockings, spacewalks…)",
-                                 description="LL2's upcoming events kept by the last runs, soonest first "
-                                             "(turn them on with [source] events = true).")
+    events = commands.add_parser(
+        "events",
+        help="stored upcoming events (dockings, spacewalks…)",
+        description="LL2's upcoming events kept by the last runs, soonest first "
+        "(turn them on with [source] events = true).",
+    )
     events.add_argument("--json", action="store_true", help=json_help)
 
-    for verb, words in (("mute", "no more alerts of any kind for one launch (undo: rocketwatch unmute ID)"),
-                        ("unmute", "alerts for a muted launch again")):
+    for verb, words in (
+        ("mute", "no more alerts of any kind for one launch (undo: rocketwatch unmute ID)"),
+        ("unmute", "alerts for a muted launch again"),
+    ):
         muting = commands.add_parser(verb, help=words, description=words[:1].upper() + words[1:] + ".")
         muting.add_argument("launch_id", metavar="ID", help="the launch's LL2 id (see: rocketwatch launches)")
 
-    export = commands.add_parser("export-ics", help="write the watched launches to an iCalendar file",
-                                 description="Write the watched launches to an iCalendar file that "
-                                             "calendar apps can import.")
-    export.add_argument("file", type=Path, metavar="FILE",
-                        help="the .ics file to write; its folder must exist")
+    export = commands.add_parser(
+        "export-ics",
+        help="write the watched launches to an iCalendar file",
+        description="Write the watched launches to an iCalendar file that calendar apps can import.",
+    )
+    export.add_argument(
+        "file", type=Path, metavar="FILE", help="the .ics file to write; its folder must exist"
+    )
 
-    schedule = commands.add_parser("schedule", help="check a schedule: its words and next fire times",
-                                   description="Check a schedule: what it means and when it fires next.")
-    schedule.add_argument("--every", metavar="EXPR",
-                          help="a preset (@hourly, @daily…), a cron line or an interval such as 30m "
-                               "(default: the one in the config file)")
-    schedule.add_argument("--count", type=_count, default=5, metavar="N",
-                          help="show the next N fire times (default: 5)")
+    schedule = commands.add_parser(
+        "schedule",
+        help="check a schedule: its words and next fire times",
+        description="Check a schedule: what it means and when it fires next.",
+    )
+    schedule.add_argument(
+        "--every",
+        metavar="EXPR",
+        help="a preset (@hourly, @daily…), a cron line or an interval such as 30m "
+        "(default: the one in the config file)",
+    )
+    schedule.add_argument(
+        "--count", type=_count, default=5, metavar="N", help="show the next N fire times (default: 5)"
+    )
     schedule.add_argument("--json", action="store_true", help=json_help)
 
-    show = commands.add_parser("show", help="open a window of the running tray app",
-                               description="Open a window of the running tray app (starting it if needed).")
-    show.add_argument("window", choices=("gallery", "history", "settings"), nargs="?", default="gallery",
-                      help="which window: gallery (default), history or settings")
-    commands.add_parser("run-now", help="ask the running tray app to run now",
-                        description="Ask the running tray app to start a run now.")
-    commands.add_parser("cancel", help="ask the running tray app to cancel its active run",
-                        description="Ask the running tray app to cancel the run it is doing now.")
-    commands.add_parser("quit", help="ask the running tray app to quit",
-                        description="Ask the running tray app to quit.")
+    show = commands.add_parser(
+        "show",
+        help="open a window of the running tray app",
+        description="Open a window of the running tray app (starting it if needed).",
+    )
+    show.add_argument(
+        "window",
+        choices=("gallery", "history", "settings"),
+        nargs="?",
+        default="gallery",
+        help="which window: gallery (default), history or settings",
+    )
+    commands.add_parser(
+        "run-now",
+        help="ask the running tray app to run now",
+        description="Ask the running tray app to start a run now.",
+    )
+    commands.add_parser(
+        "cancel",
+        help="ask the running tray app to cancel its active run",
+        description="Ask the running tray app to cancel the run it is doing now.",
+    )
+    commands.add_parser(
+        "quit", help="ask the running tray app to quit", description="Ask the running tray app to quit."
+    )
     return parser
 
 
@@ -190,8 +260,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as error:
         print(f"rocketwatch: {_folder_words(error, command)}", file=sys.stderr)
         return 2
-    log_problem = setup_logging(session.paths.log_file,
-                                console_level=logging.WARNING if headless else logging.INFO)
+    log_problem = setup_logging(
+        session.paths.log_file, console_level=logging.WARNING if headless else logging.INFO
+    )
     if log_problem:
         print(f"rocketwatch: {log_problem}; going on without a log file", file=sys.stderr)
     if not headless:
@@ -201,8 +272,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         session.load()
     except ConfigError as error:
-        print(f"rocketwatch: {error} (fix it, or move the file aside to start with defaults)",
-              file=sys.stderr)
+        print(
+            f"rocketwatch: {error} (fix it, or move the file aside to start with defaults)", file=sys.stderr
+        )
         return 2
     for warning in session.config_warnings:
         print(f"rocketwatch: warning: {warning}", file=sys.stderr)
@@ -237,7 +309,7 @@ def _home_problem(session: Session) -> str:
 
 def _folder_words(error: OSError, command: str | None) -> str:
     where = error.filename or "a RocketWatch folder"
-    advice = ("check that folder's permissions, or keep RocketWatch's files elsewhere with --home DIR")
+    advice = "check that folder's permissions, or keep RocketWatch's files elsewhere with --home DIR"
     if isinstance(error, FileExistsError | NotADirectoryError):
         return f"cannot make the folder {where}: a file is in the way; move it, or use --home DIR"
     return f"cannot make or use the folder {where} ({error.strerror}); {advice}"
@@ -248,8 +320,9 @@ def open_store(session: Session) -> Store:
     return session.open_store()
 
 
-def make_runner(session: Session, store: Store, *, on_event: Callable[[RunEvent], None] | None = None
-                ) -> Runner:
+def make_runner(
+    session: Session, store: Store, *, on_event: Callable[[RunEvent], None] | None = None
+) -> Runner:
     return session.make_runner(store, on_event=on_event)
 
 
@@ -263,8 +336,9 @@ def cmd_run(session: Session, args: argparse.Namespace) -> int:
     return 0 if record.state == RunState.SUCCESS else 1
 
 
-def run_cancellable(session: Session, store: Store, as_json: bool,
-                    work: Callable[[Runner], RunRecord]) -> tuple[RunRecord, bool]:
+def run_cancellable(
+    session: Session, store: Store, as_json: bool, work: Callable[[Runner], RunRecord]
+) -> tuple[RunRecord, bool]:
     """Do `work(runner)` (a run or a retry) in a worker thread, so that Ctrl+C here cancels the run (it
     ends cancelled, retryable); without --json each try is printed on stderr as it ends. Returns the
     final record and whether Ctrl+C was pressed; the work's exceptions are raised here again."""
@@ -309,8 +383,12 @@ class TryPrinter:
     """Prints each try of a run on stderr as it ends: task, try, outcome, reason, and the next try."""
 
     OUTCOMES: ClassVar[dict[str, str]] = {
-        RunState.SUCCESS: "succeeded", RunState.FAILED: "failed", RunState.UP_FOR_RETRY: "failed",
-        RunState.CANCELLED: "cancelled", RunState.INTERRUPTED: "interrupted"}
+        RunState.SUCCESS: "succeeded",
+        RunState.FAILED: "failed",
+        RunState.UP_FOR_RETRY: "failed",
+        RunState.CANCELLED: "cancelled",
+        RunState.INTERRUPTED: "interrupted",
+    }
 
     def __init__(self, tries_allowed: int) -> None:
         self.tries_allowed = tries_allowed
@@ -324,8 +402,10 @@ class TryPrinter:
         from rocketwatch.pipeline.runner import next_try_words
 
         allowed = event.tries_allowed or self.tries_allowed
-        line = (f"{TASK_MARKS.get(event.state, '?')} {event.task_id}: try {event.try_number} of {allowed} "
-                f"{self.OUTCOMES[event.state]}")
+        line = (
+            f"{TASK_MARKS.get(event.state, '?')} {event.task_id}: try {event.try_number} of {allowed} "
+            f"{self.OUTCOMES[event.state]}"
+        )
         if event.message and event.state != RunState.SUCCESS:
             line += f": {event.message}"
         if event.next_try_at is not None:
@@ -343,8 +423,9 @@ def cmd_retry(session: Session, args: argparse.Namespace) -> int:
 
     with open_store(session) as store:
         try:
-            record, cancelled = run_cancellable(session, store, args.json,
-                                                lambda runner: runner.retry(args.run_id))
+            record, cancelled = run_cancellable(
+                session, store, args.json, lambda runner: runner.retry(args.run_id)
+            )
         except RunRefused as error:
             print(f"rocketwatch: {error}", file=sys.stderr)
             return 1
@@ -370,16 +451,36 @@ def cmd_history(session: Session, args: argparse.Namespace) -> int:
         took = duration_words_s(record.duration_s)
         tasks = " ".join(TASK_MARKS.get(task.state, "?") for task in record.tasks)
         launches = "" if record.launches is None else f"{record.launches} ({record.new_launches} new)"
-        rows.append((str(record.id), record.state, record.trigger, started, took, tasks, launches,
-                     _clip(record.error.splitlines()[0], 80) if record.error else ""))
+        rows.append(
+            (
+                str(record.id),
+                record.state,
+                record.trigger,
+                started,
+                took,
+                tasks,
+                launches,
+                _clip(record.error.splitlines()[0], 80) if record.error else "",
+            )
+        )
     print_table(rows)
-    print("\nTasks: download_launches get_pictures notify  (✓ success  ✗ failed  ↻ up for retry  "
-          "… running  – skipped  ! interrupted  ⊘ cancelled  · queued)")
+    print(
+        "\nTasks: download_launches get_pictures notify  (✓ success  ✗ failed  ↻ up for retry  "
+        "… running  – skipped  ! interrupted  ⊘ cancelled  · queued)"
+    )
     return 0
 
 
-TASK_MARKS = {RunState.SUCCESS: "✓", RunState.FAILED: "✗", RunState.UP_FOR_RETRY: "↻", RunState.RUNNING: "…",
-              RunState.SKIPPED: "–", RunState.INTERRUPTED: "!", RunState.CANCELLED: "⊘", RunState.QUEUED: "·"}
+TASK_MARKS = {
+    RunState.SUCCESS: "✓",
+    RunState.FAILED: "✗",
+    RunState.UP_FOR_RETRY: "↻",
+    RunState.RUNNING: "…",
+    RunState.SKIPPED: "–",
+    RunState.INTERRUPTED: "!",
+    RunState.CANCELLED: "⊘",
+    RunState.QUEUED: "·",
+}
 
 
 def duration_words_s(seconds: float | None) -> str:
@@ -411,19 +512,49 @@ def launch_json(launch: Launch, store: Store) -> dict[str, Any]:
         "thumbnail_path": str(thumbnail) if thumbnail else None,
         "webcast_url": best.url if best else None,
         "webcast_live": launch.webcast_live,
-        "webcasts": [{"url": link.url, "title": link.title, "publisher": link.publisher,
-                      "language": link.language, "priority": link.priority, "live": link.live,
-                      "start": _utc_text(link.start), "end": _utc_text(link.end)}
-                     for link in launch.webcasts],
-        "landings": [{"stage": stage.stage, "serial": stage.serial, "flight_number": stage.flight_number,
-                      "reused": stage.reused, "attempt": stage.attempt, "success": stage.success,
-                      "location": stage.location, "type": stage.type} for stage in launch.landings],
-        "patches": [{"name": patch.name, "image_url": patch.image_url,
-                     "image_path": _path_text(store.images.paths_for(patch.image_url)[0])}
-                    for patch in launch.patches],
-        "updates": [{"created_at": _utc_text(update.created_at), "author": update.author,
-                     "comment": update.comment, "info_url": update.info_url or None}
-                    for update in launch.updates],
+        "webcasts": [
+            {
+                "url": link.url,
+                "title": link.title,
+                "publisher": link.publisher,
+                "language": link.language,
+                "priority": link.priority,
+                "live": link.live,
+                "start": _utc_text(link.start),
+                "end": _utc_text(link.end),
+            }
+            for link in launch.webcasts
+        ],
+        "landings": [
+            {
+                "stage": stage.stage,
+                "serial": stage.serial,
+                "flight_number": stage.flight_number,
+                "reused": stage.reused,
+                "attempt": stage.attempt,
+                "success": stage.success,
+                "location": stage.location,
+                "type": stage.type,
+            }
+            for stage in launch.landings
+        ],
+        "patches": [
+            {
+                "name": patch.name,
+                "image_url": patch.image_url,
+                "image_path": _path_text(store.images.paths_for(patch.image_url)[0]),
+            }
+            for patch in launch.patches
+        ],
+        "updates": [
+            {
+                "created_at": _utc_text(update.created_at),
+                "author": update.author,
+                "comment": update.comment,
+                "info_url": update.info_url or None,
+            }
+            for update in launch.updates
+        ],
         "programs": list(launch.programs),
         "probability": launch.probability,
         "weather_concerns": launch.weather_concerns or None,
@@ -439,16 +570,24 @@ def cmd_launches(session: Session, args: argparse.Namespace) -> int:
     with open_store(session) as store:
         launches = store.launches.upcoming()
         if args.json:
-            print(json.dumps([launch_json(launch, store) for launch in launches], indent=2,
-                             ensure_ascii=False))
+            print(
+                json.dumps([launch_json(launch, store) for launch in launches], indent=2, ensure_ascii=False)
+            )
             return 0
     if not launches:
         print("No launches stored yet. Fetch them with: rocketwatch run")
         return 0
     rows = [("NET (local)", "STATUS", "LAUNCH", "PROVIDER", "LOCATION")]
     for launch in launches:
-        rows.append((net_words(launch.net, launch.net_precision), launch.status_abbrev,
-                     _clip(launch.name, 48), _clip(launch.provider, 28), _clip(launch.location, 36)))
+        rows.append(
+            (
+                net_words(launch.net, launch.net_precision),
+                launch.status_abbrev,
+                _clip(launch.name, 48),
+                _clip(launch.provider, 28),
+                _clip(launch.location, 36),
+            )
+        )
     print_table(rows)
     return 0
 
@@ -462,8 +601,10 @@ def cmd_launch(session: Session, args: argparse.Namespace) -> int:
             return 1
         data = launch_json(launch, store)
         changes = store.launches.changes(launch_id=launch.id)
-    data["changes"] = [{"seen_at": _utc_text(change.noticed_at), "field": change.field, "old": change.old,
-                        "new": change.new} for change in changes]
+    data["changes"] = [
+        {"seen_at": _utc_text(change.noticed_at), "field": change.field, "old": change.old, "new": change.new}
+        for change in changes
+    ]
     if args.json:
         print(json.dumps(data, indent=2, ensure_ascii=False))
         return 0
@@ -476,23 +617,33 @@ def launch_lines(launch: Launch, data: dict[str, Any], changes: Sequence[LaunchC
     """The plain-text page of `launch ID`, in the detail pane's words (rocketwatch.launch_words)."""
     from rocketwatch import launch_words
 
-    lines = [launch.name, f"  NET      {launch_words.net_local_and_utc(launch)} ({launch.status_name})",
-             f"  From     {launch.pad}, {launch.location}", f"  By       {launch.provider} · {launch.rocket}"]
+    lines = [
+        launch.name,
+        f"  NET      {launch_words.net_local_and_utc(launch)} ({launch.status_name})",
+        f"  From     {launch.pad}, {launch.location}",
+        f"  By       {launch.provider} · {launch.rocket}",
+    ]
     if launch.probability is not None:
-        lines.append(f"  Weather  {launch.probability}% go" + (f"; {launch.weather_concerns}"
-                                                              if launch.weather_concerns else ""))
+        lines.append(
+            f"  Weather  {launch.probability}% go"
+            + (f"; {launch.weather_concerns}" if launch.weather_concerns else "")
+        )
     if launch.programs:
         lines.append(f"  Program  {', '.join(launch.programs)}")
     for link in launch.webcasts:
-        lines.append(f"  Webcast  {launch_words.webcast_title(link)} ({launch_words.webcast_details(link)}): "
-                     f"{link.url}")
+        lines.append(
+            f"  Webcast  {launch_words.webcast_title(link)} ({launch_words.webcast_details(link)}): "
+            f"{link.url}"
+        )
     for stage in launch.landings:
         lines.append(f"  Booster  {launch_words.booster_words(stage)}: {launch_words.landing_words(stage)}")
     for patch in data["patches"]:
         lines.append(f"  Patch    {patch['name']}" + ("" if patch["image_path"] else " (picture not kept)"))
     for update in launch_words.newest_first(launch.updates)[:5]:
-        lines.append(f"  Update   {launch_words.update_heading(update)}: "
-                     f"{_clip(' '.join(update.comment.split()), 100)}")
+        lines.append(
+            f"  Update   {launch_words.update_heading(update)}: "
+            f"{_clip(' '.join(update.comment.split()), 100)}"
+        )
     timeline = launch_words.timeline(changes, precision=launch.net_precision)
     if timeline:
         lines.append("Changes RocketWatch saw (oldest first):")
@@ -517,9 +668,19 @@ def cmd_schedule(session: Session, args: argparse.Namespace) -> int:
     source = session.config.source
     warning = rate_limit_warning(schedule, source.api_url, source.token, tz)
     if args.json:
-        print(json.dumps({"every": expr, "description": schedule.describe(),
-                          "timezone": str(tz), "next": [t.isoformat() for t in times],
-                          "max_runs_per_hour": per_hour, "warning": warning}, indent=2))
+        print(
+            json.dumps(
+                {
+                    "every": expr,
+                    "description": schedule.describe(),
+                    "timezone": str(tz),
+                    "next": [t.isoformat() for t in times],
+                    "max_runs_per_hour": per_hour,
+                    "warning": warning,
+                },
+                indent=2,
+            )
+        )
         return 0
     print(f"{expr}: {schedule.describe()} ({tz})")
     for moment in times:
@@ -541,16 +702,24 @@ def cmd_reminders(session: Session, args: argparse.Namespace) -> int:
         print(json.dumps([item.to_json() for item in planned], indent=2, ensure_ascii=False))
         return 0
     if not planned:
-        print("No reminders to come. Launches get them when their NET is known to the hour "
-              "(see [alerts] in the config file).")
+        print(
+            "No reminders to come. Launches get them when their NET is known to the hour "
+            "(see [alerts] in the config file)."
+        )
         return 0
     from rocketwatch.alerts import lead_words
 
     rows = [("REMINDS AT (local)", "BEFORE", "NET (local)", "LAUNCH")]
     for item in planned:
         lead = timedelta(seconds=item.lead_s)
-        rows.append((local(item.fire_at).strftime("%a %d %b %H:%M"), lead_words(lead),
-                     local(item.fire_at + lead).strftime("%a %d %b %H:%M"), _clip(item.name, 60)))
+        rows.append(
+            (
+                local(item.fire_at).strftime("%a %d %b %H:%M"),
+                lead_words(lead),
+                local(item.fire_at + lead).strftime("%a %d %b %H:%M"),
+                _clip(item.name, 60),
+            )
+        )
     print_table(rows)
     return 0
 
@@ -558,11 +727,19 @@ def cmd_reminders(session: Session, args: argparse.Namespace) -> int:
 def event_json(event: Event, store: Store) -> dict[str, Any]:
     """One event as `events --json` prints it (the picture's path from the picture cache)."""
     image, _thumbnail = store.images.paths_for(event.image_url or None)
-    return {"id": event.id, "name": event.name, "type": event.type, "date": _utc_text(event.date),
-            "date_precision": event.date_precision, "location": event.location,
-            "description": event.description, "image_url": event.image_url or None,
-            "image_path": _path_text(image), "webcast_url": event.webcast_url or None,
-            "launch_ids": list(event.launch_ids)}
+    return {
+        "id": event.id,
+        "name": event.name,
+        "type": event.type,
+        "date": _utc_text(event.date),
+        "date_precision": event.date_precision,
+        "location": event.location,
+        "description": event.description,
+        "image_url": event.image_url or None,
+        "image_path": _path_text(image),
+        "webcast_url": event.webcast_url or None,
+        "launch_ids": list(event.launch_ids),
+    }
 
 
 def cmd_events(session: Session, args: argparse.Namespace) -> int:
@@ -578,8 +755,14 @@ def cmd_events(session: Session, args: argparse.Namespace) -> int:
         return 0
     rows = [("DATE (local)", "TYPE", "EVENT", "LOCATION")]
     for event in events:
-        rows.append((net_words(event.date, event.date_precision), _clip(event.type, 20),
-                     _clip(event.name, 48), _clip(event.location, 36)))
+        rows.append(
+            (
+                net_words(event.date, event.date_precision),
+                _clip(event.type, 20),
+                _clip(event.name, 48),
+                _clip(event.location, 36),
+            )
+        )
     print_table(rows)
     return 0
 
@@ -606,12 +789,16 @@ def cmd_export_ics(session: Session, args: argparse.Namespace) -> int:
 
     target = args.file.expanduser()
     if not target.parent.is_dir():
-        print(f"rocketwatch: cannot write {target}: the folder {target.parent} does not exist",
-              file=sys.stderr)
+        print(
+            f"rocketwatch: cannot write {target}: the folder {target.parent} does not exist", file=sys.stderr
+        )
         return 1
     if target.is_dir():
-        print(f"rocketwatch: cannot write {target}: it is a folder; name a file such as "
-              f"{target / 'launches.ics'}", file=sys.stderr)
+        print(
+            f"rocketwatch: cannot write {target}: it is a folder; name a file such as "
+            f"{target / 'launches.ics'}",
+            file=sys.stderr,
+        )
         return 1
     try:
         with open_store(session) as store:
@@ -643,9 +830,13 @@ def _print_run(store: Store, record: RunRecord, as_json: bool) -> None:
     if as_json:
         print(json.dumps(record.to_json(), indent=2))
         return
-    verb = {RunState.SUCCESS: "succeeded", RunState.FAILED: "failed", RunState.SKIPPED: "was skipped",
-            RunState.INTERRUPTED: "was interrupted",
-            RunState.CANCELLED: "was cancelled"}.get(record.state, str(record.state))
+    verb = {
+        RunState.SUCCESS: "succeeded",
+        RunState.FAILED: "failed",
+        RunState.SKIPPED: "was skipped",
+        RunState.INTERRUPTED: "was interrupted",
+        RunState.CANCELLED: "was cancelled",
+    }.get(record.state, str(record.state))
     took = f" in {duration_words_s(record.duration_s)}" if record.duration_s is not None else ""
     print(f"Run {record.id} {verb}{took} ({record.trigger})")
     for task in record.tasks:
@@ -656,12 +847,16 @@ def _print_run(store: Store, record: RunRecord, as_json: bool) -> None:
         print(f"  {record.error}")
         return
     if record.launches is not None:
-        print(f"Launches: {record.launches} ({record.new_launches} new, {record.changed_launches} changed)"
-              f" · LL2 requests: {record.api_requests}")
+        print(
+            f"Launches: {record.launches} ({record.new_launches} new, {record.changed_launches} changed)"
+            f" · LL2 requests: {record.api_requests}"
+        )
     images = record.images
     if images.get("distinct") is not None:
-        print(f"Pictures: {images['distinct']} distinct · {images['downloaded']} downloaded · "
-              f"{images['cached']} already kept · {images['failed']} failed")
+        print(
+            f"Pictures: {images['distinct']} distinct · {images['downloaded']} downloaded · "
+            f"{images['cached']} already kept · {images['failed']} failed"
+        )
     for entry in store.ledger.entries(run_id=record.id):
         what = "" if entry.kind == "summary" or not entry.body else f" — {entry.body.splitlines()[0]}"
         print(f"{notification_words(entry.state, entry.backend)}: {entry.title}{what}")
@@ -677,8 +872,11 @@ def notification_words(state: str, backend: str | None) -> str:
         return "Notification written to the log (no desktop notification service)"
     if state == "sent":
         return f"Notification sent ({backend})" if backend else "Notification sent"
-    words = {"suppressed": "not shown (turned off, or in quiet hours)", "failed": "not sent (it failed)",
-             "claimed": "being sent"}
+    words = {
+        "suppressed": "not shown (turned off, or in quiet hours)",
+        "failed": "not sent (it failed)",
+        "claimed": "being sent",
+    }
     return f"Notification {words.get(state, state)}"
 
 

@@ -31,8 +31,9 @@ SOURCE_MODES = ("detailed", "normal")
 class ConfigError(ValueError):
     """The config file cannot be used; the message names the file, the line (when known) and the problem."""
 
-    def __init__(self, message: str, *, path: Path | None = None, line: int | None = None,
-                 problem: str = "") -> None:
+    def __init__(
+        self, message: str, *, path: Path | None = None, line: int | None = None, problem: str = ""
+    ) -> None:
         super().__init__(message)
         self.path = path
         self.line = line
@@ -214,8 +215,9 @@ def _coerce(value: Any, default: Any) -> Any:
     raise TypeError("must be text in quotes")
 
 
-def config_from_mapping(data: Mapping[str, Any], source: str = "config.toml", *,
-                        text: str = "", path: Path | None = None) -> Config:
+def config_from_mapping(
+    data: Mapping[str, Any], source: str = "config.toml", *, text: str = "", path: Path | None = None
+) -> Config:
     """Build a Config from parsed TOML, validating every known key; unknown keys are ignored here (see
     unknown_keys()). With the file's `text`, an error names the line of the key."""
     sections: dict[str, Any] = {}

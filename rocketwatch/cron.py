@@ -179,7 +179,6 @@ def just_after(moment: datetime, tz: tzinfo) -> datetime:
     return (moment.astimezone(UTC) + _TICK).astimezone(tz)
 
 
-
 # --- cron lines as triggers ------------------------------------------------------------------
 #
 # APScheduler 3.x's CronTrigger skips a day after clocks go forward (a 00:00 job computed on
@@ -224,11 +223,7 @@ def _instants(wall: datetime, tz: tzinfo, both_passes: bool) -> list[datetime]:
 def _regular_offset(top: datetime, tz: tzinfo) -> timedelta | None:
     """The UTC offset of the wall-clock hour starting at ``top``, if it is the same all hour."""
     last = top + timedelta(minutes=59)
-    offsets = {
-        moment.replace(tzinfo=tz, fold=fold).utcoffset()
-        for moment in (top, last)
-        for fold in (0, 1)
-    }
+    offsets = {moment.replace(tzinfo=tz, fold=fold).utcoffset() for moment in (top, last) for fold in (0, 1)}
     return offsets.pop() if len(offsets) == 1 else None
 
 
@@ -349,9 +344,7 @@ class CronLineTrigger(BaseTrigger):
         self.line = line
         self.timezone = tz
 
-    def get_next_fire_time(
-        self, previous_fire_time: datetime | None, now: datetime
-    ) -> datetime | None:
+    def get_next_fire_time(self, previous_fire_time: datetime | None, now: datetime) -> datetime | None:
         earliest = now
         if previous_fire_time is not None:  # like CronTrigger: the fire after the previous one
             earliest = min(now, just_after(previous_fire_time, self.timezone))
@@ -366,5 +359,3 @@ class CronLineTrigger(BaseTrigger):
 
     def __repr__(self) -> str:
         return f"<CronLineTrigger {self.line.text!r} timezone={self.timezone}>"
-
-

@@ -12,8 +12,9 @@ import sqlite3
 import tempfile
 from pathlib import Path
 
-DISK_FULL = ("The disk is full, so RocketWatch could not save its data. "
-             "Free some disk space, then retry this run")
+DISK_FULL = (
+    "The disk is full, so RocketWatch could not save its data. Free some disk space, then retry this run"
+)
 _FULL_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT})
 
 
@@ -26,8 +27,9 @@ def is_disk_full(error: BaseException) -> bool:
         if isinstance(current, OSError) and current.errno in _FULL_ERRNOS:
             return True
         if isinstance(current, sqlite3.Error) and (
-                getattr(current, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL
-                or "database or disk is full" in str(current)):
+            getattr(current, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL
+            or "database or disk is full" in str(current)
+        ):
             return True
         current = current.__cause__ or current.__context__
     return False

@@ -63,8 +63,11 @@ def webcast_details(webcast: Webcast, tz: tzinfo | None = None) -> str:
 def booster_words(landing: Landing) -> str:
     """'Booster B1080 · flight 12 · reused' (what is known of the stage's booster)."""
     stage = landing.stage.strip() or "Stage"
-    parts = [f"{stage} {landing.serial.strip()}".strip() if landing.serial.strip()
-             else f"{stage}, serial not known yet"]
+    parts = [
+        f"{stage} {landing.serial.strip()}".strip()
+        if landing.serial.strip()
+        else f"{stage}, serial not known yet"
+    ]
     if landing.flight_number is not None:
         parts.append(f"flight {landing.flight_number}")
     if landing.reused is True:
@@ -166,11 +169,16 @@ def landing_change_words(new: str | None) -> str:
     return "Landing: " + "; ".join(parts) if parts else "Landing outcome changed"
 
 
-def timeline(changes: Iterable[LaunchChange], tz: tzinfo | None = None,
-             precision: str | None = None) -> list[tuple[str, str]]:
+def timeline(
+    changes: Iterable[LaunchChange], tz: tzinfo | None = None, precision: str | None = None
+) -> list[tuple[str, str]]:
     """(what changed, 'seen Mon 02 Mar 06:00 CET') per recorded change, oldest first: read top to bottom,
     each NET move starts where the one above it ended. `precision`: the launch's NET precision."""
-    ordered = sorted((change for change in changes if change.field not in NOT_IN_TIMELINE),
-                     key=lambda change: (change.noticed_at, change.id))
-    return [(change_words(change, tz, precision), f"seen {moment_words(change.noticed_at, tz)}")
-            for change in ordered]
+    ordered = sorted(
+        (change for change in changes if change.field not in NOT_IN_TIMELINE),
+        key=lambda change: (change.noticed_at, change.id),
+    )
+    return [
+        (change_words(change, tz, precision), f"seen {moment_words(change.noticed_at, tz)}")
+        for change in ordered
+    ]

@@ -103,16 +103,24 @@ class NotifySendNotifier:
     name = "notify-send"
     title_limit, body_limit = 120, 1000
 
-    def __init__(self, executable: str | None = None,
-                 run: Callable[..., subprocess.CompletedProcess] | None = None) -> None:
+    def __init__(
+        self, executable: str | None = None, run: Callable[..., subprocess.CompletedProcess] | None = None
+    ) -> None:
         self.executable = shutil.which("notify-send") if executable is None else executable
         self._run = run or subprocess.run
 
     def send(self, notification: Notification) -> None:
         if not self.executable:
             raise NotifyError("notify-send is not installed")
-        args = [self.executable, "--app-name", APP_NAME, "--expire-time", "10000",
-                "--urgency", "critical" if notification.urgent else "normal"]
+        args = [
+            self.executable,
+            "--app-name",
+            APP_NAME,
+            "--expire-time",
+            "10000",
+            "--urgency",
+            "critical" if notification.urgent else "normal",
+        ]
         if notification.icon:
             args += ["--icon", str(notification.icon)]
         # "--" ends the options, so a title starting with "-" is text, not a flag.

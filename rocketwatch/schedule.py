@@ -35,8 +35,15 @@ from rocketwatch.cron import (
 )
 
 __all__ = [
-    "MISSED_CAP", "PRESETS", "CronLineTrigger", "Schedule", "ScheduleError", "local_tz", "parse_duration",
-    "parse_every", "parse_quiet_hours",
+    "MISSED_CAP",
+    "PRESETS",
+    "CronLineTrigger",
+    "Schedule",
+    "ScheduleError",
+    "local_tz",
+    "parse_duration",
+    "parse_every",
+    "parse_quiet_hours",
 ]
 
 log = logging.getLogger(__name__)
@@ -106,7 +113,6 @@ def parse_duration(text: str) -> timedelta:
     return _parse_interval(expr)
 
 
-
 _QUIET_HOURS = re.compile(r"\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*")
 QUIET_HOURS_USAGE = "must be like 22:00-07:00 (local time), or empty for none"
 
@@ -126,6 +132,7 @@ def parse_quiet_hours(text: str) -> tuple[time, time] | None:
     if start == end:
         raise ScheduleError(f"{QUIET_HOURS_USAGE}: the start and the end are the same")
     return start, end
+
 
 # --- parsing ---------------------------------------------------------------------------------
 
@@ -258,9 +265,7 @@ class Schedule:
             times.append(fire.astimezone(tz))
         return times
 
-    def missed_since(
-        self, last: datetime, now: datetime, tz: tzinfo, anchor: datetime | None = None
-    ) -> int:
+    def missed_since(self, last: datetime, now: datetime, tz: tzinfo, anchor: datetime | None = None) -> int:
         """How many fire times fell in (last, now], at most MISSED_CAP.
 
         Intervals count from ``anchor``, or from ``last`` when there is none.
@@ -311,8 +316,6 @@ def _aware(moment: datetime, name: str) -> datetime:
     if moment.tzinfo is None or moment.utcoffset() is None:
         raise ValueError(f"{name} must be a timezone-aware datetime, got {moment!r}")
     return moment
-
-
 
 
 def _fire_times(trigger: BaseTrigger, after: datetime, tz: tzinfo) -> Iterator[datetime]:
@@ -419,7 +422,7 @@ def _in_hours(minute: str, hour: str, day: str, month: str, weekday: str, line: 
     if not whole.startswith(minutes):
         return _cron_words(f"{minute} {hour} {day} {month} {weekday}")
     hours = _join_words([f"{hour:02d}" for hour in line.hours])
-    return f"{minutes}, during hours {hours}{whole[len(minutes):]}"
+    return f"{minutes}, during hours {hours}{whole[len(minutes) :]}"
 
 
 def _describe_interval(interval: timedelta) -> str:
@@ -471,4 +474,3 @@ def _busiest_hour(trigger: BaseTrigger, start: datetime, tz: tzinfo) -> int:
             first += 1
         busiest = max(busiest, last - first + 1)
     return busiest
-

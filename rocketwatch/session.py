@@ -45,8 +45,10 @@ class Overrides:
         """What Settings says about them: '' when this session uses the saved settings."""
         if self.api_url is None or self.api_url == saved.source.api_url:
             return ""
-        return (f"This session uses {self.api_url} (from {self.origin}); your saved setting is "
-                f"{saved.source.api_url}, used again at the next start without {self.origin}.")
+        return (
+            f"This session uses {self.api_url} (from {self.origin}); your saved setting is "
+            f"{saved.source.api_url}, used again at the next start without {self.origin}."
+        )
 
 
 def api_url_override(url: str) -> str:
@@ -113,8 +115,13 @@ class Session:
 
         return Store.open(self.paths)
 
-    def make_runner(self, store: Store, *, on_event: Callable[[RunEvent], None] | None = None,
-                    now: Callable[[], datetime] | None = None) -> Runner:
+    def make_runner(
+        self,
+        store: Store,
+        *,
+        on_event: Callable[[RunEvent], None] | None = None,
+        now: Callable[[], datetime] | None = None,
+    ) -> Runner:
         """A runner on the settings in force, notifying through the desktop (the log when there is none)."""
         from rocketwatch.notify import default_notifier
         from rocketwatch.pipeline import Runner
@@ -123,8 +130,10 @@ class Session:
 
     def identity(self) -> dict[str, str | bool | None]:
         """How this session was started, for a second start to compare with (see ui.single_instance)."""
-        return {"demo": self.demo, "api_url": self.overrides.api_url if self.overrides.origin == "--api-url"
-                else None}
+        return {
+            "demo": self.demo,
+            "api_url": self.overrides.api_url if self.overrides.origin == "--api-url" else None,
+        }
 
 
 def storage_words(error: OSError | sqlite3.Error, paths: Paths, command: str | None) -> str:
@@ -147,6 +156,9 @@ def storage_words(error: OSError | sqlite3.Error, paths: Paths, command: str | N
     else:
         reason = f"cannot use the database {paths.database} ({error})"
         advice = "check the permissions of that folder, or keep RocketWatch's files elsewhere with --home DIR"
-    after = {"run": "; nothing was run", "retry": "; the run was not retried",
-             None: "; RocketWatch cannot start"}.get(command, "")
+    after = {
+        "run": "; nothing was run",
+        "retry": "; the run was not retried",
+        None: "; RocketWatch cannot start",
+    }.get(command, "")
     return f"{reason}{after}; {advice}"

@@ -79,8 +79,9 @@ VERSION = read_version()
 
 def _git(*args: str) -> str | None:
     try:
-        result = subprocess.run(["git", "-C", str(SOURCE_ROOT), *args], capture_output=True, text=True,
-                                timeout=10, check=False)
+        result = subprocess.run(
+            ["git", "-C", str(SOURCE_ROOT), *args], capture_output=True, text=True, timeout=10, check=False
+        )
     except (OSError, subprocess.SubprocessError):
         return None
     return result.stdout if result.returncode == 0 else None

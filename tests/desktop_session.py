@@ -24,8 +24,22 @@ SNI_TOOLS = ("status-notifier-watcher", "gtk-sni-tray-standalone", "gdbus", "dbu
 NOTIFICATION_DAEMON = "/usr/lib/notification-daemon/notification-daemon"
 SNI_WATCHER = "org.kde.StatusNotifierWatcher"
 LABEL = r"'label': <('(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\")>"  # a GVariant string, quoted either way
-TRAYER_ARGS = ("--edge", "top", "--align", "right", "--widthtype", "request", "--height", "32",
-               "--SetDockType", "true", "--transparent", "true", "--alpha", "0")  # the tint, opaque
+TRAYER_ARGS = (
+    "--edge",
+    "top",
+    "--align",
+    "right",
+    "--widthtype",
+    "request",
+    "--height",
+    "32",
+    "--SetDockType",
+    "true",
+    "--transparent",
+    "true",
+    "--alpha",
+    "0",
+)  # the tint, opaque
 
 
 def wait_for(condition: Callable[[], object], timeout: float, what: str, interval: float = 0.1) -> object:
@@ -111,8 +125,19 @@ class Desktop:
         wait_for(lambda: SNI_WATCHER in self.bus_names(), 15, "the StatusNotifierWatcher on the bus")
         theme, colour = ("Adwaita:dark", "#202326") if dark else ("Adwaita", "#eff0f1")
         settings = [f"XDG_DATA_DIRS={data_dirs}"] if data_dirs else []
-        host = self.start("env", f"GTK_THEME={theme}", *settings, "gtk-sni-tray-standalone", "--bottom",
-                          "--end", "--size", "32", "--color", colour, log_name="sni-host")
+        host = self.start(
+            "env",
+            f"GTK_THEME={theme}",
+            *settings,
+            "gtk-sni-tray-standalone",
+            "--bottom",
+            "--end",
+            "--size",
+            "32",
+            "--color",
+            colour,
+            log_name="sni-host",
+        )
         wait_for(self.sni_host_registered, 15, "the SNI host registered with the watcher")
         return [watcher, host]
 
@@ -128,15 +153,29 @@ class Desktop:
         return result.stdout if result.returncode == 0 else ""
 
     def bus_names(self) -> str:
-        return self.gdbus("-d", "org.freedesktop.DBus", "-o", "/org/freedesktop/DBus",
-                          "-m", "org.freedesktop.DBus.ListNames")
+        return self.gdbus(
+            "-d",
+            "org.freedesktop.DBus",
+            "-o",
+            "/org/freedesktop/DBus",
+            "-m",
+            "org.freedesktop.DBus.ListNames",
+        )
 
     def sni_host_registered(self) -> bool:
         return "true" in self.sni_watcher_property("IsStatusNotifierHostRegistered")
 
     def sni_watcher_property(self, name: str) -> str:
-        return self.gdbus("-d", SNI_WATCHER, "-o", "/StatusNotifierWatcher", "-m",
-                          "org.freedesktop.DBus.Properties.Get", SNI_WATCHER, name)
+        return self.gdbus(
+            "-d",
+            SNI_WATCHER,
+            "-o",
+            "/StatusNotifierWatcher",
+            "-m",
+            "org.freedesktop.DBus.Properties.Get",
+            SNI_WATCHER,
+            name,
+        )
 
     def sni_items(self) -> list[str]:
         """The items registered with the watcher, as `bus name` or `bus name/path`."""
@@ -148,8 +187,15 @@ class Desktop:
 
     def sni_properties(self, item: str) -> str:
         service, path = self.sni_item(item)
-        return self.gdbus("-d", service, "-o", path, "-m", "org.freedesktop.DBus.Properties.GetAll",
-                          "org.kde.StatusNotifierItem")
+        return self.gdbus(
+            "-d",
+            service,
+            "-o",
+            path,
+            "-m",
+            "org.freedesktop.DBus.Properties.GetAll",
+            "org.kde.StatusNotifierItem",
+        )
 
     def sni_menu_labels(self, item: str) -> list[str]:
         """The labels of the item's DBusMenu, as sent (a host reads '_' as its mnemonic marker)."""
@@ -157,8 +203,18 @@ class Desktop:
         menu = re.search(r"'Menu': <objectpath '([^']+)'>", self.sni_properties(item))
         if not menu:
             return []
-        layout = self.gdbus("-d", service, "-o", menu.group(1), "-m", "com.canonical.dbusmenu.GetLayout",
-                            "--", "0", "-1", "@as []")
+        layout = self.gdbus(
+            "-d",
+            service,
+            "-o",
+            menu.group(1),
+            "-m",
+            "com.canonical.dbusmenu.GetLayout",
+            "--",
+            "0",
+            "-1",
+            "@as []",
+        )
         return [gvariant_string(text) for text in re.findall(LABEL, layout)]
 
     def stop(self) -> None:

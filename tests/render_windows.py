@@ -38,9 +38,16 @@ def save_detail(app: QApplication, gallery: GalleryWindow, controller: RunContro
     slipped = {change.launch_id for change in controller.store.launches.changes() if change.field == "net"}
 
     def parts(launch: Launch) -> tuple[int, ...]:
-        return (bool(launch.webcasts) + bool(launch.landings) + bool(launch.patches) + bool(launch.updates)
-                + bool(changes.get(launch.id)), launch.id in slipped, changes.get(launch.id, 0),
-                len(launch.updates))
+        return (
+            bool(launch.webcasts)
+            + bool(launch.landings)
+            + bool(launch.patches)
+            + bool(launch.updates)
+            + bool(changes.get(launch.id)),
+            launch.id in slipped,
+            changes.get(launch.id, 0),
+            len(launch.updates),
+        )
 
     richest = max(controller.store.launches.upcoming(), key=parts)
     gallery.show_launch(richest.id)

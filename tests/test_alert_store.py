@@ -22,9 +22,11 @@ def test_a_database_from_before_alerts_is_upgraded_and_keeps_its_notifications(t
     path = tmp_path / "old.sqlite3"
     with sqlite3.connect(path) as conn:
         conn.executescript(MIGRATIONS[0])
-        conn.execute("INSERT INTO notifications (key, kind, title, body, created_at, state)"
-                     " VALUES ('run-1-summary', 'summary', '3 upcoming launches', 'Next: …', ?, 'sent')",
-                     (NOW.isoformat(),))
+        conn.execute(
+            "INSERT INTO notifications (key, kind, title, body, created_at, state)"
+            " VALUES ('run-1-summary', 'summary', '3 upcoming launches', 'Next: …', ?, 'sent')",
+            (NOW.isoformat(),),
+        )
         conn.execute("PRAGMA user_version = 1")
     conn.close()
     db = Database(path)
@@ -61,7 +63,9 @@ def test_webcast_going_live_and_ending_is_recorded_as_a_change(home: Path) -> No
         store.launches.upsert([seen(False)], 5, now=NOW)
         changes = store.launches.changes(launch_id="a")
         assert [(c.run_id, c.field, c.old, c.new) for c in changes] == [
-            (3, "webcast", "false", "true"), (5, "webcast", "true", "false")]
+            (3, "webcast", "false", "true"),
+            (5, "webcast", "true", "false"),
+        ]
         assert result.changed == 1 and changes[0].noticed_at == NOW + timedelta(minutes=5)
         assert changes[0].id < changes[1].id
         assert store.launches.change_counts() == {"a": 2}
@@ -71,8 +75,9 @@ def test_webcast_going_live_and_ending_is_recorded_as_a_change(home: Path) -> No
 def test_api_requests_of_the_last_hour(home: Path) -> None:
     with Store.open(paths_for(home)) as store:
         for minutes_ago, requests in ((90, 5), (50, 2), (10, 1)):
-            run_id = store.runs.create("scheduled", ("download_launches",), 1,
-                                       now=NOW - timedelta(minutes=minutes_ago))
+            run_id = store.runs.create(
+                "scheduled", ("download_launches",), 1, now=NOW - timedelta(minutes=minutes_ago)
+            )
             store.runs.add_api_requests(run_id, requests)
         assert store.runs.api_requests_since(NOW - timedelta(hours=1)) == 3
         assert store.runs.api_requests_since(NOW - timedelta(hours=2)) == 8
@@ -82,8 +87,16 @@ def test_the_ledger_keeps_fire_time_and_lead_and_answers_what_was_sent(home: Pat
     fire = NOW + timedelta(hours=2)
     with Store.open(paths_for(home)) as store:
         ledger = store.ledger
-        assert ledger.claim("reminder:a:3600:x", kind="reminder", title="A", body="in 1 hour", launch_id="a",
-                            fire_at=fire, lead_s=3600, now=NOW)
+        assert ledger.claim(
+            "reminder:a:3600:x",
+            kind="reminder",
+            title="A",
+            body="in 1 hour",
+            launch_id="a",
+            fire_at=fire,
+            lead_s=3600,
+            now=NOW,
+        )
         assert not ledger.claim("reminder:a:3600:x", kind="reminder", title="A", body="again", launch_id="a")
         ledger.settle("reminder:a:3600:x", SENT, "recorder", now=NOW)
         ledger.claim("reminder:a:600:y", kind="reminder", title="A", body="quiet", launch_id="a", lead_s=600)

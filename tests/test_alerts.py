@@ -38,16 +38,28 @@ CFG = AlertsConfig()
 H, M = timedelta(hours=1), timedelta(minutes=1)
 
 
-def launch(launch_id: str = "a", net: datetime = NOW + 2 * H + 30 * M, precision: str | None = "MIN",
-           status: str = "Go", **fields: object) -> Launch:
-    defaults: dict = {"name": f"Falcon 9 | Mission {launch_id.upper()}", "pad": "SLC-40",
-                      "location": "Cape Canaveral", "provider": "SpaceX", "rocket": "Falcon 9 Block 5"}
-    return Launch(id=launch_id, net=net, net_precision=precision, status_abbrev=status,
-                  **{**defaults, **fields})
+def launch(
+    launch_id: str = "a",
+    net: datetime = NOW + 2 * H + 30 * M,
+    precision: str | None = "MIN",
+    status: str = "Go",
+    **fields: object,
+) -> Launch:
+    defaults: dict = {
+        "name": f"Falcon 9 | Mission {launch_id.upper()}",
+        "pad": "SLC-40",
+        "location": "Cape Canaveral",
+        "provider": "SpaceX",
+        "rocket": "Falcon 9 Block 5",
+    }
+    return Launch(
+        id=launch_id, net=net, net_precision=precision, status_abbrev=status, **{**defaults, **fields}
+    )
 
 
-def change(field: str, old: str, new: str, launch_id: str = "a", change_id: int = 7,
-           noticed_at: datetime = NOW) -> LaunchChange:
+def change(
+    field: str, old: str, new: str, launch_id: str = "a", change_id: int = 7, noticed_at: datetime = NOW
+) -> LaunchChange:
     return LaunchChange(launch_id, 3, noticed_at, field, old, new, change_id)
 
 
@@ -64,8 +76,13 @@ def test_a_go_launch_gets_its_reminders_soonest_first() -> None:
         PlannedReminder("a", "Falcon 9 | Mission A", 3_600, net - H),
         PlannedReminder("a", "Falcon 9 | Mission A", 600, net - 10 * M),
     ]
-    assert planned[0].to_json() == {"launch_id": "a", "name": "Falcon 9 | Mission A", "kind": "reminder",
-                                    "lead": 86_400, "fire_at": "2026-03-07T18:00:00Z"}
+    assert planned[0].to_json() == {
+        "launch_id": "a",
+        "name": "Falcon 9 | Mission A",
+        "kind": "reminder",
+        "lead": 86_400,
+        "fire_at": "2026-03-07T18:00:00Z",
+    }
 
 
 def test_reminders_of_several_launches_interleave_by_fire_time() -> None:
@@ -114,8 +131,9 @@ def test_unconfirmed_launches_might_launch() -> None:
     net = NOW + 2 * H
     hold = launch(net=net, status="Hold", hold_reason="Weather: anvil clouds")
     [alert] = due_alerts([hold], {}, net - H, CFG, tz=UTC)
-    assert alert.body == ("Might launch in 1 hour — 14:00 UTC from SLC-40, Cape Canaveral"
-                          " (on hold: Weather: anvil clouds)")
+    assert alert.body == (
+        "Might launch in 1 hour — 14:00 UTC from SLC-40, Cape Canaveral (on hold: Weather: anvil clouds)"
+    )
     [tbd] = due_alerts([launch(net=net, status="TBD")], {}, net - 24 * H, CFG, tz=UTC)
     assert tbd.body.startswith("Might launch in 24 hours — Sat 14:00 UTC") and "not confirmed" in tbd.body
     # Ten minutes before, a launch on hold gets nothing new: there is no 10-minute lead for it.
@@ -145,7 +163,8 @@ def test_the_sent_log_comes_from_ledger_entries_of_reminders() -> None:
             self.kind, self.launch_id, self.lead_s, self.fire_at = kind, "a", lead_s, NOW
 
     assert reminder_log([Entry("reminder", 600), Entry("status", None), Entry("reminder", 600)]) == {
-        ("a", 600): [NOW, NOW]}
+        ("a", 600): [NOW, NOW]
+    }
 
 
 def test_a_launch_learned_late_gets_one_reminder_for_the_nearest_passed_lead() -> None:
@@ -180,8 +199,14 @@ def test_reminder_keys_name_launch_lead_and_fire_minute() -> None:
 
 # --- what is watched -----------------------------------------------------------------------------------
 def test_empty_watch_lists_watch_everything_and_any_match_counts() -> None:
-    rocket_lab = launch("r", name="Electron | Kiwi", provider="Rocket Lab", location="Mahia, NZ", pad="LC-1A",
-                        rocket="Electron")
+    rocket_lab = launch(
+        "r",
+        name="Electron | Kiwi",
+        provider="Rocket Lab",
+        location="Mahia, NZ",
+        pad="LC-1A",
+        rocket="Electron",
+    )
     spacex = launch("s")
     assert is_watched(rocket_lab, CFG) and is_watched(spacex, CFG)
     by_provider = AlertsConfig(watch_providers=("rocket LAB",))
@@ -205,13 +230,15 @@ def test_unwatched_launches_get_no_alerts() -> None:
 # --- change alerts -------------------------------------------------------------------------------------
 def test_a_slip_near_the_launch_says_by_how_much_and_the_new_time() -> None:
     old, new = NOW + 20 * H, NOW + 22 * H + 10 * M
-    [alert] = change_alerts([change("net", to_text(old), to_text(new))], {"a": launch(net=new)}, NOW, CFG,
-                            tz=UTC)
+    [alert] = change_alerts(
+        [change("net", to_text(old), to_text(new))], {"a": launch(net=new)}, NOW, CFG, tz=UTC
+    )
     assert (alert.kind, alert.key, alert.title) == ("slip", "slip:a:7", "Falcon 9 | Mission A")
     assert alert.body == "Slipped 2 h 10 min: now Sun 10:10 UTC"
     assert alert.fire_at == NOW and alert.lead_s is None
-    [earlier] = change_alerts([change("net", to_text(new), to_text(old))], {"a": launch(net=old)}, NOW, CFG,
-                              tz=UTC)
+    [earlier] = change_alerts(
+        [change("net", to_text(new), to_text(old))], {"a": launch(net=old)}, NOW, CFG, tz=UTC
+    )
     assert earlier.body == "Moved earlier by 2 h 10 min: now Sun 08:00 UTC"
 
 
@@ -227,17 +254,25 @@ def test_small_or_distant_slips_are_not_alerts() -> None:
     assert len(slip(NOW - 2 * H, NOW + 12 * 24 * H)) == 1  # scrubbed at T-0, next try far away
 
 
-@pytest.mark.parametrize(("old", "new", "fields", "body"), [
-    ("Go", "Hold", {"hold_reason": "Range conflict"}, "On hold: Range conflict (NET Sat 14:30 UTC)"),
-    ("Go", "Hold", {}, "On hold (NET Sat 14:30 UTC)"),
-    ("Hold", "Go", {}, "Back to Go: launches Sat 14:30 UTC"),
-    ("TBD", "Go", {}, "Go for launch: Sat 14:30 UTC"),
-    ("Go", "TBD", {}, "Unconfirmed: the launch time is to be determined (NET Sat 14:30 UTC)"),
-    ("Go", "In Flight", {}, "Liftoff! Falcon 9 Block 5 lifted off from SLC-40, Cape Canaveral"),
-    ("In Flight", "Success", {}, "Launch successful"),
-    ("In Flight", "Failure", {"fail_reason": "Second stage anomaly"}, "Launch failed: Second stage anomaly"),
-    ("In Flight", "Partial Failure", {}, "Partial failure"),
-])
+@pytest.mark.parametrize(
+    ("old", "new", "fields", "body"),
+    [
+        ("Go", "Hold", {"hold_reason": "Range conflict"}, "On hold: Range conflict (NET Sat 14:30 UTC)"),
+        ("Go", "Hold", {}, "On hold (NET Sat 14:30 UTC)"),
+        ("Hold", "Go", {}, "Back to Go: launches Sat 14:30 UTC"),
+        ("TBD", "Go", {}, "Go for launch: Sat 14:30 UTC"),
+        ("Go", "TBD", {}, "Unconfirmed: the launch time is to be determined (NET Sat 14:30 UTC)"),
+        ("Go", "In Flight", {}, "Liftoff! Falcon 9 Block 5 lifted off from SLC-40, Cape Canaveral"),
+        ("In Flight", "Success", {}, "Launch successful"),
+        (
+            "In Flight",
+            "Failure",
+            {"fail_reason": "Second stage anomaly"},
+            "Launch failed: Second stage anomaly",
+        ),
+        ("In Flight", "Partial Failure", {}, "Partial failure"),
+    ],
+)
 def test_status_changes_say_what_happened(old: str, new: str, fields: dict, body: str) -> None:
     now_launch = launch(status=new, **fields)
     [alert] = change_alerts([change("status", old, new)], {"a": now_launch}, NOW, CFG, tz=UTC)
@@ -258,7 +293,11 @@ def test_a_webcast_going_live_is_an_alert_only_when_asked_for() -> None:
     assert change_alerts(went_live, {"a": live}, NOW, CFG) == []
     opted_in = AlertsConfig(webcast=True)
     [alert] = change_alerts(went_live, {"a": live}, NOW, opted_in)
-    assert (alert.kind, alert.key, alert.body) == ("webcast", "webcast:a:7", "Webcast is live: https://example.org/watch")
+    assert (alert.kind, alert.key, alert.body) == (
+        "webcast",
+        "webcast:a:7",
+        "Webcast is live: https://example.org/watch",
+    )
     assert change_alerts([change("webcast", "true", "false")], {"a": live}, NOW, opted_in) == []
 
 
@@ -301,9 +340,18 @@ def test_the_hourly_budget_and_the_last_checked_note() -> None:
     assert checked.body == "Launches in 1 hour — 14:30\nLast checked 1 h 35 min ago"
 
 
-@pytest.mark.parametrize(("delta", "words"), [
-    (H, "1 hour"), (24 * H, "24 hours"), (48 * H, "2 days"), (40 * M, "40 min"), (10 * M, "10 min"),
-    (2 * H + 10 * M, "2 h 10 min"), (39 * M + timedelta(seconds=40), "40 min")])
+@pytest.mark.parametrize(
+    ("delta", "words"),
+    [
+        (H, "1 hour"),
+        (24 * H, "24 hours"),
+        (48 * H, "2 days"),
+        (40 * M, "40 min"),
+        (10 * M, "10 min"),
+        (2 * H + 10 * M, "2 h 10 min"),
+        (39 * M + timedelta(seconds=40), "40 min"),
+    ],
+)
 def test_lead_words(delta: timedelta, words: str) -> None:
     assert lead_words(delta) == words
 
@@ -313,22 +361,27 @@ def test_alerts_settings_have_defaults_and_are_read(tmp_path: Path) -> None:
     assert load_config(tmp_path / "none.toml").alerts == AlertsConfig()
     assert AlertsConfig().reminders == ("24h", "1h", "10m") and AlertsConfig().api_budget == 10
     path = tmp_path / "config.toml"
-    path.write_text('[alerts]\nreminders = ["2h", "15m"]\nwebcast = true\nquiet_hours = "23:00-06:30"\n'
-                    'watch_providers = ["SpaceX", " "]\napi_budget = 4\n')
+    path.write_text(
+        '[alerts]\nreminders = ["2h", "15m"]\nwebcast = true\nquiet_hours = "23:00-06:30"\n'
+        'watch_providers = ["SpaceX", " "]\napi_budget = 4\n'
+    )
     alerts = load_config(path).alerts
     assert alerts.reminders == ("2h", "15m") and alerts.webcast and alerts.quiet_hours == "23:00-06:30"
     assert alerts.watch_providers == ("SpaceX",) and alerts.api_budget == 4 and alerts.slip_threshold == "1h"
 
 
-@pytest.mark.parametrize(("text", "message"), [
-    ('reminders = ["soon"]', "alerts.reminders has 'soon': not a length of time"),
-    ('reminders = "1h"', "alerts.reminders must be a list of texts"),
-    ('reminders = ["40d"]', "at most 30 days"),
-    ('slip_threshold = "10s"', "alerts.slip_threshold must be a length of time"),
-    ('quiet_hours = "late"', "alerts.quiet_hours must be like 22:00-07:00"),
-    ("watch_terms = [1, 2]", "alerts.watch_terms must be a list of texts"),
-    ("api_budget = -1", "alerts.api_budget must be between 0 and 1000"),
-])
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('reminders = ["soon"]', "alerts.reminders has 'soon': not a length of time"),
+        ('reminders = "1h"', "alerts.reminders must be a list of texts"),
+        ('reminders = ["40d"]', "at most 30 days"),
+        ('slip_threshold = "10s"', "alerts.slip_threshold must be a length of time"),
+        ('quiet_hours = "late"', "alerts.quiet_hours must be like 22:00-07:00"),
+        ("watch_terms = [1, 2]", "alerts.watch_terms must be a list of texts"),
+        ("api_budget = -1", "alerts.api_budget must be between 0 and 1000"),
+    ],
+)
 def test_bad_alerts_settings_name_the_key(tmp_path: Path, text: str, message: str) -> None:
     path = tmp_path / "config.toml"
     path.write_text(f"[alerts]\n{text}\n")

@@ -26,7 +26,7 @@ AWKWARD_ARGUMENTS = [
     "-m",
     "rocketwatch",
     "--home",
-    "/home/ann/My \"launch\" $HOME `log` back\\slash 100% ~ #1 (a|b) & c; d * e? <f>",
+    '/home/ann/My "launch" $HOME `log` back\\slash 100% ~ #1 (a|b) & c; d * e? <f>',
     "",
     "tab\tand 'single' quotes",
     "~/no-spaces;$HOME|it's*(here)",
@@ -163,12 +163,8 @@ def test_enable_replaces_an_older_entry(tmp_path: Path) -> None:
     assert read_desktop_file(Path(autostart.location()))["Exec"] == "/new/rocketwatch"
 
 
-@pytest.mark.parametrize(
-    "switched_off", ["Hidden=true", "X-GNOME-Autostart-enabled=false", "Hidden = True"]
-)
-def test_an_entry_switched_off_by_the_desktop_is_not_enabled(
-    tmp_path: Path, switched_off: str
-) -> None:
+@pytest.mark.parametrize("switched_off", ["Hidden=true", "X-GNOME-Autostart-enabled=false", "Hidden = True"])
+def test_an_entry_switched_off_by_the_desktop_is_not_enabled(tmp_path: Path, switched_off: str) -> None:
     path = tmp_path / "autostart" / "rocketwatch.desktop"
     path.parent.mkdir()
     path.write_text(f"[Desktop Entry]\nType=Application\nExec=rocketwatch\n{switched_off}\n")
@@ -182,9 +178,7 @@ def test_hidden_in_another_group_does_not_count(tmp_path: Path) -> None:
     assert XdgAutostart(config_home=tmp_path).is_enabled()
 
 
-def test_config_home_follows_xdg_config_home(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_config_home_follows_xdg_config_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
     expected = tmp_path / "config" / "autostart" / "rocketwatch.desktop"
     assert XdgAutostart().location() == str(expected)

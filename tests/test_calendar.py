@@ -26,16 +26,28 @@ H = timedelta(hours=1)
 
 
 def launch(launch_id: str, net: datetime, precision: str | None = "MIN", **fields: object) -> Launch:
-    values: dict = {"name": f"Falcon 9 | {launch_id}", "provider": "SpaceX", "rocket": "Falcon 9 Block 5",
-                    "pad": "SLC-40", "location": "Cape Canaveral SFS, FL, USA", "status_abbrev": "Go",
-                    "status_name": "Go for Launch", "mission_name": f"Mission {launch_id}",
-                    "mission_description": f"Carries the {launch_id} payload; 50% more, \"quoted\"."}
+    values: dict = {
+        "name": f"Falcon 9 | {launch_id}",
+        "provider": "SpaceX",
+        "rocket": "Falcon 9 Block 5",
+        "pad": "SLC-40",
+        "location": "Cape Canaveral SFS, FL, USA",
+        "status_abbrev": "Go",
+        "status_name": "Go for Launch",
+        "mission_name": f"Mission {launch_id}",
+        "mission_description": f'Carries the {launch_id} payload; 50% more, "quoted".',
+    }
     return Launch(id=launch_id, net=net, net_precision=precision, **{**values, **fields})
 
 
 LAUNCHES = [
-    launch("exact", NOW + 5 * H, window_start=NOW + 5 * H, window_end=NOW + 7 * H + 30 * timedelta(minutes=1),
-           webcast_url="https://example.org/watch?v=1&t=2"),
+    launch(
+        "exact",
+        NOW + 5 * H,
+        window_start=NOW + 5 * H,
+        window_end=NOW + 7 * H + 30 * timedelta(minutes=1),
+        webcast_url="https://example.org/watch?v=1&t=2",
+    ),
     launch("instant", NOW + 6 * H, window_start=NOW + 6 * H, window_end=NOW + 6 * H),
     launch("old-api", NOW + 8 * H, precision=None),
     launch("hour", NOW + 30 * H, precision="HR", status_abbrev="TBC"),
@@ -69,8 +81,21 @@ def events(path: Path) -> dict[str, object]:
 def test_one_event_per_watched_launch_with_stable_uids(store: Store, tmp_path: Path) -> None:
     path = tmp_path / "out" / "launches.ics"
     count = export_ics(store, path, WATCH, now=NOW)
-    expected = {f"{name}@rocketwatch" for name in (
-        "exact", "instant", "old-api", "hour", "day", "month", "quarter", "half", "year", "starred")}
+    expected = {
+        f"{name}@rocketwatch"
+        for name in (
+            "exact",
+            "instant",
+            "old-api",
+            "hour",
+            "day",
+            "month",
+            "quarter",
+            "half",
+            "year",
+            "starred",
+        )
+    }
     assert count == len(expected) and set(events(path)) == expected  # not Rocket Lab's, not 60 days ago
     calendar = Calendar.from_ical(path.read_bytes())
     assert str(calendar["version"]) == "2.0" and "RocketWatch" in str(calendar["prodid"])
@@ -98,15 +123,19 @@ def test_exact_nets_are_timed_events_lasting_the_window(store: Store, tmp_path: 
     assert hour.decoded("dtstart") == NOW + 30 * H and str(hour["status"]) == "TENTATIVE"
 
 
-@pytest.mark.parametrize(("launch_id", "first", "end", "summary"), [
-    ("day", date(2026, 3, 9), date(2026, 3, 10), "Falcon 9 | day"),
-    ("month", date(2026, 5, 1), date(2026, 6, 1), "NET May 2026: Falcon 9 | month"),
-    ("quarter", date(2026, 7, 1), date(2026, 10, 1), "NET Q3 2026: Falcon 9 | quarter"),
-    ("half", date(2026, 7, 1), date(2027, 1, 1), "NET H2 2026: Falcon 9 | half"),
-    ("year", date(2027, 1, 1), date(2028, 1, 1), "NET 2027: Falcon 9 | year"),
-])
-def test_vague_nets_are_all_day_spans(store: Store, tmp_path: Path, launch_id: str, first: date, end: date,
-                                      summary: str) -> None:
+@pytest.mark.parametrize(
+    ("launch_id", "first", "end", "summary"),
+    [
+        ("day", date(2026, 3, 9), date(2026, 3, 10), "Falcon 9 | day"),
+        ("month", date(2026, 5, 1), date(2026, 6, 1), "NET May 2026: Falcon 9 | month"),
+        ("quarter", date(2026, 7, 1), date(2026, 10, 1), "NET Q3 2026: Falcon 9 | quarter"),
+        ("half", date(2026, 7, 1), date(2027, 1, 1), "NET H2 2026: Falcon 9 | half"),
+        ("year", date(2027, 1, 1), date(2028, 1, 1), "NET 2027: Falcon 9 | year"),
+    ],
+)
+def test_vague_nets_are_all_day_spans(
+    store: Store, tmp_path: Path, launch_id: str, first: date, end: date, summary: str
+) -> None:
     path = tmp_path / "launches.ics"
     export_ics(store, path, WATCH, now=NOW)
     event = events(path)[f"{launch_id}@rocketwatch"]
@@ -182,8 +211,9 @@ def exact_with(**changes: object) -> Launch:
         (exact_with(net_precision="HR"), "now known to the hour only"),
     ],
 )
-def test_a_new_start_end_or_status_goes_up_a_sequence(store: Store, tmp_path: Path, changed: Launch,
-                                                      why: str) -> None:
+def test_a_new_start_end_or_status_goes_up_a_sequence(
+    store: Store, tmp_path: Path, changed: Launch, why: str
+) -> None:
     step, _ = sequence_after(store, tmp_path / "launches.ics", changed, "exact")
     assert step == 1, why
 

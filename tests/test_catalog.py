@@ -20,23 +20,41 @@ NET = datetime(2027, 5, 1, 12, 0, tzinfo=UTC)
 CASC = "China Aerospace Science and Technology Corporation"
 
 
-def launch(launch_id: str, provider: str, provider_id: int | None, location: str = "Unknown",
-           location_id: int | None = None) -> Launch:
-    return Launch(id=launch_id, name=launch_id, net=NET, provider=provider, provider_id=provider_id,
-                  location=location, location_id=location_id)
+def launch(
+    launch_id: str,
+    provider: str,
+    provider_id: int | None,
+    location: str = "Unknown",
+    location_id: int | None = None,
+) -> Launch:
+    return Launch(
+        id=launch_id,
+        name=launch_id,
+        net=NET,
+        provider=provider,
+        provider_id=provider_id,
+        location=location,
+        location_id=location_id,
+    )
 
 
 def test_providers_and_locations_with_full_names_ids_and_counts(tmp_path: Path) -> None:
     with Store.open(paths_for(tmp_path)) as store:
-        store.launches.upsert([
-            launch("a", "SpaceX", 121, "Cape Canaveral SFS, FL, USA", 12),
-            launch("b", "SpaceX", 121, "Vandenberg SFB, CA, USA", 11),
-            launch("c", CASC, 88, "Jiuquan Satellite Launch Center, People's Republic of China", 17),
-            launch("d", "Unknown", None),
-            launch("e", "rocket lab", None, "Rocket Lab Launch Complex 1, Mahia Peninsula, New Zealand"),
-        ], None)
+        store.launches.upsert(
+            [
+                launch("a", "SpaceX", 121, "Cape Canaveral SFS, FL, USA", 12),
+                launch("b", "SpaceX", 121, "Vandenberg SFB, CA, USA", 11),
+                launch("c", CASC, 88, "Jiuquan Satellite Launch Center, People's Republic of China", 17),
+                launch("d", "Unknown", None),
+                launch("e", "rocket lab", None, "Rocket Lab Launch Complex 1, Mahia Peninsula, New Zealand"),
+            ],
+            None,
+        )
         assert store.catalog.providers() == [
-            CatalogEntry(CASC, 88, 1), CatalogEntry("rocket lab", None, 1), CatalogEntry("SpaceX", 121, 2)]
+            CatalogEntry(CASC, 88, 1),
+            CatalogEntry("rocket lab", None, 1),
+            CatalogEntry("SpaceX", 121, 2),
+        ]
         assert store.catalog.locations() == [
             CatalogEntry("Cape Canaveral SFS, FL, USA", 12, 1),
             CatalogEntry("Jiuquan Satellite Launch Center, People's Republic of China", 17, 1),
@@ -60,11 +78,14 @@ def test_an_empty_store_offers_nothing(tmp_path: Path) -> None:
 
 
 def test_the_catalog_of_a_real_detailed_page_names_every_provider_and_location(
-        tmp_path: Path, ll2_fixtures_dir: Path) -> None:
+    tmp_path: Path, ll2_fixtures_dir: Path
+) -> None:
     records = load_fixture_records(ll2_fixtures_dir / SAMPLES["2.2.0-detailed"])
     launches = [item for item in map(parse_launch, records) if item is not None]
-    providers = {record["launch_service_provider"]["name"]: record["launch_service_provider"]["id"]
-                 for record in records}
+    providers = {
+        record["launch_service_provider"]["name"]: record["launch_service_provider"]["id"]
+        for record in records
+    }
     locations = {record["pad"]["location"]["name"]: record["pad"]["location"]["id"] for record in records}
     with Store.open(paths_for(tmp_path)) as store:
         store.launches.upsert(launches, None)

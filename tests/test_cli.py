@@ -240,8 +240,12 @@ def test_version_is_answered_before_the_command_line_is_loaded(capsys) -> None:
     from_the_parser = capsys.readouterr().out
 
     # -X importtime lists every module imported, on stderr.
-    done = subprocess.run([sys.executable, "-X", "importtime", "-m", "rocketwatch", "--version"],
-                          capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "rocketwatch", "--version"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
     assert done.returncode == 0
     assert done.stdout == from_the_parser
@@ -304,9 +308,18 @@ def test_launch_shows_one_launch_with_its_changes_oldest_first(home: Path, capsy
     detail = json.loads(capsys.readouterr().out)
     assert detail["webcast_url"] == "https://www.youtube.com/watch?v=demo-starlink1421"
     assert [link["priority"] for link in detail["webcasts"]] == [10, 20]
-    assert detail["landings"] == [{"stage": "Core", "serial": "B1077", "flight_number": 19, "reused": True,
-                                   "attempt": True, "success": None, "location": "A Shortfall of Gravitas",
-                                   "type": "Autonomous Spaceport Drone Ship"}]
+    assert detail["landings"] == [
+        {
+            "stage": "Core",
+            "serial": "B1077",
+            "flight_number": 19,
+            "reused": True,
+            "attempt": True,
+            "success": None,
+            "location": "A Shortfall of Gravitas",
+            "type": "Autonomous Spaceport Drone Ship",
+        }
+    ]
     [patch] = detail["patches"]
     assert patch["image_path"] and Path(patch["image_path"]).is_file()
     assert detail["programs"] == ["Starlink"] and len(detail["updates"]) == 3

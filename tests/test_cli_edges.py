@@ -62,12 +62,18 @@ def test_numbers_out_of_reach_are_usage_errors(home: Path, args: tuple[str, ...]
 
 
 @pytest.mark.skipif(not hasattr(signal, "SIGPIPE"), reason="a closed pipe is SIGPIPE's status on POSIX only")
-@pytest.mark.parametrize("args", [("schedule", "--every", "1m", "--count", "100000"),
-                                  ("schedule", "--every", "1m", "--count", "100000", "--json")])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("schedule", "--every", "1m", "--count", "100000"),
+        ("schedule", "--every", "1m", "--count", "100000", "--json"),
+    ],
+)
 def test_a_reader_that_goes_away_ends_it_quietly(home: Path, args: tuple[str, ...]) -> None:
     # `rocketwatch schedule … | head -1`: head reads one line and closes the pipe.
-    with subprocess.Popen(command(home, *args), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                          env=ENV) as process:
+    with subprocess.Popen(
+        command(home, *args), stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=ENV
+    ) as process:
         assert process.stdout is not None and process.stderr is not None
         assert process.stdout.readline()
         process.stdout.close()
@@ -80,8 +86,9 @@ def test_a_reader_that_goes_away_ends_it_quietly(home: Path, args: tuple[str, ..
 @pytest.mark.skipif(not hasattr(signal, "SIGPIPE"), reason="a closed pipe is SIGPIPE's status on POSIX only")
 def test_a_run_whose_reader_went_away_still_runs_whole(home: Path) -> None:
     # `rocketwatch --demo run 2>&1 | true`: nobody reads the tries or the summary; the run is kept anyway.
-    with subprocess.Popen(command(home, "--demo", "run"), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                          env=ENV) as process:
+    with subprocess.Popen(
+        command(home, "--demo", "run"), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=ENV
+    ) as process:
         assert process.stdout is not None
         process.stdout.close()
         status = process.wait(timeout=120)

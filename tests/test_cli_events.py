@@ -14,15 +14,29 @@ from icalendar import Calendar
 from rocketwatch.cli import main
 from rocketwatch.standin import StandIn
 
-KEYS = {"id", "name", "type", "date", "date_precision", "location", "description", "image_url", "image_path",
-        "webcast_url", "launch_ids"}
+KEYS = {
+    "id",
+    "name",
+    "type",
+    "date",
+    "date_precision",
+    "location",
+    "description",
+    "image_url",
+    "image_path",
+    "webcast_url",
+    "launch_ids",
+}
 
 
 @pytest.mark.parametrize("version", ["2.2.0", "2.3.0"])
 def test_events_json_reminders_and_calendar(home: Path, capsys, tmp_path: Path, version: str) -> None:
     with StandIn.demo(version=version) as server:
-        write_config(home, source={"api_url": server.api_url, "events": True},
-                     alerts={"event_types": ["eva", "Docking"], "reminders": ["1h"]})
+        write_config(
+            home,
+            source={"api_url": server.api_url, "events": True},
+            alerts={"event_types": ["eva", "Docking"], "reminders": ["1h"]},
+        )
         assert main(["--home", str(home), "run"]) == 0
     capsys.readouterr()
 
@@ -47,7 +61,8 @@ def test_events_json_reminders_and_calendar(home: Path, capsys, tmp_path: Path, 
     assert [item["name"] for item in planned] == ["US Spacewalk 92", "Cargo Dragon docking"]
     spacewalk = datetime.fromisoformat(first["date"].replace("Z", "+00:00"))
     assert planned[0]["fire_at"] == (spacewalk - timedelta(hours=1)).astimezone(UTC).isoformat().replace(
-        "+00:00", "Z")
+        "+00:00", "Z"
+    )
 
     target = tmp_path / "launches.ics"
     assert main(["--home", str(home), "export-ics", str(target)]) == 0

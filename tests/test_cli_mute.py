@@ -16,9 +16,15 @@ from rocketwatch.standin.data import format_time
 
 def launch_record(launch_id: str, name: str, hours_ahead: int) -> dict:
     net = datetime.now(UTC).replace(microsecond=0) + timedelta(hours=hours_ahead)
-    return {"id": launch_id, "name": name, "net": format_time(net), "net_precision": {"abbrev": "MIN"},
-            "status": {"id": 1, "name": "Go", "abbrev": "Go"}, "launch_service_provider": {"name": "SpaceX"},
-            "pad": {"name": "SLC-40", "location": {"name": "Cape Canaveral"}}}
+    return {
+        "id": launch_id,
+        "name": name,
+        "net": format_time(net),
+        "net_precision": {"abbrev": "MIN"},
+        "status": {"id": 1, "name": "Go", "abbrev": "Go"},
+        "launch_service_provider": {"name": "SpaceX"},
+        "pad": {"name": "SLC-40", "location": {"name": "Cape Canaveral"}},
+    }
 
 
 def reminder_ids(home: Path, capsys) -> set[str]:
@@ -41,7 +47,9 @@ def test_mute_and_unmute_from_the_command_line(home: Path, capsys) -> None:
     assert reminder_ids(home, capsys) == {"b-2"}
     assert main(["--home", str(home), "launches", "--json"]) == 0
     assert {launch["id"]: launch["muted"] for launch in json.loads(capsys.readouterr().out)} == {
-        "a-1": True, "b-2": False}
+        "a-1": True,
+        "b-2": False,
+    }
 
     assert main(["--home", str(home), "unmute", "a-1"]) == 0
     assert capsys.readouterr().out == "Unmuted: Falcon 9 | Alpha\n"

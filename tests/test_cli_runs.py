@@ -69,8 +69,13 @@ def wait_for_line(lines: queue.Queue, text: str, timeout: float) -> tuple[str, l
 def test_ctrl_c_cancels_a_run_that_cannot_reach_ll2_and_the_run_can_be_retried(home: Path) -> None:
     write_config(home, pipeline={"retries": 3, "retry_delay": 600, "max_retry_delay": 600})
     unreachable = f"http://127.0.0.1:{closed_port()}/2.3.0"
-    with subprocess.Popen(command(home, "--api-url", unreachable, "run"), stdout=subprocess.PIPE,
-                          stderr=subprocess.PIPE, text=True, env=ENV) as process:
+    with subprocess.Popen(
+        command(home, "--api-url", unreachable, "run"),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=ENV,
+    ) as process:
         try:
             errors = lines_of(process.stderr)
             # Each try is told at once, with its reason and the time of the next try (10 minutes away).
@@ -90,17 +95,26 @@ def test_ctrl_c_cancels_a_run_that_cannot_reach_ll2_and_the_run_can_be_retried(h
     assert "was cancelled" in out and "Traceback" not in out
     assert "Retry it with: rocketwatch retry 1" in out
 
-    history = json.loads(subprocess.run(command(home, "history", "--json"), capture_output=True, text=True,
-                                        env=ENV, timeout=60).stdout)
+    history = json.loads(
+        subprocess.run(
+            command(home, "history", "--json"), capture_output=True, text=True, env=ENV, timeout=60
+        ).stdout
+    )
     assert history[0]["state"] == "cancelled"
     assert history[0]["tasks"][0]["state"] == "cancelled"
-    table = subprocess.run(command(home, "history"), capture_output=True, text=True, env=ENV,
-                           timeout=60).stdout
+    table = subprocess.run(
+        command(home, "history"), capture_output=True, text=True, env=ENV, timeout=60
+    ).stdout
     assert "cancelled" in table.splitlines()[1] and "⊘ cancelled" in table  # the row and the legend
 
     with StandIn() as server:
-        retried = subprocess.run(command(home, "--api-url", server.api_url, "retry", "1", "--json"),
-                                 capture_output=True, text=True, env=ENV, timeout=60)
+        retried = subprocess.run(
+            command(home, "--api-url", server.api_url, "retry", "1", "--json"),
+            capture_output=True,
+            text=True,
+            env=ENV,
+            timeout=60,
+        )
     assert retried.returncode == 0, retried.stderr
     assert json.loads(retried.stdout)["state"] == "success"
 
@@ -108,8 +122,9 @@ def test_ctrl_c_cancels_a_run_that_cannot_reach_ll2_and_the_run_can_be_retried(h
 def test_each_try_is_printed_on_stderr_but_not_with_json(home: Path) -> None:
     write_config(home, pipeline={"retries": 1, "retry_delay": 0.01, "max_retry_delay": 0.01})
     unreachable = f"http://127.0.0.1:{closed_port()}/2.3.0"
-    plain = subprocess.run(command(home, "--api-url", unreachable, "run"), capture_output=True, text=True,
-                           env=ENV, timeout=60)
+    plain = subprocess.run(
+        command(home, "--api-url", unreachable, "run"), capture_output=True, text=True, env=ENV, timeout=60
+    )
     assert plain.returncode == 1
     tries = [line for line in plain.stderr.splitlines() if "download_launches: try" in line]
     assert len(tries) == 2, plain.stderr
@@ -117,8 +132,13 @@ def test_each_try_is_printed_on_stderr_but_not_with_json(home: Path) -> None:
     assert "try 2 of 2 failed" in tries[1] and "no tries left" in tries[1]
     assert all("Could not reach LL2" in line for line in tries)
 
-    scripted = subprocess.run(command(home, "--api-url", unreachable, "run", "--json"), capture_output=True,
-                              text=True, env=ENV, timeout=60)
+    scripted = subprocess.run(
+        command(home, "--api-url", unreachable, "run", "--json"),
+        capture_output=True,
+        text=True,
+        env=ENV,
+        timeout=60,
+    )
     assert "download_launches: try" not in scripted.stderr
     assert json.loads(scripted.stdout)["state"] == "failed"
 
@@ -132,12 +152,22 @@ def test_cancel_without_a_running_tray_app_says_so(home: Path) -> None:
 def test_ctrl_c_cancels_a_retry_too(home: Path) -> None:
     write_config(home, pipeline={"retries": 0})
     unreachable = f"http://127.0.0.1:{closed_port()}/2.3.0"
-    failed = subprocess.run(command(home, "--api-url", unreachable, "run", "--json"), capture_output=True,
-                            text=True, env=ENV, timeout=60)
+    failed = subprocess.run(
+        command(home, "--api-url", unreachable, "run", "--json"),
+        capture_output=True,
+        text=True,
+        env=ENV,
+        timeout=60,
+    )
     assert json.loads(failed.stdout)["state"] == "failed"
     write_config(home, pipeline={"retries": 2, "retry_delay": 100, "max_retry_delay": 1000})
-    with subprocess.Popen(command(home, "--api-url", unreachable, "retry", "1"), stdout=subprocess.PIPE,
-                          stderr=subprocess.PIPE, text=True, env=ENV) as process:
+    with subprocess.Popen(
+        command(home, "--api-url", unreachable, "retry", "1"),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=ENV,
+    ) as process:
         try:
             errors = lines_of(process.stderr)
             line, _ = wait_for_line(errors, "try 2 of 4", timeout=30)  # a retry numbers its tries on

@@ -17,12 +17,18 @@ from rocketwatch.cli import main, notification_words
 from rocketwatch.standin import Fault
 
 
-def rocketwatch(home: Path | str, *args: str, env: dict[str, str] | None = None,
-                timeout: float = 60) -> subprocess.CompletedProcess:
+def rocketwatch(
+    home: Path | str, *args: str, env: dict[str, str] | None = None, timeout: float = 60
+) -> subprocess.CompletedProcess:
     """Run the real command in a new process; headless unless `env` says otherwise."""
     base = {**os.environ, "DBUS_SESSION_BUS_ADDRESS": ""}
-    return subprocess.run([sys.executable, "-m", "rocketwatch", "--home", str(home), *args],
-                          capture_output=True, text=True, timeout=timeout, env={**base, **(env or {})})
+    return subprocess.run(
+        [sys.executable, "-m", "rocketwatch", "--home", str(home), *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={**base, **(env or {})},
+    )
 
 
 def one_line(text: str) -> str:
@@ -33,14 +39,18 @@ def one_line(text: str) -> str:
 
 
 # --- settings that cannot be used ------------------------------------------------------------------
-@pytest.mark.parametrize(("content", "line", "words"), [
-    (b'[schedule]\nevery = "@daily"\n\n[pipeline]\nretries = "three"\n', 5, "retries must be a whole"),
-    (b'# mine\n[source]\nlimit = 2\ntoken = "caf\xe9"\n', 4, "not UTF-8"),
-    (b'[source\nlimit = 2\n', 1, "not valid TOML"),
-    (b'[source]\nlimit = 2\nlimit = 3\n', 3, "not valid TOML"),
-])
+@pytest.mark.parametrize(
+    ("content", "line", "words"),
+    [
+        (b'[schedule]\nevery = "@daily"\n\n[pipeline]\nretries = "three"\n', 5, "retries must be a whole"),
+        (b'# mine\n[source]\nlimit = 2\ntoken = "caf\xe9"\n', 4, "not UTF-8"),
+        (b"[source\nlimit = 2\n", 1, "not valid TOML"),
+        (b"[source]\nlimit = 2\nlimit = 3\n", 3, "not valid TOML"),
+    ],
+)
 def test_a_config_that_cannot_be_used_is_one_line_naming_file_and_line_and_exit_2(
-        home: Path, content: bytes, line: int, words: str) -> None:
+    home: Path, content: bytes, line: int, words: str
+) -> None:
     (home / "config.toml").write_bytes(content)
     result = rocketwatch(home, "history")
     assert result.returncode == 2
@@ -69,12 +79,21 @@ def test_a_misspelt_key_or_section_is_a_warning_naming_the_closest_known_one(hom
 @pytest.mark.parametrize("args", [(), ("show", "history")])
 @pytest.mark.parametrize("display", [{}, {"DISPLAY": ":79"}, {"WAYLAND_DISPLAY": "wayland-79"}])
 def test_without_a_desktop_the_tray_app_says_so_in_one_line_and_exits_2(
-        home: Path, tmp_path: Path, args: tuple[str, ...], display: dict[str, str]) -> None:
-    env = {key: value for key, value in os.environ.items()
-           if key not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    home: Path, tmp_path: Path, args: tuple[str, ...], display: dict[str, str]
+) -> None:
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")
+    }
     env.update(display, XDG_RUNTIME_DIR=str(tmp_path), DBUS_SESSION_BUS_ADDRESS="")
-    result = subprocess.run([sys.executable, "-m", "rocketwatch", "--home", str(home), *args],
-                            capture_output=True, text=True, timeout=60, env=env)
+    result = subprocess.run(
+        [sys.executable, "-m", "rocketwatch", "--home", str(home), *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+    )
     assert result.returncode == 2, result.stderr  # not Qt's abort (134)
     message = one_line(result.stderr)
     assert message.startswith("rocketwatch: no desktop session found")
@@ -93,13 +112,17 @@ def test_a_log_file_that_cannot_be_written_is_one_line_not_a_logging_error_per_m
     assert "Run 1 failed" in result.stdout  # the command itself still did its work
 
 
-@pytest.mark.parametrize(("command", "advice"), [
-    (("history",), "check the permissions"),
-    (("launches",), "check the permissions"),
-    (("run",), "nothing was run"),
-])
+@pytest.mark.parametrize(
+    ("command", "advice"),
+    [
+        (("history",), "check the permissions"),
+        (("launches",), "check the permissions"),
+        (("run",), "nothing was run"),
+    ],
+)
 def test_a_database_that_cannot_be_opened_gives_one_line_fitting_the_command(
-        home: Path, command: tuple[str, ...], advice: str) -> None:
+    home: Path, command: tuple[str, ...], advice: str
+) -> None:
     (home / "rocketwatch.sqlite3").mkdir()  # cannot be opened, whoever runs the test (root too)
     result = rocketwatch(home, *command)
     assert result.returncode == 1
@@ -118,13 +141,16 @@ def test_home_that_is_a_file_names_the_problem(tmp_path: Path) -> None:
 
 
 # --- the commands' rough edges ---------------------------------------------------------------------
-@pytest.mark.parametrize(("args", "words"), [
-    (("--api-url", "", "history"), "--api-url must be an http or https URL"),
-    (("history", "--limit", "0"), "--limit: must be 1 or more"),
-    (("history", "--limit", "-3"), "--limit: must be 1 or more"),
-    (("schedule", "--count", "0"), "--count: must be 1 or more"),
-    (("schedule", "--count", "-1"), "--count: must be 1 or more"),
-])
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (("--api-url", "", "history"), "--api-url must be an http or https URL"),
+        (("history", "--limit", "0"), "--limit: must be 1 or more"),
+        (("history", "--limit", "-3"), "--limit: must be 1 or more"),
+        (("schedule", "--count", "0"), "--count: must be 1 or more"),
+        (("schedule", "--count", "-1"), "--count: must be 1 or more"),
+    ],
+)
 def test_values_that_mean_nothing_are_errors(home: Path, capsys, args: tuple[str, ...], words: str) -> None:
     try:
         code = main(["--home", str(home), *args])
@@ -142,16 +168,19 @@ def test_export_into_a_missing_folder_is_an_error_and_makes_no_folder(home: Path
     assert not target.parent.exists()
 
 
-@pytest.mark.parametrize(("command", "words"), [
-    ("run", ["--json", "JSON"]),
-    ("retry", ["RUN_ID", "the run to retry", "--json"]),
-    ("history", ["--limit N", "at most N runs", "--json"]),
-    ("launches", ["--json", "JSON"]),
-    ("reminders", ["--json", "JSON"]),
-    ("schedule", ["--count N", "next N fire times", "--every EXPR", "cron line"]),
-    ("export-ics", ["FILE", "folder must exist"]),
-    ("show", ["gallery", "history", "settings"]),
-])
+@pytest.mark.parametrize(
+    ("command", "words"),
+    [
+        ("run", ["--json", "JSON"]),
+        ("retry", ["RUN_ID", "the run to retry", "--json"]),
+        ("history", ["--limit N", "at most N runs", "--json"]),
+        ("launches", ["--json", "JSON"]),
+        ("reminders", ["--json", "JSON"]),
+        ("schedule", ["--count N", "next N fire times", "--every EXPR", "cron line"]),
+        ("export-ics", ["FILE", "folder must exist"]),
+        ("show", ["gallery", "history", "settings"]),
+    ],
+)
 def test_every_subcommand_help_explains_its_options(capsys, command: str, words: list[str]) -> None:
     with pytest.raises(SystemExit) as exit_:
         main([command, "--help"])
@@ -163,8 +192,10 @@ def test_every_subcommand_help_explains_its_options(capsys, command: str, words:
 
 def test_notifications_are_told_in_plain_words() -> None:
     assert notification_words("sent", "notify-send") == "Notification sent (notify-send)"
-    assert notification_words("sent", "log") == \
-        "Notification written to the log (no desktop notification service)"
+    assert (
+        notification_words("sent", "log")
+        == "Notification written to the log (no desktop notification service)"
+    )
     assert notification_words("suppressed", None).startswith("Notification not shown")
 
 
@@ -180,13 +211,23 @@ def test_a_cut_error_ends_with_an_ellipsis_and_a_closed_pipe_ends_quietly(home: 
     assert "Notification written to the log (no desktop notification service): " in ran.stdout
 
     # `rocketwatch history | head -1`: the reader leaves early; no traceback, no "Exception ignored".
-    many = subprocess.run(f"{sys.executable} -m rocketwatch --home {home} schedule --every 1m --count 20000"
-                          " | head -1", shell=True, capture_output=True, text=True, timeout=120,
-                          env={**os.environ, "DBUS_SESSION_BUS_ADDRESS": ""})
+    many = subprocess.run(
+        f"{sys.executable} -m rocketwatch --home {home} schedule --every 1m --count 20000 | head -1",
+        shell=True,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "DBUS_SESSION_BUS_ADDRESS": ""},
+    )
     assert many.stdout.startswith("1m: Every minute")
     assert many.stderr == ""
-    history = subprocess.run(f"{sys.executable} -m rocketwatch --home {home} history --json | head -1",
-                             shell=True, capture_output=True, text=True, timeout=60)
+    history = subprocess.run(
+        f"{sys.executable} -m rocketwatch --home {home} history --json | head -1",
+        shell=True,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert history.stdout.strip() == "[" and history.stderr == ""
 
 

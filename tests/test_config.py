@@ -20,15 +20,18 @@ def test_missing_file_and_missing_keys_take_defaults(tmp_path: Path) -> None:
     assert config.source.limit == 25 and config.pipeline == Config().pipeline
 
 
-@pytest.mark.parametrize(("text", "message"), [
-    ('[pipeline]\nretries = "three"', "pipeline.retries must be a whole number"),
-    ("[source]\nlimit = 500", "source.limit must be between 1 and 100"),
-    ('[source]\napi_url = "ftp://x"', "source.api_url must be an http or https URL"),
-    ('[schedule]\nevery = "0 6 * * 8"', "schedule.every"),
-    ("[pipeline]\ntimeout = true", "pipeline.timeout must be a number of seconds"),
-    ("source = 3", "[source] must be a table"),
-    ("[source\nlimit = 2", "is not valid TOML"),
-])
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('[pipeline]\nretries = "three"', "pipeline.retries must be a whole number"),
+        ("[source]\nlimit = 500", "source.limit must be between 1 and 100"),
+        ('[source]\napi_url = "ftp://x"', "source.api_url must be an http or https URL"),
+        ('[schedule]\nevery = "0 6 * * 8"', "schedule.every"),
+        ("[pipeline]\ntimeout = true", "pipeline.timeout must be a number of seconds"),
+        ("source = 3", "[source] must be a table"),
+        ("[source\nlimit = 2", "is not valid TOML"),
+    ],
+)
 def test_invalid_values_name_the_key_and_the_file(tmp_path: Path, text: str, message: str) -> None:
     path = tmp_path / "config.toml"
     path.write_text(text)
@@ -66,8 +69,9 @@ def test_unknown_keys_and_sections_are_warnings_naming_the_closest_known_one(tmp
     from rocketwatch.config import read_config
 
     path = tmp_path / "config.toml"
-    path.write_text('[schedule]\nevry = "@hourly"\n\n[alerts]\nreminder = ["1h"]\n\n'
-                    '[colours]\nsky = "blue"\n')
+    path.write_text(
+        '[schedule]\nevry = "@hourly"\n\n[alerts]\nreminder = ["1h"]\n\n[colours]\nsky = "blue"\n'
+    )
     config, warnings = read_config(path)
     assert config.schedule.every == "@daily"  # ignored, as before, but no longer silently
     assert warnings == [

@@ -41,7 +41,10 @@ def run_demo(home: Path, capsys: pytest.CaptureFixture[str]) -> dict:
 
 
 def test_demo_pictures_are_not_downloaded_again_when_the_stand_in_moves(
-    home: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, taken_port: int,
+    home: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    taken_port: int,
     free_port: int,
 ) -> None:
     monkeypatch.setattr(rocketwatch.session, "DEMO_PORT", free_port)

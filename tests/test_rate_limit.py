@@ -17,8 +17,11 @@ PRODUCTION = "https://ll.thespacedevs.com/2.3.0"
 
 
 def config(every: str, *, paused: bool = False, api_url: str = PRODUCTION, token: str = "") -> Config:
-    return replace(Config(), schedule=ScheduleConfig(every=every, paused=paused),
-                   source=SourceConfig(api_url=api_url, token=token))
+    return replace(
+        Config(),
+        schedule=ScheduleConfig(every=every, paused=paused),
+        source=SourceConfig(api_url=api_url, token=token),
+    )
 
 
 def test_a_schedule_faster_than_the_anonymous_limit_is_warned_about_with_the_way_out() -> None:

@@ -196,8 +196,12 @@ def test_skipped_time_that_meets_a_listed_time_keeps_its_own_run() -> None:
     # 8 March 2026: 02:30 does not exist; as if the clock had not jumped it is 03:30 EDT, which is
     # listed too. Both listed times run that day: 03:30 EDT (07:30 UTC) and the minute after.
     times = in_utc(fires("30 2,3 * * *", ny(2026, 3, 8, 0), 4))
-    assert times == [utc(2026, 3, 8, 7, 30), utc(2026, 3, 8, 7, 31), utc(2026, 3, 9, 6, 30),
-                     utc(2026, 3, 9, 7, 30)]
+    assert times == [
+        utc(2026, 3, 8, 7, 30),
+        utc(2026, 3, 8, 7, 31),
+        utc(2026, 3, 9, 6, 30),
+        utc(2026, 3, 9, 7, 30),
+    ]
     assert parse_every("30 2,3 * * *").missed_since(ny(2026, 3, 8, 0), ny(2026, 3, 8, 12), NEW_YORK) == 2
 
 
@@ -217,8 +221,9 @@ def test_skipped_time_that_meets_a_listed_time_keeps_its_own_run() -> None:
         ("*/30 2,3 * * *", "America/New_York", (2026, 3, 8), ["03:00", "03:30"]),
     ],
 )
-def test_runs_on_a_spring_forward_day(expr: str, zone: str, start: tuple[int, int, int],
-                                      expected: list[str]) -> None:
+def test_runs_on_a_spring_forward_day(
+    expr: str, zone: str, start: tuple[int, int, int], expected: list[str]
+) -> None:
     tz = ZoneInfo(zone)
     day = datetime(*start, tzinfo=tz)
     times = parse_every(expr).next_fire_times(len(expected) + 1, day - timedelta(microseconds=1), tz)
@@ -415,13 +420,17 @@ def test_max_runs_per_hour_sees_a_coming_half_hour_fall_back() -> None:
         ("*/45 * * * *", "At 0 and 45 minutes past the hour"),
         ("50/15 * * * *", "At 50 minutes past the hour"),
         ("0 */5 * * *", "At 00:00, 05:00, 10:00, 15:00 and 20:00"),
-        ("0 0 */2 * *", "At 00:00, on day 1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, and 31 "
-                        "of the month"),
+        (
+            "0 0 */2 * *",
+            "At 00:00, on day 1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, and 31 of the month",
+        ),
         ("0 0 1 */5 *", "At 00:00, on day 1 of the month, only in January, June, and November"),
         # Several minutes in a list of hours: not "at 01:00 and 03:00", which reads as two runs.
         ("*/15 1,3 * * *", "Every 15 minutes, during hours 01 and 03"),
-        ("*/45 */5 * * 1", "At 0 and 45 minutes past the hour, during hours 00, 05, 10, 15, and 20, "
-                           "only on Monday"),
+        (
+            "*/45 */5 * * 1",
+            "At 0 and 45 minutes past the hour, during hours 00, 05, 10, 15, and 20, only on Monday",
+        ),
         ("5 1,3 * * *", "At 01:05 and 03:05"),
         ("0 0 1 */3 *", "At 00:00, on day 1 of the month, every 3 months"),
         # Day-of-week steps run up to 7, Sunday again: 3/2 is Wednesday, Friday and Sunday.

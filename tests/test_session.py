@@ -36,12 +36,14 @@ def test_the_tray_app_does_not_import_the_command_line_back() -> None:
 
 def test_the_session_needs_no_qt() -> None:
     for name in ("session.py", "rate_limit.py", "config.py", "applog.py"):
-        assert not any(module.startswith("PySide6") or module.startswith("rocketwatch.ui")
-                       for module in imported_modules(PACKAGE / name)), name
+        assert not any(
+            module.startswith("PySide6") or module.startswith("rocketwatch.ui")
+            for module in imported_modules(PACKAGE / name)
+        ), name
 
 
 def test_an_api_url_override_lays_over_the_saved_settings(home: Path) -> None:
-    (home / "config.toml").write_text('[source]\nlimit = 3\n', encoding="utf-8")
+    (home / "config.toml").write_text("[source]\nlimit = 3\n", encoding="utf-8")
     session = Session.from_options(str(home), "http://127.0.0.1:9/2.3.0/", False)
     session.load()
     assert session.config.source.api_url == "http://127.0.0.1:9/2.3.0"

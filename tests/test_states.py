@@ -9,7 +9,15 @@ from rocketwatch.states import RunState
 
 def test_states_keep_their_stored_words() -> None:
     assert [str(state) for state in RunState] == [
-        "queued", "running", "success", "failed", "up_for_retry", "skipped", "interrupted", "cancelled"]
+        "queued",
+        "running",
+        "success",
+        "failed",
+        "up_for_retry",
+        "skipped",
+        "interrupted",
+        "cancelled",
+    ]
     assert json.dumps({"state": RunState.UP_FOR_RETRY}) == '{"state": "up_for_retry"}'
 
 
@@ -20,5 +28,8 @@ def test_a_state_word_from_a_newer_version_reads_as_interrupted() -> None:
 
 def test_which_states_are_active_and_which_went_wrong() -> None:
     assert {state for state in RunState if state.active} == {
-        RunState.QUEUED, RunState.RUNNING, RunState.UP_FOR_RETRY}
+        RunState.QUEUED,
+        RunState.RUNNING,
+        RunState.UP_FOR_RETRY,
+    }
     assert {state for state in RunState if state.went_wrong} == {RunState.FAILED, RunState.INTERRUPTED}

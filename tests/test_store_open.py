@@ -27,8 +27,12 @@ WRITER = textwrap.dedent("""
 def test_opening_a_live_database_during_checkpoints_never_moves_it_aside(tmp_path) -> None:
     paths = paths_for(tmp_path)
     Store.open(paths).close()
-    with subprocess.Popen([sys.executable, "-c", WRITER, str(tmp_path)], stdout=subprocess.PIPE,
-                          stdin=subprocess.PIPE, text=True) as writer:
+    with subprocess.Popen(
+        [sys.executable, "-c", WRITER, str(tmp_path)],
+        stdout=subprocess.PIPE,
+        stdin=subprocess.PIPE,
+        text=True,
+    ) as writer:
         try:
             assert writer.stdout is not None and writer.stdout.readline().strip() == "ready"
             for _ in range(150):

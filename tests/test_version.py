@@ -25,8 +25,15 @@ def version_line(*, cwd: Path, pythonpath: Path | None = None) -> str:
     env = {"PATH": "/usr/bin:/bin", "HOME": str(cwd)}
     if pythonpath is not None:
         env["PYTHONPATH"] = str(pythonpath)
-    result = subprocess.run([sys.executable, "-m", "rocketwatch", "--version"], cwd=cwd, env=env,
-                            capture_output=True, text=True, timeout=60, check=False)
+    result = subprocess.run(
+        [sys.executable, "-m", "rocketwatch", "--version"],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     assert result.returncode == 0, result.stderr
     return result.stdout.strip()
 
@@ -36,15 +43,21 @@ def test_the_package_version_is_pyprojects() -> None:
     assert f"RocketWatch/{pyproject_version()} " in rocketwatch.USER_AGENT
 
 
-@pytest.mark.skipif(shutil.which("git") is None or not (REPO / ".git").exists(),
-                    reason="needs a git checkout")
+@pytest.mark.skipif(
+    shutil.which("git") is None or not (REPO / ".git").exists(), reason="needs a git checkout"
+)
 def test_version_from_a_source_checkout_names_the_commit(tmp_path: Path) -> None:
-    head = subprocess.run(["git", "-C", str(REPO), "rev-parse", "HEAD"], capture_output=True, text=True,
-                          check=True).stdout.strip()
+    head = subprocess.run(
+        ["git", "-C", str(REPO), "rev-parse", "HEAD"], capture_output=True, text=True, check=True
+    ).stdout.strip()
     line = version_line(cwd=REPO)
     assert line.startswith(f"RocketWatch {pyproject_version()} (source checkout at commit {head[:12]}")
-    dirty = subprocess.run(["git", "-C", str(REPO), "status", "--porcelain", "--untracked-files=no"],
-                           capture_output=True, text=True, check=True).stdout.strip()
+    dirty = subprocess.run(
+        ["git", "-C", str(REPO), "status", "--porcelain", "--untracked-files=no"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
     assert line.endswith(", with local changes)") == bool(dirty)
 
 
@@ -63,7 +76,8 @@ def test_version_of_a_packaged_release_and_of_a_packaged_build(tmp_path: Path) -
     assert version_line(cwd=tmp_path, pythonpath=site) == "RocketWatch 7.8.9 (release, commit 0123456789ab)"
     info.write_text(json.dumps({"version": "7.8.9", "commit": commit, "release": False}))
     assert version_line(cwd=tmp_path, pythonpath=site) == (
-        "RocketWatch 7.8.9 (package built from commit 0123456789ab, not a release)")
+        "RocketWatch 7.8.9 (package built from commit 0123456789ab, not a release)"
+    )
 
 
 def test_version_of_a_package_installed_without_build_info_reads_its_metadata(tmp_path: Path) -> None:
@@ -73,12 +87,18 @@ def test_version_of_a_package_installed_without_build_info_reads_its_metadata(tm
     assert line == f"RocketWatch {pyproject_version()} (installed package)"
 
 
-@pytest.mark.parametrize(("origin", "words"), [
-    (Origin("release", "f" * 40), "release, commit ffffffffffff"),
-    (Origin("build", "a" * 40), "package built from commit aaaaaaaaaaaa, not a release"),
-    (Origin("source", "b" * 40, modified=True), "source checkout at commit bbbbbbbbbbbb, with local changes"),
-    (Origin("source"), "source checkout, commit unknown"),
-    (Origin("installed"), "installed package"),
-])
+@pytest.mark.parametrize(
+    ("origin", "words"),
+    [
+        (Origin("release", "f" * 40), "release, commit ffffffffffff"),
+        (Origin("build", "a" * 40), "package built from commit aaaaaaaaaaaa, not a release"),
+        (
+            Origin("source", "b" * 40, modified=True),
+            "source checkout at commit bbbbbbbbbbbb, with local changes",
+        ),
+        (Origin("source"), "source checkout, commit unknown"),
+        (Origin("installed"), "installed package"),
+    ],
+)
 def test_origin_in_words(origin: Origin, words: str) -> None:
     assert origin.describe() == words

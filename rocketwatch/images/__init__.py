@@ -37,9 +37,22 @@ if TYPE_CHECKING:
 
 # Loaded on first use, so naming a constant here does not import httpx and Pillow (start-up time).
 _HOMES = {
-    "fetch": ("ACCEPT", "CANCELLED", "DEFAULT_MAX_BYTES", "MAX_REDIRECTS", "MAX_URL_LENGTH",
-              "MIN_DOWNLOAD_DEADLINE", "ONLY_HTTP", "REDIRECT_CODES", "TIMED_OUT", "DiskFull", "ImageFetcher",
-              "ImageOutcome", "ImagesUnreachable", "check_url"),
+    "fetch": (
+        "ACCEPT",
+        "CANCELLED",
+        "DEFAULT_MAX_BYTES",
+        "MAX_REDIRECTS",
+        "MAX_URL_LENGTH",
+        "MIN_DOWNLOAD_DEADLINE",
+        "ONLY_HTTP",
+        "REDIRECT_CODES",
+        "TIMED_OUT",
+        "DiskFull",
+        "ImageFetcher",
+        "ImageOutcome",
+        "ImagesUnreachable",
+        "check_url",
+    ),
     "files": ("PART_PREFIX", "sweep_partials"),
     "names": ("image_name", "thumbnail_name"),
     "thumbnails": ("DEFAULT_THUMBNAIL_SIZE", "THUMBNAIL_QUALITY", "make_thumbnail"),

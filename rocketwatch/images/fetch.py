@@ -46,6 +46,7 @@ ONLY_HTTP = "only http and https pictures are fetched"
 TIMED_OUT = "timed out"
 CANCELLED = "cancelled"
 
+
 @dataclass(frozen=True, slots=True)
 class ImageOutcome:
     """What happened to one picture URL: where it was saved, or in plain words why not."""

@@ -180,7 +180,10 @@ def same_origin(url: str, other: str) -> bool:
     try:
         first, second = urlsplit(url), urlsplit(other)
         return (first.scheme.lower(), first.hostname, first.port) == (
-            second.scheme.lower(), second.hostname, second.port)
+            second.scheme.lower(),
+            second.hostname,
+            second.port,
+        )
     except ValueError:
         return False
 
@@ -211,8 +214,7 @@ class LL2Client:
         token = token.strip()
         if not all("!" <= char <= "~" for char in token):
             raise LL2Error(
-                "The LL2 API token in the settings is not valid "
-                "(it has spaces or unusual characters in it)"
+                "The LL2 API token in the settings is not valid (it has spaces or unusual characters in it)"
             )
         self.api_url = api_url
         self.endpoint = endpoint_for(api_url)

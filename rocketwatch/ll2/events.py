@@ -92,8 +92,9 @@ def parse_events_bytes(body: bytes) -> EventPage:
                 reasons.append(made)
             continue
         events.setdefault(made.id, made)
-    return EventPage(tuple(sorted(events.values(), key=lambda event: (event.date, event.name))), skipped,
-                     tuple(reasons))
+    return EventPage(
+        tuple(sorted(events.values(), key=lambda event: (event.date, event.name))), skipped, tuple(reasons)
+    )
 
 
 def read_event(record: object) -> Event | str:
@@ -115,8 +116,10 @@ def read_event(record: object) -> Event | str:
     links.sort(key=_webcast_order)
     image = _image(record.get("image"))["image_url"] or _image(record.get("feature_image"))["image_url"]
     precision = record.get("date_precision")
-    info = [_url(item.get("url") if isinstance(item, dict) else item, URL_LIMIT)
-            for item in _list(record.get("info_urls"))]
+    info = [
+        _url(item.get("url") if isinstance(item, dict) else item, URL_LIMIT)
+        for item in _list(record.get("info_urls"))
+    ]
     launch_ids: list[str] = []
     for item in _list(record.get("launches")):
         launch_id = _launch_id(_dict(item).get("id"))
@@ -127,8 +130,10 @@ def read_event(record: object) -> Event | str:
         name=name,
         type=_text(_dict(kind).get("name") if isinstance(kind, dict) else kind, SHORT_LIMIT * 2) or "Event",
         date=date,
-        date_precision=_text(_dict(precision).get("abbrev") if isinstance(precision, dict) else precision,
-                             SHORT_LIMIT) or None,
+        date_precision=_text(
+            _dict(precision).get("abbrev") if isinstance(precision, dict) else precision, SHORT_LIMIT
+        )
+        or None,
         location=_text(record.get("location")),
         description=_description(record.get("description")),
         image_url=image,

@@ -23,7 +23,21 @@ STATUS_ABBREVS: dict[int, str] = {
 
 # LL2 NET precision abbreviations, finest first. None means LL2 did not say (2.0.0).
 PRECISION_ORDER: tuple[str, ...] = (
-    "SEC", "MIN", "HR", "DAY", "W", "M", "Q1", "Q2", "Q3", "Q4", "H1", "H2", "NET", "FY", "Y",
+    "SEC",
+    "MIN",
+    "HR",
+    "DAY",
+    "W",
+    "M",
+    "Q1",
+    "Q2",
+    "Q3",
+    "Q4",
+    "H1",
+    "H2",
+    "NET",
+    "FY",
+    "Y",
 )
 
 
@@ -150,11 +164,14 @@ def best_webcast(webcasts: tuple[Webcast, ...]) -> Webcast | None:
     if not webcasts:
         return None
     far = datetime.max.replace(tzinfo=UTC)
-    return min(webcasts, key=lambda link: (
-        not link.live,
-        link.priority if link.priority is not None else 1_000_000,
-        link.start or far,
-    ))
+    return min(
+        webcasts,
+        key=lambda link: (
+            not link.live,
+            link.priority if link.priority is not None else 1_000_000,
+            link.start or far,
+        ),
+    )
 
 
 def landing_outcomes(landings: Iterable[Landing]) -> dict[str, bool | None]:
@@ -165,7 +182,6 @@ def landing_outcomes(landings: Iterable[Landing]) -> dict[str, bool | None]:
         key = stage.serial or f"{stage.stage or 'Stage'} {number}"
         outcomes[key] = stage.success if stage.attempt is not False else None
     return outcomes
-
 
 
 @dataclass(frozen=True, slots=True)

@@ -80,8 +80,9 @@ def decode_json(body: bytes) -> object:
         return json.loads(body)
     except json.JSONDecodeError as exc:
         web_page = body.lstrip()[:1] == b"<"
-        raise PageError(f"LL2's answer is not JSON ({_why_not_json(body, exc)})",
-                        retryable=not web_page) from exc
+        raise PageError(
+            f"LL2's answer is not JSON ({_why_not_json(body, exc)})", retryable=not web_page
+        ) from exc
     except UnicodeDecodeError as exc:
         raise PageError("LL2's answer is not JSON (it is not readable text)") from exc
     except (ValueError, RecursionError) as exc:
@@ -110,8 +111,9 @@ def _looks_cut_off(text: str) -> bool:
 def parse_page(data: object) -> ParsedPage:
     """Parse decoded JSON from LL2: a dict whose "results" is a list of launch records."""
     if not isinstance(data, dict) or not isinstance(data.get("results"), list):
-        raise PageError(f"LL2 answered with JSON that is not a list of launches but {_what_came(data)}",
-                        retryable=False)
+        raise PageError(
+            f"LL2 answered with JSON that is not a list of launches but {_what_came(data)}", retryable=False
+        )
     launches: list[Launch] = []
     reasons: list[str] = []
     skipped = 0
@@ -305,19 +307,22 @@ def _landings(value: object, dropped: Counter[str]) -> tuple[Landing, ...]:
         place = _dict(landing.get("landing_location") or landing.get("location"))
         kind = _dict(landing.get("type"))
         stage_type = item.get("type")
-        stages.append(Landing(
-            stage=_text(_dict(stage_type).get("name") if isinstance(stage_type, dict) else stage_type,
-                        SHORT_LIMIT),
-            serial=_text(launcher.get("serial_number"), SHORT_LIMIT),
-            flight_number=_int_within(item.get("launcher_flight_number")),
-            reused=_bool(item.get("reused")),
-            attempt=_bool(landing.get("attempt")),
-            success=_bool(landing.get("success")),
-            location=_text(place.get("name")),
-            location_abbrev=_text(place.get("abbrev"), SHORT_LIMIT),
-            type=_text(kind.get("name")),
-            type_abbrev=_text(kind.get("abbrev"), SHORT_LIMIT),
-        ))
+        stages.append(
+            Landing(
+                stage=_text(
+                    _dict(stage_type).get("name") if isinstance(stage_type, dict) else stage_type, SHORT_LIMIT
+                ),
+                serial=_text(launcher.get("serial_number"), SHORT_LIMIT),
+                flight_number=_int_within(item.get("launcher_flight_number")),
+                reused=_bool(item.get("reused")),
+                attempt=_bool(landing.get("attempt")),
+                success=_bool(landing.get("success")),
+                location=_text(place.get("name")),
+                location_abbrev=_text(place.get("abbrev"), SHORT_LIMIT),
+                type=_text(kind.get("name")),
+                type_abbrev=_text(kind.get("abbrev"), SHORT_LIMIT),
+            )
+        )
     return tuple(stages)
 
 

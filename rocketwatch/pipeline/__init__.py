@@ -8,6 +8,15 @@ from rocketwatch.pipeline.runner import RunActivity, Runner, RunRefused, backoff
 from rocketwatch.pipeline.tasks import TASK_IDS, TASK_TITLES
 
 __all__ = [
-    "TASK_IDS", "TASK_TITLES", "Cancelled", "RunActivity", "RunContext", "RunEvent", "RunRefused", "Runner",
-    "TaskError", "backoff_delay", "run_activity",
+    "TASK_IDS",
+    "TASK_TITLES",
+    "Cancelled",
+    "RunActivity",
+    "RunContext",
+    "RunEvent",
+    "RunRefused",
+    "Runner",
+    "TaskError",
+    "backoff_delay",
+    "run_activity",
 ]

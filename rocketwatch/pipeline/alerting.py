@@ -66,11 +66,13 @@ def planned_reminders(store: Store, config: Config, now: datetime) -> list[Plann
     fire_at. Muted launches have none."""
     launches = _unmuted(store, store.launches.upcoming(since=now))
     planned = plan_reminders(launches, _sent(store), now, config.alerts, store.stars.starred())
-    planned += planned_snoozes(store.mutes.snoozes(), {launch.id: launch for launch in launches},
-                               _snoozes_claimed(store), now)
+    planned += planned_snoozes(
+        store.mutes.snoozes(), {launch.id: launch for launch in launches}, _snoozes_claimed(store), now
+    )
     if config.alerts.event_types:
-        planned += plan_event_reminders(store.events.upcoming(since=now), _events_sent(store), now,
-                                        config.alerts)
+        planned += plan_event_reminders(
+            store.events.upcoming(since=now), _events_sent(store), now, config.alerts
+        )
     return sorted(planned, key=lambda item: (item.fire_at, item.name, item.launch_id))
 
 
@@ -85,8 +87,13 @@ def due_now(store: Store, config: Config, now: datetime) -> list[Alert]:
     none for muted launches."""
     launches = _unmuted(store, store.launches.upcoming(since=now))
     due = due_alerts(launches, _sent(store), now, config.alerts, store.stars.starred())
-    due += snoozed_alerts(store.mutes.snoozes(), {launch.id: launch for launch in launches},
-                          _snoozes_claimed(store), now, config.alerts)
+    due += snoozed_alerts(
+        store.mutes.snoozes(),
+        {launch.id: launch for launch in launches},
+        _snoozes_claimed(store),
+        now,
+        config.alerts,
+    )
     if config.alerts.event_types:
         due += due_event_alerts(store.events.upcoming(since=now), _events_sent(store), now, config.alerts)
     return due
@@ -95,8 +102,11 @@ def due_now(store: Store, config: Config, now: datetime) -> list[Alert]:
 def stale_reminders(store: Store, config: Config, now: datetime) -> list[Alert]:
     """Reminders due now whose launch data is too old to trust (older than half their lead)."""
     seen = store.launches.last_seen()
-    return [alert for alert in due_now(store, config, now)
-            if not alert.quiet and needs_refresh(alert, _age(seen, alert, now))]
+    return [
+        alert
+        for alert in due_now(store, config, now)
+        if not alert.quiet and needs_refresh(alert, _age(seen, alert, now))
+    ]
 
 
 def refresh_first(store: Store, config: Config, now: datetime) -> bool:
@@ -129,8 +139,9 @@ def refresh_fell_short(record: RunRecord) -> bool:
     return record.trigger == REFRESH_TRIGGER and record.state != RunState.SUCCESS
 
 
-def deliver_due_alerts(store: Store, config: Config, notifier: ChainNotifier, now: datetime, *,
-                       run_id: int | None = None) -> list[Alert]:
+def deliver_due_alerts(
+    store: Store, config: Config, notifier: ChainNotifier, now: datetime, *, run_id: int | None = None
+) -> list[Alert]:
     """Send the reminders due at `now` (a reminder on old data says when it was last checked).
     Returns the alerts claimed by this call: sent, or suppressed (alert.quiet) in quiet hours."""
     return deliver(store, notifier, _annotated(store, due_now(store, config, now), now), now, run_id=run_id)
@@ -144,15 +155,25 @@ def alert_run(ctx: RunContext) -> list[Alert]:
     changes = _pending_changes(store, ctx.run_id, now)
     launches = {change.launch_id: store.launches.get(change.launch_id) for change in changes}
     muted = store.mutes.muted()
-    known = {launch_id: launch for launch_id, launch in launches.items()
-             if launch is not None and launch_id not in muted}
+    known = {
+        launch_id: launch
+        for launch_id, launch in launches.items()
+        if launch is not None and launch_id not in muted
+    }
     alerts = change_alerts(changes, known, now, cfg, store.stars.starred())
     alerts += _annotated(store, due_now(store, ctx.config, now), now)
     return deliver(store, ctx.notifier, alerts, now, run_id=ctx.run_id, note=ctx.log)
 
 
-def deliver(store: Store, notifier: ChainNotifier, alerts: Sequence[Alert], now: datetime, *,
-            run_id: int | None = None, note: Callable[[str], None] | None = None) -> list[Alert]:
+def deliver(
+    store: Store,
+    notifier: ChainNotifier,
+    alerts: Sequence[Alert],
+    now: datetime,
+    *,
+    run_id: int | None = None,
+    note: Callable[[str], None] | None = None,
+) -> list[Alert]:
     """Claim each alert in the ledger, then show it (or record it suppressed); a claimed key is skipped.
     Returns the alerts claimed here and not failed."""
     say = note or log.info
@@ -161,9 +182,17 @@ def deliver(store: Store, notifier: ChainNotifier, alerts: Sequence[Alert], now:
     for alert in alerts:
         if alert.launch_id in muted:  # muted since the alert was worked out
             continue
-        if not store.ledger.claim(alert.key, kind=alert.kind, title=alert.title, body=alert.body,
-                                  run_id=run_id, launch_id=alert.launch_id, fire_at=alert.fire_at,
-                                  lead_s=alert.lead_s, now=now):
+        if not store.ledger.claim(
+            alert.key,
+            kind=alert.kind,
+            title=alert.title,
+            body=alert.body,
+            run_id=run_id,
+            launch_id=alert.launch_id,
+            fire_at=alert.fire_at,
+            lead_s=alert.lead_s,
+            now=now,
+        ):
             continue
         if alert.quiet:
             store.ledger.settle(alert.key, SUPPRESSED, None, now=now)
@@ -174,13 +203,18 @@ def deliver(store: Store, notifier: ChainNotifier, alerts: Sequence[Alert], now:
             if alert.kind == EVENT:  # an event, not a launch: its picture; a click opens the gallery
                 event = store.events.get(alert.launch_id)
                 picture = store.images.paths_for(event.image_url if event else None)[1]
-                notification = Notification(alert.title, alert.body, icon=picture or app_icon_path(),
-                                            subject=Subject.gallery())
+                notification = Notification(
+                    alert.title, alert.body, icon=picture or app_icon_path(), subject=Subject.gallery()
+                )
             else:
                 launch = store.launches.get(alert.launch_id)
-                notification = Notification(alert.title, alert.body, icon=_icon(store, alert.launch_id),
-                                            subject=Subject.launch(alert.launch_id),
-                                            actions=alert_actions(launch, now))
+                notification = Notification(
+                    alert.title,
+                    alert.body,
+                    icon=_icon(store, alert.launch_id),
+                    subject=Subject.launch(alert.launch_id),
+                    actions=alert_actions(launch, now),
+                )
             backend = notifier.send(notification)
         except NotifyError as error:
             store.ledger.settle(alert.key, FAILED, None, now=now)
@@ -206,9 +240,10 @@ def alert_actions(launch: Launch | None, now: datetime) -> tuple[NotificationAct
     return tuple(actions)
 
 
-def snooze_reminder(store: Store, launch_id: str, now: datetime,
-                    minutes: int = SNOOZE_MINUTES) -> datetime | None:
-    """"Remind me in 10 min": keep a reminder due `minutes` from now (at most at the NET). Returns when it
+def snooze_reminder(
+    store: Store, launch_id: str, now: datetime, minutes: int = SNOOZE_MINUTES
+) -> datetime | None:
+    """ "Remind me in 10 min": keep a reminder due `minutes` from now (at most at the NET). Returns when it
     comes, or None (the launch is unknown, muted or no longer ahead)."""
     launch = store.launches.get(launch_id)
     if launch is None or store.mutes.is_muted(launch_id):
@@ -223,8 +258,9 @@ def snooze_reminder(store: Store, launch_id: str, now: datetime,
 
 def last_hour_launch(store: Store, config: Config, now: datetime) -> Launch | None:
     """The watched, unmuted launch due within the hour that the tray icon counts down, or None."""
-    return counted_down(_unmuted(store, store.launches.upcoming(since=now)), now, config.alerts,
-                        store.stars.starred())
+    return counted_down(
+        _unmuted(store, store.launches.upcoming(since=now)), now, config.alerts, store.stars.starred()
+    )
 
 
 def _unmuted(store: Store, launches: list[Launch]) -> list[Launch]:
@@ -257,16 +293,20 @@ def _annotated(store: Store, alerts: list[Alert], now: datetime) -> list[Alert]:
     result = []
     for alert in alerts:
         age = _age(seen, alert, now)
-        result.append(with_last_checked(alert, age) if needs_refresh(alert, age) and age < timedelta.max
-                      else alert)
+        result.append(
+            with_last_checked(alert, age) if needs_refresh(alert, age) and age < timedelta.max else alert
+        )
     return result
 
 
 def _pending_changes(store: Store, run_id: int, now: datetime) -> list[LaunchChange]:
     """This run's changes, plus recent ones of other runs that LL2 still reports the same way."""
     mine = store.launches.changes(run_id=run_id)
-    others = [change for change in store.launches.changes(since=now - CHANGE_CATCH_UP)
-              if change.run_id != run_id and _still_true(store, change)]
+    others = [
+        change
+        for change in store.launches.changes(since=now - CHANGE_CATCH_UP)
+        if change.run_id != run_id and _still_true(store, change)
+    ]
     return sorted([*others, *mine], key=lambda change: change.id)
 
 
@@ -276,8 +316,11 @@ def _still_true(store: Store, change: LaunchChange) -> bool:
         return False
     if change.field in ("landing", "update"):
         return True  # a known landing outcome or an update stays true
-    current = {"net": to_text(launch.net), "status": launch.status_abbrev,
-               "webcast": "true" if launch.webcast_live else "false"}.get(change.field)
+    current = {
+        "net": to_text(launch.net),
+        "status": launch.status_abbrev,
+        "webcast": "true" if launch.webcast_live else "false",
+    }.get(change.field)
     return current == change.new
 
 

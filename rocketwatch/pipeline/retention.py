@@ -46,8 +46,9 @@ class PruneResult:
         return any((self.runs, self.launches, self.notifications, self.pictures, self.files))
 
 
-def prune(store: Store, paths: Paths, config: RetentionConfig, now: datetime, *,
-          current_run: int | None = None) -> PruneResult:
+def prune(
+    store: Store, paths: Paths, config: RetentionConfig, now: datetime, *, current_run: int | None = None
+) -> PruneResult:
     """Apply every retention rule once. `current_run`'s pictures are never evicted by the size cap."""
     cutoff = now - timedelta(days=config.keep_runs_days)
     runs = _prune_runs(store, paths, cutoff)
@@ -64,9 +65,14 @@ def _prune_runs(store: Store, paths: Paths, cutoff: datetime) -> int:
     runs still active, and the newest run (so the history never empties after a long break)."""
     active = ", ".join("?" for _ in ACTIVE_STATES)
     with store.db.transaction() as tx:
-        ids = [row[0] for row in tx.execute(
-            f"SELECT id FROM runs WHERE COALESCE(started_at, created_at) < ? AND state NOT IN ({active})"
-            " AND id < (SELECT MAX(id) FROM runs)", (to_text(cutoff), *ACTIVE_STATES))]
+        ids = [
+            row[0]
+            for row in tx.execute(
+                f"SELECT id FROM runs WHERE COALESCE(started_at, created_at) < ? AND state NOT IN ({active})"
+                " AND id < (SELECT MAX(id) FROM runs)",
+                (to_text(cutoff), *ACTIVE_STATES),
+            )
+        ]
         for chunk in _chunks(ids):
             marks = ", ".join("?" for _ in chunk)
             tx.execute(f"DELETE FROM task_tries WHERE run_id IN ({marks})", chunk)
@@ -85,11 +91,16 @@ def _prune_runs(store: Store, paths: Paths, cutoff: datetime) -> int:
 def _prune_launches(store: Store, before: datetime) -> int:
     """Launches with a NET before `before` that no kept run saw or changed, with their changes and stars."""
     with store.db.transaction() as tx:
-        ids = [row[0] for row in tx.execute(
-            "SELECT l.id FROM launches l WHERE l.net < ?"
-            " AND NOT EXISTS (SELECT 1 FROM runs r WHERE r.id IN (l.first_run_id, l.last_run_id))"
-            " AND NOT EXISTS (SELECT 1 FROM launch_changes c JOIN runs r ON r.id = c.run_id"
-            "                 WHERE c.launch_id = l.id)", (to_text(before),))]
+        ids = [
+            row[0]
+            for row in tx.execute(
+                "SELECT l.id FROM launches l WHERE l.net < ?"
+                " AND NOT EXISTS (SELECT 1 FROM runs r WHERE r.id IN (l.first_run_id, l.last_run_id))"
+                " AND NOT EXISTS (SELECT 1 FROM launch_changes c JOIN runs r ON r.id = c.run_id"
+                "                 WHERE c.launch_id = l.id)",
+                (to_text(before),),
+            )
+        ]
         for chunk in _chunks(ids):
             marks = ", ".join("?" for _ in chunk)
             tx.execute(f"DELETE FROM launch_changes WHERE launch_id IN ({marks})", chunk)
@@ -106,7 +117,9 @@ def _prune_ledger(store: Store, cutoff: datetime) -> int:
         cursor = tx.execute(
             "DELETE FROM notifications WHERE created_at < ?"
             " AND (launch_id IS NULL OR launch_id NOT IN (SELECT id FROM launches))"
-            " AND (run_id IS NULL OR run_id NOT IN (SELECT id FROM runs))", (to_text(cutoff),))
+            " AND (run_id IS NULL OR run_id NOT IN (SELECT id FROM runs))",
+            (to_text(cutoff),),
+        )
     return max(0, cursor.rowcount)
 
 
@@ -119,19 +132,26 @@ class _Picture:
     size: int
 
 
-def _prune_pictures(store: Store, paths: Paths, config: RetentionConfig, now: datetime,
-                    current_run: int | None) -> tuple[int, int, int]:
+def _prune_pictures(
+    store: Store, paths: Paths, config: RetentionConfig, now: datetime, current_run: int | None
+) -> tuple[int, int, int]:
     """Unused pictures after UNUSED_PICTURE_AGE; then, over the size cap, the least recently used ones
     (never those of the current run); then files in the picture folders the index does not know.
     Returns (index rows removed, files deleted, bytes freed)."""
-    shown = {picture_identity(row[0]) for row in store.db.execute("SELECT DISTINCT image_url FROM launches"
-                                                                  " WHERE image_url IS NOT NULL")}
+    shown = {
+        picture_identity(row[0])
+        for row in store.db.execute("SELECT DISTINCT image_url FROM launches WHERE image_url IS NOT NULL")
+    }
     shown |= {picture_identity(url) for url in store.events.image_urls()}  # event pictures are kept alike
     in_use: set[str] = set()
     if current_run is not None:
-        in_use = {picture_identity(row[0]) for row in store.db.execute(
-            "SELECT DISTINCT image_url FROM launches WHERE last_run_id = ? AND image_url IS NOT NULL",
-            (current_run,))}
+        in_use = {
+            picture_identity(row[0])
+            for row in store.db.execute(
+                "SELECT DISTINCT image_url FROM launches WHERE last_run_id = ? AND image_url IS NOT NULL",
+                (current_run,),
+            )
+        }
     pictures = _pictures(store)
     stale_before = now - UNUSED_PICTURE_AGE
     gone = [p for p in pictures if p.url not in shown and (p.used is None or p.used < stale_before)]
@@ -159,11 +179,15 @@ def _prune_pictures(store: Store, paths: Paths, config: RetentionConfig, now: da
 
 def _pictures(store: Store) -> list[_Picture]:
     rows = store.db.execute(
-        "SELECT url, file, thumbnail, COALESCE(last_used_at, fetched_at, failed_at) AS used FROM images")
+        "SELECT url, file, thumbnail, COALESCE(last_used_at, fetched_at, failed_at) AS used FROM images"
+    )
     result = []
     for row in rows:
-        files = tuple(path for path in (store.images.absolute(row["file"]),
-                                        store.images.absolute(row["thumbnail"])) if path is not None)
+        files = tuple(
+            path
+            for path in (store.images.absolute(row["file"]), store.images.absolute(row["thumbnail"]))
+            if path is not None
+        )
         result.append(_Picture(row["url"], files, from_text(row["used"]), sum(_size(f) for f in files)))
     return result
 
@@ -206,4 +230,4 @@ def _delete(path: Path) -> int:
 
 
 def _chunks(ids: list[int] | list[str], size: int = 500) -> list[tuple]:
-    return [tuple(ids[start:start + size]) for start in range(0, len(ids), size)]
+    return [tuple(ids[start : start + size]) for start in range(0, len(ids), size)]

@@ -67,11 +67,11 @@ class RunActivity:
 
     run_id: int
     task_id: str
-    state: RunState                # running or up_for_retry
-    try_number: int                # the try running now, or the one that just failed
+    state: RunState  # running or up_for_retry
+    try_number: int  # the try running now, or the one that just failed
     tries_allowed: int
-    reason: str | None             # why the last try failed (None when no try of this task failed)
-    next_try_at: datetime | None   # when the next try starts (only while waiting)
+    reason: str | None  # why the last try failed (None when no try of this task failed)
+    next_try_at: datetime | None  # when the next try starts (only while waiting)
 
     @property
     def waiting(self) -> bool:
@@ -87,8 +87,10 @@ class RunActivity:
         if not self.waiting:
             text = f"{title}… (try {self.try_number} of {self.tries_allowed})."
             return [text, f"The last try failed: {self.reason}"] if self.reason else [text]
-        lines = [f"{title} failed (try {self.try_number} of {self.tries_allowed}):",
-                 f"{self.reason or 'unknown error'}."]
+        lines = [
+            f"{title} failed (try {self.try_number} of {self.tries_allowed}):",
+            f"{self.reason or 'unknown error'}.",
+        ]
         if self.next_try_at is not None:
             lines.append(f"Trying again at {next_try_words(self.next_try_at, now)}.")
         return lines
@@ -125,18 +127,33 @@ def run_activity(store: Store, pipeline: PipelineConfig) -> RunActivity | None:
         if failed is not None and failed.finished_at is not None:
             delay = backoff_delay(failed.try_number - earlier, pipeline.retry_delay, pipeline.max_retry_delay)
             next_at = failed.finished_at + timedelta(seconds=delay)
-        return RunActivity(record.id, task.task_id, UP_FOR_RETRY, number, allowed,
-                           task.error or (failed.error if failed else None), next_at)
-    return RunActivity(record.id, task.task_id, RUNNING, task.tries, allowed,
-                       failed.error if failed else None, None)
+        return RunActivity(
+            record.id,
+            task.task_id,
+            UP_FOR_RETRY,
+            number,
+            allowed,
+            task.error or (failed.error if failed else None),
+            next_at,
+        )
+    return RunActivity(
+        record.id, task.task_id, RUNNING, task.tries, allowed, failed.error if failed else None, None
+    )
 
 
 class Runner:
     """Runs the pipeline for one home. Thread-safe: one run at a time, others are recorded as skipped."""
 
-    def __init__(self, paths: Paths, config: Config, store: Store, notifier: ChainNotifier, *,
-                 on_event: Callable[[RunEvent], None] | None = None,
-                 now: Callable[[], datetime] | None = None) -> None:
+    def __init__(
+        self,
+        paths: Paths,
+        config: Config,
+        store: Store,
+        notifier: ChainNotifier,
+        *,
+        on_event: Callable[[RunEvent], None] | None = None,
+        now: Callable[[], datetime] | None = None,
+    ) -> None:
         self.paths = paths
         self.config = config
         self.store = store
@@ -176,8 +193,10 @@ class Runner:
             if record is None:
                 raise RunRefused(f"There is no run {run_id}")
             if record.state not in RETRYABLE_STATES:
-                raise RunRefused(f"Run {run_id} is {record.state}; only failed, interrupted or cancelled "
-                                 "runs can be retried")
+                raise RunRefused(
+                    f"Run {run_id} is {record.state}; only failed, interrupted or cancelled "
+                    "runs can be retried"
+                )
             failed = record.failed_task
             start = TASK_IDS.index(failed.task_id) if failed else 0
             self.cancel_event.clear()
@@ -220,16 +239,25 @@ class Runner:
     # --- execution ----------------------------------------------------------------------------------
     def _skip(self, trigger: str) -> RunRecord:
         active = self.store.runs.active()
-        reason = (f"Run {active[-1].id} was still in progress" if active
-                  else "Another run was still in progress")
+        reason = (
+            f"Run {active[-1].id} was still in progress" if active else "Another run was still in progress"
+        )
         run_id = self.store.runs.create_skipped(trigger, TASK_IDS, reason, now=self.now())
         log.info("Skipped a %s run: %s", trigger, reason)
         self._emit(RunEvent("run_skipped", run_id, state=SKIPPED, message=reason))
         return self._record(run_id)
 
     def _execute(self, run_id: int, start: int) -> RunRecord:
-        ctx = RunContext(run_id, self.paths, self.config, self.store, self.notifier,
-                         cancel=self.cancel_event, emit=self._emit, now=self.now)
+        ctx = RunContext(
+            run_id,
+            self.paths,
+            self.config,
+            self.store,
+            self.notifier,
+            cancel=self.cancel_event,
+            emit=self._emit,
+            now=self.now,
+        )
         for index in range(start, len(TASKS)):
             task_id, function = TASKS[index]
             outcome = self._run_task(ctx, task_id, function)
@@ -238,7 +266,7 @@ class Runner:
             if outcome == FAILED and task_id in OPTIONAL_TASKS:
                 log.warning("Run %s: %s failed; the run's launches are kept", run_id, task_id)
                 continue
-            for later_id, _ in TASKS[index + 1:]:
+            for later_id, _ in TASKS[index + 1 :]:
                 self._set_task(run_id, later_id, SKIPPED if outcome == FAILED else outcome)
             failed = self._record(run_id).failed_task
             if outcome == FAILED:
@@ -270,12 +298,21 @@ class Runner:
             log.exception("Could not remove old runs and pictures after run %s", run_id)
             return
         if result.anything:
-            log.info("Retention after run %s: removed %s runs, %s launches, %s notifications, %s pictures "
-                     "(%s files, %.1f MB)", run_id, result.runs, result.launches, result.notifications,
-                     result.pictures, result.files, result.bytes_freed / 1e6)
+            log.info(
+                "Retention after run %s: removed %s runs, %s launches, %s notifications, %s pictures "
+                "(%s files, %.1f MB)",
+                run_id,
+                result.runs,
+                result.launches,
+                result.notifications,
+                result.pictures,
+                result.files,
+                result.bytes_freed / 1e6,
+            )
 
-    def _run_task(self, ctx: RunContext, task_id: str, function: Callable[[RunContext], str | None]
-                  ) -> RunState:
+    def _run_task(
+        self, ctx: RunContext, task_id: str, function: Callable[[RunContext], str | None]
+    ) -> RunState:
         retries = self.config.pipeline.retries
         for attempt in range(retries + 1):
             try_id, number = self.store.runs.start_try(ctx.run_id, task_id)
@@ -296,8 +333,9 @@ class Runner:
                 if ctx.cancel.is_set():  # cancelled while the try was failing: no next try
                     return self._stopped(ctx, message)
                 if attempt < retries and not isinstance(error, NotRetryable):
-                    delay = backoff_delay(attempt + 1, self.config.pipeline.retry_delay,
-                                          self.config.pipeline.max_retry_delay)
+                    delay = backoff_delay(
+                        attempt + 1, self.config.pipeline.retry_delay, self.config.pipeline.max_retry_delay
+                    )
                     next_try_at = datetime.now(UTC) + timedelta(seconds=delay)
                     ctx.log(f"Trying again in {delay:g} s (try {number + 1})", logging.WARNING)
                     try_id = ctx.try_id
@@ -335,36 +373,66 @@ class Runner:
         self._set_task(ctx.run_id, ctx.task_id, state, f"{reason} ({error})")
         return state
 
-    def _finish_try(self, ctx: RunContext, state: RunState, error: str | None, *,
-                    next_try_at: datetime | None = None) -> None:
+    def _finish_try(
+        self, ctx: RunContext, state: RunState, error: str | None, *, next_try_at: datetime | None = None
+    ) -> None:
         self.store.runs.finish_try(ctx.try_id, state, error)
-        self._set_task(ctx.run_id, ctx.task_id, state, error, ctx.try_number, next_try_at=next_try_at,
-                       tries_allowed=ctx.tries_allowed or None)
+        self._set_task(
+            ctx.run_id,
+            ctx.task_id,
+            state,
+            error,
+            ctx.try_number,
+            next_try_at=next_try_at,
+            tries_allowed=ctx.tries_allowed or None,
+        )
         ctx.try_id = 0
 
-    def _set_task(self, run_id: int, task_id: str, state: RunState, error: str | None = None,
-                  try_number: int | None = None, *, next_try_at: datetime | None = None,
-                  tries_allowed: int | None = None) -> None:
+    def _set_task(
+        self,
+        run_id: int,
+        task_id: str,
+        state: RunState,
+        error: str | None = None,
+        try_number: int | None = None,
+        *,
+        next_try_at: datetime | None = None,
+        tries_allowed: int | None = None,
+    ) -> None:
         self.store.runs.set_task_state(run_id, task_id, state, error)
-        self._emit(RunEvent("task_state", run_id, task_id, state, try_number, message=error or "",
-                            next_try_at=next_try_at, tries_allowed=tries_allowed))
+        self._emit(
+            RunEvent(
+                "task_state",
+                run_id,
+                task_id,
+                state,
+                try_number,
+                message=error or "",
+                next_try_at=next_try_at,
+                tries_allowed=tries_allowed,
+            )
+        )
 
     def _notify_failure(self, record: RunRecord, task_id: str) -> None:
         task = next(t for t in record.tasks if t.task_id == task_id)
         title = f"RocketWatch run {record.id} failed"
-        body = (f"{TASK_TITLES[task_id]} did not work after {task.tries} "
-                f"{'try' if task.tries == 1 else 'tries'}: {task.error}\n"
-                "Open Run history to see the log and retry.")
+        body = (
+            f"{TASK_TITLES[task_id]} did not work after {task.tries} "
+            f"{'try' if task.tries == 1 else 'tries'}: {task.error}\n"
+            "Open Run history to see the log and retry."
+        )
         key = f"run-{record.id}-failed-{record.retries}"
-        if not self.store.ledger.claim(key, kind="run_failed", title=title, body=body, run_id=record.id,
-                                       now=self.now()):
+        if not self.store.ledger.claim(
+            key, kind="run_failed", title=title, body=body, run_id=record.id, now=self.now()
+        ):
             return
         if not self.config.notifications.failure_alerts:
             self.store.ledger.settle(key, SUPPRESSED, None, now=self.now())
             return
         try:
-            backend = self.notifier.send(Notification(title, body, icon=app_icon_path(), urgent=True,
-                                                             subject=Subject.run(record.id)))
+            backend = self.notifier.send(
+                Notification(title, body, icon=app_icon_path(), urgent=True, subject=Subject.run(record.id))
+            )
         except NotifyError:
             log.exception("Could not show the failure notification for run %s", record.id)
             return

@@ -55,10 +55,17 @@ def is_recent(launch: Launch, now: datetime) -> bool:
 # --- step 1 and 2: get the next launches and keep them ------------------------------------------
 def download_launches(ctx: RunContext) -> None:
     source = ctx.config.source
-    ctx.log(f"Asking {endpoint_for(source.api_url)} for the next {clamp_limit(source.limit)} launches "
-            f"({source.mode} mode)")
-    client = LL2Client(source.api_url, token=source.token, timeout=ctx.config.pipeline.timeout,
-                       max_rate_limit_wait=source.max_rate_limit_wait, sleep=ctx.sleep)
+    ctx.log(
+        f"Asking {endpoint_for(source.api_url)} for the next {clamp_limit(source.limit)} launches "
+        f"({source.mode} mode)"
+    )
+    client = LL2Client(
+        source.api_url,
+        token=source.token,
+        timeout=ctx.config.pipeline.timeout,
+        max_rate_limit_wait=source.max_rate_limit_wait,
+        sleep=ctx.sleep,
+    )
     with client:
         first = _fetch(ctx, lambda: client.fetch_upcoming(source.limit, source.mode))
         page = _parse(first)  # a first page that is not launches fails the try
@@ -71,8 +78,9 @@ def download_launches(ctx: RunContext) -> None:
     ctx.page = page
     ctx.check_cancelled()
     upsert = ctx.store.launches.upsert(page.launches, ctx.run_id, now=ctx.now())
-    ctx.store.runs.set_stats(ctx.run_id, launches=upsert.seen, new_launches=upsert.new,
-                             changed_launches=upsert.changed)
+    ctx.store.runs.set_stats(
+        ctx.run_id, launches=upsert.seen, new_launches=upsert.new, changed_launches=upsert.changed
+    )
     ctx.log(f"Kept {upsert.seen} launches: {upsert.new} new, {upsert.changed} changed")
     if page.skipped:
         reasons = "; ".join(page.skip_reasons[:5])
@@ -107,8 +115,11 @@ def _follow_next_pages(ctx: RunContext, client: LL2Client, first: ParsedPage) ->
         limit = hourly_request_limit(source.token)
         used = ctx.store.runs.api_requests_since(ctx.now() - timedelta(hours=1))
         if used >= limit:
-            ctx.log(f"Not following LL2's next page: the last hour's {used} requests use up LL2's "
-                    f"{limit} an hour; the next run asks again", logging.WARNING)
+            ctx.log(
+                f"Not following LL2's next page: the last hour's {used} requests use up LL2's "
+                f"{limit} an hour; the next run asks again",
+                logging.WARNING,
+            )
             return pages
         number += 1
         ctx.check_cancelled()
@@ -116,17 +127,21 @@ def _follow_next_pages(ctx: RunContext, client: LL2Client, first: ParsedPage) ->
             body = _fetch(ctx, partial(client.fetch_next, next_url))
             page = _parse(body)
         except TaskError as error:
-            ctx.log(f"Page {number} of LL2's list could not be used, keeping the first {number - 1}: "
-                    f"{error}", logging.WARNING)
+            ctx.log(
+                f"Page {number} of LL2's list could not be used, keeping the first {number - 1}: {error}",
+                logging.WARNING,
+            )
             return pages
         write_atomic(ctx.run_dir / page_file(number), body)
         pages.append(page)
         next_url = page.next_url
     if next_url:
         total = f"{first.count} upcoming launches in all" if first.count is not None else "more launches"
-        ctx.log(f"LL2 lists {total}; RocketWatch followed {number} page{'s' if number != 1 else ''} of "
-                f"{clamp_limit(source.limit)} ([source] pages, each page one request of LL2's "
-                f"{hourly_request_limit(source.token)} an hour)")
+        ctx.log(
+            f"LL2 lists {total}; RocketWatch followed {number} page{'s' if number != 1 else ''} of "
+            f"{clamp_limit(source.limit)} ([source] pages, each page one request of LL2's "
+            f"{hourly_request_limit(source.token)} an hour)"
+        )
     return pages
 
 
@@ -180,8 +195,9 @@ def saved_page(ctx: RunContext) -> ParsedPage:
             body = (ctx.run_dir / page_file(number)).read_bytes()
         except FileNotFoundError:
             if number == 1:
-                raise TaskError("The launch list this run downloaded is missing; run the pipeline again") \
-                    from None
+                raise TaskError(
+                    "The launch list this run downloaded is missing; run the pipeline again"
+                ) from None
             break
         pages.append(_parse(body))
     ctx.page = merge_pages(pages)
@@ -197,18 +213,28 @@ def get_pictures(ctx: RunContext) -> None:
     page = saved_page(ctx)
     urls = list(dict.fromkeys(launch.image_url for launch in page.launches if launch.image_url))
     pictures = set(urls)
-    patch_urls = list(dict.fromkeys(patch.image_url for launch in page.launches for patch in launch.patches
-                                    if patch.image_url not in pictures))
+    patch_urls = list(
+        dict.fromkeys(
+            patch.image_url
+            for launch in page.launches
+            for patch in launch.patches
+            if patch.image_url not in pictures
+        )
+    )
     every_url = urls + patch_urls
     to_fetch, cached, known_bad = _sort_images(ctx, every_url, make_thumbnail, thumbnail_name)
     fetch_pictures = [url for url in to_fetch if url in pictures]
     cached_pictures = [url for url in cached if url in pictures]
     bad_pictures = [url for url in known_bad if url in pictures]
-    ctx.log(f"{len(urls)} distinct pictures: {len(cached_pictures)} already kept, "
-            f"{len(fetch_pictures)} to download")
+    ctx.log(
+        f"{len(urls)} distinct pictures: {len(cached_pictures)} already kept, "
+        f"{len(fetch_pictures)} to download"
+    )
     if patch_urls:
-        ctx.log(f"{len(patch_urls)} distinct mission patches: {len(cached) - len(cached_pictures)} already "
-                f"kept, {len(to_fetch) - len(fetch_pictures)} to download")
+        ctx.log(
+            f"{len(patch_urls)} distinct mission patches: {len(cached) - len(cached_pictures)} already "
+            f"kept, {len(to_fetch) - len(fetch_pictures)} to download"
+        )
     done = len(every_url) - len(to_fetch)
     ctx.progress(done, len(every_url))
 
@@ -218,10 +244,15 @@ def get_pictures(ctx: RunContext) -> None:
         ctx.progress(done, len(every_url))
 
     pipeline = ctx.config.pipeline
-    fetcher = ImageFetcher(ctx.paths.images_dir, ctx.paths.thumbnails_dir,
-                           concurrency=pipeline.image_concurrency, max_bytes=pipeline.max_image_bytes,
-                           timeout=pipeline.timeout,
-                           allow_private_hosts=private_api_host(ctx.config.source.api_url), cancel=ctx.cancel)
+    fetcher = ImageFetcher(
+        ctx.paths.images_dir,
+        ctx.paths.thumbnails_dir,
+        concurrency=pipeline.image_concurrency,
+        max_bytes=pipeline.max_image_bytes,
+        timeout=pipeline.timeout,
+        allow_private_hosts=private_api_host(ctx.config.source.api_url),
+        cancel=ctx.cancel,
+    )
     try:
         with fetcher:
             outcomes = fetcher.fetch_all(to_fetch, on_result=on_result)
@@ -240,14 +271,23 @@ def get_pictures(ctx: RunContext) -> None:
     downloaded, failed = len(saved & pictures), len((tried - saved) & pictures)
     ctx.store.images.touch(every_url, ctx.now())
     # The run's picture figures count every file kept: launch pictures and mission patches.
-    ctx.store.runs.set_stats(ctx.run_id, images_distinct=len(every_url), images_downloaded=len(saved),
-                             images_cached=len(cached), images_failed=len(tried - saved) + len(known_bad))
-    ctx.log(f"Pictures: {downloaded} downloaded, {len(cached_pictures)} already kept, "
-            f"{failed + len(bad_pictures)} failed")
+    ctx.store.runs.set_stats(
+        ctx.run_id,
+        images_distinct=len(every_url),
+        images_downloaded=len(saved),
+        images_cached=len(cached),
+        images_failed=len(tried - saved) + len(known_bad),
+    )
+    ctx.log(
+        f"Pictures: {downloaded} downloaded, {len(cached_pictures)} already kept, "
+        f"{failed + len(bad_pictures)} failed"
+    )
     if patch_urls:
         patches_ok, patches_failed = len(saved - pictures), len(tried - saved - pictures)
-        ctx.log(f"Mission patches: {patches_ok} downloaded, {patches_failed} failed "
-                "(a launch whose patch failed is shown without it)")
+        ctx.log(
+            f"Mission patches: {patches_ok} downloaded, {patches_failed} failed "
+            "(a launch whose patch failed is shown without it)"
+        )
 
 
 def _record_outcomes(ctx: RunContext, outcomes: Sequence[ImageOutcome]) -> tuple[int, int]:
@@ -257,8 +297,15 @@ def _record_outcomes(ctx: RunContext, outcomes: Sequence[ImageOutcome]) -> tuple
         if outcome.ok and outcome.file:
             downloaded += 1
             ctx.store.images.record_success(
-                outcome.url, file=outcome.file, thumbnail=outcome.thumbnail, format=outcome.format,
-                width=outcome.width, height=outcome.height, size_bytes=outcome.size_bytes, run_id=ctx.run_id)
+                outcome.url,
+                file=outcome.file,
+                thumbnail=outcome.thumbnail,
+                format=outcome.format,
+                width=outcome.width,
+                height=outcome.height,
+                size_bytes=outcome.size_bytes,
+                run_id=ctx.run_id,
+            )
         else:
             failed += 1
             reason = outcome.reason or "unknown problem"
@@ -267,8 +314,12 @@ def _record_outcomes(ctx: RunContext, outcomes: Sequence[ImageOutcome]) -> tuple
     return downloaded, failed
 
 
-def _sort_images(ctx: RunContext, urls: list[str], make_thumbnail: Callable[[Path, Path], bool],
-                 thumbnail_name: Callable[[str], str]) -> tuple[list[str], list[str], list[str]]:
+def _sort_images(
+    ctx: RunContext,
+    urls: list[str],
+    make_thumbnail: Callable[[Path, Path], bool],
+    thumbnail_name: Callable[[str], str],
+) -> tuple[list[str], list[str], list[str]]:
     """Split URLs into (to download, already kept, failed recently and not asked for again)."""
     from rocketwatch.images import thumbnail_name
 
@@ -298,8 +349,9 @@ def summary_text(ctx: RunContext) -> Notification:
     page = saved_page(ctx)
     now = ctx.now()
     recent = [launch for launch in page.launches if is_recent(launch, now)]
-    upcoming = sorted((launch for launch in page.launches if not is_recent(launch, now)),
-                      key=lambda launch: launch.net)
+    upcoming = sorted(
+        (launch for launch in page.launches if not is_recent(launch, now)), key=lambda launch: launch.net
+    )
     first_seen = ctx.store.launches.first_seen_in(ctx.run_id)
     new = sum(launch.id in first_seen for launch in upcoming)
     count = len(upcoming)
@@ -336,8 +388,14 @@ def notify(ctx: RunContext) -> None:
         return
     notification = summary_text(ctx)
     key = f"run-{ctx.run_id}-summary"
-    if not ctx.store.ledger.claim(key, kind="summary", title=notification.title, body=notification.body,
-                                  run_id=ctx.run_id, now=ctx.now()):
+    if not ctx.store.ledger.claim(
+        key,
+        kind="summary",
+        title=notification.title,
+        body=notification.body,
+        run_id=ctx.run_id,
+        now=ctx.now(),
+    ):
         ctx.log("The summary of this run was already sent; not sending it twice")
         return
     if not ctx.config.notifications.run_summary:
@@ -345,14 +403,22 @@ def notify(ctx: RunContext) -> None:
         ctx.log(f"Run summaries are turned off: {notification.title}")
         return
     try:
-        backend = ctx.notifier.send(Notification(notification.title, notification.body,
-                                                 icon=notification.icon or app_icon_path(),
-                                                 subject=Subject.gallery()))
+        backend = ctx.notifier.send(
+            Notification(
+                notification.title,
+                notification.body,
+                icon=notification.icon or app_icon_path(),
+                subject=Subject.gallery(),
+            )
+        )
     except NotifyError as error:
         raise TaskError(f"Could not show the notification: {error}") from error
     ctx.store.ledger.settle(key, SENT, backend, now=ctx.now())
-    where = ("written to the log (no desktop notification service here)" if backend == "log"
-             else f"sent to the desktop through {backend}")
+    where = (
+        "written to the log (no desktop notification service here)"
+        if backend == "log"
+        else f"sent to the desktop through {backend}"
+    )
     ctx.log(f"Summary {where}: {notification.title} — {notification.body.splitlines()[0]}")
 
 
@@ -370,12 +436,20 @@ def download_events(ctx: RunContext) -> str | None:
     limit = hourly_request_limit(source.token)
     used = ctx.store.runs.api_requests_since(ctx.now() - timedelta(hours=1))
     if used >= limit:
-        ctx.log(f"Not asking for events: the last hour's {used} requests use up LL2's {limit} an hour; "
-                "the next run asks again", logging.WARNING)
+        ctx.log(
+            f"Not asking for events: the last hour's {used} requests use up LL2's {limit} an hour; "
+            "the next run asks again",
+            logging.WARNING,
+        )
         return SKIPPED_TASK
     ctx.log(f"Asking {events_endpoint(source.api_url)} for the next {EVENTS_LIMIT} events")
-    client = LL2Client(source.api_url, token=source.token, timeout=ctx.config.pipeline.timeout,
-                       max_rate_limit_wait=source.max_rate_limit_wait, sleep=ctx.sleep)
+    client = LL2Client(
+        source.api_url,
+        token=source.token,
+        timeout=ctx.config.pipeline.timeout,
+        max_rate_limit_wait=source.max_rate_limit_wait,
+        sleep=ctx.sleep,
+    )
     with client:
         body = _fetch(ctx, lambda: client.fetch_events(EVENTS_LIMIT))
     try:
@@ -387,8 +461,11 @@ def download_events(ctx: RunContext) -> str | None:
     ctx.store.events.upsert(page.events, ctx.run_id, now=ctx.now())
     ctx.log(f"Kept {len(page.events)} events")
     if page.skipped:
-        ctx.log(f"Skipped {page.skipped} events LL2 sent without a usable id or date "
-                f"({'; '.join(page.skip_reasons[:5])})", logging.WARNING)
+        ctx.log(
+            f"Skipped {page.skipped} events LL2 sent without a usable id or date "
+            f"({'; '.join(page.skip_reasons[:5])})",
+            logging.WARNING,
+        )
     _event_pictures(ctx, [event.image_url for event in page.events if event.image_url])
     return None
 
@@ -398,28 +475,35 @@ def _event_pictures(ctx: RunContext, urls: list[str]) -> None:
     event is shown without it)."""
     from rocketwatch.images import ImageFetcher, ImagesUnreachable, make_thumbnail, thumbnail_name
 
-    to_fetch, cached, known_bad = _sort_images(ctx, list(dict.fromkeys(urls)), make_thumbnail,
-                                               thumbnail_name)
+    to_fetch, cached, known_bad = _sort_images(ctx, list(dict.fromkeys(urls)), make_thumbnail, thumbnail_name)
     if to_fetch:
         pipeline = ctx.config.pipeline
-        fetcher = ImageFetcher(ctx.paths.images_dir, ctx.paths.thumbnails_dir,
-                               concurrency=pipeline.image_concurrency, max_bytes=pipeline.max_image_bytes,
-                               timeout=pipeline.timeout,
-                               allow_private_hosts=private_api_host(ctx.config.source.api_url),
-                               cancel=ctx.cancel)
+        fetcher = ImageFetcher(
+            ctx.paths.images_dir,
+            ctx.paths.thumbnails_dir,
+            concurrency=pipeline.image_concurrency,
+            max_bytes=pipeline.max_image_bytes,
+            timeout=pipeline.timeout,
+            allow_private_hosts=private_api_host(ctx.config.source.api_url),
+            cancel=ctx.cancel,
+        )
         try:
             with fetcher:
                 outcomes = fetcher.fetch_all(to_fetch)
         except ImagesUnreachable as error:
-            ctx.log(f"Event pictures: could not reach {', '.join(error.hosts)}; the next run asks again",
-                    logging.WARNING)
+            ctx.log(
+                f"Event pictures: could not reach {', '.join(error.hosts)}; the next run asks again",
+                logging.WARNING,
+            )
             return
         downloaded, failed = _record_outcomes(ctx, outcomes)
     else:
         downloaded = failed = 0
     ctx.store.images.touch(urls, ctx.now())
-    ctx.log(f"Event pictures: {downloaded} downloaded, {len(cached)} already kept, "
-            f"{failed + len(known_bad)} failed")
+    ctx.log(
+        f"Event pictures: {downloaded} downloaded, {len(cached)} already kept, "
+        f"{failed + len(known_bad)} failed"
+    )
 
 
 TASKS: tuple[tuple[str, Callable[[RunContext], str | None]], ...] = (

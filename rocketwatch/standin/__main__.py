@@ -24,9 +24,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--version", default="2.3.0", help="LL2 API version to mimic")
     source = parser.add_mutually_exclusive_group()
     source.add_argument("--fixture", help="serve the launches in this LL2 JSON file")
-    source.add_argument(
-        "--demo", action="store_true", help="serve the bundled demo launches (the default)"
-    )
+    source.add_argument("--demo", action="store_true", help="serve the bundled demo launches (the default)")
     parser.add_argument("--latency", type=float, default=0.0, help="seconds added to each request")
     return parser.parse_args(argv)
 

@@ -106,5 +106,6 @@ def demo_images() -> dict[str, bytes]:
     folder = demo_images_dir()
     if not folder.is_dir():
         return {}
-    return {path.name: path.read_bytes() for path in sorted(folder.iterdir())
-            if path.suffix in (".jpg", ".png")}
+    return {
+        path.name: path.read_bytes() for path in sorted(folder.iterdir()) if path.suffix in (".jpg", ".png")
+    }

@@ -36,13 +36,26 @@ def demo_events(now: datetime | None = None) -> list[dict[str, Any]]:
     """Three events of the coming days (2.3.0 shape), their pictures among the demo's under /media/demo/."""
     now = (now or datetime.now(UTC)).replace(microsecond=0)
 
-    def event(number: int, name: str, kind: str, hours: float, location: str, picture: str,
-              description: str, precision: str = "MIN", launches: tuple[str, ...] = ()) -> dict[str, Any]:
+    def event(
+        number: int,
+        name: str,
+        kind: str,
+        hours: float,
+        location: str,
+        picture: str,
+        description: str,
+        precision: str = "MIN",
+        launches: tuple[str, ...] = (),
+    ) -> dict[str, Any]:
         return {
-            "id": 900 + number, "name": name, "type": {"id": number, "name": kind},
+            "id": 900 + number,
+            "name": name,
+            "type": {"id": number, "name": kind},
             "date": format_time(now + timedelta(hours=hours)),
             "date_precision": {"id": 1, "name": precision, "abbrev": precision},
-            "location": location, "description": description, "webcast_live": False,
+            "location": location,
+            "description": description,
+            "webcast_live": False,
             "image": {"image_url": f"{{server}}/media/demo/{picture}", "credit": "RocketWatch demo"},
             "vid_urls": [{"url": f"https://www.youtube.com/watch?v=demo-event-{number}", "priority": 10}],
             "news_url": f"https://example.org/demo-event-{number}",
@@ -50,10 +63,32 @@ def demo_events(now: datetime | None = None) -> list[dict[str, Any]]:
         }
 
     return [
-        event(1, "US Spacewalk 92", "EVA", 30, "International Space Station", "falcon-noon.jpg",
-              "Two astronauts install a new solar array mount on the station's truss."),
-        event(2, "Cargo Dragon docking", "Docking", 52, "International Space Station", "falcon-dawn.jpg",
-              "The cargo ship docks to the station's zenith port, carrying science and supplies."),
-        event(3, "Starship static fire", "Static Fire", 75, "Starbase, TX, USA", "starship-night.jpg",
-              "A full-duration static fire of the next booster's engines.", precision="HR"),
+        event(
+            1,
+            "US Spacewalk 92",
+            "EVA",
+            30,
+            "International Space Station",
+            "falcon-noon.jpg",
+            "Two astronauts install a new solar array mount on the station's truss.",
+        ),
+        event(
+            2,
+            "Cargo Dragon docking",
+            "Docking",
+            52,
+            "International Space Station",
+            "falcon-dawn.jpg",
+            "The cargo ship docks to the station's zenith port, carrying science and supplies.",
+        ),
+        event(
+            3,
+            "Starship static fire",
+            "Static Fire",
+            75,
+            "Starbase, TX, USA",
+            "starship-night.jpg",
+            "A full-duration static fire of the next booster's engines.",
+            precision="HR",
+        ),
     ]

@@ -137,8 +137,9 @@ class StandIn:
         kwargs.setdefault("events", demo_events(now))
         standin = cls(records=demo_records(now, history=history), **kwargs)
         for name, body in demo_images().items():
-            standin.add_image(f"/media/demo/{name}", body,
-                              "image/png" if name.endswith(".png") else "image/jpeg")
+            standin.add_image(
+                f"/media/demo/{name}", body, "image/png" if name.endswith(".png") else "image/jpeg"
+            )
         return standin
 
     def start(self) -> StandIn:
@@ -235,8 +236,12 @@ class StandIn:
         limit = DEFAULT_LIMIT if limit <= 0 else min(limit, MAX_LIMIT)
         with self._lock:
             events = list(self._events)
-        page = {"count": len(events), "next": None, "previous": None,
-                "results": [served_event(event, self.version) for event in events[:limit]]}
+        page = {
+            "count": len(events),
+            "next": None,
+            "previous": None,
+            "results": [served_event(event, self.version) for event in events[:limit]],
+        }
         return json.dumps(page, ensure_ascii=False).replace("{server}", self.base_url).encode("utf-8")
 
     @property
@@ -373,8 +378,10 @@ class StandIn:
             first = self._pages_served == 0
             self._pages_served += 1
         detailed = query.get("mode") == "detailed"
-        records = [served_record(record, self.version, detailed=detailed, first=first)
-                   for record in self.records[offset: offset + limit]]
+        records = [
+            served_record(record, self.version, detailed=detailed, first=first)
+            for record in self.records[offset : offset + limit]
+        ]
         total = len(self.records)
         page_url = self.api_url + f"/{api_segment(self.version)}/upcoming/"
         next_url = None

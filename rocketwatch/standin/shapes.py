@@ -14,8 +14,17 @@ from rocketwatch.standin.protocol import version_tuple
 
 DEMO_BEFORE = "x_demo_before"
 # Parts only the detailed mode sends (top level, rocket, mission).
-DETAILED_ONLY = ("vid_urls", "vidURLs", "info_urls", "infoURLs", "updates", "timeline", "mission_patches",
-                 "flightclub_url", "pad_turnaround")
+DETAILED_ONLY = (
+    "vid_urls",
+    "vidURLs",
+    "info_urls",
+    "infoURLs",
+    "updates",
+    "timeline",
+    "mission_patches",
+    "flightclub_url",
+    "pad_turnaround",
+)
 DETAILED_ONLY_ROCKET = ("launcher_stage", "spacecraft_stage")
 DETAILED_ONLY_MISSION = ("vid_urls", "info_urls")
 RENAMED_BEFORE_2_3 = (("vid_urls", "vidURLs"), ("info_urls", "infoURLs"))

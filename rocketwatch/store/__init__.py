@@ -70,10 +70,15 @@ class Store:
         store = cls(db, paths)
         if recovered_from is not None:
             store.recovered_from = recovered_from
-            store.notices.add(DATABASE_REPLACED, (
-                "RocketWatch's database was damaged and could not be read, so a new one was started. "
-                "The launches and pictures come back with the next run; the run history starts again. "
-                f"The damaged file was kept as {recovered_from}."), path=str(recovered_from))
+            store.notices.add(
+                DATABASE_REPLACED,
+                (
+                    "RocketWatch's database was damaged and could not be read, so a new one was started. "
+                    "The launches and pictures come back with the next run; the run history starts again. "
+                    f"The damaged file was kept as {recovered_from}."
+                ),
+                path=str(recovered_from),
+            )
         return store
 
     def close(self) -> None:

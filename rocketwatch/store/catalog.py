@@ -37,15 +37,19 @@ class Catalog:
         rows = self.db.execute(
             f"SELECT json_extract(data, '$.{name_key}') AS name, json_extract(data, '$.{id_key}') AS ll2_id,"
             " COUNT(*) AS launches, MAX(last_seen_at) AS seen"
-            " FROM launches WHERE json_valid(data) GROUP BY name, ll2_id").fetchall()
+            " FROM launches WHERE json_valid(data) GROUP BY name, ll2_id"
+        ).fetchall()
         by_id: dict[int, tuple[str, int, str]] = {}  # id -> (newest name, launches, when that name was seen)
         by_name: dict[str, tuple[str, int]] = {}  # casefolded name -> (name, launches) for rows without id
         for row in rows:
             name = row["name"].strip() if isinstance(row["name"], str) else ""
             if name.casefold() in UNKNOWN_NAMES:
                 continue
-            ll2_id = row["ll2_id"] if isinstance(row["ll2_id"], int) and not isinstance(row["ll2_id"], bool) \
+            ll2_id = (
+                row["ll2_id"]
+                if isinstance(row["ll2_id"], int) and not isinstance(row["ll2_id"], bool)
                 else None
+            )
             seen = row["seen"] or ""
             if ll2_id is None:
                 kept_name, count = by_name.get(name.casefold(), (name, 0))

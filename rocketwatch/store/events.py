@@ -29,8 +29,18 @@ class EventStore:
                     " name = excluded.name, type = excluded.type, date = excluded.date,"
                     " image_url = excluded.image_url, data = excluded.data,"
                     " last_seen_at = excluded.last_seen_at, last_run_id = excluded.last_run_id",
-                    (event.id, event.name, event.type, to_text(event.date), event.image_url or None,
-                     event.to_data(), moment, moment, run_id))
+                    (
+                        event.id,
+                        event.name,
+                        event.type,
+                        to_text(event.date),
+                        event.image_url or None,
+                        event.to_data(),
+                        moment,
+                        moment,
+                        run_id,
+                    ),
+                )
         return len(events)
 
     def upcoming(self, since: datetime | None = None, limit: int | None = None) -> list[Event]:

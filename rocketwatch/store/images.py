@@ -26,8 +26,9 @@ def picture_identity(url: str) -> str:
         return url
     if port is None or host is None or not _this_computer(host):
         return url
-    return urlunsplit((parts.scheme, f"[{host}]" if ":" in host else host, parts.path, parts.query,
-                       parts.fragment))
+    return urlunsplit(
+        (parts.scheme, f"[{host}]" if ":" in host else host, parts.path, parts.query, parts.fragment)
+    )
 
 
 def _this_computer(host: str) -> bool:
@@ -77,10 +78,20 @@ class ImageStore:
         row = self.db.execute("SELECT * FROM images WHERE url = ?", (picture_identity(url),)).fetchone()
         if row is None:
             return None
-        return ImageRecord(row["url"], row["file"], row["thumbnail"], row["format"], row["width"],
-                           row["height"], row["size_bytes"], from_text(row["fetched_at"]), row["failure"],
-                           from_text(row["failed_at"]),
-                           bool(row["permanent_failure"]), row["attempts"])
+        return ImageRecord(
+            row["url"],
+            row["file"],
+            row["thumbnail"],
+            row["format"],
+            row["width"],
+            row["height"],
+            row["size_bytes"],
+            from_text(row["fetched_at"]),
+            row["failure"],
+            from_text(row["failed_at"]),
+            bool(row["permanent_failure"]),
+            row["attempts"],
+        )
 
     def absolute(self, relative: str | None) -> Path | None:
         return self.data_dir / relative if relative else None
@@ -90,8 +101,18 @@ class ImageStore:
             return None
         return path.resolve().relative_to(self.data_dir.resolve()).as_posix()
 
-    def record_success(self, url: str, *, file: Path, thumbnail: Path | None, format: str | None,
-                       width: int | None, height: int | None, size_bytes: int | None, run_id: int) -> None:
+    def record_success(
+        self,
+        url: str,
+        *,
+        file: Path,
+        thumbnail: Path | None,
+        format: str | None,
+        width: int | None,
+        height: int | None,
+        size_bytes: int | None,
+        run_id: int,
+    ) -> None:
         self.db.execute(
             "INSERT INTO images (url, file, thumbnail, format, width, height, size_bytes, fetched_at,"
             " failure, failed_at, permanent_failure, attempts, last_run_id)"
@@ -101,8 +122,18 @@ class ImageStore:
             " size_bytes = excluded.size_bytes, fetched_at = excluded.fetched_at, failure = NULL,"
             " failed_at = NULL, permanent_failure = 0, attempts = attempts + 1,"
             " last_run_id = excluded.last_run_id",
-            (picture_identity(url), self.relative(file), self.relative(thumbnail), format, width, height,
-             size_bytes, to_text(utc_now()), run_id))
+            (
+                picture_identity(url),
+                self.relative(file),
+                self.relative(thumbnail),
+                format,
+                width,
+                height,
+                size_bytes,
+                to_text(utc_now()),
+                run_id,
+            ),
+        )
 
     def record_failure(self, url: str, reason: str, *, permanent: bool, run_id: int) -> None:
         self.db.execute(
@@ -111,18 +142,22 @@ class ImageStore:
             " ON CONFLICT(url) DO UPDATE SET failure = excluded.failure, failed_at = excluded.failed_at,"
             " permanent_failure = excluded.permanent_failure, attempts = attempts + 1,"
             " last_run_id = excluded.last_run_id",
-            (picture_identity(url), reason, to_text(utc_now()), int(permanent), run_id))
+            (picture_identity(url), reason, to_text(utc_now()), int(permanent), run_id),
+        )
 
     def touch(self, urls: Iterable[str], now: datetime | None = None) -> None:
         """A run used these pictures now (the cache cap deletes the least recently used first)."""
         stamp = to_text(now or utc_now())
         with self.db.transaction() as tx:
-            tx.executemany("UPDATE images SET last_used_at = ? WHERE url = ?",
-                           [(stamp, picture_identity(url)) for url in urls])
+            tx.executemany(
+                "UPDATE images SET last_used_at = ? WHERE url = ?",
+                [(stamp, picture_identity(url)) for url in urls],
+            )
 
     def set_thumbnail(self, url: str, thumbnail: Path | None) -> None:
-        self.db.execute("UPDATE images SET thumbnail = ? WHERE url = ?",
-                        (self.relative(thumbnail), picture_identity(url)))
+        self.db.execute(
+            "UPDATE images SET thumbnail = ? WHERE url = ?", (self.relative(thumbnail), picture_identity(url))
+        )
 
     def forget_all(self) -> None:
         """Drop the whole picture index (the caller deletes the files)."""
@@ -132,8 +167,9 @@ class ImageStore:
     def kept_paths(self) -> PicturePaths:
         """Every kept picture as {url: (file, thumbnail)} in one query (files are not checked)."""
         rows = self.db.execute("SELECT url, file, thumbnail FROM images WHERE file IS NOT NULL")
-        return PicturePaths({row["url"]: (self.absolute(row["file"]), self.absolute(row["thumbnail"]))
-                             for row in rows})
+        return PicturePaths(
+            {row["url"]: (self.absolute(row["file"]), self.absolute(row["thumbnail"])) for row in rows}
+        )
 
     def paths_for(self, url: str | None) -> tuple[Path | None, Path | None]:
         """(image file, thumbnail) for a URL when both are known; missing files give None."""
@@ -143,5 +179,7 @@ class ImageStore:
         if record is None or record.file is None:
             return None, None
         file, thumbnail = self.absolute(record.file), self.absolute(record.thumbnail)
-        return (file if file and file.is_file() else None,
-                thumbnail if thumbnail and thumbnail.is_file() else None)
+        return (
+            file if file and file.is_file() else None,
+            thumbnail if thumbnail and thumbnail.is_file() else None,
+        )

@@ -14,8 +14,13 @@ from typing import Any
 from rocketwatch.ll2.model import InfoLink, Landing, Launch, Patch, Update, Webcast, landing_outcomes
 from rocketwatch.store.database import Database, from_text, stored_time, to_text, utc_now
 
-_NESTED: dict[str, type] = {"webcasts": Webcast, "landings": Landing, "patches": Patch, "updates": Update,
-                            "info_links": InfoLink}
+_NESTED: dict[str, type] = {
+    "webcasts": Webcast,
+    "landings": Landing,
+    "patches": Patch,
+    "updates": Update,
+    "info_links": InfoLink,
+}
 
 
 def _datetime_fields(cls: type) -> frozenset[str]:
@@ -97,8 +102,9 @@ class LaunchStore:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    def upsert(self, launches: Iterable[Launch], run_id: int | None, *,
-               now: datetime | None = None) -> UpsertResult:
+    def upsert(
+        self, launches: Iterable[Launch], run_id: int | None, *, now: datetime | None = None
+    ) -> UpsertResult:
         """Insert or update every launch in one transaction, recording NET, status and webcast changes.
 
         `now` is when the launches were seen (default: the clock)."""
@@ -107,11 +113,20 @@ class LaunchStore:
         with self.db.transaction() as tx:
             for launch in launches:
                 seen += 1
-                row = tx.execute("SELECT net, status_abbrev, data FROM launches WHERE id = ?",
-                                 (launch.id,)).fetchone()
+                row = tx.execute(
+                    "SELECT net, status_abbrev, data FROM launches WHERE id = ?", (launch.id,)
+                ).fetchone()
                 data = launch_to_json(launch)
-                columns = (launch.name, to_text(launch.net), launch.net_precision, launch.status_abbrev,
-                           launch.provider, launch.location, launch.image_url, data)
+                columns = (
+                    launch.name,
+                    to_text(launch.net),
+                    launch.net_precision,
+                    launch.status_abbrev,
+                    launch.provider,
+                    launch.location,
+                    launch.image_url,
+                    data,
+                )
                 if row is None:
                     new += 1
                     tx.execute(
@@ -122,17 +137,23 @@ class LaunchStore:
                     )
                     continue
                 before = _stored(row["data"])
-                diffs = [(name, old, value) for name, old, value in (
-                    ("net", row["net"], to_text(launch.net)),
-                    ("status", row["status_abbrev"], launch.status_abbrev),
-                    ("webcast", _flag(bool(before and before.webcast_live)), _flag(launch.webcast_live)),
-                ) if old != value]
+                diffs = [
+                    (name, old, value)
+                    for name, old, value in (
+                        ("net", row["net"], to_text(launch.net)),
+                        ("status", row["status_abbrev"], launch.status_abbrev),
+                        ("webcast", _flag(bool(before and before.webcast_live)), _flag(launch.webcast_live)),
+                    )
+                    if old != value
+                ]
                 if before is not None:
                     diffs += _detail_changes(before, launch, now or utc_now())
                 for name, old, value in diffs:
                     tx.execute(
                         "INSERT INTO launch_changes (launch_id, run_id, noticed_at, field, old, new)"
-                        " VALUES (?, ?, ?, ?, ?, ?)", (launch.id, run_id, seen_at, name, old, value))
+                        " VALUES (?, ?, ?, ?, ?, ?)",
+                        (launch.id, run_id, seen_at, name, old, value),
+                    )
                 if diffs:
                     changed += 1
                 tx.execute(
@@ -164,8 +185,9 @@ class LaunchStore:
         rows = self.db.execute("SELECT data FROM launches WHERE last_run_id = ? ORDER BY net", (run_id,))
         return [launch_from_json(row["data"]) for row in rows]
 
-    def changes(self, *, launch_id: str | None = None, run_id: int | None = None,
-                since: datetime | None = None) -> list[LaunchChange]:
+    def changes(
+        self, *, launch_id: str | None = None, run_id: int | None = None, since: datetime | None = None
+    ) -> list[LaunchChange]:
         """Recorded changes, oldest first; `since` keeps those noticed after that moment."""
         clauses: list[str] = []
         params: list[Any] = []
@@ -180,8 +202,18 @@ class LaunchStore:
             params.append(run_id)
         where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
         rows = self.db.execute(f"SELECT * FROM launch_changes{where} ORDER BY id", tuple(params))
-        return [LaunchChange(row["launch_id"], row["run_id"], stored_time(row["noticed_at"]),
-                             row["field"], row["old"], row["new"], row["id"]) for row in rows]
+        return [
+            LaunchChange(
+                row["launch_id"],
+                row["run_id"],
+                stored_time(row["noticed_at"]),
+                row["field"],
+                row["old"],
+                row["new"],
+                row["id"],
+            )
+            for row in rows
+        ]
 
     def change_counts(self) -> dict[str, int]:
         """How many changes were recorded per launch id (a calendar event's SEQUENCE)."""
@@ -224,11 +256,19 @@ def _detail_changes(before: Launch, launch: Launch, seen: datetime) -> list[tupl
     changes: list[tuple[str, str | None, str]] = []
     old_outcomes = landing_outcomes(before.landings)
     new_outcomes = landing_outcomes(launch.landings)
-    known = [key for key, outcome in new_outcomes.items()
-             if outcome is not None and key in old_outcomes and old_outcomes[key] != outcome]
+    known = [
+        key
+        for key, outcome in new_outcomes.items()
+        if outcome is not None and key in old_outcomes and old_outcomes[key] != outcome
+    ]
     if known:
-        changes.append(("landing", "; ".join(f"{key}: {_outcome(old_outcomes[key])}" for key in known),
-                        "; ".join(f"{key}: {_outcome(new_outcomes[key])}" for key in known)))
+        changes.append(
+            (
+                "landing",
+                "; ".join(f"{key}: {_outcome(old_outcomes[key])}" for key in known),
+                "; ".join(f"{key}: {_outcome(new_outcomes[key])}" for key in known),
+            )
+        )
     old_newest = before.updates[0].created_at if before.updates else None
     new_newest = launch.updates[0].created_at if launch.updates else None
     newer = new_newest is not None and (old_newest is None or new_newest > old_newest)

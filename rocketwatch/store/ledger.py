@@ -35,9 +35,19 @@ class Ledger:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    def claim(self, key: str, *, kind: str, title: str, body: str, run_id: int | None = None,
-              launch_id: str | None = None, fire_at: datetime | None = None, lead_s: int | None = None,
-              now: datetime | None = None) -> bool:
+    def claim(
+        self,
+        key: str,
+        *,
+        kind: str,
+        title: str,
+        body: str,
+        run_id: int | None = None,
+        launch_id: str | None = None,
+        fire_at: datetime | None = None,
+        lead_s: int | None = None,
+        now: datetime | None = None,
+    ) -> bool:
         """True when this process may deliver the notification; False when the key was claimed before.
 
         `fire_at` and `lead_s` record when a launch alert was planned for and, for a reminder, how long
@@ -45,16 +55,35 @@ class Ledger:
         cursor = self.db.execute(
             "INSERT OR IGNORE INTO notifications (key, run_id, launch_id, kind, title, body, created_at,"
             " state, fire_at, lead_s) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (key, run_id, launch_id, kind, title, body, to_text(now or utc_now()), CLAIMED,
-             to_text(fire_at), lead_s))
+            (
+                key,
+                run_id,
+                launch_id,
+                kind,
+                title,
+                body,
+                to_text(now or utc_now()),
+                CLAIMED,
+                to_text(fire_at),
+                lead_s,
+            ),
+        )
         return cursor.rowcount == 1
 
     def settle(self, key: str, state: str, backend: str | None, *, now: datetime | None = None) -> None:
-        self.db.execute("UPDATE notifications SET state = ?, backend = ?, delivered_at = ? WHERE key = ?",
-                        (state, backend, to_text(now or utc_now()), key))
+        self.db.execute(
+            "UPDATE notifications SET state = ?, backend = ?, delivered_at = ? WHERE key = ?",
+            (state, backend, to_text(now or utc_now()), key),
+        )
 
-    def entries(self, *, run_id: int | None = None, launch_id: str | None = None,
-                kind: str | None = None, states: tuple[str, ...] | None = None) -> list[LedgerEntry]:
+    def entries(
+        self,
+        *,
+        run_id: int | None = None,
+        launch_id: str | None = None,
+        kind: str | None = None,
+        states: tuple[str, ...] | None = None,
+    ) -> list[LedgerEntry]:
         """Notifications, oldest first; every filter given must match."""
         clauses: list[str] = []
         params: list[Any] = []
@@ -78,7 +107,17 @@ class Ledger:
 
 
 def _entry(row: sqlite3.Row) -> LedgerEntry:
-    return LedgerEntry(row["key"], row["kind"], row["title"], row["body"], row["run_id"], row["launch_id"],
-                       stored_time(row["created_at"]),
-                       row["state"], row["backend"], from_text(row["fire_at"]), row["lead_s"],
-                       from_text(row["delivered_at"]))
+    return LedgerEntry(
+        row["key"],
+        row["kind"],
+        row["title"],
+        row["body"],
+        row["run_id"],
+        row["launch_id"],
+        stored_time(row["created_at"]),
+        row["state"],
+        row["backend"],
+        from_text(row["fire_at"]),
+        row["lead_s"],
+        from_text(row["delivered_at"]),
+    )

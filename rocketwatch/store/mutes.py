@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from rocketwatch.store.database import Database, from_text, to_text, utc_now
+from rocketwatch.store.database import Database, stored_time, to_text, utc_now
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,8 +28,10 @@ class MuteStore:
     def mute(self, launch_id: str, *, now: datetime | None = None) -> bool:
         """No more alerts for this launch; its snoozes are dropped. False when it was muted already."""
         with self.db.transaction() as tx:
-            cursor = tx.execute("INSERT OR IGNORE INTO mutes (launch_id, muted_at) VALUES (?, ?)",
-                                (launch_id, to_text(now or utc_now())))
+            cursor = tx.execute(
+                "INSERT OR IGNORE INTO mutes (launch_id, muted_at) VALUES (?, ?)",
+                (launch_id, to_text(now or utc_now())),
+            )
             tx.execute("DELETE FROM snoozes WHERE launch_id = ?", (launch_id,))
         return cursor.rowcount == 1
 
@@ -46,15 +48,19 @@ class MuteStore:
     # --- snoozes -----------------------------------------------------------------------------------
     def snooze(self, launch_id: str, due_at: datetime, *, now: datetime | None = None) -> bool:
         """Remind again at `due_at`. False when that reminder was asked for already (a second press)."""
-        cursor = self.db.execute("INSERT OR IGNORE INTO snoozes (launch_id, due_at, created_at)"
-                                 " VALUES (?, ?, ?)", (launch_id, to_text(due_at), to_text(now or utc_now())))
+        cursor = self.db.execute(
+            "INSERT OR IGNORE INTO snoozes (launch_id, due_at, created_at) VALUES (?, ?, ?)",
+            (launch_id, to_text(due_at), to_text(now or utc_now())),
+        )
         return cursor.rowcount == 1
 
     def snoozes(self) -> list[Snooze]:
         """Every snoozed reminder, soonest first (delivered ones stay: the ledger says they were sent)."""
         rows = self.db.execute("SELECT * FROM snoozes ORDER BY due_at, launch_id")
-        return [Snooze(row["launch_id"], from_text(row["due_at"]),  # type: ignore[arg-type]
-                       from_text(row["created_at"])) for row in rows]  # type: ignore[arg-type]
+        return [
+            Snooze(row["launch_id"], stored_time(row["due_at"]), stored_time(row["created_at"]))
+            for row in rows
+        ]
 
     def forget_snoozes_before(self, moment: datetime) -> int:
         """Drop snoozes due before `moment` (retention: old ones are long settled in the ledger)."""

@@ -26,19 +26,23 @@ class NoticeStore:
         self.db = db
 
     def add(self, kind: str, message: str, *, path: str | None = None, now: datetime | None = None) -> None:
-        self.db.execute("INSERT INTO notices (kind, message, path, created_at) VALUES (?, ?, ?, ?)",
-                        (kind, message, path, to_text(now or utc_now())))
+        self.db.execute(
+            "INSERT INTO notices (kind, message, path, created_at) VALUES (?, ?, ?, ?)",
+            (kind, message, path, to_text(now or utc_now())),
+        )
 
     def pending(self) -> list[Notice]:
         """The notices not taken yet, oldest first (nothing is removed)."""
         rows = self.db.execute("SELECT * FROM notices ORDER BY id").fetchall()
-        return [Notice(row["kind"], row["message"], row["path"], stored_time(row["created_at"]))
-                for row in rows]
+        return [
+            Notice(row["kind"], row["message"], row["path"], stored_time(row["created_at"])) for row in rows
+        ]
 
     def take(self) -> list[Notice]:
         """The notices not shown yet, oldest first; they are removed in the same transaction."""
         with self.db.transaction() as tx:
             rows = tx.execute("SELECT * FROM notices ORDER BY id").fetchall()
             tx.execute("DELETE FROM notices")
-        return [Notice(row["kind"], row["message"], row["path"], stored_time(row["created_at"]))
-                for row in rows]
+        return [
+            Notice(row["kind"], row["message"], row["path"], stored_time(row["created_at"])) for row in rows
+        ]

@@ -32,8 +32,7 @@ def is_damaged(error: BaseException) -> bool:
     if isinstance(code, int) and code & 0xFF in _DAMAGED_CODES:
         return True
     text = str(error)
-    return isinstance(error, sqlite3.DatabaseError) and (
-        "malformed" in text or "not a database" in text)
+    return isinstance(error, sqlite3.DatabaseError) and ("malformed" in text or "not a database" in text)
 
 
 def check(db: Database) -> None:
@@ -63,9 +62,14 @@ def open_database(path: Path, *, now: datetime | None = None) -> tuple[Database,
             if not is_damaged(error):
                 raise
         moved = move_aside(path, now or utc_now())
-        log.warning("The database %s could not be read (%s); it was moved to %s and a new, empty one was "
-                    "started. The launches and pictures come back with the next run; the run history "
-                    "starts again.", path, first_error, moved)
+        log.warning(
+            "The database %s could not be read (%s); it was moved to %s and a new, empty one was "
+            "started. The launches and pictures come back with the next run; the run history "
+            "starts again.",
+            path,
+            first_error,
+            moved,
+        )
         return Database(path), moved
 
 

@@ -102,46 +102,61 @@ class RunStore:
         self.db = db
 
     # --- creating and finishing runs -------------------------------------------------------
-    def create(self, trigger: str, task_ids: tuple[str, ...], pid: int, *,
-               now: datetime | None = None) -> int:
+    def create(
+        self, trigger: str, task_ids: tuple[str, ...], pid: int, *, now: datetime | None = None
+    ) -> int:
         """A new running run; `now` is its start (default: the clock)."""
         started = to_text(now or utc_now())
         with self.db.transaction() as tx:
             cursor = tx.execute(
                 "INSERT INTO runs (trigger, state, created_at, started_at, pid) VALUES (?, ?, ?, ?, ?)",
-                (trigger, RUNNING, started, started, pid))
+                (trigger, RUNNING, started, started, pid),
+            )
             run_id = int(cursor.lastrowid or 0)
             tx.executemany(
                 "INSERT INTO tasks (run_id, task_id, position, state) VALUES (?, ?, ?, ?)",
-                [(run_id, task_id, index, QUEUED) for index, task_id in enumerate(task_ids)])
+                [(run_id, task_id, index, QUEUED) for index, task_id in enumerate(task_ids)],
+            )
         return run_id
 
-    def create_skipped(self, trigger: str, task_ids: tuple[str, ...], reason: str, *,
-                       now: datetime | None = None) -> int:
+    def create_skipped(
+        self, trigger: str, task_ids: tuple[str, ...], reason: str, *, now: datetime | None = None
+    ) -> int:
         started = to_text(now or utc_now())
         with self.db.transaction() as tx:
             cursor = tx.execute(
                 "INSERT INTO runs (trigger, state, created_at, started_at, finished_at, error)"
-                " VALUES (?, ?, ?, ?, ?, ?)", (trigger, SKIPPED, started, started, started, reason))
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                (trigger, SKIPPED, started, started, started, reason),
+            )
             run_id = int(cursor.lastrowid or 0)
             tx.executemany(
                 "INSERT INTO tasks (run_id, task_id, position, state) VALUES (?, ?, ?, ?)",
-                [(run_id, task_id, index, SKIPPED) for index, task_id in enumerate(task_ids)])
+                [(run_id, task_id, index, SKIPPED) for index, task_id in enumerate(task_ids)],
+            )
         return run_id
 
     def reopen(self, run_id: int, from_task: str, pid: int) -> None:
         """Make a failed or interrupted run runnable again from `from_task` on (a retry)."""
         with self.db.transaction() as tx:
-            position = tx.execute("SELECT position FROM tasks WHERE run_id = ? AND task_id = ?",
-                                  (run_id, from_task)).fetchone()[0]
-            tx.execute("UPDATE tasks SET state = ?, error = NULL WHERE run_id = ? AND position >= ?",
-                       (QUEUED, run_id, position))
-            tx.execute("UPDATE runs SET state = ?, finished_at = NULL, error = NULL, pid = ?,"
-                       " retries = retries + 1 WHERE id = ?", (RUNNING, pid, run_id))
+            position = tx.execute(
+                "SELECT position FROM tasks WHERE run_id = ? AND task_id = ?", (run_id, from_task)
+            ).fetchone()[0]
+            tx.execute(
+                "UPDATE tasks SET state = ?, error = NULL WHERE run_id = ? AND position >= ?",
+                (QUEUED, run_id, position),
+            )
+            tx.execute(
+                "UPDATE runs SET state = ?, finished_at = NULL, error = NULL, pid = ?,"
+                " retries = retries + 1 WHERE id = ?",
+                (RUNNING, pid, run_id),
+            )
 
     def finish(self, run_id: int, state: RunState, error: str | None = None) -> None:
-        self.db.execute("UPDATE runs SET state = ?, error = ?, finished_at = ?, pid = NULL WHERE id = ?",
-                        (state, error, to_text(utc_now()), run_id))
+        self.db.execute(
+            "UPDATE runs SET state = ?, error = ?, finished_at = ?, pid = NULL WHERE id = ?",
+            (state, error, to_text(utc_now()), run_id),
+        )
 
     def set_stats(self, run_id: int, **stats: int) -> None:
         """Record counters: launches, new_launches, changed_launches, images_* ."""
@@ -159,19 +174,27 @@ class RunStore:
 
     # --- tasks and tries ---------------------------------------------------------------------
     def set_task_state(self, run_id: int, task_id: str, state: RunState, error: str | None = None) -> None:
-        self.db.execute("UPDATE tasks SET state = ?, error = ? WHERE run_id = ? AND task_id = ?",
-                        (state, error, run_id, task_id))
+        self.db.execute(
+            "UPDATE tasks SET state = ?, error = ? WHERE run_id = ? AND task_id = ?",
+            (state, error, run_id, task_id),
+        )
 
     def start_try(self, run_id: int, task_id: str) -> tuple[int, int]:
         """Begin the next try of a task; returns (try row id, try number)."""
         with self.db.transaction() as tx:
-            tx.execute("UPDATE tasks SET tries = tries + 1, state = ?, error = NULL"
-                       " WHERE run_id = ? AND task_id = ?", (RUNNING, run_id, task_id))
-            number = tx.execute("SELECT tries FROM tasks WHERE run_id = ? AND task_id = ?",
-                                (run_id, task_id)).fetchone()[0]
+            tx.execute(
+                "UPDATE tasks SET tries = tries + 1, state = ?, error = NULL"
+                " WHERE run_id = ? AND task_id = ?",
+                (RUNNING, run_id, task_id),
+            )
+            number = tx.execute(
+                "SELECT tries FROM tasks WHERE run_id = ? AND task_id = ?", (run_id, task_id)
+            ).fetchone()[0]
             cursor = tx.execute(
                 "INSERT INTO task_tries (run_id, task_id, try_number, state, started_at)"
-                " VALUES (?, ?, ?, ?, ?)", (run_id, task_id, number, RUNNING, to_text(utc_now())))
+                " VALUES (?, ?, ?, ?, ?)",
+                (run_id, task_id, number, RUNNING, to_text(utc_now())),
+            )
         return int(cursor.lastrowid or 0), int(number)
 
     def append_log(self, try_id: int, line: str) -> None:
@@ -182,8 +205,10 @@ class RunStore:
         self.db.execute("UPDATE task_tries SET state = ? WHERE id = ?", (state, try_id))
 
     def finish_try(self, try_id: int, state: RunState, error: str | None = None) -> None:
-        self.db.execute("UPDATE task_tries SET state = ?, error = ?, finished_at = ? WHERE id = ?",
-                        (state, error, to_text(utc_now()), try_id))
+        self.db.execute(
+            "UPDATE task_tries SET state = ?, error = ?, finished_at = ? WHERE id = ?",
+            (state, error, to_text(utc_now()), try_id),
+        )
 
     # --- recovery ------------------------------------------------------------------------------
     def mark_interrupted(self, reason: str) -> list[int]:
@@ -191,15 +216,25 @@ class RunStore:
         now = to_text(utc_now())
         with self.db.transaction() as tx:
             placeholders = ", ".join("?" for _ in ACTIVE_STATES)
-            ids = [row[0] for row in tx.execute(
-                f"SELECT id FROM runs WHERE state IN ({placeholders})", ACTIVE_STATES)]
+            ids = [
+                row[0]
+                for row in tx.execute(f"SELECT id FROM runs WHERE state IN ({placeholders})", ACTIVE_STATES)
+            ]
             for run_id in ids:
-                tx.execute(f"UPDATE tasks SET state = ?, error = ? WHERE run_id = ? AND state IN"
-                           f" ({placeholders}) AND tries > 0", (INTERRUPTED, reason, run_id, *ACTIVE_STATES))
-                tx.execute("UPDATE task_tries SET state = ?, error = ?, finished_at = ?"
-                           " WHERE run_id = ? AND state = ?", (INTERRUPTED, reason, now, run_id, RUNNING))
-                tx.execute("UPDATE runs SET state = ?, error = ?, finished_at = ?, pid = NULL WHERE id = ?",
-                           (INTERRUPTED, reason, now, run_id))
+                tx.execute(
+                    f"UPDATE tasks SET state = ?, error = ? WHERE run_id = ? AND state IN"
+                    f" ({placeholders}) AND tries > 0",
+                    (INTERRUPTED, reason, run_id, *ACTIVE_STATES),
+                )
+                tx.execute(
+                    "UPDATE task_tries SET state = ?, error = ?, finished_at = ?"
+                    " WHERE run_id = ? AND state = ?",
+                    (INTERRUPTED, reason, now, run_id, RUNNING),
+                )
+                tx.execute(
+                    "UPDATE runs SET state = ?, error = ?, finished_at = ?, pid = NULL WHERE id = ?",
+                    (INTERRUPTED, reason, now, run_id),
+                )
         return ids
 
     # --- reading ---------------------------------------------------------------------------------
@@ -210,15 +245,17 @@ class RunStore:
         return self._record(row, self._tasks([run_id]).get(run_id, ()))
 
     def latest(self, *, limit: int = 20, offset: int = 0) -> list[RunRecord]:
-        rows = self.db.execute("SELECT * FROM runs ORDER BY id DESC LIMIT ? OFFSET ?",
-                               (limit, offset)).fetchall()
+        rows = self.db.execute(
+            "SELECT * FROM runs ORDER BY id DESC LIMIT ? OFFSET ?", (limit, offset)
+        ).fetchall()
         tasks = self._tasks([row["id"] for row in rows])
         return [self._record(row, tasks.get(row["id"], ())) for row in rows]
 
     def active(self) -> list[RunRecord]:
         placeholders = ", ".join("?" for _ in ACTIVE_STATES)
-        rows = self.db.execute(f"SELECT * FROM runs WHERE state IN ({placeholders}) ORDER BY id",
-                               ACTIVE_STATES).fetchall()
+        rows = self.db.execute(
+            f"SELECT * FROM runs WHERE state IN ({placeholders}) ORDER BY id", ACTIVE_STATES
+        ).fetchall()
         tasks = self._tasks([row["id"] for row in rows])
         return [self._record(row, tasks.get(row["id"], ())) for row in rows]
 
@@ -233,13 +270,16 @@ class RunStore:
             "SELECT (SELECT id FROM runs ORDER BY id DESC LIMIT 1),"
             " (SELECT state || ':' || retries FROM runs ORDER BY id DESC LIMIT 1),"
             " (SELECT id || ':' || state FROM task_tries ORDER BY id DESC LIMIT 1),"
-            f" (SELECT COUNT(*) FROM runs WHERE state IN ({placeholders}))", ACTIVE_STATES).fetchone()
+            f" (SELECT COUNT(*) FROM runs WHERE state IN ({placeholders}))",
+            ACTIVE_STATES,
+        ).fetchone()
         return tuple(row)
 
     def api_requests_since(self, since: datetime) -> int:
         """LL2 requests made by the runs started after `since` (with `now - 1 h`: the last hour's)."""
-        row = self.db.execute("SELECT COALESCE(SUM(api_requests), 0) FROM runs WHERE started_at > ?",
-                              (to_text(since),)).fetchone()
+        row = self.db.execute(
+            "SELECT COALESCE(SUM(api_requests), 0) FROM runs WHERE started_at > ?", (to_text(since),)
+        ).fetchone()
         return int(row[0])
 
     def last_started(self, *, triggers: tuple[str, ...] | None = None) -> datetime | None:
@@ -255,29 +295,52 @@ class RunStore:
     def tries(self, run_id: int) -> list[TaskTry]:
         rows = self.db.execute(
             "SELECT t.* FROM task_tries t JOIN tasks k ON k.run_id = t.run_id AND k.task_id = t.task_id"
-            " WHERE t.run_id = ? ORDER BY k.position, t.try_number", (run_id,))
-        return [TaskTry(row["id"], row["task_id"], row["try_number"], RunState.read(row["state"]),
-                        stored_time(row["started_at"]), from_text(row["finished_at"]),
-                        row["error"], row["log"]) for row in rows]
+            " WHERE t.run_id = ? ORDER BY k.position, t.try_number",
+            (run_id,),
+        )
+        return [
+            TaskTry(
+                row["id"],
+                row["task_id"],
+                row["try_number"],
+                RunState.read(row["state"]),
+                stored_time(row["started_at"]),
+                from_text(row["finished_at"]),
+                row["error"],
+                row["log"],
+            )
+            for row in rows
+        ]
 
     def _tasks(self, run_ids: list[int]) -> dict[int, tuple[TaskRecord, ...]]:
         if not run_ids:
             return {}
         placeholders = ", ".join("?" for _ in run_ids)
         result: dict[int, list[TaskRecord]] = {}
-        for row in self.db.execute(f"SELECT * FROM tasks WHERE run_id IN ({placeholders})"
-                                   " ORDER BY run_id, position", tuple(run_ids)):
+        for row in self.db.execute(
+            f"SELECT * FROM tasks WHERE run_id IN ({placeholders}) ORDER BY run_id, position", tuple(run_ids)
+        ):
             result.setdefault(row["run_id"], []).append(
-                TaskRecord(row["task_id"], RunState.read(row["state"]), row["tries"], row["error"]))
+                TaskRecord(row["task_id"], RunState.read(row["state"]), row["tries"], row["error"])
+            )
         return {run_id: tuple(tasks) for run_id, tasks in result.items()}
 
     @staticmethod
     def _record(row: sqlite3.Row, tasks: tuple[TaskRecord, ...]) -> RunRecord:
         return RunRecord(
-            id=row["id"], trigger=row["trigger"], state=RunState.read(row["state"]),
+            id=row["id"],
+            trigger=row["trigger"],
+            state=RunState.read(row["state"]),
             created_at=stored_time(row["created_at"]),
-            started_at=from_text(row["started_at"]), finished_at=from_text(row["finished_at"]),
-            pid=row["pid"], error=row["error"], retries=row["retries"], launches=row["launches"],
-            new_launches=row["new_launches"], changed_launches=row["changed_launches"],
+            started_at=from_text(row["started_at"]),
+            finished_at=from_text(row["finished_at"]),
+            pid=row["pid"],
+            error=row["error"],
+            retries=row["retries"],
+            launches=row["launches"],
+            new_launches=row["new_launches"],
+            changed_launches=row["changed_launches"],
             api_requests=row["api_requests"],
-            images={name: row[f"images_{name}"] for name in IMAGE_COUNTS}, tasks=tasks)
+            images={name: row[f"images_{name}"] for name in IMAGE_COUNTS},
+            tasks=tasks,
+        )

@@ -16,8 +16,10 @@ class StarStore:
 
     def star(self, launch_id: str, *, now: datetime | None = None) -> None:
         """Follow this launch (starring it again keeps the first time)."""
-        self.db.execute("INSERT OR IGNORE INTO stars (launch_id, starred_at) VALUES (?, ?)",
-                        (launch_id, to_text(now or utc_now())))
+        self.db.execute(
+            "INSERT OR IGNORE INTO stars (launch_id, starred_at) VALUES (?, ?)",
+            (launch_id, to_text(now or utc_now())),
+        )
 
     def unstar(self, launch_id: str) -> None:
         self.db.execute("DELETE FROM stars WHERE launch_id = ?", (launch_id,))

@@ -50,10 +50,15 @@ class AboutDialog(QDialog):
         text.addWidget(title)
         text.addWidget(self.origin_label)
         text.addSpacing(8)
-        text.addWidget(_plain("Upcoming rocket launches in your tray: fetched on your schedule, kept with "
-                              "their pictures on your computer, and told to you in desktop notifications."))
-        text.addWidget(_plain("Launch data and pictures: Launch Library 2 by The Space Devs "
-                              "(thespacedevs.com)."))
+        text.addWidget(
+            _plain(
+                "Upcoming rocket launches in your tray: fetched on your schedule, kept with "
+                "their pictures on your computer, and told to you in desktop notifications."
+            )
+        )
+        text.addWidget(
+            _plain("Launch data and pictures: Launch Library 2 by The Space Devs (thespacedevs.com).")
+        )
         text.addWidget(_plain(f"MIT License · {HOMEPAGE}", selectable=True))
         text.addStretch(1)
         row = QHBoxLayout()

@@ -57,8 +57,11 @@ class TrayNotifier(QObject):
     def __init__(self, tray: TrayIcon) -> None:
         super().__init__()
         self.tray = tray
-        self._show.connect(lambda title, body, urgent, subject: tray.show_message(title, body, urgent=urgent,
-                                                                                  subject=subject))
+        self._show.connect(
+            lambda title, body, urgent, subject: tray.show_message(
+                title, body, urgent=urgent, subject=subject
+            )
+        )
 
     def send(self, notification: Notification) -> None:
         from rocketwatch.notify import NotifyError
@@ -104,8 +107,11 @@ def desktop_problem(environ: Mapping[str, str] = os.environ, platform: str = sys
     if not wayland and not display:
         reason = "neither DISPLAY nor WAYLAND_DISPLAY is set"
     else:
-        reason = " and ".join(f"{name}={value} cannot be reached" for name, value in
-                              (("WAYLAND_DISPLAY", wayland), ("DISPLAY", display)) if value)
+        reason = " and ".join(
+            f"{name}={value} cannot be reached"
+            for name, value in (("WAYLAND_DISPLAY", wayland), ("DISPLAY", display))
+            if value
+        )
     return f"no desktop session found ({reason}); the headless commands still work: {HEADLESS_WORDS}"
 
 
@@ -125,8 +131,9 @@ def _x_display_reachable(display: str) -> bool:
     if host and host != "unix":
         return _connects(socket.AF_INET, (host, 6000 + int(number)))
     path = f"/tmp/.X11-unix/X{number}"
-    return _connects(socket.AF_UNIX, path) or (sys.platform.startswith("linux")
-                                               and _connects(socket.AF_UNIX, "\0" + path))
+    return _connects(socket.AF_UNIX, path) or (
+        sys.platform.startswith("linux") and _connects(socket.AF_UNIX, "\0" + path)
+    )
 
 
 def _connects(family: int, address: Any) -> bool:
@@ -239,7 +246,8 @@ class TrayApp(QObject):
         tray.quit_requested.connect(self.quit)
         scheduler.fire.connect(lambda trigger: controller.run_now(trigger))
         scheduler.next_fire_changed.connect(
-            lambda when: tray.set_next_run(when, controller.config.schedule.paused))
+            lambda when: tray.set_next_run(when, controller.config.schedule.paused)
+        )
         controller.active_changed.connect(self._active_changed)
         controller.run_finished.connect(self._run_finished)
         controller.data_changed.connect(self.refresh_launches)
@@ -275,12 +283,18 @@ class TrayApp(QObject):
             return
         self.session.start_demo()  # with --demo: the one stand-in of this session
         self.tray_notifier = TrayNotifier(self.tray)
-        notifier = ChainNotifier([*self._clickable_backends(), *desktop_backends(), self.tray_notifier,
-                                  LogNotifier()])
+        notifier = ChainNotifier(
+            [*self._clickable_backends(), *desktop_backends(), self.tray_notifier, LogNotifier()]
+        )
         # The saved settings and this session's overrides stay apart: Settings writes only the former.
         try:
-            self.controller = RunController(self.session.paths, self.session.saved_config, notifier, self,
-                                            overrides=self.session.overrides)
+            self.controller = RunController(
+                self.session.paths,
+                self.session.saved_config,
+                notifier,
+                self,
+                overrides=self.session.overrides,
+            )
         except (OSError, sqlite3.Error) as error:
             self._cannot_start(error)
             return
@@ -315,8 +329,9 @@ class TrayApp(QObject):
         print(f"rocketwatch: {words}", file=sys.stderr)
         self._quitting = True
         self._tray_timer.stop()
-        box = QMessageBox(QMessageBox.Icon.Critical, f"{APP_NAME} cannot start",
-                          words[:1].upper() + words[1:])
+        box = QMessageBox(
+            QMessageBox.Icon.Critical, f"{APP_NAME} cannot start", words[:1].upper() + words[1:]
+        )
         box.setTextFormat(Qt.TextFormat.PlainText)
         box.finished.connect(lambda _result: QApplication.exit(2))
         self._notice_boxes.append(box)
@@ -399,10 +414,14 @@ class TrayApp(QObject):
         log.warning("No system tray found; showing the gallery and quitting when it closes")
         QApplication.setQuitOnLastWindowClosed(True)
         self.show_window("gallery")
-        box = QMessageBox(QMessageBox.Icon.Information, "No system tray",
-                          f"This desktop shows no system tray, so {APP_NAME} opens its window instead. "
-                          "The schedule runs while the window is open; closing it quits.\n\n"
-                          "On GNOME, the AppIndicator extension adds a tray.", parent=self.windows["gallery"])
+        box = QMessageBox(
+            QMessageBox.Icon.Information,
+            "No system tray",
+            f"This desktop shows no system tray, so {APP_NAME} opens its window instead. "
+            "The schedule runs while the window is open; closing it quits.\n\n"
+            "On GNOME, the AppIndicator extension adds a tray.",
+            parent=self.windows["gallery"],
+        )
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.open()
 
@@ -465,7 +484,7 @@ class TrayApp(QObject):
         return QDesktopServices.openUrl(url)
 
     def snooze_launch(self, launch_id: str) -> None:
-        """"Remind me in 10 min": kept in the store, the reminder job armed again."""
+        """ "Remind me in 10 min": kept in the store, the reminder job armed again."""
         from rocketwatch.pipeline.alerting import snooze_reminder
 
         if snooze_reminder(self.controller.store, launch_id, datetime.now(UTC)) is None:
@@ -578,8 +597,9 @@ class TrayApp(QObject):
         from rocketwatch.pipeline.alerting import REFRESH_TRIGGER, ReminderStep, reminder_step
 
         controller = self.controller
-        step = reminder_step(controller.store, controller.config, datetime.now(UTC),
-                             run_active=controller.is_active())
+        step = reminder_step(
+            controller.store, controller.config, datetime.now(UTC), run_active=controller.is_active()
+        )
         if step is ReminderStep.REFRESH:
             log.info("Launch data is too old for the reminder; refreshing first")
             controller.run_now(REFRESH_TRIGGER)  # its notify task delivers the due alerts on fresh data
@@ -604,9 +624,12 @@ class TrayApp(QObject):
                 from rocketwatch.autostart import autostart_for_platform
                 from rocketwatch.ui.settings import SettingsDialog
 
-                self.windows[which] = SettingsDialog(self.controller, autostart_for_platform(),
-                                                     home=self.session.home,
-                                                     config_warnings=self.session.config_warnings)
+                self.windows[which] = SettingsDialog(
+                    self.controller,
+                    autostart_for_platform(),
+                    home=self.session.home,
+                    config_warnings=self.session.config_warnings,
+                )
             elif which == "about":
                 from rocketwatch.ui.about import AboutDialog
 
@@ -630,16 +653,18 @@ class TrayApp(QObject):
     def export_calendar(self) -> None:
         from rocketwatch.calendar import export_ics
 
-        path, _filter = QFileDialog.getSaveFileName(None, "Export launches as a calendar",
-                                                    str(Path.home() / "rocketwatch-launches.ics"),
-                                                    "iCalendar files (*.ics)")
+        path, _filter = QFileDialog.getSaveFileName(
+            None,
+            "Export launches as a calendar",
+            str(Path.home() / "rocketwatch-launches.ics"),
+            "iCalendar files (*.ics)",
+        )
         if not path:
             return
         try:
             count = export_ics(self.controller.store, Path(path), self.controller.config.alerts)
         except OSError as error:
-            QMessageBox.warning(None, "Export failed",
-                                f"Could not write {path}: {error.strerror}")
+            QMessageBox.warning(None, "Export failed", f"Could not write {path}: {error.strerror}")
             return
         self.tray.show_message(APP_NAME, f"Exported {count} launches to {path}")
 
@@ -686,4 +711,3 @@ class TrayApp(QObject):
         if self.desktop_notifier is not None:
             self.desktop_notifier.close()
         self.session.stop_demo()
-

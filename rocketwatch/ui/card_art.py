@@ -84,14 +84,15 @@ def rocket_path(centre: QPointF, height: float) -> QPainterPath:
     x, top = centre.x(), centre.y() - height / 2
     path = QPainterPath()
     path.moveTo(x, top)  # nose
-    path.cubicTo(x + unit * 1.3, top + unit * 1.2, x + unit * 1.3, top + unit * 2.5,
-                 x + unit * 1.3, top + unit * 3)
+    path.cubicTo(
+        x + unit * 1.3, top + unit * 1.2, x + unit * 1.3, top + unit * 2.5, x + unit * 1.3, top + unit * 3
+    )
     path.lineTo(x + unit * 1.3, top + unit * 7.2)
-    path.lineTo(x + unit * 2.4, top + unit * 8.6)   # right fin
+    path.lineTo(x + unit * 2.4, top + unit * 8.6)  # right fin
     path.lineTo(x + unit * 2.4, top + unit * 9.3)
     path.lineTo(x + unit * 1.0, top + unit * 8.5)
     path.lineTo(x - unit * 1.0, top + unit * 8.5)
-    path.lineTo(x - unit * 2.4, top + unit * 9.3)   # left fin
+    path.lineTo(x - unit * 2.4, top + unit * 9.3)  # left fin
     path.lineTo(x - unit * 2.4, top + unit * 8.6)
     path.lineTo(x - unit * 1.3, top + unit * 7.2)
     path.lineTo(x - unit * 1.3, top + unit * 3)
@@ -147,8 +148,11 @@ def placeholder_picture(provider: str, size: QSize, dpr: float) -> QPixmap:
     font.setPixelSize(round(rect.height() * 0.42))
     painter.setFont(font)
     painter.setPen(QColor(255, 255, 255, 225))
-    painter.drawText(QRectF(rect.width() * 0.08, 0, rect.width() * 0.45, rect.height()),
-                     Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, initial)
+    painter.drawText(
+        QRectF(rect.width() * 0.08, 0, rect.width() * 0.45, rect.height()),
+        Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
+        initial,
+    )
     painter.setPen(QPen(QColor(255, 255, 255, 60), 1))
     rule = rect.height() * 0.74
     painter.drawLine(QLineF(rect.width() * 0.08, rule, rect.width() * 0.42, rule))

@@ -46,22 +46,33 @@ class ConfigProblemDialog(QDialog):
         self.setMinimumWidth(600)
         icon = QLabel()
         icon.setPixmap(self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning).pixmap(40, 40))
-        self.heading = named(form_label("The settings file cannot be used, so RocketWatch has not started.",
-                                        strong=True), "Heading")
+        self.heading = named(
+            form_label("The settings file cannot be used, so RocketWatch has not started.", strong=True),
+            "Heading",
+        )
         self.file_label = named(form_label(""), "Settings file")
         self.file_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.problem_label = named(form_label(""), "Problem")
         self.problem_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.hint = named(form_label("Fix the file and choose Try again, or start with the default settings: "
-                                     "the file is then renamed and kept beside, never deleted.", hint=True),
-                          "What you can do")
+        self.hint = named(
+            form_label(
+                "Fix the file and choose Try again, or start with the default settings: "
+                "the file is then renamed and kept beside, never deleted.",
+                hint=True,
+            ),
+            "What you can do",
+        )
         buttons = QDialogButtonBox()
         role = QDialogButtonBox.ButtonRole
-        self.open_button = named(QPushButton("&Open the file"), "Open the file",
-                                 "Open the settings file in your text editor")
+        self.open_button = named(
+            QPushButton("&Open the file"), "Open the file", "Open the settings file in your text editor"
+        )
         self.retry_button = named(QPushButton("&Try again"), "Try again", "Read the file again")
-        self.defaults_button = named(QPushButton("Start with &defaults"), "Start with defaults",
-                                     "Rename the file aside and start with the default settings")
+        self.defaults_button = named(
+            QPushButton("Start with &defaults"),
+            "Start with defaults",
+            "Rename the file aside and start with the default settings",
+        )
         self.quit_button = named(QPushButton("&Quit"), "Quit")
         buttons.addButton(self.open_button, role.ActionRole)
         buttons.addButton(self.retry_button, role.ActionRole)
@@ -118,8 +129,12 @@ class ConfigProblemDialog(QDialog):
             self.problem_label.setText(f"Problem: {error.strerror or error}")
             return
         if kept is not None:
-            log.warning("Settings file %s could not be used (%s); kept as %s, starting with defaults",
-                        self.path, self.error.problem, kept)
+            log.warning(
+                "Settings file %s could not be used (%s); kept as %s, starting with defaults",
+                self.path,
+                self.error.problem,
+                kept,
+            )
         self.session.load()  # no file now: the defaults
         self.choice = Choice.DEFAULTS
         self.accept()

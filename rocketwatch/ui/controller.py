@@ -46,19 +46,26 @@ class RunController(QObject):
     Signals are emitted from the worker thread; Qt queues them to receivers in the GUI thread.
     """
 
-    run_event = Signal(object)          # every RunEvent
-    run_started = Signal(int)           # run id
-    run_finished = Signal(object)       # final RunRecord (also skipped runs)
-    active_changed = Signal(bool)       # a run started (True) or ended (False)
-    data_changed = Signal()             # launches, pictures or runs changed: views reload
-    config_changed = Signal(object)     # new Config after the settings were applied
-    retry_refused = Signal(str)         # why a Retry could not start
-    alerts_delivered = Signal()         # deliver_alerts() finished: re-arm the next reminder
-    activity_changed = Signal(object)   # RunActivity or None: what the active run (of any process) does now
-    runs_changed = Signal(object)       # newest RunRecord (or None) after a run of another process moved on
+    run_event = Signal(object)  # every RunEvent
+    run_started = Signal(int)  # run id
+    run_finished = Signal(object)  # final RunRecord (also skipped runs)
+    active_changed = Signal(bool)  # a run started (True) or ended (False)
+    data_changed = Signal()  # launches, pictures or runs changed: views reload
+    config_changed = Signal(object)  # new Config after the settings were applied
+    retry_refused = Signal(str)  # why a Retry could not start
+    alerts_delivered = Signal()  # deliver_alerts() finished: re-arm the next reminder
+    activity_changed = Signal(object)  # RunActivity or None: what the active run (of any process) does now
+    runs_changed = Signal(object)  # newest RunRecord (or None) after a run of another process moved on
 
-    def __init__(self, paths: Paths, config: Config, notifier: ChainNotifier,
-                 parent: QObject | None = None, *, overrides: Overrides | None = None) -> None:
+    def __init__(
+        self,
+        paths: Paths,
+        config: Config,
+        notifier: ChainNotifier,
+        parent: QObject | None = None,
+        *,
+        overrides: Overrides | None = None,
+    ) -> None:
         """`config` is the settings as saved; `overrides` this session's one-time ones (never saved)."""
         super().__init__(parent)
         self.paths = paths
@@ -135,6 +142,7 @@ class RunController(QObject):
     @Slot(int)
     def retry(self, run_id: int) -> bool:
         """Retry a failed or interrupted run from its failed task, in the worker thread."""
+
         def retry(runner: Runner) -> RunRecord | None:
             try:
                 return runner.retry(run_id)
@@ -202,8 +210,9 @@ class RunController(QObject):
 
     def _watch_files(self) -> None:
         database = self.store.db.path
-        wanted = [str(path) for path in (database, database.with_name(database.name + "-wal"))
-                  if path.exists()]
+        wanted = [
+            str(path) for path in (database, database.with_name(database.name + "-wal")) if path.exists()
+        ]
         missing = [path for path in wanted if path not in self._file_watcher.files()]
         if missing:
             self._file_watcher.addPaths(missing)
@@ -246,8 +255,9 @@ class RunController(QObject):
     def _start(self, work: Callable[[Runner], RunRecord | None]) -> None:
         runner = self._new_runner()
         self._runner = runner
-        self._worker = threading.Thread(target=self._work, args=(runner, work), name="rocketwatch-run",
-                                        daemon=True)
+        self._worker = threading.Thread(
+            target=self._work, args=(runner, work), name="rocketwatch-run", daemon=True
+        )
         self.active_changed.emit(True)
         self._worker.start()
 
@@ -292,8 +302,11 @@ class RunController(QObject):
         self.run_event.emit(event)
         if event.kind == "run_started":
             self.run_started.emit(event.run_id)
-        elif (event.kind == "task_state" and event.task_id == "download_launches"
-              and event.state == RunState.SUCCESS):
+        elif (
+            event.kind == "task_state"
+            and event.task_id == "download_launches"
+            and event.state == RunState.SUCCESS
+        ):
             self.data_changed.emit()
 
     def shutdown(self, timeout: float = 10.0) -> bool:

@@ -58,8 +58,9 @@ class FreedesktopNotifier(QObject):
 
     # --- connecting ------------------------------------------------------------------------------
     @classmethod
-    def open(cls, bus: str = "SESSION", env: Mapping[str, str] | None = None,
-             parent: QObject | None = None) -> FreedesktopNotifier | None:
+    def open(
+        cls, bus: str = "SESSION", env: Mapping[str, str] | None = None, parent: QObject | None = None
+    ) -> FreedesktopNotifier | None:
         """Connect to the notification service on `bus` (an address, or SESSION), or None when there is
         no bus, no service, or no jeepney (the other backends then do the work)."""
         env = os.environ if env is None else env
@@ -79,8 +80,9 @@ class FreedesktopNotifier(QObject):
             return None
         try:
             address = DBusAddress(OBJECT_PATH, bus_name=BUS_NAME, interface=INTERFACE)
-            reply = router.send_and_get_reply(new_method_call(address, "GetCapabilities"),
-                                              timeout=CALL_TIMEOUT_S)
+            reply = router.send_and_get_reply(
+                new_method_call(address, "GetCapabilities"), timeout=CALL_TIMEOUT_S
+            )
             if _is_error(reply):
                 raise NotifyError(_error_text(reply))
             capabilities = list(reply.body[0])
@@ -112,17 +114,22 @@ class FreedesktopNotifier(QObject):
             actions += [OPEN_ACTION, OPEN_LABEL]
             for action in notification.actions:
                 actions += [action.key, action.label]
-        hints: dict[str, tuple[str, Any]] = {"urgency": ("y", 2 if notification.urgent else 1),
-                                             "desktop-entry": ("s", APP_ID)}
+        hints: dict[str, tuple[str, Any]] = {
+            "urgency": ("y", 2 if notification.urgent else 1),
+            "desktop-entry": ("s", APP_ID),
+        }
         icon = str(notification.icon) if notification.icon else ""
         if icon:
             hints["image-path"] = ("s", icon)
         body = cut(notification.body, 1000)
         if "body-markup" in self.capabilities:
             body = html.escape(body, quote=False)  # text from the API is data, never markup
-        message = new_method_call(self._address, "Notify", "susssasa{sv}i",
-                                  (APP_NAME, 0, icon, cut(notification.title, 120), body, actions, hints,
-                                   EXPIRE_MS))
+        message = new_method_call(
+            self._address,
+            "Notify",
+            "susssasa{sv}i",
+            (APP_NAME, 0, icon, cut(notification.title, 120), body, actions, hints, EXPIRE_MS),
+        )
         try:
             reply = self._router.send_and_get_reply(message, timeout=CALL_TIMEOUT_S)
         except (OSError, TimeoutError) as error:
@@ -161,11 +168,15 @@ class FreedesktopNotifier(QObject):
     def _invoked(self, notification_id: int, key: str) -> None:
         subject = self.subject_of(notification_id)
         if subject is None:
-            log.info("Action %r for notification %s, which this process did not send or no longer knows",
-                     key, notification_id)
+            log.info(
+                "Action %r for notification %s, which this process did not send or no longer knows",
+                key,
+                notification_id,
+            )
             return
-        log.info("Notification %s clicked (%s): opening %s %s", notification_id, key, subject.kind,
-                 subject.ref)
+        log.info(
+            "Notification %s clicked (%s): opening %s %s", notification_id, key, subject.kind, subject.ref
+        )
         self.activated.emit(subject, key)
 
 

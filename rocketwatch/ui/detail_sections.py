@@ -36,8 +36,9 @@ def web_url(text: str) -> QUrl | None:
     return url if url.isValid() and url.scheme().lower() in WEB_SCHEMES and url.host() else None
 
 
-def section_label(text: str = "", *, muted: bool = False, bold: bool = False,
-                  selectable: bool = True) -> QLabel:
+def section_label(
+    text: str = "", *, muted: bool = False, bold: bool = False, selectable: bool = True
+) -> QLabel:
     """A wrapped plain-text label, selectable with the mouse (not a Tab stop: the buttons are)."""
     label = QLabel()
     label.setTextFormat(Qt.TextFormat.PlainText)
@@ -66,19 +67,35 @@ def link_icon(color: QColor, dpr: float, *, play: bool, size: int = 20) -> QPixm
     if play:
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(color)
-        painter.drawPolygon([QPointF(size * 0.3, size * 0.2), QPointF(size * 0.8, size * 0.5),
-                             QPointF(size * 0.3, size * 0.8)])
+        painter.drawPolygon(
+            [
+                QPointF(size * 0.3, size * 0.2),
+                QPointF(size * 0.8, size * 0.5),
+                QPointF(size * 0.3, size * 0.8),
+            ]
+        )
     else:
         pen = QPen(color, max(1.5, size * 0.09))
         pen.setCapStyle(Qt.PenCapStyle.RoundCap)
         pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
         painter.setPen(pen)
-        painter.drawPolyline([QPointF(size * 0.45, size * 0.25), QPointF(size * 0.2, size * 0.25),
-                              QPointF(size * 0.2, size * 0.8), QPointF(size * 0.75, size * 0.8),
-                              QPointF(size * 0.75, size * 0.55)])
+        painter.drawPolyline(
+            [
+                QPointF(size * 0.45, size * 0.25),
+                QPointF(size * 0.2, size * 0.25),
+                QPointF(size * 0.2, size * 0.8),
+                QPointF(size * 0.75, size * 0.8),
+                QPointF(size * 0.75, size * 0.55),
+            ]
+        )
         painter.drawLine(QPointF(size * 0.45, size * 0.55), QPointF(size * 0.85, size * 0.15))
-        painter.drawPolyline([QPointF(size * 0.55, size * 0.15), QPointF(size * 0.85, size * 0.15),
-                              QPointF(size * 0.85, size * 0.45)])
+        painter.drawPolyline(
+            [
+                QPointF(size * 0.55, size * 0.15),
+                QPointF(size * 0.85, size * 0.15),
+                QPointF(size * 0.85, size * 0.45),
+            ]
+        )
     painter.end()
     return pixmap
 
@@ -261,14 +278,30 @@ class DetailSections(QWidget):
     def sections(self) -> tuple[Section, ...]:
         return (self.webcasts, self.landings, self.patches, self.links, self.timeline, self.updates)
 
-    def show_parts(self, *, webcasts: Sequence[Webcast], landings: Sequence[Landing],
-                   patches: Sequence[tuple[Patch, Path | None]], info_links: Sequence[InfoLink],
-                   flightclub_url: str, changes: Sequence[LaunchChange], updates: Sequence[Update],
-                   net_precision: str | None = None) -> None:
+    def show_parts(
+        self,
+        *,
+        webcasts: Sequence[Webcast],
+        landings: Sequence[Landing],
+        patches: Sequence[tuple[Patch, Path | None]],
+        info_links: Sequence[InfoLink],
+        flightclub_url: str,
+        changes: Sequence[LaunchChange],
+        updates: Sequence[Update],
+        net_precision: str | None = None,
+    ) -> None:
         """Fill every section (rebuilt only when something changed, so a reload keeps the focus)."""
         recorded = tuple((change.id, change.field, change.old, change.new) for change in changes)
-        shown = (tuple(webcasts), tuple(landings), tuple(patches), tuple(info_links), flightclub_url,
-                 recorded, net_precision, tuple(updates))
+        shown = (
+            tuple(webcasts),
+            tuple(landings),
+            tuple(patches),
+            tuple(info_links),
+            flightclub_url,
+            recorded,
+            net_precision,
+            tuple(updates),
+        )
         if shown == self._shown:
             return
         self._shown = shown
@@ -319,8 +352,11 @@ class DetailSections(QWidget):
             self.links.add(LinkButton(link.title.strip() or host or link.url, host, link.url, "page"))
             count += 1
         if flightclub_url.strip():
-            self.links.add(LinkButton("Flight Club", "Trajectory and booster recovery simulation",
-                                      flightclub_url, "page"))
+            self.links.add(
+                LinkButton(
+                    "Flight Club", "Trajectory and booster recovery simulation", flightclub_url, "page"
+                )
+            )
             count += 1
         self.links.finish(count)
 

@@ -58,8 +58,9 @@ class ErrorReporter:
         sys.excepthook = self.handle
         threading.excepthook = lambda args: self.handle(args.exc_type, args.exc_value, args.exc_traceback)
 
-    def handle(self, kind: type[BaseException], error: BaseException | None,
-               traceback: TracebackType | None) -> None:
+    def handle(
+        self, kind: type[BaseException], error: BaseException | None, traceback: TracebackType | None
+    ) -> None:
         self.count += 1
         # logging takes the (type, value, traceback) that sys.excepthook gets, value None included
         log.error("Unhandled error", exc_info=(kind, error, traceback))  # type: ignore[arg-type]
@@ -67,10 +68,13 @@ class ErrorReporter:
         if self.shown or QApplication.instance() is None or off_main_thread:
             return
         self.shown = True
-        box = QMessageBox(QMessageBox.Icon.Warning, "A problem",
-                          f"Something went wrong inside {APP_NAME}; it keeps running.\n\n"
-                          f"{kind.__name__}: {error}\n\n"
-                          "The details are in the log file. Further problems are only logged.")
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            "A problem",
+            f"Something went wrong inside {APP_NAME}; it keeps running.\n\n"
+            f"{kind.__name__}: {error}\n\n"
+            "The details are in the log file. Further problems are only logged.",
+        )
         box.setTextFormat(Qt.TextFormat.PlainText)
         self.box = box  # keep the dialog alive: it has no parent
         box.show()

@@ -36,9 +36,15 @@ class EventRow:
 
 
 def event_card(event: Event) -> Launch:
-    return Launch(id=event.id, name=event.name, net=event.date, net_precision=event.date_precision,
-                  status_abbrev=event.type, provider=event.location or "Location not known",
-                  image_url=event.image_url or None)
+    return Launch(
+        id=event.id,
+        name=event.name,
+        net=event.date,
+        net_precision=event.date_precision,
+        status_abbrev=event.type,
+        provider=event.location or "Location not known",
+        image_url=event.image_url or None,
+    )
 
 
 class EventListModel(QAbstractListModel):
@@ -89,8 +95,9 @@ class EventListModel(QAbstractListModel):
         if role == Qt.ItemDataRole.DecorationRole:
             return self._thumbnail(index.row(), row)
         if role == Qt.ItemDataRole.AccessibleTextRole:
-            when = timefmt.countdown(event.date, event.date_precision, datetime.now(UTC)) or \
-                timefmt.net_label(event.date, event.date_precision)
+            when = timefmt.countdown(
+                event.date, event.date_precision, datetime.now(UTC)
+            ) or timefmt.net_label(event.date, event.date_precision)
             return f"{event.type}: {event.name}. {event.location}. {when}"
         if role in (LaunchRole.STARRED, LaunchRole.WATCHED, LaunchRole.MUTED, LaunchRole.RECENT):
             return False
@@ -184,8 +191,9 @@ class EventDetail(QScrollArea):
             return
         dpr = self.devicePixelRatioF()
         self._key = self._loader.key_for(self._picture_path, PICTURE_BOX, dpr, Fit.CONTAIN)
-        self.picture.set_picture(self._loader.pixmap(self._picture_path, PICTURE_BOX, dpr, Fit.CONTAIN),
-                                 self._event.location)
+        self.picture.set_picture(
+            self._loader.pixmap(self._picture_path, PICTURE_BOX, dpr, Fit.CONTAIN), self._event.location
+        )
 
     @Slot(str)
     def _on_picture(self, key: str) -> None:
@@ -227,8 +235,13 @@ class EventsPage(QSplitter):
     def reload(self) -> None:
         keep = self.detail.shown_event.id if self.detail.shown_event else None
         self.model.reload()
-        self.view.empty_text = "" if self.model.rowCount() else (
-            "No events stored.\nTurn them on in the config file ([source] events = true), then Run now.")
+        self.view.empty_text = (
+            ""
+            if self.model.rowCount()
+            else (
+                "No events stored.\nTurn them on in the config file ([source] events = true), then Run now."
+            )
+        )
         rows = [n for n in range(self.model.rowCount()) if self.model.row_at(n).event.id == keep]
         if self.model.rowCount():
             self.view.setCurrentIndex(self.model.index(rows[0] if rows else 0))

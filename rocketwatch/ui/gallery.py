@@ -44,8 +44,9 @@ from rocketwatch.ui.window_state import restore_geometry, save_geometry, window_
 
 TITLE = "Launches"  # the platform adds " — RocketWatch" (the application's display name)
 STATE_KEY = "gallery"
-OFFLINE_HINT = ("Check the network connection, or try `rocketwatch --demo` to look around with sample "
-                "launches.")
+OFFLINE_HINT = (
+    "Check the network connection, or try `rocketwatch --demo` to look around with sample launches."
+)
 SOON = timedelta(minutes=2)  # within this of a NET the countdown shows seconds: repaint every second
 EVENTS_ITEM = "@events"  # the filter's "Events" entry: LL2's upcoming events instead of the launches
 WATCHED_ITEM = "@watched"  # the filter's "Watched" entry (LL2 status abbreviations never start with @)
@@ -183,9 +184,12 @@ class GalleryWindow(QMainWindow):
         self.model.set_thumbnail_size(self.delegate.geometry.picture, self.view.devicePixelRatioF())
 
         store = self.controller.store
-        self.detail = LaunchDetail(self.loader, self.controller.paths.images_dir,
-                                   changes_for=lambda launch_id: store.launches.changes(launch_id=launch_id),
-                                   picture_for=lambda url: store.images.paths_for(url)[0])
+        self.detail = LaunchDetail(
+            self.loader,
+            self.controller.paths.images_dir,
+            changes_for=lambda launch_id: store.launches.changes(launch_id=launch_id),
+            picture_for=lambda url: store.images.paths_for(url)[0],
+        )
         self.detail.watch_toggled.connect(self._on_watch_action)
         self.detail.unmute_requested.connect(self._on_unmute)
         self.watch_action = QAction(star_icon(self.palette(), 16, self.devicePixelRatioF()), WATCH_TEXT, self)
@@ -220,8 +224,12 @@ class GalleryWindow(QMainWindow):
         self.count_label = plain_label(wrap=False, selectable=False)
         self.count_label.setAccessibleName("Launches shown")
         self.statusBar().addPermanentWidget(self.count_label)
-        for signal in (self.proxy.modelReset, self.proxy.rowsInserted, self.proxy.rowsRemoved,
-                       self.proxy.layoutChanged):
+        for signal in (
+            self.proxy.modelReset,
+            self.proxy.rowsInserted,
+            self.proxy.rowsRemoved,
+            self.proxy.layoutChanged,
+        ):
             signal.connect(self._update_count)
 
     # --- public -------------------------------------------------------------------------------
@@ -259,8 +267,11 @@ class GalleryWindow(QMainWindow):
                 self.view.clearSelection()
                 self.pages.setCurrentWidget(self.splitter)
                 self._selected_id = launch.id
-                self.detail.show_launch(launch, self.controller.store.images.paths_for(launch.image_url)[0],
-                                        watching=self.model.is_starred(launch.id))
+                self.detail.show_launch(
+                    launch,
+                    self.controller.store.images.paths_for(launch.image_url)[0],
+                    watching=self.model.is_starred(launch.id),
+                )
                 self._sync_watch_controls()
         if self.isMinimized():
             self.showNormal()
@@ -335,8 +346,9 @@ class GalleryWindow(QMainWindow):
         self._sync_watch_controls()
         row = self.model.row_of(launch_id)
         name = self.model.launch_at(row).name if row is not None else "this launch"
-        self.statusBar().showMessage(f"Muted: no more alerts for {name}" if muted
-                                     else f"Unmuted: alerts for {name} again", 6_000)
+        self.statusBar().showMessage(
+            f"Muted: no more alerts for {name}" if muted else f"Unmuted: alerts for {name} again", 6_000
+        )
 
     @Slot()
     def _on_unmute(self) -> None:
@@ -393,8 +405,11 @@ class GalleryWindow(QMainWindow):
         self.status_filter.addItem(f"Upcoming ({self.model.rowCount() - recent})", "@upcoming")
         self.status_filter.addItem(f"Recent, last 24 hours ({recent})", "@recent")
         for abbrev in statuses:
-            self.status_filter.addItem(status_dot_icon(abbrev, 12, dpr),
-                                       f"{status_style(abbrev).word} ({counts.get(abbrev, 0)})", abbrev)
+            self.status_filter.addItem(
+                status_dot_icon(abbrev, 12, dpr),
+                f"{status_style(abbrev).word} ({counts.get(abbrev, 0)})",
+                abbrev,
+            )
         events = self.events_page.model.rowCount()
         if events or current == EVENTS_ITEM:
             self.status_filter.addItem(f"Events: dockings, spacewalks… ({events})", EVENTS_ITEM)
@@ -451,12 +466,15 @@ class GalleryWindow(QMainWindow):
         if self.proxy.rowCount() == 0 and self.model.rowCount() > 0:
             words = self.search.text().strip()
             if self.proxy.watched_only and not words:
-                self.view.empty_text = ("No watched launches.\nStar a launch (select it and press S) or "
-                                        "choose what to watch in Settings, Alerts.")
+                self.view.empty_text = (
+                    "No watched launches.\nStar a launch (select it and press S) or "
+                    "choose what to watch in Settings, Alerts."
+                )
             else:
                 what = f"“{words}”" if words else "this status"
-                self.view.empty_text = (f"No launches match {what}.\n"
-                                        "Clear the search (Esc) or choose another filter.")
+                self.view.empty_text = (
+                    f"No launches match {what}.\nClear the search (Esc) or choose another filter."
+                )
         else:
             self.view.empty_text = ""
         if self._selected_id is not None:
@@ -512,8 +530,11 @@ class GalleryWindow(QMainWindow):
     def _on_active_changed(self, active: bool) -> None:
         self._active = active
         self.run_action.setEnabled(not active)
-        self.run_action.setToolTip("A run is in progress; cancel it or wait for it to end" if active
-                                   else "Get the next launches and their pictures now (F5)")
+        self.run_action.setToolTip(
+            "A run is in progress; cancel it or wait for it to end"
+            if active
+            else "Get the next launches and their pictures now (F5)"
+        )
         self.empty_state.run_button.setEnabled(not active)
         self.empty_state.run_button.setText("Running…" if active else "Run now")
         for button in (self.cancel_button, self.empty_state.cancel_button):
@@ -569,8 +590,11 @@ class GalleryWindow(QMainWindow):
         self.progress_text.setToolTip("")
         if record.state == RunState.FAILED:
             problem = f"The last run failed: {record.error}" if record.error else "The last run failed."
-            self.empty_state.set_problem(f"{problem}\n{OFFLINE_HINT}" if record.tasks and
-                                         record.tasks[0].state == RunState.FAILED else problem)
+            self.empty_state.set_problem(
+                f"{problem}\n{OFFLINE_HINT}"
+                if record.tasks and record.tasks[0].state == RunState.FAILED
+                else problem
+            )
             self.statusBar().showMessage(problem, 15_000)
         elif record.state == RunState.CANCELLED:
             message = f"Run {record.id} was cancelled; Run history can retry it."

@@ -1,5 +1,4 @@
-"""What the gallery shows before the first run stored any launch: a rocket, a word and a big Run now.
-"""
+"""What the gallery shows before the first run stored any launch: a rocket, a word and a big Run now."""
 
 from __future__ import annotations
 
@@ -32,7 +31,9 @@ class EmptyState(QWidget):
         layout.addWidget(self.heading)
         self.message = plain_label(
             "RocketWatch has not fetched any launches yet. Run now to get the next launches "
-            "from Launch Library 2, with their pictures.", selectable=False)
+            "from Launch Library 2, with their pictures.",
+            selectable=False,
+        )
         self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
         layout.addWidget(self.message)
         self.problem = plain_label()

@@ -110,8 +110,9 @@ class RetryDelegate(QStyledItemDelegate):
         width = option.fontMetrics.horizontalAdvance("↻ Retry") + 28
         return QSize(width, max(option.fontMetrics.height() + 12, 26))
 
-    def editorEvent(self, event: QEvent, model: QAbstractItemModel, option: QStyleOptionViewItem,
-                    index: AnyIndex) -> bool:
+    def editorEvent(
+        self, event: QEvent, model: QAbstractItemModel, option: QStyleOptionViewItem, index: AnyIndex
+    ) -> bool:
         if index.data(RETRY_ROLE) is not True or not isinstance(event, QMouseEvent):
             self._pressed = None
             return False
@@ -236,8 +237,9 @@ class HistoryWindow(QMainWindow):
         self.run_now_action.triggered.connect(lambda: self.controller.run_now())
         self.retry_action = QAction("↻ Re&try run", self)
         self.retry_action.setShortcut(QKeySequence("Ctrl+R"))
-        self.retry_action.setToolTip("Retry the selected failed, interrupted or cancelled run "
-                                     "(Ctrl+R or Enter)")
+        self.retry_action.setToolTip(
+            "Retry the selected failed, interrupted or cancelled run (Ctrl+R or Enter)"
+        )
         self.retry_action.triggered.connect(self.retry_selected)
         self.cancel_action = QAction("⊘ Ca&ncel run", self)
         self.cancel_action.setShortcut(QKeySequence("Ctrl+Shift+X"))
@@ -247,8 +249,9 @@ class HistoryWindow(QMainWindow):
         self.copy_action.setShortcut(QKeySequence("Ctrl+Shift+C"))
         self.copy_action.triggered.connect(self.detail.copy_log)
         close_action = QAction("Close", self)
-        close_action.setShortcuts([QKeySequence(Qt.Key.Key_Escape),
-                                   QKeySequence(QKeySequence.StandardKey.Close)])
+        close_action.setShortcuts(
+            [QKeySequence(Qt.Key.Key_Escape), QKeySequence(QKeySequence.StandardKey.Close)]
+        )
         close_action.triggered.connect(self.close)
         toolbar = QToolBar("Run history")
         toolbar.setObjectName("history-toolbar")
@@ -261,8 +264,11 @@ class HistoryWindow(QMainWindow):
         self.addToolBar(toolbar)
         for action in (self.copy_action, close_action):
             self.addAction(action)
-        for action, name in ((self.run_now_action, "Run now"), (self.retry_action, "Retry run"),
-                             (self.cancel_action, "Cancel run")):
+        for action, name in (
+            (self.run_now_action, "Run now"),
+            (self.retry_action, "Retry run"),
+            (self.cancel_action, "Cancel run"),
+        ):
             button = toolbar.widgetForAction(action)
             if button is not None:
                 button.setAccessibleName(name)
@@ -277,10 +283,18 @@ class HistoryWindow(QMainWindow):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
         metrics = self.fontMetrics()
-        widths = {Column.RUN: "00000", Column.TRIGGER: "catch up__", Column.STARTED: "Sat 00 Nov 00:00:00_",
-                  Column.DURATION: "00 min 00 s", Column.STATE: "__ interrupted_",
-                  Column.RETRY: "__↻ Retry__", Column.LAUNCHES: "Launches_", Column.NEW: "New__",
-                  Column.PICTURES: "00 (0 failed)", Column.ERROR: "Getting the launch list fro"}
+        widths = {
+            Column.RUN: "00000",
+            Column.TRIGGER: "catch up__",
+            Column.STARTED: "Sat 00 Nov 00:00:00_",
+            Column.DURATION: "00 min 00 s",
+            Column.STATE: "__ interrupted_",
+            Column.RETRY: "__↻ Retry__",
+            Column.LAUNCHES: "Launches_",
+            Column.NEW: "New__",
+            Column.PICTURES: "00 (0 failed)",
+            Column.ERROR: "Getting the launch list fro",
+        }
         for column, sample in widths.items():
             self.table.setColumnWidth(column, metrics.horizontalAdvance(sample) + 16)
         for task_column, task_id in TASK_COLUMNS.items():
@@ -359,9 +373,12 @@ class HistoryWindow(QMainWindow):
         """Replace "Retrying run 4…" or "Cancelling the run…" with how the run ended."""
         if record.state == RunState.SKIPPED:
             return
-        words = {RunState.SUCCESS: "succeeded", RunState.FAILED: "failed",
-                 RunState.CANCELLED: "was cancelled",
-                 RunState.INTERRUPTED: "was interrupted"}.get(record.state, str(record.state))
+        words = {
+            RunState.SUCCESS: "succeeded",
+            RunState.FAILED: "failed",
+            RunState.CANCELLED: "was cancelled",
+            RunState.INTERRUPTED: "was interrupted",
+        }.get(record.state, str(record.state))
         self.statusBar().showMessage(f"Run {record.id} {words}", 10_000)
 
     def _on_runs_changed(self, record: RunRecord | None) -> None:
@@ -394,16 +411,18 @@ class HistoryWindow(QMainWindow):
         self._active = active
         self.model.set_active(active)
         self.run_now_action.setEnabled(not active)
-        self.run_now_action.setToolTip("A run is in progress; cancel it or wait for it to end" if active
-                                       else "Start a run now (F5)")
+        self.run_now_action.setToolTip(
+            "A run is in progress; cancel it or wait for it to end" if active else "Start a run now (F5)"
+        )
         self.cancel_action.setEnabled(active)
         self._update_status()
 
     def _on_retry_refused(self, reason: str) -> None:
         self.statusBar().showMessage(reason)
         if self._asked_retry and self.isVisible():
-            box = QMessageBox(QMessageBox.Icon.Information, "Retry not started", reason,
-                              QMessageBox.StandardButton.Ok, self)
+            box = QMessageBox(
+                QMessageBox.Icon.Information, "Retry not started", reason, QMessageBox.StandardButton.Ok, self
+            )
             box.setTextFormat(Qt.TextFormat.PlainText)
             box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
             box.open()
@@ -438,7 +457,8 @@ class HistoryWindow(QMainWindow):
         if not self.table.currentIndex().isValid() and self.model.rowCount():
             self.table.selectionModel().setCurrentIndex(
                 self.model.index(0, 0),
-                QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
+                QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows,
+            )
         super().showEvent(event)
 
     def closeEvent(self, event: QCloseEvent) -> None:

@@ -100,8 +100,7 @@ class _NamedIconEngine(QIconEngine):
     def pixmap(self, size: QSize, mode: QIcon.Mode, state: QIcon.State) -> QPixmap:
         return self._pixmaps.pixmap(size, mode, state)
 
-    def scaledPixmap(self, size: QSize, mode: QIcon.Mode, state: QIcon.State,
-                     scale: float) -> QPixmap:
+    def scaledPixmap(self, size: QSize, mode: QIcon.Mode, state: QIcon.State, scale: float) -> QPixmap:
         return self._pixmaps.pixmap(size, scale, mode, state)
 
     def paint(self, painter: QPainter, rect: QRect, mode: QIcon.Mode, state: QIcon.State) -> None:
@@ -110,8 +109,9 @@ class _NamedIconEngine(QIconEngine):
     def actualSize(self, size: QSize, mode: QIcon.Mode, state: QIcon.State) -> QSize:
         return self._pixmaps.actualSize(size, mode, state)
 
-    def availableSizes(self, mode: QIcon.Mode = QIcon.Mode.Normal,
-                       state: QIcon.State = QIcon.State.Off) -> list[QSize]:
+    def availableSizes(
+        self, mode: QIcon.Mode = QIcon.Mode.Normal, state: QIcon.State = QIcon.State.Off
+    ) -> list[QSize]:
         return self._pixmaps.availableSizes(mode, state)
 
     def isNull(self) -> bool:
@@ -189,8 +189,9 @@ def _rocket_image(colour: str, size: int, ratio: int) -> QImage:
     return image
 
 
-def _paint_badge(painter: QPainter, state: str, size: int, device_pixel: float, rim: QColor,
-                 rim_width: float) -> None:
+def _paint_badge(
+    painter: QPainter, state: str, size: int, device_pixel: float, rim: QColor, rim_width: float
+) -> None:
     """A badge in the bottom-right corner, with a transparent moat so it stands apart from the rocket.
     The failed disc has a rim in the rocket's ink, which stands out on a mid-grey panel where vermillion
     alone would not; the running ring stays thin and hollow (a rim would fill it at 16 px)."""
@@ -210,8 +211,9 @@ def _paint_badge(painter: QPainter, state: str, size: int, device_pixel: float, 
         # A spinner-like open ring: hollow, unlike the filled failed badge.
         width = max(2.0, diameter * 0.3)
         inset = width / 2
-        ring = QRectF(center.x() - radius + inset, center.y() - radius + inset,
-                      diameter - width, diameter - width)
+        ring = QRectF(
+            center.x() - radius + inset, center.y() - radius + inset, diameter - width, diameter - width
+        )
         painter.setBrush(Qt.BrushStyle.NoBrush)
         painter.setPen(QPen(QColor(RUNNING_BLUE), width, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))
         painter.drawArc(ring, 90 * 16, -270 * 16)

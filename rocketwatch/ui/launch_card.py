@@ -54,10 +54,10 @@ from rocketwatch.ui.watch_star import UNWATCH_TIP, WATCH_TIP, paint_card_star
 AnyIndex = QModelIndex | QPersistentModelIndex
 
 CARD_WIDTH = 256
-MARGIN = 5        # around each card, inside its grid cell (room for the selection ring)
-PAD = 10          # inside the card, around the text
+MARGIN = 5  # around each card, inside its grid cell (room for the selection ring)
+PAD = 10  # inside the card, around the text
 MUTED_MARK = "Muted"  # a muted launch (no alerts) says so on its card
-STAR = 30         # the watch star's disc, at the picture's top right corner
+STAR = 30  # the watch star's disc, at the picture's top right corner
 STAR_INSET = 7
 
 LEFT_MIDDLE = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
@@ -100,8 +100,17 @@ class CardGeometry:
         inner = CARD_WIDTH - 2 * MARGIN
         picture = QSize(inner, round(inner * 9 / 16))
         height = picture.height() + PAD + 2 * name_line + 4 + 3 * small_line + PAD + 2 * MARGIN
-        return cls(QSize(CARD_WIDTH, round(height)), picture, name_font, small_font, bold_font,
-                   QFontMetricsF(small_font), QFontMetricsF(bold_font), name_line, small_line)
+        return cls(
+            QSize(CARD_WIDTH, round(height)),
+            picture,
+            name_font,
+            small_font,
+            bold_font,
+            QFontMetricsF(small_font),
+            QFontMetricsF(bold_font),
+            name_line,
+            small_line,
+        )
 
 
 class LaunchCardDelegate(QStyledItemDelegate):
@@ -151,14 +160,16 @@ class LaunchCardDelegate(QStyledItemDelegate):
         if not isinstance(pixmap, QPixmap) or pixmap.isNull():
             pixmap = self._placeholder(launch.provider, geometry.picture, dpr)
         painter.drawPixmap(picture_rect.topLeft(), pixmap)
-        painter.drawPixmap(picture_rect.topLeft() + QPointF(8, 8),
-                           self._badge(launch.status_abbrev, option.font, dpr))
+        painter.drawPixmap(
+            picture_rect.topLeft() + QPointF(8, 8), self._badge(launch.status_abbrev, option.font, dpr)
+        )
         star = self.star_rect(option.rect)
         if launch.webcast_live:  # left of the star's place, whether the star shows or not
             live = self._live(option.font, dpr)
             size = live.deviceIndependentSize()
-            painter.drawPixmap(QPointF(star.left() - 6 - size.width(), star.center().y() - size.height() / 2),
-                               live)
+            painter.drawPixmap(
+                QPointF(star.left() - 6 - size.width(), star.center().y() - size.height() / 2), live
+            )
         starred = bool(index.data(LaunchRole.STARRED))
         if self.stars and (starred or hovered or selected or focused):
             paint_card_star(painter, star, filled=starred)
@@ -185,8 +196,11 @@ class LaunchCardDelegate(QStyledItemDelegate):
         if index.data(LaunchRole.MUTED):  # the user muted its alerts: said at the NET line's end
             mark = MUTED_MARK
             net_width = width - small.horizontalAdvance(mark) - PAD
-            painter.drawText(QRectF(left, y, width, geometry.small_line),
-                             Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, mark)
+            painter.drawText(
+                QRectF(left, y, width, geometry.small_line),
+                Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+                mark,
+            )
         painter.setPen(text)
         self._line(painter, small, left, y, net_width, str(index.data(LaunchRole.NET_TEXT) or ""))
         y += geometry.small_line
@@ -222,31 +236,46 @@ class LaunchCardDelegate(QStyledItemDelegate):
         """Where the mission patch mark sits: the picture's bottom right corner."""
         card = QRectF(cell).adjusted(MARGIN, MARGIN, -MARGIN, -MARGIN)
         bottom = card.top() + self.geometry.picture.height()
-        return QRectF(card.right() - STAR_INSET - PATCH_MARK, bottom - STAR_INSET - PATCH_MARK,
-                      PATCH_MARK, PATCH_MARK)
+        return QRectF(
+            card.right() - STAR_INSET - PATCH_MARK, bottom - STAR_INSET - PATCH_MARK, PATCH_MARK, PATCH_MARK
+        )
 
-    def editorEvent(self, event: QEvent, model: QAbstractItemModel, option: QStyleOptionViewItem,
-                    index: AnyIndex) -> bool:
+    def editorEvent(
+        self, event: QEvent, model: QAbstractItemModel, option: QStyleOptionViewItem, index: AnyIndex
+    ) -> bool:
         """A left click released on the star toggles it (the press still selects the card)."""
-        if (self.stars and event.type() == QEvent.Type.MouseButtonRelease and isinstance(event, QMouseEvent)
-                and event.button() == Qt.MouseButton.LeftButton
-                and self.star_rect(option.rect).adjusted(-3, -3, 3, 3).contains(event.position())):
+        if (
+            self.stars
+            and event.type() == QEvent.Type.MouseButtonRelease
+            and isinstance(event, QMouseEvent)
+            and event.button() == Qt.MouseButton.LeftButton
+            and self.star_rect(option.rect).adjusted(-3, -3, 3, 3).contains(event.position())
+        ):
             launch_id = index.data(LaunchRole.ID)
             if launch_id:
                 self.star_clicked.emit(launch_id)
                 return True
         return super().editorEvent(event, model, option, index)
 
-    def helpEvent(self, event: QHelpEvent, view: QAbstractItemView, option: QStyleOptionViewItem,
-                  index: AnyIndex) -> bool:
-        if (self.stars and event.type() == QEvent.Type.ToolTip
-                and self.star_rect(option.rect).contains(QPointF(event.pos()))):
-            QToolTip.showText(event.globalPos(), UNWATCH_TIP if index.data(LaunchRole.STARRED) else WATCH_TIP,
-                              view)
+    def helpEvent(
+        self, event: QHelpEvent, view: QAbstractItemView, option: QStyleOptionViewItem, index: AnyIndex
+    ) -> bool:
+        if (
+            self.stars
+            and event.type() == QEvent.Type.ToolTip
+            and self.star_rect(option.rect).contains(QPointF(event.pos()))
+        ):
+            QToolTip.showText(
+                event.globalPos(), UNWATCH_TIP if index.data(LaunchRole.STARRED) else WATCH_TIP, view
+            )
             return True
         launch = index.data(LaunchRole.LAUNCH)
-        if (event.type() == QEvent.Type.ToolTip and isinstance(launch, Launch) and launch.patches
-                and self.patch_rect(option.rect).contains(QPointF(event.pos()))):
+        if (
+            event.type() == QEvent.Type.ToolTip
+            and isinstance(launch, Launch)
+            and launch.patches
+            and self.patch_rect(option.rect).contains(QPointF(event.pos()))
+        ):
             QToolTip.showText(event.globalPos(), PATCH_TIP, view)
             return True
         return super().helpEvent(event, view, option, index)
@@ -308,8 +337,9 @@ class LaunchCardDelegate(QStyledItemDelegate):
         self._pixmaps[key] = pixmap
 
     @staticmethod
-    def _line(painter: QPainter, metrics: QFontMetricsF, left: float, top: float, width: float,
-              text: str) -> None:
+    def _line(
+        painter: QPainter, metrics: QFontMetricsF, left: float, top: float, width: float, text: str
+    ) -> None:
         elided = metrics.elidedText(text, Qt.TextElideMode.ElideRight, width)
         painter.drawText(QRectF(left, top, width, metrics.lineSpacing()), LEFT_MIDDLE, elided)
 
@@ -386,8 +416,11 @@ class LaunchGridView(QListView):
             painter = QPainter(self.viewport())
             painter.setPen(self.palette().color(QPalette.ColorRole.PlaceholderText))
             rect = QRectF(self.viewport().rect()).adjusted(24, 24, -24, -24)
-            painter.drawText(rect, Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop
-                             | Qt.TextFlag.TextWordWrap, self.empty_text)  # plain text
+            painter.drawText(
+                rect,
+                Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWordWrap,
+                self.empty_text,
+            )  # plain text
             painter.end()
         if not self._painted:
             self._painted = True
@@ -410,6 +443,6 @@ def wrap_two_lines(text: str, font: QFont, width: int) -> tuple[str, ...]:
         return ("",)
     if len(starts) == 1:
         return (text,)
-    first = text[starts[0]:starts[1]].rstrip()
-    rest = text[starts[1]:].strip()
+    first = text[starts[0] : starts[1]].rstrip()
+    rest = text[starts[1] :].strip()
     return first, QFontMetricsF(font).elidedText(rest, Qt.TextElideMode.ElideRight, width)

@@ -47,8 +47,9 @@ def plain_label(text: str = "", *, wrap: bool = True, selectable: bool = True) -
     label.setWordWrap(wrap)
     label.setOpenExternalLinks(False)
     if selectable:
-        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
-                                      | Qt.TextInteractionFlag.TextSelectableByKeyboard)
+        label.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse | Qt.TextInteractionFlag.TextSelectableByKeyboard
+        )
     label.setText(text)
     return label
 
@@ -126,8 +127,9 @@ class PictureView(QWidget):
             if self.has_picture():
                 assert self._pixmap is not None
                 target = QSize(round(self.width() * dpr), round(self.height() * dpr))
-                self._scaled = self._pixmap.scaled(target, Qt.AspectRatioMode.KeepAspectRatio,
-                                                   Qt.TransformationMode.SmoothTransformation)
+                self._scaled = self._pixmap.scaled(
+                    target, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation
+                )
                 self._scaled.setDevicePixelRatio(dpr)
             else:
                 self._scaled = placeholder_picture(self._provider, self.size(), dpr)
@@ -169,8 +171,15 @@ class LaunchDetail(QStackedWidget):
     watch_toggled = Signal(bool)  # the user pressed Watch (True) or Watching (False) for the shown launch
     unmute_requested = Signal()  # the user pressed Unmute: alerts for the shown launch again
 
-    def __init__(self, loader: PictureLoader, images_dir: Path, parent: QWidget | None = None, *,
-                 changes_for: ChangesFor | None = None, picture_for: PictureFor | None = None) -> None:
+    def __init__(
+        self,
+        loader: PictureLoader,
+        images_dir: Path,
+        parent: QWidget | None = None,
+        *,
+        changes_for: ChangesFor | None = None,
+        picture_for: PictureFor | None = None,
+    ) -> None:
         """`changes_for` gives a launch's recorded changes (the slip timeline); `picture_for` the kept
         file of a picture URL (mission patches). Without them those parts stay empty."""
         super().__init__(parent)
@@ -278,13 +287,24 @@ class LaunchDetail(QStackedWidget):
         self.form.setLabelAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.form.setHorizontalSpacing(14)
         self.fields: dict[str, QLabel] = {}
-        for key, title in (("net", "NET"), ("window", "Window"), ("provider", "Provider"),
-                           ("rocket", "Rocket"), ("mission", "Mission"), ("mission_type", "Mission type"),
-                           ("orbit", "Orbit"), ("pad", "Pad"), ("location", "Location"),
-                           ("probability", "Weather go"), ("weather", "Weather concerns"),
-                           ("programs", "Program"), ("hashtag", "Hashtag"),
-                           ("description", "About the mission"),
-                           ("credit", "Picture credit"), ("licence", "Picture licence")):
+        for key, title in (
+            ("net", "NET"),
+            ("window", "Window"),
+            ("provider", "Provider"),
+            ("rocket", "Rocket"),
+            ("mission", "Mission"),
+            ("mission_type", "Mission type"),
+            ("orbit", "Orbit"),
+            ("pad", "Pad"),
+            ("location", "Location"),
+            ("probability", "Weather go"),
+            ("weather", "Weather concerns"),
+            ("programs", "Program"),
+            ("hashtag", "Hashtag"),
+            ("description", "About the mission"),
+            ("credit", "Picture credit"),
+            ("licence", "Picture licence"),
+        ):
             value = plain_label()
             value.setAccessibleName(title)
             caption = QLabel(title)
@@ -418,12 +438,21 @@ class LaunchDetail(QStackedWidget):
 
     def _show_parts(self, launch: Launch) -> None:
         picture_for = self._picture_for
-        patches = [(patch, picture_for(patch.image_url) if picture_for and patch.image_url else None)
-                   for patch in launch.patches]
+        patches = [
+            (patch, picture_for(patch.image_url) if picture_for and patch.image_url else None)
+            for patch in launch.patches
+        ]
         changes = self._changes_for(launch.id) if self._changes_for else ()
-        self.sections.show_parts(webcasts=launch.webcasts, landings=launch.landings, patches=patches,
-                                 info_links=launch.info_links, flightclub_url=launch.flightclub_url,
-                                 changes=changes, updates=launch.updates, net_precision=launch.net_precision)
+        self.sections.show_parts(
+            webcasts=launch.webcasts,
+            landings=launch.landings,
+            patches=patches,
+            info_links=launch.info_links,
+            flightclub_url=launch.flightclub_url,
+            changes=changes,
+            updates=launch.updates,
+            net_precision=launch.net_precision,
+        )
 
     @staticmethod
     def _webcast_address(launch: Launch) -> str:
@@ -453,4 +482,3 @@ class LaunchDetail(QStackedWidget):
     def _open_folder(self) -> None:
         if self._images_dir.is_dir():
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(self._images_dir)))
-

@@ -45,21 +45,21 @@ class LaunchRole(IntEnum):
     ID = Qt.ItemDataRole.UserRole + 2
     NAME = Qt.ItemDataRole.UserRole + 3
     PROVIDER = Qt.ItemDataRole.UserRole + 4
-    NET_TEXT = Qt.ItemDataRole.UserRole + 5       # timefmt.net_label: precision respected
-    COUNTDOWN = Qt.ItemDataRole.UserRole + 6      # "in 5 h 12 min", or None when the NET is vague
-    STATUS = Qt.ItemDataRole.UserRole + 7         # LL2 abbrev: "Go", "TBC", ...
-    STATUS_WORD = Qt.ItemDataRole.UserRole + 8    # the badge's word
-    NET_SORT = Qt.ItemDataRole.UserRole + 9       # NET as POSIX seconds (float)
+    NET_TEXT = Qt.ItemDataRole.UserRole + 5  # timefmt.net_label: precision respected
+    COUNTDOWN = Qt.ItemDataRole.UserRole + 6  # "in 5 h 12 min", or None when the NET is vague
+    STATUS = Qt.ItemDataRole.UserRole + 7  # LL2 abbrev: "Go", "TBC", ...
+    STATUS_WORD = Qt.ItemDataRole.UserRole + 8  # the badge's word
+    NET_SORT = Qt.ItemDataRole.UserRole + 9  # NET as POSIX seconds (float)
     LOCATION = Qt.ItemDataRole.UserRole + 10
     MISSION = Qt.ItemDataRole.UserRole + 11
     PICTURE_PATH = Qt.ItemDataRole.UserRole + 12  # str of the kept picture, or None
     THUMBNAIL_PATH = Qt.ItemDataRole.UserRole + 13
     SEARCH_TEXT = Qt.ItemDataRole.UserRole + 14
     HAS_COUNTDOWN = Qt.ItemDataRole.UserRole + 15
-    STARRED = Qt.ItemDataRole.UserRole + 16       # the user starred it (bool)
-    WATCHED = Qt.ItemDataRole.UserRole + 17       # starred or matching what the alerts watch (bool)
-    RECENT = Qt.ItemDataRole.UserRole + 18        # it already happened (tasks.is_recent): shown last
-    MUTED = Qt.ItemDataRole.UserRole + 19         # the user muted its alerts (bool)
+    STARRED = Qt.ItemDataRole.UserRole + 16  # the user starred it (bool)
+    WATCHED = Qt.ItemDataRole.UserRole + 17  # starred or matching what the alerts watch (bool)
+    RECENT = Qt.ItemDataRole.UserRole + 18  # it already happened (tasks.is_recent): shown last
+    MUTED = Qt.ItemDataRole.UserRole + 19  # the user muted its alerts (bool)
 
 
 _DISPLAY = int(Qt.ItemDataRole.DisplayRole)
@@ -89,11 +89,22 @@ class LaunchRow:
         return self.thumbnail or self.picture
 
 
-def launch_row(launch: Launch, paths: dict[str, tuple[Path | None, Path | None]], *,
-               recent: bool = False) -> LaunchRow:
+def launch_row(
+    launch: Launch, paths: dict[str, tuple[Path | None, Path | None]], *, recent: bool = False
+) -> LaunchRow:
     picture, thumbnail = paths.get(launch.image_url or "", (None, None))
-    words = (launch.name, launch.provider, launch.location, launch.pad, launch.country, launch.rocket,
-             launch.mission_name, launch.mission_type, launch.orbit, status_style(launch.status_abbrev).word)
+    words = (
+        launch.name,
+        launch.provider,
+        launch.location,
+        launch.pad,
+        launch.country,
+        launch.rocket,
+        launch.mission_name,
+        launch.mission_type,
+        launch.orbit,
+        status_style(launch.status_abbrev).word,
+    )
     net_text = timefmt.net_label(launch.net, launch.net_precision, zone=True)
     return LaunchRow(
         launch=launch,
@@ -111,8 +122,14 @@ class LaunchListModel(QAbstractListModel):
     then the recent ones (those that already happened, LL2 keeps them a day) latest first; which are
     starred and which are watched (alerts.is_watched: starred, or matching the [alerts] watch lists)."""
 
-    def __init__(self, store: Store, loader: PictureLoader, parent: QObject | None = None, *,
-                 alerts: AlertsConfig | None = None) -> None:
+    def __init__(
+        self,
+        store: Store,
+        loader: PictureLoader,
+        parent: QObject | None = None,
+        *,
+        alerts: AlertsConfig | None = None,
+    ) -> None:
         super().__init__(parent)
         self._store = store
         self._loader = loader
@@ -139,8 +156,12 @@ class LaunchListModel(QAbstractListModel):
         recent = [launch for launch in launches if is_recent(launch, now)]
         recent_ids = {launch.id for launch in recent}
         upcoming = [launch for launch in launches if launch.id not in recent_ids]
-        self.set_rows([*(launch_row(launch, paths) for launch in upcoming),
-                       *(launch_row(launch, paths, recent=True) for launch in reversed(recent))])
+        self.set_rows(
+            [
+                *(launch_row(launch, paths) for launch in upcoming),
+                *(launch_row(launch, paths, recent=True) for launch in reversed(recent)),
+            ]
+        )
 
     def set_rows(self, rows: list[LaunchRow]) -> None:
         self.beginResetModel()
@@ -169,8 +190,9 @@ class LaunchListModel(QAbstractListModel):
         self._alerts = alerts
         self._watched = self._watched_ids(self._rows)
         if self._rows:
-            self.dataChanged.emit(self.index(0), self.index(len(self._rows) - 1),
-                                  [int(LaunchRole.WATCHED), _ACCESSIBLE])
+            self.dataChanged.emit(
+                self.index(0), self.index(len(self._rows) - 1), [int(LaunchRole.WATCHED), _ACCESSIBLE]
+            )
 
     def set_starred(self, launch_id: str, starred: bool) -> None:
         """Show a star set or cleared (the window has written it to the store): that card only."""

@@ -40,7 +40,10 @@ def patch_mark(dpr: float, size: int = PATCH_MARK) -> QPixmap:
     painter.setBrush(white)
     painter.drawEllipse(centre, size * 0.1, size * 0.1)  # the planet
     angle = math.radians(-30)  # the satellite, on the orbit's right end
-    painter.drawEllipse(QPointF(centre.x() + size * 0.3 * math.cos(angle),
-                                centre.y() + size * 0.3 * math.sin(angle)), size * 0.07, size * 0.07)
+    painter.drawEllipse(
+        QPointF(centre.x() + size * 0.3 * math.cos(angle), centre.y() + size * 0.3 * math.sin(angle)),
+        size * 0.07,
+        size * 0.07,
+    )
     painter.end()
     return pixmap

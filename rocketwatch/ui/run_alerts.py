@@ -43,21 +43,33 @@ class AlertColumn(IntEnum):
 ALERT_HEADERS = ("Kind", "Title", "Message", "What happened", "Shown by", "Time")
 ROWS_SHOWN = 6  # the pane grows to show this many notifications without scrolling, then scrolls
 LATE = timedelta(minutes=5)  # a reminder claimed this long after its planned time says so
-KIND_WORDS = {"summary": "Run summary", "run_failed": "Run failed", "slip": "Time change",
-              "status": "Status change", "webcast": "Webcast live", "landing": "Landing outcome",
-              "update": "LL2 update"}
+KIND_WORDS = {
+    "summary": "Run summary",
+    "run_failed": "Run failed",
+    "slip": "Time change",
+    "status": "Status change",
+    "webcast": "Webcast live",
+    "landing": "Landing outcome",
+    "update": "LL2 update",
+}
 # A ledger state in the words of the history; the run states' look (StateDelegate) gives the badge.
 STATE_WORDS = {SENT: "sent", SUPPRESSED: "quiet hours: not shown", FAILED: "failed", CLAIMED: "not delivered"}
 # Why a notification was kept and not shown depends on its kind: a setting, or the quiet hours.
 KEPT_WORDS = {"summary": "run summaries off: not shown", "run_failed": "failure alerts off: not shown"}
-KEPT_TIPS = {"summary": "Run summaries are turned off in Settings (Notifications); the run still counted "
-                        "its launches.",
-             "run_failed": "Failure alerts are turned off in Settings (Notifications).",
-             "": "Launch alerts in your quiet hours are recorded, not shown (Settings, Alerts)."}
+KEPT_TIPS = {
+    "summary": "Run summaries are turned off in Settings (Notifications); the run still counted "
+    "its launches.",
+    "run_failed": "Failure alerts are turned off in Settings (Notifications).",
+    "": "Launch alerts in your quiet hours are recorded, not shown (Settings, Alerts).",
+}
 STATE_LOOK = {SENT: "success", SUPPRESSED: "skipped", FAILED: "failed", CLAIMED: "interrupted"}
-BACKEND_WORDS = {"freedesktop": "desktop notification", "plyer": "desktop notification",
-                 "notify-send": "desktop notification",
-                 "tray": "tray message", "log": "log only"}
+BACKEND_WORDS = {
+    "freedesktop": "desktop notification",
+    "plyer": "desktop notification",
+    "notify-send": "desktop notification",
+    "tray": "tray message",
+    "log": "log only",
+}
 
 
 def kind_words(entry: LedgerEntry) -> str:
@@ -146,12 +158,14 @@ class RunAlerts(QWidget):
         header.setSectionResizeMode(AlertColumn.MESSAGE, QHeaderView.ResizeMode.Stretch)
         header.setStretchLastSection(False)
         metrics = self.fontMetrics()
-        for column, sample in ((AlertColumn.KIND, "Reminder, 24 hours before (sent late)"),
-                               (AlertColumn.TITLE, "Falcon 9 Block 5 | Starlink Group 10-00"),
-                               (AlertColumn.MESSAGE, "Launches in 19 h 25 min — Sun 16:00 CET"),
-                               (AlertColumn.STATE, "__ failure alerts off: not shown_"),
-                               (AlertColumn.BACKEND, "desktop notification_"),
-                               (AlertColumn.TIME, "00:00:00__")):
+        for column, sample in (
+            (AlertColumn.KIND, "Reminder, 24 hours before (sent late)"),
+            (AlertColumn.TITLE, "Falcon 9 Block 5 | Starlink Group 10-00"),
+            (AlertColumn.MESSAGE, "Launches in 19 h 25 min — Sun 16:00 CET"),
+            (AlertColumn.STATE, "__ failure alerts off: not shown_"),
+            (AlertColumn.BACKEND, "desktop notification_"),
+            (AlertColumn.TIME, "00:00:00__"),
+        ):
             self.view.setColumnWidth(column, metrics.horizontalAdvance(sample) + 16)
         self.view.verticalHeader().setDefaultSectionSize(max(metrics.height() + 10, 24))
 

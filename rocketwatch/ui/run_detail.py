@@ -85,8 +85,11 @@ class TryTableModel(RowsTableModel):
                 self.dataChanged.emit(self.index(row, 0), self.index(row, len(TryColumn) - 1))
 
     def _next_words(self, task_try: TaskTry) -> str:
-        if self._next_try is not None and self._next_try[0] == try_key(task_try) \
-                and task_try.state == RunState.UP_FOR_RETRY:
+        if (
+            self._next_try is not None
+            and self._next_try[0] == try_key(task_try)
+            and task_try.state == RunState.UP_FOR_RETRY
+        ):
             return self._next_try[1]
         return ""
 
@@ -139,7 +142,7 @@ class TryTableModel(RowsTableModel):
         """Show these tries; when only the newest ones are new, rows are changed and appended in place."""
         old_keys = [try_key(t) for t in self._rows]
         new_keys = [try_key(t) for t in tries]
-        if new_keys[:len(old_keys)] != old_keys:
+        if new_keys[: len(old_keys)] != old_keys:
             self.beginResetModel()
             self._rows = list(tries)
             self.endResetModel()
@@ -204,8 +207,9 @@ class RunDetail(QWidget):
 
         self.log = QPlainTextEdit()
         self.log.setReadOnly(True)
-        self.log.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
-                                         | Qt.TextInteractionFlag.TextSelectableByKeyboard)
+        self.log.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse | Qt.TextInteractionFlag.TextSelectableByKeyboard
+        )
         self.log.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)  # a long line is read whole
         self.log.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.log.setAccessibleName("Log of the selected try")
@@ -327,8 +331,10 @@ class RunDetail(QWidget):
             self.summary.setText("Select a run to see the tries of its tasks and their logs.")
             return
         self.title.setText(f"Run {record.id}  ·  {state_style(record.state).label()}")
-        parts = [f"{record.trigger.replace('_', ' ')} run",
-                 f"started {time_words(record.started_at or record.created_at)}"]
+        parts = [
+            f"{record.trigger.replace('_', ' ')} run",
+            f"started {time_words(record.started_at or record.created_at)}",
+        ]
         if record.duration_s is not None:
             parts.append(f"took {seconds_words(record.duration_s)}")
         if record.retries:
@@ -350,14 +356,17 @@ class RunDetail(QWidget):
         old = self.log.toPlainText()
         if key is not None and key == self._shown_key and text.startswith(old) and old:
             if len(text) > len(old):
-                self._append(text[len(old):])
+                self._append(text[len(old) :])
         elif text != old or key != self._shown_key:
             self.log.setPlainText(text)
         self._shown_key = key
         if task_try is None:
             self.log_title.setText("Log")
-            placeholder = ("No task of this run has started, so there is no log." if self._run_id is not None
-                           else "The log of the selected try shows here.")
+            placeholder = (
+                "No task of this run has started, so there is no log."
+                if self._run_id is not None
+                else "The log of the selected try shows here."
+            )
             self.log.setPlaceholderText(placeholder)
         else:
             self.log_title.setText(f"Log of {task_try.task_id}, try {task_try.try_number}")

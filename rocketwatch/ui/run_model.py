@@ -27,6 +27,7 @@ AnyIndex = QModelIndex | QPersistentModelIndex
 
 # --- how a state looks ------------------------------------------------------------------------
 
+
 @dataclass(frozen=True, slots=True)
 class StateStyle:
     """A state's colour (Okabe-Ito, colour-blind safe), a symbol and a word, so it is never colour-only."""
@@ -86,9 +87,9 @@ def seconds_words(seconds: float | None) -> str:
     return duration_words(timedelta(seconds=seconds))
 
 
-STATE_ROLE = Qt.ItemDataRole.UserRole + 1   # the raw state of a state or task cell (str)
-RUN_ROLE = Qt.ItemDataRole.UserRole + 2     # the RunRecord of the row
-RETRY_ROLE = Qt.ItemDataRole.UserRole + 3   # None: no Retry here; True/False: Retry enabled or not
+STATE_ROLE = Qt.ItemDataRole.UserRole + 1  # the raw state of a state or task cell (str)
+RUN_ROLE = Qt.ItemDataRole.UserRole + 2  # the RunRecord of the row
+RETRY_ROLE = Qt.ItemDataRole.UserRole + 3  # None: no Retry here; True/False: Retry enabled or not
 
 
 class StateDelegate(QStyledItemDelegate):
@@ -112,11 +113,15 @@ class StateDelegate(QStyledItemDelegate):
         side = min(rect.height(), 20)
         badge = QRect(rect.left(), rect.top() + (rect.height() - side) // 2, side, side)
         fill = QColor(style_of.colour)
-        group = (QPalette.ColorGroup.Normal if opt.state & QStyle.StateFlag.State_Enabled
-                 else QPalette.ColorGroup.Disabled)
+        group = (
+            QPalette.ColorGroup.Normal
+            if opt.state & QStyle.StateFlag.State_Enabled
+            else QPalette.ColorGroup.Disabled
+        )
         selected = bool(opt.state & QStyle.StateFlag.State_Selected)
-        text_colour = opt.palette.color(group, QPalette.ColorRole.HighlightedText if selected
-                                        else QPalette.ColorRole.Text)
+        text_colour = opt.palette.color(
+            group, QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
+        )
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setPen(opt.palette.color(group, QPalette.ColorRole.Mid))
@@ -139,11 +144,13 @@ class StateDelegate(QStyledItemDelegate):
 
 def contrast_colour(fill: QColor) -> QColor:
     """Dark or light ink, whichever reads better on `fill` (WCAG relative luminance)."""
+
     def channel(value: float) -> float:
         return value / 12.92 if value <= 0.03928 else ((value + 0.055) / 1.055) ** 2.4
 
-    luminance = (0.2126 * channel(fill.redF()) + 0.7152 * channel(fill.greenF())
-                 + 0.0722 * channel(fill.blueF()))
+    luminance = (
+        0.2126 * channel(fill.redF()) + 0.7152 * channel(fill.greenF()) + 0.0722 * channel(fill.blueF())
+    )
     return QColor("#000000") if luminance > 0.179 else QColor("#ffffff")
 
 
@@ -171,25 +178,40 @@ class Column(IntEnum):
 
 
 # One column per task of the pipeline (tests check that this matches pipeline.TASK_IDS).
-TASK_COLUMNS: dict[int, str] = {Column.DOWNLOAD_LAUNCHES: "download_launches",
-                                Column.GET_PICTURES: "get_pictures", Column.NOTIFY: "notify",
-                                Column.DOWNLOAD_EVENTS: "download_events"}
+TASK_COLUMNS: dict[int, str] = {
+    Column.DOWNLOAD_LAUNCHES: "download_launches",
+    Column.GET_PICTURES: "get_pictures",
+    Column.NOTIFY: "notify",
+    Column.DOWNLOAD_EVENTS: "download_events",
+}
 
 HEADERS = {
-    Column.RUN: "Run", Column.TRIGGER: "Trigger", Column.STARTED: "Started", Column.DURATION: "Duration",
-    Column.STATE: "State", Column.RETRY: "Retry", Column.DOWNLOAD_LAUNCHES: "download_launches",
-    Column.GET_PICTURES: "get_pictures", Column.NOTIFY: "notify", Column.LAUNCHES: "Launches",
-    Column.NEW: "New", Column.PICTURES: "Pictures", Column.ERROR: "Error",
+    Column.RUN: "Run",
+    Column.TRIGGER: "Trigger",
+    Column.STARTED: "Started",
+    Column.DURATION: "Duration",
+    Column.STATE: "State",
+    Column.RETRY: "Retry",
+    Column.DOWNLOAD_LAUNCHES: "download_launches",
+    Column.GET_PICTURES: "get_pictures",
+    Column.NOTIFY: "notify",
+    Column.LAUNCHES: "Launches",
+    Column.NEW: "New",
+    Column.PICTURES: "Pictures",
+    Column.ERROR: "Error",
     Column.DOWNLOAD_EVENTS: "download_events",
 }
 HEADER_TIPS = {
-    Column.RUN: "The run's number", Column.TRIGGER: "What started the run",
-    Column.STARTED: "When the run started, local time", Column.STATE: "The state of the whole run",
+    Column.RUN: "The run's number",
+    Column.TRIGGER: "What started the run",
+    Column.STARTED: "When the run started, local time",
+    Column.STATE: "The state of the whole run",
     Column.RETRY: "Retry a failed, interrupted or cancelled run (Enter or Ctrl+R on the selected run)",
-    Column.LAUNCHES: "Launches in the list LL2 returned", Column.NEW: "Launches seen for the first time",
+    Column.LAUNCHES: "Launches in the list LL2 returned",
+    Column.NEW: "Launches seen for the first time",
     Column.PICTURES: "Distinct launch pictures in the list",
     Column.ERROR: "Why the run failed, or why the active run waits to try again (the whole text on hover "
-                  "and below the table)",
+    "and below the table)",
     **{column: TASK_TITLES.get(task_id, task_id) for column, task_id in TASK_COLUMNS.items()},
 }
 NUMBER_COLUMNS = (Column.RUN, Column.LAUNCHES, Column.NEW, Column.PICTURES)
@@ -205,8 +227,14 @@ class RunTableModel(RowsTableModel):
     PAGE_SIZE = 200
     headers = tuple(HEADERS[column] for column in Column)
 
-    def __init__(self, runs: RunStore, *, page_size: int = PAGE_SIZE, active: bool = False,
-                 parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        runs: RunStore,
+        *,
+        page_size: int = PAGE_SIZE,
+        active: bool = False,
+        parent: QObject | None = None,
+    ) -> None:
         super().__init__(parent)
         self._runs = runs
         self.page_size = page_size
@@ -233,8 +261,9 @@ class RunTableModel(RowsTableModel):
             self._rows.extend(page)
             self.endInsertRows()
 
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
         if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(Column):
             return None
         if role == Qt.ItemDataRole.DisplayRole:
@@ -321,8 +350,11 @@ class RunTableModel(RowsTableModel):
 
     def _tooltip(self, record: RunRecord, column: Column) -> str | None:
         activity = self._activity_of(record)
-        if activity is not None and (activity.waiting or activity.reason) and (
-                column == Column.ERROR or TASK_COLUMNS.get(column) == activity.task_id):
+        if (
+            activity is not None
+            and (activity.waiting or activity.reason)
+            and (column == Column.ERROR or TASK_COLUMNS.get(column) == activity.task_id)
+        ):
             return plain_tooltip(activity.words())
         if column in TASK_COLUMNS:
             task = self._task(record, TASK_COLUMNS[column])
@@ -337,8 +369,10 @@ class RunTableModel(RowsTableModel):
             return plain_tooltip(record.error)
         if column == Column.PICTURES and record.images.get("distinct") is not None:
             counts = record.images
-            return (f"{counts.get('distinct')} pictures: {counts.get('downloaded') or 0} downloaded, "
-                    f"{counts.get('cached') or 0} already kept, {counts.get('failed') or 0} failed")
+            return (
+                f"{counts.get('distinct')} pictures: {counts.get('downloaded') or 0} downloaded, "
+                f"{counts.get('cached') or 0} already kept, {counts.get('failed') or 0} failed"
+            )
         if column == Column.STARTED:
             moment = local(record.started_at or record.created_at)
             return moment.strftime("%A %d %B %Y, %H:%M:%S %Z")
@@ -386,8 +420,9 @@ class RunTableModel(RowsTableModel):
             return
         self._active = active
         if self._rows:
-            self.dataChanged.emit(self.index(0, Column.RETRY), self.index(len(self._rows) - 1, Column.RETRY),
-                                  [RETRY_ROLE])
+            self.dataChanged.emit(
+                self.index(0, Column.RETRY), self.index(len(self._rows) - 1, Column.RETRY), [RETRY_ROLE]
+            )
 
     def set_activity(self, activity: RunActivity | None) -> None:
         """What the active run does now (why a try failed, when the next comes): shown in its row."""
@@ -416,4 +451,3 @@ class RunTableModel(RowsTableModel):
         self.beginInsertRows(QModelIndex(), row, row)
         self._rows.insert(row, record)
         self.endInsertRows()
-

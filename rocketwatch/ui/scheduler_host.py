@@ -142,8 +142,14 @@ class SchedulerHost(QObject):
     _reschedule_queued = Signal()
     _missed_queued = Signal(str)
 
-    def __init__(self, controller: RunController, *, clock: Callable[[], datetime] | None = None,
-                 tz: tzinfo | None = None, parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        controller: RunController,
+        *,
+        clock: Callable[[], datetime] | None = None,
+        tz: tzinfo | None = None,
+        parent: QObject | None = None,
+    ) -> None:
         super().__init__(parent)
         self._controller = controller
         self._tz = tz or local_tz()
@@ -158,12 +164,16 @@ class SchedulerHost(QObject):
         self._last_mono = self._monotonic()
 
         self._scheduler = _GuiThreadScheduler(
-            self, self._publish_next,
+            self,
+            self._publish_next,
             timezone=self._tz,
             executors={GUI_EXECUTOR: _InlineExecutor()},
             jobstores={"default": MemoryJobStore()},
-            job_defaults={"misfire_grace_time": int(MISFIRE_GRACE.total_seconds()),
-                          "coalesce": True, "max_instances": 1},
+            job_defaults={
+                "misfire_grace_time": int(MISFIRE_GRACE.total_seconds()),
+                "coalesce": True,
+                "max_instances": 1,
+            },
         )
         self._scheduler.add_listener(self._on_job_missed, EVENT_JOB_MISSED)
         self._heartbeat = QTimer(self)
@@ -244,8 +254,14 @@ class SchedulerHost(QObject):
         self._scheduler.wakeup()  # reminders that fell due while asleep are looked at now
 
     # --- reminders and other one-off jobs ------------------------------------------------------
-    def add_date_job(self, job_id: str, when: datetime, callback: Callable[[], None], *,
-                     grace: timedelta | None = REMINDER_GRACE) -> None:
+    def add_date_job(
+        self,
+        job_id: str,
+        when: datetime,
+        callback: Callable[[], None],
+        *,
+        grace: timedelta | None = REMINDER_GRACE,
+    ) -> None:
         """Call ``callback`` in the GUI thread at ``when`` (aware); replaces a job with the same id.
 
         ``grace``: how late it may still run (None: no matter how late). Safe to call from any thread.
@@ -259,9 +275,15 @@ class SchedulerHost(QObject):
             return
         self._reminders[job_id] = callback
         self._scheduler.add_job(
-            self._job_due, DateTrigger(run_date=when, timezone=self._tz), args=(job_id, callback),
-            id=job_id, name=job_id, executor=GUI_EXECUTOR, replace_existing=True,
-            misfire_grace_time=None if grace is None else max(1, int(grace.total_seconds())))
+            self._job_due,
+            DateTrigger(run_date=when, timezone=self._tz),
+            args=(job_id, callback),
+            id=job_id,
+            name=job_id,
+            executor=GUI_EXECUTOR,
+            replace_existing=True,
+            misfire_grace_time=None if grace is None else max(1, int(grace.total_seconds())),
+        )
 
     def remove_job(self, job_id: str) -> None:
         """Forget a job added with add_date_job (no error if it already ran or never existed)."""
@@ -327,10 +349,18 @@ class SchedulerHost(QObject):
             return
         # next_run_time is given, so APScheduler never computes it from its own clock or runs a past time.
         self._scheduler.add_job(
-            self._job_due, schedule.trigger(self._tz, anchor), args=(MAIN_JOB_ID, None),
-            id=MAIN_JOB_ID, name=f"scheduled run ({schedule.expr})", executor=GUI_EXECUTOR,
-            misfire_grace_time=int(MISFIRE_GRACE.total_seconds()), coalesce=True, max_instances=1,
-            next_run_time=first[0], replace_existing=True)
+            self._job_due,
+            schedule.trigger(self._tz, anchor),
+            args=(MAIN_JOB_ID, None),
+            id=MAIN_JOB_ID,
+            name=f"scheduled run ({schedule.expr})",
+            executor=GUI_EXECUTOR,
+            misfire_grace_time=int(MISFIRE_GRACE.total_seconds()),
+            coalesce=True,
+            max_instances=1,
+            next_run_time=first[0],
+            replace_existing=True,
+        )
         self._publish_next()
 
     def _remove_main_job(self) -> None:

@@ -52,9 +52,12 @@ from rocketwatch.ui.window_state import restore_geometry, save_geometry
 GEOMETRY_KEY = "settings"
 PRESETS = ("@hourly", "@daily", "@weekly", "@monthly")
 SOURCES = (  # (title, URL, hint)
-    ("Production (ll.thespacedevs.com)", DEFAULT_API_URL,
-     f"The real Launch Library 2: current data, {ANONYMOUS_REQUESTS_PER_HOUR} requests an hour without a "
-     "token."),
+    (
+        "Production (ll.thespacedevs.com)",
+        DEFAULT_API_URL,
+        f"The real Launch Library 2: current data, {ANONYMOUS_REQUESTS_PER_HOUR} requests an hour without a "
+        "token.",
+    ),
     ("Development (lldev.thespacedevs.com)", DEV_API_URL, DEV_SERVER_WORDS),
     ("Custom URL…", "", "Any server that speaks the LL2 API."),
 )
@@ -66,6 +69,7 @@ Values = dict[str, dict[str, Any]]
 
 
 # --- the picture cache (plain functions; they belong in the core, see the report) ---------------
+
 
 def size_words(size: float) -> str:
     for unit in ("bytes", "KB", "MB"):
@@ -83,14 +87,21 @@ class _Relay(QObject):
 
 # --- the dialog ------------------------------------------------------------------------------------
 
+
 class SettingsDialog(QDialog):
     """RocketWatch — Settings. Shown again, it starts over from the settings in force."""
 
     applied = Signal(object)  # the Config written
 
-    def __init__(self, controller: RunController, autostart: Autostart | None = None,
-                 parent: QWidget | None = None, *, home: Path | None = None,
-                 config_warnings: Sequence[str] = ()) -> None:
+    def __init__(
+        self,
+        controller: RunController,
+        autostart: Autostart | None = None,
+        parent: QWidget | None = None,
+        *,
+        home: Path | None = None,
+        config_warnings: Sequence[str] = (),
+    ) -> None:
         super().__init__(parent)
         self.controller = controller
         self.autostart = autostart if autostart is not None else autostart_for_platform()
@@ -119,8 +130,10 @@ class SettingsDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         self.apply_button.clicked.connect(self.apply)
         # Unknown keys in config.toml (typos): said here too, since they are silently without effect.
-        self.config_warnings = _named(_label("\n".join(f"⚠ {warning}" for warning in config_warnings),
-                                             strong=True), "Problems in the settings file")
+        self.config_warnings = _named(
+            _label("\n".join(f"⚠ {warning}" for warning in config_warnings), strong=True),
+            "Problems in the settings file",
+        )
         self.config_warnings.setVisible(bool(config_warnings))
         layout = QVBoxLayout(self)
         layout.addWidget(self.config_warnings)
@@ -173,13 +186,20 @@ class SettingsDialog(QDialog):
         self.schedule_words = _named(_label(""), "Schedule in words")
         self.next_runs = _named(_label(""), "Next runs")
         self.rate_warning = _named(_label("", strong=True), "Rate limit warning")
-        self.catch_up = _named(QCheckBox("&Catch up once after missed runs (computer asleep or off)"),
-                               "Catch up on missed runs")
+        self.catch_up = _named(
+            QCheckBox("&Catch up once after missed runs (computer asleep or off)"), "Catch up on missed runs"
+        )
         self.paused = _named(QCheckBox("Pa&use the schedule (Run now still works)"), "Pause the schedule")
         form = self._schedule_form = QFormLayout()
         form.addRow(_label("Run &every:", self.every), self.every)
-        form.addRow("", _label("A preset, a cron line (minute hour day month weekday) such as 0 6 * * 1-5, "
-                               "or an interval such as 30m, 2h or 1d.", hint=True))
+        form.addRow(
+            "",
+            _label(
+                "A preset, a cron line (minute hour day month weekday) such as 0 6 * * 1-5, "
+                "or an interval such as 30m, 2h or 1d.",
+                hint=True,
+            ),
+        )
         form.addRow("", self.schedule_problem)
         form.addRow(_label("Means:"), self.schedule_words)
         form.addRow(_label("Next runs:"), self.next_runs)
@@ -199,23 +219,31 @@ class SettingsDialog(QDialog):
         self.custom_url = _named(QLineEdit(), "Custom LL2 URL")
         self.custom_url.setPlaceholderText("https://example.org/2.3.0")
         self.url_problem = _named(_label("", strong=True), "URL problem")
-        self.limit = _named(QSpinBox(), "Launches per page",
-                            "How many upcoming launches each request asks for")
+        self.limit = _named(
+            QSpinBox(), "Launches per page", "How many upcoming launches each request asks for"
+        )
         self.limit.setRange(1, 100)
-        self.mode = _named(QComboBox(), "Detail of each launch",
-                           "Detailed pages are larger; normal mode has no webcast links, landings or updates")
+        self.mode = _named(
+            QComboBox(),
+            "Detail of each launch",
+            "Detailed pages are larger; normal mode has no webcast links, landings or updates",
+        )
         for title, mode in MODES:
             self.mode.addItem(title, mode)
-        self.pages = _named(QSpinBox(), "Pages per run",
-                            "More than one page follows LL2's next page, beyond 100 launches")
+        self.pages = _named(
+            QSpinBox(), "Pages per run", "More than one page follows LL2's next page, beyond 100 launches"
+        )
         self.pages.setRange(1, 20)
         self.pages.setSuffix(" per run")
         self.token = _named(QLineEdit(), "API token", "Your Launch Library 2 API token, if you have one")
         self.token.setEchoMode(QLineEdit.EchoMode.Password)
         self.token.setPlaceholderText(f"none: anonymous, {ANONYMOUS_REQUESTS_PER_HOUR} requests an hour")
         self.show_token = _named(QCheckBox("Sho&w"), "Show the API token")
-        self.show_token.toggled.connect(lambda shown: self.token.setEchoMode(
-            QLineEdit.EchoMode.Normal if shown else QLineEdit.EchoMode.Password))
+        self.show_token.toggled.connect(
+            lambda shown: self.token.setEchoMode(
+                QLineEdit.EchoMode.Normal if shown else QLineEdit.EchoMode.Password
+            )
+        )
         token_row = QHBoxLayout()
         token_row.addWidget(self.token, 1)
         token_row.addWidget(self.show_token)
@@ -228,27 +256,44 @@ class SettingsDialog(QDialog):
         form.addRow(_label("&Launches per page:", self.limit), self.limit)
         form.addRow(_label("&Detail:", self.mode), self.mode)
         form.addRow(_label("P&ages:", self.pages), self.pages)
-        form.addRow("", _label("Each page is one LL2 request, counted in the hourly budget (15 requests "
-                               "an hour without a token); a run follows no more pages than the past hour "
-                               "has left.", hint=True))
+        form.addRow(
+            "",
+            _label(
+                "Each page is one LL2 request, counted in the hourly budget (15 requests "
+                "an hour without a token); a run follows no more pages than the past hour "
+                "has left.",
+                hint=True,
+            ),
+        )
         form.addRow(_label("API to&ken:", self.token), token_row)
-        form.addRow("", _label(f"Saved in {self.controller.paths.config_file}, a file only your user account "
-                               "can read.", hint=True))
+        form.addRow(
+            "",
+            _label(
+                f"Saved in {self.controller.paths.config_file}, a file only your user account can read.",
+                hint=True,
+            ),
+        )
         return self._page(form)
 
     def _pipeline_tab(self) -> QWidget:
         self.retries = _named(QSpinBox(), "Retries", "How often a failing task is tried again within a run")
         self.retries.setRange(0, 20)
-        self.retry_delay = _named(QDoubleSpinBox(), "Retry delay in seconds",
-                                  "Wait before the first retry; it doubles for each retry after that")
+        self.retry_delay = _named(
+            QDoubleSpinBox(),
+            "Retry delay in seconds",
+            "Wait before the first retry; it doubles for each retry after that",
+        )
         self.retry_delay.setRange(0, 86_400)
         self.retry_delay.setDecimals(2)
         self.retry_delay.setSuffix(" s")
         self.concurrency = _named(QSpinBox(), "Pictures downloaded at once")
         self.concurrency.setRange(1, 64)
         self.cache_size = _named(_label("Measuring…"), "Picture cache size")
-        self.clear_cache_button = _named(QPushButton("C&lear cache…"), "Clear picture cache",
-                                         "Delete the kept pictures; the next run downloads them again")
+        self.clear_cache_button = _named(
+            QPushButton("C&lear cache…"),
+            "Clear picture cache",
+            "Delete the kept pictures; the next run downloads them again",
+        )
         self.clear_cache_button.clicked.connect(self.ask_clear_cache)
         self.confirm_clear: QMessageBox | None = None
         cache_row = QHBoxLayout()
@@ -262,8 +307,10 @@ class SettingsDialog(QDialog):
         return self._page(form)
 
     def _notifications_tab(self) -> QWidget:
-        self.run_summary = _named(QCheckBox("Show a &summary after each run (new and changed launches)"),
-                                  "Run summary notifications")
+        self.run_summary = _named(
+            QCheckBox("Show a &summary after each run (new and changed launches)"),
+            "Run summary notifications",
+        )
         self.failures = _named(QCheckBox("Tell me when a run &fails"), "Failure notifications")
         form = QFormLayout()
         form.addRow(self.run_summary)
@@ -278,7 +325,8 @@ class SettingsDialog(QDialog):
         self.data_folder.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         open_folder = _named(QPushButton("Open &folder"), "Open data folder", "Show it in your file manager")
         open_folder.clicked.connect(
-            lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.controller.paths.data_dir))))
+            lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.controller.paths.data_dir)))
+        )
         folder_row = QHBoxLayout()
         folder_row.addWidget(self.data_folder, 1)
         folder_row.addWidget(open_folder)
@@ -304,8 +352,10 @@ class SettingsDialog(QDialog):
         return url if url else self.custom_url.text().strip()
 
     def _set_api_url(self, url: str) -> None:
-        index = next((i for i, (_t, known, _h) in enumerate(SOURCES) if known and known == url.rstrip("/")),
-                     len(SOURCES) - 1)
+        index = next(
+            (i for i, (_t, known, _h) in enumerate(SOURCES) if known and known == url.rstrip("/")),
+            len(SOURCES) - 1,
+        )
         self.source.setCurrentIndex(index)
         if index == len(SOURCES) - 1:
             self.custom_url.setText(url)
@@ -332,8 +382,11 @@ class SettingsDialog(QDialog):
             self._baseline_autostart = False
         self.start_at_login.setChecked(self._baseline_autostart)
         self.autostart_hint.setText(f"Entry: {self.autostart.location()}")
-        self._show(self._source_form, self.override_note,
-                   self.controller.overrides.note(self.controller.saved_config))
+        self._show(
+            self._source_form,
+            self.override_note,
+            self.controller.overrides.note(self.controller.saved_config),
+        )
         self._validate()
 
     def new_config(self) -> Config:
@@ -347,13 +400,15 @@ class SettingsDialog(QDialog):
         return config_from_mapping(merged, "the settings")
 
     def has_changes(self) -> bool:
-        return (self._values() != self._baseline
-                or self.start_at_login.isChecked() != self._baseline_autostart)
+        return self._values() != self._baseline or self.start_at_login.isChecked() != self._baseline_autostart
 
     # --- checking as the user types -----------------------------------------------------------
     def _validate(self) -> None:
-        problems = [self._check_schedule(), self._check_source(),
-                    self.alerts.check(api_url=self._api_url(), token=self.token.text())]
+        problems = [
+            self._check_schedule(),
+            self._check_source(),
+            self.alerts.check(api_url=self._api_url(), token=self.token.text()),
+        ]
         valid = not any(problems)
         self.ok_button.setEnabled(valid)
         self.apply_button.setEnabled(valid and self.has_changes())
@@ -432,8 +487,13 @@ class SettingsDialog(QDialog):
         if not self.has_changes() or self.apply():
             self.accept()
 
-    def _warn(self, title: str, text: str, icon: QMessageBox.Icon = QMessageBox.Icon.Warning,
-              buttons: QMessageBox.StandardButton = QMessageBox.StandardButton.Ok) -> QMessageBox:
+    def _warn(
+        self,
+        title: str,
+        text: str,
+        icon: QMessageBox.Icon = QMessageBox.Icon.Warning,
+        buttons: QMessageBox.StandardButton = QMessageBox.StandardButton.Ok,
+    ) -> QMessageBox:
         """A message that does not block (opened window-modal), plain text, gone when closed."""
         box = QMessageBox(icon, title, text, buttons, self)
         box.setTextFormat(Qt.TextFormat.PlainText)
@@ -472,8 +532,12 @@ class SettingsDialog(QDialog):
 
     def ask_clear_cache(self) -> None:
         buttons = QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel
-        box = self._warn("Clear the picture cache?", "Delete every kept launch picture and thumbnail? "
-                         "The next run downloads them again.", QMessageBox.Icon.Question, buttons)
+        box = self._warn(
+            "Clear the picture cache?",
+            "Delete every kept launch picture and thumbnail? The next run downloads them again.",
+            QMessageBox.Icon.Question,
+            buttons,
+        )
         box.setDefaultButton(QMessageBox.StandardButton.Cancel)
         box.buttonClicked.connect(self._clear_confirmed)
         self.confirm_clear = box

@@ -72,8 +72,11 @@ class CheckList(QWidget):
         for button in self.filter.findChildren(QToolButton):
             button.setAccessibleName(f"Clear the {noun} filter")
         self.filter.textChanged.connect(self._apply_filter)
-        self.list = named(QListWidget(), title.replace("&", ""),
-                          f"Check the {noun} to watch (Space checks the selected one)")
+        self.list = named(
+            QListWidget(),
+            title.replace("&", ""),
+            f"Check the {noun} to watch (Space checks the selected one)",
+        )
         self.list.setMinimumHeight(110)
         # Whole names, wrapped when the list is narrow: never "China Aerospa…y Corporation".
         self.list.setWordWrap(True)
@@ -97,13 +100,19 @@ class CheckList(QWidget):
         self.set_checked(self.checked(), also=[entry.name for entry in entries])
 
     def checked(self) -> tuple[str, ...]:
-        return tuple(self.list.item(row).text() for row in range(self.list.count())
-                     if self.list.item(row).checkState() == Qt.CheckState.Checked)
+        return tuple(
+            self.list.item(row).text()
+            for row in range(self.list.count())
+            if self.list.item(row).checkState() == Qt.CheckState.Checked
+        )
 
     def set_checked(self, names: Iterable[str], *, also: Iterable[str] | None = None) -> None:
         """Check `names` (case-insensitively against what is offered; unknown ones are added)."""
-        offered = (list(also) if also is not None
-                   else [self.list.item(row).text() for row in range(self.list.count())])
+        offered = (
+            list(also)
+            if also is not None
+            else [self.list.item(row).text() for row in range(self.list.count())]
+        )
         by_fold = {name.casefold(): name for name in offered}
         wanted = {by_fold.get(name.casefold(), name) for name in names if name.strip()}
         everything = sorted(set(offered) | wanted, key=str.casefold)
@@ -115,8 +124,12 @@ class CheckList(QWidget):
             about = entry_tip(entry, self._noun) if entry is None or entry.launches else ""
             # The whole name, never read as markup, and what RocketWatch knows of it.
             item.setToolTip(plain_tooltip(f"{name}\n{about}" if about else name))
-            item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-                          | Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemNeverHasChildren)
+            item.setFlags(
+                Qt.ItemFlag.ItemIsEnabled
+                | Qt.ItemFlag.ItemIsSelectable
+                | Qt.ItemFlag.ItemIsUserCheckable
+                | Qt.ItemFlag.ItemNeverHasChildren
+            )
             item.setCheckState(Qt.CheckState.Checked if name in wanted else Qt.CheckState.Unchecked)
             self.list.addItem(item)
         self.list.blockSignals(False)
@@ -146,8 +159,14 @@ class AlertsTab(QScrollArea):
         layout.addWidget(self._watch_group(), 1)
         layout.addWidget(self._budget_group())
         self.setWidget(body)
-        for box in (*self.leads.values(), self.status_changes, self.webcast, self.landings, self.updates,
-                    self.quiet):
+        for box in (
+            *self.leads.values(),
+            self.status_changes,
+            self.webcast,
+            self.landings,
+            self.updates,
+            self.quiet,
+        ):
             box.toggled.connect(self.changed)
         self.quiet.toggled.connect(self._quiet_toggled)
         for edit in (self.custom_leads, self.terms):
@@ -163,28 +182,40 @@ class AlertsTab(QScrollArea):
     # --- building -----------------------------------------------------------------------------------
     def _reminders_group(self) -> QGroupBox:
         group = QGroupBox("Reminders before a launch")
-        self.leads = {text: named(QCheckBox(title), f"Remind me {title.replace('&', '')}")
-                      for text, title in STANDARD_LEADS}
+        self.leads = {
+            text: named(QCheckBox(title), f"Remind me {title.replace('&', '')}")
+            for text, title in STANDARD_LEADS
+        }
         row = QHBoxLayout()
         for box in self.leads.values():
             row.addWidget(box)
         row.addStretch(1)
-        self.custom_leads = named(QLineEdit(), "Other reminders",
-                                  "More reminders, comma separated: 2h, 30m, 3d")
+        self.custom_leads = named(
+            QLineEdit(), "Other reminders", "More reminders, comma separated: 2h, 30m, 3d"
+        )
         self.custom_leads.setPlaceholderText("for example 2h, 30m, 3d")
         self.leads_problem = named(form_label("", strong=True), "Reminder problem")
         form = self._reminder_form = self._form(group)
         form.addRow(form_label("Remind me:"), row)
         form.addRow(form_label("&Custom:", self.custom_leads), self.custom_leads)
         form.addRow("", self.leads_problem)
-        form.addRow("", form_label("Reminders come only for launches whose time LL2 knows to the hour; "
-                                   "a launch not yet confirmed gets none shorter than 1 hour.", hint=True))
+        form.addRow(
+            "",
+            form_label(
+                "Reminders come only for launches whose time LL2 knows to the hour; "
+                "a launch not yet confirmed gets none shorter than 1 hour.",
+                hint=True,
+            ),
+        )
         return group
 
     def _changes_group(self) -> QGroupBox:
         group = QGroupBox("Other alerts")
-        self.slip = named(QComboBox(), "Slip threshold",
-                          "Tell me when the launch time moves by at least this much (launches within a week)")
+        self.slip = named(
+            QComboBox(),
+            "Slip threshold",
+            "Tell me when the launch time moves by at least this much (launches within a week)",
+        )
         self.slip.setEditable(True)
         self.slip.addItems(SLIP_PRESETS)
         self.slip.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
@@ -193,14 +224,21 @@ class AlertsTab(QScrollArea):
         status_words = "Stat&us changes: on hold, back to Go, liftoff, success, failure"
         self.status_changes = named(QCheckBox(status_words), "Status change alerts")
         self.webcast = named(QCheckBox("&Webcast is live (off unless you turn it on)"), "Webcast live alerts")
-        self.landings = named(QCheckBox("Booster l&anding: its outcome becomes known"), "Landing alerts",
-                              "Tell me whether a booster of a watched launch landed, once LL2 knows")
-        self.updates = named(QCheckBox("New LL2 up&date within 48 hours of launch "
-                                       "(off unless you turn it on)"), "LL2 update alerts",
-                             "Tell me about each new dated comment LL2 adds to a watched launch in its last "
-                             "48 hours")
-        self.quiet = named(QCheckBox("&Quiet hours from"), "Quiet hours",
-                           "Alerts during these hours are kept in the run history, not shown")
+        self.landings = named(
+            QCheckBox("Booster l&anding: its outcome becomes known"),
+            "Landing alerts",
+            "Tell me whether a booster of a watched launch landed, once LL2 knows",
+        )
+        self.updates = named(
+            QCheckBox("New LL2 up&date within 48 hours of launch (off unless you turn it on)"),
+            "LL2 update alerts",
+            "Tell me about each new dated comment LL2 adds to a watched launch in its last 48 hours",
+        )
+        self.quiet = named(
+            QCheckBox("&Quiet hours from"),
+            "Quiet hours",
+            "Alerts during these hours are kept in the run history, not shown",
+        )
         self.quiet_from = named(QTimeEdit(), "Quiet hours start")
         self.quiet_to = named(QTimeEdit(), "Quiet hours end")
         for edit in (self.quiet_from, self.quiet_to):
@@ -227,8 +265,9 @@ class AlertsTab(QScrollArea):
     def _watch_group(self) -> QGroupBox:
         group = QGroupBox("What to watch")
         self.watch_every = named(QRadioButton("&Every launch"), "Watch every launch")
-        self.watch_some = named(QRadioButton("Only &launches matching any of these:"),
-                                "Watch only matching launches")
+        self.watch_some = named(
+            QRadioButton("Only &launches matching any of these:"), "Watch only matching launches"
+        )
         self.watch_mode = QButtonGroup(self)
         self.watch_mode.addButton(self.watch_every, 0)
         self.watch_mode.addButton(self.watch_some, 1)
@@ -236,16 +275,20 @@ class AlertsTab(QScrollArea):
         self.locations = CheckList("Locat&ions", "locations")
         for check_list, noun in ((self.providers, "launch providers"), (self.locations, "launch sites")):
             check_list.list.setToolTip(f"The {noun} of the launches RocketWatch has kept")
-        self.terms = named(QLineEdit(), "Search words",
-                           "Comma separated; matched in the launch name, rocket, mission and orbit")
+        self.terms = named(
+            QLineEdit(),
+            "Search words",
+            "Comma separated; matched in the launch name, rocket, mission and orbit",
+        )
         self.terms.setPlaceholderText("Starship, Artemis, GTO")
         words = QWidget()
         words_layout = QVBoxLayout(words)
         words_layout.setContentsMargins(0, 0, 0, 0)
         words_layout.addWidget(form_label("Sea&rch words:", self.terms))
         words_layout.addWidget(self.terms)
-        words_layout.addWidget(form_label("Comma separated, found in the name, rocket, mission or orbit.",
-                                          hint=True))
+        words_layout.addWidget(
+            form_label("Comma separated, found in the name, rocket, mission or orbit.", hint=True)
+        )
         self.choices = QWidget()
         grid = QGridLayout(self.choices)
         grid.setContentsMargins(20, 0, 0, 0)
@@ -262,8 +305,9 @@ class AlertsTab(QScrollArea):
         layout.addWidget(self.watch_some)
         layout.addWidget(self.choices, 1)
         layout.addWidget(self.watch_problem)
-        layout.addWidget(form_label("Starred launches (★ on a card in the gallery) are always watched.",
-                                    hint=True))
+        layout.addWidget(
+            form_label("Starred launches (★ on a card in the gallery) are always watched.", hint=True)
+        )
         return group
 
     def _budget_group(self) -> QGroupBox:
@@ -274,10 +318,15 @@ class AlertsTab(QScrollArea):
         self.budget_warning = named(form_label("", strong=True), "Refresh budget warning")
         form = self._budget_form = self._form(group)
         form.addRow(form_label("Refresh &budget:", self.budget), self.budget)
-        form.addRow("", form_label(
-            "When a reminder is due on old launch data, RocketWatch asks LL2 again first, as long as it made "
-            f"fewer requests than this in the past hour. LL2 allows {ANONYMOUS_REQUESTS_PER_HOUR} requests "
-            "an hour without a token.", hint=True))
+        form.addRow(
+            "",
+            form_label(
+                "When a reminder is due on old launch data, RocketWatch asks LL2 again first, as long as "
+                "it made fewer requests than this in the past hour. LL2 allows "
+                f"{ANONYMOUS_REQUESTS_PER_HOUR} requests an hour without a token.",
+                hint=True,
+            ),
+        )
         form.addRow("", self.budget_warning)
         return group
 
@@ -298,12 +347,18 @@ class AlertsTab(QScrollArea):
             ("alerts", "landings"): (self.landings.isChecked, self.landings.setChecked),
             ("alerts", "updates"): (self.updates.isChecked, self.updates.setChecked),
             ("alerts", "quiet_hours"): (self._quiet_hours, self._set_quiet_hours),
-            ("alerts", "watch_providers"): (lambda: self._watching(self.providers.checked()),
-                                            lambda names: self._set_watch(self.providers.set_checked, names)),
-            ("alerts", "watch_locations"): (lambda: self._watching(self.locations.checked()),
-                                            lambda names: self._set_watch(self.locations.set_checked, names)),
-            ("alerts", "watch_terms"): (lambda: self._watching(split_words(self.terms.text())),
-                                        lambda words: self._set_watch(self._set_terms, words)),
+            ("alerts", "watch_providers"): (
+                lambda: self._watching(self.providers.checked()),
+                lambda names: self._set_watch(self.providers.set_checked, names),
+            ),
+            ("alerts", "watch_locations"): (
+                lambda: self._watching(self.locations.checked()),
+                lambda names: self._set_watch(self.locations.set_checked, names),
+            ),
+            ("alerts", "watch_terms"): (
+                lambda: self._watching(split_words(self.terms.text())),
+                lambda words: self._set_watch(self._set_terms, words),
+            ),
             ("alerts", "api_budget"): (self.budget.value, self.budget.setValue),
         }
 
@@ -429,8 +484,9 @@ class AlertsTab(QScrollArea):
 
     def _check_watch(self) -> str:
         problem = ""
-        if self.watch_some.isChecked() and not (self.providers.checked() or self.locations.checked()
-                                                 or split_words(self.terms.text())):
+        if self.watch_some.isChecked() and not (
+            self.providers.checked() or self.locations.checked() or split_words(self.terms.text())
+        ):
             problem = "✗ Check a provider or a location, or type a search word; or choose Every launch."
         self.watch_problem.setText(problem)
         self.watch_problem.setVisible(bool(problem))

@@ -13,8 +13,9 @@ from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
 W = TypeVar("W", bound=QWidget)
 
 
-def form_label(text: str, buddy: QWidget | None = None, *, hint: bool = False,
-               strong: bool = False) -> QLabel:
+def form_label(
+    text: str, buddy: QWidget | None = None, *, hint: bool = False, strong: bool = False
+) -> QLabel:
     """A plain-text, word-wrapped label; `hint` makes it quieter, `strong` bold (problems, warnings)."""
     label = QLabel(text)
     label.setTextFormat(Qt.TextFormat.PlainText)

@@ -263,14 +263,20 @@ def instance_mismatch(mine: Request, theirs: Request | None) -> str:
     """What to tell a second start that asks for other options than the running instance has ('' when
     they match, when the second start gives none (`rocketwatch`: show me the one that runs), or when the
     running instance does not say how it was started)."""
+
     def started(identity: Request) -> tuple[bool, str]:
         return bool(identity.get("demo")), str(identity.get("api_url") or "")
 
     if not isinstance(theirs, dict) or started(mine) == (False, "") or started(mine) == started(theirs):
         return ""
     pid = theirs.get("pid")
-    running = f"RocketWatch is already running for this home (pid {pid})" if pid else \
-        "RocketWatch is already running for this home"
-    return (f"{running} {_started_words(theirs)}, so this start {_started_words(mine)} would only show "
-            "its windows. Quit it first (rocketwatch quit, or Quit in its tray menu), then start again; "
-            "or use --home DIR to run a second one apart.")
+    running = (
+        f"RocketWatch is already running for this home (pid {pid})"
+        if pid
+        else "RocketWatch is already running for this home"
+    )
+    return (
+        f"{running} {_started_words(theirs)}, so this start {_started_words(mine)} would only show "
+        "its windows. Quit it first (rocketwatch quit, or Quit in its tray menu), then start again; "
+        "or use --home DIR to run a second one apart."
+    )

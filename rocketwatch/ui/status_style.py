@@ -16,11 +16,11 @@ from PySide6.QtGui import QColor, QFont, QFontMetricsF, QIcon, QPainter, QPainte
 class StatusStyle:
     """One LL2 status as shown to the user."""
 
-    abbrev: str        # LL2's short name, the key ("Go", "In Flight", ...)
-    word: str          # the text on the badge
-    meaning: str       # one sentence for tooltips and screen readers
-    fill: str          # badge background (hex)
-    ink: str           # badge text, chosen for contrast on the fill (hex)
+    abbrev: str  # LL2's short name, the key ("Go", "In Flight", ...)
+    word: str  # the text on the badge
+    meaning: str  # one sentence for tooltips and screen readers
+    fill: str  # badge background (hex)
+    ink: str  # badge text, chosen for contrast on the fill (hex)
     outlined: bool = False  # undecided states get a dashed outline as a second, non-colour cue
 
 
@@ -31,8 +31,9 @@ def _ink_for(fill: str) -> str:
     def channel(value: float) -> float:
         return value / 12.92 if value <= 0.04045 else ((value + 0.055) / 1.055) ** 2.4
 
-    luminance = (0.2126 * channel(color.redF()) + 0.7152 * channel(color.greenF())
-                 + 0.0722 * channel(color.blueF()))
+    luminance = (
+        0.2126 * channel(color.redF()) + 0.7152 * channel(color.greenF()) + 0.0722 * channel(color.blueF())
+    )
     on_black = (luminance + 0.05) / 0.05
     on_white = 1.05 / (luminance + 0.05)
     return "#000000" if on_black >= on_white else "#ffffff"
@@ -47,8 +48,9 @@ STATUSES: dict[str, StatusStyle] = {
     style.abbrev: style
     for style in (
         _style("Go", "Go", "Go for launch", "#009E73"),
-        _style("TBC", "TBC", "To be confirmed: the date is likely but not yet final", "#F0E442",
-               outlined=True),
+        _style(
+            "TBC", "TBC", "To be confirmed: the date is likely but not yet final", "#F0E442", outlined=True
+        ),
         _style("TBD", "TBD", "To be determined: no firm date yet", "#B8B8B8", outlined=True),
         _style("Hold", "Hold", "The count is on hold", "#E69F00"),
         _style("In Flight", "In Flight", "The rocket is flying", "#56B4E9"),
@@ -97,8 +99,9 @@ def badge_size(font: QFont, abbrev: str | None) -> QSize:
     """Logical size of the badge painted with `badge_font(font)`."""
     metrics = QFontMetricsF(badge_font(font))
     text = status_style(abbrev).word
-    return QSize(round(metrics.horizontalAdvance(text) + metrics.height() * 1.1),
-                 round(metrics.height() * 1.45))
+    return QSize(
+        round(metrics.horizontalAdvance(text) + metrics.height() * 1.1), round(metrics.height() * 1.45)
+    )
 
 
 def paint_badge(painter: QPainter, top_left: QPointF, font: QFont, abbrev: str | None) -> QRectF:
@@ -154,8 +157,13 @@ def status_dot_icon(abbrev: str | None, size: int = 12, dpr: float = 1.0) -> QIc
     painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
     rect = QRectF(1, 1, size - 2, size - 2)
     painter.setBrush(QColor(style.fill))
-    painter.setPen(QPen(QColor(style.ink if style.outlined else style.fill).darker(110), 1.0,
-                        Qt.PenStyle.DotLine if style.outlined else Qt.PenStyle.SolidLine))
+    painter.setPen(
+        QPen(
+            QColor(style.ink if style.outlined else style.fill).darker(110),
+            1.0,
+            Qt.PenStyle.DotLine if style.outlined else Qt.PenStyle.SolidLine,
+        )
+    )
     painter.drawEllipse(rect)
     painter.end()
     return QIcon(pixmap)

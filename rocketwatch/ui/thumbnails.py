@@ -20,7 +20,7 @@ DEFAULT_BUDGET_BYTES = 64 * 1024 * 1024  # about 400 card thumbnails at 2x
 
 
 class Fit(StrEnum):
-    COVER = "cover"      # fill the box, cropping the overflow (cards)
+    COVER = "cover"  # fill the box, cropping the overflow (cards)
     CONTAIN = "contain"  # fit inside the box, never enlarged (the detail pane)
 
 
@@ -65,8 +65,11 @@ def decode_picture(paths: tuple[str, ...], box: QSize, fit: Fit) -> QImage:
     reader.setAutoTransform(True)
     source = reader.size()
     if source.isValid() and not source.isEmpty() and box.width() > 0 and box.height() > 0:
-        mode = (Qt.AspectRatioMode.KeepAspectRatioByExpanding if fit is Fit.COVER
-                else Qt.AspectRatioMode.KeepAspectRatio)
+        mode = (
+            Qt.AspectRatioMode.KeepAspectRatioByExpanding
+            if fit is Fit.COVER
+            else Qt.AspectRatioMode.KeepAspectRatio
+        )
         wanted = source.scaled(box, mode)
         if wanted.width() < source.width():  # let the decoder shrink (JPEG does it cheaply)
             reader.setScaledSize(wanted)
@@ -77,16 +80,19 @@ def decode_picture(paths: tuple[str, ...], box: QSize, fit: Fit) -> QImage:
     if box.width() <= 0 or box.height() <= 0:
         pass
     elif fit is Fit.COVER and image.size() != box:
-        image = image.scaled(box, Qt.AspectRatioMode.KeepAspectRatioByExpanding,
-                             Qt.TransformationMode.SmoothTransformation)
+        image = image.scaled(
+            box, Qt.AspectRatioMode.KeepAspectRatioByExpanding, Qt.TransformationMode.SmoothTransformation
+        )
         left = (image.width() - box.width()) // 2
         top = (image.height() - box.height()) // 3  # keep more of the top: rockets point up
         image = image.copy(QRect(left, top, box.width(), box.height()))
     elif fit is Fit.CONTAIN and (image.width() > box.width() or image.height() > box.height()):
-        image = image.scaled(box, Qt.AspectRatioMode.KeepAspectRatio,
-                             Qt.TransformationMode.SmoothTransformation)
-    wanted_format = (QImage.Format.Format_ARGB32_Premultiplied if image.hasAlphaChannel()
-                     else QImage.Format.Format_RGB32)
+        image = image.scaled(
+            box, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation
+        )
+    wanted_format = (
+        QImage.Format.Format_ARGB32_Premultiplied if image.hasAlphaChannel() else QImage.Format.Format_RGB32
+    )
     return image.convertToFormat(wanted_format)
 
 
@@ -108,8 +114,9 @@ def _the_courier() -> _Courier:
 
 
 class _DecodeTask(QRunnable):
-    def __init__(self, key: str, paths: tuple[str, ...], box: QSize, dpr: float, fit: Fit,
-                 courier: _Courier) -> None:
+    def __init__(
+        self, key: str, paths: tuple[str, ...], box: QSize, dpr: float, fit: Fit, courier: _Courier
+    ) -> None:
         super().__init__()
         self.setAutoDelete(True)
         self._key, self._paths, self._box, self._dpr, self._fit = key, paths, QSize(box), dpr, fit
@@ -136,8 +143,12 @@ class PictureLoader(QObject):
     ready = Signal(str)
     failed = Signal(str)
 
-    def __init__(self, budget_bytes: int = DEFAULT_BUDGET_BYTES, parent: QObject | None = None,
-                 pool: QThreadPool | None = None) -> None:
+    def __init__(
+        self,
+        budget_bytes: int = DEFAULT_BUDGET_BYTES,
+        parent: QObject | None = None,
+        pool: QThreadPool | None = None,
+    ) -> None:
         super().__init__(parent)
         self.budget_bytes = budget_bytes
         self._pool = pool or QThreadPool.globalInstance()
@@ -149,8 +160,14 @@ class PictureLoader(QObject):
         _the_courier().decoded.connect(self._on_decoded)
 
     # --- asking -------------------------------------------------------------------------------
-    def pixmap(self, path: Path | str | None, size: QSize, dpr: float = 1.0,
-               fit: Fit = Fit.COVER, sharper: Path | str | None = None) -> QPixmap | None:
+    def pixmap(
+        self,
+        path: Path | str | None,
+        size: QSize,
+        dpr: float = 1.0,
+        fit: Fit = Fit.COVER,
+        sharper: Path | str | None = None,
+    ) -> QPixmap | None:
         """The picture at `path` for a box of `size` logical pixels, or None (for now).
 
         `sharper` is a bigger file of the same picture, used when `path` is too small for the box

@@ -200,8 +200,9 @@ class TrayIcon(QObject):
         self._show_icon()
         running = state == "running"
         self.run_action.setEnabled(not running)
-        self.run_action.setText(("Running…" if own else "Running in another RocketWatch…") if running
-                                else "Run now")
+        self.run_action.setText(
+            ("Running…" if own else "Running in another RocketWatch…") if running else "Run now"
+        )
         self.cancel_action.setVisible(running and own)
         self.refresh_texts()
 
@@ -229,8 +230,9 @@ class TrayIcon(QObject):
         if key == self._icon_key:
             return
         self._icon_key = key
-        self.tray.setIcon(tray_icon(self._state) if minutes is None
-                          else countdown_tray_icon(self._state, minutes))
+        self.tray.setIcon(
+            tray_icon(self._state) if minutes is None else countdown_tray_icon(self._state, minutes)
+        )
 
     def set_activity(self, activity: RunActivity | None) -> None:
         """What the active run does now (why its last try failed, when the next comes), or None."""
@@ -247,10 +249,11 @@ class TrayIcon(QObject):
             if activity.next_try_at is not None:
                 text = f"Next try at {local(activity.next_try_at).strftime('%H:%M:%S')} · {text}"
         else:
-            text = (f"Try {activity.try_number} of {activity.tries_allowed}; "
-                    f"the last failed: {activity.reason}")
+            text = (
+                f"Try {activity.try_number} of {activity.tries_allowed}; the last failed: {activity.reason}"
+            )
         if len(text) > MENU_ACTIVITY_CHARS:
-            text = text[:MENU_ACTIVITY_CHARS - 1].rstrip() + "…"
+            text = text[: MENU_ACTIVITY_CHARS - 1].rstrip() + "…"
         self.activity_action.setText(menu_text(text, self.kind))
         self.activity_action.setToolTip(activity.words(now))
         self.activity_action.setVisible(True)
@@ -297,8 +300,14 @@ class TrayIcon(QObject):
             lines.append(f"Next check: {with_zone(next_run.strftime('%a %H:%M'), next_run)}")
         return "\n".join(lines)
 
-    def show_message(self, title: str, body: str, icon: QIcon | None = None, urgent: bool = False,
-                     subject: Subject | None = None) -> None:
+    def show_message(
+        self,
+        title: str,
+        body: str,
+        icon: QIcon | None = None,
+        urgent: bool = False,
+        subject: Subject | None = None,
+    ) -> None:
         self._message_subject = subject  # a click on this message opens it (a message replaces the last)
         if icon is not None and not icon.isNull():
             self.tray.showMessage(title, body, icon, 10_000)

@@ -53,7 +53,7 @@ class TrayHost(QObject):
         return bool(reply.value()) if reply.isValid() else False
 
     def kind(self) -> str | None:
-        """"sni" when a StatusNotifierWatcher is on the session bus (Qt prefers it then), "xembed" when
+        """ "sni" when a StatusNotifierWatcher is on the session bus (Qt prefers it then), "xembed" when
         an XEmbed tray manager owns its selection, else None."""
         if self.sni_watcher_present():
             return SNI
@@ -64,8 +64,9 @@ class TrayHost(QObject):
         """The items the StatusNotifierWatcher lists (bus names, maybe with a path)."""
         if not self._bus.isConnected():
             return []
-        call = QDBusMessage.createMethodCall(SNI_WATCHER, "/StatusNotifierWatcher",
-                                             "org.freedesktop.DBus.Properties", "Get")
+        call = QDBusMessage.createMethodCall(
+            SNI_WATCHER, "/StatusNotifierWatcher", "org.freedesktop.DBus.Properties", "Get"
+        )
         call.setArguments([SNI_WATCHER, "RegisteredStatusNotifierItems"])
         reply = self._bus.call(call, QDBus.CallMode.Block, 2000)
         if reply.type() != QDBusMessage.MessageType.ReplyMessage or not reply.arguments():

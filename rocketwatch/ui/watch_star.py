@@ -9,10 +9,10 @@ import math
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QIcon, QPainter, QPainterPath, QPalette, QPen, QPixmap
 
-STAR_FILL = QColor("#F5B700")   # amber: stands out on a dark disc, on light and dark palettes alike
-STAR_EDGE = QColor("#6B4E00")   # a darker rim, so the filled star keeps its shape on a light background
-DISC = QColor(0, 0, 0, 150)     # behind the star on a card's picture: readable over any photo
-ON_DISC = QColor("#FFFFFF")     # the outline star on that disc
+STAR_FILL = QColor("#F5B700")  # amber: stands out on a dark disc, on light and dark palettes alike
+STAR_EDGE = QColor("#6B4E00")  # a darker rim, so the filled star keeps its shape on a light background
+DISC = QColor(0, 0, 0, 150)  # behind the star on a card's picture: readable over any photo
+ON_DISC = QColor("#FFFFFF")  # the outline star on that disc
 
 WATCH_TEXT = "Watch this launch"
 WATCH_TIP = "Star this launch: always get its reminders and alerts, whatever you watch otherwise (S)"
@@ -83,8 +83,10 @@ def star_pixmap(filled: bool, outline: QColor, size: int, dpr: float) -> QPixmap
 def star_icon(palette: QPalette, size: int = 16, dpr: float = 1.0) -> QIcon:
     """For a checkable control: an outline star in the button text colour when off, filled when on."""
     icon = QIcon()
-    for group, mode in ((QPalette.ColorGroup.Active, QIcon.Mode.Normal),
-                        (QPalette.ColorGroup.Disabled, QIcon.Mode.Disabled)):
+    for group, mode in (
+        (QPalette.ColorGroup.Active, QIcon.Mode.Normal),
+        (QPalette.ColorGroup.Disabled, QIcon.Mode.Disabled),
+    ):
         outline = palette.color(group, QPalette.ColorRole.ButtonText)
         icon.addPixmap(star_pixmap(False, outline, size, dpr), mode, QIcon.State.Off)
         icon.addPixmap(star_pixmap(True, outline, size, dpr), mode, QIcon.State.On)

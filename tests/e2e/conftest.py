@@ -89,8 +89,11 @@ def _desktop(tmp_path_factory: pytest.TempPathFactory, tray: bool) -> Iterator[D
         desktop.processes.append(bus)
         if not tray:
             desktop.start(NOTIFICATION_DAEMON, log_name="notification-daemon")
-            wait_for(lambda: "org.freedesktop.Notifications" in desktop.bus_names(), 15,
-                     "notification-daemon on the session bus")
+            wait_for(
+                lambda: "org.freedesktop.Notifications" in desktop.bus_names(),
+                15,
+                "notification-daemon on the session bus",
+            )
             yield desktop
             return
         desktop.start("dunst", log_name="dunst")

@@ -21,14 +21,18 @@ TITLE = "RocketWatch cannot use its settings"
 
 
 def test_a_broken_settings_file_brings_up_a_dialog_and_defaults_keep_it_aside(
-        desktop, start_app, tmp_path) -> None:
+    desktop, start_app, tmp_path
+) -> None:
     home = tmp_path / "home"
     home.mkdir()
     (home / "config.toml").write_text(BROKEN, encoding="utf-8")
     with StandIn.demo() as standin:
         app = start_app(home, standin.api_url)
-        found = wait_for(lambda: desktop.run("xdotool", "search", "--name", TITLE).stdout.split(), 30,
-                         "the settings problem dialog")
+        found = wait_for(
+            lambda: desktop.run("xdotool", "search", "--name", TITLE).stdout.split(),
+            30,
+            "the settings problem dialog",
+        )
         shot = desktop.screenshot(Path(os.environ.get("ROCKETWATCH_SHOTS", tmp_path)) / "config-problem.png")
         assert shot.stat().st_size > 0
         assert app.process.poll() is None  # waiting for the user, not a silent exit
@@ -37,8 +41,11 @@ def test_a_broken_settings_file_brings_up_a_dialog_and_defaults_keep_it_aside(
         # Alt+D: Start with defaults. The broken file is kept aside and the tray icon comes up.
         desktop.run("xdotool", "windowactivate", "--sync", found[0])
         desktop.run("xdotool", "key", "--window", found[0], "alt+d")
-        wait_for(lambda: [line for line in desktop.tray_icons() if "rocketwatch" in line.lower()], 30,
-                 "RocketWatch's icon in trayer's panel")
+        wait_for(
+            lambda: [line for line in desktop.tray_icons() if "rocketwatch" in line.lower()],
+            30,
+            "RocketWatch's icon in trayer's panel",
+        )
         [kept] = home.glob("config.toml.broken-*")
         assert kept.read_text(encoding="utf-8") == BROKEN
         assert app.command("quit").returncode == 0

@@ -43,13 +43,17 @@ class User:
         return result.stdout
 
     def icon(self) -> str:
-        lines = wait_for(lambda: [line for line in self.desktop.tray_icons()
-                                  if "rocketwatch" in line.lower()], 30, "RocketWatch's tray icon")
+        lines = wait_for(
+            lambda: [line for line in self.desktop.tray_icons() if "rocketwatch" in line.lower()],
+            30,
+            "RocketWatch's tray icon",
+        )
         return lines[0].split()[0]
 
     def icon_geometry(self) -> tuple[int, int, int, int]:
-        geometry = dict(item.split("=") for item in self.xdotool("getwindowgeometry", "--shell",
-                                                                 self.icon()).split())
+        geometry = dict(
+            item.split("=") for item in self.xdotool("getwindowgeometry", "--shell", self.icon()).split()
+        )
         return int(geometry["X"]), int(geometry["Y"]), int(geometry["WIDTH"]), int(geometry["HEIGHT"])
 
     def icon_centre(self) -> tuple[int, int]:
@@ -92,15 +96,20 @@ class User:
 
     def window(self, title: str) -> str:
         """Wait until the window with this title is on screen and drawn; its id."""
-        found = wait_for(lambda: self.desktop.run("xdotool", "search", "--onlyvisible", "--name",
-                                                  f"^{title}( — RocketWatch)?$").stdout.split(),
-                         15, f"the window “{title}”")
+        found = wait_for(
+            lambda: self.desktop.run(
+                "xdotool", "search", "--onlyvisible", "--name", f"^{title}( — RocketWatch)?$"
+            ).stdout.split(),
+            15,
+            f"the window “{title}”",
+        )
         wait_for(lambda: self.drawn(found[0]), 10, f"the window “{title}” drawn")
         return found[0]
 
     def drawn(self, window: str) -> bool:
-        geometry = dict(item.split("=") for item in self.xdotool("getwindowgeometry", "--shell",
-                                                                 window).split())
+        geometry = dict(
+            item.split("=") for item in self.xdotool("getwindowgeometry", "--shell", window).split()
+        )
         x, y = int(geometry["X"]), int(geometry["Y"])
         box = (x, y, x + min(int(geometry["WIDTH"]), 400), y + min(int(geometry["HEIGHT"]), 200))
         with Image.open(self.desktop.screenshot(self.shots / "work" / "screen.png")) as screen:
@@ -108,9 +117,16 @@ class User:
         return colours is not None and len(colours) > 5
 
     def closed(self, title: str) -> None:
-        wait_for(lambda: self.desktop.run("xdotool", "search", "--onlyvisible", "--name",
-                                          f"^{title}( — RocketWatch)?$").returncode != 0,
-                 10, f"the window “{title}” to close")
+        wait_for(
+            lambda: (
+                self.desktop.run(
+                    "xdotool", "search", "--onlyvisible", "--name", f"^{title}( — RocketWatch)?$"
+                ).returncode
+                != 0
+            ),
+            10,
+            f"the window “{title}” to close",
+        )
 
     def click_in(self, window: str, x: int, y: int) -> None:
         self.xdotool("mousemove", "--window", window, str(x), str(y), "click", "1")
@@ -144,8 +160,11 @@ def test_a_new_users_first_session(desktop, start_app, tmp_path) -> None:
         [first] = wait_for(lambda: [r for r in user.runs() if r["state"] == "success"], 60, "the first run")
         assert first["trigger"] == "first_start"
         now = datetime.now(UTC)
-        cards = [launch["id"] for launch in json.loads(app.command("launches", "--json").stdout)
-                 if datetime.fromisoformat(launch["net"]) >= now]  # upcoming first in the gallery
+        cards = [
+            launch["id"]
+            for launch in json.loads(app.command("launches", "--json").stdout)
+            if datetime.fromisoformat(launch["net"]) >= now
+        ]  # upcoming first in the gallery
 
         # A click on the tray icon opens the gallery.
         user.click_icon()
@@ -178,8 +197,13 @@ def test_a_new_users_first_session(desktop, start_app, tmp_path) -> None:
         standin.stop()
         user.click_in(gallery, 300, 20)  # the gallery again (its search field), then F5
         user.key("F5")
-        waiting = wait_for(lambda: [r for r in user.runs() if r["state"] == "running"
-                                    and r["tasks"][0]["state"] == "up_for_retry"], 20, "the run waiting")
+        waiting = wait_for(
+            lambda: [
+                r for r in user.runs() if r["state"] == "running" and r["tasks"][0]["state"] == "up_for_retry"
+            ],
+            20,
+            "the run waiting",
+        )
         assert "Could not reach LL2" in waiting[0]["tasks"][0]["error"]
         user.shot("gallery-waiting")
         assert user.icon_pixels() != idle_icon  # the badge says a run is going on
@@ -190,8 +214,9 @@ def test_a_new_users_first_session(desktop, start_app, tmp_path) -> None:
         user.menu(UP_TO_CANCEL)
         user.shot("tray-menu-cancel")
         user.key("Return")
-        [cancelled] = wait_for(lambda: [r for r in user.runs()[:1] if r["state"] == "cancelled"], 15,
-                               "the run cancelled")
+        [cancelled] = wait_for(
+            lambda: [r for r in user.runs()[:1] if r["state"] == "cancelled"], 15, "the run cancelled"
+        )
         wait_for(lambda: user.icon_pixels() == idle_icon, 10, "the tray icon back to idle")
         user.shot("cancelled")
 
@@ -204,8 +229,9 @@ def test_a_new_users_first_session(desktop, start_app, tmp_path) -> None:
         user.click_in(history, 40, 61)  # the newest run: the cancelled one
         user.shot("history-cancelled")
         user.click_in(history, 128, 14)  # the toolbar's Retry run
-        [retried] = wait_for(lambda: [r for r in user.runs()[:1] if r["state"] == "success"], 30,
-                             "the retried run to succeed")
+        [retried] = wait_for(
+            lambda: [r for r in user.runs()[:1] if r["state"] == "success"], 30, "the retried run to succeed"
+        )
         assert (retried["run_id"], retried["retries"]) == (cancelled["run_id"], 1)
         wait_for(lambda: user.icon_pixels() == idle_icon, 10, "the tray icon back to idle")
         user.shot("history-retried")
@@ -216,8 +242,11 @@ def test_a_new_users_first_session(desktop, start_app, tmp_path) -> None:
         user.closed("Launches")
 
         # The retried run's summary is on screen; a click on it (dunst's default action) opens the gallery.
-        wait_for(lambda: desktop.run("dunstctl", "count", "displayed").stdout.strip() not in ("", "0"), 15,
-                 "the retried run's summary on screen")
+        wait_for(
+            lambda: desktop.run("dunstctl", "count", "displayed").stdout.strip() not in ("", "0"),
+            15,
+            "the retried run's summary on screen",
+        )
         user.shot("summary-notification")
         assert desktop.run("dunstctl", "action", "0").returncode == 0
         user.window("Launches")

@@ -17,7 +17,8 @@ import pytest
 from desktop_session import Desktop, wait_for
 from PySide6.QtCore import QObject, QUrl, Slot
 from PySide6.QtGui import QDesktopServices
-from test_notification_clicks import _run, _shown, clickable_app  # noqa: F401  (a fixture)
+from test_notification_clicks import _run, _shown
+from test_notification_clicks import clickable_app as clickable_app  # a fixture, shared
 
 from rocketwatch.alerts import REMINDER, SNOOZE, Alert
 from rocketwatch.pipeline.alerting import deliver, planned_reminders
@@ -54,8 +55,13 @@ def bus_monitor(desktop: Desktop) -> Iterator[Desktop]:
         pytest.skip("dbus-monitor and gdbus are needed to watch the session bus")
     log = desktop.workdir / "dbus-monitor.log"
     log.unlink(missing_ok=True)
-    process = desktop.start("dbus-monitor", "--session", "type='method_call',member='Notify'",
-                            "type='method_return'", log_name="dbus-monitor")
+    process = desktop.start(
+        "dbus-monitor",
+        "--session",
+        "type='method_call',member='Notify'",
+        "type='method_return'",
+        log_name="dbus-monitor",
+    )
     wait_for(log.exists, 10, "dbus-monitor to start")
     yield desktop
     desktop.end(process)
@@ -79,9 +85,17 @@ def notify_calls(desktop: Desktop) -> list[tuple[str, int | None]]:
 
 def invoke(desktop: Desktop, notification_id: int, action: str) -> None:
     """What the daemon does when the user presses a button: ActionInvoked(id, key) on the bus."""
-    result = desktop.run("gdbus", "emit", "--session", "--object-path", "/org/freedesktop/Notifications",
-                         "--signal", "org.freedesktop.Notifications.ActionInvoked",
-                         f"uint32 {notification_id}", f"'{action}'")
+    result = desktop.run(
+        "gdbus",
+        "emit",
+        "--session",
+        "--object-path",
+        "/org/freedesktop/Notifications",
+        "--signal",
+        "org.freedesktop.Notifications.ActionInvoked",
+        f"uint32 {notification_id}",
+        f"'{action}'",
+    )
     assert result.returncode == 0, result.stderr
 
 
@@ -92,8 +106,15 @@ def send_reminder(tray_app: app_module.TrayApp, desktop: Desktop, launch_id: str
     assert launch is not None
     now = datetime.now(UTC)
     before = len(notify_calls(desktop))
-    alert = Alert(f"{REMINDER}:{launch_id}:3600:{now.isoformat()}", REMINDER, launch_id, launch.name,
-                  "Launches in 1 hour", now, 3600)
+    alert = Alert(
+        f"{REMINDER}:{launch_id}:3600:{now.isoformat()}",
+        REMINDER,
+        launch_id,
+        launch.name,
+        "Launches in 1 hour",
+        now,
+        3600,
+    )
     assert deliver(store, tray_app.controller.notifier, [alert], now)
     _shown(desktop, launch.name)
 
@@ -111,7 +132,8 @@ def ahead_with_webcast(tray_app: app_module.TrayApp) -> str:
 
 
 def test_a_reminder_has_buttons_and_its_picture_and_watch_opens_the_webcast(
-        qtbot, desktop, bus_monitor, clickable_app, browser):  # noqa: F811
+    qtbot, desktop, bus_monitor, clickable_app, browser
+):
     assert _run(qtbot, clickable_app).state == "success"
     assert clickable_app.desktop_notifier.has_actions  # dunst advertises "actions"
     launch_id = ahead_with_webcast(clickable_app)
@@ -120,8 +142,12 @@ def test_a_reminder_has_buttons_and_its_picture_and_watch_opens_the_webcast(
     assert thumbnail is not None and thumbnail.is_file()
 
     call, notification_id = send_reminder(clickable_app, desktop, launch_id)
-    for key, label in (("default", "Open"), ("watch", "Watch webcast"), ("snooze", "Remind me in 10 min"),
-                       ("mute", "Mute this launch")):
+    for key, label in (
+        ("default", "Open"),
+        ("watch", "Watch webcast"),
+        ("snooze", "Remind me in 10 min"),
+        ("mute", "Mute this launch"),
+    ):
         assert f'string "{key}"\n' in call and f'string "{label}"\n' in call
     assert 'string "image-path"' in call and f'string "{thumbnail}"' in call
 
@@ -131,7 +157,8 @@ def test_a_reminder_has_buttons_and_its_picture_and_watch_opens_the_webcast(
 
 
 def test_snooze_and_mute_from_the_buttons_are_kept_and_a_stranger_id_does_nothing(
-        qtbot, desktop, bus_monitor, clickable_app, browser, caplog):  # noqa: F811
+    qtbot, desktop, bus_monitor, clickable_app, browser, caplog
+):
     assert _run(qtbot, clickable_app).state == "success"
     store = clickable_app.controller.store
     launch_id = ahead_with_webcast(clickable_app)
@@ -151,8 +178,9 @@ def test_snooze_and_mute_from_the_buttons_are_kept_and_a_stranger_id_does_nothin
     invoke(desktop, notification_id, "mute")
     qtbot.waitUntil(lambda: store.mutes.is_muted(launch_id), timeout=10_000)
     assert gallery.model.is_muted(launch_id)  # the card says Muted
-    assert launch_id not in {p.launch_id for p in planned_reminders(store, clickable_app.controller.config,
-                                                                     datetime.now(UTC))}
+    assert launch_id not in {
+        p.launch_id for p in planned_reminders(store, clickable_app.controller.config, datetime.now(UTC))
+    }
     assert not store.mutes.snoozes()  # the mute dropped the snooze: nothing comes back
 
     # An action for a notification this process never sent (or sent before a restart): nothing, logged.

@@ -28,10 +28,12 @@ def clickable_app(qtbot, desktop: Desktop, home, standin, monkeypatch) -> Iterat
     bus = desktop.env["DBUS_SESSION_BUS_ADDRESS"]
     monkeypatch.setattr(app_module, "TRAY_WAIT_S", 600)  # no window opens by itself while a test runs
     monkeypatch.setattr(app_module, "desktop_backends", lambda: [])
-    monkeypatch.setattr(app_module, "open_desktop_notifier",
-                        lambda parent: FreedesktopNotifier.open(bus=bus, parent=parent))
-    write_config(home, source={"api_url": standin.api_url}, schedule={"paused": True},
-                 pipeline={"retries": 0})
+    monkeypatch.setattr(
+        app_module, "open_desktop_notifier", lambda parent: FreedesktopNotifier.open(bus=bus, parent=parent)
+    )
+    write_config(
+        home, source={"api_url": standin.api_url}, schedule={"paused": True}, pipeline={"retries": 0}
+    )
     session = Session.from_options(str(home), None, False)
     session.load()
     made = app_module.TrayApp(session, socket_name(home) + "-clicks")
@@ -51,9 +53,11 @@ def clickable_app(qtbot, desktop: Desktop, home, standin, monkeypatch) -> Iterat
 
 def _shown(desktop: Desktop, what: str) -> None:
     """Wait until dunst has a notification on screen (`what` names it in the failure message)."""
+
     def on_screen() -> bool:
         result = desktop.run("dunstctl", "count", "displayed")
         return result.returncode == 0 and result.stdout.strip() not in ("", "0")
+
     wait_for(on_screen, 15, f"dunst to show the notification '{what}'")
 
 
@@ -89,7 +93,8 @@ def test_clicking_a_failure_alert_opens_run_history_on_that_run(qtbot, desktop, 
 
 
 def test_clicking_a_summary_opens_the_gallery_and_a_launch_alert_opens_that_launch(
-        qtbot, desktop, clickable_app):
+    qtbot, desktop, clickable_app
+):
     done = _run(qtbot, clickable_app)
     assert done.state == "success"
     entries = clickable_app.controller.store.ledger.entries(run_id=done.id)
@@ -106,8 +111,12 @@ def test_clicking_a_summary_opens_the_gallery_and_a_launch_alert_opens_that_laun
     # A launch alert (as alerting.deliver sends it) names its launch; the click selects it in the gallery.
     launches = clickable_app.controller.store.launches.upcoming(since=done.started_at, limit=3)
     target = launches[-1]
-    assert clickable_app.controller.notifier.send(
-        Notification(target.name, "Launches in 1 hour", subject=Subject.launch(target.id))) == "freedesktop"
+    assert (
+        clickable_app.controller.notifier.send(
+            Notification(target.name, "Launches in 1 hour", subject=Subject.launch(target.id))
+        )
+        == "freedesktop"
+    )
     _shown(desktop, target.name)
     assert desktop.run("dunstctl", "action", "0").returncode == 0
     qtbot.waitUntil(lambda: gallery.isVisible() and gallery.selected_launch_id() == target.id, timeout=10_000)

@@ -27,8 +27,9 @@ def test_gallery_history_and_settings_render(desktop, tmp_path) -> None:
         write_config(home, source={"api_url": standin.api_url}, pipeline={"retries": 1})
 
         def cli(*args: str) -> dict:
-            result = desktop.run(sys.executable, "-m", "rocketwatch", "--home", str(home), *args, "--json",
-                                 timeout=60)
+            result = desktop.run(
+                sys.executable, "-m", "rocketwatch", "--home", str(home), *args, "--json", timeout=60
+            )
             return json.loads(result.stdout)
 
         assert cli("run")["state"] == "success"
@@ -40,8 +41,9 @@ def test_gallery_history_and_settings_render(desktop, tmp_path) -> None:
         assert cli("retry", str(failed["run_id"]))["state"] == "success"
 
     outdir = ROOT / "screenshots"
-    result = desktop.run(sys.executable, str(ROOT / "tests" / "render_windows.py"), str(home), str(outdir),
-                         timeout=120)
+    result = desktop.run(
+        sys.executable, str(ROOT / "tests" / "render_windows.py"), str(home), str(outdir), timeout=120
+    )
     assert result.returncode == 0, result.stderr
     for name in ("gallery", "detail", "history", "settings", "settings-source", "settings-alerts"):
         with Image.open(outdir / f"{name}.png") as shot:

@@ -158,22 +158,31 @@ def test_rocketwatch_cancel_stops_a_run_waiting_for_an_unreachable_ll2(desktop, 
     wait_for(lambda: rocketwatch_icon(desktop), 30, "RocketWatch's icon in trayer's panel")
 
     def waiting() -> list[dict]:
-        return [run for run in app.history()
-                if run["state"] == "running" and run["tasks"][0]["state"] == "up_for_retry"]
+        return [
+            run
+            for run in app.history()
+            if run["state"] == "running" and run["tasks"][0]["state"] == "up_for_retry"
+        ]
 
     [run] = wait_for(waiting, 60, "the first run waiting to try again")
     assert "Could not reach LL2" in run["tasks"][0]["error"]
     assert app.command("show", "gallery").returncode == 0
-    wait_for(lambda: desktop.run("xdotool", "search", "--name", "^Launches$").returncode == 0,
-             15, "the gallery window")
+    wait_for(
+        lambda: desktop.run("xdotool", "search", "--name", "^Launches$").returncode == 0,
+        15,
+        "the gallery window",
+    )
     SCREENSHOTS.mkdir(exist_ok=True)
     desktop.screenshot(SCREENSHOTS / "e2e-gallery-waiting.png")
 
     started = time.monotonic()
     result = app.command("cancel")
     assert result.returncode == 0, result.stderr
-    cancelled = wait_for(lambda: [r for r in app.history() if r["run_id"] == run["run_id"]
-                                  and r["state"] == "cancelled"], 15, "the run cancelled")
+    cancelled = wait_for(
+        lambda: [r for r in app.history() if r["run_id"] == run["run_id"] and r["state"] == "cancelled"],
+        15,
+        "the run cancelled",
+    )
     assert time.monotonic() - started < 15
     assert cancelled[0]["tasks"][0]["state"] == "cancelled"
     assert app.command("quit").returncode == 0

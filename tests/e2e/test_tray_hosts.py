@@ -78,8 +78,17 @@ def screenshot_panel(desktop: Desktop, name: str) -> Path:
     def drawn() -> bool:
         # A panel registers before it has drawn its window and icons: wait until its end is not blank.
         desktop.screenshot(full)
-        desktop.run("convert", str(full), "-crop", f"320x32+960+{top}", "+repage", "-scale", "200%",
-                    str(panel), check=True)
+        desktop.run(
+            "convert",
+            str(full),
+            "-crop",
+            f"320x32+960+{top}",
+            "+repage",
+            "-scale",
+            "200%",
+            str(panel),
+            check=True,
+        )
         spread = desktop.run("identify", "-format", "%[fx:standard_deviation]", str(panel)).stdout
         return float(spread or 0) > 0.02
 
@@ -90,10 +99,12 @@ def screenshot_panel(desktop: Desktop, name: str) -> Path:
 def open_sni_menu(desktop: Desktop, name: str) -> None:
     """Right-click the icon in the SNI panel (the right end of the bar) and capture the menu."""
     [bar] = desktop.run("xdotool", "search", "--onlyvisible", "--class", "gtk-sni-tray").stdout.split()[:1]
-    geometry = dict(item.split("=") for item in
-                    desktop.run("xdotool", "getwindowgeometry", "--shell", bar).stdout.split())
+    geometry = dict(
+        item.split("=") for item in desktop.run("xdotool", "getwindowgeometry", "--shell", bar).stdout.split()
+    )
     x = int(geometry["X"]) + int(geometry["WIDTH"]) - 16
     y = int(geometry["Y"]) + int(geometry["HEIGHT"]) // 2
+
     def windows() -> set[str]:
         return set(desktop.run("xdotool", "search", "--onlyvisible", "--name", "").stdout.split())
 
@@ -107,8 +118,10 @@ def open_sni_menu(desktop: Desktop, name: str) -> None:
 
 def open_xembed_menu(desktop: Desktop, icon_window: str, name: str) -> None:
     """Right-click the icon embedded in trayer and capture the QMenu it opens."""
-    geometry = dict(item.split("=") for item in
-                    desktop.run("xdotool", "getwindowgeometry", "--shell", icon_window).stdout.split())
+    geometry = dict(
+        item.split("=")
+        for item in desktop.run("xdotool", "getwindowgeometry", "--shell", icon_window).stdout.split()
+    )
     x = int(geometry["X"]) + int(geometry["WIDTH"]) // 2
     y = int(geometry["Y"]) + int(geometry["HEIGHT"]) // 2
 
@@ -123,15 +136,19 @@ def open_xembed_menu(desktop: Desktop, icon_window: str, name: str) -> None:
     desktop.run("xdotool", "key", "Escape")
 
 
-def test_sni_panel_after_the_app_then_restarted_then_replaced_by_xembed(bare_desktop, start_app_bare,
-                                                                        tmp_path) -> None:
+def test_sni_panel_after_the_app_then_restarted_then_replaced_by_xembed(
+    bare_desktop, start_app_bare, tmp_path
+) -> None:
     desktop = bare_desktop
     home = tmp_path / "home"
     notify_log = tmp_path / "notify.log"
     with standin_with_the_name() as standin, open(notify_log, "wb") as log:
         monitor = subprocess.Popen(
             ["dbus-monitor", "--session", "interface='org.freedesktop.Notifications',member='Notify'"],
-            env=desktop.env, stdout=log, stderr=subprocess.DEVNULL)
+            env=desktop.env,
+            stdout=log,
+            stderr=subprocess.DEVNULL,
+        )
         try:
             write_config(home)
             app = start_app_bare(home, standin.api_url, env=NO_TRAY_WAIT)
@@ -168,8 +185,9 @@ def test_sni_panel_after_the_app_then_restarted_then_replaced_by_xembed(bare_des
             monitor.wait(5)
 
 
-def test_xembed_tray_after_the_app_then_replaced_by_an_sni_panel(bare_desktop, start_app_bare,
-                                                                 tmp_path) -> None:
+def test_xembed_tray_after_the_app_then_replaced_by_an_sni_panel(
+    bare_desktop, start_app_bare, tmp_path
+) -> None:
     desktop = bare_desktop
     home = tmp_path / "home"
     with standin_with_the_name() as standin:
@@ -202,7 +220,9 @@ def test_installed_symbolic_icons_are_named_to_the_sni_host(bare_desktop, start_
     apps.mkdir(parents=True)
     (data / "icons/hicolor/index.theme").write_text(
         "[Icon Theme]\nName=Hicolor\nDirectories=symbolic/apps\n\n"
-        "[symbolic/apps]\nSize=16\nMinSize=8\nMaxSize=512\nType=Scalable\n", encoding="utf-8")
+        "[symbolic/apps]\nSize=16\nMinSize=8\nMaxSize=512\nType=Scalable\n",
+        encoding="utf-8",
+    )
     for name in SYMBOLIC_NAMES.values():
         shutil.copy(resource_icon_path(f"{name}.svg"), apps / f"{name}.svg")
     home = tmp_path / "home"
@@ -214,8 +234,11 @@ def test_installed_symbolic_icons_are_named_to_the_sni_host(bare_desktop, start_
         item = wait_for(lambda: our_sni_item(desktop), 30, "RocketWatch's item with the watcher")
         wait_for(lambda: [r for r in app.history() if r["state"] == "success"], 60, "the first run")
         named = "'IconName': <'rocketwatch-symbolic'>"
-        properties = wait_for(lambda: named in desktop.sni_properties(item) and desktop.sni_properties(item),
-                              10, "the idle icon's theme name")
+        properties = wait_for(
+            lambda: named in desktop.sni_properties(item) and desktop.sni_properties(item),
+            10,
+            "the idle icon's theme name",
+        )
         assert "(22, 22," in properties, "the drawn pixmaps still go along for hosts without the theme"
         screenshot_panel(desktop, "e2e-sni-dark-panel-themed-icon")
         # The same named icon in an XEmbed tray, which draws the pixmaps.

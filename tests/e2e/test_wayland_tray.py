@@ -32,38 +32,71 @@ def wayland_desktop(tmp_path: Path) -> Iterator[Desktop]:
         pytest.skip(message)
     runtime = tmp_path / "runtime"
     runtime.mkdir(mode=0o700)
-    env = {key: value for key, value in os.environ.items()
-           if key not in ("DISPLAY", "WAYLAND_DISPLAY", "DBUS_SESSION_BUS_ADDRESS", "QT_QPA_PLATFORM")}
-    env.update(XDG_RUNTIME_DIR=str(runtime), XDG_CONFIG_HOME=str(tmp_path / "config"), HOME=str(tmp_path),
-               QT_QPA_PLATFORM="wayland", WAYLAND_DISPLAY="wayland-rocketwatch", NO_AT_BRIDGE="1")
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in ("DISPLAY", "WAYLAND_DISPLAY", "DBUS_SESSION_BUS_ADDRESS", "QT_QPA_PLATFORM")
+    }
+    env.update(
+        XDG_RUNTIME_DIR=str(runtime),
+        XDG_CONFIG_HOME=str(tmp_path / "config"),
+        HOME=str(tmp_path),
+        QT_QPA_PLATFORM="wayland",
+        WAYLAND_DISPLAY="wayland-rocketwatch",
+        NO_AT_BRIDGE="1",
+    )
     desktop = Desktop("", env, tmp_path)
     try:
-        bus = subprocess.Popen(["dbus-daemon", "--session", "--nofork", "--print-address=1"], env=env,
-                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
-                               start_new_session=True)
+        bus = subprocess.Popen(
+            ["dbus-daemon", "--session", "--nofork", "--print-address=1"],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+            start_new_session=True,
+        )
         env["DBUS_SESSION_BUS_ADDRESS"] = bus.stdout.readline().strip()  # type: ignore[union-attr]
         bus._rocketwatch_log = bus.stdout  # type: ignore[attr-defined]
         desktop.processes.append(bus)
-        desktop.start("weston", "--backend=headless-backend.so", "--socket=wayland-rocketwatch",
-                      "--width=1280", "--height=800", log_name="weston")
+        desktop.start(
+            "weston",
+            "--backend=headless-backend.so",
+            "--socket=wayland-rocketwatch",
+            "--width=1280",
+            "--height=800",
+            log_name="weston",
+        )
         wait_for(lambda: (runtime / "wayland-rocketwatch").exists(), 20, "weston's Wayland socket")
         yield desktop
     finally:
         desktop.stop()
 
 
-def test_on_wayland_the_sni_item_registers_when_the_watcher_comes_after_the_app(wayland_desktop,
-                                                                                 tmp_path) -> None:
+def test_on_wayland_the_sni_item_registers_when_the_watcher_comes_after_the_app(
+    wayland_desktop, tmp_path
+) -> None:
     desktop = wayland_desktop
     home = tmp_path / "home"
     with StandIn.demo() as standin:
         write_config(home)
         app_process = desktop.start(
-            "env", "ROCKETWATCH_TRAY_WAIT=120", sys.executable, "-m", "rocketwatch", "--home", str(home),
-            "--api-url", standin.api_url, log_name="app")
+            "env",
+            "ROCKETWATCH_TRAY_WAIT=120",
+            sys.executable,
+            "-m",
+            "rocketwatch",
+            "--home",
+            str(home),
+            "--api-url",
+            standin.api_url,
+            log_name="app",
+        )
         log = home / "logs" / "rocketwatch.log"
-        wait_for(lambda: log.exists() and "No system tray yet" in log.read_text(), 30,
-                 "the app, on Wayland, to wait for a tray")
+        wait_for(
+            lambda: log.exists() and "No system tray yet" in log.read_text(),
+            30,
+            "the app, on Wayland, to wait for a tray",
+        )
 
         desktop.start("status-notifier-watcher", log_name="sni-watcher")
 

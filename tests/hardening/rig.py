@@ -117,14 +117,17 @@ class Outside:
         self.before = self.tree()
 
     def tree(self) -> dict[str, tuple[int, int]]:
-        return {str(path.relative_to(self.root)): (path.stat().st_size, path.stat().st_mtime_ns)
-                for path in self.root.rglob("*")
-                if path != self.home and self.home not in path.parents and not path.is_symlink()}
+        return {
+            str(path.relative_to(self.root)): (path.stat().st_size, path.stat().st_mtime_ns)
+            for path in self.root.rglob("*")
+            if path != self.home and self.home not in path.parents and not path.is_symlink()
+        }
 
     def changes(self) -> list[str]:
         after = self.tree()
-        return sorted(name for name in self.before.keys() | after.keys()
-                      if self.before.get(name) != after.get(name))
+        return sorted(
+            name for name in self.before.keys() | after.keys() if self.before.get(name) != after.get(name)
+        )
 
 
 # --- words a user can read -------------------------------------------------------------------------------
@@ -141,8 +144,9 @@ def _exception_names() -> frozenset[str]:
             value = getattr(module, name)
             if isinstance(value, type) and issubclass(value, BaseException) and name[0].isupper():
                 names.add(name)
-    return frozenset(name for name in names
-                     if re.search(r"[a-z][A-Z]|.Error$|.Exception$", name))  # not the English "Error"
+    return frozenset(
+        name for name in names if re.search(r"[a-z][A-Z]|.Error$|.Exception$", name)
+    )  # not the English "Error"
 
 
 EXCEPTION_NAMES = _exception_names()
@@ -165,12 +169,17 @@ class RawServer:
     with `trickle`, one more byte follows every 0.2 s for 10 s, while the client listens.
     """
 
-    BROKEN_OFF = (b"HTTP/1.1 200 OK\r\nContent-Type: image/jpeg\r\nContent-Length: 100000\r\n\r\n"
-                  + bytes.fromhex("ffd8ffe000104a464946") + bytes(1000))
+    BROKEN_OFF = (
+        b"HTTP/1.1 200 OK\r\nContent-Type: image/jpeg\r\nContent-Length: 100000\r\n\r\n"
+        + bytes.fromhex("ffd8ffe000104a464946")
+        + bytes(1000)
+    )
     SELF_REDIRECT = b"HTTP/1.1 302 Found\r\nLocation: /picture.jpg\r\nContent-Length: 0\r\n\r\n"
 
-    TRICKLING_PAGE = (b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n"
-                      b'{"count": 1, "next": null, "results": [')
+    TRICKLING_PAGE = (
+        b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n"
+        b'{"count": 1, "next": null, "results": ['
+    )
 
     def __init__(self, answer: bytes, *, trickle: bool = False) -> None:
         import threading

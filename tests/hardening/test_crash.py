@@ -45,8 +45,12 @@ NOTIFY_SECONDS = 0.3  # how long the stand-in notification service takes per not
 # moment): a task seen running, or the run's saved page (the launches are being stored right then).
 # Each span is shorter than what it waits through (the page's latency, a notification), so the kill lands
 # inside the phase it aims at.
-KILL_SPAN = {"download_launches": PAGE_LATENCY * 0.8, "saved page": 0.03, "get_pictures": 1.0,
-             "notify": NOTIFY_SECONDS * 0.8}
+KILL_SPAN = {
+    "download_launches": PAGE_LATENCY * 0.8,
+    "saved page": 0.03,
+    "get_pictures": 1.0,
+    "notify": NOTIFY_SECONDS * 0.8,
+}
 
 
 def rocketwatch(home: Path, env: dict[str, str], *args: str, popen: bool = False) -> Any:
@@ -67,8 +71,11 @@ def slow_notification_service(folder: Path) -> dict[str, str]:
     script = folder / "notify-send"
     script.write_text(f"#!/bin/sh\nsleep {NOTIFY_SECONDS}\nexit 0\n")
     script.chmod(script.stat().st_mode | stat.S_IXUSR)
-    return {**os.environ, "PATH": f"{folder}{os.pathsep}{os.environ['PATH']}",
-            "DBUS_SESSION_BUS_ADDRESS": "unix:path=/nonexistent/test-bus"}
+    return {
+        **os.environ,
+        "PATH": f"{folder}{os.pathsep}{os.environ['PATH']}",
+        "DBUS_SESSION_BUS_ADDRESS": "unix:path=/nonexistent/test-bus",
+    }
 
 
 @functools.cache
@@ -96,8 +103,15 @@ def records_for(round_number: int, now: datetime) -> tuple[list[dict[str, Any]],
             patch["image_url"] = "{server}" + path
     for number in range(100 - len(records)):
         net = now + timedelta(days=5, minutes=number)
-        records.append({"id": f"plain-{number}", "name": f"Plain launch {number}", "net": format_time(net),
-                        "net_precision": {"abbrev": "MIN"}, "status": {"id": 1, "abbrev": "Go"}})
+        records.append(
+            {
+                "id": f"plain-{number}",
+                "name": f"Plain launch {number}",
+                "net": format_time(net),
+                "net_precision": {"abbrev": "MIN"},
+                "status": {"id": 1, "abbrev": "Go"},
+            }
+        )
     return records, pictures
 
 
@@ -105,8 +119,9 @@ def running_task(database: Path) -> str | None:
     """The task of the newest run that is running now, read without disturbing the writer."""
     try:
         with closing(sqlite3.connect(f"file:{database}?mode=ro", uri=True, timeout=5)) as conn:
-            row = conn.execute("SELECT task_id FROM tasks WHERE state = 'running'"
-                               " AND run_id = (SELECT MAX(id) FROM runs)").fetchone()
+            row = conn.execute(
+                "SELECT task_id FROM tasks WHERE state = 'running' AND run_id = (SELECT MAX(id) FROM runs)"
+            ).fetchone()
     except sqlite3.OperationalError:  # no database or no schema yet
         return None
     return row[0] if row else None
@@ -131,8 +146,9 @@ def moment_of_death(home: Path, run_id: int) -> str:
     """Where the run was when it died, from what it left (read before any cleanup)."""
     with closing(sqlite3.connect(home / "rocketwatch.sqlite3")) as conn:
         state = conn.execute("SELECT state FROM runs WHERE id = ?", (run_id,)).fetchone()[0]
-        task = conn.execute("SELECT task_id FROM tasks WHERE run_id = ? AND state = 'running'",
-                            (run_id,)).fetchone()
+        task = conn.execute(
+            "SELECT task_id FROM tasks WHERE run_id = ? AND state = 'running'", (run_id,)
+        ).fetchone()
     if state == "success":
         return "after the run"
     if task is None:
@@ -158,8 +174,11 @@ def kill_many_times(tmp_path: Path, kills: int, seed: int) -> collections.Counte
     rng = random.Random(seed)
     moments: collections.Counter[str] = collections.Counter()
     with StandIn() as server:
-        write_config(home, source={"api_url": server.api_url, "limit": 100},
-                     pipeline={"image_concurrency": 3, "retries": 0})
+        write_config(
+            home,
+            source={"api_url": server.api_url, "limit": 100},
+            pipeline={"image_concurrency": 3, "retries": 0},
+        )
         for round_number in range(kills):
             records, pictures = records_for(round_number, datetime.now(UTC))
             for path, body in pictures.items():
@@ -296,7 +315,8 @@ def assert_disk_full_failure(h: Rig, record: Any, task_id: str, sent_before: int
 
 
 def test_a_full_disk_while_saving_pictures_fails_clearly_and_a_retry_succeeds_later(
-        rig, standin: StandIn, monkeypatch: pytest.MonkeyPatch) -> None:
+    rig, standin: StandIn, monkeypatch: pytest.MonkeyPatch
+) -> None:
     h = rig(source={"limit": 100})
     assert h.runner.run().state == "success"
     before = h.picture_files()
@@ -326,7 +346,8 @@ def test_a_full_disk_while_saving_pictures_fails_clearly_and_a_retry_succeeds_la
 
 
 def test_a_full_disk_while_saving_the_page_fails_clearly_and_a_retry_succeeds_later(
-        rig, standin: StandIn, monkeypatch: pytest.MonkeyPatch) -> None:
+    rig, standin: StandIn, monkeypatch: pytest.MonkeyPatch
+) -> None:
     h = rig()
     assert h.runner.run().state == "success"
     ids = h.launch_ids()
@@ -355,7 +376,8 @@ def test_a_full_disk_while_saving_the_page_fails_clearly_and_a_retry_succeeds_la
 
 
 def test_a_full_database_fails_clearly_keeps_earlier_data_and_a_retry_succeeds_later(
-        rig, standin: StandIn) -> None:
+    rig, standin: StandIn
+) -> None:
     h = rig(source={"limit": 100})
     assert h.runner.run().state == "success"
     ids = h.launch_ids()
@@ -363,9 +385,20 @@ def test_a_full_database_fails_clearly_keeps_earlier_data_and_a_retry_succeeds_l
     pages = h.store.db.execute("PRAGMA page_count").fetchone()[0]
     h.store.db.execute(f"PRAGMA max_page_count = {pages}")
     soon = datetime.now(UTC) + timedelta(days=3)
-    standin.set_records([*standin.records, *({"id": f"big-{n}", "net": format_time(soon), "name": "x" * 400,
-                                              "mission": {"description": "A long story. " * 400}}
-                                             for n in range(60))])
+    standin.set_records(
+        [
+            *standin.records,
+            *(
+                {
+                    "id": f"big-{n}",
+                    "net": format_time(soon),
+                    "name": "x" * 400,
+                    "mission": {"description": "A long story. " * 400},
+                }
+                for n in range(60)
+            ),
+        ]
+    )
     sent_before = len(h.sent)
     record = h.runner.run()
 
@@ -379,7 +412,8 @@ def test_a_full_database_fails_clearly_keeps_earlier_data_and_a_retry_succeeds_l
 
 
 def test_a_transaction_on_a_full_database_reports_the_full_disk_and_the_connection_goes_on(
-        tmp_path: Path) -> None:
+    tmp_path: Path,
+) -> None:
     db = Database(tmp_path / "full.sqlite3")
     try:
         db.execute("CREATE TABLE blobs (data BLOB)")
@@ -397,8 +431,9 @@ def test_a_transaction_on_a_full_database_reports_the_full_disk_and_the_connecti
         db.close()
 
 
-def test_a_command_on_a_full_disk_says_so_in_plain_words(home: Path, standin: StandIn, capsys,
-                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_command_on_a_full_disk_says_so_in_plain_words(
+    home: Path, standin: StandIn, capsys, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from rocketwatch.store.runs import RunStore
 
     write_config(home, source={"api_url": standin.api_url})
@@ -415,18 +450,21 @@ def test_a_command_on_a_full_disk_says_so_in_plain_words(home: Path, standin: St
 
 # --- a damaged database ------------------------------------------------------------------------------------
 @pytest.mark.parametrize("damage", ["random bytes", "cut in half", "header only", "a page overwritten"])
-def test_a_damaged_database_is_moved_aside_and_the_app_keeps_working(home: Path, standin: StandIn, capsys,
-                                                                     damage: str) -> None:
+def test_a_damaged_database_is_moved_aside_and_the_app_keeps_working(
+    home: Path, standin: StandIn, capsys, damage: str
+) -> None:
     write_config(home, source={"api_url": standin.api_url, "limit": 100})
     assert main(["--home", str(home), "run"]) == 0
     database = home / "rocketwatch.sqlite3"
     data = database.read_bytes()
     assert len(data) > 100_000
     middle = len(data) // 2 // 4096 * 4096
-    damaged = {"random bytes": random.Random(7).randbytes(len(data)), "cut in half": data[: len(data) // 2],
-               "header only": data[:100],
-               "a page overwritten": data[:middle] + random.Random(8).randbytes(4096) + data[middle + 4096:],
-               }[damage]
+    damaged = {
+        "random bytes": random.Random(7).randbytes(len(data)),
+        "cut in half": data[: len(data) // 2],
+        "header only": data[:100],
+        "a page overwritten": data[:middle] + random.Random(8).randbytes(4096) + data[middle + 4096 :],
+    }[damage]
     database.write_bytes(damaged)
     capsys.readouterr()
 

@@ -41,13 +41,22 @@ def closed_port_url(_standin: StandIn) -> str:
 API_FAULTS: list[tuple[str, Any, str]] = [
     ("connection refused", closed_port_url, "Could not reach LL2 at 127.0.0.1"),
     ("DNS failure", lambda _s: "https://ll2.rocketwatch.invalid/2.3.0", "its name could not be looked up"),
-    ("TLS to a plain-HTTP port", lambda s: f"https://127.0.0.1:{s.port}/2.3.0",
-     "the secure (TLS) connection failed"),
+    (
+        "TLS to a plain-HTTP port",
+        lambda s: f"https://127.0.0.1:{s.port}/2.3.0",
+        "the secure (TLS) connection failed",
+    ),
     ("page never answered", Fault("hang", seconds=30), "did not answer within 1 s"),
-    ("page that never ends", Fault("never_ending"),  # cut off by time or by size, whichever comes first
-     ("took more than 1 s to send its answer", "larger than 20 MB; RocketWatch stopped reading")),
-    ("429 for an hour", Fault("rate_limit", retry_after=3600),
-     "LL2's rate limit is reached; it opens again in 60 min"),
+    (
+        "page that never ends",
+        Fault("never_ending"),  # cut off by time or by size, whichever comes first
+        ("took more than 1 s to send its answer", "larger than 20 MB; RocketWatch stopped reading"),
+    ),
+    (
+        "429 for an hour",
+        Fault("rate_limit", retry_after=3600),
+        "LL2's rate limit is reached; it opens again in 60 min",
+    ),
     ("429 without Retry-After", Fault("rate_limit"), "LL2's rate limit is reached; it opens again in 60 s"),
     ("500", Fault("status", code=500), "LL2 answered 500 Internal Server Error"),
     ("502", Fault("status", code=502), "LL2 answered 502 Bad Gateway"),
@@ -55,17 +64,21 @@ API_FAULTS: list[tuple[str, Any, str]] = [
     ("HTML instead of JSON", Fault("html"), "LL2's answer is not JSON (it looks like a web page)"),
     ("malformed JSON", Fault("malformed"), "LL2's answer is not JSON (it "),
     ("truncated JSON", Fault("truncated"), "it stops part-way; the download may have been cut off"),
-    ("JSON of the wrong shape", Fault("wrong_shape"),
-     "LL2 answered with JSON that is not a list of launches"),
+    (
+        "JSON of the wrong shape",
+        Fault("wrong_shape"),
+        "LL2 answered with JSON that is not a list of launches",
+    ),
     ("empty answer", Fault("empty"), "LL2's answer is not JSON (the answer was empty)"),
 ]
 
 
-@pytest.mark.parametrize(("breakage", "phrase"), [case[1:] for case in API_FAULTS],
-                         ids=[case[0] for case in API_FAULTS])
+@pytest.mark.parametrize(
+    ("breakage", "phrase"), [case[1:] for case in API_FAULTS], ids=[case[0] for case in API_FAULTS]
+)
 def test_an_api_fault_fails_the_run_in_plain_words_and_keeps_earlier_data(
-        rig, standin: StandIn, outside: Outside, resolver: Resolver, breakage: Any,
-        phrase: str | tuple[str, ...]) -> None:
+    rig, standin: StandIn, outside: Outside, resolver: Resolver, breakage: Any, phrase: str | tuple[str, ...]
+) -> None:
     h = rig(source={"max_rate_limit_wait": 5})
     ids, pictures = first_good_run(h)
     sent_before = len(h.sent)
@@ -113,10 +126,14 @@ def test_a_page_that_trickles_in_is_cut_off_at_the_deadline(rig, outside: Outsid
     assert outside.changes() == []
 
 
-@pytest.mark.parametrize("fault", [Fault("rate_limit", retry_after=1), Fault("rate_limit", body_seconds=1)],
-                         ids=["Retry-After", "seconds in the body"])
-def test_a_short_429_is_waited_out_and_the_run_succeeds(rig, standin: StandIn, outside: Outside,
-                                                        fault: Fault) -> None:
+@pytest.mark.parametrize(
+    "fault",
+    [Fault("rate_limit", retry_after=1), Fault("rate_limit", body_seconds=1)],
+    ids=["Retry-After", "seconds in the body"],
+)
+def test_a_short_429_is_waited_out_and_the_run_succeeds(
+    rig, standin: StandIn, outside: Outside, fault: Fault
+) -> None:
     h = rig()
     standin.push_api_fault(fault)
     record = h.runner.run()
@@ -129,8 +146,9 @@ def test_a_short_429_is_waited_out_and_the_run_succeeds(rig, standin: StandIn, o
     assert outside.changes() == []
 
 
-def test_an_empty_page_is_a_successful_run_that_keeps_earlier_launches(rig, standin: StandIn,
-                                                                       outside: Outside) -> None:
+def test_an_empty_page_is_a_successful_run_that_keeps_earlier_launches(
+    rig, standin: StandIn, outside: Outside
+) -> None:
     h = rig()
     ids, pictures = first_good_run(h)
     standin.set_records([])
@@ -145,8 +163,14 @@ def test_an_empty_page_is_a_successful_run_that_keeps_earlier_launches(rig, stan
 
 
 def plain_record(number: int, net: datetime, **extra: Any) -> dict[str, Any]:
-    return {"id": f"many-{number:05d}", "name": f"Launch {number}", "net": format_time(net),
-            "net_precision": {"abbrev": "MIN"}, "status": {"id": 1, "name": "Go", "abbrev": "Go"}, **extra}
+    return {
+        "id": f"many-{number:05d}",
+        "name": f"Launch {number}",
+        "net": format_time(net),
+        "net_precision": {"abbrev": "MIN"},
+        "status": {"id": 1, "name": "Go", "abbrev": "Go"},
+        **extra,
+    }
 
 
 def test_ten_thousand_launches_store_the_one_page_asked_for_and_say_more_exist(rig, standin: StandIn) -> None:
@@ -166,12 +190,28 @@ def test_ten_thousand_launches_store_the_one_page_asked_for_and_say_more_exist(r
 
 HOSTILE_RECORDS: list[Any] = [
     {"id": "bare", "net": "2031-01-01T00:00:00Z"},  # every other field missing
-    {"id": 7, "net": "2031-01-02T00:00:00Z", "name": 42, "status": "Go", "net_precision": "MIN",
-     "launch_service_provider": [], "rocket": {"configuration": 5}, "mission": "x", "pad": {"location": []},
-     "probability": "high", "webcast_live": "yes", "image": 12, "window_start": 3, "last_updated": {}},
+    {
+        "id": 7,
+        "net": "2031-01-02T00:00:00Z",
+        "name": 42,
+        "status": "Go",
+        "net_precision": "MIN",
+        "launch_service_provider": [],
+        "rocket": {"configuration": 5},
+        "mission": "x",
+        "pad": {"location": []},
+        "probability": "high",
+        "webcast_live": "yes",
+        "image": 12,
+        "window_start": 3,
+        "last_updated": {},
+    },
     {"id": "html", "net": "2031-01-03T00:00:00Z", "name": "<b>Bold</b> <img src=x onerror=alert(1)> &amp;"},
-    {"id": "controls", "net": "2031-01-04T00:00:00Z",
-     "name": "Ring\x07 \x1b]0;owned\x07\x1b[2JClear\x00 Nul\u0085 C1"},
+    {
+        "id": "controls",
+        "net": "2031-01-04T00:00:00Z",
+        "name": "Ring\x07 \x1b]0;owned\x07\x1b[2JClear\x00 Nul\u0085 C1",
+    },
     {"id": "rtl", "net": "2031-01-05T00:00:00Z", "name": "إطلاق صاروخ | שיגור"},
     {"id": "bidi", "net": "2031-01-06T00:00:00Z", "name": "Falcon \u202egpj.exe\u202c 9"},
     {"net": "2031-01-07T00:00:00Z", "name": "no id"},
@@ -184,7 +224,8 @@ HOSTILE_RECORDS: list[Any] = [
 
 
 def test_records_of_every_wrong_shape_are_kept_or_skipped_and_print_as_plain_text(
-        rig, standin: StandIn, outside: Outside, capsys) -> None:
+    rig, standin: StandIn, outside: Outside, capsys
+) -> None:
     h = rig(source={"limit": 100})
     standin.set_records(HOSTILE_RECORDS)
     record = h.runner.run()
@@ -198,7 +239,11 @@ def test_records_of_every_wrong_shape_are_kept_or_skipped_and_print_as_plain_tex
     assert bare is not None
     assert (bare.name, bare.status_abbrev, bare.image_url) == ("Unnamed launch", "Unknown", None)
     assert typed is not None and (typed.name, typed.provider, typed.probability, typed.webcast_live) == (
-        "Unnamed launch", "Unknown", None, False)
+        "Unnamed launch",
+        "Unknown",
+        None,
+        False,
+    )
 
     capsys.readouterr()
     assert main(["--home", str(h.home), "launches", "--json"]) == 0
@@ -234,7 +279,8 @@ class SentRequests:
 
 
 def test_picture_addresses_that_must_not_be_fetched_are_refused_without_a_connection(
-        rig, standin: StandIn, outside: Outside, resolver: Resolver, monkeypatch: pytest.MonkeyPatch) -> None:
+    rig, standin: StandIn, outside: Outside, resolver: Resolver, monkeypatch: pytest.MonkeyPatch
+) -> None:
     h = rig(source={"limit": 100})
     ids, pictures = first_good_run(h)
     # The API counts as public now (as the real LL2 is): pictures on private addresses are refused.
@@ -278,8 +324,9 @@ def test_picture_addresses_that_must_not_be_fetched_are_refused_without_a_connec
     assert outside.changes() == []
 
 
-def test_hostile_picture_servers_are_refused_and_leave_nothing(rig, standin: StandIn, outside: Outside,
-                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+def test_hostile_picture_servers_are_refused_and_leave_nothing(
+    rig, standin: StandIn, outside: Outside, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(picture_fetch, "MIN_DOWNLOAD_DEADLINE", 2.0)  # a trickle is given up after 2 s
     h = rig(source={"limit": 100})
     ids, pictures = first_good_run(h)
@@ -315,12 +362,17 @@ def test_hostile_picture_servers_are_refused_and_leave_nothing(rig, standin: Sta
     assert outside.changes() == []
 
 
-@pytest.mark.parametrize(("answer", "reason", "requests"), [
-    (RawServer.BROKEN_OFF, "the download broke off before the end", 1),
-    (RawServer.SELF_REDIRECT, "redirected in a loop", 1),  # refused before asking again
-], ids=["breaks off", "redirects to itself"])
+@pytest.mark.parametrize(
+    ("answer", "reason", "requests"),
+    [
+        (RawServer.BROKEN_OFF, "the download broke off before the end", 1),
+        (RawServer.SELF_REDIRECT, "redirected in a loop", 1),  # refused before asking again
+    ],
+    ids=["breaks off", "redirects to itself"],
+)
 def test_a_picture_server_that_breaks_off_or_loops_is_refused_in_plain_words(
-        rig, standin: StandIn, outside: Outside, answer: bytes, reason: str, requests: int) -> None:
+    rig, standin: StandIn, outside: Outside, answer: bytes, reason: str, requests: int
+) -> None:
     h = rig()
     with RawServer(answer) as server:
         standin.set_records([picture_record(1, server.url)])
@@ -346,7 +398,8 @@ def test_an_unexpected_error_in_a_task_is_told_in_plain_words(rig, monkeypatch: 
 
     assert record.state == "failed"
     assert record.tasks[0].error == (
-        "Something unexpected went wrong ('status'); the application log has the details")
+        "Something unexpected went wrong ('status'); the application log has the details"
+    )
     [alert] = h.sent
     for text in (record.error, alert.body, h.logs(record.id)):
         assert_plain_words(text)

@@ -40,29 +40,83 @@ FUZZ = settings(deadline=None, database=None, suppress_health_check=[HealthCheck
 @pytest.fixture(scope="module")
 def store() -> Iterator[Store]:
     """One store for all examples of a test (hypothesis runs many examples per test function)."""
-    with tempfile.TemporaryDirectory(prefix="rocketwatch-fuzz-") as folder, \
-            Store.open(paths_for(Path(folder))) as opened:
+    with (
+        tempfile.TemporaryDirectory(prefix="rocketwatch-fuzz-") as folder,
+        Store.open(paths_for(Path(folder))) as opened,
+    ):
         yield opened
 
 
 # --- the LL2 parser and the store ------------------------------------------------------------------------
-KEYS = ["id", "name", "net", "status", "abbrev", "net_precision", "window_start", "window_end", "holdreason",
-        "failreason", "launch_service_provider", "rocket", "configuration", "full_name", "mission",
-        "description", "type", "orbit", "pad", "location", "country", "country_code", "probability",
-        "webcast_live", "vid_urls", "url", "last_updated", "image", "image_url", "thumbnail_url", "credit",
-        "license", "link", "results", "count", "next"]
-times = st.datetimes(datetime(1950, 1, 1), datetime(2200, 1, 1), timezones=st.sampled_from(
-    [UTC, ZoneInfo("Asia/Kathmandu"), ZoneInfo("America/St_Johns"), ZoneInfo("Pacific/Kiritimati")]))
+KEYS = [
+    "id",
+    "name",
+    "net",
+    "status",
+    "abbrev",
+    "net_precision",
+    "window_start",
+    "window_end",
+    "holdreason",
+    "failreason",
+    "launch_service_provider",
+    "rocket",
+    "configuration",
+    "full_name",
+    "mission",
+    "description",
+    "type",
+    "orbit",
+    "pad",
+    "location",
+    "country",
+    "country_code",
+    "probability",
+    "webcast_live",
+    "vid_urls",
+    "url",
+    "last_updated",
+    "image",
+    "image_url",
+    "thumbnail_url",
+    "credit",
+    "license",
+    "link",
+    "results",
+    "count",
+    "next",
+]
+times = st.datetimes(
+    datetime(1950, 1, 1),
+    datetime(2200, 1, 1),
+    timezones=st.sampled_from(
+        [UTC, ZoneInfo("Asia/Kathmandu"), ZoneInfo("America/St_Johns"), ZoneInfo("Pacific/Kiritimati")]
+    ),
+)
 time_texts = times.map(lambda moment: moment.isoformat()) | times.map(
-    lambda moment: moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"))
-scalars = (st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=30) | time_texts
-           | st.sampled_from(["http://example.org/a.jpg", "https://x/y?z=1", "javascript:alert(1)", ""]))
-json_values = st.recursive(scalars, lambda inner: st.lists(inner, max_size=4)
-                           | st.dictionaries(st.sampled_from(KEYS) | st.text(max_size=6), inner, max_size=6),
-                           max_leaves=25)
+    lambda moment: moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+)
+scalars = (
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats()
+    | st.text(max_size=30)
+    | time_texts
+    | st.sampled_from(["http://example.org/a.jpg", "https://x/y?z=1", "javascript:alert(1)", ""])
+)
+json_values = st.recursive(
+    scalars,
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.dictionaries(st.sampled_from(KEYS) | st.text(max_size=6), inner, max_size=6)
+    ),
+    max_leaves=25,
+)
 usable_records = st.fixed_dictionaries(
     {"id": st.text(min_size=1, max_size=40) | st.integers(), "net": time_texts},
-    optional={key: json_values for key in KEYS if key not in ("id", "net")})
+    optional={key: json_values for key in KEYS if key not in ("id", "net")},
+)
 
 
 @FUZZ
@@ -78,8 +132,9 @@ def test_any_json_answer_is_a_page_or_a_plain_page_error(value: Any) -> None:
 
 
 @FUZZ
-@given(st.binary(max_size=300)
-       | st.text(max_size=300).map(lambda text: text.encode("utf-8", "surrogatepass")))
+@given(
+    st.binary(max_size=300) | st.text(max_size=300).map(lambda text: text.encode("utf-8", "surrogatepass"))
+)
 def test_any_bytes_are_a_page_or_a_page_error(body: bytes) -> None:
     with contextlib.suppress(PageError):
         parse_page_bytes(body)
@@ -98,8 +153,13 @@ def test_a_usable_record_round_trips_through_the_store_unchanged(store: Store, r
 
 
 # --- the schedule parser -------------------------------------------------------------------------------
-ZONES = [UTC, ZoneInfo("America/New_York"), ZoneInfo("Australia/Lord_Howe"), ZoneInfo("Asia/Kathmandu"),
-         ZoneInfo("Europe/London")]
+ZONES = [
+    UTC,
+    ZoneInfo("America/New_York"),
+    ZoneInfo("Australia/Lord_Howe"),
+    ZoneInfo("Asia/Kathmandu"),
+    ZoneInfo("Europe/London"),
+]
 afters = st.datetimes(datetime(2020, 1, 1), datetime(2035, 1, 1), timezones=st.just(UTC))
 schedule_words = st.text(alphabet="0123456789*/,-@ LW#?abcdefhijlmnorstuwyADFJMNOSTW\t", max_size=40)
 
@@ -108,13 +168,15 @@ def cron_field(low: int, high: int) -> st.SearchStrategy[str]:
     value = st.integers(low, high).map(str)
     span = st.tuples(st.integers(low, high), st.integers(low, high)).map(lambda ab: f"{min(ab)}-{max(ab)}")
     step = st.tuples(st.sampled_from(["*", f"{low}-{high}"]), st.integers(1, high - low + 1)).map(
-        lambda base_step: f"{base_step[0]}/{base_step[1]}")
+        lambda base_step: f"{base_step[0]}/{base_step[1]}"
+    )
     single = st.just("*") | value | span | step
     return st.lists(single, min_size=1, max_size=3).map(",".join)
 
 
-cron_lines = st.tuples(cron_field(0, 59), cron_field(0, 23), cron_field(1, 31), cron_field(1, 12),
-                       cron_field(0, 7)).map(" ".join)
+cron_lines = st.tuples(
+    cron_field(0, 59), cron_field(0, 23), cron_field(1, 31), cron_field(1, 12), cron_field(0, 7)
+).map(" ".join)
 
 
 @FUZZ
@@ -158,18 +220,38 @@ def test_a_valid_cron_line_fires_at_increasing_times(line: str, after: datetime,
 
 # --- the alert rules over time ---------------------------------------------------------------------------
 T0 = datetime(2026, 3, 1, 12, tzinfo=UTC)
-snapshots = st.fixed_dictionaries({
-    "advance": st.sampled_from([timedelta(minutes=5), timedelta(minutes=20), timedelta(hours=1),
-                                timedelta(hours=6), timedelta(days=1), timedelta(days=9)]),
-    "launches": st.lists(st.fixed_dictionaries({
-        "id": st.sampled_from(["a", "b"]),
-        "net_h": st.sampled_from([2, 3, 5, 26, 50, 51, 200]),  # hours after T0: NETs that slip back and forth
-        "status": st.sampled_from(["Go", "TBC", "TBD", "Hold", "In Flight", "Success", "Failure"]),
-        "precision": st.sampled_from(["MIN", "HR", "DAY", None]),
-        "webcast": st.booleans(),
-    }), max_size=2, unique_by=lambda launch: launch["id"]),
-    "tray_ticks": st.integers(0, 3),  # reminders delivered by the tray between two runs
-})
+snapshots = st.fixed_dictionaries(
+    {
+        "advance": st.sampled_from(
+            [
+                timedelta(minutes=5),
+                timedelta(minutes=20),
+                timedelta(hours=1),
+                timedelta(hours=6),
+                timedelta(days=1),
+                timedelta(days=9),
+            ]
+        ),
+        "launches": st.lists(
+            st.fixed_dictionaries(
+                {
+                    "id": st.sampled_from(["a", "b"]),
+                    "net_h": st.sampled_from(
+                        [2, 3, 5, 26, 50, 51, 200]
+                    ),  # hours after T0: NETs that slip back and forth
+                    "status": st.sampled_from(
+                        ["Go", "TBC", "TBD", "Hold", "In Flight", "Success", "Failure"]
+                    ),
+                    "precision": st.sampled_from(["MIN", "HR", "DAY", None]),
+                    "webcast": st.booleans(),
+                }
+            ),
+            max_size=2,
+            unique_by=lambda launch: launch["id"],
+        ),
+        "tray_ticks": st.integers(0, 3),  # reminders delivered by the tray between two runs
+    }
+)
 
 
 class ClaimLog:
@@ -182,8 +264,15 @@ class ClaimLog:
         def recording_claim(ledger: Ledger, key: str, **kwargs: Any) -> bool:
             won = claim(ledger, key, **kwargs)
             if won:
-                self.claims.append((key, kwargs["kind"], kwargs.get("launch_id"), kwargs.get("lead_s"),
-                                    kwargs.get("fire_at")))
+                self.claims.append(
+                    (
+                        key,
+                        kwargs["kind"],
+                        kwargs.get("launch_id"),
+                        kwargs.get("lead_s"),
+                        kwargs.get("fire_at"),
+                    )
+                )
             return won
 
         monkeypatch.setattr(Ledger, "claim", recording_claim)
@@ -192,8 +281,9 @@ class ClaimLog:
 @settings(FUZZ, max_examples=80)
 @given(st.lists(snapshots, min_size=1, max_size=12))
 def test_no_alert_is_ever_shown_twice_whatever_ll2_says_over_time(steps: list[dict[str, Any]]) -> None:
-    config = replace(Config(), alerts=replace(Config().alerts, webcast=True),
-                     retention=RetentionConfig(keep_runs_days=1))
+    config = replace(
+        Config(), alerts=replace(Config().alerts, webcast=True), retention=RetentionConfig(keep_runs_days=1)
+    )
     recorder = RecordingNotifier()
     notifier = ChainNotifier([recorder])
     with pytest.MonkeyPatch.context() as monkeypatch, tempfile.TemporaryDirectory() as folder:
@@ -232,6 +322,13 @@ def test_no_alert_is_ever_shown_twice_whatever_ll2_says_over_time(steps: list[di
 
 
 def snapshot_launch(item: dict[str, Any]) -> Launch:
-    return Launch(id=item["id"], name=f"Launch {item['id'].upper()}", net=T0 + timedelta(hours=item["net_h"]),
-                  net_precision=item["precision"], status_abbrev=item["status"], status_name=item["status"],
-                  webcast_live=item["webcast"], webcast_url="https://example.org/live")
+    return Launch(
+        id=item["id"],
+        name=f"Launch {item['id'].upper()}",
+        net=T0 + timedelta(hours=item["net_h"]),
+        net_precision=item["precision"],
+        status_abbrev=item["status"],
+        status_name=item["status"],
+        webcast_live=item["webcast"],
+        webcast_url="https://example.org/live",
+    )

@@ -56,8 +56,9 @@ def add_picture(store: Store, url: str, used: datetime, size: int = 1000) -> tup
     for path in (file, thumbnail):
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(os.urandom(size))
-    store.images.record_success(url, file=file, thumbnail=thumbnail, format="JPEG", width=1, height=1,
-                                size_bytes=size, run_id=0)
+    store.images.record_success(
+        url, file=file, thumbnail=thumbnail, format="JPEG", width=1, height=1, size_bytes=size, run_id=0
+    )
     store.images.touch([url], used)
     return file, thumbnail
 
@@ -79,7 +80,8 @@ def test_runs_older_than_the_age_go_with_their_tries_logs_and_folders(store: Sto
     assert store.runs.tries(old) == [] and store.runs.tries(old_failed) == []
     assert [attempt.log for attempt in store.runs.tries(recent_failed)] == ["a line of the log\n"]
     assert sorted(folder.name for folder in store.paths.runs_dir.iterdir()) == sorted(
-        [str(recent_failed), str(recent)])
+        [str(recent_failed), str(recent)]
+    )
     assert store.runs.get(recent_failed).state == "failed"  # still there to be retried
 
 
@@ -108,15 +110,17 @@ def test_a_run_folder_without_its_run_is_removed(store: Store) -> None:
 
 def test_launches_long_past_that_no_kept_run_saw_go_with_their_changes_and_stars(store: Store) -> None:
     old_run = add_run(store, NOW - 100 * DAY)
-    store.launches.upsert([launch("gone", NOW - 95 * DAY), launch("slipped", NOW - 96 * DAY)], old_run,
-                          now=NOW - 100 * DAY)
+    store.launches.upsert(
+        [launch("gone", NOW - 95 * DAY), launch("slipped", NOW - 96 * DAY)], old_run, now=NOW - 100 * DAY
+    )
     store.launches.upsert([launch("slipped", NOW - 95 * DAY)], old_run, now=NOW - 99 * DAY)  # a change
     store.stars.star("gone")
     kept_run = add_run(store, NOW - 40 * DAY)
     store.launches.upsert([launch("seen-lately", NOW - 45 * DAY)], kept_run, now=NOW - 40 * DAY)
     recent_run = add_run(store, NOW - DAY)
-    store.launches.upsert([launch("just-flew", NOW - 2 * DAY), launch("upcoming", NOW + DAY)], recent_run,
-                          now=NOW - DAY)
+    store.launches.upsert(
+        [launch("just-flew", NOW - 2 * DAY), launch("upcoming", NOW + DAY)], recent_run, now=NOW - DAY
+    )
     store.stars.star("upcoming")
 
     result = prune(store, store.paths, KEEP, NOW)
@@ -147,18 +151,25 @@ def test_unused_pictures_go_after_thirty_days_and_shown_ones_stay(store: Store) 
 
 
 def test_over_the_cap_the_least_recently_used_pictures_go_first_but_never_the_current_runs(
-        store: Store) -> None:
+    store: Store,
+) -> None:
     earlier_run, current_run = add_run(store, NOW - 5 * DAY), add_run(store, NOW)
     urls = [f"https://pics.example/{n}.jpg" for n in range(6)]
-    store.launches.upsert([launch(f"l{n}", NOW + DAY, url) for n, url in enumerate(urls)], earlier_run,
-                          now=NOW - 5 * DAY)
+    store.launches.upsert(
+        [launch(f"l{n}", NOW + DAY, url) for n, url in enumerate(urls)], earlier_run, now=NOW - 5 * DAY
+    )
     store.launches.upsert([launch("l0", NOW + DAY, urls[0])], current_run, now=NOW)
     files = {url: add_picture(store, url, NOW - (10 - n) * DAY, size=200_000) for n, url in enumerate(urls)}
     # 6 pictures x (file + thumbnail) x 200 kB = 2.4 MB over a 1 MB cap. The least recently used is l0's,
     # but the current run shows it: it stays, and l1..l4's go, which brings the cache to 0.8 MB.
 
-    result = prune(store, store.paths, RetentionConfig(keep_runs_days=90, picture_cache_mb=1), NOW,
-                   current_run=current_run)
+    result = prune(
+        store,
+        store.paths,
+        RetentionConfig(keep_runs_days=90, picture_cache_mb=1),
+        NOW,
+        current_run=current_run,
+    )
 
     assert [url for url in urls if not files[url][0].exists()] == urls[1:5]
     assert not any(files[url][1].exists() for url in urls[1:5])
@@ -191,10 +202,12 @@ def test_old_notifications_go_unless_their_launch_or_run_is_kept(store: Store) -
     store.launches.upsert([launch("upcoming", NOW + 40 * DAY)], kept_run, now=NOW)
     ledger = store.ledger
     ledger.claim("run-old-summary", kind="summary", title="t", body="b", run_id=old_run, now=NOW - 100 * DAY)
-    ledger.claim("reminder:upcoming", kind="reminder", title="t", body="b", launch_id="upcoming",
-                 now=NOW - 95 * DAY)
-    ledger.claim("reminder:forgotten", kind="reminder", title="t", body="b", launch_id="forgotten",
-                 now=NOW - 95 * DAY)
+    ledger.claim(
+        "reminder:upcoming", kind="reminder", title="t", body="b", launch_id="upcoming", now=NOW - 95 * DAY
+    )
+    ledger.claim(
+        "reminder:forgotten", kind="reminder", title="t", body="b", launch_id="forgotten", now=NOW - 95 * DAY
+    )
     ledger.claim("recent", kind="summary", title="t", body="b", run_id=kept_run, now=NOW - DAY)
 
     result = prune(store, store.paths, KEEP, NOW)
@@ -214,9 +227,11 @@ def test_the_retention_settings_are_read_and_checked(tmp_path: Path) -> None:
 
 
 def test_the_runner_prunes_after_each_run_and_a_failed_run_within_the_age_stays_retryable(
-        home: Path, standin: StandIn) -> None:
-    write_config(home, source={"api_url": standin.api_url}, retention={"keep_runs_days": 10},
-                 pipeline={"retries": 0})
+    home: Path, standin: StandIn
+) -> None:
+    write_config(
+        home, source={"api_url": standin.api_url}, retention={"keep_runs_days": 10}, pipeline={"retries": 0}
+    )
     paths = paths_for(home)
     config = load_config(paths.config_file)
     clock = [datetime.now(UTC)]

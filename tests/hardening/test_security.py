@@ -23,11 +23,17 @@ APP_SOURCES = sorted(path for path in SOURCE.rglob("*.py") if "standin" not in p
 
 
 def test_no_source_turns_tls_verification_off() -> None:
-    pattern = re.compile("|".join([r"verify\s*=\s*False", "CERT_NONE", "_create_unverified_context",
-                                   r"check_hostname\s*=\s*False"]))
-    found = [f"{path.relative_to(SOURCE)}:{number}" for path in APP_SOURCES
-             for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
-             if pattern.search(line)]
+    pattern = re.compile(
+        "|".join(
+            [r"verify\s*=\s*False", "CERT_NONE", "_create_unverified_context", r"check_hostname\s*=\s*False"]
+        )
+    )
+    found = [
+        f"{path.relative_to(SOURCE)}:{number}"
+        for path in APP_SOURCES
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if pattern.search(line)
+    ]
     assert found == []
 
 
@@ -46,8 +52,11 @@ def test_every_http_client_of_a_run_verifies_tls(rig, monkeypatch: pytest.Monkey
     assert len(made) == 2  # the LL2 client and the picture downloader
     for kwargs in made:
         verify = kwargs.get("verify", True)
-        assert verify is True or (isinstance(verify, ssl.SSLContext)
-                                  and verify.verify_mode == ssl.CERT_REQUIRED and verify.check_hostname)
+        assert verify is True or (
+            isinstance(verify, ssl.SSLContext)
+            and verify.verify_mode == ssl.CERT_REQUIRED
+            and verify.check_hostname
+        )
 
 
 def test_pictures_and_thumbnails_are_readable_by_the_user_only(rig) -> None:
@@ -60,16 +69,29 @@ def test_pictures_and_thumbnails_are_readable_by_the_user_only(rig) -> None:
 
 def test_nothing_runs_a_shell_or_builds_a_command_line_from_text() -> None:
     # (Qt's app.exec() is a method, not the builtin.)
-    pattern = re.compile("|".join([r"shell\s*=\s*True", r"os\.system\(", r"os\.popen\(",
-                                   r"(?<![.\w])(?:eval|exec)\(", r"pickle\.loads?\("]))
-    found = [f"{path.relative_to(SOURCE)}:{number}" for path in APP_SOURCES
-             for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
-             if pattern.search(line)]
+    pattern = re.compile(
+        "|".join(
+            [
+                r"shell\s*=\s*True",
+                r"os\.system\(",
+                r"os\.popen\(",
+                r"(?<![.\w])(?:eval|exec)\(",
+                r"pickle\.loads?\(",
+            ]
+        )
+    )
+    found = [
+        f"{path.relative_to(SOURCE)}:{number}"
+        for path in APP_SOURCES
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if pattern.search(line)
+    ]
     assert found == []
 
 
 def test_the_single_instance_socket_is_never_put_in_a_folder_others_can_enter(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import os
     import tempfile
 

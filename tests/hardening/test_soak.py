@@ -80,9 +80,12 @@ class World:
         for _ in range(rng.choice((0, 1, 1, 2))):
             self.made += 1
             net = self.now + timedelta(hours=rng.uniform(2, 24 * 20))
-            self.launches[f"L{self.made}"] = Planned(f"L{self.made}", net.replace(microsecond=0),
-                                                    rng.choice(["Go", "Go", "TBC", "TBD", "Hold"]),
-                                                    rng.choice(["MIN", "MIN", "SEC", "HR", "DAY", "M"]))
+            self.launches[f"L{self.made}"] = Planned(
+                f"L{self.made}",
+                net.replace(microsecond=0),
+                rng.choice(["Go", "Go", "TBC", "TBD", "Hold"]),
+                rng.choice(["MIN", "MIN", "SEC", "HR", "DAY", "M"]),
+            )
         for launch in self.launches.values():
             if launch.net < self.now - timedelta(hours=2):
                 launch.status = rng.choice(["Success", "Success", "Failure"])
@@ -96,21 +99,29 @@ class World:
                 launch.picture += 1  # LL2 got a better picture
             launch.webcast = abs(launch.net - self.now) < timedelta(hours=1)
         # LL2's upcoming list: launches from a day ago on, soonest first (the app asks for the first 15).
-        self.launches = {key: launch for key, launch in self.launches.items()
-                         if launch.net >= self.now - timedelta(days=2)}
-        visible = sorted((launch for launch in self.launches.values()
-                          if launch.net >= self.now - timedelta(days=1)), key=lambda launch: launch.net)
+        self.launches = {
+            key: launch for key, launch in self.launches.items() if launch.net >= self.now - timedelta(days=2)
+        }
+        visible = sorted(
+            (launch for launch in self.launches.values() if launch.net >= self.now - timedelta(days=1)),
+            key=lambda launch: launch.net,
+        )
         self.server.set_records([self.record(launch) for launch in visible])
 
     def record(self, launch: Planned) -> dict[str, Any]:
         path = f"/media/{launch.id}/v{launch.picture}.jpg"
         if self.server.image(path) is None:
             self.server.add_image(path, noise_jpeg(zlib.crc32(path.encode()) % 40))
-        return {"id": launch.id, "name": f"Rocket | Mission {launch.id}", "net": format_time(launch.net),
-                "net_precision": {"abbrev": launch.precision},
-                "status": {"id": STATUS_IDS[launch.status], "name": launch.status, "abbrev": launch.status},
-                "webcast_live": launch.webcast, "pad": {"name": "Pad 1", "location": {"name": "Spaceport"}},
-                "image": {"image_url": "{server}" + path}}
+        return {
+            "id": launch.id,
+            "name": f"Rocket | Mission {launch.id}",
+            "net": format_time(launch.net),
+            "net_precision": {"abbrev": launch.precision},
+            "status": {"id": STATUS_IDS[launch.status], "name": launch.status, "abbrev": launch.status},
+            "webcast_live": launch.webcast,
+            "pad": {"name": "Pad 1", "location": {"name": "Spaceport"}},
+            "image": {"image_url": "{server}" + path},
+        }
 
 
 class CountingNotifier:
@@ -153,9 +164,13 @@ def traced_memory(store: Store) -> int:
     rules_for.cache_clear()
     store.db.close_thread_connection()
     gc.collect()
-    snapshot = tracemalloc.take_snapshot().filter_traces([
-        tracemalloc.Filter(False, "*/rocketwatch/standin/*"), tracemalloc.Filter(False, __file__),
-        tracemalloc.Filter(False, tracemalloc.__file__)])
+    snapshot = tracemalloc.take_snapshot().filter_traces(
+        [
+            tracemalloc.Filter(False, "*/rocketwatch/standin/*"),
+            tracemalloc.Filter(False, __file__),
+            tracemalloc.Filter(False, tracemalloc.__file__),
+        ]
+    )
     return sum(stat.size for stat in snapshot.statistics("filename"))
 
 
@@ -166,8 +181,9 @@ def growth_per_run(samples: list[int], interval: int) -> int:
     return steps[len(steps) // 2] // interval
 
 
-def check_bounds(store: Store, home: Path, now: datetime, keep_days: int, step: timedelta,
-                 cap_mb: int) -> None:
+def check_bounds(
+    store: Store, home: Path, now: datetime, keep_days: int, step: timedelta, cap_mb: int
+) -> None:
     """Everything kept is within what retention promises."""
     runs = store.runs.latest(limit=100_000)
     assert len(runs) <= keep_days * timedelta(days=1) / step + 2
@@ -188,7 +204,8 @@ def check_bounds(store: Store, home: Path, now: datetime, keep_days: int, step: 
         "SELECT COUNT(*) FROM notifications WHERE created_at < ?"
         " AND (launch_id IS NULL OR launch_id NOT IN (SELECT id FROM launches))"
         " AND (run_id IS NULL OR run_id NOT IN (SELECT id FROM runs))",
-        (to_text(now - timedelta(days=keep_days) - step),)).fetchone()[0]
+        (to_text(now - timedelta(days=keep_days) - step),),
+    ).fetchone()[0]
     assert unexplained == 0
 
 
@@ -203,13 +220,18 @@ def assert_no_reminder_twice(store: Store) -> None:
             assert later - earlier > timedelta(seconds=lead_s) / 2, (launch_id, lead_s, ordered)
 
 
-def soak(home: Path, runs: int, step: timedelta, keep_days: int, cap_mb: int, warm_up: int,
-         interval: int) -> dict[str, Any]:
+def soak(
+    home: Path, runs: int, step: timedelta, keep_days: int, cap_mb: int, warm_up: int, interval: int
+) -> dict[str, Any]:
     rng = random.Random(runs)
     with StandIn(records=[]) as server:
-        write_config(home, source={"api_url": server.api_url, "limit": 15}, pipeline={"retries": 0},
-                     retention={"keep_runs_days": keep_days, "picture_cache_mb": cap_mb},
-                     alerts={"webcast": True})
+        write_config(
+            home,
+            source={"api_url": server.api_url, "limit": 15},
+            pipeline={"retries": 0},
+            retention={"keep_runs_days": keep_days, "picture_cache_mb": cap_mb},
+            alerts={"webcast": True},
+        )
         paths = paths_for(home)
         config = load_config(paths.config_file)
         world = World(server, rng)
@@ -222,8 +244,12 @@ def soak(home: Path, runs: int, step: timedelta, keep_days: int, cap_mb: int, wa
             for number in range(1, runs + 1):
                 if number == warm_up:  # from here on, what is allocated and kept counts as growth
                     gc.collect()
-                    figures.update(rss=rss_bytes(), fds=open_fds(), threads=threading.active_count(),
-                                   db=paths.database.stat().st_size)
+                    figures.update(
+                        rss=rss_bytes(),
+                        fds=open_fds(),
+                        threads=threading.active_count(),
+                        db=paths.database.stat().st_size,
+                    )
                     tracemalloc.start()
                 if number >= warm_up and (number - warm_up) % interval == 0:
                     samples.append(traced_memory(store))
@@ -234,8 +260,13 @@ def soak(home: Path, runs: int, step: timedelta, keep_days: int, cap_mb: int, wa
                 world.advance(step / 2)
                 record = runner.run("scheduled")
                 assert record.state == "success", record.error
-                claimed = [row[0] for row in store.db.execute(
-                    "SELECT key FROM notifications WHERE created_at >= ?", (to_text(world.now - step / 2),))]
+                claimed = [
+                    row[0]
+                    for row in store.db.execute(
+                        "SELECT key FROM notifications WHERE created_at >= ?",
+                        (to_text(world.now - step / 2),),
+                    )
+                ]
                 # Each notification shown was claimed in the ledger first, and no key was ever claimed twice
                 # (`keys` remembers every claim of the whole soak, also those pruned from the ledger since).
                 assert notifier.shown - shown_before == len(claimed)
@@ -249,10 +280,15 @@ def soak(home: Path, runs: int, step: timedelta, keep_days: int, cap_mb: int, wa
             tracemalloc.stop()
             figures.update(memory_samples=samples, growth_per_run=growth_per_run(samples, interval))
             figures.update(
-                end_rss=rss_bytes(), db_end=paths.database.stat().st_size,
-                runs_kept=store.runs.count(), launches_kept=store.launches.count(), launches_made=world.made,
+                end_rss=rss_bytes(),
+                db_end=paths.database.stat().st_size,
+                runs_kept=store.runs.count(),
+                launches_kept=store.launches.count(),
+                launches_made=world.made,
                 pictures_kept=store.db.execute("SELECT COUNT(*) FROM images").fetchone()[0],
-                shown=notifier.shown, alerts=len(keys))
+                shown=notifier.shown,
+                alerts=len(keys),
+            )
         assert notifier.shown == len(keys)
     figures["end_fds"] = settle(open_fds, figures["fds"])
     figures["end_threads"] = settle(threading.active_count, figures["threads"])
@@ -285,13 +321,19 @@ def test_fifty_days_of_daily_runs_stay_bounded(home: Path, quiet_logs: None, cap
 
 
 @pytest.mark.slow
-def test_a_thousand_runs_every_six_hours_stay_bounded(home: Path, quiet_logs: None,
-                                                      capsys) -> None:
+def test_a_thousand_runs_every_six_hours_stay_bounded(home: Path, quiet_logs: None, capsys) -> None:
     runs = int(os.environ.get("ROCKETWATCH_SOAK_RUNS", "0"))
     if runs <= 0:
         pytest.skip("the full soak: ROCKETWATCH_SOAK_RUNS=1000 uv run pytest -m slow tests/hardening")
-    figures = soak(home, runs=runs, step=timedelta(hours=6), keep_days=90, cap_mb=2, warm_up=int(runs * 0.4),
-                   interval=max(1, runs // 20))
+    figures = soak(
+        home,
+        runs=runs,
+        step=timedelta(hours=6),
+        keep_days=90,
+        cap_mb=2,
+        warm_up=int(runs * 0.4),
+        interval=max(1, runs // 20),
+    )
     with capsys.disabled():
         print(f"\nsoak, {runs} runs every 6 h: {figures}")
     check_figures(figures, memory_limit=1024, rss_limit=32 * 1024 * 1024)

@@ -310,9 +310,7 @@ def test_answer_that_never_ends_is_abandoned(server: StandIn) -> None:
     assert error.requests == 1
 
 
-def test_answer_over_the_size_cap_is_refused(
-    server: StandIn, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_answer_over_the_size_cap_is_refused(server: StandIn, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(client_module, "MAX_BODY_BYTES", 100)
 
     error = fetch_error(server)
@@ -357,13 +355,19 @@ def test_the_next_page_is_fetched_from_the_url_ll2_gives(server: StandIn) -> Non
     assert second.requests == 1
     assert server.requests[-1].query == {"limit": "1", "mode": "detailed", "offset": "1"}
     assert [launch.id for launch in parse_page_bytes(second.body).launches] != [
-        launch.id for launch in page.launches]
+        launch.id for launch in page.launches
+    ]
     assert server.requests[-1].headers.get("Authorization") == "Token secret-token"
 
 
-@pytest.mark.parametrize("elsewhere", ["http://example.invalid/2.3.0/launches/upcoming/?offset=10",
-                                       "https://127.0.0.1:{port}/2.3.0/launches/upcoming/?offset=10",
-                                       "http://127.0.0.1:1/2.3.0/launches/upcoming/?offset=10"])
+@pytest.mark.parametrize(
+    "elsewhere",
+    [
+        "http://example.invalid/2.3.0/launches/upcoming/?offset=10",
+        "https://127.0.0.1:{port}/2.3.0/launches/upcoming/?offset=10",
+        "http://127.0.0.1:1/2.3.0/launches/upcoming/?offset=10",
+    ],
+)
 def test_a_next_page_on_another_site_is_not_followed(server: StandIn, elsewhere: str) -> None:
     with LL2Client(server.api_url, token="secret-token") as ll2, pytest.raises(LL2Error) as raised:
         ll2.fetch_next(elsewhere.format(port=server.port))

@@ -150,8 +150,7 @@ def test_v230_launches_carry_image_credit_and_license(ll2_fixtures_dir: Path) ->
     assert vulcan.net_precision == "MIN"
     assert vulcan.status_abbrev == "Go"
     assert vulcan.image_url == (
-        "https://thespacedevs-prod.nyc3.digitaloceanspaces.com/media/images/"
-        "vulcan_image_20240107162928.jpeg"
+        "https://thespacedevs-prod.nyc3.digitaloceanspaces.com/media/images/vulcan_image_20240107162928.jpeg"
     )
     assert vulcan.thumbnail_url is not None
     assert vulcan.thumbnail_url.endswith("_image_thumbnail_20240305193953.jpeg")
@@ -410,8 +409,10 @@ json_scalars = (
 )
 json_values = st.recursive(
     json_scalars,
-    lambda children: st.lists(children, max_size=4)
-    | st.dictionaries(st.sampled_from(LL2_KEYS) | st.text(max_size=8), children, max_size=6),
+    lambda children: (
+        st.lists(children, max_size=4)
+        | st.dictionaries(st.sampled_from(LL2_KEYS) | st.text(max_size=8), children, max_size=6)
+    ),
     max_leaves=30,
 )
 records = st.dictionaries(st.sampled_from(LL2_KEYS), json_values, max_size=12) | json_values

@@ -67,8 +67,9 @@ def tray_icon(desktop: Desktop) -> list[str]:
     return [line for line in desktop.tray_icons() if "rocketwatch" in line.lower()]
 
 
-def test_deb_installs_runs_shows_its_tray_icon_and_purges_cleanly(desktop: Desktop, deb: Path,
-                                                                   tmp_path: Path) -> None:
+def test_deb_installs_runs_shows_its_tray_icon_and_purges_cleanly(
+    desktop: Desktop, deb: Path, tmp_path: Path
+) -> None:
     purge()  # a package left behind by an interrupted run
     install(deb)
     try:
@@ -77,11 +78,14 @@ def test_deb_installs_runs_shows_its_tray_icon_and_purges_cleanly(desktop: Deskt
 
         # The desktop integration is where desktops look for it.
         icons = "/usr/share/icons/hicolor"
-        for path in ("/usr/bin/rocketwatch", "/usr/share/applications/rocketwatch.desktop",
-                     "/usr/share/metainfo/org.rocketwatch.RocketWatch.metainfo.xml",
-                     f"{icons}/scalable/apps/rocketwatch.svg",
-                     *(f"{icons}/{n}x{n}/apps/rocketwatch.png" for n in (16, 32, 48, 128, 256)),
-                     *(f"{icons}/symbolic/apps/{name}.svg" for name in SYMBOLIC_NAMES.values())):
+        for path in (
+            "/usr/bin/rocketwatch",
+            "/usr/share/applications/rocketwatch.desktop",
+            "/usr/share/metainfo/org.rocketwatch.RocketWatch.metainfo.xml",
+            f"{icons}/scalable/apps/rocketwatch.svg",
+            *(f"{icons}/{n}x{n}/apps/rocketwatch.png" for n in (16, 32, 48, 128, 256)),
+            *(f"{icons}/symbolic/apps/{name}.svg" for name in SYMBOLIC_NAMES.values()),
+        ):
             assert path in owned, path
         before = tree(INSTALL_DIR)
 
@@ -89,8 +93,11 @@ def test_deb_installs_runs_shows_its_tray_icon_and_purges_cleanly(desktop: Deskt
         version = run(COMMAND, "--version")
         head = run("git", "-C", str(REPO), "rev-parse", "HEAD").stdout.strip()
         assert version.returncode == 0, version.stderr
-        assert re.fullmatch(rf"RocketWatch {re.escape(__version__)} \((release|package built from) commit "
-                            rf"{head[:12]}(, not a release)?\)\n", version.stdout), version.stdout
+        assert re.fullmatch(
+            rf"RocketWatch {re.escape(__version__)} \((release|package built from) commit "
+            rf"{head[:12]}(, not a release)?\)\n",
+            version.stdout,
+        ), version.stdout
 
         # A headless run with a desktop bus: the summary goes through notify-send (here a stand-in that
         # keeps its environment), which must not inherit the bundle's library path.
@@ -107,8 +114,9 @@ def test_deb_installs_runs_shows_its_tray_icon_and_purges_cleanly(desktop: Deskt
         assert record["launches"] > 0 and record["images"]["downloaded"] > 0
         assert "LD_LIBRARY_PATH=" not in seen.read_text(), "programs it starts would load bundled libraries"
 
-        schedule = run(COMMAND, "--home", str(home), "schedule", "--every", "0 6 * * 0", "--count", "3",
-                       "--json")
+        schedule = run(
+            COMMAND, "--home", str(home), "schedule", "--every", "0 6 * * 0", "--count", "3", "--json"
+        )
         assert schedule.returncode == 0, schedule.stderr
         words = json.loads(schedule.stdout)
         assert "06:00" in words["description"] and len(words["next"]) == 3

@@ -42,8 +42,15 @@ print("PLAN" + json.dumps({"code": code, "commands": plan.commands, "files": [st
 
 def dry_run(target: str, out: Path) -> dict:
     env = {"PATH": "/usr/bin:/bin", "HOME": str(out), "QT_QPA_PLATFORM": "offscreen"}
-    result = subprocess.run([sys.executable, "-c", DRIVER, str(REPO / "packaging"), target, str(out)],
-                            cwd=REPO, env=env, capture_output=True, text=True, timeout=120, check=False)
+    result = subprocess.run(
+        [sys.executable, "-c", DRIVER, str(REPO / "packaging"), target, str(out)],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     plan = json.loads(result.stdout.rsplit("PLAN", 1)[1])
     assert plan["code"] == 0
@@ -82,8 +89,12 @@ def test_windows_branch_dry_run(tmp_path: Path) -> None:
     # ISCC gets the version, the PyInstaller folder, dist/ and the icon, and the script names each of them.
     assert iscc[0].endswith("ISCC.exe")
     defines = dict(arg[2:].split("=", 1) for arg in iscc[1:-1])
-    assert defines == {"AppVersion": VERSION, "SourceDir": str(dist / "rocketwatch"), "OutputDir": str(dist),
-                       "IconFile": str(ico)}
+    assert defines == {
+        "AppVersion": VERSION,
+        "SourceDir": str(dist / "rocketwatch"),
+        "OutputDir": str(dist),
+        "IconFile": str(ico),
+    }
     assert iscc[-1] == str(ISS_PATH)
     for name in defines:
         assert f"#ifndef {name}" in ISS and "{#" + name + "}" in ISS, name
@@ -99,13 +110,20 @@ def test_windows_branch_dry_run(tmp_path: Path) -> None:
     base = base.replace("{#AppVersion}", VERSION)
     setup = dist / f"{base}.exe"
     assert setup.name == f"RocketWatch-{VERSION}-setup.exe"
-    assert plan["files"] == [str(ico), str(tmp_path / "build" / "build_info.json"), str(dist / "rocketwatch"),
-                             str(setup)]
+    assert plan["files"] == [
+        str(ico),
+        str(tmp_path / "build" / "build_info.json"),
+        str(dist / "rocketwatch"),
+        str(setup),
+    ]
     assert "path: dist/RocketWatch-*-setup.exe" in WORKFLOW
 
 
-ICONSET = {f"icon_{size}x{size}{suffix}.png": size * scale
-           for size in (16, 32, 128, 256, 512) for suffix, scale in (("", 1), ("@2x", 2))}
+ICONSET = {
+    f"icon_{size}x{size}{suffix}.png": size * scale
+    for size in (16, 32, 128, 256, 512)
+    for suffix, scale in (("", 1), ("@2x", 2))
+}
 
 
 def test_macos_branch_dry_run(tmp_path: Path) -> None:
@@ -120,8 +138,14 @@ def test_macos_branch_dry_run(tmp_path: Path) -> None:
         with Image.open(iconset / name) as image:
             assert image.format == "PNG" and image.size == (pixels, pixels), name
             assert image.getextrema()[3][1] == 255, f"{name} is blank"  # the rocket is drawn
-    assert iconutil == ["iconutil", "--convert", "icns", "--output", str(icons / "rocketwatch.icns"),
-                        str(iconset)]
+    assert iconutil == [
+        "iconutil",
+        "--convert",
+        "icns",
+        "--output",
+        str(icons / "rocketwatch.icns"),
+        str(iconset),
+    ]
     assert '"rocketwatch.icns"' in SPEC
 
     check_pyinstaller(pyinstaller, tmp_path)
@@ -135,8 +159,20 @@ def test_macos_branch_dry_run(tmp_path: Path) -> None:
     staging = Path(ditto[2]).parent
     assert Path(ditto[2]).name == "RocketWatch.app"
     dmg = dist / f"RocketWatch-{VERSION}.dmg"
-    assert hdiutil == ["hdiutil", "create", "-volname", "RocketWatch", "-srcfolder", str(staging),
-                       "-fs", "HFS+", "-format", "UDZO", "-ov", str(dmg)]
+    assert hdiutil == [
+        "hdiutil",
+        "create",
+        "-volname",
+        "RocketWatch",
+        "-srcfolder",
+        str(staging),
+        "-fs",
+        "HFS+",
+        "-format",
+        "UDZO",
+        "-ov",
+        str(dmg),
+    ]
     assert str(staging / "Applications") in plan["files"]
     assert plan["files"][-1] == str(dmg) and str(app) in plan["files"]
     assert "path: dist/RocketWatch-*.dmg" in WORKFLOW
@@ -147,14 +183,21 @@ def test_macos_branch_dry_run(tmp_path: Path) -> None:
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the refusal is checked from Linux")
 def test_without_dry_run_a_target_refuses_another_system() -> None:
-    result = subprocess.run([sys.executable, "packaging/build.py", "macos"], cwd=REPO, capture_output=True,
-                            text=True, timeout=60, check=False)
+    result = subprocess.run(
+        [sys.executable, "packaging/build.py", "macos"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     assert result.returncode == 2
     assert "the macOS installer is built on macOS, not on Linux" in result.stderr
 
 
-def test_build_info_says_release_only_for_a_clean_checkout_of_the_versions_tag(tmp_path: Path,
-                                                                                monkeypatch) -> None:
+def test_build_info_says_release_only_for_a_clean_checkout_of_the_versions_tag(
+    tmp_path: Path, monkeypatch
+) -> None:
     spec = importlib.util.spec_from_file_location("packaging_build", REPO / "packaging" / "build.py")
     build = importlib.util.module_from_spec(spec)
     path = list(sys.path)
@@ -167,13 +210,18 @@ def test_build_info_says_release_only_for_a_clean_checkout_of_the_versions_tag(t
     (source / "pyproject.toml").write_text('[project]\nname = "rocketwatch"\nversion = "3.2.1"\n')
     for variable in ("GITHUB_REF_TYPE", "GITHUB_REF_NAME"):
         monkeypatch.delenv(variable, raising=False)
-    for variable, value in (("GIT_AUTHOR_NAME", "t"), ("GIT_AUTHOR_EMAIL", "t@example.org"),
-                            ("GIT_COMMITTER_NAME", "t"), ("GIT_COMMITTER_EMAIL", "t@example.org")):
+    for variable, value in (
+        ("GIT_AUTHOR_NAME", "t"),
+        ("GIT_AUTHOR_EMAIL", "t@example.org"),
+        ("GIT_COMMITTER_NAME", "t"),
+        ("GIT_COMMITTER_EMAIL", "t@example.org"),
+    ):
         monkeypatch.setenv(variable, value)
 
     def git(*args: str) -> str:
-        return subprocess.run(["git", "-C", str(source), *args], capture_output=True, text=True,
-                              check=True).stdout.strip()
+        return subprocess.run(
+            ["git", "-C", str(source), *args], capture_output=True, text=True, check=True
+        ).stdout.strip()
 
     git("init", "--quiet")
     git("add", "pyproject.toml")

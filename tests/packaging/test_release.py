@@ -31,8 +31,14 @@ VERSION = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["
 
 
 def release_py(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "packaging/release.py", *args], cwd=REPO, capture_output=True,
-                          text=True, timeout=60, check=False)
+    return subprocess.run(
+        [sys.executable, "packaging/release.py", *args],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
 
 
 def test_a_tag_that_does_not_match_the_version_fails_the_release() -> None:
@@ -48,13 +54,16 @@ def test_a_tag_that_does_not_match_the_version_fails_the_release() -> None:
 
 def test_a_tag_without_changelog_notes_fails_the_release(tmp_path: Path) -> None:
     (tmp_path / "pyproject.toml").write_text('[project]\nname = "rocketwatch"\nversion = "2.0.0"\n')
-    (tmp_path / "CHANGELOG.md").write_text("# Changelog\n\n## [Unreleased]\n\n- Something new\n\n"
-                                           "## [1.0.0] - 2026-01-02\n\n- First\n")
+    (tmp_path / "CHANGELOG.md").write_text(
+        "# Changelog\n\n## [Unreleased]\n\n- Something new\n\n## [1.0.0] - 2026-01-02\n\n- First\n"
+    )
     with pytest.raises(release.ReleaseError, match=r"no section '## \[2.0.0\] - YYYY-MM-DD'"):
         release.check("tag", "v2.0.0", tmp_path)
-    (tmp_path / "CHANGELOG.md").write_text("# Changelog\n\n## [2.0.0] - 2026-03-04\n\n### Added\n\n- Two\n\n"
-                                           "## [1.0.0] - 2026-01-02\n\n- First\n\n"
-                                           "[2.0.0]: https://example.org/v2.0.0\n")
+    (tmp_path / "CHANGELOG.md").write_text(
+        "# Changelog\n\n## [2.0.0] - 2026-03-04\n\n### Added\n\n- Two\n\n"
+        "## [1.0.0] - 2026-01-02\n\n- First\n\n"
+        "[2.0.0]: https://example.org/v2.0.0\n"
+    )
     assert release.check("tag", "v2.0.0", tmp_path) == "2.0.0"
     assert release.changelog_section("2.0.0", tmp_path / "CHANGELOG.md") == "### Added\n\n- Two"
 
@@ -71,8 +80,11 @@ def test_this_versions_release_notes_come_from_the_changelog() -> None:
 
 @pytest.mark.skipif(shutil.which("sha256sum") is None, reason="needs coreutils' sha256sum")
 def test_sha256sums_check_with_the_readme_command_and_catch_a_changed_byte(tmp_path: Path) -> None:
-    names = [f"rocketwatch_{VERSION}_amd64.deb", f"RocketWatch-{VERSION}-setup.exe",
-             f"RocketWatch-{VERSION}.dmg"]
+    names = [
+        f"rocketwatch_{VERSION}_amd64.deb",
+        f"RocketWatch-{VERSION}-setup.exe",
+        f"RocketWatch-{VERSION}.dmg",
+    ]
     for index, name in enumerate(names):
         (tmp_path / name).write_bytes(bytes([index]) * (1000 + index))
     (tmp_path / "notes.txt").write_text("not an installer")
@@ -87,14 +99,24 @@ def test_sha256sums_check_with_the_readme_command_and_catch_a_changed_byte(tmp_p
     user.mkdir()
     shutil.copy(tmp_path / "SHA256SUMS", user)
     shutil.copy(tmp_path / names[0], user)
-    check = subprocess.run(["sha256sum", "--check", "--ignore-missing", "SHA256SUMS"], cwd=user,
-                           capture_output=True, text=True, check=False)
+    check = subprocess.run(
+        ["sha256sum", "--check", "--ignore-missing", "SHA256SUMS"],
+        cwd=user,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert check.returncode == 0 and check.stdout == f"{names[0]}: OK\n"
     data = bytearray((user / names[0]).read_bytes())
     data[500] ^= 1
     (user / names[0]).write_bytes(bytes(data))
-    check = subprocess.run(["sha256sum", "--check", "--ignore-missing", "SHA256SUMS"], cwd=user,
-                           capture_output=True, text=True, check=False)
+    check = subprocess.run(
+        ["sha256sum", "--check", "--ignore-missing", "SHA256SUMS"],
+        cwd=user,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert check.returncode != 0 and f"{names[0]}: FAILED" in check.stdout
 
 
@@ -115,8 +137,11 @@ def workflow_globs(key: str) -> list[str]:
 
 def test_the_workflow_publishes_what_build_py_makes_under_the_names_release_py_sums() -> None:
     uploads = workflow_globs("path")
-    installers = [f"dist/rocketwatch_{VERSION}_amd64.deb", f"dist/RocketWatch-{VERSION}-setup.exe",
-                  f"dist/RocketWatch-{VERSION}.dmg"]
+    installers = [
+        f"dist/rocketwatch_{VERSION}_amd64.deb",
+        f"dist/RocketWatch-{VERSION}-setup.exe",
+        f"dist/RocketWatch-{VERSION}.dmg",
+    ]
     for installer in installers:
         name = Path(installer).name
         assert [glob for glob in uploads if fnmatch.fnmatch(installer, glob)], installer

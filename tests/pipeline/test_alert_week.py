@@ -41,19 +41,36 @@ NAMES = {A: "Falcon 9 Block 5 | Aurora Relay", B: "Electron | Fern Cubesat", C: 
 STATUS_IDS = {"Go": 1, "TBD": 2, "Success": 3, "Failure": 4, "Hold": 5, "In Flight": 6, "TBC": 8}
 
 
-def record(launch_id: str, net: datetime, *, precision: str = "SEC", status: str = "Go", holdreason: str = "",
-           webcast_live: bool = False, pad: str = "Space Launch Complex 40",
-           location: str = "Cape Canaveral SFS, FL, USA", image: str | None = None) -> dict[str, Any]:
+def record(
+    launch_id: str,
+    net: datetime,
+    *,
+    precision: str = "SEC",
+    status: str = "Go",
+    holdreason: str = "",
+    webcast_live: bool = False,
+    pad: str = "Space Launch Complex 40",
+    location: str = "Cape Canaveral SFS, FL, USA",
+    image: str | None = None,
+) -> dict[str, Any]:
     """An LL2 2.3.0 launch record (mode=normal) with just the fields RocketWatch reads."""
     return {
-        "id": launch_id, "name": NAMES[launch_id], "net": format_time(net),
-        "net_precision": {"abbrev": precision}, "window_start": format_time(net),
+        "id": launch_id,
+        "name": NAMES[launch_id],
+        "net": format_time(net),
+        "net_precision": {"abbrev": precision},
+        "window_start": format_time(net),
         "window_end": format_time(net + 2 * H),
         "status": {"id": STATUS_IDS[status], "name": status, "abbrev": status},
-        "holdreason": holdreason, "webcast_live": webcast_live,
-        "launch_service_provider": {"name": "SpaceX"}, "rocket": {"configuration": {"full_name": "Falcon 9"}},
-        "mission": {"name": NAMES[launch_id].split(" | ")[1], "description": "A test mission.",
-                    "vid_urls": [{"url": f"https://example.org/{launch_id}/live"}]},
+        "holdreason": holdreason,
+        "webcast_live": webcast_live,
+        "launch_service_provider": {"name": "SpaceX"},
+        "rocket": {"configuration": {"full_name": "Falcon 9"}},
+        "mission": {
+            "name": NAMES[launch_id].split(" | ")[1],
+            "description": "A test mission.",
+            "vid_urls": [{"url": f"https://example.org/{launch_id}/live"}],
+        },
         "pad": {"name": pad, "location": {"name": location}},
         "image": {"image_url": f"{{server}}{image}"} if image else None,
     }
@@ -62,10 +79,12 @@ def record(launch_id: str, net: datetime, *, precision: str = "SEC", status: str
 class Tray:
     """What the tray app does around the pipeline, on a fake clock and a recording notifier."""
 
-    def __init__(self, home: Path, server: StandIn, now: datetime, pipeline: dict | None = None,
-                 **alerts: Any) -> None:
-        write_config(home, source={"api_url": server.api_url, "limit": 50}, pipeline=pipeline or {},
-                     alerts=alerts)
+    def __init__(
+        self, home: Path, server: StandIn, now: datetime, pipeline: dict | None = None, **alerts: Any
+    ) -> None:
+        write_config(
+            home, source={"api_url": server.api_url, "limit": 50}, pipeline=pipeline or {}, alerts=alerts
+        )
         self.paths = paths_for(home)
         self.config = load_config(self.paths.config_file)
         self.now = now
@@ -107,8 +126,11 @@ class Tray:
     def alerts(self) -> list[tuple[datetime, str, str, str]]:
         """(time, kind, launch id, body) of every launch alert shown, with its kind from the ledger."""
         entries = {(e.title, e.body): e for e in self.store.ledger.entries() if e.kind != "summary"}
-        return [(at, entries[(n.title, n.body)].kind, entries[(n.title, n.body)].launch_id or "", n.body)
-                for at, n in self.shown if n.title in NAMES.values()]
+        return [
+            (at, entries[(n.title, n.body)].kind, entries[(n.title, n.body)].launch_id or "", n.body)
+            for at, n in self.shown
+            if n.title in NAMES.values()
+        ]
 
 
 @pytest.fixture
@@ -128,14 +150,17 @@ LOCAL = {
 
 
 @pytest.mark.parametrize("tz", list(LOCAL))
-def test_a_launch_week_gives_each_alert_once_at_its_time(home: Path, server: StandIn, local_zone,
-                                                         tz: str) -> None:
+def test_a_launch_week_gives_each_alert_once_at_its_time(
+    home: Path, server: StandIn, local_zone, tz: str
+) -> None:
     local_zone(tz)
     day, a_time, b_time = LOCAL[tz]
     where = "from Space Launch Complex 40, Cape Canaveral SFS, FL, USA"
     pictures = {A: {"image": "/media/aurora.jpg"}}
-    records = {A: record(A, T0, image="/media/aurora.jpg"),
-               C: record(C, datetime(2027, 8, 15, tzinfo=UTC), precision="Q3", status="TBD")}
+    records = {
+        A: record(A, T0, image="/media/aurora.jpg"),
+        C: record(C, datetime(2027, 8, 15, tzinfo=UTC), precision="Q3", status="TBD"),
+    }
     tray = Tray(home, server, T0 - 3 * 24 * H, webcast=True)
 
     def at(moment: datetime, changes: dict[str, dict[str, Any]] | None = None) -> None:
@@ -146,14 +171,15 @@ def test_a_launch_week_gives_each_alert_once_at_its_time(home: Path, server: Sta
         tray.run()
 
     net_a = T0 + 2 * H
-    at(T0 - 3 * 24 * H)                                       # A and C appear
+    at(T0 - 3 * 24 * H)  # A and C appear
     at(datetime(2026, 10, 31, 3, 30, tzinfo=UTC), {A: {"net": net_a}})
     tray.restart()
-    at(datetime(2026, 11, 2, 13, 0, tzinfo=UTC),
-       {A: {"net": net_a, "status": "Hold", "holdreason": "Weather: cumulus clouds"}})
+    at(
+        datetime(2026, 11, 2, 13, 0, tzinfo=UTC),
+        {A: {"net": net_a, "status": "Hold", "holdreason": "Weather: cumulus clouds"}},
+    )
     at(datetime(2026, 11, 2, 16, 50, tzinfo=UTC), {A: {"net": net_a}})
-    at(datetime(2026, 11, 2, 17, 10, tzinfo=UTC),
-       {A: {"net": net_a, "webcast_live": True}})
+    at(datetime(2026, 11, 2, 17, 10, tzinfo=UTC), {A: {"net": net_a, "webcast_live": True}})
     tray.restart()
     at(net_a + M, {A: {"net": net_a, "status": "In Flight", "webcast_live": True}})
     at(net_a + H, {A: {"net": net_a, "status": "Success"}})
@@ -164,12 +190,25 @@ def test_a_launch_week_gives_each_alert_once_at_its_time(home: Path, server: Sta
     assert tray.alerts() == [
         (datetime(2026, 10, 31, 3, 30, tzinfo=UTC), "slip", A, f"Slipped 2 h: now {day} {a_time}"),
         (net_a - 24 * H, "reminder", A, f"Launches in 24 hours — {day} {a_time} {where}"),
-        (datetime(2026, 11, 2, 13, 0, tzinfo=UTC), "status", A,
-         f"On hold: Weather: cumulus clouds (NET {day} {a_time})"),
-        (net_a - H, "reminder", A,
-         f"Might launch in 1 hour — {a_time} {where} (on hold: Weather: cumulus clouds)"),
+        (
+            datetime(2026, 11, 2, 13, 0, tzinfo=UTC),
+            "status",
+            A,
+            f"On hold: Weather: cumulus clouds (NET {day} {a_time})",
+        ),
+        (
+            net_a - H,
+            "reminder",
+            A,
+            f"Might launch in 1 hour — {a_time} {where} (on hold: Weather: cumulus clouds)",
+        ),
         (datetime(2026, 11, 2, 16, 50, tzinfo=UTC), "status", A, f"Back to Go: launches {day} {a_time}"),
-        (datetime(2026, 11, 2, 17, 10, tzinfo=UTC), "webcast", A, "Webcast is live: https://example.org/launch-a/live"),
+        (
+            datetime(2026, 11, 2, 17, 10, tzinfo=UTC),
+            "webcast",
+            A,
+            "Webcast is live: https://example.org/launch-a/live",
+        ),
         (net_a - 10 * M, "reminder", A, f"Launches in 10 min — {a_time} {where}"),
         (net_a + M, "status", A, f"Liftoff! Falcon 9 lifted off {where}"),
         (net_a + H, "status", A, "Launch successful"),
@@ -253,7 +292,10 @@ def test_reminders_json_follows_a_slip_after_the_next_run(home: Path, server, ca
     assert main([*cli, "run"]) == 0
     before = reminders()
     assert [(r["launch_id"], r["kind"], r["lead"]) for r in before] == [
-        (A, "reminder", 86_400), (A, "reminder", 3_600), (A, "reminder", 600)]
+        (A, "reminder", 86_400),
+        (A, "reminder", 3_600),
+        (A, "reminder", 600),
+    ]
     assert before[0]["fire_at"] == format_time(net - 24 * H)
     server.set_records([record(A, net + 2 * H), record(C, net, precision="M")])
     assert reminders() == before  # nothing changes until a run has seen the slip

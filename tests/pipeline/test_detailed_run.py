@@ -30,8 +30,9 @@ class Rig:
         self.paths = paths_for(home)
         self.store = Store.open(self.paths)
         self.recorder = RecordingNotifier()
-        self.runner = Runner(self.paths, load_config(self.paths.config_file), self.store,
-                             ChainNotifier([self.recorder]))
+        self.runner = Runner(
+            self.paths, load_config(self.paths.config_file), self.store, ChainNotifier([self.recorder])
+        )
 
     def log(self, run_id: int) -> str:
         return "\n".join(attempt.log for attempt in self.store.runs.tries(run_id))
@@ -54,17 +55,21 @@ def rig(home: Path):
 
 
 def record(number: int, net: datetime, **extra: Any) -> dict[str, Any]:
-    return {"id": f"launch-{number:03d}", "name": f"Rocket | Mission {number}",
-            "net": net.strftime("%Y-%m-%dT%H:%M:%SZ"), "net_precision": {"abbrev": "MIN"},
-            "status": {"id": 1, "abbrev": "Go", "name": "Go for Launch"}, **extra}
+    return {
+        "id": f"launch-{number:03d}",
+        "name": f"Rocket | Mission {number}",
+        "net": net.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "net_precision": {"abbrev": "MIN"},
+        "status": {"id": 1, "abbrev": "Go", "name": "Go for Launch"},
+        **extra,
+    }
 
 
 def soon(hours: float = 20) -> datetime:
     return datetime.now(UTC).replace(microsecond=0) + timedelta(hours=hours)
 
 
-def test_a_single_launch_instead_of_a_page_fails_at_once_without_retries(
-        rig, ll2_fixtures_dir: Path) -> None:
+def test_a_single_launch_instead_of_a_page_fails_at_once_without_retries(rig, ll2_fixtures_dir: Path) -> None:
     single = json.loads((ll2_fixtures_dir / V230_SINGLE).read_text(encoding="utf-8"))
     with StandIn(records=[record(1, soon())]) as server:
         h = rig(server, pipeline={"retries": 3, "retry_delay": 30})
@@ -74,8 +79,10 @@ def test_a_single_launch_instead_of_a_page_fails_at_once_without_retries(
     download = run.tasks[0]
     assert run.state == "failed" and (download.state, download.tries) == ("failed", 1)
     assert run.api_requests == 1
-    assert download.error == ("LL2 answered with JSON that is not a list of launches but a single launch "
-                              "(“Sputnik 8K74PS | Sputnik 1”)")
+    assert download.error == (
+        "LL2 answered with JSON that is not a list of launches but a single launch "
+        "(“Sputnik 8K74PS | Sputnik 1”)"
+    )
     assert "Trying again" not in h.log(run.id)
 
 
@@ -87,8 +94,10 @@ def test_pages_are_followed_up_to_the_setting_one_request_each(rig) -> None:
         queries = [entry.query for entry in server.requests if "/upcoming/" in entry.path]
 
     assert run.state == "success" and run.api_requests == 2 and run.launches == 200
-    assert queries == [{"limit": "100", "mode": "detailed"},
-                       {"limit": "100", "mode": "detailed", "offset": "100"}]
+    assert queries == [
+        {"limit": "100", "mode": "detailed"},
+        {"limit": "100", "mode": "detailed", "offset": "100"},
+    ]
     assert "LL2 lists 250 upcoming launches in all; RocketWatch followed 2 pages of 100" in h.log(run.id)
     assert (h.paths.run_dir(run.id) / "launches-2.json").is_file()
     assert h.store.launches.count() == 200
@@ -98,19 +107,23 @@ def test_a_run_never_spends_requests_the_hourly_budget_does_not_have(rig) -> Non
     records = [record(n, soon(10 + n)) for n in range(250)]
     with StandIn(records=records) as server:
         h = rig(server, source={"pages": 3})
-        earlier = h.store.runs.create("scheduled", ("download_launches",), 1,
-                                      now=datetime.now(UTC) - timedelta(minutes=20))
+        earlier = h.store.runs.create(
+            "scheduled", ("download_launches",), 1, now=datetime.now(UTC) - timedelta(minutes=20)
+        )
         h.store.runs.add_api_requests(earlier, 14)  # 14 of LL2's 15 an hour already spent
         run = h.runner.run()
 
     assert run.state == "success" and run.api_requests == 1 and run.launches == 100
-    assert ("Not following LL2's next page: the last hour's 15 requests use up LL2's 15 an hour"
-            in h.log(run.id))
+    assert "Not following LL2's next page: the last hour's 15 requests use up LL2's 15 an hour" in h.log(
+        run.id
+    )
 
 
 def test_broken_parts_are_logged_once_per_run_not_per_launch(rig) -> None:
-    records = [record(n, soon(10 + n), vid_urls="not a list", mission_patches=[{"image_url": "ftp://x"}])
-               for n in range(30)]
+    records = [
+        record(n, soon(10 + n), vid_urls="not a list", mission_patches=[{"image_url": "ftp://x"}])
+        for n in range(30)
+    ]
     with StandIn(records=records) as server:
         h = rig(server)
         run = h.runner.run()
@@ -129,8 +142,13 @@ def test_the_demo_records_a_landing_outcome_and_a_slip_and_alerts_the_landing(ri
     seen = h.store.launches.changes(run_id=second.id)
     changes = {(change.field, change.old, change.new) for change in seen}
     assert ("landing", "B1082: unknown", "B1082: success") in changes
-    assert any(field == "net" and old and new and datetime.fromisoformat(new) - datetime.fromisoformat(old)
-               == timedelta(hours=12) for field, old, new in changes)
+    assert any(
+        field == "net"
+        and old
+        and new
+        and datetime.fromisoformat(new) - datetime.fromisoformat(old) == timedelta(hours=12)
+        for field, old, new in changes
+    )
     assert h.alerts("landed") == ["Booster B1082 landed on Of Course I Still Love You"]
 
 
@@ -145,14 +163,20 @@ def test_landing_alerts_can_be_turned_off(rig) -> None:
 
 
 def update(comment: str, created: datetime) -> dict[str, Any]:
-    return {"comment": comment, "created_by": "Caster", "created_on": created.strftime("%Y-%m-%dT%H:%M:%SZ"),
-            "info_url": None}
+    return {
+        "comment": comment,
+        "created_by": "Caster",
+        "created_on": created.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "info_url": None,
+    }
 
 
-@pytest.mark.parametrize(("updates_on", "hours_to_net", "alerted"), [
-    (True, 20, True), (False, 20, False), (True, 100, False)])
-def test_a_new_update_near_the_net_is_an_alert_when_asked_for(rig, updates_on: bool, hours_to_net: float,
-                                                              alerted: bool) -> None:
+@pytest.mark.parametrize(
+    ("updates_on", "hours_to_net", "alerted"), [(True, 20, True), (False, 20, False), (True, 100, False)]
+)
+def test_a_new_update_near_the_net_is_an_alert_when_asked_for(
+    rig, updates_on: bool, hours_to_net: float, alerted: bool
+) -> None:
     now = datetime.now(UTC).replace(microsecond=0)
     old = update("Added launch.", now - timedelta(days=2))
     net = now + timedelta(hours=hours_to_net)

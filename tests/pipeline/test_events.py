@@ -27,8 +27,9 @@ def harness(home) -> Iterator:
         item.close()
 
 
-@pytest.mark.parametrize(("version", "route"), [("2.2.0", "/2.2.0/event/upcoming/"),
-                                                ("2.3.0", "/2.3.0/events/upcoming/")])
+@pytest.mark.parametrize(
+    ("version", "route"), [("2.2.0", "/2.2.0/event/upcoming/"), ("2.3.0", "/2.3.0/events/upcoming/")]
+)
 def test_events_of_both_versions_are_kept_with_their_pictures(harness, version, route) -> None:
     with StandIn.demo(version=version) as server:
         h = harness(server)
@@ -37,9 +38,11 @@ def test_events_of_both_versions_are_kept_with_their_pictures(harness, version, 
         assert [t.state for t in record.tasks] == ["success"] * 4
         assert server.count(route) == 1
     events = h.store.events.upcoming()
-    assert [(e.name, e.type) for e in events] == [("US Spacewalk 92", "EVA"),
-                                                  ("Cargo Dragon docking", "Docking"),
-                                                  ("Starship static fire", "Static Fire")]
+    assert [(e.name, e.type) for e in events] == [
+        ("US Spacewalk 92", "EVA"),
+        ("Cargo Dragon docking", "Docking"),
+        ("Starship static fire", "Static Fire"),
+    ]
     spacewalk = events[0]
     assert spacewalk.webcast_url == "https://www.youtube.com/watch?v=demo-event-1"
     assert spacewalk.location == "International Space Station" and spacewalk.date_precision == "MIN"
@@ -63,8 +66,11 @@ def test_a_failing_events_request_does_not_fail_the_launches(harness) -> None:
         record = h.runner.run()
     assert record.state == "success"  # the launches, their pictures and the summary are all there
     assert [(t.task_id, t.state, t.tries) for t in record.tasks] == [
-        ("download_launches", "success", 1), ("get_pictures", "success", 1), ("notify", "success", 1),
-        ("download_events", "failed", 2)]
+        ("download_launches", "success", 1),
+        ("get_pictures", "success", 1),
+        ("notify", "success", 1),
+        ("download_events", "failed", 2),
+    ]
     assert "503" in (record.tasks[-1].error or "")
     assert len(h.store.launches.upcoming()) == len(server.records) and not h.store.events.upcoming()
     assert any(n.title.endswith(" new") for n in h.recorder.sent)

@@ -40,8 +40,10 @@ def test_a_reminder_carries_the_buttons_and_the_picture(home: Path, server: Stan
     tray.wait_until(T0 - 50 * M)
     [(_at, reminder)] = [(at, n) for at, n in tray.shown if n.title == NAMES[A]]
     assert [(a.key, a.label) for a in reminder.actions] == [
-        (WATCH_ACTION, "Watch webcast"), (SNOOZE_ACTION, "Remind me in 10 min"),
-        (MUTE_ACTION, "Mute this launch")]
+        (WATCH_ACTION, "Watch webcast"),
+        (SNOOZE_ACTION, "Remind me in 10 min"),
+        (MUTE_ACTION, "Mute this launch"),
+    ]
     [thumbnail] = tray.paths.thumbnails_dir.iterdir()
     assert reminder.icon == thumbnail and reminder.subject is not None and reminder.subject.ref == A
     tray.store.close()
@@ -59,8 +61,9 @@ def test_a_launch_without_a_link_has_no_watch_button(home: Path, server: StandIn
     tray.store.close()
 
 
-def test_a_muted_launch_gets_no_alert_of_any_kind_until_unmuted(home: Path, server: StandIn,
-                                                                local_zone) -> None:
+def test_a_muted_launch_gets_no_alert_of_any_kind_until_unmuted(
+    home: Path, server: StandIn, local_zone
+) -> None:
     local_zone("UTC")
     server.set_records([record(A, T0), record(B, T0)])
     tray = Tray(home, server, T0 - 3 * H, reminders=["1h", "10m"], status_changes=True)
@@ -82,12 +85,14 @@ def test_a_muted_launch_gets_no_alert_of_any_kind_until_unmuted(home: Path, serv
         (30 * M, NAMES[A], "Back to Go: launches Mon 15:30 UTC"),  # unmuted: its alerts come again
         (30 * M, NAMES[A], "Launches in 30 min"),
         (10 * M, NAMES[B], "Launches in 10 min"),
-        (10 * M, NAMES[A], "Launches in 10 min")]
+        (10 * M, NAMES[A], "Launches in 10 min"),
+    ]
     tray.store.close()
 
 
-def test_a_snoozed_reminder_comes_once_ten_minutes_later_and_survives_a_restart(home: Path, server: StandIn,
-                                                                                local_zone) -> None:
+def test_a_snoozed_reminder_comes_once_ten_minutes_later_and_survives_a_restart(
+    home: Path, server: StandIn, local_zone
+) -> None:
     local_zone("UTC")
     server.set_records([record(A, T0)])
     tray = Tray(home, server, T0 - 2 * H, reminders=["1h"])
@@ -101,10 +106,18 @@ def test_a_snoozed_reminder_comes_once_ten_minutes_later_and_survives_a_restart(
     assert [(p.kind, p.fire_at) for p in planned] == [(SNOOZE, T0 - 48 * M)]
     tray.restart()
     tray.wait_until(T0 - 40 * M)
-    assert shown(tray) == [(H, NAMES[A], "Launches in 1 hour — 15:30 UTC from Space Launch Complex 40, "
-                                         "Cape Canaveral SFS, FL, USA"),
-                           (48 * M, NAMES[A], "Launches in 48 min — 15:30 UTC from Space Launch Complex 40, "
-                                              "Cape Canaveral SFS, FL, USA")]
+    assert shown(tray) == [
+        (
+            H,
+            NAMES[A],
+            "Launches in 1 hour — 15:30 UTC from Space Launch Complex 40, Cape Canaveral SFS, FL, USA",
+        ),
+        (
+            48 * M,
+            NAMES[A],
+            "Launches in 48 min — 15:30 UTC from Space Launch Complex 40, Cape Canaveral SFS, FL, USA",
+        ),
+    ]
     tray.restart()
     deliver_due_alerts(tray.store, tray.config, tray.notifier, tray.now)
     assert len(shown(tray)) == 2  # never twice

@@ -273,11 +273,14 @@ def closed_port() -> int:
 
 
 def test_a_run_that_cannot_reach_ll2_says_why_and_when_and_stops_at_once_when_cancelled(
-        harness, home) -> None:
+    harness, home
+) -> None:
     from rocketwatch.pipeline import run_activity
 
-    h = harness(source={"api_url": f"http://127.0.0.1:{closed_port()}/2.3.0"},
-                pipeline={"retries": 3, "retry_delay": 600, "max_retry_delay": 600})
+    h = harness(
+        source={"api_url": f"http://127.0.0.1:{closed_port()}/2.3.0"},
+        pipeline={"retries": 3, "retry_delay": 600, "max_retry_delay": 600},
+    )
     waiting = threading.Event()
     events = []
 

@@ -59,9 +59,7 @@ def upcoming(srv: StandIn) -> str:
 # --- pages and routes -----------------------------------------------------------------------
 
 
-def test_default_page_has_ten_launches_and_links_to_the_next(
-    server: StandIn, client: httpx.Client
-) -> None:
+def test_default_page_has_ten_launches_and_links_to_the_next(server: StandIn, client: httpx.Client) -> None:
     page = client.get(upcoming(server)).json()
 
     assert page["count"] == 25
@@ -70,9 +68,7 @@ def test_default_page_has_ten_launches_and_links_to_the_next(
     assert page["next"].startswith(upcoming(server))
 
 
-def test_following_next_links_walks_every_launch_once(
-    server: StandIn, client: httpx.Client
-) -> None:
+def test_following_next_links_walks_every_launch_once(server: StandIn, client: httpx.Client) -> None:
     seen: list[str] = []
     url: str | None = upcoming(server) + "?limit=7&mode=normal"
     while url is not None:
@@ -152,9 +148,7 @@ def test_set_records_changes_what_is_served(server: StandIn, client: httpx.Clien
 # --- faults ---------------------------------------------------------------------------------
 
 
-def test_status_fault_sends_its_code_headers_and_body(
-    server: StandIn, client: httpx.Client
-) -> None:
+def test_status_fault_sends_its_code_headers_and_body(server: StandIn, client: httpx.Client) -> None:
     server.push_api_fault(Fault("status", code=503, headers={"X-Why": "maintenance"}, body="down"))
 
     response = client.get(upcoming(server))
@@ -171,14 +165,10 @@ def test_rate_limit_fault_says_when_to_come_back(server: StandIn, client: httpx.
 
     assert response.status_code == 429
     assert response.headers["retry-after"] == "30"
-    assert response.json() == {
-        "detail": "Request was throttled. Expected available in 1200 seconds."
-    }
+    assert response.json() == {"detail": "Request was throttled. Expected available in 1200 seconds."}
 
 
-def test_rate_limit_fault_without_hints_has_no_retry_after(
-    server: StandIn, client: httpx.Client
-) -> None:
+def test_rate_limit_fault_without_hints_has_no_retry_after(server: StandIn, client: httpx.Client) -> None:
     server.push_api_fault(Fault("rate_limit"))
 
     response = client.get(upcoming(server))
@@ -199,9 +189,7 @@ def test_body_faults_are_not_json(kind: str, server: StandIn, client: httpx.Clie
         response.json()
 
 
-def test_truncated_fault_is_the_first_half_of_the_real_page(
-    server: StandIn, client: httpx.Client
-) -> None:
+def test_truncated_fault_is_the_first_half_of_the_real_page(server: StandIn, client: httpx.Client) -> None:
     whole = client.get(upcoming(server)).content
     server.push_api_fault(Fault("truncated"))
 
@@ -229,9 +217,7 @@ def test_empty_fault_has_no_body(server: StandIn, client: httpx.Client) -> None:
     assert server.bytes_sent(server.upcoming_path) == 0
 
 
-def test_wrong_shape_fault_is_json_without_a_results_list(
-    server: StandIn, client: httpx.Client
-) -> None:
+def test_wrong_shape_fault_is_json_without_a_results_list(server: StandIn, client: httpx.Client) -> None:
     server.push_api_fault(Fault("wrong_shape"))
 
     document = client.get(upcoming(server)).json()
@@ -306,7 +292,10 @@ def test_request_log_records_what_the_client_sent(server: StandIn, client: httpx
 
     first, second = server.requests
     assert (first.method, first.path, first.query, first.status) == (
-        "GET", server.upcoming_path, {"limit": "5"}, 200,
+        "GET",
+        server.upcoming_path,
+        {"limit": "5"},
+        200,
     )
     assert first.headers["User-Agent"] == "RocketWatch/test"
     assert first.headers["user-agent"] == "RocketWatch/test"
@@ -348,9 +337,7 @@ def test_latency_holds_api_and_picture_requests_concurrently(standin: StandIn) -
 # --- hostile pictures -----------------------------------------------------------------------
 
 
-def test_bomb_is_small_but_declares_a_giant_picture(
-    server: StandIn, client: httpx.Client
-) -> None:
+def test_bomb_is_small_but_declares_a_giant_picture(server: StandIn, client: httpx.Client) -> None:
     body = client.get(server.url("/hostile/bomb.png")).content
 
     assert len(body) < 10_000
@@ -388,9 +375,7 @@ def test_redirect_loop_never_ends(server: StandIn, client: httpx.Client) -> None
 @pytest.mark.parametrize(
     ("path", "scheme"), [("/hostile/to-file.jpg", "file:"), ("/hostile/to-ftp.jpg", "ftp:")]
 )
-def test_redirects_to_other_schemes(
-    path: str, scheme: str, server: StandIn, client: httpx.Client
-) -> None:
+def test_redirects_to_other_schemes(path: str, scheme: str, server: StandIn, client: httpx.Client) -> None:
     response = client.get(server.url(path))
 
     assert response.status_code == 302
@@ -419,7 +404,9 @@ def test_trickle_sends_a_byte_at_a_time(server: StandIn, client: httpx.Client) -
 
 
 def test_client_disconnects_leave_no_tracebacks(
-    server: StandIn, client: httpx.Client, capfd: pytest.CaptureFixture[str],
+    server: StandIn,
+    client: httpx.Client,
+    capfd: pytest.CaptureFixture[str],
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     server.push_api_fault(Fault("never_ending"))
@@ -557,9 +544,7 @@ def test_demo_pictures_are_served_and_decode(standin: StandIn, client: httpx.Cli
         ("ll2_v2.3.0_launches-upcoming*.json", 10),
     ],
 )
-def test_real_samples_load_in_every_wrapping(
-    pattern: str, expected: int, ll2_fixtures_dir: Path
-) -> None:
+def test_real_samples_load_in_every_wrapping(pattern: str, expected: int, ll2_fixtures_dir: Path) -> None:
     (sample,) = ll2_fixtures_dir.glob(pattern)
 
     records = load_fixture_records(sample)
@@ -606,18 +591,22 @@ def test_command_line_serves_the_demo_until_terminated(client: httpx.Client) -> 
 
 
 DETAILED_RECORD = {
-    "id": "d1", "name": "Detailed", "net": "2026-03-02T12:00:00Z",
+    "id": "d1",
+    "name": "Detailed",
+    "net": "2026-03-02T12:00:00Z",
     "vid_urls": [{"url": "https://example.org/v", "priority": 1, "live": True}],
     "info_urls": [{"url": "https://example.org/i"}],
-    "updates": [{"comment": "hello"}], "mission_patches": [{"image_url": "https://example.org/p.png"}],
+    "updates": [{"comment": "hello"}],
+    "mission_patches": [{"image_url": "https://example.org/p.png"}],
     "rocket": {"configuration": {"name": "R"}, "launcher_stage": [{"type": "Core"}]},
     "mission": {"name": "M", "vid_urls": [{"url": "https://example.org/m"}]},
 }
 
 
 @pytest.mark.parametrize(("version", "mode"), [("2.3.0", "normal"), ("2.2.0", "normal"), ("2.3.0", None)])
-def test_normal_mode_leaves_the_detailed_parts_out(version: str, mode: str | None,
-                                                   client: httpx.Client) -> None:
+def test_normal_mode_leaves_the_detailed_parts_out(
+    version: str, mode: str | None, client: httpx.Client
+) -> None:
     with StandIn(records=[DETAILED_RECORD], version=version) as srv:
         params = {"mode": mode} if mode else {}
         [served] = client.get(srv.url(srv.upcoming_path), params=params).json()["results"]
@@ -628,8 +617,10 @@ def test_normal_mode_leaves_the_detailed_parts_out(version: str, mode: str | Non
 
 
 def test_detailed_mode_uses_each_versions_names(client: httpx.Client) -> None:
-    with StandIn(records=[DETAILED_RECORD], version="2.2.0") as old, \
-            StandIn(records=[DETAILED_RECORD], version="2.3.0") as new:
+    with (
+        StandIn(records=[DETAILED_RECORD], version="2.2.0") as old,
+        StandIn(records=[DETAILED_RECORD], version="2.3.0") as new,
+    ):
         [v220] = client.get(old.url(old.upcoming_path), params={"mode": "detailed"}).json()["results"]
         [v230] = client.get(new.url(new.upcoming_path), params={"mode": "detailed"}).json()["results"]
 

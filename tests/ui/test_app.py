@@ -164,8 +164,9 @@ def test_the_tray_follows_a_run_made_by_the_command_line(qtbot, tray_app, standi
 
     standin.set_sticky_api_fault(Fault("status", code=500))
     config = tray_app.controller.config
-    tray_app.controller.apply_config(replace(config, pipeline=replace(config.pipeline, retries=0)),
-                                     write=False)
+    tray_app.controller.apply_config(
+        replace(config, pipeline=replace(config.pipeline, retries=0)), write=False
+    )
     with qtbot.waitSignal(tray_app.controller.run_finished, timeout=20_000):
         tray_app.controller.run_now()
     qtbot.waitUntil(lambda: not tray_app.controller.is_active())
@@ -174,17 +175,22 @@ def test_the_tray_follows_a_run_made_by_the_command_line(qtbot, tray_app, standi
     gallery = tray_app.show_window("gallery")
     assert gallery.pages.currentWidget() is gallery.empty_state
 
-    result = subprocess.run([sys.executable, "-m", "rocketwatch", "--home", str(home), "run", "--json"],
-                            capture_output=True, text=True, timeout=60,
-                            env={**os.environ, "DBUS_SESSION_BUS_ADDRESS": ""})
+    result = subprocess.run(
+        [sys.executable, "-m", "rocketwatch", "--home", str(home), "run", "--json"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "DBUS_SESSION_BUS_ADDRESS": ""},
+    )
     assert result.returncode == 0, result.stderr
     qtbot.waitUntil(lambda: tray_app.tray.state == "idle", timeout=10_000)  # 2 s checks; a loaded CI
     assert "The last run failed" not in tray_app.tray.tooltip()
     qtbot.waitUntil(lambda: gallery.model.rowCount() == len(standin.records))  # what the CLI got
     assert gallery.pages.currentWidget() is gallery.splitter
     history = tray_app.show_window("history")
-    qtbot.waitUntil(lambda: history.model.run_at(0) is not None
-                    and history.model.run_at(0).state == "success")
+    qtbot.waitUntil(
+        lambda: history.model.run_at(0) is not None and history.model.run_at(0).state == "success"
+    )
 
 
 def test_rocketwatch_cancel_stops_the_waiting_run_and_the_tray_is_idle_again(qtbot, tray_app) -> None:
@@ -195,11 +201,19 @@ def test_rocketwatch_cancel_stops_the_waiting_run_and_the_tray_is_idle_again(qtb
         unreachable = f"http://127.0.0.1:{probe.getsockname()[1]}/2.3.0"
     controller = tray_app.controller
     config = controller.config
-    controller.apply_config(replace(config, source=replace(config.source, api_url=unreachable),
-                                    pipeline=replace(config.pipeline, retries=3, retry_delay=600)),
-                            write=False)
-    with qtbot.waitSignal(controller.activity_changed, timeout=20_000,
-                          check_params_cb=lambda activity: activity is not None and activity.waiting):
+    controller.apply_config(
+        replace(
+            config,
+            source=replace(config.source, api_url=unreachable),
+            pipeline=replace(config.pipeline, retries=3, retry_delay=600),
+        ),
+        write=False,
+    )
+    with qtbot.waitSignal(
+        controller.activity_changed,
+        timeout=20_000,
+        check_params_cb=lambda activity: activity is not None and activity.waiting,
+    ):
         tray_app.handle_request({"command": "run-now"})
     assert tray_app.tray.state == "running" and tray_app.tray.cancel_action.isVisible()
     assert "Trying again at" in tray_app.tray.tooltip()

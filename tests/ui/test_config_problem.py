@@ -28,13 +28,17 @@ def dialog_for(qtbot, home: Path, content: bytes) -> tuple[Session, ConfigProble
     return session, dialog
 
 
-@pytest.mark.parametrize(("content", "line", "problem"), [
-    (BROKEN, 6, "pipeline.retries must be a whole number (found 'three')"),
-    (b'[source]\ntoken = "\xff\xfe"\n', 2, "is not UTF-8 text"),
-    (b'[schedule]\nevery = "@daily\n', 2, "is not valid TOML"),
-])
+@pytest.mark.parametrize(
+    ("content", "line", "problem"),
+    [
+        (BROKEN, 6, "pipeline.retries must be a whole number (found 'three')"),
+        (b'[source]\ntoken = "\xff\xfe"\n', 2, "is not UTF-8 text"),
+        (b'[schedule]\nevery = "@daily\n', 2, "is not valid TOML"),
+    ],
+)
 def test_the_dialog_names_the_file_the_line_and_the_problem(
-        qtbot, home: Path, content: bytes, line: int, problem: str) -> None:
+    qtbot, home: Path, content: bytes, line: int, problem: str
+) -> None:
     _session, dialog = dialog_for(qtbot, home, content)
     assert dialog.file_label.text() == f"File: {home / 'config.toml'}, line {line}"
     assert problem in dialog.problem_label.text()
@@ -76,8 +80,9 @@ def test_open_the_file_opens_it_and_quit_leaves_it_alone(qtbot, home: Path, monk
     assert (home / "config.toml").read_bytes() == BROKEN
 
 
-def test_a_database_that_cannot_be_opened_is_one_window_not_a_crash(qtbot, home: Path, capsys,
-                                                                     monkeypatch) -> None:
+def test_a_database_that_cannot_be_opened_is_one_window_not_a_crash(
+    qtbot, home: Path, capsys, monkeypatch
+) -> None:
     from rocketwatch.ui import app as app_module
     from rocketwatch.ui.single_instance import socket_name
 

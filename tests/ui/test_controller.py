@@ -56,11 +56,17 @@ def closed_port() -> int:
 
 
 def test_a_run_waiting_to_try_again_says_why_and_until_when_and_cancels_at_once(
-        qtbot, make_controller) -> None:
-    controller = make_controller(source={"api_url": f"http://127.0.0.1:{closed_port()}/2.3.0"},
-                                 pipeline={"retries": 2, "retry_delay": 600, "max_retry_delay": 600})
-    with qtbot.waitSignal(controller.activity_changed, timeout=20_000,
-                          check_params_cb=lambda activity: activity is not None and activity.waiting):
+    qtbot, make_controller
+) -> None:
+    controller = make_controller(
+        source={"api_url": f"http://127.0.0.1:{closed_port()}/2.3.0"},
+        pipeline={"retries": 2, "retry_delay": 600, "max_retry_delay": 600},
+    )
+    with qtbot.waitSignal(
+        controller.activity_changed,
+        timeout=20_000,
+        check_params_cb=lambda activity: activity is not None and activity.waiting,
+    ):
         controller.run_now()
     activity = controller.activity
     assert activity.task_id == "download_launches" and (activity.try_number, activity.tries_allowed) == (1, 3)
@@ -94,7 +100,8 @@ def test_runs_of_another_process_are_noticed_within_seconds(qtbot, make_controll
             record = runner.run("manual")
     finally:
         other.close()
-    qtbot.waitUntil(lambda: changed and changed[-1] is not None and changed[-1].state == "success",
-                    timeout=6_000)
+    qtbot.waitUntil(
+        lambda: changed and changed[-1] is not None and changed[-1].state == "success", timeout=6_000
+    )
     assert changed[-1].id == record.id
     assert not controller.check_store()  # nothing new since: no refresh

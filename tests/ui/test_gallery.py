@@ -92,7 +92,8 @@ def test_the_models_pass_the_qt_model_tester(qtbot, qtmodeltester, ran_controlle
 
 
 def test_the_gallery_lists_the_demo_launches_soonest_first_and_their_pictures_arrive(
-        qtbot, ran_controller) -> None:
+    qtbot, ran_controller
+) -> None:
     window = make_window(qtbot, ran_controller)
     names = card_names(window)
     assert len(names) == 10
@@ -175,8 +176,13 @@ def test_net_is_shown_as_precisely_as_ll2_knows_it(qtbot, make_controller) -> No
         "H1": "NET H1 2027",
         "Y": "NET 2027",
     }
-    store(controller, *(Launch(id=f"id-{precision}", name=f"Launch {precision}", net=NET,
-                               net_precision=precision) for precision in expected))
+    store(
+        controller,
+        *(
+            Launch(id=f"id-{precision}", name=f"Launch {precision}", net=NET, net_precision=precision)
+            for precision in expected
+        ),
+    )
     window = make_window(qtbot, controller)
     model = window.model
     for precision, text in expected.items():
@@ -193,9 +199,16 @@ def test_net_is_shown_as_precisely_as_ll2_knows_it(qtbot, make_controller) -> No
 def test_html_in_api_text_is_shown_literally(qtbot, make_controller) -> None:
     controller = make_controller()
     name = "<b>Bold</b> & <a href='file:///etc/passwd'>link</a>"
-    launch = Launch(id="html", name=name, net=datetime.now(UTC) + timedelta(days=2), net_precision="MIN",
-                    provider="<i>Provider</i>", status_abbrev="Hold", hold_reason="<script>x()</script>",
-                    mission_description="<h1>big</h1>")
+    launch = Launch(
+        id="html",
+        name=name,
+        net=datetime.now(UTC) + timedelta(days=2),
+        net_precision="MIN",
+        provider="<i>Provider</i>",
+        status_abbrev="Hold",
+        hold_reason="<script>x()</script>",
+        mission_description="<h1>big</h1>",
+    )
     store(controller, launch)
     window = make_window(qtbot, controller)
     assert window.model.index(0).data() == name
@@ -206,8 +219,11 @@ def test_html_in_api_text_is_shown_literally(qtbot, make_controller) -> None:
     assert detail.fields["provider"].text() == "<i>Provider</i>"
     assert detail.fields["description"].text() == "<h1>big</h1>"
     assert "<script>x()</script>" in detail.status_text.text()
-    assert all(label.textFormat() == Qt.TextFormat.PlainText
-               for label in detail.findChildren(QLabel) if label.text().startswith("<"))
+    assert all(
+        label.textFormat() == Qt.TextFormat.PlainText
+        for label in detail.findChildren(QLabel)
+        if label.text().startswith("<")
+    )
 
 
 def test_empty_state_before_the_first_run_and_its_run_now_button(qtbot, make_controller) -> None:
@@ -253,8 +269,15 @@ def test_show_launch_selects_its_card_and_fills_the_detail_pane(qtbot, ran_contr
 
 def test_webcast_button_refuses_urls_that_are_not_web_pages(qtbot, make_controller) -> None:
     controller = make_controller()
-    store(controller, Launch(id="local", name="Local", net=datetime.now(UTC) + timedelta(days=1),
-                             webcast_url="file:///etc/passwd"))
+    store(
+        controller,
+        Launch(
+            id="local",
+            name="Local",
+            net=datetime.now(UTC) + timedelta(days=1),
+            webcast_url="file:///etc/passwd",
+        ),
+    )
     window = make_window(qtbot, controller)
     window.show_launch("local")
     assert not window.detail.webcast_button.isEnabled()
@@ -379,8 +402,10 @@ def closed_port() -> int:
 
 
 def test_offline_first_run_says_why_and_when_with_a_hint_and_can_be_cancelled(qtbot, make_controller) -> None:
-    controller = make_controller(source={"api_url": f"http://127.0.0.1:{closed_port()}/2.3.0"},
-                                 pipeline={"retries": 3, "retry_delay": 600, "max_retry_delay": 600})
+    controller = make_controller(
+        source={"api_url": f"http://127.0.0.1:{closed_port()}/2.3.0"},
+        pipeline={"retries": 3, "retry_delay": 600, "max_retry_delay": 600},
+    )
     window = make_window(qtbot, controller)
     window.show()
     assert not window.empty_state.cancel_button.isVisible()
@@ -397,8 +422,9 @@ def test_offline_first_run_says_why_and_when_with_a_hint_and_can_be_cancelled(qt
     with qtbot.waitSignal(controller.run_finished, timeout=5_000) as finished:
         qtbot.mouseClick(window.empty_state.cancel_button, Qt.MouseButton.LeftButton)
     assert finished.args[0].state == "cancelled"
-    qtbot.waitUntil(lambda: window.empty_state.run_button.isEnabled()
-                    and not window.progress_line.isVisible())
+    qtbot.waitUntil(
+        lambda: window.empty_state.run_button.isEnabled() and not window.progress_line.isVisible()
+    )
     assert window.empty_state.run_button.text() == "Run now"
     assert not window.empty_state.cancel_button.isVisible()
     assert "cancelled" in window.empty_state.problem.text()

@@ -39,8 +39,9 @@ def test_events_show_as_cards_with_pictures_and_plain_text_details(qtbot, make_c
     assert names == ["<b>US Spacewalk 92</b>", "Cargo Dragon docking", "Starship static fire"]
     card = page.model.index(1).data(LaunchRole.LAUNCH)
     assert card.status_abbrev == "Docking" and card.provider == "International Space Station"
-    qtbot.waitUntil(lambda: isinstance(page.model.index(0).data(Qt.ItemDataRole.DecorationRole), QPixmap),
-                    timeout=10_000)
+    qtbot.waitUntil(
+        lambda: isinstance(page.model.index(0).data(Qt.ItemDataRole.DecorationRole), QPixmap), timeout=10_000
+    )
     assert page.detail.name.text() == "<b>US Spacewalk 92</b>"
     assert page.detail.name.textFormat() == Qt.TextFormat.PlainText
     assert page.detail.when.text().startswith("EVA · ")

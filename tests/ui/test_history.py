@@ -65,10 +65,12 @@ def insert_runs(controller, count: int) -> int:
         tx.executemany(
             "INSERT INTO runs (id, trigger, state, created_at, started_at, finished_at, launches,"
             " new_launches) VALUES (?, 'scheduled', 'success', ?, ?, ?, 10, 0)",
-            [(i, moment, moment, moment) for i in ids])
+            [(i, moment, moment, moment) for i in ids],
+        )
         tx.executemany(
             "INSERT INTO tasks (run_id, task_id, position, state, tries) VALUES (?, ?, ?, 'success', 1)",
-            [(i, task_id, position) for i in ids for position, task_id in enumerate(TASK_IDS)])
+            [(i, task_id, position) for i in ids for position, task_id in enumerate(TASK_IDS)],
+        )
     return first + count - 1
 
 
@@ -93,8 +95,9 @@ def test_failed_run_shows_failed_cells_and_an_enabled_retry(qtbot, make_controll
     assert window.model.index(0, Column.RETRY).data(RETRY_ROLE) is True
 
 
-def test_clicking_retry_reruns_the_failed_run_and_its_row_turns_success(qtbot, make_controller,
-                                                                         standin) -> None:
+def test_clicking_retry_reruns_the_failed_run_and_its_row_turns_success(
+    qtbot, make_controller, standin
+) -> None:
     controller, run_id = failed_run(qtbot, make_controller, standin)
     window = make_window(qtbot, controller)
     window.show()
@@ -279,15 +282,21 @@ def closed_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def test_a_waiting_run_says_why_in_its_row_and_can_be_cancelled_then_retried(qtbot, make_controller,
-                                                                           standin) -> None:
-    controller = make_controller(source={"api_url": f"http://127.0.0.1:{closed_port()}/2.3.0"},
-                                 pipeline={"retries": 2, "retry_delay": 600, "max_retry_delay": 600})
+def test_a_waiting_run_says_why_in_its_row_and_can_be_cancelled_then_retried(
+    qtbot, make_controller, standin
+) -> None:
+    controller = make_controller(
+        source={"api_url": f"http://127.0.0.1:{closed_port()}/2.3.0"},
+        pipeline={"retries": 2, "retry_delay": 600, "max_retry_delay": 600},
+    )
     window = make_window(qtbot, controller)
     window.show()
     assert not window.cancel_action.isEnabled()
-    with qtbot.waitSignal(controller.activity_changed, timeout=RUN_TIMEOUT,
-                          check_params_cb=lambda activity: activity is not None and activity.waiting):
+    with qtbot.waitSignal(
+        controller.activity_changed,
+        timeout=RUN_TIMEOUT,
+        check_params_cb=lambda activity: activity is not None and activity.waiting,
+    ):
         controller.run_now()
     qtbot.waitUntil(lambda: "Trying again at" in cell(window, 0, Column.ERROR))
     error = cell(window, 0, Column.ERROR)
@@ -296,8 +305,7 @@ def test_a_waiting_run_says_why_in_its_row_and_can_be_cancelled_then_retried(qtb
     assert "Could not reach LL2" in window.detail.summary.text()
     window.table.selectRow(0)  # the waiting run's tries: the failed one says when the next comes
     tries = window.detail.tries
-    qtbot.waitUntil(lambda: tries.rowCount() == 1
-                    and "Next try at" in tries.index(0, TryColumn.ERROR).data())
+    qtbot.waitUntil(lambda: tries.rowCount() == 1 and "Next try at" in tries.index(0, TryColumn.ERROR).data())
     assert "Could not reach LL2" in tries.index(0, TryColumn.ERROR).data()
     assert "up for retry" in cell(window, 0, Column.DOWNLOAD_LAUNCHES)
     assert window.cancel_action.isEnabled() and not window.run_now_action.isEnabled()
@@ -313,8 +321,10 @@ def test_a_waiting_run_says_why_in_its_row_and_can_be_cancelled_then_retried(qtb
     assert window.model.index(0, Column.RETRY).data(RETRY_ROLE) is True
     assert window.statusBar().currentMessage() == "Run 1 was cancelled"
 
-    controller.apply_config(replace(controller.config, source=replace(controller.config.source,
-                                                                      api_url=standin.api_url)), write=False)
+    controller.apply_config(
+        replace(controller.config, source=replace(controller.config.source, api_url=standin.api_url)),
+        write=False,
+    )
     window.table.selectRow(0)
     with qtbot.waitSignal(controller.run_finished, timeout=RUN_TIMEOUT) as retried:
         window.retry_action.trigger()
@@ -323,16 +333,20 @@ def test_a_waiting_run_says_why_in_its_row_and_can_be_cancelled_then_retried(qtb
 
 # --- the notifications a run caused ----------------------------------------------------------------
 
+
 def alert_rows(window: HistoryWindow) -> list[dict[str, str]]:
     """The rows of the detail pane's notification table, by column heading."""
     model = window.detail.alerts.model
     headings = [model.headerData(column, Qt.Orientation.Horizontal) for column in range(model.columnCount())]
-    return [{heading: model.index(row, column).data() for column, heading in enumerate(headings)}
-            for row in range(model.rowCount())]
+    return [
+        {heading: model.index(row, column).data() for column, heading in enumerate(headings)}
+        for row in range(model.rowCount())
+    ]
 
 
-def test_the_detail_lists_the_notifications_of_the_selected_run(qtbot, qtmodeltester, ran_controller,
-                                                                 recorder) -> None:
+def test_the_detail_lists_the_notifications_of_the_selected_run(
+    qtbot, qtmodeltester, ran_controller, recorder
+) -> None:
     window = make_window(qtbot, ran_controller)
     window.show()
     window.table.selectRow(0)
@@ -370,14 +384,22 @@ def test_a_landing_alert_is_listed_in_the_words_of_its_kind(qtbot, make_controll
     assert [row["Message"] for row in landing] == ["Booster B1082 landed on Of Course I Still Love You"]
 
 
-@pytest.mark.parametrize(("kind", "words"), [("landing", "Landing outcome"), ("update", "LL2 update"),
-                                             ("webcast", "Webcast live"), ("slip", "Time change")])
+@pytest.mark.parametrize(
+    ("kind", "words"),
+    [
+        ("landing", "Landing outcome"),
+        ("update", "LL2 update"),
+        ("webcast", "Webcast live"),
+        ("slip", "Time change"),
+    ],
+)
 def test_every_launch_alert_kind_has_words(kind: str, words: str) -> None:
     from rocketwatch.store import LedgerEntry
     from rocketwatch.ui.run_alerts import kind_words
 
-    entry = LedgerEntry(f"{kind}:x", kind, "Launch", "text", 1, "x", datetime.now().astimezone(), "sent",
-                        "log")
+    entry = LedgerEntry(
+        f"{kind}:x", kind, "Launch", "text", 1, "x", datetime.now().astimezone(), "sent", "log"
+    )
     assert kind_words(entry) == words
 
 
@@ -398,8 +420,9 @@ def test_alerts_in_quiet_hours_are_listed_as_not_shown(qtbot, make_controller, r
 
 
 def test_notifications_kept_by_a_setting_say_which_setting(qtbot, make_controller, recorder, standin) -> None:
-    controller = make_controller(notifications={"run_summary": False, "failure_alerts": False},
-                                 pipeline={"retries": 0})
+    controller = make_controller(
+        notifications={"run_summary": False, "failure_alerts": False}, pipeline={"retries": 0}
+    )
     with qtbot.waitSignal(controller.run_finished, timeout=RUN_TIMEOUT):
         controller.run_now()
     wait_idle(qtbot, controller)
@@ -436,7 +459,8 @@ def test_a_run_without_notifications_says_so(qtbot, make_controller) -> None:
 
 
 def test_at_its_default_size_every_column_of_a_failed_run_shows_and_the_error_is_early(
-        qtbot, make_controller, standin) -> None:
+    qtbot, make_controller, standin
+) -> None:
     controller, run_id = failed_run(qtbot, make_controller, standin)
     window = make_window(qtbot, controller)
     window.resize(DEFAULT_SIZE)

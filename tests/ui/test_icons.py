@@ -44,9 +44,12 @@ def visible_pixels(image: QImage) -> list[QColor]:
 def count_near(image: QImage, target: str, tolerance: int = 40) -> int:
     wanted = QColor(target)
     return sum(
-        1 for colour in visible_pixels(image)
-        if abs(colour.red() - wanted.red()) + abs(colour.green() - wanted.green())
-        + abs(colour.blue() - wanted.blue()) <= tolerance
+        1
+        for colour in visible_pixels(image)
+        if abs(colour.red() - wanted.red())
+        + abs(colour.green() - wanted.green())
+        + abs(colour.blue() - wanted.blue())
+        <= tolerance
     )
 
 
@@ -101,9 +104,11 @@ def test_light_and_dark_panel_variants_differ_in_their_dominant_colour(qapp) -> 
         on_light = image_of(tray_icon(state, dark_panel=False), 22)
         on_dark = image_of(tray_icon(state, dark_panel=True), 22)
         assert count_near(on_light, INK_ON_LIGHT_PANEL) > count_near(on_light, INK_ON_DARK_PANEL), (
-            f"{state}: the rocket should be dark on a light panel")
+            f"{state}: the rocket should be dark on a light panel"
+        )
         assert count_near(on_dark, INK_ON_DARK_PANEL) > count_near(on_dark, INK_ON_LIGHT_PANEL), (
-            f"{state}: the rocket should be light on a dark panel")
+            f"{state}: the rocket should be light on a dark panel"
+        )
 
 
 def luminance(colour: QColor) -> float:
@@ -132,8 +137,9 @@ def on_panel(icon: QImage, panel: str) -> QImage:
 @pytest.mark.parametrize("panel", ["#000000", "#2b2b2b", "#dcdcdc", "#ffffff"])
 @pytest.mark.parametrize("dark_guess", [False, True], ids=["guessed-light", "guessed-dark"])
 @pytest.mark.parametrize("state", TRAY_STATES)
-def test_the_rocket_and_its_badge_read_on_any_panel_whatever_was_guessed(qapp, state, dark_guess,
-                                                                         panel) -> None:
+def test_the_rocket_and_its_badge_read_on_any_panel_whatever_was_guessed(
+    qapp, state, dark_guess, panel
+) -> None:
     # A StatusNotifierItem host does not say its panel's colour: the guess can be wrong.
     icon = image_of(tray_icon(state, dark_guess), 22)
     shown = on_panel(icon, panel)

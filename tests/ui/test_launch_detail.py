@@ -50,36 +50,84 @@ def opened() -> Iterator[list[str]]:
 def rich_launch(**fields: object) -> Launch:
     """A launch with every detailed part: three webcasts (one live), two landings, a patch, links, updates."""
     values: dict = dict(
-        id="rich", name="Falcon 9 | Starlink 10-12", net=NET, net_precision="MIN", status_abbrev="Go",
-        provider="SpaceX", probability=85, webcast_live=True, webcast_url="https://youtube.example/live",
+        id="rich",
+        name="Falcon 9 | Starlink 10-12",
+        net=NET,
+        net_precision="MIN",
+        status_abbrev="Go",
+        provider="SpaceX",
+        probability=85,
+        webcast_live=True,
+        webcast_url="https://youtube.example/live",
         webcasts=(
-            Webcast("https://youtube.example/live", "Starlink Mission", "SpaceX", "English",
-                    "Official Webcast", 2, True, NOW - timedelta(minutes=20)),
+            Webcast(
+                "https://youtube.example/live",
+                "Starlink Mission",
+                "SpaceX",
+                "English",
+                "Official Webcast",
+                2,
+                True,
+                NOW - timedelta(minutes=20),
+            ),
             Webcast("https://x.example/spacex", "On X", "SpaceX", "English", "Official Webcast", 1),
-            Webcast("https://nsf.example/restream", "<b>Re-stream</b> & chat", "NASASpaceflight", "Español",
-                    "Unofficial Re-stream", 5, False, NET - timedelta(hours=1)),
+            Webcast(
+                "https://nsf.example/restream",
+                "<b>Re-stream</b> & chat",
+                "NASASpaceflight",
+                "Español",
+                "Unofficial Re-stream",
+                5,
+                False,
+                NET - timedelta(hours=1),
+            ),
         ),
         landings=(
-            Landing("Core", "B1080", 12, True, True, True, "A Shortfall of Gravitas", "ASOG",
-                    "Autonomous Spaceport Drone Ship", "ASDS"),
-            Landing("Booster", "B1092", 3, True, True, None, "Landing Zone 2", "LZ-2",
-                    "Return to Launch Site"),
+            Landing(
+                "Core",
+                "B1080",
+                12,
+                True,
+                True,
+                True,
+                "A Shortfall of Gravitas",
+                "ASOG",
+                "Autonomous Spaceport Drone Ship",
+                "ASDS",
+            ),
+            Landing(
+                "Booster", "B1092", 3, True, True, None, "Landing Zone 2", "LZ-2", "Return to Launch Site"
+            ),
         ),
         patches=(Patch("Starlink patch", PATCH_URL),),
-        updates=tuple(Update(NOW - timedelta(hours=hours), "Nosu", f"comment {hours}",
-                             "https://updates.example/1" if hours == 2 else "") for hours in (5, 1, 3, 2, 4)),
+        updates=tuple(
+            Update(
+                NOW - timedelta(hours=hours),
+                "Nosu",
+                f"comment {hours}",
+                "https://updates.example/1" if hours == 2 else "",
+            )
+            for hours in (5, 1, 3, 2, 4)
+        ),
         programs=("Starlink", "Commercial Crew"),
         info_links=(InfoLink("https://spacex.example/", "SpaceX page"),),
-        weather_concerns="Cumulus clouds", hashtag="#Starlink", flightclub_url="https://flightclub.example/r",
+        weather_concerns="Cumulus clouds",
+        hashtag="#Starlink",
+        flightclub_url="https://flightclub.example/r",
     )
     values.update(fields)
     return Launch(**values)
 
 
-def make_detail(qtbot, tmp_path: Path, *, changes: list[LaunchChange] | None = None,
-                patch: Path | None = None) -> LaunchDetail:
-    detail = LaunchDetail(PictureLoader(), tmp_path, changes_for=lambda _launch_id: changes or [],
-                          picture_for=lambda url: patch if url == PATCH_URL else None)
+def make_detail(
+    qtbot, tmp_path: Path, *, changes: list[LaunchChange] | None = None, patch: Path | None = None
+) -> LaunchDetail:
+    detail = LaunchDetail(
+        PictureLoader(),
+        tmp_path,
+        changes_for=lambda _launch_id: changes or [],
+        picture_for=lambda url: patch if url == PATCH_URL else None,
+    )
     qtbot.addWidget(detail)
     detail.resize(440, 700)
     return detail
@@ -180,16 +228,24 @@ def test_programs_links_weather_probability_and_hashtag_are_shown(qtbot, tmp_pat
     assert shown["hashtag"] == "#Starlink"
     buttons = link_buttons(detail.sections.links)
     assert [(button.title(), button.description()) for button in buttons] == [
-        ("SpaceX page", "spacex.example"), ("Flight Club", "Trajectory and booster recovery simulation")]
+        ("SpaceX page", "spacex.example"),
+        ("Flight Club", "Trajectory and booster recovery simulation"),
+    ]
     for button in buttons:
         qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
     assert opened == ["https://spacex.example/", "https://flightclub.example/r"]
 
 
 def test_updates_are_newest_first_and_read_more_opens_only_web_links(qtbot, tmp_path, opened) -> None:
-    updates = tuple(Update(NOW - timedelta(hours=hours), f"author {hours}", f"comment {hours}",
-                           "javascript:alert(1)" if hours == 7 else f"https://updates.example/{hours}")
-                    for hours in range(50))
+    updates = tuple(
+        Update(
+            NOW - timedelta(hours=hours),
+            f"author {hours}",
+            f"comment {hours}",
+            "javascript:alert(1)" if hours == 7 else f"https://updates.example/{hours}",
+        )
+        for hours in range(50)
+    )
     detail = make_detail(qtbot, tmp_path)
     detail.show_launch(rich_launch(updates=tuple(reversed(updates))), None)
     section = detail.sections.updates
@@ -202,12 +258,15 @@ def test_updates_are_newest_first_and_read_more_opens_only_web_links(qtbot, tmp_
     assert opened == ["https://updates.example/0"]
 
 
-def test_the_slip_timeline_lists_net_moves_and_status_changes_oldest_first(qtbot, tmp_path,
-                                                                          local_zone) -> None:
+def test_the_slip_timeline_lists_net_moves_and_status_changes_oldest_first(
+    qtbot, tmp_path, local_zone
+) -> None:
     local_zone("UTC")
     moved = NET + timedelta(hours=12)
-    changes = [LaunchChange("rich", 1, NOW - timedelta(days=2), "net", NET.isoformat(), moved.isoformat(), 1),
-               LaunchChange("rich", 2, NOW - timedelta(days=1), "status", "TBD", "Go", 2)]
+    changes = [
+        LaunchChange("rich", 1, NOW - timedelta(days=2), "net", NET.isoformat(), moved.isoformat(), 1),
+        LaunchChange("rich", 2, NOW - timedelta(days=1), "status", "TBD", "Go", 2),
+    ]
     detail = make_detail(qtbot, tmp_path, changes=changes)
     detail.show_launch(rich_launch(), None)
     entries = texts(detail.sections.timeline)
@@ -255,17 +314,24 @@ def test_a_bare_launch_shows_no_empty_headings(qtbot, tmp_path) -> None:
 def test_a_launch_with_everything_scrolls_and_is_never_wider_than_the_pane(qtbot, tmp_path, width) -> None:
     detail = make_detail(qtbot, tmp_path)
     detail.resize(width, 700)
-    updates = tuple(Update(NOW - timedelta(hours=hours), "Nosu", "A long comment. " * 12)
-                    for hours in range(50))
+    updates = tuple(
+        Update(NOW - timedelta(hours=hours), "Nosu", "A long comment. " * 12) for hours in range(50)
+    )
     detail.show_launch(rich_launch(updates=updates), None)
     detail.show()
     qtbot.waitUntil(lambda: detail.scroll_area.verticalScrollBar().maximum() > 0, timeout=5_000)
     body = detail.scroll_area.widget()
     assert body.width() <= detail.scroll_area.viewport().width()
-    shown = [widget for widget in (*body.findChildren(QLabel), *body.findChildren(QAbstractButton))
-             if widget.isVisible()]
-    clipped = [widget.accessibleName() or widget.text() for widget in shown
-               if widget.mapTo(body, widget.rect().bottomRight()).x() > body.width()]
+    shown = [
+        widget
+        for widget in (*body.findChildren(QLabel), *body.findChildren(QAbstractButton))
+        if widget.isVisible()
+    ]
+    clipped = [
+        widget.accessibleName() or widget.text()
+        for widget in shown
+        if widget.mapTo(body, widget.rect().bottomRight()).x() > body.width()
+    ]
     assert clipped == []
 
 
@@ -275,8 +341,9 @@ def test_every_button_and_link_is_reachable_with_tab(qtbot, tmp_path) -> None:
     with qtbot.waitActive(detail):
         detail.show()
         detail.activateWindow()
-    wanted = {button for button in detail.findChildren(QAbstractButton)
-              if button.isVisible() and button.isEnabled()}
+    wanted = {
+        button for button in detail.findChildren(QAbstractButton) if button.isVisible() and button.isEnabled()
+    }
     assert len(wanted) == 9  # Watch, Watch live, folder, 3 webcasts, 2 links, 1 Read more
     detail.watch_button.setFocus()
     reached: list[QAbstractButton] = []
@@ -292,8 +359,12 @@ def test_every_button_and_link_is_reachable_with_tab(qtbot, tmp_path) -> None:
 def test_api_text_in_the_lists_stays_plain_text(qtbot, tmp_path) -> None:
     detail = make_detail(qtbot, tmp_path)
     markup = "<img src='file:///etc/passwd'><a href='file:///x'>x</a>"
-    detail.show_launch(rich_launch(updates=(Update(NOW, markup, markup),),
-                                   landings=(Landing("Core", markup, location=markup),)), None)
+    detail.show_launch(
+        rich_launch(
+            updates=(Update(NOW, markup, markup),), landings=(Landing("Core", markup, location=markup),)
+        ),
+        None,
+    )
     labels = [label for label in detail.sections.findChildren(QLabel) if "<" in label.text()]
     assert len(labels) >= 3
     assert all(label.textFormat() == Qt.TextFormat.PlainText for label in labels)

@@ -35,14 +35,16 @@ def override_controller(qtbot, home: Path, standin) -> RunController:
     write_config(home, source={"limit": 7})
     session = Session.from_options(str(home), standin.api_url, False)
     session.load()
-    controller = RunController(session.paths, session.saved_config, ChainNotifier([RecordingNotifier()]),
-                               overrides=session.overrides)
+    controller = RunController(
+        session.paths, session.saved_config, ChainNotifier([RecordingNotifier()]), overrides=session.overrides
+    )
     yield controller
     assert controller.shutdown(10)
 
 
 def test_apply_during_an_api_url_session_saves_the_change_not_the_override(
-        qtbot, override_controller: RunController, standin) -> None:
+    qtbot, override_controller: RunController, standin
+) -> None:
     controller = override_controller
     assert controller.config.source.api_url == standin.api_url  # the session runs on the override
     dialog = SettingsDialog(controller, FakeAutostart())
@@ -51,8 +53,9 @@ def test_apply_during_an_api_url_session_saves_the_change_not_the_override(
     dialog.tabs.setCurrentIndex(1)
     note = dialog.override_note
     assert note.isVisible()
-    assert note.text().startswith(f"This session uses {standin.api_url} (from --api-url); your saved "
-                                  f"setting is {DEFAULT_API_URL}")
+    assert note.text().startswith(
+        f"This session uses {standin.api_url} (from --api-url); your saved setting is {DEFAULT_API_URL}"
+    )
     assert dialog.source.currentIndex() == 0  # the widgets show the saved setting
 
     dialog.limit.setValue(12)
@@ -76,15 +79,17 @@ def test_settings_write_only_what_the_user_changed(qtbot, home: Path, standin) -
     (home / "config.toml").write_text("# mine\n[source]\nlimit = 7\n", encoding="utf-8")
     session = Session.from_options(str(home), standin.api_url, False)
     session.load()
-    controller = RunController(session.paths, session.saved_config, ChainNotifier([RecordingNotifier()]),
-                               overrides=session.overrides)
+    controller = RunController(
+        session.paths, session.saved_config, ChainNotifier([RecordingNotifier()]), overrides=session.overrides
+    )
     dialog = SettingsDialog(controller, FakeAutostart())
     qtbot.addWidget(dialog)
     dialog.show()
     dialog.retries.setValue(5)
     dialog.ok_button.click()
-    assert (home / "config.toml").read_text(encoding="utf-8") == \
-        "# mine\n[source]\nlimit = 7\n\n[pipeline]\nretries = 5\n"
+    assert (home / "config.toml").read_text(
+        encoding="utf-8"
+    ) == "# mine\n[source]\nlimit = 7\n\n[pipeline]\nretries = 5\n"
     assert controller.shutdown(10)
 
 
@@ -155,15 +160,17 @@ def test_overrides_lay_over_the_saved_settings_only() -> None:
     assert Overrides().apply(saved) is saved and Overrides().note(saved) == ""
 
 
-def test_the_new_source_and_alert_settings_save_only_what_the_user_changed(qtbot, home: Path,
-                                                                            standin) -> None:
+def test_the_new_source_and_alert_settings_save_only_what_the_user_changed(
+    qtbot, home: Path, standin
+) -> None:
     """[source] mode and pages, [alerts] landings and updates have controls; touching one writes that key
     alone (the defaults beside it stay unwritten)."""
     (home / "config.toml").write_text("# mine\n", encoding="utf-8")
     session = Session.from_options(str(home), standin.api_url, False)
     session.load()
-    controller = RunController(session.paths, session.saved_config, ChainNotifier([RecordingNotifier()]),
-                               overrides=session.overrides)
+    controller = RunController(
+        session.paths, session.saved_config, ChainNotifier([RecordingNotifier()]), overrides=session.overrides
+    )
     dialog = SettingsDialog(controller, FakeAutostart())
     qtbot.addWidget(dialog)
     dialog.show()
@@ -172,6 +179,7 @@ def test_the_new_source_and_alert_settings_save_only_what_the_user_changed(qtbot
     dialog.pages.setValue(3)
     dialog.alerts.updates.setChecked(True)
     dialog.ok_button.click()
-    assert (home / "config.toml").read_text(encoding="utf-8") == \
-        "# mine\n\n[source]\npages = 3\n\n[alerts]\nupdates = true\n"
+    assert (home / "config.toml").read_text(
+        encoding="utf-8"
+    ) == "# mine\n\n[source]\npages = 3\n\n[alerts]\nupdates = true\n"
     assert controller.shutdown(10)

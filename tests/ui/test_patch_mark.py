@@ -28,10 +28,19 @@ def looks_white(color: QColor) -> bool:
 
 def test_a_card_wears_the_patch_mark_only_when_the_launch_has_a_patch(qtbot, make_controller) -> None:
     controller = make_controller()
-    controller.store.launches.upsert([
-        Launch(id="patched", name="Patched", net=NET, provider="Same", patches=(Patch("P", "https://p/x.png"),)),
-        Launch(id="plain", name="Plain", net=NET + timedelta(hours=1), provider="Same"),
-    ], None)
+    controller.store.launches.upsert(
+        [
+            Launch(
+                id="patched",
+                name="Patched",
+                net=NET,
+                provider="Same",
+                patches=(Patch("P", "https://p/x.png"),),
+            ),
+            Launch(id="plain", name="Plain", net=NET + timedelta(hours=1), provider="Same"),
+        ],
+        None,
+    )
     window = GalleryWindow(controller)
     qtbot.addWidget(window)
     with qtbot.waitActive(window):
@@ -45,8 +54,11 @@ def test_a_card_wears_the_patch_mark_only_when_the_launch_has_a_patch(qtbot, mak
         image = viewport.grab().toImage()
         dpr = image.devicePixelRatio()
         centre, ring = rect.center(), QPoint(round(rect.left() + 1), round(rect.center().y()))
-        return (image.pixelColor(round(centre.x() * dpr), round(centre.y() * dpr)),
-                image.pixelColor(round(ring.x() * dpr), round(ring.y() * dpr)), centre.toPoint())
+        return (
+            image.pixelColor(round(centre.x() * dpr), round(centre.y() * dpr)),
+            image.pixelColor(round(ring.x() * dpr), round(ring.y() * dpr)),
+            centre.toPoint(),
+        )
 
     assert [window.proxy.index(row, 0).data(LaunchRole.ID) for row in (0, 1)] == ["patched", "plain"]
     centre, ring, point = mark_pixels(0)

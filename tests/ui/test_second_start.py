@@ -40,8 +40,13 @@ def running(qtbot, home: Path, runtime_dir: Path) -> Iterator[InstanceServer]:
 def second_start(qtbot, home: Path, *args: str) -> subprocess.CompletedProcess:
     """`rocketwatch --home HOME ARGS…` in a child process while this one keeps serving."""
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "DBUS_SESSION_BUS_ADDRESS": ""}
-    child = subprocess.Popen([sys.executable, "-m", "rocketwatch", "--home", str(home), *args],
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    child = subprocess.Popen(
+        [sys.executable, "-m", "rocketwatch", "--home", str(home), *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
     qtbot.waitUntil(lambda: child.poll() is not None, timeout=30_000)
     out, err = child.communicate()
     return subprocess.CompletedProcess(child.args, child.returncode, out, err)
@@ -49,7 +54,8 @@ def second_start(qtbot, home: Path, *args: str) -> subprocess.CompletedProcess:
 
 @pytest.mark.parametrize("options", [("--demo",), ("--api-url", "http://127.0.0.1:9/2.3.0")])
 def test_a_second_start_with_other_options_says_which_instance_runs(
-        qtbot, home: Path, running: InstanceServer, options: tuple[str, ...]) -> None:
+    qtbot, home: Path, running: InstanceServer, options: tuple[str, ...]
+) -> None:
     shown: list[dict] = []
     running.request.connect(shown.append)
     result = second_start(qtbot, home, *options)
@@ -62,7 +68,8 @@ def test_a_second_start_with_other_options_says_which_instance_runs(
 
 
 def test_a_second_start_with_the_same_options_shows_the_running_instance(
-        qtbot, home: Path, running: InstanceServer) -> None:
+    qtbot, home: Path, running: InstanceServer
+) -> None:
     with qtbot.waitSignal(running.request, timeout=30_000) as arrived:
         result = second_start(qtbot, home, "show", "history")
     assert result.returncode == 0, result.stderr

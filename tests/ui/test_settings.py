@@ -220,15 +220,22 @@ def test_every_control_has_an_accessible_name(qtbot, make_controller) -> None:
 
     dialog = make_dialog(qtbot, make_controller())
     inner = QComboBox | QAbstractSpinBox  # their line edits are part of them
-    controls = [widget for kind in (QAbstractButton, QAbstractSpinBox, QComboBox, QLineEdit)
-                for widget in dialog.findChildren(kind)
-                if not (isinstance(widget, QLineEdit) and isinstance(widget.parent(), inner))]
-    unnamed = [type(widget).__name__ for widget in controls
-               if not widget.accessibleName() and not getattr(widget, "text", lambda: "")()]
+    controls = [
+        widget
+        for kind in (QAbstractButton, QAbstractSpinBox, QComboBox, QLineEdit)
+        for widget in dialog.findChildren(kind)
+        if not (isinstance(widget, QLineEdit) and isinstance(widget.parent(), inner))
+    ]
+    unnamed = [
+        type(widget).__name__
+        for widget in controls
+        if not widget.accessibleName() and not getattr(widget, "text", lambda: "")()
+    ]
     assert controls and unnamed == []
 
 
 # --- the Alerts tab --------------------------------------------------------------------------------
+
 
 def check(check_list, *names: str) -> None:
     """Tick these names in a provider or location list, as a click on their check boxes would."""
@@ -325,8 +332,11 @@ def test_the_watch_lists_offer_what_the_store_has_seen_with_a_filter(qtbot, ran_
     seen = sorted({launch.provider for launch in ran_controller.store.launches.upcoming()}, key=str.casefold)
     assert names == seen and "Rocket Lab" in names
     providers.filter.setText("space")
-    shown = [providers.list.item(row).text() for row in range(providers.list.count())
-             if not providers.list.item(row).isHidden()]
+    shown = [
+        providers.list.item(row).text()
+        for row in range(providers.list.count())
+        if not providers.list.item(row).isHidden()
+    ]
     assert shown == [name for name in names if "space" in name.casefold()] and "SpaceX" in shown
     locations = dialog.alerts.locations
     assert any("Cape Canaveral" in locations.list.item(row).text() for row in range(locations.list.count()))
@@ -369,8 +379,11 @@ def test_detail_pages_landings_and_updates_round_trip_through_the_file(qtbot, ma
     dialog = make_dialog(qtbot, controller)
     dialog.show()
     dialog.tabs.setCurrentIndex(1)
-    hint = next(label for label in dialog.findChildren(type(dialog.source_hint))
-                if "Each page is one LL2 request" in label.text())
+    hint = next(
+        label
+        for label in dialog.findChildren(type(dialog.source_hint))
+        if "Each page is one LL2 request" in label.text()
+    )
     assert hint.isVisible() and "hourly budget" in hint.text()
     assert [dialog.mode.itemData(row) for row in range(dialog.mode.count())] == ["detailed", "normal"]
     dialog.mode.setCurrentIndex(1)
@@ -409,8 +422,12 @@ def test_no_two_alt_keys_clash_on_any_tab(qtbot, make_controller) -> None:
     for index in range(dialog.tabs.count()):
         page = dialog.tabs.widget(index)
         dialog.tabs.setCurrentIndex(index)
-        shown = [widget for kind in (QLabel, QAbstractButton) for widget in page.findChildren(kind)
-                 if widget.isVisibleTo(dialog)]
+        shown = [
+            widget
+            for kind in (QLabel, QAbstractButton)
+            for widget in page.findChildren(kind)
+            if widget.isVisibleTo(dialog)
+        ]
         letters = [*tab_letters, *buttons, *(letter(widget.text()) for widget in shown)]
         letters = [key for key in letters if key]
         clashes = sorted({key for key in letters if letters.count(key) > 1})

@@ -33,13 +33,27 @@ class NoAutostart:
 
 
 def stored_launches(controller) -> None:
-    controller.store.launches.upsert([
-        Launch(id="a", name="A", net=NET, provider=CASC, provider_id=88, location=JIUQUAN, location_id=17),
-        Launch(id="b", name="B", net=NET, provider=CASC, provider_id=88, location=JIUQUAN, location_id=17),
-        Launch(id="c", name="C", net=NET, provider="SpaceX", provider_id=121,
-               location="Cape Canaveral SFS, FL, USA", location_id=12),
-        Launch(id="d", name="D", net=NET, provider="Unknown", location="Unknown"),
-    ], None)
+    controller.store.launches.upsert(
+        [
+            Launch(
+                id="a", name="A", net=NET, provider=CASC, provider_id=88, location=JIUQUAN, location_id=17
+            ),
+            Launch(
+                id="b", name="B", net=NET, provider=CASC, provider_id=88, location=JIUQUAN, location_id=17
+            ),
+            Launch(
+                id="c",
+                name="C",
+                net=NET,
+                provider="SpaceX",
+                provider_id=121,
+                location="Cape Canaveral SFS, FL, USA",
+                location_id=12,
+            ),
+            Launch(id="d", name="D", net=NET, provider="Unknown", location="Unknown"),
+        ],
+        None,
+    )
 
 
 def open_alerts(qtbot, controller) -> SettingsDialog:
@@ -54,8 +68,11 @@ def open_alerts(qtbot, controller) -> SettingsDialog:
 
 
 def names(check_list) -> list[str]:
-    return [check_list.list.item(row).text() for row in range(check_list.list.count())
-            if not check_list.list.item(row).isHidden()]
+    return [
+        check_list.list.item(row).text()
+        for row in range(check_list.list.count())
+        if not check_list.list.item(row).isHidden()
+    ]
 
 
 def whole_text_fits(view: QListWidget, row: int) -> bool:
@@ -63,8 +80,9 @@ def whole_text_fits(view: QListWidget, row: int) -> bool:
     item = view.item(row)
     rect = view.visualItemRect(item)
     text_width = rect.width() - view.style().pixelMetric(view.style().PixelMetric.PM_IndicatorWidth) - 12
-    needed = view.fontMetrics().boundingRect(QRect(0, 0, text_width, 10_000),
-                                             Qt.TextFlag.TextWordWrap, item.text())
+    needed = view.fontMetrics().boundingRect(
+        QRect(0, 0, text_width, 10_000), Qt.TextFlag.TextWordWrap, item.text()
+    )
     return rect.right() <= view.viewport().width() and needed.height() <= rect.height()
 
 
@@ -77,8 +95,11 @@ def test_the_lists_offer_what_was_seen_with_whole_names(qtbot, make_controller) 
     assert names(locations) == ["Cape Canaveral SFS, FL, USA", JIUQUAN]
     assert providers.list.textElideMode() == Qt.TextElideMode.ElideNone
     for check_list in (providers, locations):
-        qtbot.waitUntil(lambda check_list=check_list: all(
-            whole_text_fits(check_list.list, row) for row in range(check_list.list.count())))
+        qtbot.waitUntil(
+            lambda check_list=check_list: all(
+                whole_text_fits(check_list.list, row) for row in range(check_list.list.count())
+            )
+        )
     tip = providers.list.item(0).toolTip()
     assert CASC in tip and "2 kept launches; LL2 id 88" in tip
 
@@ -93,8 +114,11 @@ def test_the_lists_are_searchable_and_what_is_checked_is_saved_by_name(qtbot, ma
     providers.list.item(0).setCheckState(Qt.CheckState.Checked)
     qtbot.keyClicks(locations.filter, "people's")
     assert names(locations) == [JIUQUAN]
-    next(locations.list.item(row) for row in range(locations.list.count())
-         if locations.list.item(row).text() == JIUQUAN).setCheckState(Qt.CheckState.Checked)
+    next(
+        locations.list.item(row)
+        for row in range(locations.list.count())
+        if locations.list.item(row).text() == JIUQUAN
+    ).setCheckState(Qt.CheckState.Checked)
     with qtbot.waitSignal(controller.config_changed):
         dialog.apply_button.click()
     saved = load_config(controller.paths.config_file).alerts

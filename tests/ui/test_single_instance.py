@@ -82,8 +82,13 @@ def server(qtbot, name: str) -> Iterator[InstanceServer]:
 
 def run_child(qtbot, *args: str) -> str:
     """Run a Python child process while this one keeps serving; its standard output."""
-    child = subprocess.Popen([sys.executable, "-c", *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                             text=True, env=os.environ.copy())
+    child = subprocess.Popen(
+        [sys.executable, "-c", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=os.environ.copy(),
+    )
     qtbot.waitUntil(lambda: child.poll() is not None, timeout=30_000)
     out, err = child.communicate()
     assert child.returncode in (0, 3), err

@@ -19,8 +19,12 @@ from rocketwatch.ui.tray import TrayIcon
 
 
 def launch(name: str, hours: float, precision: str | None = "MIN", launch_id: str = "") -> Launch:
-    return Launch(id=launch_id or name, name=name, net=datetime.now(UTC) + timedelta(hours=hours),
-                  net_precision=precision)
+    return Launch(
+        id=launch_id or name,
+        name=name,
+        net=datetime.now(UTC) + timedelta(hours=hours),
+        net_precision=precision,
+    )
 
 
 def visible_texts(tray: TrayIcon) -> list[str]:
@@ -33,8 +37,16 @@ def test_menu_lists_every_item_and_the_next_five_launches(qtbot) -> None:
     texts = visible_texts(tray)
     assert texts[0] == "Next launches"
     assert [t.split(" — ")[0] for t in texts[1:6]] == [f"Launch {n} && friends" for n in range(5)]
-    assert texts[6:] == ["Run now", "Open gallery", "Run history", "Export calendar…", "Pause schedule",
-                         "Settings…", "About RocketWatch", "Quit RocketWatch"]
+    assert texts[6:] == [
+        "Run now",
+        "Open gallery",
+        "Run history",
+        "Export calendar…",
+        "Pause schedule",
+        "Settings…",
+        "About RocketWatch",
+        "Quit RocketWatch",
+    ]
 
 
 def test_the_new_user_sessions_arrow_key_counts_match_the_menu(qtbot) -> None:
@@ -48,10 +60,16 @@ def test_the_new_user_sessions_arrow_key_counts_match_the_menu(qtbot) -> None:
     tray = TrayIcon()
     tray.set_state("running")
     # Only the items the keyboard stops at, bottom first (separators and greyed lines are skipped).
-    items = [action.text() for action in reversed(tray.menu.actions())
-             if action.isVisible() and action.isEnabled() and not action.isSeparator() and action.text()]
+    items = [
+        action.text()
+        for action in reversed(tray.menu.actions())
+        if action.isVisible() and action.isEnabled() and not action.isSeparator() and action.text()
+    ]
     assert (items[settings - 1], items[history - 1], items[cancel - 1]) == (
-        "Settings…", "Run history", "Cancel the run")
+        "Settings…",
+        "Run history",
+        "Cancel the run",
+    )
 
 
 def test_menu_times_say_which_clock(qtbot, local_zone) -> None:
@@ -208,8 +226,9 @@ def test_a_waiting_run_says_why_and_when_in_the_tooltip_and_menu_and_can_be_canc
     now = datetime.now(UTC)
     reason = "Could not reach LL2 at ll.thespacedevs.com: the connection was refused"
     tray.set_state("running")
-    tray.set_activity(RunActivity(7, "download_launches", "up_for_retry", 1, 4, reason,
-                                  now + timedelta(seconds=30)))
+    tray.set_activity(
+        RunActivity(7, "download_launches", "up_for_retry", 1, 4, reason, now + timedelta(seconds=30))
+    )
     tooltip = tray.tooltip(now)
     assert reason in tooltip and "failed (try 1 of 4)" in tooltip
     assert "Trying again at" in tooltip and "(in 30 s)" in tooltip

@@ -19,10 +19,17 @@ from rocketwatch.ui.tray import TrayIcon
 NOW = datetime(2026, 3, 10, 15, 0, tzinfo=UTC)
 
 
-def launch(name: str, minutes: float, precision: str | None = "SEC", status: str = "Go",
-           provider: str = "SpaceX") -> Launch:
-    return Launch(id=name, name=name, net=NOW + timedelta(minutes=minutes), net_precision=precision,
-                  status_abbrev=status, provider=provider)
+def launch(
+    name: str, minutes: float, precision: str | None = "SEC", status: str = "Go", provider: str = "SpaceX"
+) -> Launch:
+    return Launch(
+        id=name,
+        name=name,
+        net=NOW + timedelta(minutes=minutes),
+        net_precision=precision,
+        status_abbrev=status,
+        provider=provider,
+    )
 
 
 def icon_image(tray: TrayIcon):
@@ -74,16 +81,22 @@ def test_the_icon_carries_the_minutes_and_the_tooltip_the_exact_countdown(qtbot,
 @pytest.fixture
 def soon_standin():
     net = datetime.now(UTC).replace(microsecond=0) + timedelta(minutes=30)
-    record = {"id": "soon-1", "name": "Electron | Soon", "net": format_time(net),
-              "net_precision": {"abbrev": "SEC"}, "status": {"id": 1, "name": "Go", "abbrev": "Go"},
-              "launch_service_provider": {"name": "Rocket Lab"},
-              "pad": {"name": "LC-1A", "location": {"name": "Mahia"}}}
+    record = {
+        "id": "soon-1",
+        "name": "Electron | Soon",
+        "net": format_time(net),
+        "net_precision": {"abbrev": "SEC"},
+        "status": {"id": 1, "name": "Go", "abbrev": "Go"},
+        "launch_service_provider": {"name": "Rocket Lab"},
+        "pad": {"name": "LC-1A", "location": {"name": "Mahia"}},
+    }
     with StandIn(records=[record]) as server:
         yield server
 
 
-def test_the_tray_app_counts_down_a_watched_launch_and_stops_when_it_is_muted(qtbot, home, soon_standin,
-                                                                              monkeypatch) -> None:
+def test_the_tray_app_counts_down_a_watched_launch_and_stops_when_it_is_muted(
+    qtbot, home, soon_standin, monkeypatch
+) -> None:
     from helpers import write_config
 
     from rocketwatch.session import Session

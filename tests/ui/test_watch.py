@@ -151,8 +151,11 @@ def test_the_watched_filter_follows_the_watch_lists_and_the_stars(qtbot, rocket_
     assert window.status_filter.itemText(found) == "Watched (2)"
     launches = [window.model.launch_at(row) for row in range(window.model.rowCount())]
     expected = watched(launches, controller.config.alerts, controller.store.stars.starred())
-    assert card_names(window) == [launch.name for launch in expected] == [
-        "Electron | Kiwi Lantern", "Falcon 9 Block 5 | Starlink Group 14-21"]
+    assert (
+        card_names(window)
+        == [launch.name for launch in expected]
+        == ["Electron | Kiwi Lantern", "Falcon 9 Block 5 | Starlink Group 14-21"]
+    )
     # Unstarred while the filter shows only watched launches: its card leaves the grid.
     window.set_watching(expected[1].id, False)
     assert card_names(window) == ["Electron | Kiwi Lantern"]
