@@ -66,6 +66,7 @@ class GalleryWindow(QMainWindow):
         self._stale = False
         self._shown = False
         self._active = False  # a run of this app is active
+        self._activity: RunActivity | None = None  # what the active run does, as the store says
         self._selected_id: str | None = None
         self._last_tick_minute: datetime | None = None
         self.setWindowTitle(TITLE)
@@ -551,6 +552,7 @@ class GalleryWindow(QMainWindow):
         """What the active run (of this app or another process) does: why its last try failed and when
         the next try comes, in the progress line and, before any launch is kept, in the empty state."""
         own = self._active
+        self._activity = activity
         self.progress_line.setVisible(own or activity is not None)
         if activity is None:
             return
@@ -558,6 +560,19 @@ class GalleryWindow(QMainWindow):
             self.cancel_button.hide()
             self.empty_state.cancel_button.hide()
         self._show_activity(activity)
+
+    def _superseded(self, event: RunEvent) -> bool:
+        """A try's start that arrives after the store already said that try failed and the run waits (the
+        activity comes straight from the controller; run events take one more queued hop)."""
+        known = self._activity
+        return (
+            known is not None
+            and known.waiting
+            and known.run_id == event.run_id
+            and known.task_id == event.task_id
+            and event.try_number is not None
+            and event.try_number <= known.try_number
+        )
 
     def _show_activity(self, activity: RunActivity, now: datetime | None = None) -> None:
         if self.progress_text.text() == "Cancelling the run…":
@@ -574,6 +589,8 @@ class GalleryWindow(QMainWindow):
     @Slot(object)
     def _on_run_event(self, event: RunEvent) -> None:
         if event.kind == "task_state" and event.state == RunState.RUNNING and event.task_id:
+            if self._superseded(event):
+                return
             title = TASK_TITLES.get(event.task_id, event.task_id)
             retry = f" (try {event.try_number})" if event.try_number and event.try_number > 1 else ""
             self.progress_text.setText(f"{title}…{retry}")

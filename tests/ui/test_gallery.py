@@ -429,3 +429,31 @@ def test_offline_first_run_says_why_and_when_with_a_hint_and_can_be_cancelled(qt
     assert not window.empty_state.cancel_button.isVisible()
     assert "cancelled" in window.empty_state.problem.text()
     assert "Trying again" not in window.empty_state.problem.text()
+
+
+def test_a_try_start_that_arrives_after_the_wait_is_known_does_not_hide_the_reason(
+    qtbot, make_controller
+) -> None:
+    """The controller passes the store's activity on at once; a run event takes one more queued hop, so the
+    start of try 1 can arrive after the gallery already knows try 1 failed. The reason must stay."""
+    from rocketwatch.pipeline import RunActivity, RunEvent
+    from rocketwatch.states import RunState
+
+    window = make_window(qtbot, make_controller())
+    window._active = True
+    waiting = RunActivity(
+        4,
+        "download_launches",
+        RunState.UP_FOR_RETRY,
+        1,
+        4,
+        "Could not reach LL2",
+        datetime.now(UTC) + timedelta(minutes=10),
+    )
+    window._on_activity(waiting)
+    window._on_run_event(RunEvent("task_state", 4, "download_launches", RunState.RUNNING, try_number=1))
+    assert "Could not reach LL2" in window.progress_text.text()
+    assert "Trying again at" in window.progress_text.text()
+    # The next try's own start does replace it.
+    window._on_run_event(RunEvent("task_state", 4, "download_launches", RunState.RUNNING, try_number=2))
+    assert window.progress_text.text().startswith("Getting the launch list from Launch Library 2…")
