@@ -201,7 +201,7 @@ class Runner:
             start = TASK_IDS.index(failed.task_id) if failed else 0
             self.cancel_event.clear()
             self._stop_state = CANCELLED
-            self.store.runs.reopen(run_id, TASK_IDS[start], os.getpid())
+            self.store.runs.reopen(run_id, TASK_IDS[start], os.getpid(), TASK_IDS)
             self._emit(RunEvent("run_started", run_id, state=RUNNING, message="retry"))
             return self._execute(run_id, start)
         finally:

@@ -136,9 +136,14 @@ class RunStore:
             )
         return run_id
 
-    def reopen(self, run_id: int, from_task: str, pid: int) -> None:
-        """Make a failed or interrupted run runnable again from `from_task` on (a retry)."""
+    def reopen(self, run_id: int, from_task: str, pid: int, task_ids: tuple[str, ...] = ()) -> None:
+        """Make a failed or interrupted run runnable again from `from_task` on (a retry). `task_ids`: the
+        pipeline's tasks now; a run recorded before a task existed gets its row (queued) first."""
         with self.db.transaction() as tx:
+            tx.executemany(
+                "INSERT OR IGNORE INTO tasks (run_id, task_id, position, state) VALUES (?, ?, ?, ?)",
+                [(run_id, task_id, index, QUEUED) for index, task_id in enumerate(task_ids)],
+            )
             position = tx.execute(
                 "SELECT position FROM tasks WHERE run_id = ? AND task_id = ?", (run_id, from_task)
             ).fetchone()[0]
@@ -276,9 +281,14 @@ class RunStore:
         return tuple(row)
 
     def api_requests_since(self, since: datetime) -> int:
-        """LL2 requests made by the runs started after `since` (with `now - 1 h`: the last hour's)."""
+        """LL2 requests made by the runs active after `since` (with `now - 1 h`: the last hour's): those
+        started since, and those retried since (all of a retried run's requests count: erring on the
+        side of asking LL2 less)."""
+        moment = to_text(since)
         row = self.db.execute(
-            "SELECT COALESCE(SUM(api_requests), 0) FROM runs WHERE started_at > ?", (to_text(since),)
+            "SELECT COALESCE(SUM(api_requests), 0) FROM runs WHERE started_at > ?"
+            " OR id IN (SELECT run_id FROM task_tries WHERE started_at > ?)",
+            (moment, moment),
         ).fetchone()
         return int(row[0])
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -17,6 +17,7 @@ from rocketwatch.paths import paths_for
 from rocketwatch.pipeline import Runner, RunRefused, backoff_delay
 from rocketwatch.standin import Fault, StandIn
 from rocketwatch.store import Store
+from rocketwatch.store.database import to_text
 
 
 class Harness:
@@ -154,6 +155,49 @@ def test_retry_reuses_the_page_saved_by_the_run(harness, standin) -> None:
     assert retried.state == "success"
     assert standin.count("/2.3.0/") == requests
     assert [t.tries for t in retried.tasks] == [1, 2, 2, 2]
+
+
+def test_a_run_recorded_before_a_task_existed_can_be_retried(harness, standin) -> None:
+    """A run from an older RocketWatch has rows for its three tasks only; Retry runs the failed one and
+    every task after it, the one added since (download_events) included, instead of crashing."""
+    h = harness(pipeline={"retries": 0})
+    record = h.runner.run()
+    h.store.db.execute("DELETE FROM tasks WHERE run_id = ? AND task_id = 'download_events'", (record.id,))
+    h.store.db.execute(
+        "DELETE FROM task_tries WHERE run_id = ? AND task_id = 'download_events'", (record.id,)
+    )
+    h.store.runs.set_task_state(record.id, "get_pictures", "failed", "boom")
+    h.store.runs.finish(record.id, "failed", "boom")
+
+    retried = h.runner.retry(record.id)
+
+    assert retried.state == "success"
+    assert [t.task_id for t in retried.tasks] == [
+        "download_launches",
+        "get_pictures",
+        "notify",
+        "download_events",
+    ]
+
+
+def test_requests_of_a_retried_run_count_in_the_hour_it_was_retried(harness, standin) -> None:
+    """LL2's hourly budget counts what a run asked for when it was retried, not when it first started."""
+    h = harness(pipeline={"retries": 0})
+    standin.set_sticky_api_fault(Fault("status", code=500))
+    failed = h.runner.run()
+    two_hours_ago = datetime.now(UTC) - timedelta(hours=2)
+    h.store.db.execute("UPDATE runs SET started_at = ? WHERE id = ?", (to_text(two_hours_ago), failed.id))
+    h.store.db.execute(
+        "UPDATE task_tries SET started_at = ? WHERE run_id = ?", (to_text(two_hours_ago), failed.id)
+    )
+    assert h.store.runs.api_requests_since(datetime.now(UTC) - timedelta(hours=1)) == 0
+    standin.set_sticky_api_fault(None)
+
+    retried = h.runner.retry(failed.id)
+
+    assert (
+        h.store.runs.api_requests_since(datetime.now(UTC) - timedelta(hours=1)) == retried.api_requests == 2
+    )
 
 
 def test_retry_refuses_a_successful_or_unknown_run(harness) -> None:
