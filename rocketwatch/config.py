@@ -176,6 +176,11 @@ CHECKS: dict[str, Callable[[Any], str | None]] = {
     "source.limit": _range(1, 100),
     "source.max_rate_limit_wait": _range(0, 86_400),
     "source.mode": lambda value: None if value in SOURCE_MODES else 'must be "detailed" or "normal"',
+    "source.token": lambda value: (
+        None
+        if all("!" <= char <= "~" for char in value)
+        else "must be the token LL2 gave you, without spaces or other characters"
+    ),
     "source.pages": _range(1, 20),
     "pipeline.retries": _range(0, 20),
     "pipeline.retry_delay": _range(0, 86_400),

@@ -114,3 +114,11 @@ def test_source_mode_and_pages_default_to_one_detailed_page_of_100_and_are_check
         config_from_mapping({"source": {"mode": "list"}})
     with pytest.raises(ConfigError, match=r"source\.pages must be between 1 and 20"):
         config_from_mapping({"source": {"pages": 0}})
+
+
+def test_a_token_no_request_could_carry_is_refused_naming_the_key(tmp_path: Path) -> None:
+    from rocketwatch.config import config_from_mapping
+
+    with pytest.raises(ConfigError, match=r"source\.token must be the token LL2 gave you"):
+        config_from_mapping({"source": {"token": "abc def"}})
+    assert config_from_mapping({"source": {"token": "  abc123  "}}).source.token == "abc123"

@@ -315,7 +315,7 @@ class Runner:
     ) -> RunState:
         retries = self.config.pipeline.retries
         for attempt in range(retries + 1):
-            try_id, number = self.store.runs.start_try(ctx.run_id, task_id)
+            try_id, number = self.store.runs.start_try(ctx.run_id, task_id, now=self.now())
             ctx.task_id, ctx.try_id, ctx.try_number = task_id, try_id, number
             if attempt == 0:  # a retry's tries are numbered on from the earlier ones
                 ctx.tries_allowed = number + retries

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from rocketwatch import APP_NAME
 from rocketwatch.addresses import private_api_host
 from rocketwatch.fileio import DISK_FULL, write_atomic
-from rocketwatch.ll2.client import FetchResult, LL2Client, LL2Error, clamp_limit, endpoint_for
+from rocketwatch.ll2.client import FetchResult, LL2Client, LL2Error, RateLimited, clamp_limit, endpoint_for
 from rocketwatch.ll2.model import Launch, ParsedPage
 from rocketwatch.ll2.parse import MAX_SKIP_REASONS, PageError, parse_page_bytes
 from rocketwatch.notify import Notification, NotifyError, Subject
@@ -59,13 +59,7 @@ def download_launches(ctx: RunContext) -> None:
         f"Asking {endpoint_for(source.api_url)} for the next {clamp_limit(source.limit)} launches "
         f"({source.mode} mode)"
     )
-    client = LL2Client(
-        source.api_url,
-        token=source.token,
-        timeout=ctx.config.pipeline.timeout,
-        max_rate_limit_wait=source.max_rate_limit_wait,
-        sleep=ctx.sleep,
-    )
+    client = _client(ctx)
     with client:
         first = _fetch(ctx, lambda: client.fetch_upcoming(source.limit, source.mode))
         page = _parse(first)  # a first page that is not launches fails the try
@@ -90,13 +84,33 @@ def download_launches(ctx: RunContext) -> None:
         ctx.log(f"Left out broken or surplus parts of some launches (the launches are kept): {parts}")
 
 
+def _client(ctx: RunContext) -> LL2Client:
+    """The LL2 client for this try. A token no request can carry fails the task at once (no retry
+    changes the settings)."""
+    source = ctx.config.source
+    try:
+        return LL2Client(
+            source.api_url,
+            token=source.token,
+            timeout=ctx.config.pipeline.timeout,
+            max_rate_limit_wait=source.max_rate_limit_wait,
+            sleep=ctx.sleep,
+        )
+    except LL2Error as error:
+        raise NotRetryable(str(error)) from error
+
+
 def _fetch(ctx: RunContext, fetch: Callable[[], FetchResult]) -> bytes:
-    """One page from LL2, its requests counted for the run; a failure is the try's failure."""
+    """One page from LL2, its requests counted for the run; a failure is the try's failure. LL2's rate
+    limit closed for longer than RocketWatch waits is not tried again in this run: each try would only
+    spend another refused request."""
     try:
         result = fetch()
     except LL2Error as error:
         ctx.store.runs.add_api_requests(ctx.run_id, getattr(error, "requests", 1) or 0)
         ctx.check_cancelled()
+        if isinstance(error, RateLimited):
+            raise NotRetryable(str(error)) from error
         raise TaskError(str(error)) from error
     ctx.store.runs.add_api_requests(ctx.run_id, result.requests)
     if result.waited_s:
@@ -443,13 +457,7 @@ def download_events(ctx: RunContext) -> str | None:
         )
         return SKIPPED_TASK
     ctx.log(f"Asking {events_endpoint(source.api_url)} for the next {EVENTS_LIMIT} events")
-    client = LL2Client(
-        source.api_url,
-        token=source.token,
-        timeout=ctx.config.pipeline.timeout,
-        max_rate_limit_wait=source.max_rate_limit_wait,
-        sleep=ctx.sleep,
-    )
+    client = _client(ctx)
     with client:
         body = _fetch(ctx, lambda: client.fetch_events(EVENTS_LIMIT))
     try:

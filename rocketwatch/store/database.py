@@ -274,6 +274,10 @@ class Database:
             )
         for number in range(version, SCHEMA_VERSION):
             with self.transaction() as tx:
+                # Another process (the tray and a scheduled `rocketwatch run`) may have taken this step
+                # between the read above and this transaction's write lock: read again under the lock.
+                if tx.execute("PRAGMA user_version").fetchone()[0] > number:
+                    continue
                 for statement in _statements(MIGRATIONS[number]):
                     tx.execute(statement)
                 tx.execute(f"PRAGMA user_version = {number + 1}")

@@ -184,8 +184,8 @@ class RunStore:
             (state, error, run_id, task_id),
         )
 
-    def start_try(self, run_id: int, task_id: str) -> tuple[int, int]:
-        """Begin the next try of a task; returns (try row id, try number)."""
+    def start_try(self, run_id: int, task_id: str, *, now: datetime | None = None) -> tuple[int, int]:
+        """Begin the next try of a task at `now` (default: the clock); returns (try row id, try number)."""
         with self.db.transaction() as tx:
             tx.execute(
                 "UPDATE tasks SET tries = tries + 1, state = ?, error = NULL"
@@ -198,7 +198,7 @@ class RunStore:
             cursor = tx.execute(
                 "INSERT INTO task_tries (run_id, task_id, try_number, state, started_at)"
                 " VALUES (?, ?, ?, ?, ?)",
-                (run_id, task_id, number, RUNNING, to_text(utc_now())),
+                (run_id, task_id, number, RUNNING, to_text(now or utc_now())),
             )
         return int(cursor.lastrowid or 0), int(number)
 

@@ -93,8 +93,9 @@ def test_an_api_fault_fails_the_run_in_plain_words_and_keeps_earlier_data(
     assert record.state == "failed"
     download, pictures_task, notify, events = record.tasks
     # retries = 1; an answer that is complete but not launches (a web page, JSON of another shape) cannot
-    # be fixed by asking again: it fails the try at once.
-    at_once = isinstance(breakage, Fault) and breakage.kind in ("html", "wrong_shape")
+    # be fixed by asking again, nor can a rate limit closed longer than the run waits (5 s here): each
+    # fails the try at once.
+    at_once = isinstance(breakage, Fault) and breakage.kind in ("html", "wrong_shape", "rate_limit")
     assert (download.state, download.tries) == ("failed", 1 if at_once else 2)
     assert (pictures_task.state, notify.state, events.state) == ("skipped", "skipped", "skipped")
     [alert] = h.sent[sent_before:]  # the failure alert, and no summary

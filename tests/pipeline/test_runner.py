@@ -499,3 +499,14 @@ def test_clearing_the_picture_cache_waits_for_no_run_and_forgets_every_picture(h
     assert clear_picture_cache(h.store, h.paths) == 2 * first.images["downloaded"]
     assert picture_cache_size(h.paths) == (0, 0)
     assert h.runner.run().images["downloaded"] == first.images["downloaded"]
+
+
+def test_a_rate_limit_longer_than_the_wait_fails_the_try_at_once(harness, standin) -> None:
+    """LL2 closed for an hour: trying again in 30 s would only spend another refused request."""
+    h = harness(pipeline={"retries": 3}, source={"max_rate_limit_wait": 60})
+    standin.set_sticky_api_fault(Fault("status", code=429, headers={"Retry-After": "3600"}))
+
+    record = h.runner.run()
+
+    assert record.state == "failed" and record.tasks[0].tries == 1
+    assert record.api_requests == 1 and "rate limit" in record.tasks[0].error
