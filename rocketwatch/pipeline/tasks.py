@@ -481,7 +481,7 @@ def download_events(ctx: RunContext) -> str | None:
 def _event_pictures(ctx: RunContext, urls: list[str]) -> None:
     """The events' pictures, each distinct one fetched once ever (a picture that fails is logged; the
     event is shown without it)."""
-    from rocketwatch.images import ImageFetcher, ImagesUnreachable, make_thumbnail, thumbnail_name
+    from rocketwatch.images import DiskFull, ImageFetcher, ImagesUnreachable, make_thumbnail, thumbnail_name
 
     to_fetch, cached, known_bad = _sort_images(ctx, list(dict.fromkeys(urls)), make_thumbnail, thumbnail_name)
     if to_fetch:
@@ -504,6 +504,10 @@ def _event_pictures(ctx: RunContext, urls: list[str]) -> None:
                 logging.WARNING,
             )
             return
+        except DiskFull as error:  # keep what was saved; the rest are asked for again, not failures
+            _record_outcomes(ctx, error.saved)
+            raise TaskError(DISK_FULL) from error
+        ctx.check_cancelled()  # a cancelled picture is not a failed one (no 6 h cooldown for it)
         downloaded, failed = _record_outcomes(ctx, outcomes)
     else:
         downloaded = failed = 0

@@ -37,6 +37,7 @@ from rocketwatch.ui.gallery_empty import EmptyState
 from rocketwatch.ui.launch_card import LaunchCardDelegate, LaunchGridView
 from rocketwatch.ui.launch_detail import LaunchDetail, plain_label
 from rocketwatch.ui.launch_model import LaunchFilterModel, LaunchListModel
+from rocketwatch.ui.run_model import plain_tooltip
 from rocketwatch.ui.status_style import STATUS_ORDER, status_dot_icon, status_style
 from rocketwatch.ui.thumbnails import PictureLoader
 from rocketwatch.ui.watch_star import WATCH_TEXT, WATCH_TIP, star_icon, watch_message
@@ -581,7 +582,7 @@ class GalleryWindow(QMainWindow):
             return  # a first try: the task's own progress words say more
         words = activity.words(now)
         self.progress_text.setText(words)
-        self.progress_text.setToolTip(words)
+        self.progress_text.setToolTip(plain_tooltip(words))  # LL2's error words: never markup
         if activity.waiting:
             self.progress_bar.setRange(0, 0)
             self.empty_state.set_problem(f"{words}\n{OFFLINE_HINT}")
