@@ -376,8 +376,10 @@ def set_aside(path: Path) -> Path:
     return target
 
 
-def save_config(path: Path, config: Config) -> None:
-    """Write the config back, keeping the user's comments and key order; atomically, user-only."""
+def save_config(path: Path, config: Config, base: Config | None = None) -> None:
+    """Write the config back, keeping the user's comments and key order; atomically, user-only. With
+    `base` (the settings as read before the user changed some), only what differs from it is written:
+    a key the user edited in the file meanwhile keeps their edit."""
     try:
         document = tomlkit.parse(path.read_text(encoding="utf-8"))
     except (FileNotFoundError, TOMLKitError):
@@ -385,9 +387,12 @@ def save_config(path: Path, config: Config) -> None:
         document.add(tomlkit.comment(f"{APP_NAME} settings. Missing keys take their defaults."))
     for name, cls in SECTIONS.items():
         section, default = getattr(config, name), cls()
+        before = getattr(base, name) if base is not None else None
         table: Any = document.get(name)  # a tomlkit table (or a stray value the user wrote)
         for field in fields(section):
             value = getattr(section, field.name)
+            if before is not None and getattr(before, field.name) == value:
+                continue  # not changed here: the file's own value (maybe edited by hand meanwhile) stays
             present = isinstance(table, Mapping) and field.name in table
             if not present and value == getattr(default, field.name):
                 continue  # a default the user never wrote stays unwritten: the file holds their choices

@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 
 from PySide6.QtCore import QFileSystemWatcher, QObject, QTimer, Signal, Slot
 
-from rocketwatch.config import Config, save_config
+from rocketwatch.config import Config, ConfigError, load_config, save_config
 from rocketwatch.notify import ChainNotifier
 from rocketwatch.paths import Paths
 from rocketwatch.pipeline import RunActivity, RunEvent, Runner, RunRefused, run_activity
@@ -115,7 +115,13 @@ class RunController(QObject):
         if override is not None and config.source.api_url == override:
             config = replace(config, source=replace(config.source, api_url=self._saved.source.api_url))
         if write:
-            save_config(self.paths.config_file, config)
+            # Only what changed here is written, then the file is read back: a key the user edited by
+            # hand while the app ran keeps their edit, and is in force from now on.
+            save_config(self.paths.config_file, config, base=self._saved)
+            try:
+                config = load_config(self.paths.config_file)
+            except ConfigError:
+                log.warning("The settings file cannot be read back after saving; using what was saved")
         self._saved = config
         self.config_changed.emit(self.config)
 

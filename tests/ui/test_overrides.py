@@ -183,3 +183,21 @@ def test_the_new_source_and_alert_settings_save_only_what_the_user_changed(
         encoding="utf-8"
     ) == "# mine\n\n[source]\npages = 3\n\n[alerts]\nupdates = true\n"
     assert controller.shutdown(10)
+
+
+def test_pause_and_apply_keep_what_the_user_edited_in_the_file_meanwhile(
+    qtbot, override_controller: RunController
+) -> None:
+    """The app runs; the user sets a token and a schedule by hand in config.toml; the tray's Pause (and
+    Settings' Apply) write only what they changed, so the hand edits stay and are in force from then on."""
+    controller = override_controller
+    path = controller.paths.config_file
+    path.write_text(path.read_text(encoding="utf-8") + '\n[schedule]\nevery = "@hourly"\n', encoding="utf-8")
+    path.write_text(path.read_text(encoding="utf-8").replace("limit = 7", 'limit = 7\ntoken = "abc123"'))
+
+    controller.set_paused(True)
+
+    saved = load_config(path)
+    assert (saved.schedule.paused, saved.schedule.every, saved.source.token) == (True, "@hourly", "abc123")
+    assert controller.saved_config.source.token == "abc123"  # read back: the hand edit is in force
+    assert "127.0.0.1" not in path.read_text(encoding="utf-8")
