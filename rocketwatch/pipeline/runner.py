@@ -237,6 +237,11 @@ class Runner:
         return ids
 
     # --- execution ----------------------------------------------------------------------------------
+    def skip(self, trigger: str) -> RunRecord:
+        """Record a run that was asked for while another is active, without touching the run lock (the
+        tray records it from the GUI thread: taking the lock there could run a whole pipeline in it)."""
+        return self._skip(trigger)
+
     def _skip(self, trigger: str) -> RunRecord:
         active = self.store.runs.active()
         reason = (

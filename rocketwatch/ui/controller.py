@@ -138,8 +138,9 @@ class RunController(QObject):
         """Start a run in the worker thread; while one is active the request is recorded as skipped."""
         with self._lock:
             if self.is_active():
-                # The active run holds the run lock, so this records a skipped run and returns at once.
-                self.run_finished.emit(self._new_runner().run(trigger, lock_wait=0))
+                # Recorded as skipped directly: asking run() would take the run lock if the worker had just
+                # released it, and run a whole pipeline in the GUI thread.
+                self.run_finished.emit(self._new_runner().skip(trigger))
                 self.data_changed.emit()
                 return False
             self._start(lambda runner: runner.run(trigger))

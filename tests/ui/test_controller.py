@@ -33,6 +33,22 @@ def test_run_now_while_active_records_a_skipped_run(qtbot, make_controller, stan
     assert finished[0].trigger == "manual"
 
 
+def test_a_skip_recorded_as_the_worker_ends_never_runs_in_the_gui_thread(
+    qtbot, make_controller, standin, monkeypatch
+) -> None:
+    """The worker has released the run lock but its thread is still ending: a Run now then is recorded
+    as skipped; it must not take the free lock and run the pipeline in the GUI thread."""
+    controller = make_controller()
+    monkeypatch.setattr(controller, "is_active", lambda: True)
+    requests = standin.count("/2.3.0/")
+
+    assert not controller.run_now("manual")
+
+    [record] = controller.store.runs.latest(limit=1)
+    assert (record.state, record.trigger) == ("skipped", "manual")
+    assert standin.count("/2.3.0/") == requests  # no request: nothing ran
+
+
 def test_retry_of_a_failed_run_turns_it_into_a_success(qtbot, make_controller, standin) -> None:
     controller = make_controller(pipeline={"retries": 0})
     standin.set_sticky_api_fault(Fault("status", code=503))
