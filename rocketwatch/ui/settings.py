@@ -148,6 +148,7 @@ class SettingsDialog(QDialog):
             ("source", "limit"): (self.limit.value, self.limit.setValue),
             ("source", "mode"): (self.mode.currentData, self._set_mode),
             ("source", "pages"): (self.pages.value, self.pages.setValue),
+            ("source", "events"): (self.events.isChecked, self.events.setChecked),
             ("source", "token"): (lambda: self.token.text().strip(), self.token.setText),
             ("pipeline", "retries"): (self.retries.value, self.retries.setValue),
             ("pipeline", "retry_delay"): (self.retry_delay.value, self.retry_delay.setValue),
@@ -156,7 +157,14 @@ class SettingsDialog(QDialog):
             ("notifications", "failure_alerts"): (self.failures.isChecked, self.failures.setChecked),
             **self.alerts.bindings(),
         }
-        for widget in (self.catch_up, self.paused, self.run_summary, self.failures, self.start_at_login):
+        for widget in (
+            self.catch_up,
+            self.paused,
+            self.run_summary,
+            self.failures,
+            self.start_at_login,
+            self.events,
+        ):
             widget.toggled.connect(self._validate)
         self.every.editTextChanged.connect(self._validate)
         self.token.textChanged.connect(self._validate)
@@ -235,6 +243,11 @@ class SettingsDialog(QDialog):
         )
         self.pages.setRange(1, 20)
         self.pages.setSuffix(" per run")
+        self.events = _named(
+            QCheckBox("Also get LL2's e&vents: dockings, spacewalks, static fires (one more request a run)"),
+            "LL2 events",
+            "The gallery's Events section and event reminders (Alerts tab) need them",
+        )
         self.token = _named(QLineEdit(), "API token", "Your Launch Library 2 API token, if you have one")
         self.token.setEchoMode(QLineEdit.EchoMode.Password)
         self.token.setPlaceholderText(f"none: anonymous, {ANONYMOUS_REQUESTS_PER_HOUR} requests an hour")
@@ -265,6 +278,7 @@ class SettingsDialog(QDialog):
                 hint=True,
             ),
         )
+        form.addRow("", self.events)
         form.addRow(_label("API to&ken:", self.token), token_row)
         form.addRow(
             "",

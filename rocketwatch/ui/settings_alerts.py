@@ -169,7 +169,7 @@ class AlertsTab(QScrollArea):
         ):
             box.toggled.connect(self.changed)
         self.quiet.toggled.connect(self._quiet_toggled)
-        for edit in (self.custom_leads, self.terms):
+        for edit in (self.custom_leads, self.terms, self.event_types):
             edit.textChanged.connect(self.changed)
         self.slip.editTextChanged.connect(self.changed)
         for time_edit in (self.quiet_from, self.quiet_to):
@@ -234,6 +234,12 @@ class AlertsTab(QScrollArea):
             "LL2 update alerts",
             "Tell me about each new dated comment LL2 adds to a watched launch in its last 48 hours",
         )
+        self.event_types = named(
+            QLineEdit(),
+            "Event types to remind me of",
+            "Comma separated LL2 event types; needs LL2 events turned on (Source tab)",
+        )
+        self.event_types.setPlaceholderText("none; for example Spacewalk, Docking, Static Fire")
         self.quiet = named(
             QCheckBox("&Quiet hours from"),
             "Quiet hours",
@@ -257,6 +263,15 @@ class AlertsTab(QScrollArea):
         form.addRow(self.webcast)
         form.addRow(self.landings)
         form.addRow(self.updates)
+        form.addRow(form_label("Event t&ypes:", self.event_types), self.event_types)
+        form.addRow(
+            "",
+            form_label(
+                "Reminders, like a launch's, for LL2 events of these types (needs LL2 events on the "
+                "Source tab); they go in the calendar export too.",
+                hint=True,
+            ),
+        )
         form.addRow(quiet_row)
         form.addRow("", self.quiet_problem)
         form.addRow(form_label("In quiet hours alerts are not shown; the run history lists them.", hint=True))
@@ -360,6 +375,10 @@ class AlertsTab(QScrollArea):
                 lambda words: self._set_watch(self._set_terms, words),
             ),
             ("alerts", "api_budget"): (self.budget.value, self.budget.setValue),
+            ("alerts", "event_types"): (
+                lambda: tuple(split_words(self.event_types.text())),
+                lambda types: self.event_types.setText(", ".join(types)),
+            ),
         }
 
     def set_catalog(self, catalog: Catalog) -> None:

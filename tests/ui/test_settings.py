@@ -392,16 +392,21 @@ def test_detail_pages_landings_and_updates_round_trip_through_the_file(qtbot, ma
     assert dialog.alerts.landings.isVisible() and dialog.alerts.updates.isVisible()
     dialog.alerts.landings.setChecked(False)
     dialog.alerts.updates.setChecked(True)
+    dialog.alerts.event_types.setText("Spacewalk, Docking")
+    dialog.tabs.setCurrentIndex(1)
+    dialog.events.setChecked(True)
     with qtbot.waitSignal(controller.config_changed):
         dialog.apply_button.click()
     saved = load_config(controller.paths.config_file)
-    assert (saved.source.mode, saved.source.pages) == ("normal", 4)
+    assert (saved.source.mode, saved.source.pages, saved.source.events) == ("normal", 4, True)
     assert (saved.alerts.landings, saved.alerts.updates) == (False, True)
+    assert saved.alerts.event_types == ("Spacewalk", "Docking")
     dialog.close()
     again = make_dialog(qtbot, controller)
     again.show()
     assert again.mode.currentData() == "normal" and again.pages.value() == 4
     assert not again.alerts.landings.isChecked() and again.alerts.updates.isChecked()
+    assert again.events.isChecked() and again.alerts.event_types.text() == "Spacewalk, Docking"
     assert not again.apply_button.isEnabled()
 
 
