@@ -28,7 +28,7 @@ from rocketwatch.store.ledger import SENT, SUPPRESSED
 from rocketwatch.timefmt import has_countdown, net_words, when_words
 
 if TYPE_CHECKING:
-    from rocketwatch.images import ImageOutcome
+    from rocketwatch.images import ImageFetcher, ImageOutcome
 
 PAGE_FILE = "launches.json"
 EVENTS_FILE = "events.json"
@@ -222,7 +222,7 @@ def saved_page(ctx: RunContext) -> ParsedPage:
 def get_pictures(ctx: RunContext) -> None:
     """Each distinct launch picture and mission patch, fetched once ever, with thumbnails. A patch is
     kept by the same rules as a picture; one that fails leaves its launch shown without it."""
-    from rocketwatch.images import DiskFull, ImageFetcher, ImagesUnreachable, make_thumbnail, thumbnail_name
+    from rocketwatch.images import DiskFull, ImagesUnreachable, make_thumbnail, thumbnail_name
 
     page = saved_page(ctx)
     urls = list(dict.fromkeys(launch.image_url for launch in page.launches if launch.image_url))
@@ -257,18 +257,8 @@ def get_pictures(ctx: RunContext) -> None:
         done += 1
         ctx.progress(done, len(every_url))
 
-    pipeline = ctx.config.pipeline
-    fetcher = ImageFetcher(
-        ctx.paths.images_dir,
-        ctx.paths.thumbnails_dir,
-        concurrency=pipeline.image_concurrency,
-        max_bytes=pipeline.max_image_bytes,
-        timeout=pipeline.timeout,
-        allow_private_hosts=private_api_host(ctx.config.source.api_url),
-        cancel=ctx.cancel,
-    )
     try:
-        with fetcher:
+        with _picture_fetcher(ctx) as fetcher:
             outcomes = fetcher.fetch_all(to_fetch, on_result=on_result)
     except ImagesUnreachable as error:
         # Not recorded as picture failures: the next try of this task asks for all of them again.
@@ -302,6 +292,23 @@ def get_pictures(ctx: RunContext) -> None:
             f"Mission patches: {patches_ok} downloaded, {patches_failed} failed "
             "(a launch whose patch failed is shown without it)"
         )
+
+
+def _picture_fetcher(ctx: RunContext) -> ImageFetcher:
+    """The picture fetcher for launch pictures, patches and event pictures alike: one set of limits and
+    safety rules from [pipeline], private hosts allowed only when the API itself is on one."""
+    from rocketwatch.images import ImageFetcher
+
+    pipeline = ctx.config.pipeline
+    return ImageFetcher(
+        ctx.paths.images_dir,
+        ctx.paths.thumbnails_dir,
+        concurrency=pipeline.image_concurrency,
+        max_bytes=pipeline.max_image_bytes,
+        timeout=pipeline.timeout,
+        allow_private_hosts=private_api_host(ctx.config.source.api_url),
+        cancel=ctx.cancel,
+    )
 
 
 def _record_outcomes(ctx: RunContext, outcomes: Sequence[ImageOutcome]) -> tuple[int, int]:
@@ -481,22 +488,12 @@ def download_events(ctx: RunContext) -> str | None:
 def _event_pictures(ctx: RunContext, urls: list[str]) -> None:
     """The events' pictures, each distinct one fetched once ever (a picture that fails is logged; the
     event is shown without it)."""
-    from rocketwatch.images import DiskFull, ImageFetcher, ImagesUnreachable, make_thumbnail, thumbnail_name
+    from rocketwatch.images import DiskFull, ImagesUnreachable, make_thumbnail, thumbnail_name
 
     to_fetch, cached, known_bad = _sort_images(ctx, list(dict.fromkeys(urls)), make_thumbnail, thumbnail_name)
     if to_fetch:
-        pipeline = ctx.config.pipeline
-        fetcher = ImageFetcher(
-            ctx.paths.images_dir,
-            ctx.paths.thumbnails_dir,
-            concurrency=pipeline.image_concurrency,
-            max_bytes=pipeline.max_image_bytes,
-            timeout=pipeline.timeout,
-            allow_private_hosts=private_api_host(ctx.config.source.api_url),
-            cancel=ctx.cancel,
-        )
         try:
-            with fetcher:
+            with _picture_fetcher(ctx) as fetcher:
                 outcomes = fetcher.fetch_all(to_fetch)
         except ImagesUnreachable as error:
             ctx.log(
