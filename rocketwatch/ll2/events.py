@@ -111,8 +111,9 @@ def read_event(record: object) -> Event | str:
     kind = record.get("type")
     links = [link for link in (_webcast(item) for item in _list(record.get("vid_urls"))) if link is not None]
     video = _url(record.get("video_url"), URL_LIMIT)
-    if video and all(link.url != video for link in links):
-        links.append(_webcast(video))  # type: ignore[arg-type]
+    extra = _webcast(video) if video and all(link.url != video for link in links) else None
+    if extra is not None:
+        links.append(extra)
     links.sort(key=_webcast_order)
     image = _image(record.get("image"))["image_url"] or _image(record.get("feature_image"))["image_url"]
     precision = record.get("date_precision")

@@ -477,10 +477,10 @@ class TrayApp(QObject):
 
         launch = self.controller.store.launches.get(launch_id)
         url = web_url(launch.webcast_url) if launch is not None and launch.webcast_url else None
-        if url is None:
+        if launch is None or url is None:
             log.info("No webcast link to open for launch %s", launch_id)
             return False
-        log.info("Opening the webcast of %s: %s", launch.name, url.toString())  # type: ignore[union-attr]
+        log.info("Opening the webcast of %s: %s", launch.name, url.toString())
         return QDesktopServices.openUrl(url)
 
     def snooze_launch(self, launch_id: str) -> None:
