@@ -4,7 +4,6 @@ picture cache and loader) and a detail pane in plain text, with the event's webc
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -22,7 +21,7 @@ from rocketwatch.ui.detail_sections import web_url
 from rocketwatch.ui.launch_card import LaunchCardDelegate, LaunchGridView
 from rocketwatch.ui.launch_detail import PICTURE_BOX, PictureView, plain_label
 from rocketwatch.ui.launch_model import LaunchRole
-from rocketwatch.ui.thumbnails import Fit, PictureLoader
+from rocketwatch.ui.thumbnails import CardPictures, Fit, PictureLoader
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
@@ -53,25 +52,24 @@ class EventListModel(QAbstractListModel):
     def __init__(self, store: Store, loader: PictureLoader, parent: Any = None) -> None:
         super().__init__(parent)
         self._store = store
-        self._loader = loader
         self._rows: list[EventRow] = []
-        self._size = QSize(240, 135)
-        self._dpr = 1.0
-        self._waiting: defaultdict[str, set[int]] = defaultdict(set)
+        self._pictures = CardPictures(loader, QSize(240, 135))
         loader.ready.connect(self._on_picture)
 
     def reload(self) -> None:
         self.beginResetModel()
+        events = self._store.events.upcoming()
+        kept = self._store.images.kept_paths() if events else {}  # one query, as for the launches
         rows = []
-        for event in self._store.events.upcoming():
-            picture, thumbnail = self._store.images.paths_for(event.image_url or None)
+        for event in events:
+            picture, thumbnail = kept.get(event.image_url, (None, None)) if event.image_url else (None, None)
             rows.append(EventRow(event, event_card(event), picture, thumbnail or picture))
         self._rows = rows
-        self._waiting.clear()
+        self._pictures.forget_rows()
         self.endResetModel()
 
     def set_thumbnail_size(self, size: QSize, dpr: float) -> None:
-        self._size, self._dpr = QSize(size), dpr
+        self._pictures.resize(size, dpr)
 
     def row_at(self, number: int) -> EventRow:
         return self._rows[number]
@@ -104,18 +102,11 @@ class EventListModel(QAbstractListModel):
         return None
 
     def _thumbnail(self, number: int, row: EventRow) -> Any:
-        if row.card_picture is None:
-            return None
-        pixmap = self._loader.pixmap(row.card_picture, self._size, self._dpr, Fit.COVER, sharper=row.picture)
-        if pixmap is None:
-            key = self._loader.key_for(row.card_picture, self._size, self._dpr, Fit.COVER)
-            if self._loader.is_pending(key):
-                self._waiting[key].add(number)
-        return pixmap
+        return self._pictures.pixmap(number, row.card_picture, row.picture)
 
     @Slot(str)
     def _on_picture(self, key: str) -> None:
-        for number in sorted(self._waiting.pop(key, ())):
+        for number in self._pictures.rows_ready(key):
             if number < len(self._rows):
                 index = self.index(number)
                 self.dataChanged.emit(index, index, [int(Qt.ItemDataRole.DecorationRole)])

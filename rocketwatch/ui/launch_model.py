@@ -6,7 +6,7 @@ Everything a card paints is worked out once at load time; painting never touches
 from __future__ import annotations
 
 import bisect
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import IntEnum
@@ -32,7 +32,7 @@ from rocketwatch.ll2.model import Launch
 from rocketwatch.pipeline.tasks import is_recent
 from rocketwatch.store import Store
 from rocketwatch.ui.status_style import status_style
-from rocketwatch.ui.thumbnails import Fit, PictureLoader
+from rocketwatch.ui.thumbnails import CardPictures, PictureLoader
 
 RECENT = timedelta(hours=24)  # launches this far in the past still show, with their outcome
 DEFAULT_THUMBNAIL_SIZE = QSize(240, 135)
@@ -140,9 +140,7 @@ class LaunchListModel(QAbstractListModel):
         self._rows: list[LaunchRow] = []
         self._row_by_id: dict[str, int] = {}
         self._countdown_nets: list[float] = []
-        self._waiting: defaultdict[str, set[int]] = defaultdict(set)
-        self._thumbnail_size = QSize(DEFAULT_THUMBNAIL_SIZE)
-        self._dpr = 1.0
+        self._pictures = CardPictures(loader, QSize(DEFAULT_THUMBNAIL_SIZE))
         loader.ready.connect(self._on_picture)
 
     # --- loading ------------------------------------------------------------------------------
@@ -169,16 +167,14 @@ class LaunchListModel(QAbstractListModel):
         self._row_by_id = {row.launch.id: number for number, row in enumerate(rows)}
         self._countdown_nets = sorted(row.net_sort for row in rows if row.has_countdown)
         self._watched = self._watched_ids(rows)
-        self._waiting.clear()
+        self._pictures.forget_rows()
         self._loader.forget_failures()  # a run may have fetched pictures that were missing
         self.endResetModel()
 
     def set_thumbnail_size(self, size: QSize, dpr: float) -> None:
         """The box (logical pixels) and device pixel ratio card pictures are decoded for."""
-        if size == self._thumbnail_size and dpr == self._dpr:
+        if not self._pictures.resize(size, dpr):
             return
-        self._thumbnail_size, self._dpr = QSize(size), dpr
-        self._waiting.clear()
         if self._rows:
             self.dataChanged.emit(self.index(0), self.index(len(self._rows) - 1), [_DECORATION])
 
@@ -322,19 +318,11 @@ class LaunchListModel(QAbstractListModel):
 
     # --- pictures -----------------------------------------------------------------------------
     def _thumbnail(self, number: int, row: LaunchRow) -> Any:
-        path = row.card_picture
-        if path is None:
-            return None
-        pixmap = self._loader.pixmap(path, self._thumbnail_size, self._dpr, Fit.COVER, sharper=row.picture)
-        if pixmap is None:
-            key = self._loader.key_for(path, self._thumbnail_size, self._dpr, Fit.COVER)
-            if self._loader.is_pending(key):
-                self._waiting[key].add(number)
-        return pixmap
+        return self._pictures.pixmap(number, row.card_picture, row.picture)
 
     @Slot(str)
     def _on_picture(self, key: str) -> None:
-        for number in sorted(self._waiting.pop(key, ())):
+        for number in self._pictures.rows_ready(key):
             if number < len(self._rows):
                 index = self.index(number)
                 self.dataChanged.emit(index, index, [_DECORATION])

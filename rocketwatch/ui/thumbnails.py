@@ -239,3 +239,41 @@ class PictureLoader(QObject):
         while self._cost > self.budget_bytes and len(self._cache) > 1:
             _, evicted = self._cache.popitem(last=False)
             self._cost -= evicted.width() * evicted.height() * 4
+
+
+class CardPictures:
+    """The card pictures of one list model: decoded for the cards' box and screen, and which rows wait for
+    which picture, so the model repaints exactly those rows when the loader has it."""
+
+    def __init__(self, loader: PictureLoader, size: QSize) -> None:
+        self.loader = loader
+        self.size = QSize(size)
+        self.dpr = 1.0
+        self._waiting: dict[str, set[int]] = {}
+
+    def resize(self, size: QSize, dpr: float) -> bool:
+        """Decode for a new box or screen from now on; False when nothing changed."""
+        if size == self.size and dpr == self.dpr:
+            return False
+        self.size, self.dpr = QSize(size), dpr
+        self._waiting.clear()
+        return True
+
+    def forget_rows(self) -> None:
+        """The model's rows were replaced: no row waits any more."""
+        self._waiting.clear()
+
+    def pixmap(self, row: int, path: Path | None, sharper: Path | None) -> QPixmap | None:
+        """Row `row`'s card picture, or None for now (the row is repainted when it is decoded)."""
+        if path is None:
+            return None
+        pixmap = self.loader.pixmap(path, self.size, self.dpr, Fit.COVER, sharper=sharper)
+        if pixmap is None:
+            key = self.loader.key_for(path, self.size, self.dpr, Fit.COVER)
+            if self.loader.is_pending(key):
+                self._waiting.setdefault(key, set()).add(row)
+        return pixmap
+
+    def rows_ready(self, key: str) -> list[int]:
+        """The rows that waited for the picture decoded under `key`, in order."""
+        return sorted(self._waiting.pop(key, ()))
