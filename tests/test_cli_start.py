@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 from helpers import write_config
 
-from rocketwatch.cli import main, notification_words
+from rocketwatch.cli import main
+from rocketwatch.cli.runs import notification_words
 from rocketwatch.standin import Fault
 
 

@@ -1,0 +1,395 @@
+"""The command line: its options, the session they build, `rocketwatch` (the tray app), `schedule`, and
+the dispatch to the headless commands (runs.py: run, retry, history; launches.py: launches, launch,
+events, mute, reminders, export-ics; common.py: what they share).
+
+Every command takes --home, --api-url and --demo; `--json` output is the contract for scripts and tests.
+The options become one Session (session.py), which the headless commands below and the tray app
+(ui/app.py, which never imports this module) share. Exit status 2: settings, options or a desktop that
+cannot be used; 1: the command ran and failed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import signal
+import sqlite3
+import sys
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from pathlib import Path
+
+from rocketwatch import APP_NAME
+from rocketwatch.applog import NOT_ON_CONSOLE, setup_logging
+from rocketwatch.cli.launches import (
+    cmd_events,
+    cmd_export_ics,
+    cmd_launch,
+    cmd_launches,
+    cmd_mute,
+    cmd_reminders,
+)
+from rocketwatch.cli.runs import cmd_history, cmd_retry, cmd_run
+from rocketwatch.config import ConfigError
+from rocketwatch.session import Session, storage_words
+
+log = logging.getLogger(__name__)
+
+
+TRAY_COMMANDS = ("show", "run-now", "cancel", "quit")
+
+
+HEADLESS_COMMANDS = (
+    "run",
+    "retry",
+    "history",
+    "launches",
+    "reminders",
+    "schedule",
+    "export-ics",
+    "mute",
+    "unmute",
+    "events",
+)
+
+
+MAX_COUNT = 100_000  # --count and --limit: more than anyone reads, and always a number SQLite can hold
+
+
+MAX_RUN_ID = 2**63 - 1  # SQLite's largest row id
+
+
+def _count(text: str) -> int:
+    """An argparse type: a whole number from 1 to MAX_COUNT."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number, not {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more, not {value}")
+    if value > MAX_COUNT:
+        raise argparse.ArgumentTypeError(f"must be at most {MAX_COUNT}, not {value}")
+    return value
+
+
+def _run_id(text: str) -> int:
+    """An argparse type: a run's number as `rocketwatch history` lists it."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a run's number, not {text!r}") from None
+    if not 1 <= value <= MAX_RUN_ID:
+        raise argparse.ArgumentTypeError(f"no run has the number {value}")
+    return value
+
+
+class _VersionAction(argparse.Action):
+    """--version: asks git for the commit only when asked (not on every start)."""
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: object,
+        option_string: str | None = None,
+    ) -> None:
+        from rocketwatch.version import describe
+
+        print(describe(APP_NAME))  # rocketwatch.launch answers a lone --version before this module loads
+        parser.exit()
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="rocketwatch",
+        description=f"{APP_NAME}: upcoming rocket launches from Launch Library 2, in your tray.",
+    )
+    parser.add_argument(
+        "--version",
+        action=_VersionAction,
+        nargs=0,
+        help="show the version and where this copy came from (a release, or a source "
+        "checkout and its commit), and exit",
+    )
+    parser.add_argument(
+        "--home", metavar="DIR", help="keep config, data, cache and logs under DIR (also ROCKETWATCH_HOME)"
+    )
+    parser.add_argument(
+        "--api-url", metavar="URL", help="use this LL2 base URL for this invocation only (never saved)"
+    )
+    parser.add_argument(
+        "--demo", action="store_true", help="work offline on bundled sample launches (a local LL2 stand-in)"
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    json_help = "print the result as JSON (the format scripts can rely on) instead of a table"
+
+    run = commands.add_parser(
+        "run",
+        help="one full run now; exit 0 if it succeeded, 1 if not",
+        description="Run the pipeline once now: download the launches, get the "
+        "pictures, notify. Exit 0 if the run succeeded, 1 if not. "
+        "Ctrl+C cancels the run (exit 130); it can be retried.",
+    )
+    run.add_argument("--json", action="store_true", help="print the finished run as one JSON object")
+
+    retry = commands.add_parser(
+        "retry",
+        help="retry a failed, interrupted or cancelled run",
+        description="Retry a failed, interrupted or cancelled run: its failed task "
+        "and everything after it, reusing what the earlier tasks saved.",
+    )
+    retry.add_argument(
+        "run_id", type=_run_id, metavar="RUN_ID", help="the run to retry, as `rocketwatch history` lists it"
+    )
+    retry.add_argument("--json", action="store_true", help="print the retried run as one JSON object")
+
+    history = commands.add_parser(
+        "history",
+        help="the runs, newest first",
+        description="The runs, newest first, with their tasks and errors.",
+    )
+    history.add_argument("--json", action="store_true", help=json_help)
+    history.add_argument(
+        "--limit", type=_count, default=20, metavar="N", help="show at most N runs (default: 20)"
+    )
+
+    launches = commands.add_parser(
+        "launches",
+        help="stored upcoming launches, soonest first",
+        description="The upcoming launches kept by the last runs, soonest first.",
+    )
+    launches.add_argument("--json", action="store_true", help=json_help)
+
+    launch = commands.add_parser(
+        "launch",
+        help="one stored launch in detail, with its recorded changes",
+        description="One stored launch in detail: webcasts, boosters and "
+        "landings, patches, LL2's updates, and every change "
+        "RocketWatch recorded (its slip timeline), oldest first.",
+    )
+    launch.add_argument("launch_id", metavar="ID", help="the launch's LL2 id (see: rocketwatch launches)")
+    launch.add_argument("--json", action="store_true", help=json_help)
+
+    reminders = commands.add_parser(
+        "reminders",
+        help="the launch reminders still to come, soonest first",
+        description="The launch reminders still to come, soonest first (see [alerts] in the config file).",
+    )
+    reminders.add_argument("--json", action="store_true", help=json_help)
+
+    events = commands.add_parser(
+        "events",
+        help="stored upcoming events (dockings, spacewalks…)",
+        description="LL2's upcoming events kept by the last runs, soonest first "
+        "(turn them on with [source] events = true).",
+    )
+    events.add_argument("--json", action="store_true", help=json_help)
+
+    for verb, words in (
+        ("mute", "no more alerts of any kind for one launch (undo: rocketwatch unmute ID)"),
+        ("unmute", "alerts for a muted launch again"),
+    ):
+        muting = commands.add_parser(verb, help=words, description=words[:1].upper() + words[1:] + ".")
+        muting.add_argument("launch_id", metavar="ID", help="the launch's LL2 id (see: rocketwatch launches)")
+
+    export = commands.add_parser(
+        "export-ics",
+        help="write the watched launches to an iCalendar file",
+        description="Write the watched launches to an iCalendar file that calendar apps can import.",
+    )
+    export.add_argument(
+        "file", type=Path, metavar="FILE", help="the .ics file to write; its folder must exist"
+    )
+
+    schedule = commands.add_parser(
+        "schedule",
+        help="check a schedule: its words and next fire times",
+        description="Check a schedule: what it means and when it fires next.",
+    )
+    schedule.add_argument(
+        "--every",
+        metavar="EXPR",
+        help="a preset (@hourly, @daily…), a cron line or an interval such as 30m "
+        "(default: the one in the config file)",
+    )
+    schedule.add_argument(
+        "--count", type=_count, default=5, metavar="N", help="show the next N fire times (default: 5)"
+    )
+    schedule.add_argument("--json", action="store_true", help=json_help)
+
+    show = commands.add_parser(
+        "show",
+        help="open a window of the running tray app",
+        description="Open a window of the running tray app (starting it if needed).",
+    )
+    show.add_argument(
+        "window",
+        choices=("gallery", "history", "settings"),
+        nargs="?",
+        default="gallery",
+        help="which window: gallery (default), history or settings",
+    )
+    commands.add_parser(
+        "run-now",
+        help="ask the running tray app to run now",
+        description="Ask the running tray app to start a run now.",
+    )
+    commands.add_parser(
+        "cancel",
+        help="ask the running tray app to cancel its active run",
+        description="Ask the running tray app to cancel the run it is doing now.",
+    )
+    commands.add_parser(
+        "quit", help="ask the running tray app to quit", description="Ask the running tray app to quit."
+    )
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    command = args.command
+    headless = command not in (None, *TRAY_COMMANDS)
+    try:
+        session = Session.from_options(args.home, args.api_url, args.demo)
+    except ConfigError as error:
+        print(f"rocketwatch: {error}", file=sys.stderr)
+        return 2
+    problem = _home_problem(session)
+    if problem:
+        print(f"rocketwatch: {problem}", file=sys.stderr)
+        return 2
+    try:
+        session.paths.ensure()
+    except OSError as error:
+        print(f"rocketwatch: {_folder_words(error, command)}", file=sys.stderr)
+        return 2
+    log_problem = setup_logging(
+        session.paths.log_file, console_level=logging.WARNING if headless else logging.INFO
+    )
+    if log_problem:
+        print(f"rocketwatch: {log_problem}; going on without a log file", file=sys.stderr)
+    if not headless:
+        from rocketwatch.ui.app import main as tray_main
+
+        return tray_main(session, args)  # it reads the settings itself: a problem is a dialog there
+    try:
+        session.load()
+    except ConfigError as error:
+        print(
+            f"rocketwatch: {error} (fix it, or move the file aside to start with defaults)", file=sys.stderr
+        )
+        return 2
+    for warning in session.config_warnings:
+        print(f"rocketwatch: warning: {warning}", file=sys.stderr)
+        log.warning("%s", warning, extra=NOT_ON_CONSOLE)
+    handler: Callable[[Session, argparse.Namespace], int] = COMMANDS[command]
+    try:
+        session.start_demo()
+        return handler(session, args)
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        raise  # the reader went away (`| head`): entry() ends quietly
+    except (OSError, sqlite3.Error) as error:
+        # A full disk or a database that cannot be written: plain words here, the details in the log.
+        log.info("rocketwatch %s failed", command, exc_info=True)  # the log file only
+        print(f"rocketwatch: {storage_words(error, session.paths, command)}", file=sys.stderr)
+        return 1
+    finally:
+        session.stop_demo()
+
+
+def _home_problem(session: Session) -> str:
+    """Why the home folder cannot be used, before anything is made in it ('' when it can)."""
+    home = session.home
+    if home is None:
+        return ""
+    home = home.expanduser()
+    if home.exists() and not home.is_dir():
+        return f"--home {home} is a file, not a folder; give a folder (it is made if missing)"
+    return ""
+
+
+def _folder_words(error: OSError, command: str | None) -> str:
+    where = error.filename or "a RocketWatch folder"
+    advice = "check that folder's permissions, or keep RocketWatch's files elsewhere with --home DIR"
+    if isinstance(error, FileExistsError | NotADirectoryError):
+        return f"cannot make the folder {where}: a file is in the way; move it, or use --home DIR"
+    return f"cannot make or use the folder {where} ({error.strerror}); {advice}"
+
+
+def cmd_schedule(session: Session, args: argparse.Namespace) -> int:
+    from rocketwatch.rate_limit import rate_limit_warning
+    from rocketwatch.schedule import ScheduleError, local_tz, parse_every
+
+    expr = args.every if args.every is not None else session.config.schedule.every
+    try:
+        schedule = parse_every(expr)
+    except ScheduleError as error:
+        print(f"rocketwatch: {error}", file=sys.stderr)
+        return 2
+    tz = local_tz()
+    now = datetime.now(tz)
+    times = schedule.next_fire_times(args.count, now, tz)
+    per_hour = schedule.max_runs_per_hour(tz)
+    source = session.config.source
+    warning = rate_limit_warning(schedule, source.api_url, source.token, tz)
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    "every": expr,
+                    "description": schedule.describe(),
+                    "timezone": str(tz),
+                    "next": [t.isoformat() for t in times],
+                    "max_runs_per_hour": per_hour,
+                    "warning": warning,
+                },
+                indent=2,
+            )
+        )
+        return 0
+    print(f"{expr}: {schedule.describe()} ({tz})")
+    for moment in times:
+        print(f"  {moment.strftime('%a %d %b %Y %H:%M %Z')}")
+    if len(times) < args.count:
+        print(f"  (no more fire times{' after that' if times else ''}: dates end with the year 9999)")
+    if warning:
+        print(f"Warning: {warning}")
+    return 0
+
+
+COMMANDS: dict[str, Callable[[Session, argparse.Namespace], int]] = {
+    "run": cmd_run,
+    "retry": cmd_retry,
+    "history": cmd_history,
+    "launches": cmd_launches,
+    "launch": cmd_launch,
+    "schedule": cmd_schedule,
+    "reminders": cmd_reminders,
+    "export-ics": cmd_export_ics,
+    "events": cmd_events,
+    "mute": cmd_mute,
+    "unmute": cmd_mute,
+}
+
+
+# What the shell reports for a program that a closed pipe ended (`seq 100000 | head -1`: 128 + SIGPIPE);
+# Windows has no SIGPIPE, and there a closed pipe is an error like any other.
+CLOSED_PIPE_STATUS = 128 + getattr(signal, "SIGPIPE", 1 - 128)
+
+
+def entry() -> None:
+    """The console script. A reader that goes away (`rocketwatch history | head -1`) ends it quietly, with
+    the status the shell gives any program a closed pipe ends (141)."""
+    try:
+        code = main()
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # Python would complain again when it flushes stdout at exit: point stdout at nothing first.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        code = CLOSED_PIPE_STATUS
+    sys.exit(code)
