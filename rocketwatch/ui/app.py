@@ -7,11 +7,9 @@ from __future__ import annotations
 import argparse
 import logging
 import os
-import socket
 import sqlite3
 import sys
 import time
-from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -21,6 +19,7 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QSystemTra
 
 from rocketwatch import APP_ID, APP_NAME, __version__
 from rocketwatch.config import ConfigError
+from rocketwatch.desktop import desktop_problem
 from rocketwatch.notify import ChainNotifier, LogNotifier, Notification, Subject, desktop_backends
 from rocketwatch.session import Session
 from rocketwatch.states import RunState
@@ -86,64 +85,6 @@ def request_for(args: argparse.Namespace) -> dict[str, Any]:
     if args.command == "cancel":
         return {"command": "cancel"}
     return {"command": "show", "window": getattr(args, "window", None) or "gallery"}
-
-
-HEADLESS_WORDS = "rocketwatch run, history, retry, launches, reminders, schedule, export-ics"
-
-
-def desktop_problem(environ: Mapping[str, str] = os.environ, platform: str = sys.platform) -> str:
-    """Why no window can be shown here ('' when a desktop session is reachable), found before Qt is asked:
-    Qt aborts the process (exit 134) when its platform cannot connect."""
-    if platform in ("win32", "darwin"):
-        return ""
-    wanted = environ.get("QT_QPA_PLATFORM", "").split(":")[0].split(";")[0]
-    if wanted and wanted not in ("xcb", "wayland", "wayland-egl"):
-        return ""  # offscreen, vnc, eglfs…: a platform that needs no desktop session
-    wayland, display = environ.get("WAYLAND_DISPLAY", ""), environ.get("DISPLAY", "")
-    if wanted != "xcb" and wayland and _wayland_reachable(wayland, environ):
-        return ""
-    if not wanted.startswith("wayland") and display and _x_display_reachable(display):
-        return ""
-    if not wayland and not display:
-        reason = "neither DISPLAY nor WAYLAND_DISPLAY is set"
-    else:
-        reason = " and ".join(
-            f"{name}={value} cannot be reached"
-            for name, value in (("WAYLAND_DISPLAY", wayland), ("DISPLAY", display))
-            if value
-        )
-    return f"no desktop session found ({reason}); the headless commands still work: {HEADLESS_WORDS}"
-
-
-def _wayland_reachable(name: str, environ: Mapping[str, str]) -> bool:
-    path = Path(name) if os.path.isabs(name) else Path(environ.get("XDG_RUNTIME_DIR", "/nonexistent")) / name
-    return _connects(socket.AF_UNIX, str(path))
-
-
-def _x_display_reachable(display: str) -> bool:
-    """Whether an X server answers at DISPLAY (`:0`, `:1.0`, `host:10.0`, a socket path on macOS)."""
-    host, _, rest = display.rpartition(":")
-    number = rest.split(".")[0]
-    if not number.isdigit():
-        return True  # a form we do not know: let Qt decide
-    if host.startswith("/"):
-        return _connects(socket.AF_UNIX, display)
-    if host and host != "unix":
-        return _connects(socket.AF_INET, (host, 6000 + int(number)))
-    path = f"/tmp/.X11-unix/X{number}"
-    return _connects(socket.AF_UNIX, path) or (
-        sys.platform.startswith("linux") and _connects(socket.AF_UNIX, "\0" + path)
-    )
-
-
-def _connects(family: int, address: Any) -> bool:
-    try:
-        with socket.socket(family, socket.SOCK_STREAM) as probe:
-            probe.settimeout(1.0)
-            probe.connect(address)
-        return True
-    except (OSError, ValueError):
-        return False
 
 
 def main(session: Session, args: argparse.Namespace) -> int:
