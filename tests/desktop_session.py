@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -40,6 +41,52 @@ TRAYER_ARGS = (
     "--alpha",
     "0",
 )  # the tint, opaque
+
+
+def require_tools(tools: tuple[str, ...], what: str = "desktop tools") -> None:
+    """Skip the test when a tool is missing, or fail it where CI asks for every desktop test."""
+    import pytest
+
+    missing = [tool for tool in tools if shutil.which(tool) is None]
+    if missing:
+        message = f"{what} missing: {', '.join(missing)} (see .ci/run for the Debian packages)"
+        if os.environ.get("ROCKETWATCH_REQUIRE_E2E") == "1":
+            pytest.fail(message)
+        pytest.skip(message)
+
+
+def clean_environment(workdir: Path, **extra: str) -> dict[str, str]:
+    """This process's environment without its desktop (display, bus, Qt platform), homed in `workdir`."""
+    runtime = workdir / "runtime"
+    runtime.mkdir(mode=0o700, exist_ok=True)
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in ("DISPLAY", "WAYLAND_DISPLAY", "DBUS_SESSION_BUS_ADDRESS", "QT_QPA_PLATFORM")
+    }
+    env.update(
+        XDG_RUNTIME_DIR=str(runtime),
+        XDG_CONFIG_HOME=str(workdir / "config"),
+        HOME=str(workdir),
+        NO_AT_BRIDGE="1",
+    )
+    env.update(extra)
+    return env
+
+
+def start_session_bus(desktop: Desktop) -> None:
+    """A private D-Bus session for `desktop`; its address goes into the desktop's environment."""
+    bus = subprocess.Popen(
+        ["dbus-daemon", "--session", "--nofork", "--print-address=1"],
+        env=desktop.env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        start_new_session=True,
+    )
+    desktop.env["DBUS_SESSION_BUS_ADDRESS"] = bus.stdout.readline().strip()  # type: ignore[union-attr]
+    bus._rocketwatch_log = bus.stdout  # type: ignore[attr-defined]
+    desktop.processes.append(bus)
 
 
 def wait_for(condition: Callable[[], object], timeout: float, what: str, interval: float = 0.1) -> object:

@@ -8,28 +8,28 @@ from __future__ import annotations
 
 import contextlib
 import os
-import shutil
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from desktop_session import NOTIFICATION_DAEMON, SNI_TOOLS, TOOLS, App, Desktop, wait_for
-
-
-def _require(tools: tuple[str, ...]) -> None:
-    missing = [tool for tool in tools if shutil.which(tool) is None]
-    if missing:
-        message = f"desktop tools missing: {', '.join(missing)} (see .ci/run for the Debian packages)"
-        if os.environ.get("ROCKETWATCH_REQUIRE_E2E") == "1":
-            pytest.fail(message)
-        pytest.skip(message)
+from desktop_session import (
+    NOTIFICATION_DAEMON,
+    SNI_TOOLS,
+    TOOLS,
+    App,
+    Desktop,
+    clean_environment,
+    require_tools,
+    start_session_bus,
+    wait_for,
+)
 
 
 @pytest.fixture(scope="module")
 def desktop(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Desktop]:
-    _require(TOOLS)
+    require_tools(TOOLS)
     with _desktop(tmp_path_factory, tray=True) as made:
         yield made
 
@@ -37,7 +37,7 @@ def desktop(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Desktop]:
 @pytest.fixture(scope="module")
 def bare_desktop(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Desktop]:
     """An X server, a session bus and notification-daemon, but no tray: tests start and end tray hosts."""
-    _require((*TOOLS, *SNI_TOOLS, NOTIFICATION_DAEMON))
+    require_tools((*TOOLS, *SNI_TOOLS, NOTIFICATION_DAEMON))
     with _desktop(tmp_path_factory, tray=False) as made:
         yield made
 
@@ -45,20 +45,7 @@ def bare_desktop(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Desktop]:
 @contextlib.contextmanager
 def _desktop(tmp_path_factory: pytest.TempPathFactory, tray: bool) -> Iterator[Desktop]:
     workdir = tmp_path_factory.mktemp("desktop")
-    runtime = workdir / "runtime"
-    runtime.mkdir(mode=0o700)
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in ("DISPLAY", "WAYLAND_DISPLAY", "DBUS_SESSION_BUS_ADDRESS", "QT_QPA_PLATFORM")
-    }
-    env.update(
-        XDG_RUNTIME_DIR=str(runtime),
-        XDG_CONFIG_HOME=str(workdir / "config"),
-        HOME=str(workdir),
-        QT_QPA_PLATFORM="xcb",
-        NO_AT_BRIDGE="1",
-    )
+    env = clean_environment(workdir, QT_QPA_PLATFORM="xcb")
     desktop = Desktop("", env, workdir)
     try:
         read_fd, write_fd = os.pipe()
@@ -76,17 +63,7 @@ def _desktop(tmp_path_factory: pytest.TempPathFactory, tray: bool) -> Iterator[D
         desktop.processes.append(xvfb)
         desktop.display = f":{number}"
         env["DISPLAY"] = desktop.display
-        bus = subprocess.Popen(
-            ["dbus-daemon", "--session", "--nofork", "--print-address=1"],
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            text=True,
-            start_new_session=True,
-        )
-        env["DBUS_SESSION_BUS_ADDRESS"] = bus.stdout.readline().strip()  # type: ignore[union-attr]
-        bus._rocketwatch_log = bus.stdout  # type: ignore[attr-defined]
-        desktop.processes.append(bus)
+        start_session_bus(desktop)
         if not tray:
             desktop.start(NOTIFICATION_DAEMON, log_name="notification-daemon")
             wait_for(

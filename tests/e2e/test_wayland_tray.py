@@ -4,15 +4,19 @@ StatusNotifierWatcher that starts after the app (there is no XEmbed on Wayland; 
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from desktop_session import Desktop, dbusmenu_shown, wait_for
+from desktop_session import (
+    Desktop,
+    clean_environment,
+    dbusmenu_shown,
+    require_tools,
+    start_session_bus,
+    wait_for,
+)
 from helpers import write_config
 
 from rocketwatch.standin import StandIn
@@ -24,40 +28,12 @@ WAYLAND_TOOLS = ("weston", "dbus-daemon", "status-notifier-watcher", "gdbus")
 
 @pytest.fixture
 def wayland_desktop(tmp_path: Path) -> Iterator[Desktop]:
-    missing = [tool for tool in WAYLAND_TOOLS if shutil.which(tool) is None]
-    if missing:
-        message = f"Wayland tools missing: {', '.join(missing)} (see .ci/run for the Debian packages)"
-        if os.environ.get("ROCKETWATCH_REQUIRE_E2E") == "1":
-            pytest.fail(message)
-        pytest.skip(message)
-    runtime = tmp_path / "runtime"
-    runtime.mkdir(mode=0o700)
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in ("DISPLAY", "WAYLAND_DISPLAY", "DBUS_SESSION_BUS_ADDRESS", "QT_QPA_PLATFORM")
-    }
-    env.update(
-        XDG_RUNTIME_DIR=str(runtime),
-        XDG_CONFIG_HOME=str(tmp_path / "config"),
-        HOME=str(tmp_path),
-        QT_QPA_PLATFORM="wayland",
-        WAYLAND_DISPLAY="wayland-rocketwatch",
-        NO_AT_BRIDGE="1",
-    )
+    require_tools(WAYLAND_TOOLS, "Wayland tools")
+    env = clean_environment(tmp_path, QT_QPA_PLATFORM="wayland", WAYLAND_DISPLAY="wayland-rocketwatch")
+    runtime = Path(env["XDG_RUNTIME_DIR"])
     desktop = Desktop("", env, tmp_path)
     try:
-        bus = subprocess.Popen(
-            ["dbus-daemon", "--session", "--nofork", "--print-address=1"],
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            text=True,
-            start_new_session=True,
-        )
-        env["DBUS_SESSION_BUS_ADDRESS"] = bus.stdout.readline().strip()  # type: ignore[union-attr]
-        bus._rocketwatch_log = bus.stdout  # type: ignore[attr-defined]
-        desktop.processes.append(bus)
+        start_session_bus(desktop)
         desktop.start(
             "weston",
             "--backend=headless-backend.so",
