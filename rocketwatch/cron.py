@@ -13,6 +13,8 @@ from functools import lru_cache
 
 from apscheduler.triggers.base import BaseTrigger
 
+from rocketwatch.i18n import N_, _
+
 _TICK = timedelta(microseconds=1)
 
 
@@ -21,7 +23,8 @@ class ScheduleError(ValueError):
 
 
 def problem(expr: str, problem: str) -> ScheduleError:
-    return ScheduleError(f"'{expr}': {problem}")
+    """The error for `expr`, `problem` already in the reader's language."""
+    return ScheduleError(_("'{expr}': {problem}").format(expr=expr, problem=problem))
 
 
 # --- cron fields -----------------------------------------------------------------------------
@@ -30,7 +33,15 @@ _MONTH_NAMES = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "
 _WEEKDAY_NAMES = ("sun", "mon", "tue", "wed", "thu", "fri", "sat")
 # APScheduler 3.x numbers weekdays from Monday; we only ever hand it these names.
 _APSCHEDULER_WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-WEEKDAY_WORDS = ("Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday")
+WEEKDAY_WORDS = (
+    N_("Sunday"),
+    N_("Monday"),
+    N_("Tuesday"),
+    N_("Wednesday"),
+    N_("Thursday"),
+    N_("Friday"),
+    N_("Saturday"),
+)  # translated where shown
 _DAYS_IN_MONTH = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
 
@@ -38,10 +49,10 @@ _DAYS_IN_MONTH = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 class _Field:
     """One of the five fields of a cron line: its allowed numbers and names."""
 
-    name: str
+    name: str  # marked with N_: translated where shown
     low: int
     high: int
-    rule: str
+    rule: str  # marked with N_
     names: dict[str, int]
 
     @property
@@ -54,17 +65,17 @@ class _Field:
         return self.high - self.low + 1
 
 
-_MINUTE = _Field("minute", 0, 59, "minute must be 0-59", {})
-_HOUR_FIELD = _Field("hour", 0, 23, "hour must be 0-23", {})
-DAY_OF_MONTH = _Field("day of month", 1, 31, "day of month must be 1-31", {})
+_MINUTE = _Field(N_("minute"), 0, 59, N_("minute must be 0-59"), {})
+_HOUR_FIELD = _Field(N_("hour"), 0, 23, N_("hour must be 0-23"), {})
+DAY_OF_MONTH = _Field(N_("day of month"), 1, 31, N_("day of month must be 1-31"), {})
 _MONTH = _Field(
-    "month", 1, 12, "month must be 1-12 or jan-dec", {n: i for i, n in enumerate(_MONTH_NAMES, 1)}
+    N_("month"), 1, 12, N_("month must be 1-12 or jan-dec"), {n: i for i, n in enumerate(_MONTH_NAMES, 1)}
 )
 _WEEKDAY = _Field(
-    "day of week",
+    N_("day of week"),
     0,
     7,
-    "day of week must be 0-7 (0 and 7 are Sunday)",
+    N_("day of week must be 0-7 (0 and 7 are Sunday)"),
     {n: i for i, n in enumerate(_WEEKDAY_NAMES)},
 )
 _FIELDS = (_MINUTE, _HOUR_FIELD, DAY_OF_MONTH, _MONTH, _WEEKDAY)
@@ -104,9 +115,14 @@ def _parse_value(token: str, field: _Field, expr: str) -> int:
     elif token in field.names:
         value = field.names[token]
     else:
-        raise problem(expr, f"'{token}' is not a {field.name}; {field.rule}")
+        raise problem(
+            expr,
+            _("'{token}' is not a {field}; {rule}").format(
+                token=token, field=_(field.name), rule=_(field.rule)
+            ),
+        )
     if not field.low <= value <= field.high:
-        raise problem(expr, field.rule)
+        raise problem(expr, _(field.rule))
     return value
 
 
@@ -114,7 +130,12 @@ def _parse_item(item: str, field: _Field, expr: str) -> set[int]:
     """One comma-separated item: *, 5, 1-5, mon-fri, */15, 0-30/5 or 5/15 (5 to the end)."""
     match = _ITEM.fullmatch(item)
     if match is None:
-        raise problem(expr, f"'{item}' is not a valid {field.name}; {field.rule}")
+        raise problem(
+            expr,
+            _("'{item}' is not a valid {field}; {rule}").format(
+                item=item, field=_(field.name), rule=_(field.rule)
+            ),
+        )
     first, last, step = match["first"], match["last"], match["step"]
     if match["star"]:
         low, high = field.low, field.high
@@ -124,10 +145,17 @@ def _parse_item(item: str, field: _Field, expr: str) -> set[int]:
     if field is _WEEKDAY and high == 0 and low > 0:
         high = 7  # "fri-sun" means Friday through Sunday
     if high < low:
-        raise problem(expr, f"the {field.name} range {first}-{last} goes backwards")
+        raise problem(
+            expr,
+            _("the {field} range {first}-{last} goes backwards").format(
+                field=_(field.name), first=first, last=last
+            ),
+        )
     stride = int(step) if step else 1
     if not 1 <= stride <= field.size:
-        raise problem(expr, f"the {field.name} step must be 1-{field.size}")
+        raise problem(
+            expr, _("the {field} step must be 1-{size}").format(field=_(field.name), size=field.size)
+        )
     return set(range(low, high + 1, stride))
 
 
@@ -135,7 +163,7 @@ def _parse_field(text: str, field: _Field, expr: str) -> frozenset[int]:
     values: set[int] = set()
     for item in text.lower().split(","):
         if not item:
-            raise problem(expr, f"the {field.name} field has an empty item")
+            raise problem(expr, _("the {field} field has an empty item").format(field=_(field.name)))
         values |= _parse_item(item, field, expr)
     if field is _WEEKDAY:
         values = {value % 7 for value in values}  # 7 is Sunday too
@@ -152,8 +180,10 @@ def parse_cron_line(expr: str) -> CronLine:
     if len(texts) != 5:
         raise problem(
             expr,
-            f"a cron line has 5 fields (minute hour day-of-month month day-of-week), "
-            f"this one has {len(texts)}; seconds and years are not supported",
+            _(
+                "a cron line has 5 fields (minute hour day-of-month month day-of-week), "
+                "this one has {count}; seconds and years are not supported"
+            ).format(count=len(texts)),
         )
     minutes, hours, days, months, weekdays = (
         _parse_field(text, field, expr) for text, field in zip(texts, _FIELDS, strict=True)
@@ -170,7 +200,7 @@ def parse_cron_line(expr: str) -> CronLine:
         fixed_time=not texts[0].startswith("*") and not texts[1].startswith("*"),
     )
     if not line.either_day_matches and not _can_fire(days, months):
-        raise problem(expr, "never runs: none of the chosen months has that day of the month")
+        raise problem(expr, _("never runs: none of the chosen months has that day of the month"))
     return line
 
 
@@ -319,7 +349,7 @@ def _next_fire(line: CronLine, tz: tzinfo, earliest: datetime) -> datetime | Non
     look_from = earliest.astimezone(tz).replace(tzinfo=None) - _MAX_CLOCK_CHANGE
     day, first_hour = look_from.date(), look_from.hour
     best: datetime | None = None
-    for _ in range(_SEARCH_DAYS):
+    for _searched in range(_SEARCH_DAYS):
         if best is not None and best < _day_start(day, tz):
             break
         if _day_matches(line, day):

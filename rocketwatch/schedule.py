@@ -5,6 +5,7 @@ Presets (@daily), classic 5-field cron lines and intervals (30m, 1h30m) become S
 
 from __future__ import annotations
 
+import calendar
 import io
 import itertools
 import logging
@@ -33,6 +34,8 @@ from rocketwatch.cron import (
     parse_cron_line,
     problem,
 )
+from rocketwatch.i18n import N_, PSEUDO, _, current_language, ngettext, pgettext
+from rocketwatch.timefmt import MONTHS, WEEKDAYS
 
 __all__ = [
     "MISSED_CAP",
@@ -69,7 +72,7 @@ MAX_EXPRESSION_LENGTH = 200
 
 _HOUR = timedelta(hours=1)
 _TICK = timedelta(microseconds=1)
-_USAGE = "write a preset like @daily, a cron line like '0 6 * * *' or an interval like 30m"
+_USAGE = N_("write a preset like @daily, a cron line like '0 6 * * *' or an interval like 30m")
 
 
 # --- intervals -------------------------------------------------------------------------------
@@ -84,7 +87,7 @@ _UNITS: dict[str, str] = {
     **dict.fromkeys(("s", "sec", "secs", "second", "seconds"), "s"),
 }
 _UNIT_SECONDS = {"w": 604800, "d": 86400, "h": 3600, "m": 60, "s": 1}
-_UNIT_WORDS = (("week", 604800), ("day", 86400), ("hour", 3600), ("minute", 60), ("second", 1))
+_UNIT_SIZES = (604800, 86400, 3600, 60, 1)  # the units an interval is described in, largest first
 
 
 def _parse_interval(expr: str) -> timedelta:
@@ -93,15 +96,17 @@ def _parse_interval(expr: str) -> timedelta:
     for number, word in _INTERVAL_PART.findall(expr):
         unit = _UNITS.get(word.lower())
         if unit is None:
-            raise problem(expr, f"'{word}' is not a unit; use w, d, h, m or s (30m, 6h, 1h30m)")
+            raise problem(
+                expr, _("'{word}' is not a unit; use w, d, h, m or s (30m, 6h, 1h30m)").format(word=word)
+            )
         if unit in seen:
-            raise problem(expr, f"the unit '{word}' appears twice")
+            raise problem(expr, _("the unit '{word}' appears twice").format(word=word))
         seen.add(unit)
         seconds += int(number) * _UNIT_SECONDS[unit]
     if seconds < MIN_INTERVAL.total_seconds():
-        raise problem(expr, "an interval must be at least 1 minute")
+        raise problem(expr, _("an interval must be at least 1 minute"))
     if seconds > MAX_INTERVAL.total_seconds():
-        raise problem(expr, "an interval must be at most 366 days")
+        raise problem(expr, _("an interval must be at most 366 days"))
     return timedelta(seconds=seconds)
 
 
@@ -109,12 +114,12 @@ def parse_duration(text: str) -> timedelta:
     """A length of time written like an interval (10m, 1h, 1h30m, 2d), between 1 minute and 366 days."""
     expr = " ".join(text.split())
     if not _INTERVAL.fullmatch(expr):
-        raise problem(expr, "not a length of time; write it like 10m, 1h, 1h30m or 1d")
+        raise problem(expr, _("not a length of time; write it like 10m, 1h, 1h30m or 1d"))
     return _parse_interval(expr)
 
 
 _QUIET_HOURS = re.compile(r"\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*")
-QUIET_HOURS_USAGE = "must be like 22:00-07:00 (local time), or empty for none"
+QUIET_HOURS_USAGE = N_("must be like 22:00-07:00 (local time), or empty for none")  # shown with _()
 
 
 def parse_quiet_hours(text: str) -> tuple[time, time] | None:
@@ -124,13 +129,17 @@ def parse_quiet_hours(text: str) -> tuple[time, time] | None:
         return None
     match = _QUIET_HOURS.fullmatch(text)
     if not match:
-        raise ScheduleError(QUIET_HOURS_USAGE)
+        raise ScheduleError(_(QUIET_HOURS_USAGE))
     hour1, minute1, hour2, minute2 = (int(part) for part in match.groups())
     if max(hour1, hour2) > 23 or max(minute1, minute2) > 59:
-        raise ScheduleError(f"{QUIET_HOURS_USAGE}: hours go to 23, minutes to 59")
+        raise ScheduleError(
+            _("must be like 22:00-07:00 (local time), or empty for none: hours go to 23, minutes to 59")
+        )
     start, end = time(hour1, minute1), time(hour2, minute2)
     if start == end:
-        raise ScheduleError(f"{QUIET_HOURS_USAGE}: the start and the end are the same")
+        raise ScheduleError(
+            _("must be like 22:00-07:00 (local time), or empty for none: the start and the end are the same")
+        )
     return start, end
 
 
@@ -141,22 +150,22 @@ def parse_every(expr: str) -> Schedule:
     """Read the ``every`` setting: a preset, a 5-field cron line or an interval."""
     text = " ".join(expr.split())
     if not text:
-        raise problem(text, f"the schedule is empty; {_USAGE}")
+        raise problem(text, _("the schedule is empty; {usage}").format(usage=_(_USAGE)))
     if len(text) > MAX_EXPRESSION_LENGTH:
-        raise problem(text[:40] + "...", "the schedule is too long")
+        raise problem(text[:40] + "...", _("the schedule is too long"))
     if text.startswith("@"):
         return _parse_preset(text)
     if _INTERVAL.fullmatch(text):
         return Schedule(expr=text, kind="interval", interval=_parse_interval(text))
     if len(text.split()) in (5, 6, 7):
         return Schedule(expr=text, kind="cron", cron=parse_cron_line(text).text)
-    raise problem(text, f"not a schedule; {_USAGE}")
+    raise problem(text, _("not a schedule; {usage}").format(usage=_(_USAGE)))
 
 
 def _parse_preset(text: str) -> Schedule:
     cron = PRESETS.get(text.lower())
     if cron is None:
-        raise problem(text, "unknown preset; use one of " + ", ".join(PRESETS))
+        raise problem(text, _("unknown preset; use one of {presets}").format(presets=", ".join(PRESETS)))
     return Schedule(expr=text, kind="preset", cron=cron)
 
 
@@ -342,16 +351,32 @@ def _fire_times(trigger: BaseTrigger, after: datetime, tz: tzinfo) -> Iterator[d
 def _cron_words(cron: str) -> str:
     from cron_descriptor import ExpressionDescriptor, Options  # loaded when a schedule is first described
 
+    language = current_language()
     options = Options()
     options.use_24hour_time_format = True
     options.day_of_week_start_index_zero = True
-    options.locale_code = "en_US"
+    options.locale_code = "ko_KR" if language == "ko" else "en_US"
     try:
         description: str = ExpressionDescriptor(cron, options).get_description()
-        return description
     except Exception:  # a describer, not a validator: never let it break a label
         log.warning("cron-descriptor could not describe %r", cron, exc_info=True)
-        return f"On cron schedule {cron}"
+        return _("On cron schedule {cron}").format(cron=cron)
+    description = _our_names(description)
+    if language == "ko":  # its Korean says "every 15 minutes, every hour" for "*/15 * * * *"
+        description = re.sub(r"매 (\d+)분마다, 매시마다", r"\1분마다", description)
+        description = description.replace("~", "부터 ").replace("매시마다, ", "")
+    if language == PSEUDO:  # its words come from its own catalogs: seen as translated
+        description = f"⟦{description}⟧"
+    return description
+
+
+def _our_names(description: str) -> str:
+    """cron-descriptor names weekdays and months in the C library's locale (whatever the process set):
+    the names of the language shown instead."""
+    names = {calendar.day_name[day]: _(WEEKDAYS[day]) for day in range(7)}
+    names |= {calendar.month_name[month]: _(MONTHS[month - 1]) for month in range(1, 13)}
+    pattern = re.compile("|".join(rf"\b{re.escape(name)}\b" for name in sorted(names, key=len, reverse=True)))
+    return pattern.sub(lambda match: names[match[0]], description)
 
 
 def _weekdays_for_words(weekdays: frozenset[int]) -> str:
@@ -365,10 +390,14 @@ def _weekdays_for_words(weekdays: frozenset[int]) -> str:
     return ",".join(f"{run[0]}-{run[-1]}" if len(run) > 1 else str(run[0]) for run in runs)
 
 
-def _join_words(words: list[str]) -> str:
-    if len(words) <= 2:
-        return " and ".join(words)
-    return ", ".join(words[:-1]) + ", and " + words[-1]
+def _join_words(words: list[str], context: str = "list") -> str:
+    """'a', 'a and b', 'a, b, and c'; `context` "interval" for the parts of one length of time."""
+    if len(words) == 1:
+        return words[0]
+    if len(words) == 2:
+        return pgettext(context, "{first} and {second}").format(first=words[0], second=words[1])
+    separator = pgettext(context, ", ")
+    return pgettext(context, "{items}, and {last}").format(items=separator.join(words[:-1]), last=words[-1])
 
 
 def _evenly_stepped(text: str, values: Iterable[int], size: int | None) -> bool:
@@ -387,7 +416,7 @@ def _evenly_stepped(text: str, values: Iterable[int], size: int | None) -> bool:
 
 
 def _describe_cron(line: CronLine) -> str:
-    minute, hour, day, month, _ = line.text.split()
+    minute, hour, day, month, _weekday_text = line.text.split()
     # cron-descriptor reads "*/45" as "every 45 minutes"; where the line does not keep that spacing,
     # name the values it does run at.
     if not _evenly_stepped(minute, line.minutes, 60):
@@ -407,8 +436,10 @@ def _describe_cron(line: CronLine) -> str:
         # "*/2" counts as unrestricted in cron's either-day rule, so both days must match;
         # cron-descriptor would say "or", so name the weekdays ourselves.
         days = sorted(line.weekdays, key=lambda d: d or 7)
-        only_on = _join_words([WEEKDAY_WORDS[d] for d in days])
-        return f"{_in_hours(minute, hour, day, month, '*', line)}, and only on {only_on}"
+        only_on = _join_words([_(WEEKDAY_WORDS[d]) for d in days])
+        return _("{schedule}, and only on {weekdays}").format(
+            schedule=_in_hours(minute, hour, day, month, "*", line), weekdays=only_on
+        )
     return _in_hours(minute, hour, day, month, weekday, line)
 
 
@@ -422,19 +453,44 @@ def _in_hours(minute: str, hour: str, day: str, month: str, weekday: str, line: 
     if not whole.startswith(minutes):
         return _cron_words(f"{minute} {hour} {day} {month} {weekday}")
     hours = _join_words([f"{hour:02d}" for hour in line.hours])
-    return f"{minutes}, during hours {hours}{whole[len(minutes) :]}"
+    # Translators: {rest} is the rest of the description (", Monday through Friday") or nothing.
+    return _("{minutes}, during hours {hours}{rest}").format(
+        minutes=minutes, hours=hours, rest=whole[len(minutes) :]
+    )
 
 
 def _describe_interval(interval: timedelta) -> str:
     seconds = int(interval.total_seconds())
-    parts: list[tuple[int, str]] = []
-    for word, size in _UNIT_WORDS:
+    parts: list[tuple[int, int]] = []
+    for size in _UNIT_SIZES:
         count, seconds = divmod(seconds, size)
         if count:
-            parts.append((count, word))
+            parts.append((count, size))
     if len(parts) == 1 and parts[0][0] == 1:
-        return f"Every {parts[0][1]}"
-    return "Every " + _join_words([f"{n} {word}{'s' if n != 1 else ''}" for n, word in parts])
+        return _(_EVERY_ONE[parts[0][1]])
+    words = _join_words([_unit_words(count, size) for count, size in parts], "interval")
+    return _("Every {interval}").format(interval=words)
+
+
+_EVERY_ONE = {
+    604800: N_("Every week"),
+    86400: N_("Every day"),
+    3600: N_("Every hour"),
+    60: N_("Every minute"),
+    1: N_("Every second"),
+}
+
+
+def _unit_words(count: int, size: int) -> str:
+    if size == 604800:
+        return ngettext("{count} week", "{count} weeks", count).format(count=count)
+    if size == 86400:
+        return ngettext("{count} day", "{count} days", count).format(count=count)
+    if size == 3600:
+        return ngettext("{count} hour", "{count} hours", count).format(count=count)
+    if size == 60:
+        return ngettext("{count} minute", "{count} minutes", count).format(count=count)
+    return ngettext("{count} second", "{count} seconds", count).format(count=count)
 
 
 # --- how busy a schedule can get -------------------------------------------------------------
