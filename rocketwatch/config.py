@@ -22,6 +22,7 @@ from tomlkit.exceptions import TOMLKitError
 
 from rocketwatch import APP_NAME
 from rocketwatch.fileio import write_atomic
+from rocketwatch.i18n import SETTINGS as LANGUAGE_SETTINGS
 
 DEFAULT_API_URL = "https://ll.thespacedevs.com/2.3.0"
 DEV_API_URL = "https://lldev.thespacedevs.com/2.3.0"
@@ -38,6 +39,11 @@ class ConfigError(ValueError):
         self.path = path
         self.line = line
         self.problem = problem or message
+
+
+@dataclass(frozen=True, slots=True)
+class GeneralConfig:
+    language: str = "system"  # "system": the desktop's language; or "en", "ko"
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +108,7 @@ class RetentionConfig:
 
 @dataclass(frozen=True, slots=True)
 class Config:
+    general: GeneralConfig = GeneralConfig()
     source: SourceConfig = SourceConfig()
     schedule: ScheduleConfig = ScheduleConfig()
     pipeline: PipelineConfig = PipelineConfig()
@@ -111,6 +118,7 @@ class Config:
 
 
 SECTIONS: dict[str, type] = {
+    "general": GeneralConfig,
     "source": SourceConfig,
     "schedule": ScheduleConfig,
     "pipeline": PipelineConfig,
@@ -172,6 +180,9 @@ def _check_quiet_hours(value: str) -> str | None:
 
 # Extra checks beyond the type, per "section.key".
 CHECKS: dict[str, Callable[[Any], str | None]] = {
+    "general.language": lambda value: (
+        None if value in LANGUAGE_SETTINGS else 'must be "system" (the desktop\'s language), "en" or "ko"'
+    ),
     "source.api_url": _check_url,
     "source.limit": _range(1, 100),
     "source.max_rate_limit_wait": _range(0, 86_400),

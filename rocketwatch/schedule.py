@@ -365,6 +365,8 @@ def _cron_words(cron: str) -> str:
     if language == "ko":  # its Korean says "every 15 minutes, every hour" for "*/15 * * * *"
         description = re.sub(r"매 (\d+)분마다, 매시마다", r"\1분마다", description)
         description = description.replace("~", "부터 ").replace("매시마다, ", "")
+        if re.fullmatch(r"\d\d:\d\d", description):  # "0 6 * * *" reads as a bare "06:00"
+            description = f"매일 {description}"
     if language == PSEUDO:  # its words come from its own catalogs: seen as translated
         description = f"⟦{description}⟧"
     return description
@@ -390,14 +392,30 @@ def _weekdays_for_words(weekdays: frozenset[int]) -> str:
     return ",".join(f"{run[0]}-{run[-1]}" if len(run) > 1 else str(run[0]) for run in runs)
 
 
-def _join_words(words: list[str], context: str = "list") -> str:
-    """'a', 'a and b', 'a, b, and c'; `context` "interval" for the parts of one length of time."""
-    if len(words) == 1:
-        return words[0]
-    if len(words) == 2:
-        return pgettext(context, "{first} and {second}").format(first=words[0], second=words[1])
-    separator = pgettext(context, ", ")
-    return pgettext(context, "{items}, and {last}").format(items=separator.join(words[:-1]), last=words[-1])
+def _join_words(words: list[str]) -> str:
+    """'a', 'a and b', 'a, b, and c'."""
+    if len(words) <= 2:
+        return (
+            pgettext("list", "{first} and {second}").format(first=words[0], second=words[-1])
+            if len(words) == 2
+            else words[0]
+        )
+    separator = pgettext("list", ", ")
+    return pgettext("list", "{items}, and {last}").format(items=separator.join(words[:-1]), last=words[-1])
+
+
+def _join_lengths(words: list[str]) -> str:
+    """The parts of one length of time: '1 hour and 30 minutes', '1 day, 2 hours, and 5 minutes'."""
+    if len(words) <= 2:
+        return (
+            pgettext("interval", "{first} and {second}").format(first=words[0], second=words[-1])
+            if len(words) == 2
+            else words[0]
+        )
+    separator = pgettext("interval", ", ")
+    return pgettext("interval", "{items}, and {last}").format(
+        items=separator.join(words[:-1]), last=words[-1]
+    )
 
 
 def _evenly_stepped(text: str, values: Iterable[int], size: int | None) -> bool:
@@ -468,7 +486,7 @@ def _describe_interval(interval: timedelta) -> str:
             parts.append((count, size))
     if len(parts) == 1 and parts[0][0] == 1:
         return _(_EVERY_ONE[parts[0][1]])
-    words = _join_words([_unit_words(count, size) for count, size in parts], "interval")
+    words = _join_lengths([_unit_words(count, size) for count, size in parts])
     return _("Every {interval}").format(interval=words)
 
 

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 import platformdirs
 
-from rocketwatch import APP_ID
+from rocketwatch import APP_ID, i18n
 from rocketwatch.config import CHECKS, Config, ConfigError, read_config
 from rocketwatch.paths import Paths, home_from_env, paths_for
 
@@ -77,6 +77,7 @@ class Session:
         where = home_from_env(home)
         if demo and where is None:
             where = Path(platformdirs.user_data_dir(APP_ID, appauthor=False)) / "demo"
+        i18n.setup()  # the desktop's language until the settings say otherwise (see load())
         overrides = Overrides(api_url_override(api_url), "--api-url") if api_url is not None else Overrides()
         return cls(where, paths_for(where), Config(), overrides, demo)
 
@@ -88,6 +89,7 @@ class Session:
     def load(self) -> None:
         """Read the config file; ConfigError when it cannot be used (see config.read_config)."""
         self.saved_config, self.config_warnings = read_config(self.paths.config_file)
+        i18n.setup(self.saved_config.general.language)
 
     def start_demo(self) -> None:
         """With --demo, serve the bundled launches on 127.0.0.1 and point this session at them (once)."""

@@ -14,10 +14,31 @@ import pytest
 
 # Qt tests run headless; the desktop tests in tests/e2e start their own X server.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# The suite reads English whatever the machine's locale (LANGUAGE comes first in gettext's order, and a
+# "C" locale means English anyway); the processes tests start inherit it. Tests of other languages ask.
+os.environ["LANGUAGE"] = "en"
+os.environ.pop("ROCKETWATCH_PSEUDO_LOCALE", None)
 
 from helpers import SAMPLES, localize_pictures
 
+from rocketwatch import i18n
 from rocketwatch.standin import StandIn
+
+
+@pytest.fixture(autouse=True)
+def english() -> Iterator[None]:
+    """Every test starts in English and leaves English behind, whatever it switched to."""
+    i18n.setup("en")
+    yield
+    i18n.setup("en")
+
+
+@pytest.fixture
+def korean() -> Iterator[None]:
+    """The app in Korean for this test (the catalog the build compiled)."""
+    if i18n.setup("ko") != "ko":
+        pytest.fail(f"no compiled Korean catalog at {i18n.catalog_path('ko')}: the build hook did not run")
+    yield
 
 
 @pytest.fixture(scope="session")

@@ -25,6 +25,7 @@ from rocketwatch.session import Session
 from rocketwatch.states import RunState
 from rocketwatch.ui.errors import ErrorReporter, SignalBridge, route_qt_messages
 from rocketwatch.ui.icons import app_icon
+from rocketwatch.ui.language import install_qt_translation
 from rocketwatch.ui.single_instance import PING, InstanceServer, instance_mismatch, send_request, socket_name
 from rocketwatch.ui.tray import TrayIcon
 from rocketwatch.ui.tray_host import SNI, TrayHost
@@ -114,8 +115,10 @@ def main(session: Session, args: argparse.Namespace) -> int:
     QApplication.setQuitOnLastWindowClosed(False)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     route_qt_messages()
+    install_qt_translation(app)  # Qt's own buttons in the desktop's language, then in the one set
     if not load_settings(session):
         return 2
+    install_qt_translation(app)
     tray_app = TrayApp(session, name, first_window=request.get("window") if args.command == "show" else None)
     if not tray_app.server_ok:
         # Another instance won the race to listen: give it our request and leave.
