@@ -17,6 +17,8 @@ import logging
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 DOMAIN = "rocketwatch"
@@ -62,6 +64,19 @@ def use(translation: gettext.NullTranslations, language: str | None = None) -> N
     _translation = translation
     if language is not None:
         _language = language
+
+
+@contextmanager
+def english() -> Iterator[None]:
+    """English for the words made inside (machine output such as --json that reuses words made for people);
+    for a command's own thread: the language is the process's."""
+    global _translation, _language
+    saved = _translation, _language
+    _translation, _language = gettext.NullTranslations(), SOURCE_LANGUAGE
+    try:
+        yield
+    finally:
+        _translation, _language = saved
 
 
 def current_language() -> str:

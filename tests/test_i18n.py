@@ -342,3 +342,11 @@ def test_the_completeness_check_notices_a_missing_string(monkeypatch: pytest.Mon
         test_every_marked_string_has_a_korean_translation()
     assert "missing: 'A sentence nobody translated' at rocketwatch/new.py:1" in str(failure.value)
     assert "'{expr}'" not in str(failure.value)
+
+
+def test_machine_output_can_be_made_in_english_inside_a_korean_process(korean: None) -> None:
+    with i18n.english():
+        assert parse_every("0 6 * * 1-5").describe() == "At 06:00, Monday through Friday"
+        assert i18n.current_language() == "en"
+    assert parse_every("0 6 * * 1-5").describe() == "06:00, 월요일부터 금요일"
+    assert i18n.current_language() == "ko"

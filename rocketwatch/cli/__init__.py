@@ -21,7 +21,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
 
-from rocketwatch import APP_NAME
+from rocketwatch import APP_NAME, i18n
 from rocketwatch.applog import NOT_ON_CONSOLE, setup_logging
 from rocketwatch.cli.launches import (
     cmd_events,
@@ -337,11 +337,13 @@ def cmd_schedule(session: Session, args: argparse.Namespace) -> int:
     source = session.config.source
     warning = rate_limit_warning(schedule, source.api_url, source.token, tz)
     if args.json:
+        with i18n.english():  # machine output: the same words in every language
+            english_description = schedule.describe()
         print(
             json.dumps(
                 {
                     "every": expr,
-                    "description": schedule.describe(),
+                    "description": english_description,
                     "timezone": str(tz),
                     "next": [t.isoformat() for t in times],
                     "max_runs_per_hour": per_hour,
