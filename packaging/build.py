@@ -84,7 +84,10 @@ DEPENDS = (
     "libuuid1",
     "tzdata",
 )
-RECOMMENDS = ("libnotify-bin",)  # notify-send: RocketWatch's desktop notifications on Linux
+RECOMMENDS = (
+    "libnotify-bin",  # notify-send: RocketWatch's desktop notifications on Linux
+    "fonts-nanum | fonts-noto-cjk",  # Hangul glyphs for the Korean translation (and Korean launch names)
+)
 
 # ICU data Qt never reads for this app: Qt breaks text, names locales and formats numbers with its own data.
 # Kept: collation, time zones, core locale data, normalization. Also dropped: every legacy converter (.cnv).
