@@ -7,6 +7,7 @@ and the matching QLocale, once the QApplication exists.
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 
@@ -26,14 +27,24 @@ def install_qt_translation(app: QCoreApplication, language: str | None = None) -
     _installed.clear()
     if language not in i18n.LANGUAGES:  # the pseudo-locale of the tests: Qt stays as it is
         return False
-    QLocale.setDefault(QLocale(language))
-    if language == i18n.SOURCE_LANGUAGE:
+    if language == i18n.SOURCE_LANGUAGE:  # English words; numbers and dates as the desktop writes them
+        QLocale.setDefault(QLocale.system())
         return True
+    QLocale.setDefault(QLocale(language))
     translator = QTranslator(app)
-    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
-    if not translator.load(f"qtbase_{language}", folder):
-        log.warning("Qt's own translation qtbase_%s is not in %s; its buttons stay English", language, folder)
+    folders = [QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath), str(_bundled_translations())]
+    if not any(translator.load(f"qtbase_{language}", folder) for folder in folders):
+        log.warning(
+            "Qt's own translation qtbase_%s is not in %s; its buttons stay English", language, folders
+        )
         return False
     app.installTranslator(translator)
     _installed.append(translator)
     return True
+
+
+def _bundled_translations() -> Path:
+    """Where PySide6 keeps Qt's translations beside itself (a frozen bundle keeps that layout too)."""
+    import PySide6
+
+    return Path(PySide6.__file__).resolve().parent / "Qt" / "translations"
