@@ -12,6 +12,7 @@ import logging
 import os
 import re
 import struct
+import warnings
 import zoneinfo
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -352,7 +353,9 @@ def _cron_words(cron: str) -> str:
     from cron_descriptor import ExpressionDescriptor, Options  # loaded when a schedule is first described
 
     language = current_language()
-    options = Options()
+    with warnings.catch_warnings():  # it warns when the process has no locale: we name the one we want
+        warnings.simplefilter("ignore", UserWarning)
+        options = Options()
     options.use_24hour_time_format = True
     options.day_of_week_start_index_zero = True
     options.locale_code = "ko_KR" if language == "ko" else "en_US"
