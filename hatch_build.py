@@ -24,6 +24,8 @@ class CatalogBuildHook(BuildHookInterface):  # type: ignore[misc]
     PLUGIN_NAME = "custom"
 
     def initialize(self, version: str, build_data: dict[str, Any]) -> None:
+        if self.target_name != "wheel":  # the source archive carries the .po; its wheel compiles them
+            return
         root = Path(self.root)
         for po in sorted(root.glob(CATALOGS)):
             mo = po.with_suffix(".mo")
