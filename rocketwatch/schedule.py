@@ -368,6 +368,8 @@ def _cron_words(cron: str) -> str:
     if language == "ko":  # its Korean says "every 15 minutes, every hour" for "*/15 * * * *"
         description = re.sub(r"매 (\d+)분마다, 매시마다", r"\1분마다", description)
         description = description.replace("~", "부터 ").replace("매시마다, ", "")
+        description = re.sub(r"매 (\d+)(분|시간|초)마다", r"\1\2마다", description)  # "매 2시간마다"
+        description = "매시간" if description == "매시마다" else description
         if re.fullmatch(r"\d\d:\d\d", description):  # "0 6 * * *" reads as a bare "06:00"
             description = f"매일 {description}"
     if language == PSEUDO:  # its words come from its own catalogs: seen as translated
@@ -380,7 +382,8 @@ def _our_names(description: str) -> str:
     the names of the language shown instead."""
     names = {calendar.day_name[day]: _(WEEKDAYS[day]) for day in range(7)}
     names |= {calendar.month_name[month]: _(MONTHS[month - 1]) for month in range(1, 13)}
-    pattern = re.compile("|".join(rf"\b{re.escape(name)}\b" for name in sorted(names, key=len, reverse=True)))
+    words = "|".join(re.escape(name) for name in sorted(names, key=len, reverse=True))
+    pattern = re.compile(rf"(?<![A-Za-z])(?:{words})(?![A-Za-z])")  # "Sunday에": Hangul is a word character
     return pattern.sub(lambda match: names[match[0]], description)
 
 

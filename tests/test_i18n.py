@@ -175,6 +175,10 @@ def test_english_dates_stay_as_they_were() -> None:
         ("1h30m", "1시간 30분마다"),
         ("1h", "매시간"),
         ("0 6 */15 * 5", "06:00, 매월 1, 16, 그리고 31일, 금요일에만"),
+        ("@hourly", "매시간"),
+        ("0 */2 * * *", "2시간마다"),
+        ("30 6 * * 0", "06:30, 일요일에"),  # cron-descriptor's own weekday names, in Korean too
+        ("0 6 * * 1,3,5", "06:00, 월요일, 수요일, 그리고 금요일에"),
     ],
 )
 def test_schedules_in_korean_words(korean: None, every: str, korean_words: str) -> None:
