@@ -37,6 +37,7 @@ ZONE = re.compile(r"\b(?:UTC|GMT|[A-Z]{1,4}[SD]?T)\b")
 WRAPPED = re.compile(r"⟦[^⟦⟧]*⟧")
 ENGLISH_WORD = re.compile(r"[A-Za-z]{2,}")
 URL = re.compile(r"\b(?:https?|file)://\S+|\bwww\.\S+")
+IDENTIFIER = re.compile(r"\b[a-z]+(?:_[a-z]+)+\b")  # task ids such as download_launches: names, not words
 PATH = re.compile(r"(?:[A-Za-z]:)?[/\\][\w./\\-]+")
 
 
@@ -58,7 +59,7 @@ def untranslated_words(text: str, data: list[str]) -> list[str]:
             text = text.replace(value, " ")
     for noun in PROPER_NOUNS:
         text = text.replace(noun, " ")
-    text = PATH.sub(" ", URL.sub(" ", text))
+    text = IDENTIFIER.sub(" ", PATH.sub(" ", URL.sub(" ", text)))
     return ENGLISH_WORD.findall(ZONE.sub(" ", text))
 
 
@@ -200,25 +201,30 @@ def test_the_check_sees_an_unmarked_label_and_lets_data_and_translated_text_pass
 
 
 @pytest.mark.xfail(reason="until every window's words are marked", strict=False)
-def test_every_window_shows_only_marked_words(qtbot, ran_controller, tmp_path: Path) -> None:
+def test_every_window_and_notification_shows_only_marked_words(
+    qtbot, make_controller, recorder, tmp_path: Path
+) -> None:
     from rocketwatch.ui.about import AboutDialog
     from rocketwatch.ui.gallery import GalleryWindow
     from rocketwatch.ui.history import HistoryWindow
     from rocketwatch.ui.settings import SettingsDialog
     from rocketwatch.ui.tray import TrayIcon
 
-    controller = ran_controller
+    i18n.setup(i18n.PSEUDO)  # before the run: the notifications and what the store keeps are made in it
+    controller = make_controller()
+    with qtbot.waitSignal(
+        controller.active_changed, timeout=20_000, check_params_cb=lambda active: not active
+    ):
+        controller.run_now()
     store = controller.store
     launches = store.launches.upcoming()
     data = data_strings(
         launches,
         store.events.upcoming(),
-        store.runs.latest(limit=50),
         controller.saved_config,
         controller.paths,
-        [task for run in store.runs.latest(limit=50) for task in getattr(run, "tasks", ())],
-    )
-    i18n.setup(i18n.PSEUDO)
+        recorder.name,  # the test's notifier backend, named where the history says who showed a message
+    )  # not the runs: their states and triggers are stored words, shown translated
 
     gallery = GalleryWindow(controller)
     history = HistoryWindow(controller)
@@ -245,4 +251,10 @@ def test_every_window_shows_only_marked_words(qtbot, ran_controller, tmp_path: P
     tray_texts = {text: "tray menu" for text in action_texts(tray.menu.actions()) if text}
     tray_texts[tray.tooltip()] = "tray tooltip"
     problems += unmarked(tray_texts, data)
+    assert recorder.sent, "the run sent no notification to look at"
+    notification_texts = {text: "notification" for sent in recorder.sent for text in (sent.title, sent.body)}
+    notification_texts |= {
+        action.label: "notification button" for sent in recorder.sent for action in sent.actions
+    }
+    problems += unmarked(notification_texts, data)
     assert not problems, f"{len(problems)} text(s) shown without translation:\n" + "\n".join(problems)
