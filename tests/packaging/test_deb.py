@@ -121,6 +121,21 @@ def test_deb_installs_runs_shows_its_tray_icon_and_purges_cleanly(
         words = json.loads(schedule.stdout)
         assert "06:00" in words["description"] and len(words["next"]) == 3
 
+        # It speaks Korean on a Korean locale (the compiled catalog is in the bundle), with Qt's own words.
+        korean_env = {key: value for key, value in env.items() if not key.startswith(("LANGUAGE", "LC_"))}
+        korean = run(
+            COMMAND,
+            "--home",
+            str(home),
+            "schedule",
+            "--every",
+            "0 6 * * 1-5",
+            env=korean_env | {"LANG": "ko_KR.UTF-8"},
+        )
+        assert "06:00, 월요일부터 금요일" in korean.stdout, korean.stdout + korean.stderr
+        assert any(path.endswith("/translations/qtbase_ko.qm") for path in owned)
+        assert any(path.endswith("/locale/ko/LC_MESSAGES/rocketwatch.mo") for path in owned)
+
         # The installed tray app starts, shows its icon, runs once at first start, and quits when asked.
         tray_home = tmp_path / "tray-home"
         started = time.monotonic()
