@@ -17,7 +17,7 @@ import logging
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -133,7 +133,7 @@ def language_of(locale_name: str) -> str | None:
     return code if code in LANGUAGES else None
 
 
-def language_from_environment(environ: dict[str, str] | os._Environ[str]) -> str | None:
+def language_from_environment(environ: Mapping[str, str]) -> str | None:
     """The language the gettext variables ask for, or None when none of them is set.
 
     As GNU gettext does: LANGUAGE is a priority list (the first language we have wins; if none,
