@@ -328,5 +328,5 @@ def _still_true(store: Store, change: LaunchChange) -> bool:
 
 def _icon(store: Store, launch_id: str) -> Path | None:
     launch = store.launches.get(launch_id)
-    _, thumbnail = store.images.paths_for(launch.image_url if launch else None)
+    _image, thumbnail = store.images.paths_for(launch.image_url if launch else None)
     return thumbnail or app_icon_path()
