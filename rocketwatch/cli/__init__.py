@@ -323,7 +323,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"rocketwatch: {words}", file=sys.stderr)
         return 2
     for warning in session.config_warnings:
-        print(f"rocketwatch: {_('warning: {warning}').format(warning=warning)}", file=sys.stderr)
+        words = _("warning: {warning}").format(warning=warning)
+        print(f"rocketwatch: {words}", file=sys.stderr)
         log.warning("%s", warning, extra=NOT_ON_CONSOLE)
     handler: Callable[[Session, argparse.Namespace], int] = COMMANDS[command]
     try:

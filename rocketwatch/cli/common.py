@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from rocketwatch.i18n import _
 from rocketwatch.session import Session
 from rocketwatch.states import RunState
 from rocketwatch.timefmt import duration_words
@@ -47,7 +48,7 @@ def duration_words_s(seconds: float | None) -> str:
     if seconds is None:
         return ""
     if seconds < 60:
-        return f"{seconds:.1f} s"
+        return _("{count} s").format(count=f"{seconds:.1f}")
     return duration_words(timedelta(seconds=seconds))
 
 

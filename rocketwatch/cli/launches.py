@@ -149,7 +149,7 @@ def launch_lines(launch: Launch, data: dict[str, Any], changes: Sequence[LaunchC
         (_("By"), f"{launch.provider} · {launch.rocket}"),
     ]
     if launch.probability is not None:
-        weather = _("{percent}% go").format(percent=launch.probability)
+        weather = _("{percent} go").format(percent=f"{launch.probability}%")
         if launch.weather_concerns:
             weather = f"{weather}; {launch.weather_concerns}"
         rows.append((_("Weather"), weather))
