@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from rocketwatch.cli.common import clip, ljust, open_store, path_text, print_table, utc_text, width
 from rocketwatch.i18n import _, ngettext
 from rocketwatch.session import Session
-from rocketwatch.timefmt import local, net_words
+from rocketwatch.timefmt import net_words
 
 if TYPE_CHECKING:
     from rocketwatch.ll2.events import Event
@@ -207,9 +207,9 @@ def cmd_reminders(session: Session, args: argparse.Namespace) -> int:
         lead = timedelta(seconds=item.lead_s)
         rows.append(
             (
-                local(item.fire_at).strftime("%a %d %b %H:%M"),
+                net_words(item.fire_at, "MIN"),
                 lead_words(lead),
-                local(item.fire_at + lead).strftime("%a %d %b %H:%M"),
+                net_words(item.fire_at + lead, "MIN"),
                 clip(item.name, 60),
             )
         )

@@ -21,7 +21,7 @@ from rocketwatch.cli.common import (
 from rocketwatch.i18n import N_, _, ngettext
 from rocketwatch.session import Session
 from rocketwatch.states import RunState, state_word
-from rocketwatch.timefmt import local
+from rocketwatch.timefmt import net_words
 
 if TYPE_CHECKING:
     from rocketwatch.pipeline import RunEvent, Runner
@@ -155,7 +155,8 @@ def cmd_history(session: Session, args: argparse.Namespace) -> int:
         (_("RUN"), _("STATE"), _("TRIGGER"), _("STARTED"), _("TOOK"), _("TASKS"), _("LAUNCHES"), _("ERROR"))
     ]
     for record in records:
-        started = local(record.started_at or record.created_at).strftime("%a %d %b %H:%M")
+        # A moment as the launch times are written (in the reader's language once timefmt speaks it).
+        started = net_words(record.started_at or record.created_at, "MIN")
         took = duration_words_s(record.duration_s)
         tasks = " ".join(TASK_MARKS.get(task.state, "?") for task in record.tasks)
         launches = (
