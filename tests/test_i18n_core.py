@@ -9,20 +9,24 @@ import shutil
 import socket
 import subprocess
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from helpers import RecordingNotifier, write_config
 
 from rocketwatch import i18n
+from rocketwatch.alerts import change_alerts, due_alerts
 from rocketwatch.cli import main
 from rocketwatch.cli.common import print_table, width
-from rocketwatch.config import load_config
+from rocketwatch.config import AlertsConfig, load_config
+from rocketwatch.ll2.model import Launch
 from rocketwatch.notify import ChainNotifier
 from rocketwatch.paths import paths_for
-from rocketwatch.pipeline import Runner
+from rocketwatch.pipeline import RunActivity, Runner
 from rocketwatch.standin import StandIn
-from rocketwatch.store import Store
+from rocketwatch.store import LaunchChange, Store
 
 CATALOG = Path(__file__).parents[1] / "rocketwatch" / "locale" / "ko" / "LC_MESSAGES" / "parts" / "core.po"
 
@@ -151,3 +155,28 @@ def test_tables_line_up_hangul_by_terminal_columns(capsys: pytest.CaptureFixture
     first, second = capsys.readouterr().out.splitlines()
     assert first == "발사      상태"  # "발사" is four columns wide, padded to eight, then the gap
     assert second == "Falcon 9  Go"
+
+
+def test_launch_alerts_are_whole_korean_sentences(korean) -> None:
+    now = datetime(2026, 3, 7, 12, 0, tzinfo=UTC)
+    net = now + timedelta(hours=2, minutes=30)
+    launch = Launch(
+        id="a", name="Falcon 9 | Mission A", net=net, net_precision="MIN", status_abbrev="Go",
+        pad="SLC-40", location="Cape Canaveral", provider="SpaceX", rocket="Falcon 9 Block 5",
+    )  # fmt: skip
+    [reminder] = due_alerts([launch], {}, net - timedelta(hours=1), AlertsConfig(), tz=ZoneInfo("Asia/Seoul"))
+    # Korean puts the countdown first and the place after the time: one sentence, not English pieces.
+    assert reminder.body == "1시간 후 발사 — 23:30 KST, SLC-40, Cape Canaveral"
+    liftoff = LaunchChange("a", 3, now, "status", "Go", "In Flight", 7)
+    [alert] = change_alerts([liftoff], {"a": launch}, now, AlertsConfig(), tz=UTC)
+    assert alert.body == "이륙! Falcon 9 Block 5, SLC-40, Cape Canaveral에서 이륙"
+
+
+def test_what_a_waiting_run_is_doing_is_korean(korean) -> None:
+    now = datetime(2026, 3, 7, 12, 0, tzinfo=UTC)
+    waiting = RunActivity(
+        7, "download_launches", "up_for_retry", 1, 4, "연결이 거부되었습니다", now + timedelta(seconds=30)
+    )
+    lines = waiting.lines(now)
+    assert lines[:2] == ["Launch Library 2에서 발사 목록 가져오기 실패(시도 1/4):", "연결이 거부되었습니다."]
+    assert re.fullmatch(r"\d\d:\d\d:\d\d \(30초 후\)에 다시 시도합니다\.", lines[2]), lines[2]
