@@ -4,6 +4,7 @@ budget can ask for more, and the warnings about it that the command line, the tr
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import tzinfo
 from typing import TYPE_CHECKING
 
@@ -25,6 +26,15 @@ DEV_SERVER_WORDS = N_(
     "reminders from it can come at the wrong time."
 )
 
+# Marked only: rate_limit_warning() gives it in the current language, or in English for --json.
+SCHEDULE_TOO_FAST = N_(
+    "This schedule can run up to {runs} times in an hour, but LL2 answers "
+    "{limit} requests an hour without an API token, so some runs would be "
+    "refused. Add an API token, choose a slower schedule, or switch to LL2's development server "
+    "(lldev.thespacedevs.com): it has no rate limit, but its data can be stale (days old) and may "
+    "hold test entries, so it suits trying things out, not reminders you rely on."
+)
+
 
 def hourly_request_limit(token: str) -> int:
     """LL2 requests an hour: 15 for anonymous users; with a token, the smallest supporter tier."""
@@ -41,21 +51,17 @@ def limited_source(api_url: str, token: str) -> bool:
     return url != DEV_API_URL and not private_api_host(url)
 
 
-def rate_limit_warning(schedule: Schedule, api_url: str, token: str, tz: tzinfo) -> str | None:
+def rate_limit_warning(
+    schedule: Schedule, api_url: str, token: str, tz: tzinfo, *, translate: Callable[[str], str] = _
+) -> str | None:
     """The warning for a schedule that can run more often than LL2 answers an anonymous user; None when
-    the schedule fits (or the server does not limit it)."""
+    the schedule fits (or the server does not limit it). `translate=N_` gives it in English (for --json)."""
     if not limited_source(api_url, token):
         return None
     per_hour = schedule.max_runs_per_hour(tz)
     if per_hour <= ANONYMOUS_REQUESTS_PER_HOUR:
         return None
-    return _(
-        "This schedule can run up to {runs} times in an hour, but LL2 answers "
-        "{limit} requests an hour without an API token, so some runs would be "
-        "refused. Add an API token, choose a slower schedule, or switch to LL2's development server "
-        "(lldev.thespacedevs.com): it has no rate limit, but its data can be stale (days old) and may "
-        "hold test entries, so it suits trying things out, not reminders you rely on."
-    ).format(runs=f"{per_hour:g}", limit=ANONYMOUS_REQUESTS_PER_HOUR)
+    return translate(SCHEDULE_TOO_FAST).format(runs=f"{per_hour:g}", limit=ANONYMOUS_REQUESTS_PER_HOUR)
 
 
 def saved_schedule_warning(config: Config, tz: tzinfo) -> str | None:

@@ -130,7 +130,11 @@ def test_json_output_is_the_same_in_english_and_korean(
     assert main(["--home", str(home), "--demo", "run"]) == 0
     capsys.readouterr()
     launch_id = None
-    commands = [["history", "--json"], ["launches", "--json"], ["schedule", "--every", "@daily", "--json"]]
+    commands = [
+        ["history", "--json"],
+        ["launches", "--json"],
+        ["schedule", "--every", "*/2 * * * *", "--json"],
+    ]
     outputs: dict[str, list[str]] = {}
     for language in ("en", "ko"):
         if language == "ko":
@@ -148,6 +152,7 @@ def test_json_output_is_the_same_in_english_and_korean(
             i18n.use(gettext.NullTranslations())
     assert outputs["en"] == outputs["ko"]
     assert all(output.strip() for output in outputs["en"])
+    assert "This schedule can run up to 30 times in an hour" in outputs["en"][2]  # a warning, in English
 
 
 def test_tables_line_up_hangul_by_terminal_columns(capsys: pytest.CaptureFixture[str]) -> None:

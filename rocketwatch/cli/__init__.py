@@ -384,7 +384,8 @@ def cmd_schedule(session: Session, args: argparse.Namespace) -> int:
     per_hour = schedule.max_runs_per_hour(tz)
     source = session.config.source
     warning = rate_limit_warning(schedule, source.api_url, source.token, tz)
-    if args.json:
+    if args.json:  # for scripts: the same words in every language
+        warning = rate_limit_warning(schedule, source.api_url, source.token, tz, translate=N_)
         print(
             json.dumps(
                 {
