@@ -11,6 +11,7 @@ from functools import lru_cache
 from typing import Any
 
 from rocketwatch.config import AlertsConfig
+from rocketwatch.i18n import _, ngettext
 from rocketwatch.ll2.model import Launch, landing_outcomes
 from rocketwatch.timefmt import duration_words, local, net_label, parse_moment, with_zone
 
@@ -244,16 +245,31 @@ def due_alerts(
 
 def reminder_text(launch: Launch, now: datetime, tz: tzinfo | None = None) -> str:
     """'Launches in 1 hour — 14:30 from SLC-40, Cape Canaveral'; 'Might launch …' when not confirmed."""
-    about = "about " if launch.net_precision == "HR" else ""
-    when = f"in {about}{lead_words(launch.net - now)} — {_clock(launch, now, tz)}"
+    lead = lead_words(launch.net - now)
+    if launch.net_precision == "HR":
+        lead = _("about {lead}").format(lead=lead)
     place = _place(launch)
-    text = f"{when} from {place}" if place else when
     if launch.status_abbrev in CONFIRMED:
-        return f"Launches {text}"
-    if launch.status_abbrev == "Hold":
-        reason = f": {launch.hold_reason}" if launch.hold_reason else ""
-        return f"Might launch {text} (on hold{reason})"
-    return f"Might launch {text} (the date is not confirmed)"
+        text = _("Launches in {lead} — {clock} from {place}") if place else _("Launches in {lead} — {clock}")
+    elif launch.status_abbrev == "Hold" and launch.hold_reason:
+        text = (
+            _("Might launch in {lead} — {clock} from {place} (on hold: {reason})")
+            if place
+            else _("Might launch in {lead} — {clock} (on hold: {reason})")
+        )
+    elif launch.status_abbrev == "Hold":
+        text = (
+            _("Might launch in {lead} — {clock} from {place} (on hold)")
+            if place
+            else _("Might launch in {lead} — {clock} (on hold)")
+        )
+    else:
+        text = (
+            _("Might launch in {lead} — {clock} from {place} (the date is not confirmed)")
+            if place
+            else _("Might launch in {lead} — {clock} (the date is not confirmed)")
+        )
+    return text.format(lead=lead, clock=_clock(launch, now, tz), place=place, reason=launch.hold_reason)
 
 
 def counted_down(
@@ -319,11 +335,17 @@ def due_event_alerts(
         fire_at = event.date - lead
         if already_reminded(event.id, lead, fire_at, sent):
             continue
-        about = "about " if event.date_precision == "HR" else ""
+        ahead = lead_words(event.date - now)
+        if event.date_precision == "HR":
+            ahead = _("about {lead}").format(lead=ahead)
         when = local(event.date, tz)
         clock = with_zone(f"{when:%H}:00" if event.date_precision == "HR" else f"{when:%H:%M}", when)
-        body = f"{event.type} in {about}{lead_words(event.date - now)} — {clock}"
-        body += f", {event.location}" if event.location else ""
+        words = (
+            _("{event} in {lead} — {clock}, {location}")
+            if event.location
+            else _("{event} in {lead} — {clock}")
+        )
+        body = words.format(event=event.type, lead=ahead, clock=clock, location=event.location)
         lead_s = int(lead.total_seconds())
         due.append(
             Alert(
@@ -433,7 +455,9 @@ def change_alerts(
             made = (
                 f"{WEBCAST}:{launch.id}:{change.id}",
                 WEBCAST,
-                f"Webcast is live: {launch.webcast_url}" if launch.webcast_url else "Webcast is live",
+                _("Webcast is live: {address}").format(address=launch.webcast_url)
+                if launch.webcast_url
+                else _("Webcast is live"),
             )
         elif change.field == "landing" and rules.landings:
             made = _landing(change, launch)
@@ -453,9 +477,9 @@ def _slip(
         return None
     if not (_near(old, now) or _near(new, now)):
         return None
-    words = duration_words(new - old)
-    lead = f"Slipped {words}" if new > old else f"Moved earlier by {words}"
-    return f"{SLIP}:{launch.id}:{change.id}", SLIP, f"{lead}: now {_day_clock(launch, now, tz)}"
+    words = _("Slipped {duration}: now {when}") if new > old else _("Moved earlier by {duration}: now {when}")
+    body = words.format(duration=duration_words(new - old), when=_day_clock(launch, now, tz))
+    return f"{SLIP}:{launch.id}:{change.id}", SLIP, body
 
 
 def _status(change: Any, launch: Launch, now: datetime, tz: tzinfo | None) -> tuple[str, str, str] | None:
@@ -464,23 +488,33 @@ def _status(change: Any, launch: Launch, now: datetime, tz: tzinfo | None) -> tu
     place = _place(launch)
     if status in ("Hold", "Go", "TBD") and not _near(launch.net, now):
         return None
+    reason = launch.hold_reason if status == "Hold" else launch.fail_reason
     if status == "Hold":
-        body = f"On hold: {launch.hold_reason}" if launch.hold_reason else "On hold"
-        body += f" (NET {when})"
+        words = _("On hold: {reason} (NET {when})") if reason else _("On hold (NET {when})")
     elif status == "Go":
-        body = f"Back to Go: launches {when}" if change.old == "Hold" else f"Go for launch: {when}"
+        words = _("Back to Go: launches {when}") if change.old == "Hold" else _("Go for launch: {when}")
     elif status == "TBD":
-        body = f"Unconfirmed: the launch time is to be determined (NET {when})"
+        words = _("Unconfirmed: the launch time is to be determined (NET {when})")
     elif status == "In Flight":
-        rocket = launch.rocket if launch.rocket != "Unknown" else "The rocket"
-        body = f"Liftoff! {rocket} lifted off" + (f" from {place}" if place else "")
+        if launch.rocket != "Unknown":
+            words = (
+                _("Liftoff! {rocket} lifted off from {place}") if place else _("Liftoff! {rocket} lifted off")
+            )
+        else:
+            words = (
+                _("Liftoff! The rocket lifted off from {place}")
+                if place
+                else _("Liftoff! The rocket lifted off")
+            )
     elif status == "Success":
-        body = "Launch successful"
-    elif status in ("Failure", "Partial Failure"):
-        body = "Launch failed" if status == "Failure" else "Partial failure"
-        body += f": {launch.fail_reason}" if launch.fail_reason else ""
+        words = _("Launch successful")
+    elif status == "Failure":
+        words = _("Launch failed: {reason}") if reason else _("Launch failed")
+    elif status == "Partial Failure":
+        words = _("Partial failure: {reason}") if reason else _("Partial failure")
     else:
         return None
+    body = words.format(reason=reason, when=when, rocket=launch.rocket, place=place)
     return f"{STATUS}:{launch.id}:{status}:{change.id}", STATUS, body
 
 
@@ -491,12 +525,16 @@ def _landing(change: Any, launch: Launch) -> tuple[str, str, str] | None:
     for key, stage in zip(landing_outcomes(launch.landings), launch.landings, strict=True):
         if key not in changed or stage.success is None:
             continue
-        name = f"Booster {stage.serial}" if stage.serial else (stage.stage or "The stage")
+        if stage.serial:
+            name = _("Booster {serial}").format(serial=stage.serial)
+        else:
+            name = stage.stage or _("The stage")
         place = stage.location or stage.location_abbrev
         if stage.success:
-            lines.append(f"{name} landed on {place}" if place else f"{name} landed")
+            words = _("{stage} landed on {place}") if place else _("{stage} landed")
         else:
-            lines.append(f"{name} did not land" + (f" ({place})" if place else ""))
+            words = _("{stage} did not land ({place})") if place else _("{stage} did not land")
+        lines.append(words.format(stage=name, place=place))
     if not lines:
         return None
     return f"{LANDING}:{launch.id}:{change.id}", LANDING, "\n".join(lines)
@@ -513,8 +551,11 @@ def _update(change: Any, launch: Launch) -> tuple[str, str, str] | None:
     text = " ".join(update.comment.split()) or update.info_url
     if len(text) > UPDATE_TEXT_LIMIT:
         text = text[: UPDATE_TEXT_LIMIT - 1].rstrip() + "…"
-    by = f" ({update.author})" if update.author else ""
-    return f"{UPDATE}:{launch.id}:{_minute(created)}", UPDATE, f"Update{by}: {text}"
+    if update.author:
+        body = _("Update ({author}): {text}").format(author=update.author, text=text)
+    else:
+        body = _("Update: {text}").format(text=text)
+    return f"{UPDATE}:{launch.id}:{_minute(created)}", UPDATE, body
 
 
 # --- freshness and the API budget ---------------------------------------------------------------------
@@ -537,7 +578,8 @@ def budget_left(requests_last_hour: int, budget: int) -> int:
 
 def with_last_checked(alert: Alert, data_age: timedelta) -> Alert:
     """The alert saying how old its data is (sent when a refresh was not possible)."""
-    return replace(alert, body=f"{alert.body}\nLast checked {duration_words(data_age)} ago")
+    checked = _("Last checked {duration} ago").format(duration=duration_words(data_age))
+    return replace(alert, body=f"{alert.body}\n{checked}")
 
 
 # --- words -------------------------------------------------------------------------------------------
@@ -545,19 +587,22 @@ def lead_words(delta: timedelta) -> str:
     """'1 hour', '24 hours', '2 days', '40 min', '2 h 10 min': a countdown to the minute."""
     minutes = max(0, round(delta.total_seconds() / 60))
     if minutes >= 2 * 1440 and minutes % 1440 == 0:
-        return f"{minutes // 1440} days"
+        days = minutes // 1440
+        return ngettext("{count} day", "{count} days", days).format(count=days)
     if minutes >= 60 and minutes % 60 == 0:
         hours = minutes // 60
-        return f"{hours} hour" if hours == 1 else f"{hours} hours"
+        return ngettext("{count} hour", "{count} hours", hours).format(count=hours)
     if minutes < 60:
-        return f"{minutes} min"
+        return _("{count} min").format(count=minutes)
     return duration_words(timedelta(minutes=minutes))
 
 
 def _clock(launch: Launch, now: datetime, tz: tzinfo | None) -> str:
     """The NET's local time of day, with the weekday when it is not today."""
     when = local(launch.net, tz)
-    text = f"about {when:%H}:00" if launch.net_precision == "HR" else f"{when:%H:%M}"
+    text = (
+        _("about {clock}").format(clock=f"{when:%H}:00") if launch.net_precision == "HR" else f"{when:%H:%M}"
+    )
     text = with_zone(text, when)  # a notification is read away from the app: say which clock
     return text if when.date() == local(now, tz).date() else f"{when:%a} {text}"
 
@@ -568,9 +613,10 @@ def _day_clock(launch: Launch, now: datetime, tz: tzinfo | None) -> str:
         return net_label(launch.net, launch.net_precision, tz)
     when = local(launch.net, tz)
     day = f"{when:%a %d %b}" if abs(launch.net - now) > timedelta(days=6) else f"{when:%a}"
-    return with_zone(
-        f"{day} about {when:%H}:00" if launch.net_precision == "HR" else f"{day} {when:%H:%M}", when
+    clock = (
+        _("about {clock}").format(clock=f"{when:%H}:00") if launch.net_precision == "HR" else f"{when:%H:%M}"
     )
+    return with_zone(f"{day} {clock}", when)
 
 
 def _place(launch: Launch) -> str:

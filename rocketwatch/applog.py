@@ -9,6 +9,8 @@ import logging
 import logging.handlers
 from pathlib import Path
 
+from rocketwatch.i18n import _
+
 FORMAT = "%(asctime)s %(levelname)-7s %(name)s: %(message)s"
 NOT_ON_CONSOLE = {"console": False}  # `extra=` for a record the command already told the user in words
 
@@ -35,7 +37,9 @@ def setup_logging(log_file: Path | None, *, console_level: int = logging.WARNING
             with open(log_file, "a", encoding="utf-8"):
                 pass  # the handler opens it later (delay=True); find out now whether it can
         except OSError as error:
-            problem = f"cannot write the log file {log_file} ({(error.strerror or str(error)).lower()})"
+            problem = _("cannot write the log file {file} ({reason})").format(
+                file=log_file, reason=(error.strerror or str(error)).lower()
+            )
         else:
             file_handler = logging.handlers.RotatingFileHandler(
                 log_file, maxBytes=1_000_000, backupCount=5, encoding="utf-8", delay=True

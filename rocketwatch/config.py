@@ -23,6 +23,7 @@ from tomlkit.exceptions import TOMLKitError
 from rocketwatch import APP_NAME
 from rocketwatch.fileio import write_atomic
 from rocketwatch.i18n import SETTINGS as LANGUAGE_SETTINGS
+from rocketwatch.i18n import _
 
 DEFAULT_API_URL = "https://ll.thespacedevs.com/2.3.0"
 DEV_API_URL = "https://lldev.thespacedevs.com/2.3.0"
@@ -131,14 +132,14 @@ SECTIONS: dict[str, type] = {
 def _check_url(value: str) -> str | None:
     parts = urlsplit(value)
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        return "must be an http or https URL"
+        return _("must be an http or https URL")
     return None
 
 
 def _range(low: float, high: float) -> Callable[[Any], str | None]:
     def check(value: Any) -> str | None:
         if not low <= value <= high:
-            return f"must be between {low:g} and {high:g}"
+            return _("must be between {low} and {high}").format(low=f"{low:g}", high=f"{high:g}")
         return None
 
     return check
@@ -148,13 +149,13 @@ def _check_leads(value: tuple[str, ...]) -> str | None:
     from rocketwatch.schedule import ScheduleError, parse_duration
 
     if len(value) > 10:
-        return "can hold at most 10 reminders"
+        return _("can hold at most {count} reminders").format(count=10)
     for text in value:
         try:
             if parse_duration(text) > timedelta(days=30):
-                return f"'{text}': a reminder can come at most 30 days before the launch"
+                return _("'{text}': a reminder can come at most 30 days before the launch").format(text=text)
         except ScheduleError as error:
-            return f"has {error}"
+            return _("has {error}").format(error=error)
     return None
 
 
@@ -164,7 +165,7 @@ def _check_duration(value: str) -> str | None:
     try:
         parse_duration(value)
     except ScheduleError as error:
-        return f"must be a length of time like 1h or 30m: {error}"
+        return _("must be a length of time like 1h or 30m: {error}").format(error=error)
     return None
 
 
@@ -186,11 +187,11 @@ CHECKS: dict[str, Callable[[Any], str | None]] = {
     "source.api_url": _check_url,
     "source.limit": _range(1, 100),
     "source.max_rate_limit_wait": _range(0, 86_400),
-    "source.mode": lambda value: None if value in SOURCE_MODES else 'must be "detailed" or "normal"',
+    "source.mode": lambda value: None if value in SOURCE_MODES else _('must be "detailed" or "normal"'),
     "source.token": lambda value: (
         None
         if all("!" <= char <= "~" for char in value)
-        else "must be the token LL2 gave you, without spaces or other characters"
+        else _("must be the token LL2 gave you, without spaces or other characters")
     ),
     "source.pages": _range(1, 20),
     "pipeline.retries": _range(0, 20),
@@ -213,22 +214,22 @@ def _coerce(value: Any, default: Any) -> Any:
     if isinstance(default, tuple):
         if isinstance(value, list | tuple) and all(isinstance(item, str) for item in value):
             return tuple(item.strip() for item in value if item.strip())
-        raise TypeError('must be a list of texts in quotes, like ["a", "b"]')
+        raise TypeError(_('must be a list of texts in quotes, like ["a", "b"]'))
     if isinstance(default, bool):
         if isinstance(value, bool):
             return value
-        raise TypeError("must be true or false")
+        raise TypeError(_("must be true or false"))
     if isinstance(default, int):
         if isinstance(value, int) and not isinstance(value, bool):
             return value
-        raise TypeError("must be a whole number")
+        raise TypeError(_("must be a whole number"))
     if isinstance(default, float):
         if isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value):
             return float(value)
-        raise TypeError("must be a number of seconds")
+        raise TypeError(_("must be a number of seconds"))
     if isinstance(value, str):
         return value.strip()
-    raise TypeError("must be text in quotes")
+    raise TypeError(_("must be text in quotes"))
 
 
 def config_from_mapping(
@@ -239,15 +240,15 @@ def config_from_mapping(
     sections: dict[str, Any] = {}
 
     def error(key: str, problem: str) -> ConfigError:
-        section, _, name = key.partition(".")
+        section, _dot, name = key.partition(".")
         line = _line_of(text, section, name) if text else None
-        where = f"{source}, line {line}" if line else source
+        where = _place(source, line)
         return ConfigError(f"{where}: {problem}", path=path, line=line, problem=problem)
 
     for name, cls in SECTIONS.items():
         table = data.get(name, {})
         if not isinstance(table, Mapping):
-            raise error(name, f"[{name}] must be a table of settings")
+            raise error(name, _("[{section}] must be a table of settings").format(section=name))
         default = cls()
         values: dict[str, Any] = {}
         for field in fields(cls):
@@ -257,10 +258,16 @@ def config_from_mapping(
             try:
                 value = _coerce(table[field.name], getattr(default, field.name))
             except TypeError as wrong_type:
-                raise error(key, f"{key} {wrong_type} (found {table[field.name]!r})") from None
+                found = repr(table[field.name])
+                raise error(
+                    key, _("{key} {problem} (found {value})").format(key=key, problem=wrong_type, value=found)
+                ) from None
             problem = CHECKS.get(key, lambda _v: None)(value)
             if problem:
-                raise error(key, f"{key} {problem} (found {value!r})")
+                raise error(
+                    key,
+                    _("{key} {problem} (found {value})").format(key=key, problem=problem, value=repr(value)),
+                )
             values[field.name] = value
         sections[name] = replace(default, **values)
     config = Config(**sections)
@@ -269,6 +276,11 @@ def config_from_mapping(
     except ValueError as problem:
         raise error("schedule.every", f"schedule.every: {problem}") from None
     return config
+
+
+def _place(source: str, line: int | None) -> str:
+    """'config.toml, line 4' (the file alone when the line is not known)."""
+    return _("{file}, line {line}").format(file=source, line=line) if line else source
 
 
 def _line_of(text: str, section: str, key: str) -> int | None:
@@ -307,13 +319,23 @@ def unknown_keys(data: Mapping[str, Any], source: str = "config.toml", text: str
 
     def where(section: str, key: str) -> str:
         line = _line_of(text, section, key) if text else None
-        return f"{source}, line {line}" if line else source
+        return _place(source, line)
 
     for name, table in data.items():
         if name not in SECTIONS:
             close = difflib.get_close_matches(name, list(SECTIONS), n=1)
-            hint = f"; did you mean [{close[0]}]?" if close else f"; the sections are {', '.join(SECTIONS)}"
-            warnings.append(f"{where(name, '')}: unknown section [{name}], ignored{hint}")
+            if close:
+                words = _("{where}: unknown section [{section}], ignored; did you mean [{close}]?")
+            else:
+                words = _("{where}: unknown section [{section}], ignored; the sections are {sections}")
+            warnings.append(
+                words.format(
+                    where=where(name, ""),
+                    section=name,
+                    close=close[0] if close else "",
+                    sections=", ".join(SECTIONS),
+                )
+            )
             continue
         if not isinstance(table, Mapping):
             continue
@@ -322,8 +344,15 @@ def unknown_keys(data: Mapping[str, Any], source: str = "config.toml", text: str
             if key in known:
                 continue
             close = difflib.get_close_matches(key, known, n=1)
-            hint = f"; did you mean {name}.{close[0]}?" if close else ""
-            warnings.append(f"{where(name, key)}: unknown key {name}.{key}, ignored{hint}")
+            if close:
+                words = _("{where}: unknown key {key}, ignored; did you mean {close}?")
+            else:
+                words = _("{where}: unknown key {key}, ignored")
+            warnings.append(
+                words.format(
+                    where=where(name, key), key=f"{name}.{key}", close=f"{name}.{close[0]}" if close else ""
+                )
+            )
     return warnings
 
 
@@ -345,21 +374,25 @@ def read_config(path: Path) -> tuple[Config, list[str]]:
     except FileNotFoundError:
         return Config(), []
     except OSError as error:
-        problem = f"cannot be read ({error.strerror})"
+        problem = _("cannot be read ({reason})").format(reason=error.strerror)
         raise ConfigError(f"{path}: {problem}", path=path, problem=problem) from None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
         line = raw.count(b"\n", 0, error.start) + 1
-        problem = f"is not UTF-8 text (byte 0x{raw[error.start]:02x} cannot be read); save it as UTF-8"
-        raise ConfigError(f"{path}, line {line}: {problem}", path=path, line=line, problem=problem) from None
+        problem = _("is not UTF-8 text (byte {byte} cannot be read); save it as UTF-8").format(
+            byte=f"0x{raw[error.start]:02x}"
+        )
+        raise ConfigError(
+            f"{_place(str(path), line)}: {problem}", path=path, line=line, problem=problem
+        ) from None
     try:
         data = tomlkit.parse(text).unwrap()
     except TOMLKitError as error:
         toml_line: int | None = getattr(error, "line", None) or _repeated_key_line(text, str(error))
         reason = re.sub(r" at line \d+ col \d+$", "", str(error))
-        problem = f"is not valid TOML: {reason}"
-        where = f"{path}, line {toml_line}" if toml_line else str(path)
+        problem = _("is not valid TOML: {reason}").format(reason=reason)
+        where = _place(str(path), toml_line)
         raise ConfigError(f"{where}: {problem}", path=path, line=toml_line, problem=problem) from None
     config = config_from_mapping(data, str(path), text=text, path=path)
     return config, unknown_keys(data, str(path), text)

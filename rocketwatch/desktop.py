@@ -11,6 +11,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from rocketwatch.i18n import _
+
 HEADLESS_WORDS = "rocketwatch run, history, retry, launches, reminders, schedule, export-ics"
 
 
@@ -28,14 +30,20 @@ def desktop_problem(environ: Mapping[str, str] = os.environ, platform: str = sys
     if not wanted.startswith("wayland") and display and _x_display_reachable(display):
         return ""
     if not wayland and not display:
-        reason = "neither DISPLAY nor WAYLAND_DISPLAY is set"
+        reason = _("neither DISPLAY nor WAYLAND_DISPLAY is set")
     else:
-        reason = " and ".join(
-            f"{name}={value} cannot be reached"
-            for name, value in (("WAYLAND_DISPLAY", wayland), ("DISPLAY", display))
-            if value
-        )
-    return f"no desktop session found ({reason}); the headless commands still work: {HEADLESS_WORDS}"
+        unreachable = [
+            f"{name}={value}" for name, value in (("WAYLAND_DISPLAY", wayland), ("DISPLAY", display)) if value
+        ]
+        if len(unreachable) == 2:
+            reason = _("{first} and {second} cannot be reached").format(
+                first=unreachable[0], second=unreachable[1]
+            )
+        else:
+            reason = _("{setting} cannot be reached").format(setting=unreachable[0])
+    return _("no desktop session found ({reason}); the headless commands still work: {commands}").format(
+        reason=reason, commands=HEADLESS_WORDS
+    )
 
 
 def _wayland_reachable(name: str, environ: Mapping[str, str]) -> bool:
@@ -45,7 +53,7 @@ def _wayland_reachable(name: str, environ: Mapping[str, str]) -> bool:
 
 def _x_display_reachable(display: str) -> bool:
     """Whether an X server answers at DISPLAY (`:0`, `:1.0`, `host:10.0`, a socket path on macOS)."""
-    host, _, rest = display.rpartition(":")
+    host, _colon, rest = display.rpartition(":")
     number = rest.split(".")[0]
     if not number.isdigit():
         return True  # a form we do not know: let Qt decide

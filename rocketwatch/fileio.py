@@ -12,8 +12,13 @@ import sqlite3
 import tempfile
 from pathlib import Path
 
-DISK_FULL = (
+from rocketwatch.i18n import N_, _
+
+DISK_FULL = N_(
     "The disk is full, so RocketWatch could not save its data. Free some disk space, then retry this run"
+)
+DISK_FULL_TRY_AGAIN = N_(
+    "The disk is full, so RocketWatch could not save its data. Free some disk space, then try again"
 )
 _FULL_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT})
 
@@ -33,6 +38,11 @@ def is_disk_full(error: BaseException) -> bool:
             return True
         current = current.__cause__ or current.__context__
     return False
+
+
+def disk_full_words(*, in_run: bool = True) -> str:
+    """What a full disk means for the user, in the current language: retry the run, or try again."""
+    return _(DISK_FULL if in_run else DISK_FULL_TRY_AGAIN)
 
 
 def write_atomic(path: Path, data: bytes, *, mode: int = 0o644) -> None:

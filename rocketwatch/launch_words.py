@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta, tzinfo
 
 from rocketwatch import timefmt
+from rocketwatch.i18n import N_, _
 from rocketwatch.ll2.model import Landing, Launch, Update, Webcast
 from rocketwatch.store.launches import LaunchChange
 
@@ -26,9 +27,9 @@ def net_local_and_utc(launch: Launch, tz: tzinfo | None = None) -> str:
     precision = launch.net_precision
     words = timefmt.net_words(launch.net, precision, tz)
     if precision == "DAY":
-        return f"{words} (time of day not set yet)"
+        return _("{date} (time of day not set yet)").format(date=words)
     if not timefmt.has_countdown(precision):
-        return f"{words} (the exact date is not set yet)"
+        return _("{date} (the exact date is not set yet)").format(date=words)
     here = timefmt.local(launch.net, tz)
     utc = launch.net.astimezone(UTC)
     zone = here.tzname() or ""
@@ -36,8 +37,10 @@ def net_local_and_utc(launch: Launch, tz: tzinfo | None = None) -> str:
         return f"{words} UTC"
     clock = f"{utc:%H}:00" if precision == "HR" else f"{utc:%H:%M}"
     day = "" if utc.date() == here.date() else f"{utc:%a %d %b} "
-    about = "about " if precision == "HR" else ""
-    return f"{words} {zone} · {about}{day}{clock} UTC".replace("  ", " ")
+    utc_words = f"{day}{clock} UTC"
+    if precision == "HR":
+        utc_words = _("about {clock}").format(clock=utc_words)
+    return f"{words} {zone} · {utc_words}".replace("  ", " ")
 
 
 # --- webcasts -------------------------------------------------------------------------------------
@@ -50,53 +53,53 @@ def webcast_details(webcast: Webcast, tz: tzinfo | None = None) -> str:
     """'LIVE · SpaceX · English · Official Webcast · starts Tue 03 Mar 14:00 CET'."""
     parts: list[str] = []
     if webcast.live:
-        parts.append("LIVE")
+        parts.append(_("LIVE"))
     if webcast.publisher.strip() and webcast.publisher.strip() != webcast_title(webcast):
         parts.append(webcast.publisher.strip())
     parts += [text.strip() for text in (webcast.language, webcast.type) if text.strip()]
     if webcast.start is not None:
-        parts.append(f"starts {moment_words(webcast.start, tz)}")
+        parts.append(_("starts {when}").format(when=moment_words(webcast.start, tz)))
     return " · ".join(parts)
 
 
 # --- boosters and landings ------------------------------------------------------------------------
 def booster_words(landing: Landing) -> str:
     """'Booster B1080 · flight 12 · reused' (what is known of the stage's booster)."""
-    stage = landing.stage.strip() or "Stage"
+    stage = landing.stage.strip() or _("Stage")
     parts = [
         f"{stage} {landing.serial.strip()}".strip()
         if landing.serial.strip()
-        else f"{stage}, serial not known yet"
+        else _("{stage}, serial not known yet").format(stage=stage)
     ]
     if landing.flight_number is not None:
-        parts.append(f"flight {landing.flight_number}")
+        parts.append(_("flight {number}").format(number=landing.flight_number))
     if landing.reused is True:
-        parts.append("reused")
+        parts.append(_("reused"))
     elif landing.reused is False:
-        parts.append("first flight" if landing.flight_number in (None, 1) else "not reused")
+        parts.append(_("first flight") if landing.flight_number in (None, 1) else _("not reused"))
     return " · ".join(parts)
 
 
 def landing_words(landing: Landing) -> str:
     """'Landing on Of Course I Still Love You (OCISLY), Autonomous Spaceport Drone Ship: succeeded'."""
     if landing.attempt is False:
-        return "No landing attempt"
+        return _("No landing attempt")
     place = landing.location.strip()
     abbrev = landing.location_abbrev.strip()
     if place and abbrev and abbrev.casefold() != place.casefold():
         place = f"{place} ({abbrev})"
     place = place or abbrev
     kind = landing.type.strip() or landing.type_abbrev.strip()
-    where = f"Landing on {place}" if place else "Landing"
+    where = _("Landing on {place}").format(place=place) if place else _("Landing")
     if kind:
-        where += f", {kind}"
+        where = f"{where}, {kind}"
     if landing.success is True:
-        return f"{where}: succeeded"
+        return _("{landing}: succeeded").format(landing=where)
     if landing.success is False:
-        return f"{where}: failed"
+        return _("{landing}: failed").format(landing=where)
     if landing.attempt is None:
-        return f"{where}: not confirmed yet" if place or kind else ""
-    return f"{where}: outcome not known yet"
+        return _("{landing}: not confirmed yet").format(landing=where) if place or kind else ""
+    return _("{landing}: outcome not known yet").format(landing=where)
 
 
 # --- LL2's updates --------------------------------------------------------------------------------
@@ -108,7 +111,7 @@ def newest_first(updates: Iterable[Update]) -> list[Update]:
 
 def update_heading(update: Update, tz: tzinfo | None = None) -> str:
     """'Mon 02 Mar 06:00 CET · Nosu' (when, and who wrote it)."""
-    when = moment_words(update.created_at, tz) if update.created_at else "Undated"
+    when = moment_words(update.created_at, tz) if update.created_at else _("Undated")
     author = update.author.strip()
     return f"{when} · {author}" if author else when
 
@@ -121,7 +124,7 @@ def signed_duration(delta: timedelta) -> str:
 
 
 def _status_words(abbrev: str | None) -> str:
-    return abbrev or "unknown"
+    return abbrev or _("unknown")
 
 
 def _net_at(moment: datetime, precision: str | None, tz: tzinfo | None) -> str:
@@ -139,19 +142,32 @@ def change_words(change: LaunchChange, tz: tzinfo | None = None, precision: str 
         if old is not None and new is not None:
             before, after = _net_at(old, precision, tz), _net_at(new, precision, tz)
             if before == after:
-                return f"NET moved within {after}, {signed_duration(new - old)}"
-            return f"NET moved from {before} to {after}, {signed_duration(new - old)}"
-        return f"NET set to {_net_at(new, precision, tz)}" if new else "NET changed"
+                return _("NET moved within {net}, {change}").format(
+                    net=after, change=signed_duration(new - old)
+                )
+            return _("NET moved from {old} to {new}, {change}").format(
+                old=before, new=after, change=signed_duration(new - old)
+            )
+        return _("NET set to {net}").format(net=_net_at(new, precision, tz)) if new else _("NET changed")
     if change.field == "status":
-        return f"Status changed from {_status_words(change.old)} to {_status_words(change.new)}"
+        return _("Status changed from {old} to {new}").format(
+            old=_status_words(change.old), new=_status_words(change.new)
+        )
     if change.field == "webcast":
-        return "Webcast went live" if change.new == "true" else "Webcast ended"
+        return _("Webcast went live") if change.new == "true" else _("Webcast ended")
     if change.field == "landing":
         return landing_change_words(change.new)
-    return f"{change.field.capitalize()} changed from {change.old or '—'} to {change.new or '—'}"
+    return _("{field} changed from {old} to {new}").format(
+        field=change.field.capitalize(), old=change.old or "—", new=change.new or "—"
+    )
 
 
-LANDING_OUTCOMES = {"success": "landed", "failure": "failed to land", "unknown": "landing outcome unknown"}
+# A stage's recorded landing outcome in words (marked only: shown with _()).
+LANDING_OUTCOMES = {
+    "success": N_("{serial} landed"),
+    "failure": N_("{serial} failed to land"),
+    "unknown": N_("{serial} landing outcome unknown"),
+}
 # Recorded, but not part of the timeline: the Updates section shows LL2's updates themselves.
 NOT_IN_TIMELINE = frozenset({"update"})
 
@@ -163,10 +179,12 @@ def landing_change_words(new: str | None) -> str:
         serial, _colon, outcome = part.strip().rpartition(":")
         words = LANDING_OUTCOMES.get(outcome.strip().casefold())
         if serial.strip() and words:
-            parts.append(f"{serial.strip()} {words}")
+            parts.append(_(words).format(serial=serial.strip()))
         elif part.strip():
             parts.append(part.strip())
-    return "Landing: " + "; ".join(parts) if parts else "Landing outcome changed"
+    if not parts:
+        return _("Landing outcome changed")
+    return _("Landing: {outcomes}").format(outcomes="; ".join(parts))
 
 
 def timeline(
@@ -179,6 +197,9 @@ def timeline(
         key=lambda change: (change.noticed_at, change.id),
     )
     return [
-        (change_words(change, tz, precision), f"seen {moment_words(change.noticed_at, tz)}")
+        (
+            change_words(change, tz, precision),
+            _("seen {when}").format(when=moment_words(change.noticed_at, tz)),
+        )
         for change in ordered
     ]

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import ClassVar, Literal, Protocol
 
 from rocketwatch import APP_NAME
+from rocketwatch.i18n import _
 
 log = logging.getLogger(__name__)
 
@@ -111,7 +112,7 @@ class NotifySendNotifier:
 
     def send(self, notification: Notification) -> None:
         if not self.executable:
-            raise NotifyError("notify-send is not installed")
+            raise NotifyError(_("notify-send is not installed"))
         args = [
             self.executable,
             "--app-name",
@@ -128,9 +129,10 @@ class NotifySendNotifier:
         try:
             result = self._run(args, capture_output=True, text=True, timeout=10, check=False)
         except (OSError, subprocess.TimeoutExpired) as error:
-            raise NotifyError(f"notify-send failed: {error}") from error
+            raise NotifyError(_("notify-send failed: {error}").format(error=error)) from error
         if result.returncode != 0:
-            raise NotifyError(f"notify-send failed: {(result.stderr or '').strip() or result.returncode}")
+            reason = (result.stderr or "").strip() or result.returncode
+            raise NotifyError(_("notify-send failed: {error}").format(error=reason))
 
 
 class PlyerNotifier:
@@ -160,7 +162,7 @@ class PlyerNotifier:
                 timeout=10,
             )
         except Exception as error:  # plyer raises whatever its backend raises
-            raise NotifyError(f"plyer could not notify: {error}") from error
+            raise NotifyError(_("plyer could not notify: {error}").format(error=error)) from error
 
 
 def windows_icon() -> str:
@@ -192,7 +194,7 @@ class ChainNotifier:
                 log.warning("Notification backend %s failed: %s", backend.name, error)
                 continue
             return backend.name
-        raise NotifyError("no notification backend could deliver")
+        raise NotifyError(_("no notification backend could deliver"))
 
     def insert(self, index: int, backend: Notifier) -> None:
         self.backends.insert(index, backend)

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from rocketwatch.addresses import private_api_host
 from rocketwatch.config import DEV_API_URL
+from rocketwatch.i18n import N_, _
 
 if TYPE_CHECKING:
     from rocketwatch.config import Config
@@ -17,10 +18,20 @@ if TYPE_CHECKING:
 ANONYMOUS_REQUESTS_PER_HOUR = 15  # LL2's limit for requests without an API token
 TOKEN_REQUESTS_PER_HOUR = 210  # with a token: the smallest supporter tier
 
-DEV_SERVER_WORDS = (
+# Marked only: shown with _(DEV_SERVER_WORDS).
+DEV_SERVER_WORDS = N_(
     "LL2's development server (lldev.thespacedevs.com) has no rate limit, but it is meant "
     "for trying things out: its data can be stale (days old) and may hold test entries, so "
     "reminders from it can come at the wrong time."
+)
+
+# Marked only: rate_limit_warning() gives it in the current language, or in English for --json.
+SCHEDULE_TOO_FAST = N_(
+    "This schedule can run up to {runs} times in an hour, but LL2 answers "
+    "{limit} requests an hour without an API token, so some runs would be "
+    "refused. Add an API token, choose a slower schedule, or switch to LL2's development server "
+    "(lldev.thespacedevs.com): it has no rate limit, but its data can be stale (days old) and may "
+    "hold test entries, so it suits trying things out, not reminders you rely on."
 )
 
 
@@ -47,13 +58,7 @@ def rate_limit_warning(schedule: Schedule, api_url: str, token: str, tz: tzinfo)
     per_hour = schedule.max_runs_per_hour(tz)
     if per_hour <= ANONYMOUS_REQUESTS_PER_HOUR:
         return None
-    return (
-        f"This schedule can run up to {per_hour:g} times in an hour, but LL2 answers "
-        f"{ANONYMOUS_REQUESTS_PER_HOUR} requests an hour without an API token, so some runs would be "
-        "refused. Add an API token, choose a slower schedule, or switch to LL2's development server "
-        "(lldev.thespacedevs.com): it has no rate limit, but its data can be stale (days old) and may "
-        "hold test entries, so it suits trying things out, not reminders you rely on."
-    )
+    return _(SCHEDULE_TOO_FAST).format(runs=f"{per_hour:g}", limit=ANONYMOUS_REQUESTS_PER_HOUR)
 
 
 def saved_schedule_warning(config: Config, tz: tzinfo) -> str | None:
@@ -75,7 +80,7 @@ def refresh_budget_warning(budget: int, api_url: str, token: str) -> str | None:
     larger than LL2 answers an anonymous user; None when it fits."""
     if not limited_source(api_url, token) or budget <= ANONYMOUS_REQUESTS_PER_HOUR:
         return None
-    return (
-        f"Without an API token LL2 answers {ANONYMOUS_REQUESTS_PER_HOUR} requests an hour; "
+    return _(
+        "Without an API token LL2 answers {limit} requests an hour; "
         "a larger budget lets refreshes run into that limit."
-    )
+    ).format(limit=ANONYMOUS_REQUESTS_PER_HOUR)

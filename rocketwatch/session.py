@@ -18,6 +18,7 @@ import platformdirs
 
 from rocketwatch import APP_ID, i18n
 from rocketwatch.config import CHECKS, Config, ConfigError, read_config
+from rocketwatch.i18n import N_, _
 from rocketwatch.paths import Paths, home_from_env, paths_for
 
 if TYPE_CHECKING:
@@ -45,17 +46,17 @@ class Overrides:
         """What Settings says about them: '' when this session uses the saved settings."""
         if self.api_url is None or self.api_url == saved.source.api_url:
             return ""
-        return (
-            f"This session uses {self.api_url} (from {self.origin}); your saved setting is "
-            f"{saved.source.api_url}, used again at the next start without {self.origin}."
-        )
+        return _(
+            "This session uses {address} (from {origin}); your saved setting is {saved}, used again at "
+            "the next start without {origin}."
+        ).format(address=self.api_url, origin=self.origin, saved=saved.source.api_url)
 
 
 def api_url_override(url: str) -> str:
     """A --api-url value, checked; ConfigError when it is not an http(s) URL (an empty one included)."""
     problem = CHECKS["source.api_url"](url.strip())
     if problem:
-        raise ConfigError(f"--api-url {problem} (found {url!r})")
+        raise ConfigError(_("--api-url {problem} (found {value})").format(problem=problem, value=repr(url)))
     return url.strip().rstrip("/")
 
 
@@ -141,26 +142,32 @@ class Session:
 def storage_words(error: OSError | sqlite3.Error, paths: Paths, command: str | None) -> str:
     """One line for a data folder, file or database that cannot be used, with advice fitting the command
     (None: the tray app)."""
-    from rocketwatch.fileio import DISK_FULL, is_disk_full
+    from rocketwatch.fileio import disk_full_words, is_disk_full
 
     folder = paths.data_dir
     if is_disk_full(error):
-        if command in ("run", "retry"):
-            return DISK_FULL
-        return DISK_FULL.replace("retry this run", "try again")
+        return disk_full_words(in_run=command in ("run", "retry"))
     if isinstance(error, sqlite3.OperationalError) and "locked" in str(error):
-        reason = "the database was busy for too long (another RocketWatch may be using it)"
-        advice = "try again in a moment"
+        reason = _("the database was busy for too long (another RocketWatch may be using it)")
+        advice = _("try again in a moment")
     elif isinstance(error, OSError):
         what = error.filename or folder
-        reason = f"cannot read or write {what} ({(error.strerror or str(error)).lower()})"
-        advice = "check the permissions of that folder, or keep RocketWatch's files elsewhere with --home DIR"
+        reason = _("cannot read or write {file} ({reason})").format(
+            file=what, reason=(error.strerror or str(error)).lower()
+        )
+        advice = _(
+            "check the permissions of that folder, or keep RocketWatch's files elsewhere with --home DIR"
+        )
     else:
-        reason = f"cannot use the database {paths.database} ({error})"
-        advice = "check the permissions of that folder, or keep RocketWatch's files elsewhere with --home DIR"
+        reason = _("cannot use the database {file} ({error})").format(file=paths.database, error=error)
+        advice = _(
+            "check the permissions of that folder, or keep RocketWatch's files elsewhere with --home DIR"
+        )
     after = {
-        "run": "; nothing was run",
-        "retry": "; the run was not retried",
-        None: "; RocketWatch cannot start",
-    }.get(command, "")
-    return f"{reason}{after}; {advice}"
+        "run": N_("nothing was run"),
+        "retry": N_("the run was not retried"),
+        None: N_("RocketWatch cannot start"),
+    }.get(command)
+    if after:
+        return _("{reason}; {outcome}; {advice}").format(reason=reason, outcome=_(after), advice=advice)
+    return _("{reason}; {advice}").format(reason=reason, advice=advice)

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from rocketwatch.i18n import N_, _
+
 
 class RunState(StrEnum):
     """The state of a run, a task or a try; the value is what the store and the JSON output hold."""
@@ -41,3 +43,24 @@ class RunState(StrEnum):
 
 ACTIVE_STATES = (RunState.QUEUED, RunState.RUNNING, RunState.UP_FOR_RETRY)
 RETRYABLE_STATES = (RunState.FAILED, RunState.INTERRUPTED, RunState.CANCELLED)
+
+# The words a person reads for each state (the stored values above never change with the language).
+STATE_WORDS = {
+    RunState.QUEUED: N_("queued"),
+    RunState.RUNNING: N_("running"),
+    RunState.SUCCESS: N_("success"),
+    RunState.FAILED: N_("failed"),
+    RunState.UP_FOR_RETRY: N_("up for retry"),
+    RunState.SKIPPED: N_("skipped"),
+    RunState.INTERRUPTED: N_("interrupted"),
+    RunState.CANCELLED: N_("cancelled"),
+}
+
+
+def state_word(state: str) -> str:
+    """A state as a person reads it, in the current language ("failed"; a word this version does not
+    know is shown as it is)."""
+    try:
+        return _(STATE_WORDS[RunState(state)])
+    except ValueError:
+        return state

@@ -10,6 +10,8 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
+from rocketwatch.i18n import _
+
 # Every RocketWatch process imports this module (the package's __version__), `rocketwatch --version` first
 # of all: json, tomllib, subprocess and importlib.metadata are imported where they are needed, not here
 # (together they cost about 35 ms, four times Python's own start).
@@ -44,13 +46,18 @@ class Origin:
     def describe(self) -> str:
         short = self.commit[:12] if self.commit else None
         if self.kind == "release":
-            return f"release, commit {short}" if short else "release"
+            return _("release, commit {commit}").format(commit=short) if short else _("release")
         if self.kind == "build":
-            return f"package built from commit {short}, not a release"
+            return _("package built from commit {commit}, not a release").format(commit=short)
         if self.kind == "source":
-            where = f"source checkout at commit {short}" if short else "source checkout, commit unknown"
-            return f"{where}, with local changes" if self.modified else where
-        return "installed package"
+            if short and self.modified:
+                return _("source checkout at commit {commit}, with local changes").format(commit=short)
+            if short:
+                return _("source checkout at commit {commit}").format(commit=short)
+            if self.modified:
+                return _("source checkout, commit unknown, with local changes")
+            return _("source checkout, commit unknown")
+        return _("installed package")
 
 
 def _build_info() -> dict | None:

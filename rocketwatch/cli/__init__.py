@@ -11,13 +11,14 @@ cannot be used; 1: the command ran and failed.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import logging
 import os
 import signal
 import sqlite3
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
 
@@ -33,6 +34,7 @@ from rocketwatch.cli.launches import (
 )
 from rocketwatch.cli.runs import cmd_history, cmd_retry, cmd_run
 from rocketwatch.config import ConfigError
+from rocketwatch.i18n import N_, _, ngettext
 from rocketwatch.session import Session, storage_words
 
 log = logging.getLogger(__name__)
@@ -66,11 +68,15 @@ def _count(text: str) -> int:
     try:
         value = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a whole number, not {text!r}") from None
+        raise argparse.ArgumentTypeError(
+            _("must be a whole number, not {value}").format(value=repr(text))
+        ) from None
     if value < 1:
-        raise argparse.ArgumentTypeError(f"must be 1 or more, not {value}")
+        raise argparse.ArgumentTypeError(_("must be 1 or more, not {value}").format(value=value))
     if value > MAX_COUNT:
-        raise argparse.ArgumentTypeError(f"must be at most {MAX_COUNT}, not {value}")
+        raise argparse.ArgumentTypeError(
+            _("must be at most {limit}, not {value}").format(limit=MAX_COUNT, value=value)
+        )
     return value
 
 
@@ -79,9 +85,11 @@ def _run_id(text: str) -> int:
     try:
         value = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a run's number, not {text!r}") from None
+        raise argparse.ArgumentTypeError(
+            _("must be a run's number, not {value}").format(value=repr(text))
+        ) from None
     if not 1 <= value <= MAX_RUN_ID:
-        raise argparse.ArgumentTypeError(f"no run has the number {value}")
+        raise argparse.ArgumentTypeError(_("no run has the number {value}").format(value=value))
     return value
 
 
@@ -104,151 +112,184 @@ class _VersionAction(argparse.Action):
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="rocketwatch",
-        description=f"{APP_NAME}: upcoming rocket launches from Launch Library 2, in your tray.",
+        description=_("{app}: upcoming rocket launches from Launch Library 2, in your tray.").format(
+            app=APP_NAME
+        ),
     )
     parser.add_argument(
         "--version",
         action=_VersionAction,
         nargs=0,
-        help="show the version and where this copy came from (a release, or a source "
-        "checkout and its commit), and exit",
+        help=_(
+            "show the version and where this copy came from (a release, or a source "
+            "checkout and its commit), and exit"
+        ),
     )
     parser.add_argument(
-        "--home", metavar="DIR", help="keep config, data, cache and logs under DIR (also ROCKETWATCH_HOME)"
+        "--home", metavar="DIR", help=_("keep config, data, cache and logs under DIR (also ROCKETWATCH_HOME)")
     )
     parser.add_argument(
-        "--api-url", metavar="URL", help="use this LL2 base URL for this invocation only (never saved)"
+        "--api-url", metavar="URL", help=_("use this LL2 base URL for this invocation only (never saved)")
     )
     parser.add_argument(
-        "--demo", action="store_true", help="work offline on bundled sample launches (a local LL2 stand-in)"
+        "--demo",
+        action="store_true",
+        help=_("work offline on bundled sample launches (a local LL2 stand-in)"),
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    json_help = "print the result as JSON (the format scripts can rely on) instead of a table"
+    json_help = _("print the result as JSON (the format scripts can rely on) instead of a table")
 
     run = commands.add_parser(
         "run",
-        help="one full run now; exit 0 if it succeeded, 1 if not",
-        description="Run the pipeline once now: download the launches, get the "
-        "pictures, notify. Exit 0 if the run succeeded, 1 if not. "
-        "Ctrl+C cancels the run (exit 130); it can be retried.",
+        help=_("one full run now; exit 0 if it succeeded, 1 if not"),
+        description=_(
+            "Run the pipeline once now: download the launches, get the "
+            "pictures, notify. Exit 0 if the run succeeded, 1 if not. "
+            "Ctrl+C cancels the run (exit 130); it can be retried."
+        ),
     )
-    run.add_argument("--json", action="store_true", help="print the finished run as one JSON object")
+    run.add_argument("--json", action="store_true", help=_("print the finished run as one JSON object"))
 
     retry = commands.add_parser(
         "retry",
-        help="retry a failed, interrupted or cancelled run",
-        description="Retry a failed, interrupted or cancelled run: its failed task "
-        "and everything after it, reusing what the earlier tasks saved.",
+        help=_("retry a failed, interrupted or cancelled run"),
+        description=_(
+            "Retry a failed, interrupted or cancelled run: its failed task "
+            "and everything after it, reusing what the earlier tasks saved."
+        ),
     )
     retry.add_argument(
-        "run_id", type=_run_id, metavar="RUN_ID", help="the run to retry, as `rocketwatch history` lists it"
+        "run_id",
+        type=_run_id,
+        metavar="RUN_ID",
+        help=_("the run to retry, as `rocketwatch history` lists it"),
     )
-    retry.add_argument("--json", action="store_true", help="print the retried run as one JSON object")
+    retry.add_argument("--json", action="store_true", help=_("print the retried run as one JSON object"))
 
     history = commands.add_parser(
         "history",
-        help="the runs, newest first",
-        description="The runs, newest first, with their tasks and errors.",
+        help=_("the runs, newest first"),
+        description=_("The runs, newest first, with their tasks and errors."),
     )
     history.add_argument("--json", action="store_true", help=json_help)
     history.add_argument(
-        "--limit", type=_count, default=20, metavar="N", help="show at most N runs (default: 20)"
+        "--limit",
+        type=_count,
+        default=20,
+        metavar="N",
+        help=_("show at most N runs (default: {count})").format(count=20),
     )
 
     launches = commands.add_parser(
         "launches",
-        help="stored upcoming launches, soonest first",
-        description="The upcoming launches kept by the last runs, soonest first.",
+        help=_("stored upcoming launches, soonest first"),
+        description=_("The upcoming launches kept by the last runs, soonest first."),
     )
     launches.add_argument("--json", action="store_true", help=json_help)
 
     launch = commands.add_parser(
         "launch",
-        help="one stored launch in detail, with its recorded changes",
-        description="One stored launch in detail: webcasts, boosters and "
-        "landings, patches, LL2's updates, and every change "
-        "RocketWatch recorded (its slip timeline), oldest first.",
+        help=_("one stored launch in detail, with its recorded changes"),
+        description=_(
+            "One stored launch in detail: webcasts, boosters and "
+            "landings, patches, LL2's updates, and every change "
+            "RocketWatch recorded (its slip timeline), oldest first."
+        ),
     )
-    launch.add_argument("launch_id", metavar="ID", help="the launch's LL2 id (see: rocketwatch launches)")
+    id_help = _("the launch's LL2 id (see: rocketwatch launches)")
+    launch.add_argument("launch_id", metavar="ID", help=id_help)
     launch.add_argument("--json", action="store_true", help=json_help)
 
     reminders = commands.add_parser(
         "reminders",
-        help="the launch reminders still to come, soonest first",
-        description="The launch reminders still to come, soonest first (see [alerts] in the config file).",
+        help=_("the launch reminders still to come, soonest first"),
+        description=_("The launch reminders still to come, soonest first (see [alerts] in the config file)."),
     )
     reminders.add_argument("--json", action="store_true", help=json_help)
 
     events = commands.add_parser(
         "events",
-        help="stored upcoming events (dockings, spacewalks…)",
-        description="LL2's upcoming events kept by the last runs, soonest first "
-        "(turn them on with [source] events = true).",
+        help=_("stored upcoming events (dockings, spacewalks…)"),
+        description=_(
+            "LL2's upcoming events kept by the last runs, soonest first "
+            "(turn them on with [source] events = true)."
+        ),
     )
     events.add_argument("--json", action="store_true", help=json_help)
 
-    for verb, words in (
-        ("mute", "no more alerts of any kind for one launch (undo: rocketwatch unmute ID)"),
-        ("unmute", "alerts for a muted launch again"),
+    for verb, words, description in (
+        (
+            "mute",
+            _("no more alerts of any kind for one launch (undo: rocketwatch unmute ID)"),
+            _("No more alerts of any kind for one launch (undo: rocketwatch unmute ID)."),
+        ),
+        ("unmute", _("alerts for a muted launch again"), _("Alerts for a muted launch again.")),
     ):
-        muting = commands.add_parser(verb, help=words, description=words[:1].upper() + words[1:] + ".")
-        muting.add_argument("launch_id", metavar="ID", help="the launch's LL2 id (see: rocketwatch launches)")
+        muting = commands.add_parser(verb, help=words, description=description)
+        muting.add_argument("launch_id", metavar="ID", help=id_help)
 
     export = commands.add_parser(
         "export-ics",
-        help="write the watched launches to an iCalendar file",
-        description="Write the watched launches to an iCalendar file that calendar apps can import.",
+        help=_("write the watched launches to an iCalendar file"),
+        description=_("Write the watched launches to an iCalendar file that calendar apps can import."),
     )
     export.add_argument(
-        "file", type=Path, metavar="FILE", help="the .ics file to write; its folder must exist"
+        "file", type=Path, metavar="FILE", help=_("the .ics file to write; its folder must exist")
     )
 
     schedule = commands.add_parser(
         "schedule",
-        help="check a schedule: its words and next fire times",
-        description="Check a schedule: what it means and when it fires next.",
+        help=_("check a schedule: its words and next fire times"),
+        description=_("Check a schedule: what it means and when it fires next."),
     )
     schedule.add_argument(
         "--every",
         metavar="EXPR",
-        help="a preset (@hourly, @daily…), a cron line or an interval such as 30m "
-        "(default: the one in the config file)",
+        help=_(
+            "a preset (@hourly, @daily…), a cron line or an interval such as 30m "
+            "(default: the one in the config file)"
+        ),
     )
     schedule.add_argument(
-        "--count", type=_count, default=5, metavar="N", help="show the next N fire times (default: 5)"
+        "--count",
+        type=_count,
+        default=5,
+        metavar="N",
+        help=_("show the next N fire times (default: {count})").format(count=5),
     )
     schedule.add_argument("--json", action="store_true", help=json_help)
 
     show = commands.add_parser(
         "show",
-        help="open a window of the running tray app",
-        description="Open a window of the running tray app (starting it if needed).",
+        help=_("open a window of the running tray app"),
+        description=_("Open a window of the running tray app (starting it if needed)."),
     )
     show.add_argument(
         "window",
         choices=("gallery", "history", "settings"),
         nargs="?",
         default="gallery",
-        help="which window: gallery (default), history or settings",
+        help=_("which window: gallery (default), history or settings"),
     )
     commands.add_parser(
         "run-now",
-        help="ask the running tray app to run now",
-        description="Ask the running tray app to start a run now.",
+        help=_("ask the running tray app to run now"),
+        description=_("Ask the running tray app to start a run now."),
     )
     commands.add_parser(
         "cancel",
-        help="ask the running tray app to cancel its active run",
-        description="Ask the running tray app to cancel the run it is doing now.",
+        help=_("ask the running tray app to cancel its active run"),
+        description=_("Ask the running tray app to cancel the run it is doing now."),
     )
     commands.add_parser(
-        "quit", help="ask the running tray app to quit", description="Ask the running tray app to quit."
+        "quit", help=_("ask the running tray app to quit"), description=_("Ask the running tray app to quit.")
     )
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    with argparse_in_language():
+        args = build_parser().parse_args(argv)
     command = args.command
     headless = command not in (None, *TRAY_COMMANDS)
     try:
@@ -269,7 +310,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         session.paths.log_file, console_level=logging.WARNING if headless else logging.INFO
     )
     if log_problem:
-        print(f"rocketwatch: {log_problem}; going on without a log file", file=sys.stderr)
+        words = _("{problem}; going on without a log file").format(problem=log_problem)
+        print(f"rocketwatch: {words}", file=sys.stderr)
     if not headless:
         from rocketwatch.ui.app import main as tray_main
 
@@ -277,12 +319,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         session.load()
     except ConfigError as error:
-        print(
-            f"rocketwatch: {error} (fix it, or move the file aside to start with defaults)", file=sys.stderr
-        )
+        words = _("{error} (fix it, or move the file aside to start with defaults)").format(error=error)
+        print(f"rocketwatch: {words}", file=sys.stderr)
         return 2
     for warning in session.config_warnings:
-        print(f"rocketwatch: warning: {warning}", file=sys.stderr)
+        words = _("warning: {warning}").format(warning=warning)
+        print(f"rocketwatch: {words}", file=sys.stderr)
         log.warning("%s", warning, extra=NOT_ON_CONSOLE)
     handler: Callable[[Session, argparse.Namespace], int] = COMMANDS[command]
     try:
@@ -308,16 +350,22 @@ def _home_problem(session: Session) -> str:
         return ""
     home = home.expanduser()
     if home.exists() and not home.is_dir():
-        return f"--home {home} is a file, not a folder; give a folder (it is made if missing)"
+        return _("--home {folder} is a file, not a folder; give a folder (it is made if missing)").format(
+            folder=home
+        )
     return ""
 
 
 def _folder_words(error: OSError, command: str | None) -> str:
-    where = error.filename or "a RocketWatch folder"
-    advice = "check that folder's permissions, or keep RocketWatch's files elsewhere with --home DIR"
+    where = error.filename or _("a RocketWatch folder")
     if isinstance(error, FileExistsError | NotADirectoryError):
-        return f"cannot make the folder {where}: a file is in the way; move it, or use --home DIR"
-    return f"cannot make or use the folder {where} ({error.strerror}); {advice}"
+        return _("cannot make the folder {folder}: a file is in the way; move it, or use --home DIR").format(
+            folder=where
+        )
+    return _(
+        "cannot make or use the folder {folder} ({reason}); check that folder's permissions, or keep "
+        "RocketWatch's files elsewhere with --home DIR"
+    ).format(folder=where, reason=error.strerror)
 
 
 def cmd_schedule(session: Session, args: argparse.Namespace) -> int:
@@ -339,6 +387,7 @@ def cmd_schedule(session: Session, args: argparse.Namespace) -> int:
     if args.json:
         with i18n.english():  # machine output: the same words in every language
             english_description = schedule.describe()
+            warning = rate_limit_warning(schedule, source.api_url, source.token, tz)
         print(
             json.dumps(
                 {
@@ -357,10 +406,56 @@ def cmd_schedule(session: Session, args: argparse.Namespace) -> int:
     for moment in times:
         print(f"  {moment.strftime('%a %d %b %Y %H:%M %Z')}")
     if len(times) < args.count:
-        print(f"  (no more fire times{' after that' if times else ''}: dates end with the year 9999)")
+        if times:
+            print("  " + _("(no more fire times after that: dates end with the year 9999)"))
+        else:
+            print("  " + _("(no more fire times: dates end with the year 9999)"))
     if warning:
-        print(f"Warning: {warning}")
+        print(_("Warning: {warning}").format(warning=warning))
     return 0
+
+
+# argparse's own words ("usage: ", "options", its errors) come from Python's gettext domain "argparse";
+# marked here so that the catalog holds them, and read through our catalog by argparse_in_language().
+ARGPARSE_WORDS = (
+    N_("usage: "),
+    N_("positional arguments"),
+    N_("options"),
+    N_("show this help message and exit"),
+    N_("%(prog)s: error: %(message)s\n"),
+    N_("argument %(argument_name)s: %(message)s"),
+    N_("unrecognized arguments: %s"),
+    N_("the following arguments are required: %s"),
+    N_("one of the arguments %s is required"),
+    N_("not allowed with argument %s"),
+    N_("ignored explicit argument %r"),
+    N_("expected one argument"),
+    N_("expected at most one argument"),
+    N_("expected at least one argument"),
+    N_("ambiguous option: %(option)s could match %(matches)s"),
+    N_("unexpected option string: %s"),
+    N_("invalid %(type)s value: %(value)r"),
+    N_("invalid choice: %(value)r (choose from %(choices)s)"),
+    N_("unknown parser %(parser_name)r (choices: %(choices)s)"),
+    N_("can't open '%(filename)s': %(error)s"),
+)
+
+
+def _argparse_plural(count: int) -> str:
+    """argparse's one plural message, marked for the catalog (argparse asks for it itself)."""
+    return ngettext("expected %s argument", "expected %s arguments", count)
+
+
+@contextlib.contextmanager
+def argparse_in_language() -> Iterator[None]:
+    """argparse's own words in the current language while the command line is built and read: argparse
+    looks up its module's `_` and `ngettext` each time it speaks, so they point at our catalog meanwhile."""
+    saved = argparse._, argparse.ngettext  # type: ignore[attr-defined]  # argparse's gettext functions
+    argparse._, argparse.ngettext = _, ngettext  # type: ignore[attr-defined]
+    try:
+        yield
+    finally:
+        argparse._, argparse.ngettext = saved  # type: ignore[attr-defined]
 
 
 COMMANDS: dict[str, Callable[[Session, argparse.Namespace], int]] = {

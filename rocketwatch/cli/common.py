@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import logging
+import unicodedata
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from rocketwatch.i18n import _
 from rocketwatch.session import Session
 from rocketwatch.states import RunState
 from rocketwatch.timefmt import duration_words
@@ -46,7 +48,7 @@ def duration_words_s(seconds: float | None) -> str:
     if seconds is None:
         return ""
     if seconds < 60:
-        return f"{seconds:.1f} s"
+        return _("{count} s").format(count=f"{seconds:.1f}")
     return duration_words(timedelta(seconds=seconds))
 
 
@@ -62,7 +64,20 @@ def clip(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
+def width(text: str) -> int:
+    """How many columns a terminal gives `text`: Hangul and other wide characters take two."""
+    return sum(
+        0 if unicodedata.combining(char) else 2 if unicodedata.east_asian_width(char) in "WF" else 1
+        for char in text
+    )
+
+
+def ljust(text: str, columns: int) -> str:
+    """`text` padded with spaces to `columns` terminal columns (str.ljust counts wide characters as one)."""
+    return text + " " * max(0, columns - width(text))
+
+
 def print_table(rows: Sequence[Sequence[str]]) -> None:
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    widths = [max(width(row[i]) for row in rows) for i in range(len(rows[0]))]
     for row in rows:
-        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
+        print("  ".join(ljust(cell, columns) for cell, columns in zip(row, widths, strict=True)).rstrip())

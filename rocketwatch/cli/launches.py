@@ -11,9 +11,10 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from rocketwatch.cli.common import clip, open_store, path_text, print_table, utc_text
+from rocketwatch.cli.common import clip, ljust, open_store, path_text, print_table, utc_text, width
+from rocketwatch.i18n import _, ngettext
 from rocketwatch.session import Session
-from rocketwatch.timefmt import local, net_words
+from rocketwatch.timefmt import net_words
 
 if TYPE_CHECKING:
     from rocketwatch.ll2.events import Event
@@ -100,9 +101,9 @@ def cmd_launches(session: Session, args: argparse.Namespace) -> int:
             )
             return 0
     if not launches:
-        print("No launches stored yet. Fetch them with: rocketwatch run")
+        print(_("No launches stored yet. Fetch them with: rocketwatch run"))
         return 0
-    rows = [("NET (local)", "STATUS", "LAUNCH", "PROVIDER", "LOCATION")]
+    rows = [(_("NET (local)"), _("STATUS"), _("LAUNCH"), _("PROVIDER"), _("LOCATION"))]
     for launch in launches:
         rows.append(
             (
@@ -122,7 +123,7 @@ def cmd_launch(session: Session, args: argparse.Namespace) -> int:
     with open_store(session) as store:
         launch = store.launches.get(args.launch_id)
         if launch is None:
-            print(f"rocketwatch: no stored launch has the id {args.launch_id!r}", file=sys.stderr)
+            print(_no_launch(args.launch_id), file=sys.stderr)
             return 1
         data = launch_json(launch, store)
         changes = store.launches.changes(launch_id=launch.id)
@@ -142,37 +143,44 @@ def launch_lines(launch: Launch, data: dict[str, Any], changes: Sequence[LaunchC
     """The plain-text page of `launch ID`, in the detail pane's words (rocketwatch.launch_words)."""
     from rocketwatch import launch_words
 
-    lines = [
-        launch.name,
-        f"  NET      {launch_words.net_local_and_utc(launch)} ({launch.status_name})",
-        f"  From     {launch.pad}, {launch.location}",
-        f"  By       {launch.provider} · {launch.rocket}",
+    rows: list[tuple[str, str]] = [
+        (_("NET"), f"{launch_words.net_local_and_utc(launch)} ({launch.status_name})"),
+        (_("From"), f"{launch.pad}, {launch.location}"),
+        (_("By"), f"{launch.provider} · {launch.rocket}"),
     ]
     if launch.probability is not None:
-        lines.append(
-            f"  Weather  {launch.probability}% go"
-            + (f"; {launch.weather_concerns}" if launch.weather_concerns else "")
-        )
+        weather = _("{percent} go").format(percent=f"{launch.probability}%")
+        if launch.weather_concerns:
+            weather = f"{weather}; {launch.weather_concerns}"
+        rows.append((_("Weather"), weather))
     if launch.programs:
-        lines.append(f"  Program  {', '.join(launch.programs)}")
+        rows.append((_("Program"), ", ".join(launch.programs)))
     for link in launch.webcasts:
-        lines.append(
-            f"  Webcast  {launch_words.webcast_title(link)} ({launch_words.webcast_details(link)}): "
-            f"{link.url}"
-        )
+        title, details = launch_words.webcast_title(link), launch_words.webcast_details(link)
+        rows.append((_("Webcast"), f"{title} ({details}): {link.url}"))
     for stage in launch.landings:
-        lines.append(f"  Booster  {launch_words.booster_words(stage)}: {launch_words.landing_words(stage)}")
+        booster, landing = launch_words.booster_words(stage), launch_words.landing_words(stage)
+        rows.append((_("Booster"), f"{booster}: {landing}"))
     for patch in data["patches"]:
-        lines.append(f"  Patch    {patch['name']}" + ("" if patch["image_path"] else " (picture not kept)"))
+        name = patch["name"]
+        if not patch["image_path"]:
+            name = _("{name} (picture not kept)").format(name=name)
+        rows.append((_("Patch"), name))
     for update in launch_words.newest_first(launch.updates)[:5]:
-        lines.append(
-            f"  Update   {launch_words.update_heading(update)}: {clip(' '.join(update.comment.split()), 100)}"
-        )
+        comment = clip(" ".join(update.comment.split()), 100)
+        rows.append((_("Update"), f"{launch_words.update_heading(update)}: {comment}"))
+    # The labels line up in a column as wide as the widest of them in this language (8 in English).
+    columns = max(8, *(width(label) for label, _text in rows)) + 1
+    lines = [launch.name, *(f"  {ljust(label, columns)}{text}" for label, text in rows)]
     timeline = launch_words.timeline(changes, precision=launch.net_precision)
     if timeline:
-        lines.append("Changes RocketWatch saw (oldest first):")
+        lines.append(_("Changes RocketWatch saw (oldest first):"))
         lines += [f"  {what} ({seen})" for what, seen in timeline]
     return lines
+
+
+def _no_launch(launch_id: str) -> str:
+    return "rocketwatch: " + _("no stored launch has the id {id}").format(id=repr(launch_id))
 
 
 def cmd_reminders(session: Session, args: argparse.Namespace) -> int:
@@ -186,20 +194,22 @@ def cmd_reminders(session: Session, args: argparse.Namespace) -> int:
         return 0
     if not planned:
         print(
-            "No reminders to come. Launches get them when their NET is known to the hour "
-            "(see [alerts] in the config file)."
+            _(
+                "No reminders to come. Launches get them when their NET is known to the hour "
+                "(see [alerts] in the config file)."
+            )
         )
         return 0
     from rocketwatch.alerts import lead_words
 
-    rows = [("REMINDS AT (local)", "BEFORE", "NET (local)", "LAUNCH")]
+    rows = [(_("REMINDS AT (local)"), _("BEFORE"), _("NET (local)"), _("LAUNCH"))]
     for item in planned:
         lead = timedelta(seconds=item.lead_s)
         rows.append(
             (
-                local(item.fire_at).strftime("%a %d %b %H:%M"),
+                net_words(item.fire_at, "MIN"),
                 lead_words(lead),
-                local(item.fire_at + lead).strftime("%a %d %b %H:%M"),
+                net_words(item.fire_at + lead, "MIN"),
                 clip(item.name, 60),
             )
         )
@@ -233,10 +243,12 @@ def cmd_events(session: Session, args: argparse.Namespace) -> int:
             print(json.dumps([event_json(event, store) for event in events], indent=2, ensure_ascii=False))
             return 0
     if not events:
-        words = "" if session.config.source.events else " Turn them on with [source] events = true, then:"
-        print(f"No events stored yet.{words} rocketwatch run")
+        if session.config.source.events:
+            print(_("No events stored yet. rocketwatch run"))
+        else:
+            print(_("No events stored yet. Turn them on with [source] events = true, then: rocketwatch run"))
         return 0
-    rows = [("DATE (local)", "TYPE", "EVENT", "LOCATION")]
+    rows = [(_("DATE (local)"), _("TYPE"), _("EVENT"), _("LOCATION"))]
     for event in events:
         rows.append(
             (
@@ -256,14 +268,15 @@ def cmd_mute(session: Session, args: argparse.Namespace) -> int:
     with open_store(session) as store:
         launch = store.launches.get(args.launch_id)
         if launch is None:
-            print(f"rocketwatch: no stored launch has the id {args.launch_id!r}", file=sys.stderr)
+            print(_no_launch(args.launch_id), file=sys.stderr)
             return 1
         if args.command == "mute":
             changed = store.mutes.mute(launch.id)
-            print(f"Muted: {launch.name}" if changed else f"Already muted: {launch.name}")
+            words = _("Muted: {launch}") if changed else _("Already muted: {launch}")
         else:
             changed = store.mutes.unmute(launch.id)
-            print(f"Unmuted: {launch.name}" if changed else f"Not muted: {launch.name}")
+            words = _("Unmuted: {launch}") if changed else _("Not muted: {launch}")
+        print(words.format(launch=launch.name))
     return 0
 
 
@@ -272,22 +285,24 @@ def cmd_export_ics(session: Session, args: argparse.Namespace) -> int:
 
     target = args.file.expanduser()
     if not target.parent.is_dir():
-        print(
-            f"rocketwatch: cannot write {target}: the folder {target.parent} does not exist", file=sys.stderr
+        words = _("cannot write {file}: the folder {folder} does not exist").format(
+            file=target, folder=target.parent
         )
+        print(f"rocketwatch: {words}", file=sys.stderr)
         return 1
     if target.is_dir():
-        print(
-            f"rocketwatch: cannot write {target}: it is a folder; name a file such as "
-            f"{target / 'launches.ics'}",
-            file=sys.stderr,
+        words = _("cannot write {file}: it is a folder; name a file such as {example}").format(
+            file=target, example=target / "launches.ics"
         )
+        print(f"rocketwatch: {words}", file=sys.stderr)
         return 1
     try:
         with open_store(session) as store:
             count = export_ics(store, target, session.config.alerts)
     except OSError as error:
-        print(f"rocketwatch: cannot write {target}: {error.strerror}", file=sys.stderr)
+        words = _("cannot write {file}: {reason}").format(file=target, reason=error.strerror)
+        print(f"rocketwatch: {words}", file=sys.stderr)
         return 1
-    print(f"Wrote {count} launch{'es' if count != 1 else ''} to {target}")
+    words = ngettext("Wrote {count} launch to {file}", "Wrote {count} launches to {file}", count)
+    print(words.format(count=count, file=target))
     return 0

@@ -9,10 +9,19 @@ import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, ClassVar
 
-from rocketwatch.cli.common import TASK_MARKS, clip, duration_words_s, make_runner, open_store, print_table
+from rocketwatch.cli.common import (
+    TASK_MARKS,
+    clip,
+    duration_words_s,
+    ljust,
+    make_runner,
+    open_store,
+    print_table,
+)
+from rocketwatch.i18n import N_, _, ngettext
 from rocketwatch.session import Session
-from rocketwatch.states import RunState
-from rocketwatch.timefmt import local
+from rocketwatch.states import RunState, state_word
+from rocketwatch.timefmt import net_words
 
 if TYPE_CHECKING:
     from rocketwatch.pipeline import RunEvent, Runner
@@ -64,7 +73,7 @@ def run_cancellable(
         done.wait()  # an Event, not join(): an interrupted join() can forget the thread is alive
     except KeyboardInterrupt:
         cancelled = True
-        print("Cancelling the run (Ctrl+C again to stop at once)…", file=sys.stderr, flush=True)
+        print(_("Cancelling the run (Ctrl+C again to stop at once)…"), file=sys.stderr, flush=True)
         runner.cancel()
         done.wait()  # a second Ctrl+C raises here: the run is marked interrupted at the next start
     worker.join()
@@ -76,12 +85,13 @@ def run_cancellable(
 class TryPrinter:
     """Prints each try of a run on stderr as it ends: task, try, outcome, reason, and the next try."""
 
+    # How a try ended, as a whole line (marked only: shown with _()).
     OUTCOMES: ClassVar[dict[str, str]] = {
-        RunState.SUCCESS: "succeeded",
-        RunState.FAILED: "failed",
-        RunState.UP_FOR_RETRY: "failed",
-        RunState.CANCELLED: "cancelled",
-        RunState.INTERRUPTED: "interrupted",
+        RunState.SUCCESS: N_("{mark} {task}: try {number} of {allowed} succeeded"),
+        RunState.FAILED: N_("{mark} {task}: try {number} of {allowed} failed"),
+        RunState.UP_FOR_RETRY: N_("{mark} {task}: try {number} of {allowed} failed"),
+        RunState.CANCELLED: N_("{mark} {task}: try {number} of {allowed} cancelled"),
+        RunState.INTERRUPTED: N_("{mark} {task}: try {number} of {allowed} interrupted"),
     }
 
     def __init__(self, tries_allowed: int) -> None:
@@ -96,16 +106,18 @@ class TryPrinter:
         from rocketwatch.pipeline.runner import next_try_words
 
         allowed = event.tries_allowed or self.tries_allowed
-        line = (
-            f"{TASK_MARKS.get(event.state, '?')} {event.task_id}: try {event.try_number} of {allowed} "
-            f"{self.OUTCOMES[event.state]}"
+        line = _(self.OUTCOMES[event.state]).format(
+            mark=TASK_MARKS.get(event.state, "?"),
+            task=event.task_id,
+            number=event.try_number,
+            allowed=allowed,
         )
         if event.message and event.state != RunState.SUCCESS:
-            line += f": {event.message}"
+            line = _("{line}: {reason}").format(line=line, reason=event.message)
         if event.next_try_at is not None:
-            line += f"; next try at {next_try_words(event.next_try_at)}"
+            line = _("{line}; next try at {when}").format(line=line, when=next_try_words(event.next_try_at))
         elif event.state == RunState.FAILED:
-            line += "; no tries left"
+            line = _("{line}; no tries left").format(line=line)
         try:
             print(line, file=sys.stderr, flush=True)
         except BrokenPipeError:  # `run 2>&1 | head -1`: no one reads on; the run itself goes on
@@ -137,18 +149,25 @@ def cmd_history(session: Session, args: argparse.Namespace) -> int:
         print(json.dumps([record.to_json() for record in records], indent=2))
         return 0
     if not records:
-        print("No runs yet. Start one with: rocketwatch run")
+        print(_("No runs yet. Start one with: rocketwatch run"))
         return 0
-    rows = [("RUN", "STATE", "TRIGGER", "STARTED", "TOOK", "TASKS", "LAUNCHES", "ERROR")]
+    rows = [
+        (_("RUN"), _("STATE"), _("TRIGGER"), _("STARTED"), _("TOOK"), _("TASKS"), _("LAUNCHES"), _("ERROR"))
+    ]
     for record in records:
-        started = local(record.started_at or record.created_at).strftime("%a %d %b %H:%M")
+        # A moment as the launch times are written (in the reader's language once timefmt speaks it).
+        started = net_words(record.started_at or record.created_at, "MIN")
         took = duration_words_s(record.duration_s)
         tasks = " ".join(TASK_MARKS.get(task.state, "?") for task in record.tasks)
-        launches = "" if record.launches is None else f"{record.launches} ({record.new_launches} new)"
+        launches = (
+            ""
+            if record.launches is None
+            else _("{count} ({new} new)").format(count=record.launches, new=record.new_launches)
+        )
         rows.append(
             (
                 str(record.id),
-                record.state,
+                state_word(record.state),
                 record.trigger,
                 started,
                 took,
@@ -158,9 +177,12 @@ def cmd_history(session: Session, args: argparse.Namespace) -> int:
             )
         )
     print_table(rows)
+    print()
     print(
-        "\nTasks: download_launches get_pictures notify  (✓ success  ✗ failed  ↻ up for retry  "
-        "… running  – skipped  ! interrupted  ⊘ cancelled  · queued)"
+        _(
+            "Tasks: download_launches get_pictures notify  (✓ success  ✗ failed  ↻ up for retry  "
+            "… running  – skipped  ! interrupted  ⊘ cancelled  · queued)"
+        )
     )
     return 0
 
@@ -169,51 +191,101 @@ def _print_run(store: Store, record: RunRecord, as_json: bool) -> None:
     if as_json:
         print(json.dumps(record.to_json(), indent=2))
         return
-    verb = {
-        RunState.SUCCESS: "succeeded",
-        RunState.FAILED: "failed",
-        RunState.SKIPPED: "was skipped",
-        RunState.INTERRUPTED: "was interrupted",
-        RunState.CANCELLED: "was cancelled",
-    }.get(record.state, str(record.state))
-    took = f" in {duration_words_s(record.duration_s)}" if record.duration_s is not None else ""
-    print(f"Run {record.id} {verb}{took} ({record.trigger})")
+    print(run_headline(record))
     for task in record.tasks:
-        tries = f"{task.tries} {'try' if task.tries == 1 else 'tries'}" if task.tries else ""
+        tries = (
+            ngettext("{count} try", "{count} tries", task.tries).format(count=task.tries)
+            if task.tries
+            else ""
+        )
         error = f"  {task.error}" if task.error and task.state != RunState.SUCCESS else ""
-        print(f"  {TASK_MARKS.get(task.state, '?')} {task.task_id:<18} {task.state:<12} {tries}{error}")
+        state = ljust(state_word(task.state), 12)
+        print(f"  {TASK_MARKS.get(task.state, '?')} {task.task_id:<18} {state} {tries}{error}")
     if record.state == RunState.SKIPPED:
         print(f"  {record.error}")
         return
     if record.launches is not None:
         print(
-            f"Launches: {record.launches} ({record.new_launches} new, {record.changed_launches} changed)"
-            f" · LL2 requests: {record.api_requests}"
+            _("Launches: {count} ({new} new, {changed} changed) · LL2 requests: {requests}").format(
+                count=record.launches,
+                new=record.new_launches,
+                changed=record.changed_launches,
+                requests=record.api_requests,
+            )
         )
     images = record.images
     if images.get("distinct") is not None:
         print(
-            f"Pictures: {images['distinct']} distinct · {images['downloaded']} downloaded · "
-            f"{images['cached']} already kept · {images['failed']} failed"
+            _(
+                "Pictures: {distinct} distinct · {downloaded} downloaded · {cached} already kept · "
+                "{failed} failed"
+            ).format(
+                distinct=images["distinct"],
+                downloaded=images["downloaded"],
+                cached=images["cached"],
+                failed=images["failed"],
+            )
         )
     for entry in store.ledger.entries(run_id=record.id):
         what = "" if entry.kind == "summary" or not entry.body else f" — {entry.body.splitlines()[0]}"
         print(f"{notification_words(entry.state, entry.backend)}: {entry.title}{what}")
     if record.error and record.state != RunState.SUCCESS:
-        print(f"Error: {record.error}")
+        print(_("Error: {error}").format(error=record.error))
         if record.state in (RunState.FAILED, RunState.INTERRUPTED, RunState.CANCELLED):
-            print(f"Retry it with: rocketwatch retry {record.id}")
+            print(_("Retry it with: rocketwatch retry {number}").format(number=record.id))
+
+
+# The first line of a finished run, per state: with how long it took, and without (marked only).
+RUN_HEADLINES = {
+    RunState.SUCCESS: (
+        N_("Run {number} succeeded in {duration} ({trigger})"),
+        N_("Run {number} succeeded ({trigger})"),
+    ),
+    RunState.FAILED: (
+        N_("Run {number} failed in {duration} ({trigger})"),
+        N_("Run {number} failed ({trigger})"),
+    ),
+    RunState.SKIPPED: (
+        N_("Run {number} was skipped in {duration} ({trigger})"),
+        N_("Run {number} was skipped ({trigger})"),
+    ),
+    RunState.INTERRUPTED: (
+        N_("Run {number} was interrupted in {duration} ({trigger})"),
+        N_("Run {number} was interrupted ({trigger})"),
+    ),
+    RunState.CANCELLED: (
+        N_("Run {number} was cancelled in {duration} ({trigger})"),
+        N_("Run {number} was cancelled ({trigger})"),
+    ),
+}
+
+
+def run_headline(record: RunRecord) -> str:
+    """'Run 3 succeeded in 2.1 s (manual)', in the current language."""
+    timed, untimed = RUN_HEADLINES.get(
+        record.state,
+        (N_("Run {number} {state} in {duration} ({trigger})"), N_("Run {number} {state} ({trigger})")),
+    )
+    words = _(timed) if record.duration_s is not None else _(untimed)
+    return words.format(
+        number=record.id,
+        state=state_word(record.state),
+        duration=duration_words_s(record.duration_s),
+        trigger=record.trigger,
+    )
 
 
 def notification_words(state: str, backend: str | None) -> str:
     """How a notification went, plainly: "Notification sent (notify-send)"."""
     if state == "sent" and backend == "log":
-        return "Notification written to the log (no desktop notification service)"
+        return _("Notification written to the log (no desktop notification service)")
     if state == "sent":
-        return f"Notification sent ({backend})" if backend else "Notification sent"
+        return (
+            _("Notification sent ({backend})").format(backend=backend) if backend else _("Notification sent")
+        )
     words = {
-        "suppressed": "not shown (turned off, or in quiet hours)",
-        "failed": "not sent (it failed)",
-        "claimed": "being sent",
+        "suppressed": N_("Notification not shown (turned off, or in quiet hours)"),
+        "failed": N_("Notification not sent (it failed)"),
+        "claimed": N_("Notification being sent"),
     }
-    return f"Notification {words.get(state, state)}"
+    return _(words[state]) if state in words else _("Notification {state}").format(state=state)

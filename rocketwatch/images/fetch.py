@@ -25,6 +25,7 @@ import httpx
 import rocketwatch
 from rocketwatch.addresses import is_private_host
 from rocketwatch.fileio import is_disk_full
+from rocketwatch.i18n import N_, _, ngettext
 from rocketwatch.images.files import _PartFile
 from rocketwatch.images.names import image_name, thumbnail_name
 from rocketwatch.images.thumbnails import DEFAULT_THUMBNAIL_SIZE, decode_with_thumbnail, save_thumbnail
@@ -42,9 +43,10 @@ MAX_DECODERS = 4  # decode threads: about the cores a desktop gives a background
 REDIRECT_CODES = frozenset({301, 302, 303, 307, 308})
 ACCEPT = "image/webp,image/png,image/jpeg,image/gif;q=0.9,*/*;q=0.1"
 
-ONLY_HTTP = "only http and https pictures are fetched"
-TIMED_OUT = "timed out"
-CANCELLED = "cancelled"
+# Why a picture was not kept, in words (marked only: given with _() where the picture fails).
+ONLY_HTTP = N_("only http and https pictures are fetched")
+TIMED_OUT = N_("timed out")
+CANCELLED = N_("cancelled")
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,7 +69,7 @@ class ImagesUnreachable(Exception):
     """Every picture that was tried failed because its host could not be reached at all."""
 
     def __init__(self, hosts: list[str], outcomes: list[ImageOutcome]) -> None:
-        super().__init__(f"could not reach {', '.join(hosts)} to get the pictures")
+        super().__init__(_("could not reach {hosts} to get the pictures").format(hosts=", ".join(hosts)))
         self.hosts = hosts
         self.outcomes = outcomes
 
@@ -77,7 +79,7 @@ class DiskFull(OSError):
     on the pictures (they are asked for again once there is space). `saved`: the pictures kept before."""
 
     def __init__(self, saved: Iterable[ImageOutcome] = ()) -> None:
-        super().__init__(errno.ENOSPC, "the disk is full")
+        super().__init__(errno.ENOSPC, _("the disk is full"))
         self.saved = list(saved)
 
 
@@ -105,24 +107,26 @@ class _Downloaded:
 def check_url(url: str, *, allow_private_hosts: bool) -> str | None:
     """The reason to refuse fetching url, in plain words, or None when it may be fetched."""
     if not isinstance(url, str) or not url:
-        return "the picture has no address"
+        return _("the picture has no address")
     if len(url) > MAX_URL_LENGTH:
-        return f"the picture address is longer than {MAX_URL_LENGTH:,} characters"
+        return _("the picture address is longer than {count} characters").format(count=f"{MAX_URL_LENGTH:,}")
     try:
         parsed = httpx.URL(url)
         port = parsed.port
     except (httpx.InvalidURL, ValueError, TypeError):
-        return "the picture address is not a valid web address"
+        return _("the picture address is not a valid web address")
     if not parsed.scheme:
-        return "the picture address is not a full web address"
+        return _("the picture address is not a full web address")
     if parsed.scheme not in ("http", "https"):
-        return ONLY_HTTP
+        return _(ONLY_HTTP)
     if not parsed.raw_host:
-        return "the picture address has no host"
+        return _("the picture address has no host")
     if port is not None and not 0 < port < 65_536:
-        return "the picture address is not a valid web address"
+        return _("the picture address is not a valid web address")
     if not allow_private_hosts and is_private_host(parsed.raw_host.decode("ascii"), port):
-        return f"pictures on private or local network addresses ({parsed.host}) are not fetched"
+        return _("pictures on private or local network addresses ({host}) are not fetched").format(
+            host=parsed.host
+        )
     return None
 
 
@@ -139,7 +143,7 @@ def _describe_size(size: int) -> str:
         return f"{size / 1_000_000:g} MB"
     if size >= 1_000:
         return f"{size / 1_000:g} kB"
-    return f"{size} bytes"
+    return ngettext("{count} byte", "{count} bytes", size).format(count=size)
 
 
 # --- downloads ----------------------------------------------------------------------------------
@@ -273,7 +277,7 @@ class ImageFetcher:
 
     def _fetch_one(self, url: str) -> _Attempt | _Downloaded:
         if self.cancel.is_set() or self._disk_full.is_set():
-            return _Attempt(ImageOutcome(url=url, ok=False, reason=CANCELLED), reached_network=False)
+            return _Attempt(ImageOutcome(url=url, ok=False, reason=_(CANCELLED)), reached_network=False)
         refusal = check_url(url, allow_private_hosts=self.allow_private_hosts)
         if refusal is not None:
             return _Attempt(ImageOutcome(url=url, ok=False, reason=refusal), reached_network=False)
@@ -290,11 +294,13 @@ class ImageFetcher:
                 self._disk_full.set()  # the other downloads would fail the same way: stop them
                 raise DiskFull() from error
             logger.exception("could not save the picture %s", url)
-            reason = f"could not be saved ({error.strerror or error})"
+            reason = _("could not be saved ({reason})").format(reason=error.strerror or error)
             outcome = ImageOutcome(url=url, ok=False, reason=reason)
         except Exception as error:
             logger.exception("unexpected failure while getting the picture %s", url)
-            outcome = ImageOutcome(url=url, ok=False, reason=f"could not be fetched ({error})")
+            outcome = ImageOutcome(
+                url=url, ok=False, reason=_("could not be fetched ({error})").format(error=error)
+            )
         return _Attempt(outcome, reached_network=True)
 
     def _download_part(self, url: str) -> _Downloaded:
@@ -350,57 +356,63 @@ class ImageFetcher:
                     return self._stream_body(response, part, deadline_at)
             except httpx.ConnectTimeout as error:
                 host = _host_label(current)
-                raise _Refused(f"timed out connecting to {host}", unreachable=not answered) from error
+                raise _Refused(
+                    _("timed out connecting to {host}").format(host=host), unreachable=not answered
+                ) from error
             except httpx.ConnectError as error:
                 host = _host_label(current)
-                raise _Refused(f"could not reach {host}", unreachable=not answered) from error
+                raise _Refused(
+                    _("could not reach {host}").format(host=host), unreachable=not answered
+                ) from error
             except httpx.TimeoutException as error:
-                raise _Refused(TIMED_OUT) from error
+                raise _Refused(_(TIMED_OUT)) from error
             except (httpx.InvalidURL, httpx.UnsupportedProtocol) as error:
-                raise _Refused("the picture address is not a valid web address") from error
+                raise _Refused(_("the picture address is not a valid web address")) from error
             except httpx.HTTPError as error:
-                raise _Refused("the download broke off before the end") from error
+                raise _Refused(_("the download broke off before the end")) from error
 
     def _redirect_target(self, response: httpx.Response, visited: set[str]) -> str:
         location = response.headers.get("location")
         if not location:
-            raise _Refused(f"the server answered {_status(response)} without a new address")
+            raise _Refused(
+                _("the server answered {status} without a new address").format(status=_status(response))
+            )
         try:
             target = str(response.url.join(location))
         except httpx.InvalidURL as error:
-            raise _Refused("redirected to an address that is not valid") from error
+            raise _Refused(_("redirected to an address that is not valid")) from error
         if target in visited:
-            raise _Refused("redirected in a loop")
+            raise _Refused(_("redirected in a loop"))
         if len(visited) > MAX_REDIRECTS:
-            raise _Refused(f"redirected more than {MAX_REDIRECTS} times")
+            raise _Refused(_("redirected more than {count} times").format(count=MAX_REDIRECTS))
         refusal = check_url(target, allow_private_hosts=self.allow_private_hosts)
         if refusal is not None:
-            raise _Refused(f"redirected to an address that is refused: {refusal}")
+            raise _Refused(_("redirected to an address that is refused: {reason}").format(reason=refusal))
         visited.add(target)
         return target
 
     def _check_response(self, response: httpx.Response) -> None:
         if not response.is_success:
-            raise _Refused(f"the server answered {_status(response)}")
+            raise _Refused(_("the server answered {status}").format(status=_status(response)))
         declared = response.headers.get("content-length")
         try:
             declared_size = int(declared) if declared is not None else None
         except ValueError:
             declared_size = None
         if declared_size is not None and declared_size > self.max_bytes:
-            raise _Refused(f"larger than {_describe_size(self.max_bytes)}")
+            raise _Refused(_("larger than {size}").format(size=_describe_size(self.max_bytes)))
 
     def _stream_body(self, response: httpx.Response, part: _PartFile, deadline_at: float) -> int:
         written = 0
         for chunk in response.iter_raw():
             if self.cancel.is_set():
-                raise _Refused(CANCELLED)
+                raise _Refused(_(CANCELLED))
             written += len(chunk)
             if written > self.max_bytes:
-                raise _Refused(f"larger than {_describe_size(self.max_bytes)}")
+                raise _Refused(_("larger than {size}").format(size=_describe_size(self.max_bytes)))
             part.stream.write(chunk)
             if time.monotonic() > deadline_at:
-                raise _Refused(TIMED_OUT)
+                raise _Refused(_(TIMED_OUT))
         return written
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from PIL import Image, ImageFile, ImageOps
 
+from rocketwatch.i18n import _
 from rocketwatch.images.files import _PartFile
 from rocketwatch.images.validate import (
     DAMAGED_PICTURE,
@@ -58,7 +59,7 @@ def decode_with_thumbnail(path: Path, size: int, max_pixels: int) -> tuple[_Pict
         try:
             picture.load()
         except Exception as error:
-            raise _Refused(DAMAGED_PICTURE) from error
+            raise _Refused(_(DAMAGED_PICTURE)) from error
         try:
             return found, _small_upright_rgb(picture, size)
         except Exception as error:

@@ -12,11 +12,14 @@ from typing import IO
 
 from PIL import GifImagePlugin, Image, ImageFile, JpegImagePlugin, PngImagePlugin, WebPImagePlugin
 
+from rocketwatch.i18n import N_, _
+
 DEFAULT_MAX_PIXELS = 50_000_000
 EXTENSIONS = {"JPEG": "jpg", "PNG": "png", "GIF": "gif", "WEBP": "webp"}
 
-NOT_A_PICTURE = "not a picture"
-DAMAGED_PICTURE = "not a picture: the data is damaged or incomplete"
+# Marked only: given with _() where a picture is refused.
+NOT_A_PICTURE = N_("not a picture")
+DAMAGED_PICTURE = N_("not a picture: the data is damaged or incomplete")
 
 _OPENERS: dict[str, Callable[[IO[bytes]], ImageFile.ImageFile]] = {
     "JPEG": JpegImagePlugin.JpegImageFile,
@@ -65,19 +68,21 @@ def _open_picture(stream: IO[bytes], max_pixels: int) -> Iterator[ImageFile.Imag
     picture_format = _sniff_format(stream.read(16))
     stream.seek(0)
     if picture_format is None:
-        raise _Refused(NOT_A_PICTURE)
+        raise _Refused(_(NOT_A_PICTURE))
     try:
         picture = _OPENERS[picture_format](stream)
     except Image.DecompressionBombError as error:
-        raise _Refused("too many pixels to open safely") from error
+        raise _Refused(_("too many pixels to open safely")) from error
     except Exception as error:
-        raise _Refused(DAMAGED_PICTURE) from error
+        raise _Refused(_(DAMAGED_PICTURE)) from error
     with picture:
         width, height = picture.size
         if width <= 0 or height <= 0:
-            raise _Refused(DAMAGED_PICTURE)
+            raise _Refused(_(DAMAGED_PICTURE))
         if width * height > max_pixels:
-            raise _Refused(f"too many pixels to open safely ({width}x{height})")
+            raise _Refused(
+                _("too many pixels to open safely ({width}x{height})").format(width=width, height=height)
+            )
         yield picture
 
 

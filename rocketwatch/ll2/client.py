@@ -23,6 +23,7 @@ from urllib.parse import urlsplit, urlunsplit
 import httpx
 
 from rocketwatch import USER_AGENT
+from rocketwatch.i18n import _, ngettext
 from rocketwatch.tls import verified_context
 
 LATEST_STYLE_VERSION = (2, 3, 0)
@@ -71,7 +72,9 @@ class RateLimited(LL2Error):
     """LL2's rate limit is reached and opens again later than we are willing to wait."""
 
     def __init__(self, retry_after: float, *, requests: int = 0) -> None:
-        message = f"LL2's rate limit is reached; it opens again in {duration_in_words(retry_after)}"
+        message = _("LL2's rate limit is reached; it opens again in {wait}").format(
+            wait=duration_in_words(retry_after)
+        )
         super().__init__(message, requests=requests)
         self.retry_after = retry_after
 
@@ -133,14 +136,15 @@ def clamp_limit(limit: int) -> int:
 def duration_in_words(seconds: float) -> str:
     """A wait as a person says it: "45 s", "14 min", "3 h", "2 days"."""
     if not math.isfinite(seconds) or seconds < 0:
-        return "an unknown time"
+        return _("an unknown time")
     if seconds < 90:
-        return f"{math.ceil(seconds)} s"
+        return _("{count} s").format(count=math.ceil(seconds))
     if seconds < 2 * 3600:
-        return f"{math.ceil(seconds / 60)} min"
+        return _("{count} min").format(count=math.ceil(seconds / 60))
     if seconds < 2 * 86400:
-        return f"{math.ceil(seconds / 3600)} h"
-    return f"{math.ceil(seconds / 86400)} days"
+        return _("{count} h").format(count=math.ceil(seconds / 3600))
+    days = math.ceil(seconds / 86400)
+    return ngettext("{count} day", "{count} days", days).format(count=days)
 
 
 def rate_limit_wait(retry_after: str | None, body: bytes, now: datetime | None = None) -> float:
@@ -214,7 +218,10 @@ class LL2Client:
         token = token.strip()
         if not all("!" <= char <= "~" for char in token):
             raise LL2Error(
-                "The LL2 API token in the settings is not valid (it has spaces or unusual characters in it)"
+                _(
+                    "The LL2 API token in the settings is not valid "
+                    "(it has spaces or unusual characters in it)"
+                )
             )
         self.api_url = api_url
         self.endpoint = endpoint_for(api_url)
@@ -276,7 +283,9 @@ class LL2Client:
         must never go elsewhere). LL2Error when the address is not one to follow."""
         self._requests = 0
         if not same_origin(next_url, self.endpoint):
-            raise LL2Error(f"LL2's next page is on another site ({_host_of(next_url)}); not followed")
+            raise LL2Error(
+                _("LL2's next page is on another site ({host}); not followed").format(host=_host_of(next_url))
+            )
         try:
             return self._fetch(next_url, None)
         except LL2Error as error:
@@ -295,7 +304,7 @@ class LL2Client:
             if answer > self.max_rate_limit_wait or rate_limit_waits >= MAX_RATE_LIMIT_WAITS:
                 raise RateLimited(answer)
             if not self._sleep(answer):
-                raise LL2Cancelled("Fetching launches from LL2 was cancelled")
+                raise LL2Cancelled(_("Fetching launches from LL2 was cancelled"))
             rate_limit_waits += 1
             waited += answer
 
@@ -310,34 +319,53 @@ class LL2Client:
                     raise self._http_error(response)
                 return _Answer(str(response.url), self._read_body(response))
         except httpx.ConnectTimeout as exc:
-            message = f"Could not connect to LL2 at {self.host} within {self.timeout:g} s"
+            message = _("Could not connect to LL2 at {host} within {seconds} s").format(
+                host=self.host, seconds=f"{self.timeout:g}"
+            )
             raise LL2Timeout(message) from exc
         except httpx.TimeoutException as exc:
-            message = f"LL2 at {self.host} did not answer within {self.timeout:g} s"
+            message = _("LL2 at {host} did not answer within {seconds} s").format(
+                host=self.host, seconds=f"{self.timeout:g}"
+            )
             raise LL2Timeout(message) from exc
         except httpx.ConnectError as exc:
-            message = f"Could not reach LL2 at {self.host}: {_plain_reason(exc)}"
+            message = _("Could not reach LL2 at {host}: {reason}").format(
+                host=self.host, reason=_plain_reason(exc)
+            )
             raise LL2Unreachable(message) from exc
         except httpx.NetworkError as exc:
-            message = f"Lost the connection to LL2 at {self.host}: {_plain_reason(exc)}"
+            message = _("Lost the connection to LL2 at {host}: {reason}").format(
+                host=self.host, reason=_plain_reason(exc)
+            )
             raise LL2Unreachable(message) from exc
         except httpx.RemoteProtocolError as exc:
-            message = f"LL2 at {self.host} broke off its answer ({_plain_reason(exc)})"
+            message = _("LL2 at {host} broke off its answer ({reason})").format(
+                host=self.host, reason=_plain_reason(exc)
+            )
             raise LL2Error(message) from exc
         except httpx.TooManyRedirects as exc:
-            raise LL2Error(f"LL2 at {self.host} sent RocketWatch round in circles") from exc
+            raise LL2Error(
+                _("LL2 at {host} sent RocketWatch round in circles").format(host=self.host)
+            ) from exc
         except (httpx.UnsupportedProtocol, httpx.InvalidURL) as exc:
-            message = f"The LL2 address “{self.api_url}” is not a web address RocketWatch can use"
+            message = _("The LL2 address “{address}” is not a web address RocketWatch can use").format(
+                address=self.api_url
+            )
             raise LL2Error(message) from exc
         except httpx.HTTPError as exc:
-            raise LL2Error(f"Could not fetch from LL2 at {self.host}: {_plain_reason(exc)}") from exc
+            message = _("Could not fetch from LL2 at {host}: {reason}").format(
+                host=self.host, reason=_plain_reason(exc)
+            )
+            raise LL2Error(message) from exc
 
     def _read_body(self, response: httpx.Response) -> bytes:
         """The whole body, refusing one over MAX_BODY_BYTES."""
         body = self._read_within_deadline(response, MAX_BODY_BYTES)
         if len(body) > MAX_BODY_BYTES:
             limit_mb = MAX_BODY_BYTES // (1024 * 1024)
-            raise LL2Error(f"LL2's answer is larger than {limit_mb} MB; RocketWatch stopped reading")
+            raise LL2Error(
+                _("LL2's answer is larger than {size} MB; RocketWatch stopped reading").format(size=limit_mb)
+            )
         return body
 
     def _read_small(self, response: httpx.Response) -> bytes:
@@ -358,7 +386,9 @@ class LL2Client:
             if size > limit:
                 break
             if time.monotonic() > deadline:
-                message = f"LL2 at {self.host} took more than {self.timeout:g} s to send its answer"
+                message = _("LL2 at {host} took more than {seconds} s to send its answer").format(
+                    host=self.host, seconds=f"{self.timeout:g}"
+                )
                 raise LL2Timeout(message)
             self._raise_if_cancelled()
         return b"".join(chunks)
@@ -370,12 +400,14 @@ class LL2Client:
             phrase = HTTPStatus(code).phrase
         except ValueError:
             phrase = _UNPRINTABLE.sub(" ", response.reason_phrase).strip()[:60]
-        message = f"LL2 answered {code} {phrase}".rstrip()
+        status = f"{code} {phrase}".rstrip()
         detail = _detail(self._read_small(response))
         if detail:
-            message += f": {detail}"
+            message = _("LL2 answered {status}: {detail}").format(status=status, detail=detail)
+        else:
+            message = _("LL2 answered {status}").format(status=status)
         if code in (HTTPStatus.UNAUTHORIZED, HTTPStatus.FORBIDDEN):
-            message += " (check the LL2 API token in the settings)"
+            message = _("{error} (check the LL2 API token in the settings)").format(error=message)
         return LL2HTTPError(message, status_code=code)
 
     def _count_request(self, request: httpx.Request) -> None:
@@ -384,7 +416,7 @@ class LL2Client:
 
     def _raise_if_cancelled(self) -> None:
         if self._cancelled.is_set():
-            raise LL2Cancelled("Fetching launches from LL2 was cancelled")
+            raise LL2Cancelled(_("Fetching launches from LL2 was cancelled"))
 
     def _wait(self, seconds: float) -> bool:
         """Wait ``seconds``; False if cancel() interrupted the wait."""
@@ -421,15 +453,15 @@ def _plain_reason(error: BaseException) -> str:
 def _known_reason(error: BaseException) -> str:
     """Plain words for the low-level errors people meet, or "" for others."""
     if isinstance(error, ssl.SSLCertVerificationError):
-        return "its security certificate could not be verified"
+        return _("its security certificate could not be verified")
     if isinstance(error, ssl.SSLError):
-        return "the secure (TLS) connection failed"
+        return _("the secure (TLS) connection failed")
     if isinstance(error, socket.gaierror):
-        return "its name could not be looked up (is the computer offline?)"
+        return _("its name could not be looked up (is the computer offline?)")
     if isinstance(error, ConnectionRefusedError):
-        return "the connection was refused"
+        return _("the connection was refused")
     if isinstance(error, ConnectionResetError):
-        return "the connection was reset"
+        return _("the connection was reset")
     if isinstance(error, OSError) and error.strerror:
         return error.strerror.lower()
     return ""

@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
 
+from rocketwatch.i18n import _
 from rocketwatch.ll2.parse import (
     ID_LIMIT,
     MAX_ITEMS_READ,
@@ -80,7 +81,7 @@ def parse_events_bytes(body: bytes) -> EventPage:
     elif isinstance(data, list):
         records = data
     else:
-        raise PageError("LL2's answer is not a list of events")
+        raise PageError(_("LL2's answer is not a list of events"))
     events: dict[str, Event] = {}
     reasons: list[str] = []
     skipped = 0

@@ -11,6 +11,7 @@ from collections import Counter
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
+from rocketwatch.i18n import _
 from rocketwatch.ll2.model import (
     MAX_INFO_LINKS,
     MAX_LANDINGS,
@@ -75,27 +76,28 @@ def parse_page_bytes(body: bytes) -> ParsedPage:
 def decode_json(body: bytes) -> object:
     """The JSON value in ``body``, or PageError saying in plain words why there is none."""
     if not body.strip():
-        raise PageError("LL2's answer is not JSON (the answer was empty)")
+        raise PageError(_("LL2's answer is not JSON (the answer was empty)"))
     try:
         return json.loads(body)
     except json.JSONDecodeError as exc:
         web_page = body.lstrip()[:1] == b"<"
         raise PageError(
-            f"LL2's answer is not JSON ({_why_not_json(body, exc)})", retryable=not web_page
+            _("LL2's answer is not JSON ({reason})").format(reason=_why_not_json(body, exc)),
+            retryable=not web_page,
         ) from exc
     except UnicodeDecodeError as exc:
-        raise PageError("LL2's answer is not JSON (it is not readable text)") from exc
+        raise PageError(_("LL2's answer is not JSON (it is not readable text)")) from exc
     except (ValueError, RecursionError) as exc:
-        raise PageError("LL2's answer is not JSON (it holds values too large to read)") from exc
+        raise PageError(_("LL2's answer is not JSON (it holds values too large to read)")) from exc
 
 
 def _why_not_json(body: bytes, error: json.JSONDecodeError) -> str:
     """A short, plain reason why ``body`` failed to decode."""
     if body.lstrip()[:1] == b"<":
-        return "it looks like a web page"
+        return _("it looks like a web page")
     if _looks_cut_off(error.doc):
-        return "it stops part-way; the download may have been cut off"
-    return f"it is broken near character {error.pos}"
+        return _("it stops part-way; the download may have been cut off")
+    return _("it is broken near character {position}").format(position=error.pos)
 
 
 def _looks_cut_off(text: str) -> bool:
@@ -112,7 +114,10 @@ def parse_page(data: object) -> ParsedPage:
     """Parse decoded JSON from LL2: a dict whose "results" is a list of launch records."""
     if not isinstance(data, dict) or not isinstance(data.get("results"), list):
         raise PageError(
-            f"LL2 answered with JSON that is not a list of launches but {_what_came(data)}", retryable=False
+            _("LL2 answered with JSON that is not a list of launches but {what}").format(
+                what=_what_came(data)
+            ),
+            retryable=False,
         )
     launches: list[Launch] = []
     reasons: list[str] = []
@@ -528,17 +533,17 @@ def _what_came(data: object) -> str:
     if isinstance(data, dict):
         detail = data.get("detail") if isinstance(data.get("detail"), str) else data.get("error")
         if isinstance(detail, str) and detail.strip():
-            return f"an error message: “{_text(detail, 120)}”"
+            return _("an error message: “{message}”").format(message=_text(detail, 120))
         if _launch_id(data.get("id")) and ("net" in data or "name" in data):
             name = _text(data.get("name"), 120)
-            return f"a single launch (“{name}”)" if name else "a single launch"
+            return _("a single launch (“{name}”)").format(name=name) if name else _("a single launch")
         keys = [_text(key, SHORT_LIMIT) for key in list(data)[:5]]
         if not keys:
-            return "an empty object"
+            return _("an empty object")
         more = ", …" if len(data) > 5 else ""
-        return f"an object with the keys {', '.join(keys)}{more}"
+        return _("an object with the keys {keys}").format(keys=", ".join(keys) + more)
     if isinstance(data, list):
-        return "a bare list, without the page around it"
+        return _("a bare list, without the page around it")
     return _json_kind(data)
 
 
@@ -547,13 +552,13 @@ def _json_kind(value: object) -> str:
     if value is None:
         return "null"
     if isinstance(value, bool):
-        return "true/false"
+        return _("true/false")
     if isinstance(value, int | float):
-        return "a number"
+        return _("a number")
     if isinstance(value, str):
-        return "a text"
+        return _("a text")
     if isinstance(value, list):
-        return "a list"
+        return _("a list")
     return type(value).__name__
 
 

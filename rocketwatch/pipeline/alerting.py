@@ -35,6 +35,7 @@ from rocketwatch.alerts import (
     with_last_checked,
 )
 from rocketwatch.config import Config
+from rocketwatch.i18n import _
 from rocketwatch.ll2.model import Launch
 from rocketwatch.notify import (
     MUTE_ACTION,
@@ -233,10 +234,11 @@ def alert_actions(launch: Launch | None, now: datetime) -> tuple[NotificationAct
         return ()
     actions = []
     if launch.webcast_url:
-        actions.append(NotificationAction(WATCH_ACTION, "Watch webcast"))
+        actions.append(NotificationAction(WATCH_ACTION, _("Watch webcast")))
     if launch.net > now:
-        actions.append(NotificationAction(SNOOZE_ACTION, f"Remind me in {SNOOZE_MINUTES} min"))
-    actions.append(NotificationAction(MUTE_ACTION, "Mute this launch"))
+        label = _("Remind me in {count} min").format(count=SNOOZE_MINUTES)
+        actions.append(NotificationAction(SNOOZE_ACTION, label))
+    actions.append(NotificationAction(MUTE_ACTION, _("Mute this launch")))
     return tuple(actions)
 
 
@@ -326,5 +328,5 @@ def _still_true(store: Store, change: LaunchChange) -> bool:
 
 def _icon(store: Store, launch_id: str) -> Path | None:
     launch = store.launches.get(launch_id)
-    _, thumbnail = store.images.paths_for(launch.image_url if launch else None)
+    _image, thumbnail = store.images.paths_for(launch.image_url if launch else None)
     return thumbnail or app_icon_path()

@@ -14,7 +14,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from rocketwatch.config import Config
-from rocketwatch.fileio import DISK_FULL, is_disk_full
+from rocketwatch.fileio import disk_full_words, is_disk_full
+from rocketwatch.i18n import _
 from rocketwatch.ll2.model import ParsedPage
 from rocketwatch.notify import ChainNotifier
 from rocketwatch.paths import Paths
@@ -43,19 +44,29 @@ def plain_error(error: BaseException) -> str:
     if isinstance(error, TaskError):
         return str(error)
     if is_disk_full(error):
-        return DISK_FULL
+        return disk_full_words()
     if isinstance(error, PermissionError):
-        where = f" {error.filename}" if error.filename else " one of its files"
-        return f"RocketWatch is not allowed to write{where}; check the folder's permissions"
+        if error.filename:
+            return _("RocketWatch is not allowed to write {file}; check the folder's permissions").format(
+                file=error.filename
+            )
+        return _("RocketWatch is not allowed to write one of its files; check the folder's permissions")
     if isinstance(error, sqlite3.OperationalError) and "locked" in str(error):
-        return "The database was busy for too long (another RocketWatch may be using it); retry this run"
+        return _("The database was busy for too long (another RocketWatch may be using it); retry this run")
     if isinstance(error, sqlite3.DatabaseError):
-        return f"The database could not be used ({error}); retry this run, or restart RocketWatch"
+        return _("The database could not be used ({error}); retry this run, or restart RocketWatch").format(
+            error=error
+        )
     if isinstance(error, OSError):
         reason = (error.strerror or str(error)).lower()
-        where = f" ({error.filename})" if error.filename else ""
-        return f"A file could not be read or written{where}: {reason}"
-    return f"Something unexpected went wrong ({error}); the application log has the details"
+        if error.filename:
+            return _("A file could not be read or written ({file}): {reason}").format(
+                file=error.filename, reason=reason
+            )
+        return _("A file could not be read or written: {reason}").format(reason=reason)
+    return _("Something unexpected went wrong ({error}); the application log has the details").format(
+        error=error
+    )
 
 
 @dataclass(frozen=True, slots=True)

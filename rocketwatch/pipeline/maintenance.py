@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from rocketwatch.i18n import _
 from rocketwatch.paths import Paths
 from rocketwatch.pipeline.lock import RunLock
 from rocketwatch.pipeline.runner import RunRefused
@@ -29,7 +30,7 @@ def clear_picture_cache(store: Store, paths: Paths) -> int:
     the files. Raises RunRefused while a run is active. Returns how many files were deleted."""
     lock = RunLock(paths.data_dir)
     if not lock.try_acquire():
-        raise RunRefused("A run is in progress; clear the picture cache when it has finished")
+        raise RunRefused(_("A run is in progress; clear the picture cache when it has finished"))
     try:
         store.images.forget_all()
         files = picture_files(paths)

@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 
 from rocketwatch.config import Config, PipelineConfig
 from rocketwatch.fileio import is_disk_full
+from rocketwatch.i18n import N_, _, ngettext
 from rocketwatch.notify import ChainNotifier, Notification, NotifyError, Subject
 from rocketwatch.paths import Paths
 from rocketwatch.pipeline.context import (
@@ -25,9 +26,9 @@ from rocketwatch.pipeline.context import (
     plain_error,
 )
 from rocketwatch.pipeline.lock import RunLock
-from rocketwatch.pipeline.tasks import OPTIONAL_TASKS, SKIPPED_TASK, TASK_IDS, TASK_TITLES, TASKS
+from rocketwatch.pipeline.tasks import OPTIONAL_TASKS, SKIPPED_TASK, TASK_IDS, TASKS, task_title
 from rocketwatch.resources import app_icon_path
-from rocketwatch.states import RunState
+from rocketwatch.states import RunState, state_word
 from rocketwatch.store import RunRecord, Store
 from rocketwatch.store.ledger import SENT, SUPPRESSED
 from rocketwatch.store.runs import (
@@ -46,9 +47,10 @@ log = logging.getLogger(__name__)
 
 # Longest a run waits for the run lock before it counts as overlapping another run (seconds).
 LOCK_WAIT_S = 3.0
-DIED_REASON = "RocketWatch stopped during this run (closed, crashed or the computer shut down)"
-CANCELLED_REASON = "cancelled before the end"
-QUIT_REASON = "stopped before the end"
+# Why a try or run ended early: stored in the language of the moment they happen (shown with _()).
+DIED_REASON = N_("RocketWatch stopped during this run (closed, crashed or the computer shut down)")
+CANCELLED_REASON = N_("cancelled before the end")
+QUIT_REASON = N_("stopped before the end")
 
 
 class RunRefused(RuntimeError):
@@ -83,16 +85,22 @@ class RunActivity:
 
     def lines(self, now: datetime | None = None) -> list[str]:
         """The same words in short lines (for a tooltip)."""
-        title = TASK_TITLES.get(self.task_id, self.task_id)
+        title = task_title(self.task_id)
         if not self.waiting:
-            text = f"{title}… (try {self.try_number} of {self.tries_allowed})."
-            return [text, f"The last try failed: {self.reason}"] if self.reason else [text]
+            text = _("{task}… (try {number} of {allowed}).").format(
+                task=title, number=self.try_number, allowed=self.tries_allowed
+            )
+            if not self.reason:
+                return [text]
+            return [text, _("The last try failed: {reason}").format(reason=self.reason)]
         lines = [
-            f"{title} failed (try {self.try_number} of {self.tries_allowed}):",
-            f"{self.reason or 'unknown error'}.",
+            _("{task} failed (try {number} of {allowed}):").format(
+                task=title, number=self.try_number, allowed=self.tries_allowed
+            ),
+            _("{reason}.").format(reason=self.reason or _("unknown error")),
         ]
         if self.next_try_at is not None:
-            lines.append(f"Trying again at {next_try_words(self.next_try_at, now)}.")
+            lines.append(_("Trying again at {when}.").format(when=next_try_words(self.next_try_at, now)))
         return lines
 
 
@@ -100,8 +108,11 @@ def next_try_words(moment: datetime, now: datetime | None = None) -> str:
     """'19:45:12 (in 30 s)': local clock time and how long until then."""
     now = now or datetime.now(UTC)
     seconds = max(0, round((moment - now).total_seconds()))
-    wait = f"{seconds} s" if seconds < 120 else f"{round(seconds / 60)} min"
-    return f"{moment.astimezone().strftime('%H:%M:%S')} (in {wait})"
+    if seconds < 120:
+        wait = _("{count} s").format(count=seconds)
+    else:
+        wait = _("{count} min").format(count=round(seconds / 60))
+    return _("{clock} (in {wait})").format(clock=moment.astimezone().strftime("%H:%M:%S"), wait=wait)
 
 
 def run_activity(store: Store, pipeline: PipelineConfig) -> RunActivity | None:
@@ -186,16 +197,17 @@ class Runner:
         """Re-run the failed task of a failed or interrupted run and every task after it."""
         lock = RunLock(self.paths.data_dir)
         if not lock.try_acquire(LOCK_WAIT_S):
-            raise RunRefused("Another run is in progress; retry when it has finished")
+            raise RunRefused(_("Another run is in progress; retry when it has finished"))
         try:
             self._mark_dead_runs()
             record = self.store.runs.get(run_id)
             if record is None:
-                raise RunRefused(f"There is no run {run_id}")
+                raise RunRefused(_("There is no run {number}").format(number=run_id))
             if record.state not in RETRYABLE_STATES:
                 raise RunRefused(
-                    f"Run {run_id} is {record.state}; only failed, interrupted or cancelled "
-                    "runs can be retried"
+                    _(
+                        "Run {number} is {state}; only failed, interrupted or cancelled runs can be retried"
+                    ).format(number=run_id, state=state_word(record.state))
                 )
             failed = record.failed_task
             start = TASK_IDS.index(failed.task_id) if failed else 0
@@ -231,7 +243,7 @@ class Runner:
         removed = sweep_partials(self.paths.images_dir, self.paths.thumbnails_dir)
         if removed:
             log.info("Removed %s partial picture files left by an interrupted run", removed)
-        ids = self.store.runs.mark_interrupted(DIED_REASON)
+        ids = self.store.runs.mark_interrupted(_(DIED_REASON))
         for run_id in ids:
             log.warning("Run %s was interrupted: %s", run_id, DIED_REASON)
         return ids
@@ -245,7 +257,9 @@ class Runner:
     def _skip(self, trigger: str) -> RunRecord:
         active = self.store.runs.active()
         reason = (
-            f"Run {active[-1].id} was still in progress" if active else "Another run was still in progress"
+            _("Run {number} was still in progress").format(number=active[-1].id)
+            if active
+            else _("Another run was still in progress")
         )
         run_id = self.store.runs.create_skipped(trigger, TASK_IDS, reason, now=self.now())
         log.info("Skipped a %s run: %s", trigger, reason)
@@ -271,16 +285,18 @@ class Runner:
             if outcome == FAILED and task_id in OPTIONAL_TASKS:
                 log.warning("Run %s: %s failed; the run's launches are kept", run_id, task_id)
                 continue
-            for later_id, _ in TASKS[index + 1 :]:
+            for later_id, _function in TASKS[index + 1 :]:
                 self._set_task(run_id, later_id, SKIPPED if outcome == FAILED else outcome)
             failed = self._record(run_id).failed_task
             if outcome == FAILED:
-                message = f"{TASK_TITLES[task_id]} failed: {failed.error if failed else 'unknown error'}"
+                message = _("{task} failed: {reason}").format(
+                    task=task_title(task_id), reason=failed.error if failed else _("unknown error")
+                )
             elif outcome == CANCELLED:
-                title = TASK_TITLES[task_id]
-                message = f"Cancelled while {title[:1].lower()}{title[1:]}"
+                title = task_title(task_id)
+                message = _("Cancelled while {task}").format(task=f"{title[:1].lower()}{title[1:]}")
             else:
-                message = "Stopped before the end"
+                message = _("Stopped before the end")
             self.store.runs.finish(run_id, outcome, message)
             record = self._record(run_id)
             if outcome == FAILED:
@@ -359,23 +375,27 @@ class Runner:
         state = self._stop_state
         if state == CANCELLED:
             ctx.log("Stopped: the run was cancelled", logging.WARNING)
-            reason = CANCELLED_REASON
+            reason = _(CANCELLED_REASON)
         else:
             ctx.log("Stopped: RocketWatch is quitting", logging.WARNING)
-            reason = QUIT_REASON
-        self._finish_try(ctx, state, f"{reason} ({error})" if error else reason)
+            reason = _(QUIT_REASON)
+        self._finish_try(
+            ctx, state, _("{reason} ({error})").format(reason=reason, error=error) if error else reason
+        )
         return state
 
     def _stopped_waiting(self, ctx: RunContext, try_id: int, next_number: int, error: str) -> RunState:
         """The run was cancelled (or RocketWatch quit) while waiting for the next try: the failed try
         says so in its state and log, and the next try never starts."""
         state = self._stop_state
-        reason = CANCELLED_REASON if state == CANCELLED else QUIT_REASON
+        reason = _(CANCELLED_REASON) if state == CANCELLED else _(QUIT_REASON)
         words = "the run was cancelled" if state == CANCELLED else "RocketWatch is quitting"
         stamp = datetime.now().astimezone().strftime("%H:%M:%S")
         self.store.runs.append_log(try_id, f"{stamp} WARN Stopped before try {next_number}: {words}")
         self.store.runs.set_try_state(try_id, state)
-        self._set_task(ctx.run_id, ctx.task_id, state, f"{reason} ({error})")
+        self._set_task(
+            ctx.run_id, ctx.task_id, state, _("{reason} ({error})").format(reason=reason, error=error)
+        )
         return state
 
     def _finish_try(
@@ -420,12 +440,13 @@ class Runner:
 
     def _notify_failure(self, record: RunRecord, task_id: str) -> None:
         task = next(t for t in record.tasks if t.task_id == task_id)
-        title = f"RocketWatch run {record.id} failed"
-        body = (
-            f"{TASK_TITLES[task_id]} did not work after {task.tries} "
-            f"{'try' if task.tries == 1 else 'tries'}: {task.error}\n"
-            "Open Run history to see the log and retry."
-        )
+        title = _("RocketWatch run {number} failed").format(number=record.id)
+        body = ngettext(
+            "{task} did not work after {count} try: {reason}",
+            "{task} did not work after {count} tries: {reason}",
+            task.tries,
+        ).format(task=task_title(task_id), count=task.tries, reason=task.error)
+        body += "\n" + _("Open Run history to see the log and retry.")
         key = f"run-{record.id}-failed-{record.retries}"
         if not self.store.ledger.claim(
             key, kind="run_failed", title=title, body=body, run_id=record.id, now=self.now()

@@ -13,9 +13,9 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from rocketwatch import APP_NAME
 from rocketwatch.addresses import private_api_host
-from rocketwatch.fileio import DISK_FULL, write_atomic
+from rocketwatch.fileio import disk_full_words, write_atomic
+from rocketwatch.i18n import N_, _, ngettext
 from rocketwatch.ll2.client import FetchResult, LL2Client, LL2Error, RateLimited, clamp_limit, endpoint_for
 from rocketwatch.ll2.model import Launch, ParsedPage
 from rocketwatch.ll2.parse import MAX_SKIP_REASONS, PageError, parse_page_bytes
@@ -210,7 +210,7 @@ def saved_page(ctx: RunContext) -> ParsedPage:
         except FileNotFoundError:
             if number == 1:
                 raise TaskError(
-                    "The launch list this run downloaded is missing; run the pipeline again"
+                    _("The launch list this run downloaded is missing; run the pipeline again")
                 ) from None
             break
         pages.append(_parse(body))
@@ -262,12 +262,13 @@ def get_pictures(ctx: RunContext) -> None:
             outcomes = fetcher.fetch_all(to_fetch, on_result=on_result)
     except ImagesUnreachable as error:
         # Not recorded as picture failures: the next try of this task asks for all of them again.
-        raise TaskError(f"Could not reach the picture server ({', '.join(error.hosts)})") from error
+        hosts = ", ".join(error.hosts)
+        raise TaskError(_("Could not reach the picture server ({hosts})").format(hosts=hosts)) from error
     except DiskFull as error:
         # Keep what was saved; the rest are not failures of the pictures: a retry asks for them again.
         _record_outcomes(ctx, error.saved)
         ctx.store.images.touch(every_url, ctx.now())
-        raise TaskError(DISK_FULL) from error
+        raise TaskError(disk_full_words()) from error
     ctx.check_cancelled()
     _record_outcomes(ctx, outcomes)
     saved = {outcome.url for outcome in outcomes if outcome.ok and outcome.file}
@@ -329,7 +330,7 @@ def _record_outcomes(ctx: RunContext, outcomes: Sequence[ImageOutcome]) -> tuple
             )
         else:
             failed += 1
-            reason = outcome.reason or "unknown problem"
+            reason = outcome.reason or _("unknown problem")
             ctx.store.images.record_failure(outcome.url, reason, permanent=False, run_id=ctx.run_id)
             ctx.log(f"Picture skipped: {outcome.url[:200]}: {reason}")
     return downloaded, failed
@@ -376,22 +377,32 @@ def summary_text(ctx: RunContext) -> Notification:
     first_seen = ctx.store.launches.first_seen_in(ctx.run_id)
     new = sum(launch.id in first_seen for launch in upcoming)
     count = len(upcoming)
-    title = f"{count} upcoming launch{'es' if count != 1 else ''}, {new} new"
+    title = ngettext(
+        "{count} upcoming launch, {new} new", "{count} upcoming launches, {new} new", count
+    ).format(count=count, new=new)
     also = ""
     if recent:
-        also = f"Also {len(recent)} recent launch{'es' if len(recent) != 1 else ''} of the last 24 hours"
+        also = ngettext(
+            "Also {count} recent launch of the last 24 hours",
+            "Also {count} recent launches of the last 24 hours",
+            len(recent),
+        ).format(count=len(recent))
     if not upcoming:
-        body = "No upcoming launches in LL2's list right now."
+        body = _("No upcoming launches in LL2's list right now.")
         return Notification(title, f"{body}\n{also}" if also else body)
     first: Launch = next((launch for launch in upcoming if launch.net >= now), upcoming[0])
-    body = f"Next: {first.name} {when_words(first.net, first.net_precision, now)}"
+    when = when_words(first.net, first.net_precision, now)
     if has_countdown(first.net_precision):
-        body += f" ({net_words(first.net, first.net_precision, zone=True)})"
+        body = _("Next: {launch} {when} ({net})").format(
+            launch=first.name, when=when, net=net_words(first.net, first.net_precision, zone=True)
+        )
+    else:
+        body = _("Next: {launch} {when}").format(launch=first.name, when=when)
     if first.location != "Unknown":
         body += f"\n{first.pad}, {first.location}" if first.pad != "Unknown" else f"\n{first.location}"
     if also:
         body += f"\n{also}"
-    _, thumbnail = ctx.store.images.paths_for(first.image_url)
+    _image, thumbnail = ctx.store.images.paths_for(first.image_url)
     return Notification(title, body, icon=thumbnail)
 
 
@@ -433,7 +444,7 @@ def notify(ctx: RunContext) -> None:
             )
         )
     except NotifyError as error:
-        raise TaskError(f"Could not show the notification: {error}") from error
+        raise TaskError(_("Could not show the notification: {error}").format(error=error)) from error
     ctx.store.ledger.settle(key, SENT, backend, now=ctx.now())
     where = (
         "written to the log (no desktop notification service here)"
@@ -503,7 +514,7 @@ def _event_pictures(ctx: RunContext, urls: list[str]) -> None:
             return
         except DiskFull as error:  # keep what was saved; the rest are asked for again, not failures
             _record_outcomes(ctx, error.saved)
-            raise TaskError(DISK_FULL) from error
+            raise TaskError(disk_full_words()) from error
         ctx.check_cancelled()  # a cancelled picture is not a failed one (no 6 h cooldown for it)
         downloaded, failed = _record_outcomes(ctx, outcomes)
     else:
@@ -522,11 +533,19 @@ TASKS: tuple[tuple[str, Callable[[RunContext], str | None]], ...] = (
     ("download_events", download_events),
 )
 TASK_IDS: tuple[str, ...] = tuple(task_id for task_id, _ in TASKS)
+# What each task does, in words (marked only: shown with task_title() or _(TASK_TITLES[...])).
 TASK_TITLES = {
-    "download_launches": "Getting the launch list from Launch Library 2",
-    "get_pictures": "Getting the launch pictures",
-    "notify": f"Showing the {APP_NAME} summary",
-    "download_events": "Getting the upcoming events from Launch Library 2",
+    "download_launches": N_("Getting the launch list from Launch Library 2"),
+    "get_pictures": N_("Getting the launch pictures"),
+    "notify": N_("Showing the RocketWatch summary"),
+    "download_events": N_("Getting the upcoming events from Launch Library 2"),
 }
 
-__all__ = ["TASKS", "TASK_IDS", "TASK_TITLES", "Cancelled", "TaskError"]
+
+def task_title(task_id: str) -> str:
+    """What a task does, in the current language (an unknown task id as it is)."""
+    title = TASK_TITLES.get(task_id)
+    return _(title) if title else task_id
+
+
+__all__ = ["TASKS", "TASK_IDS", "TASK_TITLES", "Cancelled", "TaskError", "task_title"]

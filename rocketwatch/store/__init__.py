@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from rocketwatch.i18n import _
 from rocketwatch.paths import Paths
 from rocketwatch.store.catalog import Catalog
 from rocketwatch.store.database import Database, SchemaTooNew
@@ -72,11 +73,11 @@ class Store:
             store.recovered_from = recovered_from
             store.notices.add(
                 DATABASE_REPLACED,
-                (
+                _(
                     "RocketWatch's database was damaged and could not be read, so a new one was started. "
                     "The launches and pictures come back with the next run; the run history starts again. "
-                    f"The damaged file was kept as {recovered_from}."
-                ),
+                    "The damaged file was kept as {file}."
+                ).format(file=recovered_from),
                 path=str(recovered_from),
             )
         return store

@@ -13,6 +13,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import overload
 
+from rocketwatch.i18n import _
+
 # Each entry moves the schema from version N to N+1. Never edit a released step; add one.
 MIGRATIONS: tuple[str, ...] = (
     """
@@ -269,8 +271,9 @@ class Database:
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         if version > SCHEMA_VERSION:
             raise SchemaTooNew(
-                f"{self.path} was written by a newer RocketWatch (schema {version}, "
-                f"this version knows {SCHEMA_VERSION})"
+                _(
+                    "{file} was written by a newer RocketWatch (schema {version}, this version knows {known})"
+                ).format(file=self.path, version=version, known=SCHEMA_VERSION)
             )
         for number in range(version, SCHEMA_VERSION):
             with self.transaction() as tx:
