@@ -271,6 +271,7 @@ class LaunchDetail(QStackedWidget):
         self.muted_text = QLabel(_("Muted: no alerts for this launch"))
         self.muted_text.setTextFormat(Qt.TextFormat.PlainText)
         self.muted_text.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        self.muted_text.setWordWrap(True)  # a narrow pane, or a longer language: wrapped, never clipped
         muted_layout.addWidget(self.muted_text)
         self.unmute_button = QPushButton(_("Unmute"))
         self.unmute_button.setAccessibleName(_("Unmute: alerts for this launch again"))
