@@ -358,7 +358,7 @@ class DetailSections(QWidget):
         if flightclub_url.strip():
             self.links.add(
                 LinkButton(
-                    "Flight Club", _("Trajectory and booster recovery simulation"), flightclub_url, "page"
+                    _("Flight Club"), _("Trajectory and booster recovery simulation"), flightclub_url, "page"
                 )
             )
             count += 1

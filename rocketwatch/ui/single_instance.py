@@ -135,7 +135,11 @@ class InstanceServer(QObject):
             server.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)
         if not server.listen(address):
             if server.serverError() != QAbstractSocket.SocketError.AddressInUseError:
-                raise OSError(f"cannot listen on {address}: {server.errorString()}")
+                raise OSError(
+                    _("cannot listen on {address}: {error}").format(
+                        address=address, error=server.errorString()
+                    )
+                )
             if _server_answers(address):
                 log.info("another RocketWatch is already running (%s)", address)
                 server.deleteLater()
@@ -143,7 +147,11 @@ class InstanceServer(QObject):
             log.warning("removing %s, left behind by a RocketWatch that ended abruptly", address)
             QLocalServer.removeServer(address)
             if not server.listen(address):
-                raise OSError(f"cannot listen on {address}: {server.errorString()}")
+                raise OSError(
+                    _("cannot listen on {address}: {error}").format(
+                        address=address, error=server.errorString()
+                    )
+                )
         if sys.platform != "win32":
             os.chmod(address, 0o700)
         server.newConnection.connect(self._accept)
