@@ -272,12 +272,11 @@ class LaunchDetail(QStackedWidget):
         self.muted_text.setTextFormat(Qt.TextFormat.PlainText)
         self.muted_text.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         self.muted_text.setWordWrap(True)  # a narrow pane, or a longer language: wrapped, never clipped
-        muted_layout.addWidget(self.muted_text)
+        muted_layout.addWidget(self.muted_text, 1)  # all the room there is: it wraps only when it must
         self.unmute_button = QPushButton(_("Unmute"))
         self.unmute_button.setAccessibleName(_("Unmute: alerts for this launch again"))
         self.unmute_button.clicked.connect(self.unmute_requested)
-        muted_layout.addWidget(self.unmute_button)
-        muted_layout.addStretch(1)
+        muted_layout.addWidget(self.unmute_button, 0, Qt.AlignmentFlag.AlignVCenter)
         self.muted_row.hide()
         layout.addWidget(self.muted_row)
         file_buttons = QHBoxLayout()
