@@ -16,7 +16,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAction, QIcon
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
-from rocketwatch import APP_NAME
+from rocketwatch import APP_NAME, timefmt
 from rocketwatch.alerts import COUNTDOWN_WINDOW
 from rocketwatch.i18n import _
 from rocketwatch.ll2.model import Launch
@@ -36,12 +36,20 @@ MENU_ACTIVITY_CHARS = 90  # the menu's line about the active run is cut here (wh
 COUNTDOWN_WINDOW_S = COUNTDOWN_WINDOW.total_seconds()
 
 
+def clock_words(moment: datetime, pattern: str) -> str:
+    """`moment` (local) in one of timefmt's clock patterns ("%H:%M", "%H:%M:%S", "%a %H:%M"): in the
+    reader's words and clock (Korean "오후 3:30") through timefmt.format_moment where timefmt has it,
+    else as strftime writes it (the same English)."""
+    format_moment = getattr(timefmt, "format_moment", None)
+    return str(format_moment(moment, pattern)) if format_moment is not None else moment.strftime(pattern)
+
+
 def countdown_words(launch: Launch, now: datetime) -> str:
     """'Falcon 9 | Starlink launches in 42 min 07 s (at 15:30 UTC)': the exact countdown for the tooltip."""
     seconds = max(0, int((launch.net - now).total_seconds()))
     minutes, seconds = divmod(seconds, 60)
     at = local(launch.net)
-    clock = with_zone(at.strftime("%H:%M"), at)
+    clock = with_zone(clock_words(at, "%H:%M"), at)
     return _("{name} launches in {minutes} min {seconds} s (at {time})").format(
         name=launch.name, minutes=minutes, seconds=f"{seconds:02d}", time=clock
     )
@@ -251,7 +259,7 @@ class TrayIcon(QObject):
         number, allowed, reason = activity.try_number, activity.tries_allowed, activity.reason
         if activity.waiting and activity.next_try_at is not None:
             text = _("Next try at {time} · Try {number} of {allowed} failed: {reason}").format(
-                time=local(activity.next_try_at).strftime("%H:%M:%S"),
+                time=clock_words(local(activity.next_try_at), "%H:%M:%S"),
                 number=number,
                 allowed=allowed,
                 reason=reason,
@@ -311,7 +319,7 @@ class TrayIcon(QObject):
         elif self._next_run is not None:
             next_run = local(self._next_run)
             lines.append(
-                _("Next check: {when}").format(when=with_zone(next_run.strftime("%a %H:%M"), next_run))
+                _("Next check: {when}").format(when=with_zone(clock_words(next_run, "%a %H:%M"), next_run))
             )
         return "\n".join(lines)
 
