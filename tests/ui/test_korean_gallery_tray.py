@@ -9,7 +9,7 @@ from __future__ import annotations
 import gettext
 import shutil
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -30,8 +30,9 @@ KOREAN = Path(__file__).parents[2] / "rocketwatch" / "locale" / "ko" / "LC_MESSA
 
 
 @pytest.fixture
-def korean(tmp_path: Path) -> Iterator[None]:
-    """Korean for the test: every Korean .po of the tree (the catalog and any parts not merged yet)."""
+def korean(tmp_path: Path) -> Iterator[Callable[[], None]]:
+    """Korean for the test: every Korean .po of the tree (the catalog and any parts not merged yet).
+    Calling it switches to Korean again (reading settings may choose the language)."""
     msgfmt = shutil.which("msgfmt")
     if msgfmt is None:
         pytest.fail("msgfmt (GNU gettext) is needed to compile the Korean catalog")
@@ -50,7 +51,7 @@ def korean(tmp_path: Path) -> Iterator[None]:
     before = i18n._translation
     assert translation is not None
     i18n.use(translation)
-    yield
+    yield lambda: i18n.use(translation)
     i18n.use(before)
 
 
@@ -142,6 +143,7 @@ def test_the_config_problem_dialog_is_korean_with_its_mnemonics(qtbot, home: Pat
     session = Session.from_options(str(home), None, False)
     with pytest.raises(ConfigError) as error:
         session.load()
+    korean()  # the settings were read: the language they choose does not count for this test
     dialog = ConfigProblemDialog(session, error.value)
     qtbot.addWidget(dialog)
     assert dialog.windowTitle() == "RocketWatch가 설정을 사용할 수 없습니다"
