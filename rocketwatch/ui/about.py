@@ -11,6 +11,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from rocketwatch import APP_NAME
+from rocketwatch.i18n import _
 from rocketwatch.ui.icons import app_icon
 from rocketwatch.version import VERSION, describe, origin
 
@@ -33,7 +34,7 @@ def _sentence(text: str) -> str:
 class AboutDialog(QDialog):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle(f"About {APP_NAME}")
+        self.setWindowTitle(_("About {app}").format(app=APP_NAME))
         self.version_line = describe(APP_NAME)
         icon = QLabel()
         icon.setPixmap(app_icon().pixmap(64, 64))
@@ -52,21 +53,23 @@ class AboutDialog(QDialog):
         text.addSpacing(8)
         text.addWidget(
             _plain(
-                "Upcoming rocket launches in your tray: fetched on your schedule, kept with "
-                "their pictures on your computer, and told to you in desktop notifications."
+                _(
+                    "Upcoming rocket launches in your tray: fetched on your schedule, kept with "
+                    "their pictures on your computer, and told to you in desktop notifications."
+                )
             )
         )
         text.addWidget(
-            _plain("Launch data and pictures: Launch Library 2 by The Space Devs (thespacedevs.com).")
+            _plain(_("Launch data and pictures: Launch Library 2 by The Space Devs (thespacedevs.com)."))
         )
-        text.addWidget(_plain(f"MIT License · {HOMEPAGE}", selectable=True))
+        text.addWidget(_plain(_("MIT License · {homepage}").format(homepage=HOMEPAGE), selectable=True))
         text.addStretch(1)
         row = QHBoxLayout()
         row.addWidget(icon)
         row.addSpacing(12)
         row.addLayout(text, 1)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        self.copy_button = buttons.addButton("Copy version", QDialogButtonBox.ButtonRole.ActionRole)
+        self.copy_button = buttons.addButton(_("Copy version"), QDialogButtonBox.ButtonRole.ActionRole)
         self.copy_button.clicked.connect(self.copy_version)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QSystemTra
 from rocketwatch import APP_ID, APP_NAME, __version__
 from rocketwatch.config import ConfigError
 from rocketwatch.desktop import desktop_problem
+from rocketwatch.i18n import _, ngettext
 from rocketwatch.notify import ChainNotifier, LogNotifier, Notification, Subject, desktop_backends
 from rocketwatch.session import Session
 from rocketwatch.states import RunState
@@ -102,7 +103,7 @@ def main(session: Session, args: argparse.Namespace) -> int:
     if answer is not None:
         return 0 if answer.get("ok") else 1
     if args.command in ("run-now", "cancel", "quit"):
-        print(f"{APP_NAME} is not running.", file=sys.stderr)
+        print(_("{app} is not running.").format(app=APP_NAME), file=sys.stderr)
         return 1
     problem = desktop_problem()
     if problem:
@@ -274,7 +275,9 @@ class TrayApp(QObject):
         self._quitting = True
         self._tray_timer.stop()
         box = QMessageBox(
-            QMessageBox.Icon.Critical, f"{APP_NAME} cannot start", words[:1].upper() + words[1:]
+            QMessageBox.Icon.Critical,
+            _("{app} cannot start").format(app=APP_NAME),
+            words[:1].upper() + words[1:],
         )
         box.setTextFormat(Qt.TextFormat.PlainText)
         box.finished.connect(lambda _result: QApplication.exit(2))
@@ -336,9 +339,10 @@ class TrayApp(QObject):
         config = self.controller.config
         warning = saved_schedule_warning(config, local_tz())
         if warning:
-            message = f"{warning} Change the schedule ('{config.schedule.every}') in Settings."
-            log.warning(message)
-            self.tray.show_message(f"{APP_NAME}: schedule too frequent", message, urgent=True)
+            log.warning("%s Change the schedule ('%s') in Settings.", warning, config.schedule.every)
+            advice = _("Change the schedule ('{every}') in Settings.").format(every=config.schedule.every)
+            title = _("{app}: schedule too frequent").format(app=APP_NAME)
+            self.tray.show_message(title, f"{warning} {advice}", urgent=True)
 
     def _show_tray(self) -> None:
         self._tray_found = True
@@ -360,10 +364,12 @@ class TrayApp(QObject):
         self.show_window("gallery")
         box = QMessageBox(
             QMessageBox.Icon.Information,
-            "No system tray",
-            f"This desktop shows no system tray, so {APP_NAME} opens its window instead. "
-            "The schedule runs while the window is open; closing it quits.\n\n"
-            "On GNOME, the AppIndicator extension adds a tray.",
+            _("No system tray"),
+            _(
+                "This desktop shows no system tray, so {app} opens its window instead. "
+                "The schedule runs while the window is open; closing it quits.\n\n"
+                "On GNOME, the AppIndicator extension adds a tray."
+            ).format(app=APP_NAME),
             parent=self.windows["gallery"],
         )
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -599,18 +605,23 @@ class TrayApp(QObject):
 
         path, _filter = QFileDialog.getSaveFileName(
             None,
-            "Export launches as a calendar",
+            _("Export launches as a calendar"),
             str(Path.home() / "rocketwatch-launches.ics"),
-            "iCalendar files (*.ics)",
+            _("iCalendar files (*.ics)"),
         )
         if not path:
             return
         try:
             count = export_ics(self.controller.store, Path(path), self.controller.config.alerts)
         except OSError as error:
-            QMessageBox.warning(None, "Export failed", f"Could not write {path}: {error.strerror}")
+            QMessageBox.warning(
+                None,
+                _("Export failed"),
+                _("Could not write {path}: {error}").format(path=path, error=error.strerror),
+            )
             return
-        self.tray.show_message(APP_NAME, f"Exported {count} launches to {path}")
+        exported = ngettext("Exported {count} launch to {path}", "Exported {count} launches to {path}", count)
+        self.tray.show_message(APP_NAME, exported.format(count=count, path=path))
 
     # --- requests from a second instance ----------------------------------------------------------
     def handle_request(self, request: dict) -> None:

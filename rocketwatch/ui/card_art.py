@@ -9,6 +9,8 @@ import hashlib
 from PySide6.QtCore import QLineF, QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QLinearGradient, QPainter, QPainterPath, QPen, QPixmap
 
+from rocketwatch.i18n import _
+
 RADIUS = 9.0  # a card's corner radius
 
 
@@ -52,7 +54,8 @@ def live_chip(font: QFont, dpr: float) -> QPixmap:
     live = QFont(font)
     live.setBold(True)
     metrics = QFontMetricsF(live)
-    width, height = metrics.horizontalAdvance("LIVE") + metrics.height() * 1.5, metrics.height() * 1.45
+    word = _("LIVE")
+    width, height = metrics.horizontalAdvance(word) + metrics.height() * 1.5, metrics.height() * 1.45
     pixmap = QPixmap(round(width * dpr), round(height * dpr))
     pixmap.setDevicePixelRatio(dpr)
     pixmap.fill(Qt.GlobalColor.transparent)
@@ -68,7 +71,7 @@ def live_chip(font: QFont, dpr: float) -> QPixmap:
     painter.drawEllipse(QPointF(height * 0.5, height / 2), dot, dot)
     painter.setPen(QColor("#000000"))
     painter.setFont(live)
-    painter.drawText(rect.adjusted(height * 0.45, 0, 0, 0), Qt.AlignmentFlag.AlignCenter, "LIVE")
+    painter.drawText(rect.adjusted(height * 0.45, 0, 0, 0), Qt.AlignmentFlag.AlignCenter, word)
     painter.end()
     return pixmap
 

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from rocketwatch import APP_NAME
 from rocketwatch.config import ConfigError, set_aside
+from rocketwatch.i18n import _
 from rocketwatch.session import Session
 from rocketwatch.ui.settings_widgets import form_label, named
 
@@ -42,38 +43,42 @@ class ConfigProblemDialog(QDialog):
         self.session = session
         self.error = error
         self.choice = Choice.QUIT
-        self.setWindowTitle(f"{APP_NAME} cannot use its settings")
+        self.setWindowTitle(_("{app} cannot use its settings").format(app=APP_NAME))
         self.setMinimumWidth(600)
         icon = QLabel()
         icon.setPixmap(self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning).pixmap(40, 40))
         self.heading = named(
-            form_label("The settings file cannot be used, so RocketWatch has not started.", strong=True),
-            "Heading",
+            form_label(_("The settings file cannot be used, so RocketWatch has not started."), strong=True),
+            _("Heading"),
         )
-        self.file_label = named(form_label(""), "Settings file")
+        self.file_label = named(form_label(""), _("Settings file"))
         self.file_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.problem_label = named(form_label(""), "Problem")
+        self.problem_label = named(form_label(""), _("Problem"))
         self.problem_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.hint = named(
             form_label(
-                "Fix the file and choose Try again, or start with the default settings: "
-                "the file is then renamed and kept beside, never deleted.",
+                _(
+                    "Fix the file and choose Try again, or start with the default settings: "
+                    "the file is then renamed and kept beside, never deleted."
+                ),
                 hint=True,
             ),
-            "What you can do",
+            _("What you can do"),
         )
         buttons = QDialogButtonBox()
         role = QDialogButtonBox.ButtonRole
         self.open_button = named(
-            QPushButton("&Open the file"), "Open the file", "Open the settings file in your text editor"
+            QPushButton(_("&Open the file")),
+            _("Open the file"),
+            _("Open the settings file in your text editor"),
         )
-        self.retry_button = named(QPushButton("&Try again"), "Try again", "Read the file again")
+        self.retry_button = named(QPushButton(_("&Try again")), _("Try again"), _("Read the file again"))
         self.defaults_button = named(
-            QPushButton("Start with &defaults"),
-            "Start with defaults",
-            "Rename the file aside and start with the default settings",
+            QPushButton(_("Start with &defaults")),
+            _("Start with defaults"),
+            _("Rename the file aside and start with the default settings"),
         )
-        self.quit_button = named(QPushButton("&Quit"), "Quit")
+        self.quit_button = named(QPushButton(_("&Quit")), _("Quit"))
         buttons.addButton(self.open_button, role.ActionRole)
         buttons.addButton(self.retry_button, role.ActionRole)
         buttons.addButton(self.defaults_button, role.AcceptRole)
@@ -102,9 +107,9 @@ class ConfigProblemDialog(QDialog):
 
     def _show_error(self, error: ConfigError) -> None:
         self.error = error
-        where = f"{self.path}, line {error.line}" if error.line else self.path
-        self.file_label.setText(f"File: {where}")
-        self.problem_label.setText(f"Problem: {error.problem}")
+        where = _("{path}, line {line}").format(path=self.path, line=error.line) if error.line else self.path
+        self.file_label.setText(_("File: {where}").format(where=where))
+        self.problem_label.setText(_("Problem: {problem}").format(problem=error.problem))
 
     def open_file(self) -> None:
         QDesktopServices.openUrl(QUrl.fromLocalFile(self.path))
@@ -114,7 +119,7 @@ class ConfigProblemDialog(QDialog):
             self.session.load()
         except ConfigError as error:
             self._show_error(error)
-            self.heading.setText("The settings file still cannot be used.")
+            self.heading.setText(_("The settings file still cannot be used."))
             return
         self.choice = Choice.FIXED
         self.accept()
@@ -125,8 +130,8 @@ class ConfigProblemDialog(QDialog):
         except FileNotFoundError:
             kept = None  # gone meanwhile: the defaults are what a missing file means anyway
         except OSError as error:
-            self.heading.setText("The file could not be moved aside; RocketWatch left it as it is.")
-            self.problem_label.setText(f"Problem: {error.strerror or error}")
+            self.heading.setText(_("The file could not be moved aside; RocketWatch left it as it is."))
+            self.problem_label.setText(_("Problem: {problem}").format(problem=error.strerror or error))
             return
         if kept is not None:
             log.warning(

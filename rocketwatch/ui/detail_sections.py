@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from rocketwatch import launch_words
+from rocketwatch.i18n import _
 from rocketwatch.ll2.model import MAX_UPDATES, InfoLink, Landing, Patch, Update, Webcast
 from rocketwatch.store.launches import LaunchChange
 from rocketwatch.ui.run_model import plain_tooltip
@@ -128,9 +129,10 @@ class LinkButton(QPushButton):
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
         self.setCursor(Qt.CursorShape.PointingHandCursor)
         self.setEnabled(self._web is not None)
-        self.setAccessibleName(f"Open {noun}: {title}")
+        opens = _("Open webcast: {title}") if self._play else _("Open page: {title}")
+        self.setAccessibleName(opens.format(title=title))
         self.setAccessibleDescription(details)
-        self.setToolTip(plain_tooltip(url if self._web else f"Not a web address: {url}"))
+        self.setToolTip(plain_tooltip(url if self._web else _("Not a web address: {url}").format(url=url)))
         self.clicked.connect(self._open)
         self._paint_icon()
 
@@ -265,12 +267,12 @@ class DetailSections(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(8)
-        self.webcasts = Section("Webcasts")
-        self.landings = Section("Boosters and landings")
-        self.patches = Section("Mission patch")
-        self.links = Section("Links")
-        self.timeline = Section("Changes RocketWatch saw")
-        self.updates = Section("Updates from LL2")
+        self.webcasts = Section(_("Webcasts"))
+        self.landings = Section(_("Boosters and landings"))
+        self.patches = Section(_("Mission patch"))
+        self.links = Section(_("Links"))
+        self.timeline = Section(_("Changes RocketWatch saw"))
+        self.updates = Section(_("Updates from LL2"))
         for section in (self.webcasts, self.landings, self.patches, self.links, self.timeline, self.updates):
             layout.addWidget(section)
         self._shown: tuple | None = None
@@ -339,9 +341,11 @@ class DetailSections(QWidget):
             layout.setSpacing(10)
             if path is not None:
                 picture = PatchPicture(self._loader, path)
-                picture.setAccessibleName(f"Mission patch: {patch.name}")
+                picture.setAccessibleName(_("Mission patch: {name}").format(name=patch.name))
                 layout.addWidget(picture, 0, Qt.AlignmentFlag.AlignVCenter)
-            layout.addWidget(section_label(patch.name or "Mission patch"), 1, Qt.AlignmentFlag.AlignVCenter)
+            layout.addWidget(
+                section_label(patch.name or _("Mission patch")), 1, Qt.AlignmentFlag.AlignVCenter
+            )
             self.patches.add(row)
         self.patches.finish(len(patches))
 
@@ -354,7 +358,7 @@ class DetailSections(QWidget):
         if flightclub_url.strip():
             self.links.add(
                 LinkButton(
-                    "Flight Club", "Trajectory and booster recovery simulation", flightclub_url, "page"
+                    _("Flight Club"), _("Trajectory and booster recovery simulation"), flightclub_url, "page"
                 )
             )
             count += 1
@@ -364,7 +368,7 @@ class DetailSections(QWidget):
         entries = launch_words.timeline(changes, precision=net_precision)
         for words, seen in entries:
             self.timeline.add(_block(section_label(words), section_label(seen, muted=True), spacing=0))
-        self.timeline.finish(len(entries), note="Oldest first, in your local time, as each run saw it.")
+        self.timeline.finish(len(entries), note=_("Oldest first, in your local time, as each run saw it."))
 
     def _fill_updates(self, updates: Sequence[Update]) -> None:
         ordered = launch_words.newest_first(updates)[:MAX_UPDATES]
@@ -373,8 +377,12 @@ class DetailSections(QWidget):
             if update.comment.strip():
                 parts.append(section_label(update.comment.strip()))
             if web_url(update.info_url) is not None:
-                more = QPushButton("Read more")
-                more.setAccessibleName(f"Read more about the update of {launch_words.update_heading(update)}")
+                more = QPushButton(_("Read more"))
+                more.setAccessibleName(
+                    _("Read more about the update of {heading}").format(
+                        heading=launch_words.update_heading(update)
+                    )
+                )
                 more.setToolTip(plain_tooltip(update.info_url))
                 url = web_url(update.info_url)
                 more.clicked.connect(lambda _checked=False, url=url: QDesktopServices.openUrl(url))
@@ -386,4 +394,4 @@ class DetailSections(QWidget):
                 holder.setLayout(row)
                 parts.append(holder)
             self.updates.add(_block(*parts))
-        self.updates.finish(len(ordered), note="Newest first.")
+        self.updates.finish(len(ordered), note=_("Newest first."))

@@ -14,6 +14,7 @@ from PySide6.QtGui import QDesktopServices, QFont
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QScrollArea, QSplitter, QVBoxLayout, QWidget
 
 from rocketwatch import timefmt
+from rocketwatch.i18n import _
 from rocketwatch.ll2.events import Event
 from rocketwatch.ll2.model import Launch
 from rocketwatch.store import Store
@@ -41,7 +42,7 @@ def event_card(event: Event) -> Launch:
         net=event.date,
         net_precision=event.date_precision,
         status_abbrev=event.type,
-        provider=event.location or "Location not known",
+        provider=event.location or _("Location not known"),
         image_url=event.image_url or None,
     )
 
@@ -122,36 +123,36 @@ class EventDetail(QScrollArea):
         self._picture_path: Path | None = None
         self._key = ""
         self.setWidgetResizable(True)
-        self.setAccessibleName("Event details")
+        self.setAccessibleName(_("Event details"))
         body = QWidget()
         layout = QVBoxLayout(body)
         layout.setContentsMargins(14, 12, 14, 14)
         layout.setSpacing(8)
         self.picture = PictureView()
-        self.picture.setAccessibleName("Event picture")
+        self.picture.setAccessibleName(_("Event picture"))
         layout.addWidget(self.picture)
         self.name = plain_label()
         font = QFont(self.font())
         font.setBold(True)
         font.setPointSizeF(max(11.0, self.font().pointSizeF() * 1.45))
         self.name.setFont(font)
-        self.name.setAccessibleName("Event name")
+        self.name.setAccessibleName(_("Event name"))
         layout.addWidget(self.name)
         self.when = plain_label()
-        self.when.setAccessibleName("Type and date")
+        self.when.setAccessibleName(_("Type and date"))
         layout.addWidget(self.when)
         self.place = plain_label()
-        self.place.setAccessibleName("Location")
+        self.place.setAccessibleName(_("Event location"))
         layout.addWidget(self.place)
         buttons = QHBoxLayout()
-        self.webcast_button = QPushButton("Watch webcast")
-        self.webcast_button.setAccessibleName("Watch the event's webcast in the browser")
+        self.webcast_button = QPushButton(_("Watch webcast"))
+        self.webcast_button.setAccessibleName(_("Watch the event's webcast in the browser"))
         self.webcast_button.clicked.connect(self._open_webcast)
         buttons.addWidget(self.webcast_button)
         buttons.addStretch(1)
         layout.addLayout(buttons)
         self.description = plain_label()
-        self.description.setAccessibleName("About the event")
+        self.description.setAccessibleName(_("About the event"))
         layout.addWidget(self.description)
         layout.addStretch(1)
         self.setWidget(body)
@@ -168,7 +169,7 @@ class EventDetail(QScrollArea):
         countdown = timefmt.countdown(event.date, event.date_precision, datetime.now(UTC))
         label = timefmt.net_label(event.date, event.date_precision)
         self.when.setText(f"{event.type} · {label}" + (f" ({countdown})" if countdown else ""))
-        self.place.setText(event.location or "Location not known")
+        self.place.setText(event.location or _("Location not known"))
         self.place.setVisible(True)
         self.description.setText(event.description)
         self.webcast_button.setVisible(web_url(event.webcast_url) is not None)
@@ -208,7 +209,7 @@ class EventsPage(QSplitter):
         self.setObjectName("gallery-events")
         self.model = EventListModel(store, loader, self)
         self.view = LaunchGridView()
-        self.view.setAccessibleName("Upcoming events")
+        self.view.setAccessibleName(_("Upcoming events"))
         self.delegate = LaunchCardDelegate(self.view)
         self.delegate.stars = False  # events are watched by type ([alerts] event_types), not starred
         self.view.setItemDelegate(self.delegate)
@@ -229,7 +230,7 @@ class EventsPage(QSplitter):
         self.view.empty_text = (
             ""
             if self.model.rowCount()
-            else (
+            else _(
                 "No events stored.\nTurn them on in the config file ([source] events = true), then Run now."
             )
         )

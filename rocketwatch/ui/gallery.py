@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from rocketwatch.config import Config
+from rocketwatch.i18n import N_, _, ngettext
 from rocketwatch.pipeline import TASK_TITLES, RunActivity, RunEvent
 from rocketwatch.states import RunState
 from rocketwatch.store import RunRecord
@@ -43,9 +44,9 @@ from rocketwatch.ui.thumbnails import PictureLoader
 from rocketwatch.ui.watch_star import WATCH_TEXT, WATCH_TIP, star_icon, watch_message
 from rocketwatch.ui.window_state import restore_geometry, save_geometry, window_settings
 
-TITLE = "Launches"  # the platform adds " — RocketWatch" (the application's display name)
+TITLE = N_("Launches")  # the platform adds " — RocketWatch" (the application's display name)
 STATE_KEY = "gallery"
-OFFLINE_HINT = (
+OFFLINE_HINT = N_(
     "Check the network connection, or try `rocketwatch --demo` to look around with sample launches."
 )
 SOON = timedelta(minutes=2)  # within this of a NET the countdown shows seconds: repaint every second
@@ -70,7 +71,7 @@ class GalleryWindow(QMainWindow):
         self._activity: RunActivity | None = None  # what the active run does, as the store says
         self._selected_id: str | None = None
         self._last_tick_minute: datetime | None = None
-        self.setWindowTitle(TITLE)
+        self.setWindowTitle(_(TITLE))
         self.setMinimumSize(720, 480)
 
         self.loader = PictureLoader(parent=self)
@@ -105,9 +106,9 @@ class GalleryWindow(QMainWindow):
     # --- building -----------------------------------------------------------------------------
     def _build_actions(self) -> None:
         reload_icon = self.style().standardIcon(QStyle.StandardPixmap.SP_BrowserReload)
-        self.run_action = QAction(reload_icon, "Run now", self)
+        self.run_action = QAction(reload_icon, _("Run now"), self)
         self.run_action.setShortcut(QKeySequence(Qt.Key.Key_F5))
-        self.run_action.setToolTip("Get the next launches and their pictures now (F5)")
+        self.run_action.setToolTip(_("Get the next launches and their pictures now (F5)"))
         self.run_action.triggered.connect(self.run_now)
         self.addAction(self.run_action)
         find = QShortcut(QKeySequence(QKeySequence.StandardKey.Find), self)
@@ -116,7 +117,7 @@ class GalleryWindow(QMainWindow):
         escape.activated.connect(self._on_escape)
 
     def _build_toolbar(self) -> None:
-        toolbar = QToolBar("Launches")
+        toolbar = QToolBar(_("Launches"))
         toolbar.setObjectName("gallery-toolbar")
         toolbar.setMovable(False)
         toolbar.setFloatable(False)
@@ -124,12 +125,12 @@ class GalleryWindow(QMainWindow):
         toolbar.addAction(self.run_action)
         run_button = toolbar.widgetForAction(self.run_action)
         if run_button is not None:
-            run_button.setAccessibleName("Run now")
+            run_button.setAccessibleName(_("Run now"))
         toolbar.addSeparator()
         self.search = QLineEdit()
-        self.search.setPlaceholderText("Search name, provider, place, mission…  (Ctrl+F)")
+        self.search.setPlaceholderText(_("Search name, provider, place, mission…  (Ctrl+F)"))
         self.search.setClearButtonEnabled(True)
-        self.search.setAccessibleName("Search launches")
+        self.search.setAccessibleName(_("Search launches"))
         self.search.setMinimumWidth(220)
         self.search.setMaximumWidth(520)
         self.search.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
@@ -137,7 +138,7 @@ class GalleryWindow(QMainWindow):
         self.search.returnPressed.connect(self._focus_grid)
         toolbar.addWidget(self.search)
         self.status_filter = QComboBox()
-        self.status_filter.setAccessibleName("Filter by status or watched")
+        self.status_filter.setAccessibleName(_("Filter by status or watched"))
         self.status_filter.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.status_filter.currentIndexChanged.connect(self._on_status_filter)
         toolbar.addWidget(self.status_filter)
@@ -151,20 +152,20 @@ class GalleryWindow(QMainWindow):
         layout.setSpacing(0)
 
         self.progress_line = QWidget()
-        self.progress_line.setAccessibleName("Run progress")
+        self.progress_line.setAccessibleName(_("Run progress"))
         progress_layout = QHBoxLayout(self.progress_line)
         progress_layout.setContentsMargins(10, 4, 10, 4)
         self.progress_text = plain_label(wrap=True, selectable=False)  # a waiting run's reason is long
         self.progress_bar = QProgressBar()
-        self.progress_bar.setAccessibleName("Run progress")
+        self.progress_bar.setAccessibleName(_("Run progress"))
         self.progress_bar.setMaximumWidth(260)
         self.progress_bar.setTextVisible(False)
         self.progress_bar.setMaximumHeight(12)
         progress_layout.addWidget(self.progress_text, 1)
         progress_layout.addWidget(self.progress_bar)
-        self.cancel_button = QPushButton("Cancel")
-        self.cancel_button.setAccessibleName("Cancel the run")
-        self.cancel_button.setToolTip("Stop the active run; it can be retried from Run history")
+        self.cancel_button = QPushButton(_("Cancel"))
+        self.cancel_button.setAccessibleName(_("Cancel the run"))
+        self.cancel_button.setToolTip(_("Stop the active run; it can be retried from Run history"))
         self.cancel_button.clicked.connect(self.cancel_run)
         progress_layout.addWidget(self.cancel_button)
         self.progress_line.hide()
@@ -194,12 +195,14 @@ class GalleryWindow(QMainWindow):
         )
         self.detail.watch_toggled.connect(self._on_watch_action)
         self.detail.unmute_requested.connect(self._on_unmute)
-        self.watch_action = QAction(star_icon(self.palette(), 16, self.devicePixelRatioF()), WATCH_TEXT, self)
+        self.watch_action = QAction(
+            star_icon(self.palette(), 16, self.devicePixelRatioF()), _(WATCH_TEXT), self
+        )
         self.watch_action.setCheckable(True)
         self.watch_action.setEnabled(False)
         self.watch_action.setShortcut(QKeySequence(Qt.Key.Key_S))
         self.watch_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        self.watch_action.setToolTip(WATCH_TIP)
+        self.watch_action.setToolTip(_(WATCH_TIP))
         self.watch_action.triggered.connect(self._on_watch_action)
         self.view.addAction(self.watch_action)  # S on the selected card, and its context menu
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
@@ -224,7 +227,7 @@ class GalleryWindow(QMainWindow):
 
     def _build_status_bar(self) -> None:
         self.count_label = plain_label(wrap=False, selectable=False)
-        self.count_label.setAccessibleName("Launches shown")
+        self.count_label.setAccessibleName(_("Launches shown"))
         self.statusBar().addPermanentWidget(self.count_label)
         for signal in (
             self.proxy.modelReset,
@@ -242,7 +245,7 @@ class GalleryWindow(QMainWindow):
     @Slot()
     def cancel_run(self) -> None:
         if self.controller.cancel():
-            self.progress_text.setText("Cancelling the run…")
+            self.progress_text.setText(_("Cancelling the run…"))
             self.cancel_button.setEnabled(False)
             self.empty_state.cancel_button.setEnabled(False)
 
@@ -299,14 +302,16 @@ class GalleryWindow(QMainWindow):
             else:
                 stars.unstar(launch_id)
         except sqlite3.Error as error:
-            self.statusBar().showMessage(f"The star could not be saved: {error}", 15_000)
+            self.statusBar().showMessage(
+                _("The star could not be saved: {error}").format(error=error), 15_000
+            )
             self._sync_watch_controls()
             return
         self.model.set_starred(launch_id, watching)
         self._sync_watch_controls()
         self._update_watched_item()
         row = self.model.row_of(launch_id)
-        name = self.model.launch_at(row).name if row is not None else "this launch"
+        name = self.model.launch_at(row).name if row is not None else _("this launch")
         still = row is not None and self.model.is_watched_row(row)
         self.statusBar().showMessage(watch_message(name, watching, still_watched=still), 6_000)
         self.watch_changed.emit()
@@ -337,7 +342,9 @@ class GalleryWindow(QMainWindow):
             else:
                 mutes.unmute(launch_id)
         except sqlite3.Error as error:
-            self.statusBar().showMessage(f"The change could not be saved: {error}", 15_000)
+            self.statusBar().showMessage(
+                _("The change could not be saved: {error}").format(error=error), 15_000
+            )
             return
         self.show_muted(launch_id, muted)
         self.watch_changed.emit()
@@ -347,10 +354,9 @@ class GalleryWindow(QMainWindow):
         self.model.set_muted(launch_id, muted)
         self._sync_watch_controls()
         row = self.model.row_of(launch_id)
-        name = self.model.launch_at(row).name if row is not None else "this launch"
-        self.statusBar().showMessage(
-            f"Muted: no more alerts for {name}" if muted else f"Unmuted: alerts for {name} again", 6_000
-        )
+        name = self.model.launch_at(row).name if row is not None else _("this launch")
+        message = _("Muted: no more alerts for {name}") if muted else _("Unmuted: alerts for {name} again")
+        self.statusBar().showMessage(message.format(name=name), 6_000)
 
     @Slot()
     def _on_unmute(self) -> None:
@@ -401,20 +407,24 @@ class GalleryWindow(QMainWindow):
         dpr = self.devicePixelRatioF()
         self.status_filter.blockSignals(True)
         self.status_filter.clear()
-        self.status_filter.addItem(f"All statuses ({sum(counts.values())})", None)
+        self.status_filter.addItem(_("All statuses ({count})").format(count=sum(counts.values())), None)
         self.status_filter.addItem(star_icon(self.palette(), 12, dpr), self._watched_words(), WATCHED_ITEM)
         recent = self.model.recent_count()
-        self.status_filter.addItem(f"Upcoming ({self.model.rowCount() - recent})", "@upcoming")
-        self.status_filter.addItem(f"Recent, last 24 hours ({recent})", "@recent")
+        self.status_filter.addItem(
+            _("Upcoming ({count})").format(count=self.model.rowCount() - recent), "@upcoming"
+        )
+        self.status_filter.addItem(_("Recent, last 24 hours ({count})").format(count=recent), "@recent")
         for abbrev in statuses:
             self.status_filter.addItem(
                 status_dot_icon(abbrev, 12, dpr),
-                f"{status_style(abbrev).word} ({counts.get(abbrev, 0)})",
+                f"{_(status_style(abbrev).word)} ({counts.get(abbrev, 0)})",
                 abbrev,
             )
         events = self.events_page.model.rowCount()
         if events or current == EVENTS_ITEM:
-            self.status_filter.addItem(f"Events: dockings, spacewalks… ({events})", EVENTS_ITEM)
+            self.status_filter.addItem(
+                _("Events: dockings, spacewalks… ({count})").format(count=events), EVENTS_ITEM
+            )
         found = self.status_filter.findData(current) if current is not None else 0
         self.status_filter.setCurrentIndex(max(0, found))
         self.status_filter.blockSignals(False)
@@ -423,7 +433,7 @@ class GalleryWindow(QMainWindow):
             self.proxy.set_period(None)
 
     def _watched_words(self) -> str:
-        return f"Watched ({self.model.watched_count()})"
+        return _("Watched ({count})").format(count=self.model.watched_count())
 
     def _update_watched_item(self) -> None:
         found = self.status_filter.findData(WATCHED_ITEM)
@@ -468,14 +478,17 @@ class GalleryWindow(QMainWindow):
         if self.proxy.rowCount() == 0 and self.model.rowCount() > 0:
             words = self.search.text().strip()
             if self.proxy.watched_only and not words:
-                self.view.empty_text = (
+                self.view.empty_text = _(
                     "No watched launches.\nStar a launch (select it and press S) or "
                     "choose what to watch in Settings, Alerts."
                 )
+            elif words:
+                self.view.empty_text = _(
+                    "No launches match “{search}”.\nClear the search (Esc) or choose another filter."
+                ).format(search=words)
             else:
-                what = f"“{words}”" if words else "this status"
-                self.view.empty_text = (
-                    f"No launches match {what}.\nClear the search (Esc) or choose another filter."
+                self.view.empty_text = _(
+                    "No launches match this status.\nClear the search (Esc) or choose another filter."
                 )
         else:
             self.view.empty_text = ""
@@ -504,14 +517,20 @@ class GalleryWindow(QMainWindow):
     def _update_count(self) -> None:
         if self.status_filter.currentData() == EVENTS_ITEM:
             events = self.events_page.model.rowCount()
-            self.count_label.setText(f"{events} event{'s' if events != 1 else ''}")
+            self.count_label.setText(ngettext("{count} event", "{count} events", events).format(count=events))
             return
         total, shown = self.model.rowCount(), self.proxy.rowCount()
-        noun = "launch" if total == 1 else "launches"
-        text = f"{total} {noun}" if shown == total else f"Showing {shown} of {total} {noun}"
+        if shown == total:
+            text = ngettext("{count} launch", "{count} launches", total).format(count=total)
+        else:
+            text = ngettext(
+                "Showing {shown} of {total} launch", "Showing {shown} of {total} launches", total
+            ).format(shown=shown, total=total)
         recent = self.model.recent_count()
         if recent and shown == total:  # the last day's launches come after the upcoming ones: say so
-            text = f"{total - recent} upcoming, then {recent} recent (last 24 hours)"
+            text = _("{upcoming} upcoming, then {recent} recent (last 24 hours)").format(
+                upcoming=total - recent, recent=recent
+            )
         self.count_label.setText(text)
 
     @Slot()
@@ -533,18 +552,18 @@ class GalleryWindow(QMainWindow):
         self._active = active
         self.run_action.setEnabled(not active)
         self.run_action.setToolTip(
-            "A run is in progress; cancel it or wait for it to end"
+            _("A run is in progress; cancel it or wait for it to end")
             if active
-            else "Get the next launches and their pictures now (F5)"
+            else _("Get the next launches and their pictures now (F5)")
         )
         self.empty_state.run_button.setEnabled(not active)
-        self.empty_state.run_button.setText("Running…" if active else "Run now")
+        self.empty_state.run_button.setText(_("Running…") if active else _("Run now"))
         for button in (self.cancel_button, self.empty_state.cancel_button):
             button.setVisible(active)
             button.setEnabled(active)
         if active:
             self.empty_state.set_problem("")
-            self.progress_text.setText("Starting a run…")
+            self.progress_text.setText(_("Starting a run…"))
             self.progress_bar.setRange(0, 0)
         self.progress_line.setVisible(active or self.controller.activity is not None)
 
@@ -576,7 +595,7 @@ class GalleryWindow(QMainWindow):
         )
 
     def _show_activity(self, activity: RunActivity, now: datetime | None = None) -> None:
-        if self.progress_text.text() == "Cancelling the run…":
+        if self.progress_text.text() == _("Cancelling the run…"):
             return
         if not activity.waiting and activity.reason is None:
             return  # a first try: the task's own progress words say more
@@ -585,21 +604,27 @@ class GalleryWindow(QMainWindow):
         self.progress_text.setToolTip(plain_tooltip(words))  # LL2's error words: never markup
         if activity.waiting:
             self.progress_bar.setRange(0, 0)
-            self.empty_state.set_problem(f"{words}\n{OFFLINE_HINT}")
+            self.empty_state.set_problem(f"{words}\n{_(OFFLINE_HINT)}")
 
     @Slot(object)
     def _on_run_event(self, event: RunEvent) -> None:
         if event.kind == "task_state" and event.state == RunState.RUNNING and event.task_id:
             if self._superseded(event):
                 return
-            title = TASK_TITLES.get(event.task_id, event.task_id)
-            retry = f" (try {event.try_number})" if event.try_number and event.try_number > 1 else ""
-            self.progress_text.setText(f"{title}…{retry}")
+            title = _(TASK_TITLES.get(event.task_id, event.task_id))
+            if event.try_number and event.try_number > 1:
+                self.progress_text.setText(
+                    _("{task}… (try {number})").format(task=title, number=event.try_number)
+                )
+            else:
+                self.progress_text.setText(f"{title}…")
             self.progress_bar.setRange(0, 0)
         elif event.kind == "progress" and event.total:
             done = event.done or 0
-            title = TASK_TITLES.get(event.task_id or "", "Working")
-            self.progress_text.setText(f"{title}: {done} of {event.total}")
+            title = _(TASK_TITLES.get(event.task_id or "", N_("Working")))
+            self.progress_text.setText(
+                _("{task}: {done} of {total}").format(task=title, done=done, total=event.total)
+            )
             self.progress_bar.setRange(0, event.total)
             self.progress_bar.setValue(done)
 
@@ -607,19 +632,23 @@ class GalleryWindow(QMainWindow):
     def _on_run_finished(self, record: RunRecord) -> None:
         self.progress_text.setToolTip("")
         if record.state == RunState.FAILED:
-            problem = f"The last run failed: {record.error}" if record.error else "The last run failed."
+            problem = (
+                _("The last run failed: {error}").format(error=record.error)
+                if record.error
+                else _("The last run failed.")
+            )
             self.empty_state.set_problem(
-                f"{problem}\n{OFFLINE_HINT}"
+                f"{problem}\n{_(OFFLINE_HINT)}"
                 if record.tasks and record.tasks[0].state == RunState.FAILED
                 else problem
             )
             self.statusBar().showMessage(problem, 15_000)
         elif record.state == RunState.CANCELLED:
-            message = f"Run {record.id} was cancelled; Run history can retry it."
+            message = _("Run {number} was cancelled; Run history can retry it.").format(number=record.id)
             self.empty_state.set_problem(message)
             self.statusBar().showMessage(message, 15_000)
         elif record.state == RunState.SUCCESS:
-            self.statusBar().showMessage("Launches updated", 5_000)
+            self.statusBar().showMessage(_("Launches updated"), 5_000)
 
     # --- countdown ----------------------------------------------------------------------------
     @Slot()

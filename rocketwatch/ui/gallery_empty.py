@@ -6,6 +6,7 @@ from PySide6.QtCore import QEvent, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from rocketwatch.i18n import _
 from rocketwatch.ui.card_art import rocket_icon
 from rocketwatch.ui.launch_detail import plain_label
 
@@ -22,7 +23,7 @@ class EmptyState(QWidget):
         self.icon = QLabel()
         self.icon.setAlignment(Qt.AlignmentFlag.AlignCenter)
         layout.addWidget(self.icon)
-        self.heading = plain_label("No launches yet", selectable=False)
+        self.heading = plain_label(_("No launches yet"), selectable=False)
         heading_font = QFont(self.font())
         heading_font.setBold(True)
         heading_font.setPointSizeF(max(13.0, self.font().pointSizeF() * 1.7))
@@ -30,20 +31,22 @@ class EmptyState(QWidget):
         self.heading.setAlignment(Qt.AlignmentFlag.AlignCenter)
         layout.addWidget(self.heading)
         self.message = plain_label(
-            "RocketWatch has not fetched any launches yet. Run now to get the next launches "
-            "from Launch Library 2, with their pictures.",
+            _(
+                "RocketWatch has not fetched any launches yet. Run now to get the next launches "
+                "from Launch Library 2, with their pictures."
+            ),
             selectable=False,
         )
         self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
         layout.addWidget(self.message)
         self.problem = plain_label()
         self.problem.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.problem.setAccessibleName("Last run problem")
+        self.problem.setAccessibleName(_("Last run problem"))
         self.problem.hide()
         layout.addWidget(self.problem)
-        self.run_button = QPushButton("Run now")
-        self.run_button.setAccessibleName("Run now")
-        self.run_button.setToolTip("Get the next launches and their pictures now (F5)")
+        self.run_button = QPushButton(_("Run now"))
+        self.run_button.setAccessibleName(_("Run now"))
+        self.run_button.setToolTip(_("Get the next launches and their pictures now (F5)"))
         button_font = QFont(self.font())
         button_font.setBold(True)
         button_font.setPointSizeF(max(11.0, self.font().pointSizeF() * 1.3))
@@ -52,9 +55,9 @@ class EmptyState(QWidget):
         self.run_button.setDefault(True)
         layout.addSpacing(8)
         layout.addWidget(self.run_button, 0, Qt.AlignmentFlag.AlignHCenter)
-        self.cancel_button = QPushButton("Cancel the run")
-        self.cancel_button.setAccessibleName("Cancel the run")
-        self.cancel_button.setToolTip("Stop the active run; it can be retried from Run history")
+        self.cancel_button = QPushButton(_("Cancel the run"))
+        self.cancel_button.setAccessibleName(_("Cancel the run"))
+        self.cancel_button.setToolTip(_("Stop the active run; it can be retried from Run history"))
         self.cancel_button.hide()
         layout.addWidget(self.cancel_button, 0, Qt.AlignmentFlag.AlignHCenter)
 

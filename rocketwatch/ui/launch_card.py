@@ -44,6 +44,7 @@ from PySide6.QtWidgets import (
 )
 
 from rocketwatch import timefmt
+from rocketwatch.i18n import N_, _
 from rocketwatch.ll2.model import Launch
 from rocketwatch.ui.card_art import RADIUS, card_frame, live_chip, placeholder_picture
 from rocketwatch.ui.launch_model import LaunchRole
@@ -56,7 +57,7 @@ AnyIndex = QModelIndex | QPersistentModelIndex
 CARD_WIDTH = 256
 MARGIN = 5  # around each card, inside its grid cell (room for the selection ring)
 PAD = 10  # inside the card, around the text
-MUTED_MARK = "Muted"  # a muted launch (no alerts) says so on its card
+MUTED_MARK = N_("Muted")  # a muted launch (no alerts) says so on its card
 STAR = 30  # the watch star's disc, at the picture's top right corner
 STAR_INSET = 7
 
@@ -67,10 +68,12 @@ CARD_GAP = 8  # at least this much room between cards in the grid
 def vague_note(precision: str | None) -> str:
     """What a card says instead of a countdown when LL2 does not know the time well enough."""
     if precision == "DAY":
-        return "Time of day not set yet"
+        return _("Time of day not set yet")
     if precision in ("W", "M"):
-        return "Day not set yet"
-    return "Month not set yet" if precision in ("Q1", "Q2", "Q3", "Q4", "H1", "H2") else "Date not set yet"
+        return _("Day not set yet")
+    if precision in ("Q1", "Q2", "Q3", "Q4", "H1", "H2"):
+        return _("Month not set yet")
+    return _("Date not set yet")
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,7 +197,7 @@ class LaunchCardDelegate(QStyledItemDelegate):
         y = card.bottom() - PAD - 2 * geometry.small_line
         net_width = width
         if index.data(LaunchRole.MUTED):  # the user muted its alerts: said at the NET line's end
-            mark = MUTED_MARK
+            mark = _(MUTED_MARK)
             net_width = width - small.horizontalAdvance(mark) - PAD
             painter.drawText(
                 QRectF(left, y, width, geometry.small_line),
@@ -204,11 +207,12 @@ class LaunchCardDelegate(QStyledItemDelegate):
         painter.setPen(text)
         self._line(painter, small, left, y, net_width, str(index.data(LaunchRole.NET_TEXT) or ""))
         y += geometry.small_line
-        countdown = timefmt.countdown(launch.net, launch.net_precision, datetime.now(UTC))
+        now = datetime.now(UTC)
+        countdown = timefmt.countdown(launch.net, launch.net_precision, now)
         if countdown is None:
             painter.setPen(muted)
             self._line(painter, small, left, y, width, vague_note(launch.net_precision))
-        elif countdown.endswith("ago"):
+        elif launch.net < now:  # "2 h ago": the past, in the quiet colour (in any language)
             painter.setPen(muted)
             self._line(painter, small, left, y, width, countdown)
         else:
@@ -266,7 +270,7 @@ class LaunchCardDelegate(QStyledItemDelegate):
             and self.star_rect(option.rect).contains(QPointF(event.pos()))
         ):
             QToolTip.showText(
-                event.globalPos(), UNWATCH_TIP if index.data(LaunchRole.STARRED) else WATCH_TIP, view
+                event.globalPos(), _(UNWATCH_TIP if index.data(LaunchRole.STARRED) else WATCH_TIP), view
             )
             return True
         launch = index.data(LaunchRole.LAUNCH)
@@ -276,7 +280,7 @@ class LaunchCardDelegate(QStyledItemDelegate):
             and launch.patches
             and self.patch_rect(option.rect).contains(QPointF(event.pos()))
         ):
-            QToolTip.showText(event.globalPos(), PATCH_TIP, view)
+            QToolTip.showText(event.globalPos(), _(PATCH_TIP), view)
             return True
         return super().helpEvent(event, view, option, index)
 
@@ -380,7 +384,7 @@ class LaunchGridView(QListView):
         self.setMouseTracking(True)
         self.viewport().setBackgroundRole(QPalette.ColorRole.Window)
         self.setFrameShape(QListView.Shape.NoFrame)
-        self.setAccessibleName("Launch cards")
+        self.setAccessibleName(_("Launch cards"))
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         self._spread_cards()

@@ -26,12 +26,14 @@ from PySide6.QtWidgets import (
 )
 
 from rocketwatch import launch_words, timefmt
+from rocketwatch.i18n import N_, _
 from rocketwatch.ll2.model import Launch
 from rocketwatch.store.launches import LaunchChange
 from rocketwatch.ui.card_art import placeholder_picture
 from rocketwatch.ui.detail_sections import WEB_SCHEMES, DetailSections, web_url
 from rocketwatch.ui.status_style import badge_size, paint_badge, status_style
 from rocketwatch.ui.thumbnails import Fit, PictureLoader
+from rocketwatch.ui.tray import clock_words
 from rocketwatch.ui.watch_star import UNWATCH_TIP, WATCH_TEXT, WATCH_TIP, star_icon
 
 PICTURE_BOX = QSize(900, 600)  # logical pixels the detail picture is decoded for (at most)
@@ -61,9 +63,11 @@ def window_words(launch: Launch) -> str:
         return ""
     first, last = timefmt.local(start), timefmt.local(end)
     if end <= start:
-        return f"Instantaneous at {first:%H:%M} {first.tzname() or ''}".strip()
-    tail = f"{last:%H:%M}" if first.date() == last.date() else f"{last:%a %d %b %H:%M}"
-    return f"{first:%a %d %b %H:%M} – {tail} {last.tzname() or ''} ({timefmt.duration_words(end - start)})"
+        return _("Instantaneous at {time}").format(time=timefmt.with_zone(clock_words(first, "%H:%M"), first))
+    # Dates and clock times in timefmt's words (the reader's language and clock).
+    opens = timefmt.net_words(start, "MIN")
+    closes = clock_words(last, "%H:%M") if first.date() == last.date() else timefmt.net_words(end, "MIN")
+    return f"{opens} – {timefmt.with_zone(closes, last)} ({timefmt.duration_words(end - start)})"
 
 
 def net_words_long(launch: Launch) -> str:
@@ -90,7 +94,7 @@ class PictureView(QWidget):
         policy.setHeightForWidth(True)
         self.setSizePolicy(policy)
         self.setMinimumHeight(120)
-        self.setAccessibleName("Launch picture")
+        self.setAccessibleName(_("Launch picture"))
 
     def set_picture(self, pixmap: QPixmap | None, provider: str) -> None:
         self._pixmap, self._provider, self._scaled = pixmap, provider, None
@@ -150,8 +154,8 @@ class StatusBadge(QWidget):
     def set_status(self, abbrev: str | None) -> None:
         self._abbrev = abbrev
         style = status_style(abbrev)
-        self.setAccessibleName(f"Status: {style.word}")
-        self.setToolTip(style.meaning)  # our own words, not API text
+        self.setAccessibleName(_("Status: {status}").format(status=_(style.word)))
+        self.setToolTip(_(style.meaning))  # our own words, not API text
         self.updateGeometry()
         self.update()
 
@@ -191,9 +195,9 @@ class LaunchDetail(QStackedWidget):
         self._picture_path: Path | None = None
         self._picture_key = ""
         self.setMinimumWidth(300)
-        self.setAccessibleName("Launch details")
+        self.setAccessibleName(_("Launch details"))
 
-        hint = plain_label("Pick a launch to see its details.", selectable=False)
+        hint = plain_label(_("Pick a launch to see its details."), selectable=False)
         hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
         hint.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         self.addWidget(hint)
@@ -220,7 +224,7 @@ class LaunchDetail(QStackedWidget):
         title_font.setBold(True)
         title_font.setPointSizeF(max(11.0, self.font().pointSizeF() * 1.45))
         self.name.setFont(title_font)
-        self.name.setAccessibleName("Launch name")
+        self.name.setAccessibleName(_("Launch name"))
         layout.addWidget(self.name)
 
         status_row = QHBoxLayout()
@@ -228,7 +232,7 @@ class LaunchDetail(QStackedWidget):
         self.badge = StatusBadge()
         status_row.addWidget(self.badge, 0, Qt.AlignmentFlag.AlignTop)
         self.status_text = plain_label()
-        self.status_text.setAccessibleName("Status")
+        self.status_text.setAccessibleName(_("Status"))
         status_row.addWidget(self.status_text, 1)
         layout.addLayout(status_row)
 
@@ -237,25 +241,25 @@ class LaunchDetail(QStackedWidget):
         countdown_font.setBold(True)
         countdown_font.setPointSizeF(max(10.0, self.font().pointSizeF() * 1.2))
         self.countdown.setFont(countdown_font)
-        self.countdown.setAccessibleName("Countdown")
+        self.countdown.setAccessibleName(_("Countdown"))
         layout.addWidget(self.countdown)
 
         buttons = QHBoxLayout()
-        self.watch_button = QPushButton("Watch")
+        self.watch_button = QPushButton(_("Watch"))
         self.watch_button.setCheckable(True)
-        self.watch_button.setAccessibleName(WATCH_TEXT)
+        self.watch_button.setAccessibleName(_(WATCH_TEXT))
         self.watch_button.setIcon(star_icon(self.palette(), 16, self.devicePixelRatioF()))
         self.watch_button.clicked.connect(self.watch_toggled)
         self.watch_button.toggled.connect(self._show_watching)
         buttons.addWidget(self.watch_button)
-        self.webcast_button = QPushButton("Watch webcast")
-        self.webcast_button.setAccessibleName("Watch the webcast in the browser")
+        self.webcast_button = QPushButton(_("Watch webcast"))
+        self.webcast_button.setAccessibleName(_("Watch the webcast in the browser"))
         self.webcast_button.clicked.connect(self._open_webcast)
-        self.picture_button = QPushButton("Open picture")
-        self.picture_button.setAccessibleName("Open the launch picture")
+        self.picture_button = QPushButton(_("Open picture"))
+        self.picture_button.setAccessibleName(_("Open the launch picture"))
         self.picture_button.clicked.connect(self._open_picture)
-        self.folder_button = QPushButton("Open pictures folder")
-        self.folder_button.setAccessibleName("Open the folder of kept pictures")
+        self.folder_button = QPushButton(_("Open pictures folder"))
+        self.folder_button.setAccessibleName(_("Open the folder of kept pictures"))
         self.folder_button.clicked.connect(self._open_folder)
         # Two rows, so the pane stays narrow enough for the grid beside it (no clipped text).
         buttons.addWidget(self.webcast_button)
@@ -265,15 +269,15 @@ class LaunchDetail(QStackedWidget):
         self.muted_row = QWidget()
         muted_layout = QHBoxLayout(self.muted_row)
         muted_layout.setContentsMargins(0, 0, 0, 0)
-        self.muted_text = QLabel("Muted: no alerts for this launch")
+        self.muted_text = QLabel(_("Muted: no alerts for this launch"))
         self.muted_text.setTextFormat(Qt.TextFormat.PlainText)
         self.muted_text.setForegroundRole(QPalette.ColorRole.PlaceholderText)
-        muted_layout.addWidget(self.muted_text)
-        self.unmute_button = QPushButton("Unmute")
-        self.unmute_button.setAccessibleName("Unmute: alerts for this launch again")
+        self.muted_text.setWordWrap(True)  # a narrow pane, or a longer language: wrapped, never clipped
+        muted_layout.addWidget(self.muted_text, 1)  # all the room there is: it wraps only when it must
+        self.unmute_button = QPushButton(_("Unmute"))
+        self.unmute_button.setAccessibleName(_("Unmute: alerts for this launch again"))
         self.unmute_button.clicked.connect(self.unmute_requested)
-        muted_layout.addWidget(self.unmute_button)
-        muted_layout.addStretch(1)
+        muted_layout.addWidget(self.unmute_button, 0, Qt.AlignmentFlag.AlignVCenter)
         self.muted_row.hide()
         layout.addWidget(self.muted_row)
         file_buttons = QHBoxLayout()
@@ -288,31 +292,32 @@ class LaunchDetail(QStackedWidget):
         self.form.setHorizontalSpacing(14)
         self.fields: dict[str, QLabel] = {}
         for key, title in (
-            ("net", "NET"),
-            ("window", "Window"),
-            ("provider", "Provider"),
-            ("rocket", "Rocket"),
-            ("mission", "Mission"),
-            ("mission_type", "Mission type"),
-            ("orbit", "Orbit"),
-            ("pad", "Pad"),
-            ("location", "Location"),
-            ("probability", "Weather go"),
-            ("weather", "Weather concerns"),
-            ("programs", "Program"),
-            ("hashtag", "Hashtag"),
-            ("description", "About the mission"),
-            ("credit", "Picture credit"),
-            ("licence", "Picture licence"),
+            ("net", N_("NET")),
+            ("window", N_("Window")),
+            ("provider", N_("Provider")),
+            ("rocket", N_("Rocket")),
+            ("mission", N_("Mission")),
+            ("mission_type", N_("Mission type")),
+            ("orbit", N_("Orbit")),
+            ("pad", N_("Pad")),
+            ("location", N_("Location")),
+            ("probability", N_("Weather go")),
+            ("weather", N_("Weather concerns")),
+            ("programs", N_("Program")),
+            ("hashtag", N_("Hashtag")),
+            ("description", N_("About the mission")),
+            ("credit", N_("Picture credit")),
+            ("licence", N_("Picture licence")),
         ):
             value = plain_label()
-            value.setAccessibleName(title)
-            caption = QLabel(title)
+            value.setAccessibleName(_(title))
+            caption = QLabel(_(title))
+            caption.setTextFormat(Qt.TextFormat.PlainText)
             caption.setForegroundRole(QPalette.ColorRole.PlaceholderText)
             self.form.addRow(caption, value)
             self.fields[key] = value
-        self.licence_button = QPushButton("Licence page")
-        self.licence_button.setAccessibleName("Open the picture licence page in the browser")
+        self.licence_button = QPushButton(_("Licence page"))
+        self.licence_button.setAccessibleName(_("Open the picture licence page in the browser"))
         self.licence_button.clicked.connect(self._open_licence)
         licence_row = QHBoxLayout()
         licence_row.setContentsMargins(0, 0, 0, 0)
@@ -349,8 +354,8 @@ class LaunchDetail(QStackedWidget):
 
     @Slot(bool)
     def _show_watching(self, watching: bool) -> None:
-        self.watch_button.setText("Watching" if watching else "Watch")
-        self.watch_button.setToolTip(UNWATCH_TIP if watching else WATCH_TIP)
+        self.watch_button.setText(_("Watching") if watching else _("Watch"))
+        self.watch_button.setToolTip(_(UNWATCH_TIP if watching else WATCH_TIP))
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.DevicePixelRatioChange):
@@ -368,7 +373,7 @@ class LaunchDetail(QStackedWidget):
         self.set_watching(watching)
         self.badge.set_status(launch.status_abbrev)
         reason = launch.fail_reason or launch.hold_reason
-        status = launch.status_name if launch.status_name not in ("", "Unknown") else style.meaning
+        status = launch.status_name if launch.status_name not in ("", "Unknown") else _(style.meaning)
         self.status_text.setText(f"{status} — {reason}" if reason else status)
 
         values = {
@@ -398,8 +403,8 @@ class LaunchDetail(QStackedWidget):
         webcast = web_url(self._webcast_address(launch))
         live = launch.webcast_live or (launch.best_webcast is not None and launch.best_webcast.live)
         self.webcast_button.setEnabled(webcast is not None)
-        self.webcast_button.setText("Watch live" if live and webcast else "Watch webcast")
-        self.webcast_button.setToolTip("" if webcast else "No webcast is known for this launch")
+        self.webcast_button.setText(_("Watch live") if live and webcast else _("Watch webcast"))
+        self.webcast_button.setToolTip("" if webcast else _("No webcast is known for this launch"))
         self._show_parts(launch)
         self.picture_button.setEnabled(picture is not None and picture.is_file())
         self.folder_button.setEnabled(self._images_dir.is_dir())

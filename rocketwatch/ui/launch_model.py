@@ -28,6 +28,7 @@ from PySide6.QtCore import (
 from rocketwatch import timefmt
 from rocketwatch.alerts import is_watched, watched
 from rocketwatch.config import AlertsConfig
+from rocketwatch.i18n import _
 from rocketwatch.ll2.model import Launch
 from rocketwatch.pipeline.tasks import is_recent
 from rocketwatch.store import Store
@@ -103,12 +104,12 @@ def launch_row(
         launch.mission_name,
         launch.mission_type,
         launch.orbit,
-        status_style(launch.status_abbrev).word,
+        _(status_style(launch.status_abbrev).word),
     )
     net_text = timefmt.net_label(launch.net, launch.net_precision, zone=True)
     return LaunchRow(
         launch=launch,
-        net_text=f"Recent · {net_text}" if recent else net_text,
+        net_text=_("Recent · {net}").format(net=net_text) if recent else net_text,
         net_sort=launch.net.timestamp(),
         search_text=" ".join(word for word in words if word).casefold(),
         picture=picture,
@@ -273,7 +274,7 @@ class LaunchListModel(QAbstractListModel):
         if role == LaunchRole.STATUS:
             return launch.status_abbrev
         if role == LaunchRole.STATUS_WORD:
-            return status_style(launch.status_abbrev).word
+            return _(status_style(launch.status_abbrev).word)
         if role == LaunchRole.PROVIDER:
             return launch.provider
         if role == LaunchRole.LAUNCH:
@@ -304,11 +305,13 @@ class LaunchListModel(QAbstractListModel):
             return launch.id in self._muted
         if role == _ACCESSIBLE:
             when = timefmt.countdown(launch.net, launch.net_precision, datetime.now(UTC)) or row.net_text
-            star = ". Starred: watching" if launch.id in self._starred else ""
-            status = status_style(launch.status_abbrev).word
-            recent = "Recent. " if row.recent else ""
-            mute = ". Muted: no alerts" if launch.id in self._muted else ""
-            return f"{recent}{launch.name}. {status}. {launch.provider}. {when}{star}{mute}"
+            parts = [_("Recent")] if row.recent else []
+            parts += [launch.name, _(status_style(launch.status_abbrev).word), launch.provider, when]
+            if launch.id in self._starred:
+                parts.append(_("Starred: watching"))
+            if launch.id in self._muted:
+                parts.append(_("Muted: no alerts"))
+            return ". ".join(parts)
         return None
 
     def roleNames(self) -> dict[int, QByteArray]:

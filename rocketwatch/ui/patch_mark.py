@@ -11,8 +11,10 @@ import math
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPen, QPixmap
 
+from rocketwatch.i18n import N_
+
 PATCH_MARK = 22  # logical pixels across
-PATCH_TIP = "This launch has a mission patch: see it in the details"
+PATCH_TIP = N_("This launch has a mission patch: see it in the details")  # shown with _(PATCH_TIP)
 
 
 def patch_mark(dpr: float, size: int = PATCH_MARK) -> QPixmap:

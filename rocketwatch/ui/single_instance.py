@@ -24,6 +24,8 @@ from typing import Any
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtNetwork import QAbstractSocket, QLocalServer, QLocalSocket
 
+from rocketwatch.i18n import _
+
 log = logging.getLogger(__name__)
 
 MAX_LINE = 64 * 1024
@@ -66,7 +68,11 @@ def _private_dir() -> Path:
     with contextlib.suppress(FileExistsError):
         folder.mkdir(mode=0o700)
     if not _is_private(folder):
-        raise OSError(f"{folder} is not a private folder of this user; remove it to let RocketWatch start")
+        raise OSError(
+            _("{folder} is not a private folder of this user; remove it to let RocketWatch start").format(
+                folder=folder
+            )
+        )
     return folder
 
 
@@ -129,7 +135,11 @@ class InstanceServer(QObject):
             server.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)
         if not server.listen(address):
             if server.serverError() != QAbstractSocket.SocketError.AddressInUseError:
-                raise OSError(f"cannot listen on {address}: {server.errorString()}")
+                raise OSError(
+                    _("cannot listen on {address}: {error}").format(
+                        address=address, error=server.errorString()
+                    )
+                )
             if _server_answers(address):
                 log.info("another RocketWatch is already running (%s)", address)
                 server.deleteLater()
@@ -137,7 +147,11 @@ class InstanceServer(QObject):
             log.warning("removing %s, left behind by a RocketWatch that ended abruptly", address)
             QLocalServer.removeServer(address)
             if not server.listen(address):
-                raise OSError(f"cannot listen on {address}: {server.errorString()}")
+                raise OSError(
+                    _("cannot listen on {address}: {error}").format(
+                        address=address, error=server.errorString()
+                    )
+                )
         if sys.platform != "win32":
             os.chmod(address, 0o700)
         server.newConnection.connect(self._accept)
@@ -253,10 +267,10 @@ def send_request(name: str, request: Request, timeout_ms: int = 1000) -> Request
 
 def _started_words(identity: Request) -> str:
     if identity.get("demo"):
-        return "with --demo"
+        return _("with --demo")
     if identity.get("api_url"):
-        return f"with --api-url {identity['api_url']}"
-    return "on your saved settings"
+        return _("with --api-url {url}").format(url=identity["api_url"])
+    return _("on your saved settings")
 
 
 def instance_mismatch(mine: Request, theirs: Request | None) -> str:
@@ -270,13 +284,15 @@ def instance_mismatch(mine: Request, theirs: Request | None) -> str:
     if not isinstance(theirs, dict) or started(mine) == (False, "") or started(mine) == started(theirs):
         return ""
     pid = theirs.get("pid")
-    running = (
-        f"RocketWatch is already running for this home (pid {pid})"
-        if pid
-        else "RocketWatch is already running for this home"
-    )
-    return (
-        f"{running} {_started_words(theirs)}, so this start {_started_words(mine)} would only show "
-        "its windows. Quit it first (rocketwatch quit, or Quit in its tray menu), then start again; "
-        "or use --home DIR to run a second one apart."
-    )
+    words = {"theirs": _started_words(theirs), "mine": _started_words(mine), "pid": pid}
+    if pid:
+        return _(
+            "RocketWatch is already running for this home (pid {pid}) {theirs}, so this start {mine} would "
+            "only show its windows. Quit it first (rocketwatch quit, or Quit in its tray menu), then start "
+            "again; or use --home DIR to run a second one apart."
+        ).format(**words)
+    return _(
+        "RocketWatch is already running for this home {theirs}, so this start {mine} would only show its "
+        "windows. Quit it first (rocketwatch quit, or Quit in its tray menu), then start again; or use "
+        "--home DIR to run a second one apart."
+    ).format(**words)

@@ -16,8 +16,9 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAction, QIcon
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
-from rocketwatch import APP_NAME
+from rocketwatch import APP_NAME, timefmt
 from rocketwatch.alerts import COUNTDOWN_WINDOW
+from rocketwatch.i18n import _
 from rocketwatch.ll2.model import Launch
 from rocketwatch.notify import Subject
 from rocketwatch.timefmt import local, net_words, when_words, with_zone
@@ -35,13 +36,23 @@ MENU_ACTIVITY_CHARS = 90  # the menu's line about the active run is cut here (wh
 COUNTDOWN_WINDOW_S = COUNTDOWN_WINDOW.total_seconds()
 
 
+def clock_words(moment: datetime, pattern: str) -> str:
+    """`moment` (local) in one of timefmt's clock patterns ("%H:%M", "%H:%M:%S", "%a %H:%M"): in the
+    reader's words and clock (Korean "오후 3:30") through timefmt.format_moment where timefmt has it,
+    else as strftime writes it (the same English)."""
+    format_moment = getattr(timefmt, "format_moment", None)
+    return str(format_moment(moment, pattern)) if format_moment is not None else moment.strftime(pattern)
+
+
 def countdown_words(launch: Launch, now: datetime) -> str:
     """'Falcon 9 | Starlink launches in 42 min 07 s (at 15:30 UTC)': the exact countdown for the tooltip."""
     seconds = max(0, int((launch.net - now).total_seconds()))
     minutes, seconds = divmod(seconds, 60)
     at = local(launch.net)
-    clock = with_zone(at.strftime("%H:%M"), at)
-    return f"{launch.name} launches in {minutes} min {seconds:02d} s (at {clock})"
+    clock = with_zone(clock_words(at, "%H:%M"), at)
+    return _("{name} launches in {minutes} min {seconds} s (at {time})").format(
+        name=launch.name, minutes=minutes, seconds=f"{seconds:02d}", time=clock
+    )
 
 
 def menu_text(text: str, kind: str | None, desktop: str | None = None) -> str:
@@ -87,7 +98,7 @@ class TrayIcon(QObject):
         self.kind: str | None = None  # the kind of tray the current QSystemTrayIcon was created for
         self._shown = False
         self.menu = QMenu()  # holds the actions; each QSystemTrayIcon shows them in a menu of its own
-        self.menu.setAccessibleName(f"{APP_NAME} menu")
+        self.menu.setAccessibleName(_("{app} menu").format(app=APP_NAME))
         self._state = "idle"
         self._launches: list[Launch] = []
         self._next_run: datetime | None = None
@@ -135,34 +146,34 @@ class TrayIcon(QObject):
 
     # --- menu -----------------------------------------------------------------------------------
     def _build_menu(self) -> None:
-        self._heading = self.menu.addAction("Next launches")
+        self._heading = self.menu.addAction(_("Next launches"))
         self._heading.setEnabled(False)
-        for _ in range(MENU_LAUNCHES):
+        for _slot in range(MENU_LAUNCHES):
             action = self.menu.addAction("")
             action.triggered.connect(lambda _checked=False, a=action: self.open_launch.emit(a.data() or ""))
             self._launch_actions.append(action)
-        self._no_launches = self.menu.addAction("No launches yet — choose Run now")
+        self._no_launches = self.menu.addAction(_("No launches yet — choose Run now"))
         self._no_launches.setEnabled(False)
         self.menu.addSeparator()
         self.activity_action = self.menu.addAction("")
         self.activity_action.setEnabled(False)
         self.activity_action.setVisible(False)
-        self.run_action = self.menu.addAction("Run now")
+        self.run_action = self.menu.addAction(_("Run now"))
         self.run_action.triggered.connect(self.run_now.emit)
-        self.cancel_action = self.menu.addAction("Cancel the run")
-        self.cancel_action.setToolTip("Stop the active run; it can be retried from Run history")
+        self.cancel_action = self.menu.addAction(_("Cancel the run"))
+        self.cancel_action.setToolTip(_("Stop the active run; it can be retried from Run history"))
         self.cancel_action.triggered.connect(self.cancel_run.emit)
         self.cancel_action.setVisible(False)
-        self.menu.addAction("Open gallery").triggered.connect(self.open_gallery.emit)
-        self.menu.addAction("Run history").triggered.connect(self.open_history.emit)
-        self.menu.addAction("Export calendar…").triggered.connect(self.export_calendar.emit)
+        self.menu.addAction(_("Open gallery")).triggered.connect(self.open_gallery.emit)
+        self.menu.addAction(_("Run history")).triggered.connect(self.open_history.emit)
+        self.menu.addAction(_("Export calendar…")).triggered.connect(self.export_calendar.emit)
         self.menu.addSeparator()
-        self.pause_action = self.menu.addAction("Pause schedule")
+        self.pause_action = self.menu.addAction(_("Pause schedule"))
         self.pause_action.triggered.connect(self.toggle_pause.emit)
-        self.menu.addAction("Settings…").triggered.connect(self.open_settings.emit)
-        self.menu.addAction(f"About {APP_NAME}").triggered.connect(self.open_about.emit)
+        self.menu.addAction(_("Settings…")).triggered.connect(self.open_settings.emit)
+        self.menu.addAction(_("About {app}").format(app=APP_NAME)).triggered.connect(self.open_about.emit)
         self.menu.addSeparator()
-        self.menu.addAction(f"Quit {APP_NAME}").triggered.connect(self.quit_requested.emit)
+        self.menu.addAction(_("Quit {app}").format(app=APP_NAME)).triggered.connect(self.quit_requested.emit)
         self._update_launch_actions()
 
     def _update_launch_actions(self) -> None:
@@ -202,7 +213,7 @@ class TrayIcon(QObject):
         running = state == "running"
         self.run_action.setEnabled(not running)
         self.run_action.setText(
-            ("Running…" if own else "Running in another RocketWatch…") if running else "Run now"
+            (_("Running…") if own else _("Running in another RocketWatch…")) if running else _("Run now")
         )
         self.cancel_action.setVisible(running and own)
         self.refresh_texts()
@@ -245,13 +256,21 @@ class TrayIcon(QObject):
         if activity is None or (activity.reason is None and not activity.waiting):
             self.activity_action.setVisible(False)
             return
-        if activity.waiting:
-            text = f"Try {activity.try_number} of {activity.tries_allowed} failed: {activity.reason}"
-            if activity.next_try_at is not None:
-                text = f"Next try at {local(activity.next_try_at).strftime('%H:%M:%S')} · {text}"
+        number, allowed, reason = activity.try_number, activity.tries_allowed, activity.reason
+        if activity.waiting and activity.next_try_at is not None:
+            text = _("Next try at {time} · Try {number} of {allowed} failed: {reason}").format(
+                time=clock_words(local(activity.next_try_at), "%H:%M:%S"),
+                number=number,
+                allowed=allowed,
+                reason=reason,
+            )
+        elif activity.waiting:
+            text = _("Try {number} of {allowed} failed: {reason}").format(
+                number=number, allowed=allowed, reason=reason
+            )
         else:
-            text = (
-                f"Try {activity.try_number} of {activity.tries_allowed}; the last failed: {activity.reason}"
+            text = _("Try {number} of {allowed}; the last failed: {reason}").format(
+                number=number, allowed=allowed, reason=reason
             )
         if len(text) > MENU_ACTIVITY_CHARS:
             text = text[: MENU_ACTIVITY_CHARS - 1].rstrip() + "…"
@@ -270,7 +289,7 @@ class TrayIcon(QObject):
 
     def set_next_run(self, when: datetime | None, paused: bool) -> None:
         self._next_run, self._paused = when, paused
-        self.pause_action.setText("Resume schedule" if paused else "Pause schedule")
+        self.pause_action.setText(_("Resume schedule") if paused else _("Pause schedule"))
         self.refresh_texts()
 
     def refresh_texts(self) -> None:
@@ -287,18 +306,21 @@ class TrayIcon(QObject):
             lines.append(countdown_words(self._countdown, now))
         elif upcoming:
             first = upcoming[0]
-            lines.append(f"Next: {first.name} {when_words(first.net, first.net_precision, now)}")
+            when = when_words(first.net, first.net_precision, now)
+            lines.append(_("Next: {name} {when}").format(name=first.name, when=when))
         if self._state == "running" and self._activity is not None:
             lines.extend(self._activity.lines(now))
         elif self._state == "running":
-            lines.append("Getting launches…")
+            lines.append(_("Getting launches…"))
         elif self._state == "failed":
-            lines.append("The last run failed — see Run history")
+            lines.append(_("The last run failed — see Run history"))
         if self._paused:
-            lines.append("Schedule paused")
+            lines.append(_("Schedule paused"))
         elif self._next_run is not None:
             next_run = local(self._next_run)
-            lines.append(f"Next check: {with_zone(next_run.strftime('%a %H:%M'), next_run)}")
+            lines.append(
+                _("Next check: {when}").format(when=with_zone(clock_words(next_run, "%a %H:%M"), next_run))
+            )
         return "\n".join(lines)
 
     def show_message(

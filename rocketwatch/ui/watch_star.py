@@ -9,23 +9,28 @@ import math
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QIcon, QPainter, QPainterPath, QPalette, QPen, QPixmap
 
+from rocketwatch.i18n import N_, _
+
 STAR_FILL = QColor("#F5B700")  # amber: stands out on a dark disc, on light and dark palettes alike
 STAR_EDGE = QColor("#6B4E00")  # a darker rim, so the filled star keeps its shape on a light background
 DISC = QColor(0, 0, 0, 150)  # behind the star on a card's picture: readable over any photo
 ON_DISC = QColor("#FFFFFF")  # the outline star on that disc
 
-WATCH_TEXT = "Watch this launch"
-WATCH_TIP = "Star this launch: always get its reminders and alerts, whatever you watch otherwise (S)"
-UNWATCH_TIP = "Watching: this launch is starred. Click to remove the star (S)"
+# Marked only: shown with _(WATCH_TEXT) etc. where they are shown, in the language of that moment.
+WATCH_TEXT = N_("Watch this launch")
+WATCH_TIP = N_("Star this launch: always get its reminders and alerts, whatever you watch otherwise (S)")
+UNWATCH_TIP = N_("Watching: this launch is starred. Click to remove the star (S)")
 
 
 def watch_message(name: str, watching: bool, *, still_watched: bool = False) -> str:
     """What the status bar says after the user starred or unstarred a launch."""
     if watching:
-        return f"Watching {name}: you get its reminders and alerts"
+        return _("Watching {name}: you get its reminders and alerts").format(name=name)
     if still_watched:
-        return f"Star removed from {name}; it still matches what you watch (Settings, Alerts)"
-    return f"No longer watching {name}"
+        return _("Star removed from {name}; it still matches what you watch (Settings, Alerts)").format(
+            name=name
+        )
+    return _("No longer watching {name}").format(name=name)
 
 
 def star_path(centre: QPointF, radius: float) -> QPainterPath:
