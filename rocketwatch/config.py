@@ -26,6 +26,7 @@ from rocketwatch.fileio import write_atomic
 DEFAULT_API_URL = "https://ll.thespacedevs.com/2.3.0"
 DEV_API_URL = "https://lldev.thespacedevs.com/2.3.0"
 SOURCE_MODES = ("detailed", "normal")
+LANGUAGES = ("system", "en", "ko")  # [general] language: the system's, or English or Korean whatever it is
 
 
 class ConfigError(ValueError):
@@ -101,6 +102,11 @@ class RetentionConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class GeneralConfig:
+    language: str = "system"  # one of LANGUAGES: "system" follows LANGUAGE, LC_ALL, LC_MESSAGES, LANG
+
+
+@dataclass(frozen=True, slots=True)
 class Config:
     source: SourceConfig = SourceConfig()
     schedule: ScheduleConfig = ScheduleConfig()
@@ -108,6 +114,7 @@ class Config:
     notifications: NotificationsConfig = NotificationsConfig()
     alerts: AlertsConfig = AlertsConfig()
     retention: RetentionConfig = RetentionConfig()
+    general: GeneralConfig = GeneralConfig()
 
 
 SECTIONS: dict[str, type] = {
@@ -117,6 +124,7 @@ SECTIONS: dict[str, type] = {
     "notifications": NotificationsConfig,
     "alerts": AlertsConfig,
     "retention": RetentionConfig,
+    "general": GeneralConfig,
 }
 
 
@@ -172,6 +180,7 @@ def _check_quiet_hours(value: str) -> str | None:
 
 # Extra checks beyond the type, per "section.key".
 CHECKS: dict[str, Callable[[Any], str | None]] = {
+    "general.language": lambda value: None if value in LANGUAGES else 'must be "system", "en" or "ko"',
     "source.api_url": _check_url,
     "source.limit": _range(1, 100),
     "source.max_rate_limit_wait": _range(0, 86_400),

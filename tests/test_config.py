@@ -78,7 +78,7 @@ def test_unknown_keys_and_sections_are_warnings_naming_the_closest_known_one(tmp
         f"{path}, line 2: unknown key schedule.evry, ignored; did you mean schedule.every?",
         f"{path}, line 5: unknown key alerts.reminder, ignored; did you mean alerts.reminders?",
         f"{path}, line 7: unknown section [colours], ignored; the sections are source, schedule, pipeline, "
-        "notifications, alerts, retention",
+        "notifications, alerts, retention, general",
     ]
 
 
