@@ -148,19 +148,19 @@ def time_words(moment: datetime | None) -> str:
     when = local(moment)
     parts = _parts(when, "%H:%M:%S")
     if when.year == datetime.now(when.tzinfo).year:
-        return _("{weekday} {day:02d} {month} {time}").format(**parts)
-    return _("{weekday} {day:02d} {month} {year} {time}").format(**parts)
+        return _("{weekday} {day} {month} {time}").format(**parts)
+    return _("{weekday} {day} {month} {year} {time}").format(**parts)
 
 
 def date_words(when: datetime) -> str:
     """'Sat 22 Nov 2026, 14:30' (an aware time, shown in its own zone), in the user's language."""
-    return _("{weekday} {day:02d} {month} {year}, {time}").format(**_parts(when, "%H:%M"))
+    return _("{weekday} {day} {month} {year}, {time}").format(**_parts(when, "%H:%M"))
 
 
 def long_time_words(moment: datetime) -> str:
     """'Saturday 22 November 2026, 14:30:05 CET', local time, in the user's language."""
     when = local(moment)
-    return _("{weekday} {day:02d} {month} {year}, {time} {zone}").format(
+    return _("{weekday} {day} {month} {year}, {time} {zone}").format(
         weekday=_long_weekday(when),
         day=when.day,
         month=_long_month(when),
