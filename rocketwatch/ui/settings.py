@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from PySide6.QtCore import QObject, Qt, QUrl, Signal
+from PySide6.QtCore import QMetaMethod, QObject, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -108,6 +108,7 @@ class SettingsDialog(QDialog):
     """RocketWatch — Settings. Shown again, it starts over from the settings in force."""
 
     applied = Signal(object)  # the Config written
+    restart_requested = Signal()  # "Restart now" after a language change: the app quits and starts again
 
     def __init__(
         self,
@@ -377,6 +378,16 @@ class SettingsDialog(QDialog):
         for code in LANGUAGES:
             self.language.addItem(LANGUAGE_NAMES.get(code) or _("System default"), code)
         self.language_note = _named(_label("", strong=True), _("Language change"))
+        self.restart_button = _named(
+            QPushButton(_("&Restart now")),
+            _("Restart RocketWatch now"),
+            _("Save the settings, quit RocketWatch and start it again in the new language"),
+        )
+        self.restart_button.clicked.connect(self.restart_now)
+        self.restart_button.hide()
+        note_row = self._language_row = QHBoxLayout()
+        note_row.addWidget(self.language_note, 1)
+        note_row.addWidget(self.restart_button)
         self.start_at_login = _named(QCheckBox(_("Start RocketWatch when I &log in")), _("Start at login"))
         self.autostart_hint = _named(_label("", hint=True), _("Start at login entry"))
         folder = str(self.controller.paths.data_dir)
@@ -393,7 +404,7 @@ class SettingsDialog(QDialog):
         folder_row.addWidget(open_folder)
         form = self._general_form = QFormLayout()
         form.addRow(_label(_("Lang&uage:"), self.language), self.language)
-        form.addRow("", self.language_note)
+        form.addRow("", note_row)
         form.addRow(self.start_at_login)
         form.addRow(self.autostart_hint)
         form.addRow(_label(_("Data folder:"), open_folder), folder_row)
@@ -525,8 +536,20 @@ class SettingsDialog(QDialog):
     def _check_language(self) -> None:
         """A language other than the one saved takes effect at the next start: say so beside the choice."""
         changed = self.language.currentData() != self._language_in_use
-        note = _("Restart RocketWatch to use the new language.") if changed else ""
-        self._show(self._general_form, self.language_note, note)
+        self.language_note.setText(_("Restart RocketWatch to use the new language.") if changed else "")
+        self._general_form.setRowVisible(self._language_row, changed)
+        # Offered where the app can start again (the tray app listens); a bare dialog only says it.
+        self.restart_button.setVisible(changed and self.isSignalConnected(self._restart_signal()))
+
+    def _restart_signal(self) -> QMetaMethod:
+        return QMetaMethod.fromSignal(self.restart_requested)
+
+    def restart_now(self) -> None:
+        """Save what changed (the language included), then ask the app to quit and start again."""
+        if self.has_changes() and not self.apply():
+            return
+        self.accept()
+        self.restart_requested.emit()
 
     # --- applying ---------------------------------------------------------------------------------
     def apply(self) -> bool:

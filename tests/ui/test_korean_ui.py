@@ -139,3 +139,38 @@ def test_every_entry_of_the_fragment_is_translated_with_its_placeholders() -> No
         assert HANGUL.search(value) or not re.search("[A-Za-z]", re.sub(r"{\w+}|LL2|ID", "", value)), key
         assert set(re.findall(r"{\w+}", value)) == set(re.findall(r"{\w+}", english.split("\0")[0])), key
         assert ("&" in value) == ("&" in english.split("\0")[0]), key
+
+
+def test_restart_now_saves_the_language_and_asks_the_app_to_start_again(qtbot, make_controller) -> None:
+    controller = make_controller()
+    dialog = SettingsDialog(controller, FakeAutostart())
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.tabs.setCurrentIndex(dialog.tabs.count() - 1)
+    dialog.language.setCurrentIndex(dialog.language.findData("ko"))
+    assert dialog.language_note.isVisible() and not dialog.restart_button.isVisible()  # no app to restart
+
+    asked: list[bool] = []
+    dialog.restart_requested.connect(lambda: asked.append(True))
+    dialog.language.setCurrentIndex(dialog.language.findData("en"))
+    assert dialog.restart_button.isVisible() and dialog.restart_button.text() == "&Restart now"
+    with qtbot.waitSignal(dialog.restart_requested, timeout=2_000):
+        qtbot.mouseClick(dialog.restart_button, Qt.MouseButton.LeftButton)
+    assert asked == [True] and not dialog.isVisible()
+    assert load_config(controller.paths.config_file).general.language == "en"
+
+
+def test_the_app_starts_again_the_way_it_was_started(tmp_path) -> None:
+    from rocketwatch.session import Session
+    from rocketwatch.ui.restart import restart_command
+
+    plain = Session.from_options(str(tmp_path), None, False)
+    assert restart_command(plain)[-2:] == ["--home", str(tmp_path.absolute())]
+    other = Session.from_options(str(tmp_path), "http://127.0.0.1:9/2.3.0", True)
+    assert restart_command(other)[-5:] == [
+        "--home",
+        str(tmp_path.absolute()),
+        "--demo",
+        "--api-url",
+        "http://127.0.0.1:9/2.3.0",
+    ]
