@@ -28,6 +28,7 @@ from rocketwatch.i18n import _
 DEFAULT_API_URL = "https://ll.thespacedevs.com/2.3.0"
 DEV_API_URL = "https://lldev.thespacedevs.com/2.3.0"
 SOURCE_MODES = ("detailed", "normal")
+LANGUAGES = LANGUAGE_SETTINGS  # [general] language: "system" (the desktop's), or a language whatever it is
 
 
 class ConfigError(ValueError):
@@ -182,7 +183,7 @@ def _check_quiet_hours(value: str) -> str | None:
 # Extra checks beyond the type, per "section.key".
 CHECKS: dict[str, Callable[[Any], str | None]] = {
     "general.language": lambda value: (
-        None if value in LANGUAGE_SETTINGS else 'must be "system" (the desktop\'s language), "en" or "ko"'
+        None if value in LANGUAGES else _('must be "system" (the desktop\'s language), "en" or "ko"')
     ),
     "source.api_url": _check_url,
     "source.limit": _range(1, 100),

@@ -127,6 +127,10 @@ def main(session: Session, args: argparse.Namespace) -> int:
     tray_app.start()
     code = app.exec()
     tray_app.close()
+    if tray_app.restart_requested:  # the server is closed: the new process becomes the instance
+        from rocketwatch.ui.restart import start_again
+
+        start_again(session)
     return code
 
 
@@ -169,6 +173,7 @@ class TrayApp(QObject):
         self._tooltip_timer = QTimer(self, interval=60_000)
         self._tooltip_timer.timeout.connect(self.tray.refresh_texts)
         self._quitting = False
+        self.restart_requested = False  # quit, then start again (Settings: a new language)
         # Built right after the tray icon shows (start-up speed): see _start_core().
         # None only until then (core_ready); typed as what every later use sees.
         self.controller: RunController = None  # type: ignore[assignment]  # set in _start_core()
@@ -574,12 +579,14 @@ class TrayApp(QObject):
                 from rocketwatch.autostart import autostart_for_platform
                 from rocketwatch.ui.settings import SettingsDialog
 
-                self.windows[which] = SettingsDialog(
+                settings = SettingsDialog(
                     self.controller,
                     autostart_for_platform(),
                     home=self.session.home,
                     config_warnings=self.session.config_warnings,
                 )
+                settings.restart_requested.connect(self.restart)
+                self.windows[which] = settings
             elif which == "about":
                 from rocketwatch.ui.about import AboutDialog
 
@@ -640,6 +647,11 @@ class TrayApp(QObject):
             QTimer.singleShot(0, self.quit)
 
     # --- quitting ---------------------------------------------------------------------------------
+    def restart(self) -> None:
+        """Quit as Quit does, then start again the same way (main() starts the new process)."""
+        self.restart_requested = True
+        self.quit()
+
     def quit(self) -> None:
         if self._quitting:
             return

@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from PySide6.QtCore import QFileSystemWatcher, QObject, QTimer, Signal, Slot
 
 from rocketwatch.config import Config, ConfigError, load_config, save_config
+from rocketwatch.i18n import _
 from rocketwatch.notify import ChainNotifier
 from rocketwatch.paths import Paths
 from rocketwatch.pipeline import RunActivity, RunEvent, Runner, RunRefused, run_activity
@@ -159,7 +160,7 @@ class RunController(QObject):
 
         with self._lock:
             if self.is_active():
-                self.retry_refused.emit("Another run is in progress; retry when it has finished")
+                self.retry_refused.emit(_("Another run is in progress; retry when it has finished"))
                 return False
             self._start(retry)
             return True

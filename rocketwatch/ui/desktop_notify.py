@@ -20,6 +20,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 
 from rocketwatch import APP_ID, APP_NAME
+from rocketwatch.i18n import N_, _
 from rocketwatch.notify import OPEN_ACTION, Notification, NotifyError, Subject, cut
 
 log = logging.getLogger(__name__)
@@ -27,7 +28,7 @@ log = logging.getLogger(__name__)
 BUS_NAME = "org.freedesktop.Notifications"
 OBJECT_PATH = "/org/freedesktop/Notifications"
 INTERFACE = "org.freedesktop.Notifications"
-OPEN_LABEL = "Open"
+OPEN_LABEL = N_("Open")  # the button that opens what a notification is about (translated when sent)
 CALL_TIMEOUT_S = 5.0
 EXPIRE_MS = 10_000
 REMEMBERED = 200  # clicks are routed for this many of the newest notifications
@@ -111,7 +112,7 @@ class FreedesktopNotifier(QObject):
 
         actions: list[str] = []
         if self.has_actions and notification.subject is not None:
-            actions += [OPEN_ACTION, OPEN_LABEL]
+            actions += [OPEN_ACTION, _(OPEN_LABEL)]
             for action in notification.actions:
                 actions += [action.key, action.label]
         hints: dict[str, tuple[str, Any]] = {

@@ -24,6 +24,7 @@ from PySide6.QtCore import (
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from rocketwatch import APP_NAME
+from rocketwatch.i18n import _
 
 log = logging.getLogger("rocketwatch.ui")
 qt_log = logging.getLogger("qt")
@@ -70,10 +71,10 @@ class ErrorReporter:
         self.shown = True
         box = QMessageBox(
             QMessageBox.Icon.Warning,
-            "A problem",
-            f"Something went wrong inside {APP_NAME}; it keeps running.\n\n"
-            f"{kind.__name__}: {error}\n\n"
-            "The details are in the log file. Further problems are only logged.",
+            _("A problem"),
+            _("Something went wrong inside {app}; it keeps running.").format(app=APP_NAME)
+            + f"\n\n{kind.__name__}: {error}\n\n"
+            + _("The details are in the log file. Further problems are only logged."),
         )
         box.setTextFormat(Qt.TextFormat.PlainText)
         self.box = box  # keep the dialog alive: it has no parent

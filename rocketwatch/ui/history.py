@@ -4,6 +4,8 @@ and the tries and logs of the selected run; kept live by the RunController's sig
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from PySide6.QtCore import (
     QAbstractItemModel,
     QEvent,
@@ -44,18 +46,29 @@ from PySide6.QtWidgets import (
 )
 
 from rocketwatch.config import Config
+from rocketwatch.i18n import N_, _, ngettext
 from rocketwatch.pipeline import RunActivity, RunEvent
 from rocketwatch.states import RunState
 from rocketwatch.store import RunRecord
 from rocketwatch.store.runs import RETRYABLE_STATES
 from rocketwatch.ui.controller import RunController
 from rocketwatch.ui.run_detail import RunDetail
-from rocketwatch.ui.run_model import RETRY_ROLE, RUN_ROLE, TASK_COLUMNS, Column, RunTableModel, StateDelegate
+from rocketwatch.ui.run_model import (
+    RETRY_ROLE,
+    RUN_ROLE,
+    TASK_COLUMNS,
+    TRIGGER_WORDS,
+    Column,
+    RunTableModel,
+    StateDelegate,
+    state_style,
+    time_words,
+)
 from rocketwatch.ui.window_state import restore_geometry, save_geometry
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 GEOMETRY_KEY = "history"
-TITLE = "Run history"  # the platform adds " — RocketWatch" (the application's display name)
+TITLE = N_("Run history")  # the platform adds " — RocketWatch" (the application's display name)
 DEFAULT_SIZE = QSize(1340, 720)  # every column of a run, its error included, shows at this size
 ROW_EVENTS = ("task_state", "run_finished", "run_skipped")
 
@@ -67,6 +80,11 @@ def default_size(window: QWidget) -> QSize:
         return DEFAULT_SIZE
     available = screen.availableGeometry().size()
     return DEFAULT_SIZE.boundedTo(QSize(available.width() - 40, available.height() - 60))
+
+
+def retry_label() -> str:
+    """The words on the Retry button of a run's row."""
+    return "↻ " + _("Retry")
 
 
 class RetryDelegate(QStyledItemDelegate):
@@ -94,7 +112,7 @@ class RetryDelegate(QStyledItemDelegate):
             return
         button = QStyleOptionButton()
         button.rect = self.button_rect(opt.rect)
-        button.text = "↻ Retry"
+        button.text = retry_label()
         button.palette = opt.palette
         button.fontMetrics = opt.fontMetrics
         button.state = QStyle.StateFlag.State_Raised
@@ -107,7 +125,7 @@ class RetryDelegate(QStyledItemDelegate):
         style.drawControl(QStyle.ControlElement.CE_PushButton, button, painter, widget)
 
     def sizeHint(self, option: QStyleOptionViewItem, index: AnyIndex) -> QSize:
-        width = option.fontMetrics.horizontalAdvance("↻ Retry") + 28
+        width = option.fontMetrics.horizontalAdvance(retry_label()) + 28
         return QSize(width, max(option.fontMetrics.height() + 12, 26))
 
     def editorEvent(
@@ -167,13 +185,13 @@ class HistoryWindow(QMainWindow):
         self.controller = controller
         self._asked_retry = False
         self._active = controller.is_active()
-        self.setWindowTitle(TITLE)
+        self.setWindowTitle(_(TITLE))
         self.setMinimumSize(720, 420)
 
         self.model = RunTableModel(controller.store.runs, active=controller.is_active(), parent=self)
         self.table = RunTable()
         self.table.setModel(self.model)
-        self.table.setAccessibleName("Runs, newest first")
+        self.table.setAccessibleName(_("Runs, newest first"))
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setAlternatingRowColors(True)
@@ -206,7 +224,7 @@ class HistoryWindow(QMainWindow):
         self._build_actions()
         self.activity = QLabel()
         self.activity.setTextFormat(Qt.TextFormat.PlainText)
-        self.activity.setAccessibleName("Activity")
+        self.activity.setAccessibleName(_("Activity"))
         self.statusBar().addPermanentWidget(self.activity)
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
 
@@ -231,31 +249,31 @@ class HistoryWindow(QMainWindow):
 
     # --- building -----------------------------------------------------------------------------
     def _build_actions(self) -> None:
-        self.run_now_action = QAction("▶ &Run now", self)
+        self.run_now_action = QAction("▶ " + _("&Run now"), self)
         self.run_now_action.setShortcut(QKeySequence(Qt.Key.Key_F5))
-        self.run_now_action.setToolTip("Start a run now (F5)")
+        self.run_now_action.setToolTip(_("Start a run now (F5)"))
         self.run_now_action.triggered.connect(lambda: self.controller.run_now())
-        self.retry_action = QAction("↻ Re&try run", self)
+        self.retry_action = QAction("↻ " + _("Re&try run"), self)
         self.retry_action.setShortcut(QKeySequence("Ctrl+R"))
         self.retry_action.setToolTip(
-            "Retry the selected failed, interrupted or cancelled run (Ctrl+R or Enter)"
+            _("Retry the selected failed, interrupted or cancelled run (Ctrl+R or Enter)")
         )
         self.retry_action.triggered.connect(self.retry_selected)
-        self.cancel_action = QAction("⊘ Ca&ncel run", self)
+        self.cancel_action = QAction("⊘ " + _("Ca&ncel run"), self)
         self.cancel_action.setShortcut(QKeySequence("Ctrl+Shift+X"))
-        self.cancel_action.setToolTip("Stop the active run; it can be retried afterwards (Ctrl+Shift+X)")
+        self.cancel_action.setToolTip(_("Stop the active run; it can be retried afterwards (Ctrl+Shift+X)"))
         self.cancel_action.triggered.connect(self.cancel_run)
-        self.copy_action = QAction("&Copy log", self)
+        self.copy_action = QAction(_("&Copy log"), self)
         self.copy_action.setShortcut(QKeySequence("Ctrl+Shift+C"))
         self.copy_action.triggered.connect(self.detail.copy_log)
-        close_action = QAction("Close", self)
+        close_action = QAction(_("Close"), self)
         close_action.setShortcuts(
             [QKeySequence(Qt.Key.Key_Escape), QKeySequence(QKeySequence.StandardKey.Close)]
         )
         close_action.triggered.connect(self.close)
-        toolbar = QToolBar("Run history")
+        toolbar = QToolBar(_(TITLE))
         toolbar.setObjectName("history-toolbar")
-        toolbar.setAccessibleName("Run history actions")
+        toolbar.setAccessibleName(_("Run history actions"))
         toolbar.setMovable(False)
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         toolbar.addAction(self.run_now_action)
@@ -265,9 +283,9 @@ class HistoryWindow(QMainWindow):
         for action in (self.copy_action, close_action):
             self.addAction(action)
         for action, name in (
-            (self.run_now_action, "Run now"),
-            (self.retry_action, "Retry run"),
-            (self.cancel_action, "Cancel run"),
+            (self.run_now_action, _("Run now")),
+            (self.retry_action, _("Retry run")),
+            (self.cancel_action, _("Cancel run")),
         ):
             button = toolbar.widgetForAction(action)
             if button is not None:
@@ -283,24 +301,37 @@ class HistoryWindow(QMainWindow):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
         metrics = self.fontMetrics()
+        model = self.model
+
+        def title(column: Column) -> str:
+            return str(model.headerData(column, Qt.Orientation.Horizontal))
+
+        # The widest of the column's header and a typical value, in the language shown: Korean words
+        # are wider than their English ones, and a header is never cut.
         widths = {
-            Column.RUN: "00000",
-            Column.TRIGGER: "catch up__",
-            Column.STARTED: "Sat 00 Nov 00:00:00_",
-            Column.DURATION: "00 min 00 s",
-            Column.STATE: "__ interrupted_",
-            Column.RETRY: "__↻ Retry__",
-            Column.LAUNCHES: "Launches_",
-            Column.NEW: "New__",
-            Column.PICTURES: "00 (0 failed)",
-            Column.ERROR: "Getting the launch list fro",
+            Column.RUN: ("00000", title(Column.RUN)),
+            Column.TRIGGER: (*(_(words) for words in TRIGGER_WORDS.values()), title(Column.TRIGGER)),
+            Column.STARTED: (time_words(datetime(2000, 11, 25, 20, 0, tzinfo=UTC)) + "_",),
+            Column.DURATION: (_("{minutes} min {seconds} s").format(minutes=59, seconds=59),),
+            Column.STATE: ("__ " + state_style("interrupted").word + "_", "__ " + title(Column.STATE)),
+            Column.RETRY: ("__" + retry_label() + "__",),
+            Column.LAUNCHES: (title(Column.LAUNCHES) + "_",),
+            Column.NEW: (title(Column.NEW) + "__",),
+            Column.PICTURES: (
+                _("{count} ({failed} failed)").format(count=10, failed=0),
+                title(Column.PICTURES),
+            ),
+            Column.ERROR: ("Getting the launch list fro",),
         }
-        for column, sample in widths.items():
-            self.table.setColumnWidth(column, metrics.horizontalAdvance(sample) + 16)
+        for column, samples in widths.items():
+            self.table.setColumnWidth(column, max(map(metrics.horizontalAdvance, samples)) + 16)
         for task_column, task_id in TASK_COLUMNS.items():
-            samples = (f"_ {task_id}", "__ up for retry", "__ running 0/00")
-            sample = max(samples, key=metrics.horizontalAdvance)
-            self.table.setColumnWidth(task_column, metrics.horizontalAdvance(sample) + 14)
+            samples = (
+                f"_ {task_id}",
+                "__ " + state_style("up_for_retry").word,
+                "__ " + state_style("running").word + " 0/00",
+            )
+            self.table.setColumnWidth(task_column, max(map(metrics.horizontalAdvance, samples)) + 14)
 
     # --- what the user does --------------------------------------------------------------------
     def selected_run(self) -> RunRecord | None:
@@ -315,7 +346,7 @@ class HistoryWindow(QMainWindow):
             self.model.fetchMore(QModelIndex())
             row = self.model.row_of(run_id)
         if row is None:
-            self.statusBar().showMessage(f"Run {run_id} is no longer in the history.")
+            self.statusBar().showMessage(_("Run {number} is no longer in the history.").format(number=run_id))
             return False
         self.table.selectRow(row)
         self.table.scrollTo(self.model.index(row, 0))
@@ -328,15 +359,15 @@ class HistoryWindow(QMainWindow):
 
     def retry(self, run_id: int) -> None:
         if self.controller.is_active():
-            self.statusBar().showMessage("A run is in progress; retry when it has finished.")
+            self.statusBar().showMessage(_("A run is in progress; retry when it has finished."))
             return
         self._asked_retry = True
-        self.statusBar().showMessage(f"Retrying run {run_id}…")
+        self.statusBar().showMessage(_("Retrying run {number}…").format(number=run_id))
         self.controller.retry(run_id)
 
     def cancel_run(self) -> None:
         if self.controller.cancel():
-            self.statusBar().showMessage("Cancelling the run…")
+            self.statusBar().showMessage(_("Cancelling the run…"))
             self.cancel_action.setEnabled(False)
 
     # --- what the controller reports ----------------------------------------------------------
@@ -373,13 +404,17 @@ class HistoryWindow(QMainWindow):
         """Replace "Retrying run 4…" or "Cancelling the run…" with how the run ended."""
         if record.state == RunState.SKIPPED:
             return
-        words = {
-            RunState.SUCCESS: "succeeded",
-            RunState.FAILED: "failed",
-            RunState.CANCELLED: "was cancelled",
-            RunState.INTERRUPTED: "was interrupted",
-        }.get(record.state, str(record.state))
-        self.statusBar().showMessage(f"Run {record.id} {words}", 10_000)
+        sentence = {
+            RunState.SUCCESS: _("Run {number} succeeded"),
+            RunState.FAILED: _("Run {number} failed"),
+            RunState.CANCELLED: _("Run {number} was cancelled"),
+            RunState.INTERRUPTED: _("Run {number} was interrupted"),
+        }.get(record.state)
+        if sentence is None:
+            sentence = _("Run {number}: {state}")
+        self.statusBar().showMessage(
+            sentence.format(number=record.id, state=state_style(record.state).word), 10_000
+        )
 
     def _on_runs_changed(self, record: RunRecord | None) -> None:
         """A run of another process (`rocketwatch run` or `retry`) started, moved on or ended."""
@@ -412,7 +447,9 @@ class HistoryWindow(QMainWindow):
         self.model.set_active(active)
         self.run_now_action.setEnabled(not active)
         self.run_now_action.setToolTip(
-            "A run is in progress; cancel it or wait for it to end" if active else "Start a run now (F5)"
+            _("A run is in progress; cancel it or wait for it to end")
+            if active
+            else _("Start a run now (F5)")
         )
         self.cancel_action.setEnabled(active)
         self._update_status()
@@ -421,7 +458,11 @@ class HistoryWindow(QMainWindow):
         self.statusBar().showMessage(reason)
         if self._asked_retry and self.isVisible():
             box = QMessageBox(
-                QMessageBox.Icon.Information, "Retry not started", reason, QMessageBox.StandardButton.Ok, self
+                QMessageBox.Icon.Information,
+                _("Retry not started"),
+                reason,
+                QMessageBox.StandardButton.Ok,
+                self,
             )
             box.setTextFormat(Qt.TextFormat.PlainText)
             box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -434,14 +475,19 @@ class HistoryWindow(QMainWindow):
 
     def _update_status(self) -> None:
         count = self.controller.store.runs.count()
-        runs = f"{count} {'run' if count == 1 else 'runs'}"
+        runs = ngettext("{count} run", "{count} runs", count).format(count=count)
         activity = self.controller.activity
         if activity is not None:
-            words = activity.words() if activity.waiting or activity.reason else "in progress…"
-            self.activity.setText(f"Run {activity.run_id}: {words}  ·  {runs}")
+            if activity.waiting or activity.reason:
+                words = _("Run {number}: {activity}").format(
+                    number=activity.run_id, activity=activity.words()
+                )
+            else:
+                words = _("Run {number}: in progress…").format(number=activity.run_id)
+            self.activity.setText(f"{words}  ·  {runs}")
         else:
             active = self._active
-            self.activity.setText(f"A run is in progress…  ·  {runs}" if active else runs)
+            self.activity.setText(_("A run is in progress…") + f"  ·  {runs}" if active else runs)
         self._update_actions()
 
     def _update_actions(self) -> None:

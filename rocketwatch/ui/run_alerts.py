@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from rocketwatch.alerts import lead_words
+from rocketwatch.i18n import N_, _
 from rocketwatch.store import LedgerEntry, Store
 from rocketwatch.store.ledger import CLAIMED, FAILED, SENT, SUPPRESSED
 from rocketwatch.timefmt import local
@@ -28,7 +29,7 @@ from rocketwatch.ui.run_model import STATE_ROLE, StateDelegate, one_line, plain_
 from rocketwatch.ui.table_model import RowsTableModel
 
 AnyIndex = QModelIndex | QPersistentModelIndex
-EMPTY_TEXT = "No notifications for this run"
+EMPTY_TEXT = N_("No notifications for this run")
 
 
 class AlertColumn(IntEnum):
@@ -40,35 +41,47 @@ class AlertColumn(IntEnum):
     TIME = 5
 
 
-ALERT_HEADERS = ("Kind", "Title", "Message", "What happened", "Shown by", "Time")
+ALERT_HEADERS = (N_("Kind"), N_("Title"), N_("Message"), N_("What happened"), N_("Shown by"), N_("Time"))
 ROWS_SHOWN = 6  # the pane grows to show this many notifications without scrolling, then scrolls
 LATE = timedelta(minutes=5)  # a reminder claimed this long after its planned time says so
+# The ledger's kinds and states are stored machine words; these are what a person reads (translated when
+# shown).
 KIND_WORDS = {
-    "summary": "Run summary",
-    "run_failed": "Run failed",
-    "slip": "Time change",
-    "status": "Status change",
-    "webcast": "Webcast live",
-    "landing": "Landing outcome",
-    "update": "LL2 update",
+    "summary": N_("Run summary"),
+    "run_failed": N_("Run failed"),
+    "slip": N_("Time change"),
+    "status": N_("Status change"),
+    "webcast": N_("Webcast live"),
+    "landing": N_("Landing outcome"),
+    "update": N_("LL2 update"),
+    "event": N_("Event"),
 }
 # A ledger state in the words of the history; the run states' look (StateDelegate) gives the badge.
-STATE_WORDS = {SENT: "sent", SUPPRESSED: "quiet hours: not shown", FAILED: "failed", CLAIMED: "not delivered"}
+STATE_WORDS = {
+    SENT: N_("sent"),
+    SUPPRESSED: N_("quiet hours: not shown"),
+    FAILED: N_("failed"),
+    CLAIMED: N_("not delivered"),
+}
 # Why a notification was kept and not shown depends on its kind: a setting, or the quiet hours.
-KEPT_WORDS = {"summary": "run summaries off: not shown", "run_failed": "failure alerts off: not shown"}
+KEPT_WORDS = {
+    "summary": N_("run summaries off: not shown"),
+    "run_failed": N_("failure alerts off: not shown"),
+}
 KEPT_TIPS = {
-    "summary": "Run summaries are turned off in Settings (Notifications); the run still counted "
-    "its launches.",
-    "run_failed": "Failure alerts are turned off in Settings (Notifications).",
-    "": "Launch alerts in your quiet hours are recorded, not shown (Settings, Alerts).",
+    "summary": N_(
+        "Run summaries are turned off in Settings (Notifications); the run still counted its launches."
+    ),
+    "run_failed": N_("Failure alerts are turned off in Settings (Notifications)."),
+    "": N_("Launch alerts in your quiet hours are recorded, not shown (Settings, Alerts)."),
 }
 STATE_LOOK = {SENT: "success", SUPPRESSED: "skipped", FAILED: "failed", CLAIMED: "interrupted"}
 BACKEND_WORDS = {
-    "freedesktop": "desktop notification",
-    "plyer": "desktop notification",
-    "notify-send": "desktop notification",
-    "tray": "tray message",
-    "log": "log only",
+    "freedesktop": N_("desktop notification"),
+    "plyer": N_("desktop notification"),
+    "notify-send": N_("desktop notification"),
+    "tray": N_("tray message"),
+    "log": N_("log only"),
 }
 
 
@@ -76,11 +89,14 @@ def kind_words(entry: LedgerEntry) -> str:
     """'Reminder, 1 hour before', 'Reminder, 24 hours before (sent late)', 'Time change', 'Run summary'."""
     if entry.kind == "reminder" and entry.lead_s:
         late = entry.fire_at is not None and entry.created_at - entry.fire_at > LATE
-        words = f"Reminder, {lead_words(timedelta(seconds=entry.lead_s))} before"
-        return f"{words} (sent late)" if late else words
+        lead = lead_words(timedelta(seconds=entry.lead_s))
+        if late:
+            return _("Reminder, {lead} before (sent late)").format(lead=lead)
+        return _("Reminder, {lead} before").format(lead=lead)
     if entry.kind == "reminder":
-        return "Reminder"
-    return KIND_WORDS.get(entry.kind, entry.kind.replace("_", " ").capitalize())
+        return _("Reminder")
+    known = KIND_WORDS.get(entry.kind)
+    return _(known) if known is not None else entry.kind.replace("_", " ").capitalize()
 
 
 class AlertTableModel(RowsTableModel):
@@ -103,9 +119,9 @@ class AlertTableModel(RowsTableModel):
             if column == AlertColumn.TIME:
                 return time_words(entry.delivered_at or entry.created_at)
             if column == AlertColumn.BACKEND and entry.backend:
-                return plain_tooltip(f"Backend: {entry.backend}")
+                return plain_tooltip(_("Backend: {backend}").format(backend=entry.backend))
             if column == AlertColumn.STATE and entry.state == SUPPRESSED:
-                return KEPT_TIPS.get(entry.kind, KEPT_TIPS[""])
+                return _(KEPT_TIPS.get(entry.kind, KEPT_TIPS[""]))
         return None
 
     @staticmethod
@@ -118,10 +134,12 @@ class AlertTableModel(RowsTableModel):
             return one_line(entry.body.splitlines()[0] if entry.body else "")
         if column == AlertColumn.STATE:
             if entry.state == SUPPRESSED and entry.kind in KEPT_WORDS:
-                return KEPT_WORDS[entry.kind]
-            return STATE_WORDS.get(entry.state, entry.state)
+                return _(KEPT_WORDS[entry.kind])
+            state = STATE_WORDS.get(entry.state)
+            return _(state) if state is not None else entry.state
         if column == AlertColumn.BACKEND:
-            return BACKEND_WORDS.get(entry.backend or "", entry.backend or "")
+            backend = BACKEND_WORDS.get(entry.backend or "")
+            return _(backend) if backend is not None else entry.backend or ""
         return local(entry.delivered_at or entry.created_at).strftime("%H:%M:%S")
 
     def entry_at(self, row: int) -> LedgerEntry | None:
@@ -144,7 +162,7 @@ class RunAlerts(QWidget):
         self.model = AlertTableModel(self)
         self.view = QTableView()
         self.view.setModel(self.model)
-        self.view.setAccessibleName("Notifications of the selected run")
+        self.view.setAccessibleName(_("Notifications of the selected run"))
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.view.setItemDelegateForColumn(AlertColumn.STATE, StateDelegate(self.view))
@@ -159,22 +177,25 @@ class RunAlerts(QWidget):
         header.setStretchLastSection(False)
         metrics = self.fontMetrics()
         for column, sample in (
-            (AlertColumn.KIND, "Reminder, 24 hours before (sent late)"),
+            (
+                AlertColumn.KIND,
+                _("Reminder, {lead} before (sent late)").format(lead=lead_words(timedelta(hours=24))),
+            ),
             (AlertColumn.TITLE, "Falcon 9 Block 5 | Starlink Group 10-00"),
             (AlertColumn.MESSAGE, "Launches in 19 h 25 min — Sun 16:00 CET"),
-            (AlertColumn.STATE, "__ failure alerts off: not shown_"),
-            (AlertColumn.BACKEND, "desktop notification_"),
+            (AlertColumn.STATE, "__ " + _(KEPT_WORDS["run_failed"]) + "_"),
+            (AlertColumn.BACKEND, _(BACKEND_WORDS["tray"]) + "_"),
             (AlertColumn.TIME, "00:00:00__"),
         ):
             self.view.setColumnWidth(column, metrics.horizontalAdvance(sample) + 16)
         self.view.verticalHeader().setDefaultSectionSize(max(metrics.height() + 10, 24))
 
-        self.title = QLabel("Notifications")
+        self.title = QLabel(_("Notifications"))
         self.title.setTextFormat(Qt.TextFormat.PlainText)
         self.title.setBuddy(self.view)
-        self.empty = QLabel(EMPTY_TEXT)
+        self.empty = QLabel(_(EMPTY_TEXT))
         self.empty.setTextFormat(Qt.TextFormat.PlainText)
-        self.empty.setAccessibleName(EMPTY_TEXT)
+        self.empty.setAccessibleName(_(EMPTY_TEXT))
         self.empty.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.empty.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         self.pages = QStackedWidget()
@@ -193,9 +214,9 @@ class RunAlerts(QWidget):
         entries = self._store.ledger.entries(run_id=run_id) if run_id is not None else []
         self.model.set_entries(entries)
         count = len(entries)
-        self.title.setText(f"Notifications ({count})" if count else "Notifications")
+        self.title.setText(_("Notifications ({count})").format(count=count) if count else _("Notifications"))
         self.pages.setCurrentWidget(self.view if entries else self.empty)
-        self.empty.setText(EMPTY_TEXT if run_id is not None else "")
+        self.empty.setText(_(EMPTY_TEXT) if run_id is not None else "")
         self._fit_rows(count)
 
     def _fit_rows(self, count: int) -> None:

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from rocketwatch.i18n import N_, _
 from rocketwatch.pipeline import TASK_TITLES, RunActivity
 from rocketwatch.states import RunState
 from rocketwatch.store import RunRecord, Store, TaskTry
@@ -44,6 +45,7 @@ from rocketwatch.ui.run_model import (
     seconds_words,
     state_style,
     time_words,
+    trigger_words,
 )
 from rocketwatch.ui.table_model import RowsTableModel
 
@@ -60,7 +62,7 @@ class TryColumn(IntEnum):
     ERROR = 5
 
 
-TRY_HEADERS = ("Task", "Try", "State", "Started", "Duration", "Error")
+TRY_HEADERS = (N_("Task"), N_("Try"), N_("State"), N_("Started"), N_("Duration"), N_("Error"))
 
 
 def try_key(task_try: TaskTry) -> TryKey:
@@ -104,7 +106,8 @@ class TryTableModel(RowsTableModel):
             return task_try.state
         if role == Qt.ItemDataRole.ToolTipRole:
             if column == TryColumn.TASK:
-                return TASK_TITLES.get(task_try.task_id)
+                title = TASK_TITLES.get(task_try.task_id)
+                return _(title) if title else None
             if column == TryColumn.STARTED:
                 return time_words(task_try.started_at)
             if column == TryColumn.ERROR and task_try.error:
@@ -171,23 +174,23 @@ class RunDetail(QWidget):
         self._activity: RunActivity | None = None
         self._record: RunRecord | None = None
 
-        self.title = QLabel("No run selected")
+        self.title = QLabel(_("No run selected"))
         self.title.setTextFormat(Qt.TextFormat.PlainText)
         title_font = self.title.font()
         title_font.setBold(True)
         title_font.setPointSizeF(title_font.pointSizeF() * 1.15)
         self.title.setFont(title_font)
-        self.title.setAccessibleName("Selected run")
-        self.summary = QLabel("Select a run to see the tries of its tasks and their logs.")
+        self.title.setAccessibleName(_("Selected run"))
+        self.summary = QLabel(_("Select a run to see the tries of its tasks and their logs."))
         self.summary.setTextFormat(Qt.TextFormat.PlainText)
         self.summary.setWordWrap(True)
         self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.summary.setAccessibleName("Selected run details")
+        self.summary.setAccessibleName(_("Selected run details"))
 
         self.tries = TryTableModel(self)
         self.tries_view = QTableView()
         self.tries_view.setModel(self.tries)
-        self.tries_view.setAccessibleName("Tries of the selected run")
+        self.tries_view.setAccessibleName(_("Tries of the selected run"))
         self.tries_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.tries_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.tries_view.setItemDelegateForColumn(TryColumn.STATE, StateDelegate(self.tries_view))
@@ -212,15 +215,15 @@ class RunDetail(QWidget):
         )
         self.log.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)  # a long line is read whole
         self.log.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
-        self.log.setAccessibleName("Log of the selected try")
-        self.log.setPlaceholderText("The log of the selected try shows here.")
+        self.log.setAccessibleName(_("Log of the selected try"))
+        self.log.setPlaceholderText(_("The log of the selected try shows here."))
 
-        self.log_title = QLabel("Log")
+        self.log_title = QLabel(_("Log"))
         self.log_title.setTextFormat(Qt.TextFormat.PlainText)
         self.log_title.setBuddy(self.log)
-        self.copy_button = QPushButton("&Copy log")
-        self.copy_button.setAccessibleName("Copy log")
-        self.copy_button.setToolTip("Copy the whole log of the selected try")
+        self.copy_button = QPushButton(_("&Copy log"))
+        self.copy_button.setAccessibleName(_("Copy log"))
+        self.copy_button.setToolTip(_("Copy the whole log of the selected try"))
         self.copy_button.clicked.connect(self.copy_log)
         self.copy_button.setEnabled(False)
 
@@ -316,7 +319,8 @@ class RunDetail(QWidget):
         waiting = activity is not None and activity.waiting and activity.run_id == self._run_id
         if waiting and activity is not None and activity.next_try_at is not None:
             when = local(activity.next_try_at).strftime("%H:%M:%S")
-            self.tries.set_next_try((activity.task_id, activity.try_number), f"Next try at {when}")
+            words = _("Next try at {time}").format(time=when)
+            self.tries.set_next_try((activity.task_id, activity.try_number), words)
         else:
             self.tries.set_next_try(None)
 
@@ -327,18 +331,19 @@ class RunDetail(QWidget):
     def _update_summary(self, record: RunRecord | None) -> None:
         self._record = record
         if record is None:
-            self.title.setText("No run selected")
-            self.summary.setText("Select a run to see the tries of its tasks and their logs.")
+            self.title.setText(_("No run selected"))
+            self.summary.setText(_("Select a run to see the tries of its tasks and their logs."))
             return
-        self.title.setText(f"Run {record.id}  ·  {state_style(record.state).label()}")
+        title = _("Run {number}").format(number=record.id)
+        self.title.setText(f"{title}  ·  {state_style(record.state).label()}")
         parts = [
-            f"{record.trigger.replace('_', ' ')} run",
-            f"started {time_words(record.started_at or record.created_at)}",
+            _("{trigger} run").format(trigger=trigger_words(record.trigger)),
+            _("started {time}").format(time=time_words(record.started_at or record.created_at)),
         ]
         if record.duration_s is not None:
-            parts.append(f"took {seconds_words(record.duration_s)}")
+            parts.append(_("took {duration}").format(duration=seconds_words(record.duration_s)))
         if record.retries:
-            parts.append(f"retried {record.retries}×")
+            parts.append(_("retried {count}×").format(count=record.retries))
         text = "  ·  ".join(parts)
         activity = self._activity
         if activity is not None and activity.run_id == record.id and (activity.waiting or activity.reason):
@@ -361,16 +366,18 @@ class RunDetail(QWidget):
             self.log.setPlainText(text)
         self._shown_key = key
         if task_try is None:
-            self.log_title.setText("Log")
+            self.log_title.setText(_("Log"))
             placeholder = (
-                "No task of this run has started, so there is no log."
+                _("No task of this run has started, so there is no log.")
                 if self._run_id is not None
-                else "The log of the selected try shows here."
+                else _("The log of the selected try shows here.")
             )
             self.log.setPlaceholderText(placeholder)
         else:
-            self.log_title.setText(f"Log of {task_try.task_id}, try {task_try.try_number}")
-            self.log.setPlaceholderText("This try wrote nothing to its log.")
+            self.log_title.setText(
+                _("Log of {task}, try {number}").format(task=task_try.task_id, number=task_try.try_number)
+            )
+            self.log.setPlaceholderText(_("This try wrote nothing to its log."))
         self.copy_button.setEnabled(bool(text))
         self.try_selected.emit(task_try)
 

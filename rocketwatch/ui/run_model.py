@@ -15,11 +15,12 @@ from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, QRect, Q
 from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPalette
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
+from rocketwatch.i18n import N_, _, ngettext, pgettext
 from rocketwatch.pipeline import TASK_TITLES, RunActivity
 from rocketwatch.states import RunState
 from rocketwatch.store import RunRecord
 from rocketwatch.store.runs import RETRYABLE_STATES, RUNNING, RunStore
-from rocketwatch.timefmt import duration_words, local
+from rocketwatch.timefmt import duration_words, local, zone_words
 from rocketwatch.ui.table_model import RowsTableModel
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -34,21 +35,26 @@ class StateStyle:
 
     colour: str
     symbol: str
-    word: str
+    english: str  # the word as marked for the catalog; `word` says it in the user's language
+
+    @property
+    def word(self) -> str:
+        return _(self.english) if self.english else ""
 
     def label(self) -> str:
         return f"{self.symbol} {self.word}"
 
 
+# The stored states are English words (machine values); a person reads their word, translated when shown.
 STATE_STYLES: dict[str, StateStyle] = {
-    RunState.QUEUED: StateStyle("#999999", "○", "queued"),
-    RunState.RUNNING: StateStyle("#56B4E9", "▶", "running"),
-    RunState.SUCCESS: StateStyle("#009E73", "✓", "success"),
-    RunState.FAILED: StateStyle("#D55E00", "✗", "failed"),
-    RunState.UP_FOR_RETRY: StateStyle("#E69F00", "↻", "up for retry"),
-    RunState.SKIPPED: StateStyle("#CC79A7", "»", "skipped"),
-    RunState.INTERRUPTED: StateStyle("#F0E442", "■", "interrupted"),
-    RunState.CANCELLED: StateStyle("#0072B2", "⊘", "cancelled"),
+    RunState.QUEUED: StateStyle("#999999", "○", N_("queued")),
+    RunState.RUNNING: StateStyle("#56B4E9", "▶", N_("running")),
+    RunState.SUCCESS: StateStyle("#009E73", "✓", N_("success")),
+    RunState.FAILED: StateStyle("#D55E00", "✗", N_("failed")),
+    RunState.UP_FOR_RETRY: StateStyle("#E69F00", "↻", N_("up for retry")),
+    RunState.SKIPPED: StateStyle("#CC79A7", "»", N_("skipped")),
+    RunState.INTERRUPTED: StateStyle("#F0E442", "■", N_("interrupted")),
+    RunState.CANCELLED: StateStyle("#0072B2", "⊘", N_("cancelled")),
 }
 
 
@@ -65,12 +71,103 @@ def one_line(text: str | None) -> str:
     return " ".join((text or "").split())
 
 
+def _weekday(when: datetime) -> str:
+    """The short name of the day: 'Sat'."""
+    return (
+        pgettext("short weekday", "Mon"),
+        pgettext("short weekday", "Tue"),
+        pgettext("short weekday", "Wed"),
+        pgettext("short weekday", "Thu"),
+        pgettext("short weekday", "Fri"),
+        pgettext("short weekday", "Sat"),
+        pgettext("short weekday", "Sun"),
+    )[when.weekday()]
+
+
+def _long_weekday(when: datetime) -> str:
+    return (
+        _("Monday"),
+        _("Tuesday"),
+        _("Wednesday"),
+        _("Thursday"),
+        _("Friday"),
+        _("Saturday"),
+        _("Sunday"),
+    )[when.weekday()]
+
+
+def _month(when: datetime) -> str:
+    """The short name of the month: 'Nov'."""
+    return (
+        pgettext("short month", "Jan"),
+        pgettext("short month", "Feb"),
+        pgettext("short month", "Mar"),
+        pgettext("short month", "Apr"),
+        pgettext("short month", "May"),
+        pgettext("short month", "Jun"),
+        pgettext("short month", "Jul"),
+        pgettext("short month", "Aug"),
+        pgettext("short month", "Sep"),
+        pgettext("short month", "Oct"),
+        pgettext("short month", "Nov"),
+        pgettext("short month", "Dec"),
+    )[when.month - 1]
+
+
+def _long_month(when: datetime) -> str:
+    return (
+        pgettext("month", "January"),
+        pgettext("month", "February"),
+        pgettext("month", "March"),
+        pgettext("month", "April"),
+        pgettext("month", "May"),
+        pgettext("month", "June"),
+        pgettext("month", "July"),
+        pgettext("month", "August"),
+        pgettext("month", "September"),
+        pgettext("month", "October"),
+        pgettext("month", "November"),
+        pgettext("month", "December"),
+    )[when.month - 1]
+
+
+def _parts(when: datetime, clock: str) -> dict[str, object]:
+    return {
+        "weekday": _weekday(when),
+        "day": when.day,
+        "month": _month(when),
+        "year": when.year,
+        "time": when.strftime(clock),
+    }
+
+
 def time_words(moment: datetime | None) -> str:
+    """'Sat 22 Nov 14:30:05' (the year added when it is not this one): local time, in the user's language."""
     if moment is None:
         return ""
     when = local(moment)
-    same_year = when.year == datetime.now(when.tzinfo).year
-    return when.strftime("%a %d %b %H:%M:%S" if same_year else "%a %d %b %Y %H:%M:%S")
+    parts = _parts(when, "%H:%M:%S")
+    if when.year == datetime.now(when.tzinfo).year:
+        return _("{weekday} {day} {month} {time}").format(**parts)
+    return _("{weekday} {day} {month} {year} {time}").format(**parts)
+
+
+def date_words(when: datetime) -> str:
+    """'Sat 22 Nov 2026, 14:30' (an aware time, shown in its own zone), in the user's language."""
+    return _("{weekday} {day} {month} {year}, {time}").format(**_parts(when, "%H:%M"))
+
+
+def long_time_words(moment: datetime) -> str:
+    """'Saturday 22 November 2026, 14:30:05 CET', local time, in the user's language."""
+    when = local(moment)
+    return _("{weekday} {day} {month} {year}, {time} {zone}").format(
+        weekday=_long_weekday(when),
+        day=when.day,
+        month=_long_month(when),
+        year=when.year,
+        time=when.strftime("%H:%M:%S"),
+        zone=zone_words(when),
+    )
 
 
 def seconds_words(seconds: float | None) -> str:
@@ -78,12 +175,14 @@ def seconds_words(seconds: float | None) -> str:
     if seconds is None:
         return ""
     if seconds < 10:
-        return f"{seconds:.2f} s"
+        return _("{seconds} s").format(seconds=f"{seconds:.2f}")
     if seconds < 60:
-        return f"{seconds:.0f} s"
+        return _("{seconds} s").format(seconds=f"{seconds:.0f}")
     minutes, secs = divmod(int(seconds), 60)
     if minutes < 60:
-        return f"{minutes} min {secs} s" if secs else f"{minutes} min"
+        if secs:
+            return _("{minutes} min {seconds} s").format(minutes=minutes, seconds=secs)
+        return _("{minutes} min").format(minutes=minutes)
     return duration_words(timedelta(seconds=seconds))
 
 
@@ -185,35 +284,54 @@ TASK_COLUMNS: dict[int, str] = {
     Column.DOWNLOAD_EVENTS: "download_events",
 }
 
+# The task columns keep the task's id (a name, as in the logs and the command line); the tooltip says it.
 HEADERS = {
-    Column.RUN: "Run",
-    Column.TRIGGER: "Trigger",
-    Column.STARTED: "Started",
-    Column.DURATION: "Duration",
-    Column.STATE: "State",
-    Column.RETRY: "Retry",
+    Column.RUN: N_("Run"),
+    Column.TRIGGER: N_("Trigger"),
+    Column.STARTED: N_("Started"),
+    Column.DURATION: N_("Duration"),
+    Column.STATE: N_("State"),
+    Column.RETRY: N_("Retry"),
     Column.DOWNLOAD_LAUNCHES: "download_launches",
     Column.GET_PICTURES: "get_pictures",
     Column.NOTIFY: "notify",
-    Column.LAUNCHES: "Launches",
-    Column.NEW: "New",
-    Column.PICTURES: "Pictures",
-    Column.ERROR: "Error",
+    Column.LAUNCHES: N_("Launches"),
+    Column.NEW: N_("New"),
+    Column.PICTURES: N_("Pictures"),
+    Column.ERROR: N_("Error"),
     Column.DOWNLOAD_EVENTS: "download_events",
 }
 HEADER_TIPS = {
-    Column.RUN: "The run's number",
-    Column.TRIGGER: "What started the run",
-    Column.STARTED: "When the run started, local time",
-    Column.STATE: "The state of the whole run",
-    Column.RETRY: "Retry a failed, interrupted or cancelled run (Enter or Ctrl+R on the selected run)",
-    Column.LAUNCHES: "Launches in the list LL2 returned",
-    Column.NEW: "Launches seen for the first time",
-    Column.PICTURES: "Distinct launch pictures in the list",
-    Column.ERROR: "Why the run failed, or why the active run waits to try again (the whole text on hover "
-    "and below the table)",
+    Column.RUN: N_("The run's number"),
+    Column.TRIGGER: N_("What started the run"),
+    Column.STARTED: N_("When the run started, local time"),
+    Column.STATE: N_("The state of the whole run"),
+    Column.RETRY: N_("Retry a failed, interrupted or cancelled run (Enter or Ctrl+R on the selected run)"),
+    Column.LAUNCHES: N_("Launches in the list LL2 returned"),
+    Column.NEW: N_("Launches seen for the first time"),
+    Column.PICTURES: N_("Distinct launch pictures in the list"),
+    Column.ERROR: N_(
+        "Why the run failed, or why the active run waits to try again (the whole text on hover "
+        "and below the table)"
+    ),
     **{column: TASK_TITLES.get(task_id, task_id) for column, task_id in TASK_COLUMNS.items()},
 }
+# What started a run (stored as a machine word), as a person reads it.
+TRIGGER_WORDS = {
+    "manual": N_("manual"),
+    "scheduled": N_("scheduled"),
+    "catch_up": N_("catch up"),
+    "first_start": N_("first start"),
+    "refresh": N_("refresh"),
+}
+
+
+def trigger_words(trigger: str) -> str:
+    """'catch_up' -> 'catch up', in the user's language (an unknown trigger keeps its own words)."""
+    known = TRIGGER_WORDS.get(trigger)
+    return _(known) if known is not None else trigger.replace("_", " ")
+
+
 NUMBER_COLUMNS = (Column.RUN, Column.LAUNCHES, Column.NEW, Column.PICTURES)
 
 
@@ -225,7 +343,7 @@ class RunTableModel(RowsTableModel):
     """Runs newest first. Only the first page is read at once; views page in more with fetchMore()."""
 
     PAGE_SIZE = 200
-    headers = tuple(HEADERS[column] for column in Column)
+    headers = tuple(HEADERS[column] for column in Column)  # as marked; shown through headerData
 
     def __init__(
         self,
@@ -267,9 +385,14 @@ class RunTableModel(RowsTableModel):
         if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(Column):
             return None
         if role == Qt.ItemDataRole.DisplayRole:
-            return HEADERS[Column(section)]
+            return (
+                _(HEADERS[Column(section)])
+                if Column(section) not in TASK_COLUMNS
+                else HEADERS[Column(section)]
+            )
         if role == Qt.ItemDataRole.ToolTipRole:
-            return HEADER_TIPS.get(Column(section))
+            tip = HEADER_TIPS.get(Column(section))
+            return _(tip) if tip else None
         return None
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -291,7 +414,11 @@ class RunTableModel(RowsTableModel):
             return self._tooltip(record, column)
         if role == Qt.ItemDataRole.AccessibleTextRole:
             if column == Column.RETRY:
-                return f"Retry run {record.id}" if record.state in RETRYABLE_STATES else ""
+                return (
+                    _("Retry run {number}").format(number=record.id)
+                    if record.state in RETRYABLE_STATES
+                    else ""
+                )
             return self._display(record, column)
         if role == Qt.ItemDataRole.TextAlignmentRole and column in NUMBER_COLUMNS:
             return Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
@@ -314,13 +441,13 @@ class RunTableModel(RowsTableModel):
         if column == Column.RUN:
             return str(record.id)
         if column == Column.TRIGGER:
-            return record.trigger.replace("_", " ")
+            return trigger_words(record.trigger)
         if column == Column.STARTED:
             return time_words(record.started_at or record.created_at)
         if column == Column.DURATION:
             return "" if record.state == RUNNING else seconds_words(record.duration_s)
         if column == Column.RETRY:
-            return "Retry" if record.state in RETRYABLE_STATES else ""
+            return _("Retry") if record.state in RETRYABLE_STATES else ""
         if column == Column.LAUNCHES:
             return _count(record.launches)
         if column == Column.NEW:
@@ -328,7 +455,7 @@ class RunTableModel(RowsTableModel):
         if column == Column.PICTURES:
             failed = record.images.get("failed")
             text = _count(record.images.get("distinct"))
-            return f"{text} ({failed} failed)" if failed else text
+            return _("{count} ({failed} failed)").format(count=text, failed=failed) if failed else text
         if column == Column.ERROR:
             activity = self._activity_of(record)
             if activity is not None and (activity.waiting or activity.reason):
@@ -360,8 +487,12 @@ class RunTableModel(RowsTableModel):
             task = self._task(record, TASK_COLUMNS[column])
             if task is None:
                 return None
-            tries = f"{task.tries} {'try' if task.tries == 1 else 'tries'}"
-            lines = [f"{task.task_id}: {state_style(task.state).word} ({tries})"]
+            tries = ngettext("{count} try", "{count} tries", task.tries).format(count=task.tries)
+            lines = [
+                _("{task}: {state} ({tries})").format(
+                    task=task.task_id, state=state_style(task.state).word, tries=tries
+                )
+            ]
             if task.error:
                 lines.append(task.error)
             return plain_tooltip("\n".join(lines))
@@ -369,15 +500,22 @@ class RunTableModel(RowsTableModel):
             return plain_tooltip(record.error)
         if column == Column.PICTURES and record.images.get("distinct") is not None:
             counts = record.images
-            return (
-                f"{counts.get('distinct')} pictures: {counts.get('downloaded') or 0} downloaded, "
-                f"{counts.get('cached') or 0} already kept, {counts.get('failed') or 0} failed"
+            return ngettext(
+                "{count} picture: {downloaded} downloaded, {cached} already kept, {failed} failed",
+                "{count} pictures: {downloaded} downloaded, {cached} already kept, {failed} failed",
+                counts.get("distinct") or 0,
+            ).format(
+                count=counts.get("distinct"),
+                downloaded=counts.get("downloaded") or 0,
+                cached=counts.get("cached") or 0,
+                failed=counts.get("failed") or 0,
             )
         if column == Column.STARTED:
-            moment = local(record.started_at or record.created_at)
-            return moment.strftime("%A %d %B %Y, %H:%M:%S %Z")
+            return long_time_words(record.started_at or record.created_at)
         if column == Column.STATE and record.retries:
-            return f"Retried {record.retries} {'time' if record.retries == 1 else 'times'}"
+            return ngettext("Retried {count} time", "Retried {count} times", record.retries).format(
+                count=record.retries
+            )
         return None
 
     # --- reading runs and keeping them live ----------------------------------------------------

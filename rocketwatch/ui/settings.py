@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from PySide6.QtCore import QObject, Qt, QUrl, Signal
+from PySide6.QtCore import QMetaMethod, QObject, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -38,12 +38,21 @@ from PySide6.QtWidgets import (
 )
 
 from rocketwatch.autostart import Autostart, autostart_for_platform, launch_command
-from rocketwatch.config import DEFAULT_API_URL, DEV_API_URL, Config, ConfigError, config_from_mapping
+from rocketwatch.config import (
+    DEFAULT_API_URL,
+    DEV_API_URL,
+    LANGUAGES,
+    Config,
+    ConfigError,
+    config_from_mapping,
+)
+from rocketwatch.i18n import N_, _, ngettext
 from rocketwatch.pipeline.maintenance import clear_picture_cache, picture_cache_size
 from rocketwatch.pipeline.runner import RunRefused
 from rocketwatch.rate_limit import ANONYMOUS_REQUESTS_PER_HOUR, DEV_SERVER_WORDS, rate_limit_warning
 from rocketwatch.schedule import ScheduleError, local_tz, parse_every
 from rocketwatch.ui.controller import RunController
+from rocketwatch.ui.run_model import date_words
 from rocketwatch.ui.settings_alerts import AlertsTab
 from rocketwatch.ui.settings_widgets import form_label as _label
 from rocketwatch.ui.settings_widgets import named as _named
@@ -51,20 +60,22 @@ from rocketwatch.ui.window_state import restore_geometry, save_geometry
 
 GEOMETRY_KEY = "settings"
 PRESETS = ("@hourly", "@daily", "@weekly", "@monthly")
-SOURCES = (  # (title, URL, hint)
+SOURCES = (  # (title, URL, hint): marked here, translated when shown; {count} is LL2's anonymous limit
     (
-        "Production (ll.thespacedevs.com)",
+        N_("Production (ll.thespacedevs.com)"),
         DEFAULT_API_URL,
-        f"The real Launch Library 2: current data, {ANONYMOUS_REQUESTS_PER_HOUR} requests an hour without a "
-        "token.",
+        N_("The real Launch Library 2: current data, {count} requests an hour without a token."),
     ),
-    ("Development (lldev.thespacedevs.com)", DEV_API_URL, DEV_SERVER_WORDS),
-    ("Custom URL…", "", "Any server that speaks the LL2 API."),
+    (N_("Development (lldev.thespacedevs.com)"), DEV_API_URL, DEV_SERVER_WORDS),
+    (N_("Custom URL…"), "", N_("Any server that speaks the LL2 API.")),
 )
 MODES = (  # (title, [source] mode)
-    ("Detailed: webcasts, landings, patches and updates", "detailed"),
-    ("Normal: smaller pages, for slow links", "normal"),
+    (N_("Detailed: webcasts, landings, patches and updates"), "detailed"),
+    (N_("Normal: smaller pages, for slow links"), "normal"),
 )
+# [general] language: the stored value and its name, written in its own language (never translated);
+# "system" is the one choice whose words are translated.
+LANGUAGE_NAMES = {"en": "English", "ko": "한국어"}
 Values = dict[str, dict[str, Any]]
 
 
@@ -74,9 +85,14 @@ Values = dict[str, dict[str, Any]]
 def size_words(size: float) -> str:
     for unit in ("bytes", "KB", "MB"):
         if size < 1024:
-            return f"{size:.0f} bytes" if unit == "bytes" else f"{size:.1f} {unit}"
+            return _("{size} bytes").format(size=f"{size:.0f}") if unit == "bytes" else f"{size:.1f} {unit}"
         size /= 1024
     return f"{size:.1f} GB"
+
+
+def source_hint(index: int) -> str:
+    """What the Source tab says about the server at `index` of SOURCES, in the user's language."""
+    return _(SOURCES[index][2]).format(count=ANONYMOUS_REQUESTS_PER_HOUR)
 
 
 class _Relay(QObject):
@@ -92,6 +108,7 @@ class SettingsDialog(QDialog):
     """RocketWatch — Settings. Shown again, it starts over from the settings in force."""
 
     applied = Signal(object)  # the Config written
+    restart_requested = Signal()  # "Restart now" after a language change: the app quits and starts again
 
     def __init__(
         self,
@@ -110,29 +127,31 @@ class SettingsDialog(QDialog):
         self._relay.done.connect(self._cache_measured)
         self._baseline: Values = {}
         self._baseline_autostart = False
-        self.setWindowTitle("Settings")  # the platform adds " — RocketWatch" (the application's name)
+        # The language this session's words are in: chosen at start, so a change shows from the next one.
+        self._language_in_use = controller.saved_config.general.language
+        self.setWindowTitle(_("Settings"))  # the platform adds " — RocketWatch" (the application's name)
         self.setMinimumSize(520, 400)
 
-        self.tabs = _named(QTabWidget(), "Settings sections")
-        self.tabs.addTab(self._schedule_tab(), "Sc&hedule")
-        self.tabs.addTab(self._source_tab(), "S&ource")
-        self.tabs.addTab(self._pipeline_tab(), "&Pipeline")
-        self.tabs.addTab(self._notifications_tab(), "&Notifications")
-        self.alerts = _named(AlertsTab(), "Alerts settings")
-        self.tabs.addTab(self.alerts, "Aler&ts")
-        self.tabs.addTab(self._general_tab(), "&General")
+        self.tabs = _named(QTabWidget(), _("Settings sections"))
+        self.tabs.addTab(self._schedule_tab(), _("Sc&hedule"))
+        self.tabs.addTab(self._source_tab(), _("S&ource"))
+        self.tabs.addTab(self._pipeline_tab(), _("&Pipeline"))
+        self.tabs.addTab(self._notifications_tab(), _("&Notifications"))
+        self.alerts = _named(AlertsTab(), _("Alerts settings"))
+        self.tabs.addTab(self.alerts, _("Aler&ts"))
+        self.tabs.addTab(self._general_tab(), _("&General"))
         button = QDialogButtonBox.StandardButton
         self.buttons = QDialogButtonBox(button.Ok | button.Apply | button.Cancel)
-        self.ok_button = _named(self.buttons.button(button.Ok), "OK")
-        self.apply_button = _named(self.buttons.button(button.Apply), "Apply")
-        _named(self.buttons.button(button.Cancel), "Cancel")
+        self.ok_button = _named(self.buttons.button(button.Ok), _("OK"))
+        self.apply_button = _named(self.buttons.button(button.Apply), _("Apply"))
+        _named(self.buttons.button(button.Cancel), _("Cancel"))
         self.buttons.accepted.connect(self._ok)
         self.buttons.rejected.connect(self.reject)
         self.apply_button.clicked.connect(self.apply)
         # Unknown keys in config.toml (typos): said here too, since they are silently without effect.
         self.config_warnings = _named(
             _label("\n".join(f"⚠ {warning}" for warning in config_warnings), strong=True),
-            "Problems in the settings file",
+            _("Problems in the settings file"),
         )
         self.config_warnings.setVisible(bool(config_warnings))
         layout = QVBoxLayout(self)
@@ -155,6 +174,7 @@ class SettingsDialog(QDialog):
             ("pipeline", "image_concurrency"): (self.concurrency.value, self.concurrency.setValue),
             ("notifications", "run_summary"): (self.run_summary.isChecked, self.run_summary.setChecked),
             ("notifications", "failure_alerts"): (self.failures.isChecked, self.failures.setChecked),
+            ("general", "language"): (self.language.currentData, self._set_language),
             **self.alerts.bindings(),
         }
         for widget in (
@@ -173,6 +193,7 @@ class SettingsDialog(QDialog):
         for spin in (self.limit, self.pages, self.retries, self.retry_delay, self.concurrency):
             spin.valueChanged.connect(self._validate)
         self.mode.currentIndexChanged.connect(self._validate)
+        self.language.currentIndexChanged.connect(self._validate)
         self.alerts.changed.connect(self._validate)
         controller.config_changed.connect(self._config_changed)
         controller.active_changed.connect(self._active_changed)
@@ -182,76 +203,89 @@ class SettingsDialog(QDialog):
 
     # --- tabs ------------------------------------------------------------------------------------
     def _schedule_tab(self) -> QWidget:
-        self.every = _named(QComboBox(), "Run every", "A preset, a cron line or an interval")
+        self.every = _named(QComboBox(), _("Run every"), _("A preset, a cron line or an interval"))
         self.every.setEditable(True)
         self.every.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.every.addItems(PRESETS)
         self.every.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         line_edit = self.every.lineEdit()
         if line_edit is not None:  # an editable combo box always has one
-            line_edit.setPlaceholderText("@daily, 0 6 * * *, 30m or 1h30m")
-        self.schedule_problem = _named(_label("", strong=True), "Schedule problem")
-        self.schedule_words = _named(_label(""), "Schedule in words")
-        self.next_runs = _named(_label(""), "Next runs")
-        self.rate_warning = _named(_label("", strong=True), "Rate limit warning")
+            line_edit.setPlaceholderText(_("@daily, 0 6 * * *, 30m or 1h30m"))
+        self.schedule_problem = _named(_label("", strong=True), _("Schedule problem"))
+        self.schedule_words = _named(_label(""), _("Schedule in words"))
+        self.next_runs = _named(_label(""), _("Next runs"))
+        self.rate_warning = _named(_label("", strong=True), _("Rate limit warning"))
         self.catch_up = _named(
-            QCheckBox("&Catch up once after missed runs (computer asleep or off)"), "Catch up on missed runs"
+            QCheckBox(_("&Catch up once after missed runs (computer asleep or off)")),
+            _("Catch up on missed runs"),
         )
-        self.paused = _named(QCheckBox("Pa&use the schedule (Run now still works)"), "Pause the schedule")
+        self.paused = _named(
+            QCheckBox(_("Pa&use the schedule (Run now still works)")), _("Pause the schedule")
+        )
         form = self._schedule_form = QFormLayout()
-        form.addRow(_label("Run &every:", self.every), self.every)
+        form.addRow(_label(_("Run &every:"), self.every), self.every)
         form.addRow(
             "",
             _label(
-                "A preset, a cron line (minute hour day month weekday) such as 0 6 * * 1-5, "
-                "or an interval such as 30m, 2h or 1d.",
+                _(
+                    "A preset, a cron line (minute hour day month weekday) such as 0 6 * * 1-5, "
+                    "or an interval such as 30m, 2h or 1d."
+                ),
                 hint=True,
             ),
         )
         form.addRow("", self.schedule_problem)
-        form.addRow(_label("Means:"), self.schedule_words)
-        form.addRow(_label("Next runs:"), self.next_runs)
+        form.addRow(_label(_("Means:")), self.schedule_words)
+        form.addRow(_label(_("Next runs:")), self.next_runs)
         form.addRow("", self.rate_warning)
         form.addRow("", self.catch_up)
         form.addRow("", self.paused)
         return self._page(form)
 
     def _source_tab(self) -> QWidget:
-        self.source = _named(QComboBox(), "LL2 server")
+        self.source = _named(QComboBox(), _("LL2 server"))
         self.source.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         for title, url, _hint in SOURCES:
-            self.source.addItem(title, url)
-        self.source_hint = _named(_label("", hint=True), "About this server")
+            self.source.addItem(_(title), url)
+        self.source_hint = _named(_label("", hint=True), _("About this server"))
         # This session's one-time server (--api-url, --demo): the widgets show and save the saved setting.
-        self.override_note = _named(_label("", strong=True), "Server of this session")
-        self.custom_url = _named(QLineEdit(), "Custom LL2 URL")
+        self.override_note = _named(_label("", strong=True), _("Server of this session"))
+        self.custom_url = _named(QLineEdit(), _("Custom LL2 URL"))
         self.custom_url.setPlaceholderText("https://example.org/2.3.0")
-        self.url_problem = _named(_label("", strong=True), "URL problem")
+        self.url_problem = _named(_label("", strong=True), _("URL problem"))
         self.limit = _named(
-            QSpinBox(), "Launches per page", "How many upcoming launches each request asks for"
+            QSpinBox(), _("Launches per page"), _("How many upcoming launches each request asks for")
         )
         self.limit.setRange(1, 100)
         self.mode = _named(
             QComboBox(),
-            "Detail of each launch",
-            "Detailed pages are larger; normal mode has no webcast links, landings or updates",
+            _("Detail of each launch"),
+            _("Detailed pages are larger; normal mode has no webcast links, landings or updates"),
         )
         for title, mode in MODES:
-            self.mode.addItem(title, mode)
+            self.mode.addItem(_(title), mode)
         self.pages = _named(
-            QSpinBox(), "Pages per run", "More than one page follows LL2's next page, beyond 100 launches"
+            QSpinBox(),
+            _("Pages per run"),
+            _("More than one page follows LL2's next page, beyond 100 launches"),
         )
         self.pages.setRange(1, 20)
-        self.pages.setSuffix(" per run")
+        self.pages.setSuffix(_(" per run"))
         self.events = _named(
-            QCheckBox("Also get LL2's e&vents: dockings, spacewalks, static fires (one more request a run)"),
-            "LL2 events",
-            "The gallery's Events section and event reminders (Alerts tab) need them",
+            QCheckBox(
+                _("Also get LL2's e&vents: dockings, spacewalks, static fires (one more request a run)")
+            ),
+            _("LL2 events"),
+            _("The gallery's Events section and event reminders (Alerts tab) need them"),
         )
-        self.token = _named(QLineEdit(), "API token", "Your Launch Library 2 API token, if you have one")
+        self.token = _named(
+            QLineEdit(), _("API token"), _("Your Launch Library 2 API token, if you have one")
+        )
         self.token.setEchoMode(QLineEdit.EchoMode.Password)
-        self.token.setPlaceholderText(f"none: anonymous, {ANONYMOUS_REQUESTS_PER_HOUR} requests an hour")
-        self.show_token = _named(QCheckBox("Sho&w"), "Show the API token")
+        self.token.setPlaceholderText(
+            _("none: anonymous, {count} requests an hour").format(count=ANONYMOUS_REQUESTS_PER_HOUR)
+        )
+        self.show_token = _named(QCheckBox(_("Sho&w")), _("Show the API token"))
         self.show_token.toggled.connect(
             lambda shown: self.token.setEchoMode(
                 QLineEdit.EchoMode.Normal if shown else QLineEdit.EchoMode.Password
@@ -262,51 +296,57 @@ class SettingsDialog(QDialog):
         token_row.addWidget(self.show_token)
         form = self._source_form = QFormLayout()
         form.addRow("", self.override_note)
-        form.addRow(_label("&Server:", self.source), self.source)
+        form.addRow(_label(_("&Server:"), self.source), self.source)
         form.addRow("", self.source_hint)
-        form.addRow(_label("Custom &URL:", self.custom_url), self.custom_url)
+        form.addRow(_label(_("Custom &URL:"), self.custom_url), self.custom_url)
         form.addRow("", self.url_problem)
-        form.addRow(_label("&Launches per page:", self.limit), self.limit)
-        form.addRow(_label("&Detail:", self.mode), self.mode)
-        form.addRow(_label("P&ages:", self.pages), self.pages)
+        form.addRow(_label(_("&Launches per page:"), self.limit), self.limit)
+        form.addRow(_label(_("&Detail:"), self.mode), self.mode)
+        form.addRow(_label(_("P&ages:"), self.pages), self.pages)
         form.addRow(
             "",
             _label(
-                "Each page is one LL2 request, counted in the hourly budget (15 requests "
-                "an hour without a token); a run follows no more pages than the past hour "
-                "has left.",
+                _(
+                    "Each page is one LL2 request, counted in the hourly budget ({count} requests "
+                    "an hour without a token); a run follows no more pages than the past hour "
+                    "has left."
+                ).format(count=ANONYMOUS_REQUESTS_PER_HOUR),
                 hint=True,
             ),
         )
         form.addRow("", self.events)
-        form.addRow(_label("API to&ken:", self.token), token_row)
+        form.addRow(_label(_("API to&ken:"), self.token), token_row)
         form.addRow(
             "",
             _label(
-                f"Saved in {self.controller.paths.config_file}, a file only your user account can read.",
+                _("Saved in {path}, a file only your user account can read.").format(
+                    path=self.controller.paths.config_file
+                ),
                 hint=True,
             ),
         )
         return self._page(form)
 
     def _pipeline_tab(self) -> QWidget:
-        self.retries = _named(QSpinBox(), "Retries", "How often a failing task is tried again within a run")
+        self.retries = _named(
+            QSpinBox(), _("Retries"), _("How often a failing task is tried again within a run")
+        )
         self.retries.setRange(0, 20)
         self.retry_delay = _named(
             QDoubleSpinBox(),
-            "Retry delay in seconds",
-            "Wait before the first retry; it doubles for each retry after that",
+            _("Retry delay in seconds"),
+            _("Wait before the first retry; it doubles for each retry after that"),
         )
         self.retry_delay.setRange(0, 86_400)
         self.retry_delay.setDecimals(2)
-        self.retry_delay.setSuffix(" s")
-        self.concurrency = _named(QSpinBox(), "Pictures downloaded at once")
+        self.retry_delay.setSuffix(_(" s"))
+        self.concurrency = _named(QSpinBox(), _("Pictures downloaded at once"))
         self.concurrency.setRange(1, 64)
-        self.cache_size = _named(_label("Measuring…"), "Picture cache size")
+        self.cache_size = _named(_label(_("Measuring…")), _("Picture cache size"))
         self.clear_cache_button = _named(
-            QPushButton("C&lear cache…"),
-            "Clear picture cache",
-            "Delete the kept pictures; the next run downloads them again",
+            QPushButton(_("C&lear cache…")),
+            _("Clear picture cache"),
+            _("Delete the kept pictures; the next run downloads them again"),
         )
         self.clear_cache_button.clicked.connect(self.ask_clear_cache)
         self.confirm_clear: QMessageBox | None = None
@@ -314,41 +354,61 @@ class SettingsDialog(QDialog):
         cache_row.addWidget(self.cache_size, 1)
         cache_row.addWidget(self.clear_cache_button)
         form = QFormLayout()
-        form.addRow(_label("&Retries:", self.retries), self.retries)
-        form.addRow(_label("Retry d&elay:", self.retry_delay), self.retry_delay)
-        form.addRow(_label("Parallel &downloads:", self.concurrency), self.concurrency)
-        form.addRow(_label("Picture cache:"), cache_row)
+        form.addRow(_label(_("&Retries:"), self.retries), self.retries)
+        form.addRow(_label(_("Retry d&elay:"), self.retry_delay), self.retry_delay)
+        form.addRow(_label(_("Parallel &downloads:"), self.concurrency), self.concurrency)
+        form.addRow(_label(_("Picture cache:")), cache_row)
         return self._page(form)
 
     def _notifications_tab(self) -> QWidget:
         self.run_summary = _named(
-            QCheckBox("Show a &summary after each run (new and changed launches)"),
-            "Run summary notifications",
+            QCheckBox(_("Show a &summary after each run (new and changed launches)")),
+            _("Run summary notifications"),
         )
-        self.failures = _named(QCheckBox("Tell me when a run &fails"), "Failure notifications")
+        self.failures = _named(QCheckBox(_("Tell me when a run &fails")), _("Failure notifications"))
         form = QFormLayout()
         form.addRow(self.run_summary)
         form.addRow(self.failures)
         return self._page(form)
 
     def _general_tab(self) -> QWidget:
-        self.start_at_login = _named(QCheckBox("Start RocketWatch when I &log in"), "Start at login")
-        self.autostart_hint = _named(_label("", hint=True), "Start at login entry")
+        self.language = _named(
+            QComboBox(), _("Language"), _("The language of RocketWatch's windows, menus and notifications")
+        )
+        for code in LANGUAGES:
+            self.language.addItem(LANGUAGE_NAMES.get(code) or _("System default"), code)
+        self.language_note = _named(_label("", strong=True), _("Language change"))
+        self.restart_button = _named(
+            QPushButton(_("&Restart now")),
+            _("Restart RocketWatch now"),
+            _("Save the settings, quit RocketWatch and start it again in the new language"),
+        )
+        self.restart_button.clicked.connect(self.restart_now)
+        self.restart_button.hide()
+        note_row = self._language_row = QHBoxLayout()
+        note_row.addWidget(self.language_note, 1)
+        note_row.addWidget(self.restart_button)
+        self.start_at_login = _named(QCheckBox(_("Start RocketWatch when I &log in")), _("Start at login"))
+        self.autostart_hint = _named(_label("", hint=True), _("Start at login entry"))
         folder = str(self.controller.paths.data_dir)
-        self.data_folder = _named(_label(folder), "Data folder")
+        self.data_folder = _named(_label(folder), _("Data folder"))
         self.data_folder.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        open_folder = _named(QPushButton("Open &folder"), "Open data folder", "Show it in your file manager")
+        open_folder = _named(
+            QPushButton(_("Open &folder")), _("Open data folder"), _("Show it in your file manager")
+        )
         open_folder.clicked.connect(
             lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.controller.paths.data_dir)))
         )
         folder_row = QHBoxLayout()
         folder_row.addWidget(self.data_folder, 1)
         folder_row.addWidget(open_folder)
-        form = QFormLayout()
+        form = self._general_form = QFormLayout()
+        form.addRow(_label(_("Lang&uage:"), self.language), self.language)
+        form.addRow("", note_row)
         form.addRow(self.start_at_login)
         form.addRow(self.autostart_hint)
-        form.addRow(_label("Data folder:", open_folder), folder_row)
-        form.addRow("", _label("Launches, run history, pictures and each run's raw LL2 page.", hint=True))
+        form.addRow(_label(_("Data folder:"), open_folder), folder_row)
+        form.addRow("", _label(_("Launches, run history, pictures and each run's raw LL2 page."), hint=True))
         return self._page(form)
 
     @staticmethod
@@ -377,6 +437,9 @@ class SettingsDialog(QDialog):
     def _set_mode(self, mode: str) -> None:
         self.mode.setCurrentIndex(max(self.mode.findData(mode), 0))
 
+    def _set_language(self, language: str) -> None:
+        self.language.setCurrentIndex(max(self.language.findData(language), 0))
+
     def _values(self) -> Values:
         values: Values = {}
         for (section, key), (get, _set) in self._bindings.items():
@@ -395,7 +458,7 @@ class SettingsDialog(QDialog):
         except OSError:
             self._baseline_autostart = False
         self.start_at_login.setChecked(self._baseline_autostart)
-        self.autostart_hint.setText(f"Entry: {self.autostart.location()}")
+        self.autostart_hint.setText(_("Entry: {location}").format(location=self.autostart.location()))
         self._show(
             self._source_form,
             self.override_note,
@@ -411,7 +474,7 @@ class SettingsDialog(QDialog):
             for key, value in keys.items():
                 if value != self._baseline[section][key]:
                     merged[section][key] = value
-        return config_from_mapping(merged, "the settings")
+        return config_from_mapping(merged, _("the settings"))
 
     def has_changes(self) -> bool:
         return self._values() != self._baseline or self.start_at_login.isChecked() != self._baseline_autostart
@@ -423,6 +486,7 @@ class SettingsDialog(QDialog):
             self._check_source(),
             self.alerts.check(api_url=self._api_url(), token=self.token.text()),
         ]
+        self._check_language()
         valid = not any(problems)
         self.ok_button.setEnabled(valid)
         self.apply_button.setEnabled(valid and self.has_changes())
@@ -451,7 +515,7 @@ class SettingsDialog(QDialog):
             anchor = last if last is not None and last <= now else now
         self._show(form, self.schedule_words, schedule.describe())
         times = schedule.next_fire_times(3, now, tz, anchor)
-        self._show(form, self.next_runs, "\n".join(t.strftime("%a %d %b %Y, %H:%M") for t in times) or "none")
+        self._show(form, self.next_runs, "\n".join(date_words(t) for t in times) or _("none"))
         warning = rate_limit_warning(schedule, self._api_url(), self.token.text(), tz)
         self._show(form, self.rate_warning, f"⚠ {warning}" if warning else "")
         return ""
@@ -459,15 +523,33 @@ class SettingsDialog(QDialog):
     def _check_source(self) -> str:
         custom = not self.source.currentData()
         self._source_form.setRowVisible(self.custom_url, custom)
-        self.source_hint.setText(SOURCES[max(self.source.currentIndex(), 0)][2])
+        self.source_hint.setText(source_hint(max(self.source.currentIndex(), 0)))
         url = self.custom_url.text().strip()
         problem = ""
         if custom and not url:
-            problem = "✗ Type the server's address, such as https://ll.thespacedevs.com/2.3.0"
+            problem = "✗ " + _("Type the server's address, such as {example}").format(example=DEFAULT_API_URL)
         elif custom and (urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).netloc):
-            problem = "✗ The address must start with http:// or https:// and name a server."
+            problem = "✗ " + _("The address must start with http:// or https:// and name a server.")
         self._show(self._source_form, self.url_problem, problem)
         return problem
+
+    def _check_language(self) -> None:
+        """A language other than the one saved takes effect at the next start: say so beside the choice."""
+        changed = self.language.currentData() != self._language_in_use
+        self.language_note.setText(_("Restart RocketWatch to use the new language.") if changed else "")
+        self._general_form.setRowVisible(self._language_row, changed)
+        # Offered where the app can start again (the tray app listens); a bare dialog only says it.
+        self.restart_button.setVisible(changed and self.isSignalConnected(self._restart_signal()))
+
+    def _restart_signal(self) -> QMetaMethod:
+        return QMetaMethod.fromSignal(self.restart_requested)
+
+    def restart_now(self) -> None:
+        """Save what changed (the language included), then ask the app to quit and start again."""
+        if self.has_changes() and not self.apply():
+            return
+        self.accept()
+        self.restart_requested.emit()
 
     # --- applying ---------------------------------------------------------------------------------
     def apply(self) -> bool:
@@ -475,13 +557,13 @@ class SettingsDialog(QDialog):
         try:
             config = self.new_config()
         except ConfigError as error:
-            self._warn("These settings cannot be used", str(error))
+            self._warn(_("These settings cannot be used"), str(error))
             return False
         try:
             if config != self.controller.saved_config:
                 self.controller.apply_config(config)
         except OSError as error:
-            self._warn("The settings could not be saved", f"{self.controller.paths.config_file}: {error}")
+            self._warn(_("The settings could not be saved"), f"{self.controller.paths.config_file}: {error}")
             return False
         wanted = self.start_at_login.isChecked()
         if wanted != self._baseline_autostart:
@@ -491,7 +573,7 @@ class SettingsDialog(QDialog):
                 else:
                     self.autostart.disable()
             except OSError as error:
-                self._warn("Start at login could not be changed", str(error))
+                self._warn(_("Start at login could not be changed"), str(error))
                 return False
         self._load(config)
         self.applied.emit(config)
@@ -529,7 +611,7 @@ class SettingsDialog(QDialog):
         """Measure the picture folders (after clearing them, if asked) in a worker thread."""
         if clear:
             self.clear_cache_button.setEnabled(False)
-        self.cache_size.setText("Clearing…" if clear else "Measuring…")
+        self.cache_size.setText(_("Clearing…") if clear else _("Measuring…"))
         relay, store, paths = self._relay, self.controller.store, self.controller.paths
 
         def work() -> None:
@@ -547,8 +629,8 @@ class SettingsDialog(QDialog):
     def ask_clear_cache(self) -> None:
         buttons = QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel
         box = self._warn(
-            "Clear the picture cache?",
-            "Delete every kept launch picture and thumbnail? The next run downloads them again.",
+            _("Clear the picture cache?"),
+            _("Delete every kept launch picture and thumbnail? The next run downloads them again."),
             QMessageBox.Icon.Question,
             buttons,
         )
@@ -561,16 +643,19 @@ class SettingsDialog(QDialog):
         if box is None or box.standardButton(button) != QMessageBox.StandardButton.Yes:
             return
         if self.controller.is_active():
-            self._warn("Picture cache not cleared", "A run is in progress; clear the cache after it.")
+            self._warn(_("Picture cache not cleared"), _("A run is in progress; clear the cache after it."))
             return
         self.measure_cache(clear=True)
 
     def _cache_measured(self, cleared: bool, size: int, files: int, problem: str) -> None:
         self.clear_cache_button.setEnabled(not self.controller.is_active())
         if problem:
-            self.cache_size.setText(f"Could not read the picture folders: {problem}")
+            self.cache_size.setText(
+                _("Could not read the picture folders: {problem}").format(problem=problem)
+            )
         else:
-            self.cache_size.setText(f"{size_words(size)} in {files} {'file' if files == 1 else 'files'}")
+            words = ngettext("{size} in {count} file", "{size} in {count} files", files)
+            self.cache_size.setText(words.format(size=size_words(size), count=files))
         if cleared:
             self.controller.data_changed.emit()  # views drop the pictures they show
 

@@ -33,23 +33,54 @@ from PySide6.QtWidgets import (
 )
 
 from rocketwatch.config import ConfigError, config_from_mapping
+from rocketwatch.i18n import N_, _, ngettext, pgettext
 from rocketwatch.rate_limit import ANONYMOUS_REQUESTS_PER_HOUR, refresh_budget_warning
 from rocketwatch.schedule import ScheduleError, parse_duration, parse_quiet_hours
 from rocketwatch.store.catalog import Catalog, CatalogEntry
 from rocketwatch.ui.run_model import plain_tooltip
 from rocketwatch.ui.settings_widgets import form_label, named
 
-STANDARD_LEADS = (("24h", "&24 hours before"), ("1h", "&1 hour before"), ("10m", "10 &minutes before"))
+STANDARD_LEADS = (
+    ("24h", N_("&24 hours before"), N_("Remind me 24 hours before")),
+    ("1h", N_("&1 hour before"), N_("Remind me 1 hour before")),
+    ("10m", N_("10 &minutes before"), N_("Remind me 10 minutes before")),
+)
 SLIP_PRESETS = ("15m", "30m", "1h", "2h", "6h", "1d")
 Binding = tuple[Callable[[], Any], Callable[[Any], None]]
 
 
+# The words of a list of names (providers or locations), whole sentences each, translated when shown.
+LIST_WORDS = {
+    "providers": {
+        "filter": N_("Filter providers"),
+        "placeholder": N_("Filter providers…"),
+        "clear": N_("Clear the providers filter"),
+        "check": N_("Check the providers to watch (Space checks the selected one)"),
+        "none": N_("No kept launch names this provider (it stays watched)"),
+        "tip": N_("The launch providers of the launches RocketWatch has kept"),
+    },
+    "locations": {
+        "filter": N_("Filter locations"),
+        "placeholder": N_("Filter locations…"),
+        "clear": N_("Clear the locations filter"),
+        "check": N_("Check the locations to watch (Space checks the selected one)"),
+        "none": N_("No kept launch names this location (it stays watched)"),
+        "tip": N_("The launch sites of the launches RocketWatch has kept"),
+    },
+}
+
+
 def entry_tip(entry: CatalogEntry | None, noun: str) -> str:
-    """What the list's tooltip says about a name besides the name itself."""
+    """What the list's tooltip says about a name besides the name itself (`noun`: "providers" or
+    "locations")."""
     if entry is None:
-        return f"No kept launch names this {noun} (it stays watched)"
-    launches = "1 kept launch" if entry.launches == 1 else f"{entry.launches} kept launches"
-    return f"{launches}; LL2 id {entry.ll2_id}" if entry.ll2_id is not None else launches
+        return _(LIST_WORDS[noun]["none"])
+    launches = ngettext("{count} kept launch", "{count} kept launches", entry.launches).format(
+        count=entry.launches
+    )
+    if entry.ll2_id is None:
+        return launches
+    return _("{launches}; LL2 id {id}").format(launches=launches, id=entry.ll2_id)
 
 
 def split_words(text: str) -> tuple[str, ...]:
@@ -63,20 +94,18 @@ class CheckList(QWidget):
     changed = Signal()
 
     def __init__(self, title: str, noun: str, parent: QWidget | None = None) -> None:
+        """`title` is translated already; `noun` is "providers" or "locations" (a key of LIST_WORDS)."""
         super().__init__(parent)
-        self._noun = noun.removesuffix("s")
+        self._noun = noun
+        words = LIST_WORDS[noun]
         self._entries: dict[str, CatalogEntry] = {}
-        self.filter = named(QLineEdit(), f"Filter {noun}")
-        self.filter.setPlaceholderText(f"Filter {noun}…")
+        self.filter = named(QLineEdit(), _(words["filter"]))
+        self.filter.setPlaceholderText(_(words["placeholder"]))
         self.filter.setClearButtonEnabled(True)
         for button in self.filter.findChildren(QToolButton):
-            button.setAccessibleName(f"Clear the {noun} filter")
+            button.setAccessibleName(_(words["clear"]))
         self.filter.textChanged.connect(self._apply_filter)
-        self.list = named(
-            QListWidget(),
-            title.replace("&", ""),
-            f"Check the {noun} to watch (Space checks the selected one)",
-        )
+        self.list = named(QListWidget(), title.replace("&", ""), _(words["check"]))
         self.list.setMinimumHeight(110)
         # Whole names, wrapped when the list is narrow: never "China Aerospa…y Corporation".
         self.list.setWordWrap(True)
@@ -181,128 +210,133 @@ class AlertsTab(QScrollArea):
 
     # --- building -----------------------------------------------------------------------------------
     def _reminders_group(self) -> QGroupBox:
-        group = QGroupBox("Reminders before a launch")
-        self.leads = {
-            text: named(QCheckBox(title), f"Remind me {title.replace('&', '')}")
-            for text, title in STANDARD_LEADS
-        }
+        group = QGroupBox(_("Reminders before a launch"))
+        self.leads = {text: named(QCheckBox(_(title)), _(name)) for text, title, name in STANDARD_LEADS}
         row = QHBoxLayout()
         for box in self.leads.values():
             row.addWidget(box)
         row.addStretch(1)
         self.custom_leads = named(
-            QLineEdit(), "Other reminders", "More reminders, comma separated: 2h, 30m, 3d"
+            QLineEdit(), _("Other reminders"), _("More reminders, comma separated: 2h, 30m, 3d")
         )
-        self.custom_leads.setPlaceholderText("for example 2h, 30m, 3d")
-        self.leads_problem = named(form_label("", strong=True), "Reminder problem")
+        self.custom_leads.setPlaceholderText(_("for example 2h, 30m, 3d"))
+        self.leads_problem = named(form_label("", strong=True), _("Reminder problem"))
         form = self._reminder_form = self._form(group)
-        form.addRow(form_label("Remind me:"), row)
-        form.addRow(form_label("&Custom:", self.custom_leads), self.custom_leads)
+        form.addRow(form_label(_("Remind me:")), row)
+        form.addRow(form_label(_("&Custom:"), self.custom_leads), self.custom_leads)
         form.addRow("", self.leads_problem)
         form.addRow(
             "",
             form_label(
-                "Reminders come only for launches whose time LL2 knows to the hour; "
-                "a launch not yet confirmed gets none shorter than 1 hour.",
+                _(
+                    "Reminders come only for launches whose time LL2 knows to the hour; "
+                    "a launch not yet confirmed gets none shorter than 1 hour."
+                ),
                 hint=True,
             ),
         )
         return group
 
     def _changes_group(self) -> QGroupBox:
-        group = QGroupBox("Other alerts")
+        group = QGroupBox(_("Other alerts"))
         self.slip = named(
             QComboBox(),
-            "Slip threshold",
-            "Tell me when the launch time moves by at least this much (launches within a week)",
+            _("Slip threshold"),
+            _("Tell me when the launch time moves by at least this much (launches within a week)"),
         )
         self.slip.setEditable(True)
         self.slip.addItems(SLIP_PRESETS)
         self.slip.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.slip.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
-        self.slip_problem = named(form_label("", strong=True), "Slip threshold problem")
-        status_words = "Stat&us changes: on hold, back to Go, liftoff, success, failure"
-        self.status_changes = named(QCheckBox(status_words), "Status change alerts")
-        self.webcast = named(QCheckBox("&Webcast is live (off unless you turn it on)"), "Webcast live alerts")
+        self.slip_problem = named(form_label("", strong=True), _("Slip threshold problem"))
+        status_words = _("Stat&us changes: on hold, back to Go, liftoff, success, failure")
+        self.status_changes = named(QCheckBox(status_words), _("Status change alerts"))
+        self.webcast = named(
+            QCheckBox(_("&Webcast is live (off unless you turn it on)")), _("Webcast live alerts")
+        )
         self.landings = named(
-            QCheckBox("Booster l&anding: its outcome becomes known"),
-            "Landing alerts",
-            "Tell me whether a booster of a watched launch landed, once LL2 knows",
+            QCheckBox(_("Booster l&anding: its outcome becomes known")),
+            _("Landing alerts"),
+            _("Tell me whether a booster of a watched launch landed, once LL2 knows"),
         )
         self.updates = named(
-            QCheckBox("New LL2 up&date within 48 hours of launch (off unless you turn it on)"),
-            "LL2 update alerts",
-            "Tell me about each new dated comment LL2 adds to a watched launch in its last 48 hours",
+            QCheckBox(_("New LL2 up&date within 48 hours of launch (off unless you turn it on)")),
+            _("LL2 update alerts"),
+            _("Tell me about each new dated comment LL2 adds to a watched launch in its last 48 hours"),
         )
         self.event_types = named(
             QLineEdit(),
-            "Event types to remind me of",
-            "Comma separated LL2 event types; needs LL2 events turned on (Source tab)",
+            _("Event types to remind me of"),
+            _("Comma separated LL2 event types; needs LL2 events turned on (Source tab)"),
         )
-        self.event_types.setPlaceholderText("none; for example Spacewalk, Docking, Static Fire")
+        self.event_types.setPlaceholderText(_("none; for example Spacewalk, Docking, Static Fire"))
         self.quiet = named(
-            QCheckBox("&Quiet hours from"),
-            "Quiet hours",
-            "Alerts during these hours are kept in the run history, not shown",
+            QCheckBox(_("&Quiet hours from")),
+            _("Quiet hours"),
+            _("Alerts during these hours are kept in the run history, not shown"),
         )
-        self.quiet_from = named(QTimeEdit(), "Quiet hours start")
-        self.quiet_to = named(QTimeEdit(), "Quiet hours end")
+        self.quiet_from = named(QTimeEdit(), _("Quiet hours start"))
+        self.quiet_to = named(QTimeEdit(), _("Quiet hours end"))
         for edit in (self.quiet_from, self.quiet_to):
             edit.setDisplayFormat("HH:mm")
-        to_label = QLabel("to")
+        to_label = QLabel(pgettext("quiet hours from 22:00 to 07:00", "to"))
         to_label.setBuddy(self.quiet_to)
         quiet_row = QHBoxLayout()
         for widget in (self.quiet, self.quiet_from, to_label, self.quiet_to):
             quiet_row.addWidget(widget)
         quiet_row.addStretch(1)
-        self.quiet_problem = named(form_label("", strong=True), "Quiet hours problem")
+        self.quiet_problem = named(form_label("", strong=True), _("Quiet hours problem"))
         form = self._changes_form = self._form(group)
-        form.addRow(form_label("&Slip alert from:", self.slip), self.slip)
+        form.addRow(form_label(_("&Slip alert from:"), self.slip), self.slip)
         form.addRow("", self.slip_problem)
         form.addRow(self.status_changes)
         form.addRow(self.webcast)
         form.addRow(self.landings)
         form.addRow(self.updates)
-        form.addRow(form_label("Event t&ypes:", self.event_types), self.event_types)
+        form.addRow(form_label(_("Event t&ypes:"), self.event_types), self.event_types)
         form.addRow(
             "",
             form_label(
-                "Reminders, like a launch's, for LL2 events of these types (needs LL2 events on the "
-                "Source tab); they go in the calendar export too.",
+                _(
+                    "Reminders, like a launch's, for LL2 events of these types (needs LL2 events on the "
+                    "Source tab); they go in the calendar export too."
+                ),
                 hint=True,
             ),
         )
         form.addRow(quiet_row)
         form.addRow("", self.quiet_problem)
-        form.addRow(form_label("In quiet hours alerts are not shown; the run history lists them.", hint=True))
+        form.addRow(
+            form_label(_("In quiet hours alerts are not shown; the run history lists them."), hint=True)
+        )
         return group
 
     def _watch_group(self) -> QGroupBox:
-        group = QGroupBox("What to watch")
-        self.watch_every = named(QRadioButton("&Every launch"), "Watch every launch")
+        group = QGroupBox(_("What to watch"))
+        self.watch_every = named(QRadioButton(_("&Every launch")), _("Watch every launch"))
         self.watch_some = named(
-            QRadioButton("Only &launches matching any of these:"), "Watch only matching launches"
+            QRadioButton(_("Only &launches matching any of these:")), _("Watch only matching launches")
         )
         self.watch_mode = QButtonGroup(self)
         self.watch_mode.addButton(self.watch_every, 0)
         self.watch_mode.addButton(self.watch_some, 1)
-        self.providers = CheckList("Pro&viders", "providers")
-        self.locations = CheckList("Locat&ions", "locations")
-        for check_list, noun in ((self.providers, "launch providers"), (self.locations, "launch sites")):
-            check_list.list.setToolTip(f"The {noun} of the launches RocketWatch has kept")
+        self.providers = CheckList(_("Pro&viders"), "providers")
+        self.locations = CheckList(_("Locat&ions"), "locations")
+        for check_list, noun in ((self.providers, "providers"), (self.locations, "locations")):
+            check_list.list.setToolTip(_(LIST_WORDS[noun]["tip"]))
         self.terms = named(
             QLineEdit(),
-            "Search words",
-            "Comma separated; matched in the launch name, rocket, mission and orbit",
+            _("Search words"),
+            _("Comma separated; matched in the launch name, rocket, mission and orbit"),
         )
         self.terms.setPlaceholderText("Starship, Artemis, GTO")
         words = QWidget()
         words_layout = QVBoxLayout(words)
         words_layout.setContentsMargins(0, 0, 0, 0)
-        words_layout.addWidget(form_label("Sea&rch words:", self.terms))
+        words_layout.addWidget(form_label(_("Sea&rch words:"), self.terms))
         words_layout.addWidget(self.terms)
         words_layout.addWidget(
-            form_label("Comma separated, found in the name, rocket, mission or orbit.", hint=True)
+            form_label(_("Comma separated, found in the name, rocket, mission or orbit."), hint=True)
         )
         self.choices = QWidget()
         grid = QGridLayout(self.choices)
@@ -314,31 +348,33 @@ class AlertsTab(QScrollArea):
         for column in (0, 1):
             grid.setColumnStretch(column, 1)
         grid.setRowStretch(0, 1)
-        self.watch_problem = named(form_label("", strong=True), "What to watch problem")
+        self.watch_problem = named(form_label("", strong=True), _("What to watch problem"))
         layout = QVBoxLayout(group)
         layout.addWidget(self.watch_every)
         layout.addWidget(self.watch_some)
         layout.addWidget(self.choices, 1)
         layout.addWidget(self.watch_problem)
         layout.addWidget(
-            form_label("Starred launches (★ on a card in the gallery) are always watched.", hint=True)
+            form_label(_("Starred launches (★ on a card in the gallery) are always watched."), hint=True)
         )
         return group
 
     def _budget_group(self) -> QGroupBox:
-        group = QGroupBox("Fresh data before a reminder")
-        self.budget = named(QSpinBox(), "Refresh budget, LL2 requests an hour")
+        group = QGroupBox(_("Fresh data before a reminder"))
+        self.budget = named(QSpinBox(), _("Refresh budget, LL2 requests an hour"))
         self.budget.setRange(0, 1_000)
-        self.budget.setSuffix(" requests an hour")
-        self.budget_warning = named(form_label("", strong=True), "Refresh budget warning")
+        self.budget.setSuffix(_(" requests an hour"))
+        self.budget_warning = named(form_label("", strong=True), _("Refresh budget warning"))
         form = self._budget_form = self._form(group)
-        form.addRow(form_label("Refresh &budget:", self.budget), self.budget)
+        form.addRow(form_label(_("Refresh &budget:"), self.budget), self.budget)
         form.addRow(
             "",
             form_label(
-                "When a reminder is due on old launch data, RocketWatch asks LL2 again first, as long as "
-                "it made fewer requests than this in the past hour. LL2 allows "
-                f"{ANONYMOUS_REQUESTS_PER_HOUR} requests an hour without a token.",
+                _(
+                    "When a reminder is due on old launch data, RocketWatch asks LL2 again first, as long "
+                    "as it made fewer requests than this in the past hour. LL2 allows {count} requests an "
+                    "hour without a token."
+                ).format(count=ANONYMOUS_REQUESTS_PER_HOUR),
                 hint=True,
             ),
         )
@@ -403,7 +439,7 @@ class AlertsTab(QScrollArea):
         return tuple(sorted(chosen, key=length))
 
     def _set_leads(self, leads: tuple[str, ...]) -> None:
-        standard = {parse_duration(text): text for text, _title in STANDARD_LEADS}
+        standard = {parse_duration(text): text for text, _title, _name in STANDARD_LEADS}
         custom: list[str] = []
         checked: set[str] = set()
         for text in leads:
@@ -475,13 +511,14 @@ class AlertsTab(QScrollArea):
             try:
                 parse_duration(text)
             except ScheduleError as error:
-                problem = f"✗ Custom reminder {error}"
+                problem = "✗ " + _("Custom reminder {problem}").format(problem=error)
                 break
         if not problem:
             try:
                 config_from_mapping({"alerts": {"reminders": list(self._leads())}}, "Reminders")
             except ConfigError as error:  # the core's limits: how many, how long before
-                problem = "✗ Reminders: " + str(error).split(": alerts.reminders ", 1)[-1].split(" (found")[0]
+                words = str(error).split(": alerts.reminders ", 1)[-1].split(" (found")[0]
+                problem = "✗ " + _("Reminders: {problem}").format(problem=words)
         self._show(self._reminder_form, self.leads_problem, problem)
         return problem
 
@@ -490,14 +527,14 @@ class AlertsTab(QScrollArea):
             parse_duration(self.slip.currentText())
             problem = ""
         except ScheduleError as error:
-            problem = f"✗ Slip threshold {error}"
+            problem = "✗ " + _("Slip threshold {problem}").format(problem=error)
         self._show(self._changes_form, self.slip_problem, problem)
         return problem
 
     def _check_quiet(self) -> str:
         problem = ""
         if self.quiet.isChecked() and self.quiet_from.time() == self.quiet_to.time():
-            problem = "✗ Quiet hours need a start and an end that differ."
+            problem = "✗ " + _("Quiet hours need a start and an end that differ.")
         self._show(self._changes_form, self.quiet_problem, problem)
         return problem
 
@@ -506,7 +543,9 @@ class AlertsTab(QScrollArea):
         if self.watch_some.isChecked() and not (
             self.providers.checked() or self.locations.checked() or split_words(self.terms.text())
         ):
-            problem = "✗ Check a provider or a location, or type a search word; or choose Every launch."
+            problem = "✗ " + _(
+                "Check a provider or a location, or type a search word; or choose Every launch."
+            )
         self.watch_problem.setText(problem)
         self.watch_problem.setVisible(bool(problem))
         return problem

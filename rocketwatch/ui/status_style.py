@@ -5,11 +5,13 @@ Okabe-Ito colours (told apart by colour-blind users) and always the word on the 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QIcon, QPainter, QPainterPath, QPen, QPixmap
+
+from rocketwatch.i18n import N_, _
 
 
 @dataclass(frozen=True, slots=True)
@@ -17,8 +19,8 @@ class StatusStyle:
     """One LL2 status as shown to the user."""
 
     abbrev: str  # LL2's short name, the key ("Go", "In Flight", ...)
-    word: str  # the text on the badge
-    meaning: str  # one sentence for tooltips and screen readers
+    word: str  # the text on the badge (status_style() gives it in the user's language)
+    meaning: str  # one sentence for tooltips and screen readers (ditto)
     fill: str  # badge background (hex)
     ink: str  # badge text, chosen for contrast on the fill (hex)
     outlined: bool = False  # undecided states get a dashed outline as a second, non-colour cue
@@ -47,33 +49,39 @@ def _style(abbrev: str, word: str, meaning: str, fill: str, *, outlined: bool = 
 STATUSES: dict[str, StatusStyle] = {
     style.abbrev: style
     for style in (
-        _style("Go", "Go", "Go for launch", "#009E73"),
+        _style("Go", N_("Go"), N_("Go for launch"), "#009E73"),
         _style(
-            "TBC", "TBC", "To be confirmed: the date is likely but not yet final", "#F0E442", outlined=True
+            "TBC",
+            N_("TBC"),
+            N_("To be confirmed: the date is likely but not yet final"),
+            "#F0E442",
+            outlined=True,
         ),
-        _style("TBD", "TBD", "To be determined: no firm date yet", "#B8B8B8", outlined=True),
-        _style("Hold", "Hold", "The count is on hold", "#E69F00"),
-        _style("In Flight", "In Flight", "The rocket is flying", "#56B4E9"),
-        _style("Success", "Success", "Launch succeeded", "#0072B2"),
-        _style("Failure", "Failure", "Launch failed", "#D55E00"),
-        _style("Partial Failure", "Partial Failure", "Launch partly failed", "#CC79A7"),
+        _style("TBD", N_("TBD"), N_("To be determined: no firm date yet"), "#B8B8B8", outlined=True),
+        _style("Hold", N_("Hold"), N_("The count is on hold"), "#E69F00"),
+        _style("In Flight", N_("In Flight"), N_("The rocket is flying"), "#56B4E9"),
+        _style("Success", N_("Success"), N_("Launch succeeded"), "#0072B2"),
+        _style("Failure", N_("Failure"), N_("Launch failed"), "#D55E00"),
+        _style("Partial Failure", N_("Partial Failure"), N_("Launch partly failed"), "#CC79A7"),
     )
 }
 
 # The order a filter or a legend lists them in: what is coming, then what happened.
 STATUS_ORDER: tuple[str, ...] = tuple(STATUSES)
 
-UNKNOWN = _style("Unknown", "Unknown", "LL2 did not give a status", "#8C8C8C", outlined=True)
+UNKNOWN = _style("Unknown", N_("Unknown"), N_("LL2 did not give a status"), "#8C8C8C", outlined=True)
 
 
 def status_style(abbrev: str | None) -> StatusStyle:
-    """The style for an LL2 status abbreviation; unknown ones keep their own word on a grey badge."""
+    """The style for an LL2 status abbreviation, its words in the user's language; unknown ones keep their
+    own word (LL2's) on a grey badge."""
     if not abbrev:
-        return UNKNOWN
+        return replace(UNKNOWN, word=_(UNKNOWN.word), meaning=_(UNKNOWN.meaning))
     known = STATUSES.get(abbrev)
     if known is not None:
-        return known
-    return StatusStyle(abbrev, abbrev, f"Status: {abbrev}", UNKNOWN.fill, UNKNOWN.ink, True)
+        return replace(known, word=_(known.word), meaning=_(known.meaning))
+    meaning = _("Status: {status}").format(status=abbrev)
+    return StatusStyle(abbrev, abbrev, meaning, UNKNOWN.fill, UNKNOWN.ink, True)
 
 
 def status_color(abbrev: str | None) -> QColor:

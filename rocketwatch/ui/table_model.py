@@ -9,11 +9,14 @@ from typing import Any, ClassVar
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 
+from rocketwatch.i18n import _
+
 AnyIndex = QModelIndex | QPersistentModelIndex
 
 
 class RowsTableModel(QAbstractTableModel):
-    """Rows in `self._rows`, one column per entry of `headers`; selectable, never editable."""
+    """Rows in `self._rows`, one column per entry of `headers` (marked with N_, shown translated); selectable,
+    never editable."""
 
     headers: ClassVar[tuple[str, ...]] = ()
 
@@ -40,7 +43,7 @@ class RowsTableModel(QAbstractTableModel):
             and role == Qt.ItemDataRole.DisplayRole
             and 0 <= section < len(self.headers)
         ):
-            return self.headers[section]
+            return _(self.headers[section])
         return None
 
     def row_object(self, index: AnyIndex) -> Any | None:
