@@ -6,7 +6,6 @@ unknown key is a warning that names the closest known one.
 
 from __future__ import annotations
 
-import difflib
 import logging
 import math
 import re
@@ -14,14 +13,19 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields, replace
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
-
-import tomlkit
-from tomlkit.exceptions import TOMLKitError
 
 from rocketwatch import APP_NAME
 from rocketwatch.fileio import write_atomic
+
+if TYPE_CHECKING:
+    from tomlkit.toml_document import TOMLDocument
+
+# Settings are read with tomllib (in the standard library, a few milliseconds to load) and written back with
+# tomlkit, which keeps the user's comments and key order but takes 10 to 30 ms to import: the tray app reads
+# its settings before its icon shows and writes them only from Settings. tomlkit also words the error of a
+# file that is not TOML, so it is loaded for that too.
 
 DEFAULT_API_URL = "https://ll.thespacedevs.com/2.3.0"
 DEV_API_URL = "https://lldev.thespacedevs.com/2.3.0"
@@ -300,7 +304,9 @@ def unknown_keys(data: Mapping[str, Any], source: str = "config.toml", text: str
 
     for name, table in data.items():
         if name not in SECTIONS:
-            close = difflib.get_close_matches(name, list(SECTIONS), n=1)
+            from difflib import get_close_matches
+
+            close = get_close_matches(name, list(SECTIONS), n=1)
             hint = f"; did you mean [{close[0]}]?" if close else f"; the sections are {', '.join(SECTIONS)}"
             warnings.append(f"{where(name, '')}: unknown section [{name}], ignored{hint}")
             continue
@@ -310,7 +316,9 @@ def unknown_keys(data: Mapping[str, Any], source: str = "config.toml", text: str
         for key in table:
             if key in known:
                 continue
-            close = difflib.get_close_matches(key, known, n=1)
+            from difflib import get_close_matches
+
+            close = get_close_matches(key, known, n=1)
             hint = f"; did you mean {name}.{close[0]}?" if close else ""
             warnings.append(f"{where(name, key)}: unknown key {name}.{key}, ignored{hint}")
     return warnings
@@ -342,16 +350,29 @@ def read_config(path: Path) -> tuple[Config, list[str]]:
         line = raw.count(b"\n", 0, error.start) + 1
         problem = f"is not UTF-8 text (byte 0x{raw[error.start]:02x} cannot be read); save it as UTF-8"
         raise ConfigError(f"{path}, line {line}: {problem}", path=path, line=line, problem=problem) from None
+    data = _parse_toml(text, path)
+    config = config_from_mapping(data, str(path), text=text, path=path)
+    return config, unknown_keys(data, str(path), text)
+
+
+def _parse_toml(text: str, path: Path) -> dict[str, Any]:
+    import tomllib
+
     try:
-        data = tomlkit.parse(text).unwrap()
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
+        pass  # tomlkit says where and what, in the words the user has seen
+    import tomlkit
+    from tomlkit.exceptions import TOMLKitError
+
+    try:
+        return tomlkit.parse(text).unwrap()
     except TOMLKitError as error:
         toml_line: int | None = getattr(error, "line", None) or _repeated_key_line(text, str(error))
         reason = re.sub(r" at line \d+ col \d+$", "", str(error))
         problem = f"is not valid TOML: {reason}"
         where = f"{path}, line {toml_line}" if toml_line else str(path)
         raise ConfigError(f"{where}: {problem}", path=path, line=toml_line, problem=problem) from None
-    config = config_from_mapping(data, str(path), text=text, path=path)
-    return config, unknown_keys(data, str(path), text)
 
 
 def load_config(path: Path) -> Config:
@@ -380,6 +401,10 @@ def save_config(path: Path, config: Config, base: Config | None = None) -> None:
     """Write the config back, keeping the user's comments and key order; atomically, user-only. With
     `base` (the settings as read before the user changed some), only what differs from it is written:
     a key the user edited in the file meanwhile keeps their edit."""
+    import tomlkit
+    from tomlkit.exceptions import TOMLKitError
+
+    document: TOMLDocument
     try:
         document = tomlkit.parse(path.read_text(encoding="utf-8"))
     except (FileNotFoundError, TOMLKitError):

@@ -16,18 +16,15 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta, tzinfo
 from math import ceil
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import tzlocal
-from apscheduler.triggers.base import BaseTrigger
-from apscheduler.triggers.interval import IntervalTrigger
 
 from rocketwatch.cron import (
     ALL_WEEKDAYS,
     DAY_OF_MONTH,
     WEEKDAY_WORDS,
     CronLine,
-    CronLineTrigger,
     ScheduleError,
     just_after,
     parse_cron_line,
@@ -37,7 +34,6 @@ from rocketwatch.cron import (
 __all__ = [
     "MISSED_CAP",
     "PRESETS",
-    "CronLineTrigger",
     "Schedule",
     "ScheduleError",
     "local_tz",
@@ -45,6 +41,12 @@ __all__ = [
     "parse_every",
     "parse_quiet_hours",
 ]
+
+if TYPE_CHECKING:
+    from apscheduler.triggers.base import BaseTrigger
+
+# APScheduler (and the asyncio it loads) is imported only where a trigger is made: reading and checking the
+# setting, as the tray app does before its icon shows, needs neither.
 
 log = logging.getLogger(__name__)
 
@@ -237,11 +239,15 @@ class Schedule:
     def trigger(self, tz: tzinfo, anchor: datetime | None = None) -> BaseTrigger:
         """An APScheduler trigger object; for intervals, ``anchor`` is the start (e.g. last run)."""
         if self.interval is not None:
+            from apscheduler.triggers.interval import IntervalTrigger
+
             return IntervalTrigger(
                 seconds=int(self.interval.total_seconds()),
                 start_date=_aware(anchor, "anchor") if anchor else None,
                 timezone=tz,
             )
+        from rocketwatch.cron_trigger import CronLineTrigger
+
         return CronLineTrigger(parse_cron_line(self._cron_text()), tz)
 
     def describe(self) -> str:

@@ -22,7 +22,6 @@ from rocketwatch.ll2.model import Launch
 from rocketwatch.notify import Subject
 from rocketwatch.timefmt import local, net_words, when_words, with_zone
 from rocketwatch.ui.icons import countdown_tray_icon, tray_icon
-from rocketwatch.ui.run_model import plain_tooltip
 from rocketwatch.ui.tray_host import SNI
 
 if TYPE_CHECKING:  # the pipeline is imported after the tray icon shows (start-up speed)
@@ -256,6 +255,8 @@ class TrayIcon(QObject):
         if len(text) > MENU_ACTIVITY_CHARS:
             text = text[: MENU_ACTIVITY_CHARS - 1].rstrip() + "…"
         self.activity_action.setText(menu_text(text, self.kind))
+        from rocketwatch.ui.run_model import plain_tooltip  # the run table's module: loaded after the icon
+
         self.activity_action.setToolTip(plain_tooltip(activity.words(now)))  # LL2's words: never markup
         self.activity_action.setVisible(True)
 
