@@ -11,14 +11,11 @@ import logging
 import os
 import re
 import struct
-import zoneinfo
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta, tzinfo
 from math import ceil
 from typing import TYPE_CHECKING, Literal
-
-import tzlocal
 
 from rocketwatch.cron import (
     ALL_WEEKDAYS,
@@ -166,8 +163,12 @@ def local_tz() -> tzinfo:
     """The user's time zone as the C library reads $TZ: unset, the system's setting (tzlocal); empty,
     UTC; a zone name or file ("Europe/Paris", ":/etc/localtime"); else a POSIX rule ("<+0530>-5:30",
     "CET-1CEST,M3.5.0,M10.5.0/3"). What none of these reads is UTC, with a warning."""
+    import zoneinfo  # with tzlocal, 3 ms to load: checking a schedule setting needs neither
+
     value = os.environ.get("TZ")
     if value is None:
+        import tzlocal
+
         return tzlocal.get_localzone()
     if not value:
         return UTC
@@ -185,6 +186,8 @@ def local_tz() -> tzinfo:
 
 def _zone_from_tz_variable(value: str) -> tzinfo:
     """$TZ read afresh each time (tzlocal reads it once and caches): a name or a zone file."""
+    import zoneinfo
+
     name = value.removeprefix(":")
     if os.path.isabs(name):
         with open(name, "rb") as zone_file:
@@ -213,6 +216,8 @@ def posix_zone(rule: str) -> tzinfo:
     summer = _POSIX_SUMMER.fullmatch(rule, standard.end())
     if summer is not None:
         footer = rule if "," in summer[0] else rule + _DEFAULT_SUMMER_RULES
+    import zoneinfo
+
     return zoneinfo.ZoneInfo.from_file(io.BytesIO(_zone_file_bytes(footer)), key=rule)
 
 

@@ -17,21 +17,17 @@ from PySide6.QtGui import QAction, QIcon
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
 from rocketwatch import APP_NAME
-from rocketwatch.alerts import COUNTDOWN_WINDOW
-from rocketwatch.ll2.model import Launch
 from rocketwatch.notify import Subject
 from rocketwatch.timefmt import local, net_words, when_words, with_zone
 from rocketwatch.ui.icons import countdown_tray_icon, tray_icon
 from rocketwatch.ui.tray_host import SNI
 
-if TYPE_CHECKING:  # the pipeline is imported after the tray icon shows (start-up speed)
+if TYPE_CHECKING:  # the pipeline and the alert rules are imported after the tray icon shows (start-up speed)
+    from rocketwatch.ll2.model import Launch
     from rocketwatch.pipeline.runner import RunActivity
 
 MENU_LAUNCHES = 5
 MENU_ACTIVITY_CHARS = 90  # the menu's line about the active run is cut here (whole text in its tooltip)
-
-
-COUNTDOWN_WINDOW_S = COUNTDOWN_WINDOW.total_seconds()
 
 
 def countdown_words(launch: Launch, now: datetime) -> str:
@@ -219,8 +215,10 @@ class TrayIcon(QObject):
         """Whole minutes left (rounded up, 1 to 60) before the counted-down launch, or None."""
         if self._countdown is None:
             return None
+        from rocketwatch.alerts import COUNTDOWN_WINDOW
+
         seconds = (self._countdown.net - (now or datetime.now(UTC))).total_seconds()
-        if not 0 < seconds <= COUNTDOWN_WINDOW_S:
+        if not 0 < seconds <= COUNTDOWN_WINDOW.total_seconds():
             return None
         return max(1, math.ceil(seconds / 60))
 
