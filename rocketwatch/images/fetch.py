@@ -20,11 +20,10 @@ from pathlib import Path
 from types import TracebackType
 from typing import TypeVar
 
-import httpx
-
 import rocketwatch
 from rocketwatch.addresses import is_private_host
 from rocketwatch.fileio import is_disk_full
+from rocketwatch.http import httpx
 from rocketwatch.images.files import _PartFile
 from rocketwatch.images.names import image_name, thumbnail_name
 from rocketwatch.images.thumbnails import DEFAULT_THUMBNAIL_SIZE, decode_with_thumbnail, save_thumbnail
