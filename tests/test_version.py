@@ -68,6 +68,21 @@ def test_the_about_boxs_origin_also_says_whether_the_checkout_has_local_changes(
     assert origin(changes=True) == Origin("source", head, modified=bool(dirty))
 
 
+def commit(cwd: Path, message: str, *options: str) -> None:
+    git(
+        cwd,
+        "-c",
+        "user.name=T",
+        "-c",
+        "user.email=t@example.org",
+        "commit",
+        "--quiet",
+        "-m",
+        message,
+        *options,
+    )
+
+
 def source_checkout(tmp_path: Path) -> Path:
     """A checkout of the package and its pyproject.toml, one commit, with git's defaults."""
     checkout = tmp_path / "checkout"
@@ -77,7 +92,7 @@ def source_checkout(tmp_path: Path) -> Path:
     shutil.copy(REPO / "pyproject.toml", checkout / "pyproject.toml")
     git(checkout, "init", "--quiet", "--initial-branch", "trunk")
     git(checkout, "add", "--all")
-    git(checkout, "-c", "user.name=T", "-c", "user.email=t@example.org", "commit", "--quiet", "-m", "one")
+    commit(checkout, "one")
     return checkout
 
 
@@ -92,23 +107,23 @@ def test_version_reads_the_commit_however_git_keeps_it(tmp_path: Path) -> None:
     assert version_line(cwd=tmp_path, pythonpath=checkout) == expected  # packed-refs
     git(checkout, "checkout", "--quiet", "--detach")
     assert version_line(cwd=tmp_path, pythonpath=checkout) == expected  # a detached HEAD
+    # A linked checkout, laid out as git lays one out: its .git is a file naming a git folder of its own
+    # (HEAD, and commondir pointing back at the main one, where the refs are).
+    git(checkout, "branch", "side")
+    own = checkout / ".git" / "linked-side"
+    own.mkdir()
+    (own / "HEAD").write_text("ref: refs/heads/side\n")
+    (own / "commondir").write_text("..\n")
     linked = tmp_path / "linked"
-    git(checkout, "worktree", "add", "--quiet", "-b", "side", str(linked))
-    assert (linked / ".git").is_file()
-    assert version_line(cwd=tmp_path, pythonpath=linked) == expected  # a linked checkout (.git is a file)
-    git(
-        linked,
-        "-c",
-        "user.name=T",
-        "-c",
-        "user.email=t@example.org",
-        "commit",
-        "--quiet",
-        "--allow-empty",
-        "-m",
-        "2",
+    shutil.copytree(
+        checkout / "rocketwatch", linked / "rocketwatch", ignore=shutil.ignore_patterns("__pycache__")
     )
-    second = git(linked, "rev-parse", "HEAD").strip()
+    shutil.copy(checkout / "pyproject.toml", linked / "pyproject.toml")
+    (linked / ".git").write_text(f"gitdir: {own}\n")
+    assert version_line(cwd=tmp_path, pythonpath=linked) == expected  # a linked checkout (.git is a file)
+    commit(checkout, "two", "--allow-empty")
+    git(checkout, "update-ref", "refs/heads/side", "HEAD")
+    second = git(checkout, "rev-parse", "HEAD").strip()
     assert version_line(cwd=tmp_path, pythonpath=linked) == (
         f"RocketWatch {pyproject_version()} (source checkout at commit {second[:12]})"
     )
