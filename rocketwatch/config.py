@@ -6,7 +6,6 @@ unknown key is a warning that names the closest known one.
 
 from __future__ import annotations
 
-import difflib
 import logging
 import math
 import re
@@ -14,16 +13,21 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields, replace
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
-
-import tomlkit
-from tomlkit.exceptions import TOMLKitError
 
 from rocketwatch import APP_NAME
 from rocketwatch.fileio import write_atomic
 from rocketwatch.i18n import SETTINGS as LANGUAGE_SETTINGS
 from rocketwatch.i18n import _
+
+if TYPE_CHECKING:
+    from tomlkit.toml_document import TOMLDocument
+
+# Settings are read with tomllib (in the standard library, a few milliseconds to load) and written back with
+# tomlkit, which keeps the user's comments and key order but takes 10 to 30 ms to import: the tray app reads
+# its settings before its icon shows and writes them only from Settings. tomlkit also words the error of a
+# file that is not TOML, so it is loaded for that too.
 
 DEFAULT_API_URL = "https://ll.thespacedevs.com/2.3.0"
 DEV_API_URL = "https://lldev.thespacedevs.com/2.3.0"
@@ -324,7 +328,9 @@ def unknown_keys(data: Mapping[str, Any], source: str = "config.toml", text: str
 
     for name, table in data.items():
         if name not in SECTIONS:
-            close = difflib.get_close_matches(name, list(SECTIONS), n=1)
+            from difflib import get_close_matches
+
+            close = get_close_matches(name, list(SECTIONS), n=1)
             if close:
                 words = _("{where}: unknown section [{section}], ignored; did you mean [{close}]?")
             else:
@@ -344,7 +350,9 @@ def unknown_keys(data: Mapping[str, Any], source: str = "config.toml", text: str
         for key in table:
             if key in known:
                 continue
-            close = difflib.get_close_matches(key, known, n=1)
+            from difflib import get_close_matches
+
+            close = get_close_matches(key, known, n=1)
             if close:
                 words = _("{where}: unknown key {key}, ignored; did you mean {close}?")
             else:
@@ -387,16 +395,29 @@ def read_config(path: Path) -> tuple[Config, list[str]]:
         raise ConfigError(
             f"{_place(str(path), line)}: {problem}", path=path, line=line, problem=problem
         ) from None
+    data = _parse_toml(text, path)
+    config = config_from_mapping(data, str(path), text=text, path=path)
+    return config, unknown_keys(data, str(path), text)
+
+
+def _parse_toml(text: str, path: Path) -> dict[str, Any]:
+    import tomllib
+
     try:
-        data = tomlkit.parse(text).unwrap()
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
+        pass  # tomlkit says where and what, in the words the user has seen
+    import tomlkit
+    from tomlkit.exceptions import TOMLKitError
+
+    try:
+        return tomlkit.parse(text).unwrap()
     except TOMLKitError as error:
         toml_line: int | None = getattr(error, "line", None) or _repeated_key_line(text, str(error))
         reason = re.sub(r" at line \d+ col \d+$", "", str(error))
         problem = _("is not valid TOML: {reason}").format(reason=reason)
         where = _place(str(path), toml_line)
         raise ConfigError(f"{where}: {problem}", path=path, line=toml_line, problem=problem) from None
-    config = config_from_mapping(data, str(path), text=text, path=path)
-    return config, unknown_keys(data, str(path), text)
 
 
 def load_config(path: Path) -> Config:
@@ -425,6 +446,10 @@ def save_config(path: Path, config: Config, base: Config | None = None) -> None:
     """Write the config back, keeping the user's comments and key order; atomically, user-only. With
     `base` (the settings as read before the user changed some), only what differs from it is written:
     a key the user edited in the file meanwhile keeps their edit."""
+    import tomlkit
+    from tomlkit.exceptions import TOMLKitError
+
+    document: TOMLDocument
     try:
         document = tomlkit.parse(path.read_text(encoding="utf-8"))
     except (FileNotFoundError, TOMLKitError):

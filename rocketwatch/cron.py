@@ -1,6 +1,7 @@
-"""Cron lines in cron's own terms: parsing the five fields, and a wall-clock trigger for them.
+"""Cron lines in cron's own terms: parsing the five fields, and their fire times on the wall clock.
 
-APScheduler's CronTrigger skips a day after spring-forward and fires twice on fall-back; this one does not.
+APScheduler's CronTrigger skips a day after spring-forward and fires twice on fall-back; these do not. The
+trigger that hands them to APScheduler is in cron_trigger.py: checking a setting does not load APScheduler.
 """
 
 from __future__ import annotations
@@ -10,8 +11,6 @@ from bisect import bisect_left
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from functools import lru_cache
-
-from apscheduler.triggers.base import BaseTrigger
 
 from rocketwatch.i18n import N_, _
 
@@ -363,29 +362,3 @@ def _next_fire(line: CronLine, tz: tzinfo, earliest: datetime) -> datetime | Non
             break  # nothing runs after the year 9999
         day, first_hour = day + timedelta(days=1), 0
     return best
-
-
-class CronLineTrigger(BaseTrigger):
-    """An APScheduler trigger for one cron line in one time zone, correct across clock changes."""
-
-    __slots__ = ("line", "timezone")
-
-    def __init__(self, line: CronLine, tz: tzinfo) -> None:
-        self.line = line
-        self.timezone = tz
-
-    def get_next_fire_time(self, previous_fire_time: datetime | None, now: datetime) -> datetime | None:
-        earliest = now
-        if previous_fire_time is not None:  # like CronTrigger: the fire after the previous one
-            earliest = min(now, just_after(previous_fire_time, self.timezone))
-        try:
-            fire = _next_fire(self.line, self.timezone, earliest)
-            return fire.astimezone(self.timezone) if fire is not None else None
-        except OverflowError:  # past the year 9999, the end of Python's calendar: no more runs
-            return None
-
-    def __str__(self) -> str:
-        return f"cron[{self.line.text}]"
-
-    def __repr__(self) -> str:
-        return f"<CronLineTrigger {self.line.text!r} timezone={self.timezone}>"

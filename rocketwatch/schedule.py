@@ -13,23 +13,17 @@ import os
 import re
 import struct
 import warnings
-import zoneinfo
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta, tzinfo
 from math import ceil
-from typing import Literal
-
-import tzlocal
-from apscheduler.triggers.base import BaseTrigger
-from apscheduler.triggers.interval import IntervalTrigger
+from typing import TYPE_CHECKING, Literal
 
 from rocketwatch.cron import (
     ALL_WEEKDAYS,
     DAY_OF_MONTH,
     WEEKDAY_WORDS,
     CronLine,
-    CronLineTrigger,
     ScheduleError,
     just_after,
     parse_cron_line,
@@ -41,7 +35,6 @@ from rocketwatch.timefmt import MONTHS, WEEKDAYS
 __all__ = [
     "MISSED_CAP",
     "PRESETS",
-    "CronLineTrigger",
     "Schedule",
     "ScheduleError",
     "local_tz",
@@ -49,6 +42,12 @@ __all__ = [
     "parse_every",
     "parse_quiet_hours",
 ]
+
+if TYPE_CHECKING:
+    from apscheduler.triggers.base import BaseTrigger
+
+# APScheduler (and the asyncio it loads) is imported only where a trigger is made: reading and checking the
+# setting, as the tray app does before its icon shows, needs neither.
 
 log = logging.getLogger(__name__)
 
@@ -174,8 +173,12 @@ def local_tz() -> tzinfo:
     """The user's time zone as the C library reads $TZ: unset, the system's setting (tzlocal); empty,
     UTC; a zone name or file ("Europe/Paris", ":/etc/localtime"); else a POSIX rule ("<+0530>-5:30",
     "CET-1CEST,M3.5.0,M10.5.0/3"). What none of these reads is UTC, with a warning."""
+    import zoneinfo  # with tzlocal, 3 ms to load: checking a schedule setting needs neither
+
     value = os.environ.get("TZ")
     if value is None:
+        import tzlocal
+
         return tzlocal.get_localzone()
     if not value:
         return UTC
@@ -193,6 +196,8 @@ def local_tz() -> tzinfo:
 
 def _zone_from_tz_variable(value: str) -> tzinfo:
     """$TZ read afresh each time (tzlocal reads it once and caches): a name or a zone file."""
+    import zoneinfo
+
     name = value.removeprefix(":")
     if os.path.isabs(name):
         with open(name, "rb") as zone_file:
@@ -221,6 +226,8 @@ def posix_zone(rule: str) -> tzinfo:
     summer = _POSIX_SUMMER.fullmatch(rule, standard.end())
     if summer is not None:
         footer = rule if "," in summer[0] else rule + _DEFAULT_SUMMER_RULES
+    import zoneinfo
+
     return zoneinfo.ZoneInfo.from_file(io.BytesIO(_zone_file_bytes(footer)), key=rule)
 
 
@@ -247,11 +254,15 @@ class Schedule:
     def trigger(self, tz: tzinfo, anchor: datetime | None = None) -> BaseTrigger:
         """An APScheduler trigger object; for intervals, ``anchor`` is the start (e.g. last run)."""
         if self.interval is not None:
+            from apscheduler.triggers.interval import IntervalTrigger
+
             return IntervalTrigger(
                 seconds=int(self.interval.total_seconds()),
                 start_date=_aware(anchor, "anchor") if anchor else None,
                 timezone=tz,
             )
+        from rocketwatch.cron_trigger import CronLineTrigger
+
         return CronLineTrigger(parse_cron_line(self._cron_text()), tz)
 
     def describe(self) -> str:

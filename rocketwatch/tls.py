@@ -13,6 +13,6 @@ import ssl
 @functools.cache
 def verified_context() -> ssl.SSLContext:
     """The context httpx builds for `verify=True` (its CA bundle, SSL_CERT_FILE/SSL_CERT_DIR), built once."""
-    import httpx
+    from rocketwatch.http import httpx
 
     return httpx.create_ssl_context(verify=True, trust_env=True)

@@ -43,22 +43,90 @@ def test_the_package_version_is_pyprojects() -> None:
     assert f"RocketWatch/{pyproject_version()} " in rocketwatch.USER_AGENT
 
 
-@pytest.mark.skipif(
-    shutil.which("git") is None or not (REPO / ".git").exists(), reason="needs a git checkout"
-)
-def test_version_from_a_source_checkout_names_the_commit(tmp_path: Path) -> None:
-    head = subprocess.run(
-        ["git", "-C", str(REPO), "rev-parse", "HEAD"], capture_output=True, text=True, check=True
-    ).stdout.strip()
+NEEDS_GIT = pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
+
+
+def git(cwd: Path, *args: str) -> str:
+    return subprocess.run(["git", "-C", str(cwd), *args], capture_output=True, text=True, check=True).stdout
+
+
+@NEEDS_GIT
+@pytest.mark.skipif(not (REPO / ".git").exists(), reason="needs a git checkout")
+def test_version_from_a_source_checkout_names_the_commit() -> None:
+    head = git(REPO, "rev-parse", "HEAD").strip()
     line = version_line(cwd=REPO)
-    assert line.startswith(f"RocketWatch {pyproject_version()} (source checkout at commit {head[:12]}")
-    dirty = subprocess.run(
-        ["git", "-C", str(REPO), "status", "--porcelain", "--untracked-files=no"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.strip()
-    assert line.endswith(", with local changes)") == bool(dirty)
+    assert line == f"RocketWatch {pyproject_version()} (source checkout at commit {head[:12]})"
+
+
+@NEEDS_GIT
+@pytest.mark.skipif(not (REPO / ".git").exists(), reason="needs a git checkout")
+def test_the_about_boxs_origin_also_says_whether_the_checkout_has_local_changes() -> None:
+    from rocketwatch.version import origin
+
+    head = git(REPO, "rev-parse", "HEAD").strip()
+    dirty = git(REPO, "status", "--porcelain", "--untracked-files=no").strip()
+    assert origin(changes=True) == Origin("source", head, modified=bool(dirty))
+
+
+def commit(cwd: Path, message: str, *options: str) -> None:
+    git(
+        cwd,
+        "-c",
+        "user.name=T",
+        "-c",
+        "user.email=t@example.org",
+        "commit",
+        "--quiet",
+        "-m",
+        message,
+        *options,
+    )
+
+
+def source_checkout(tmp_path: Path) -> Path:
+    """A checkout of the package and its pyproject.toml, one commit, with git's defaults."""
+    checkout = tmp_path / "checkout"
+    shutil.copytree(
+        REPO / "rocketwatch", checkout / "rocketwatch", ignore=shutil.ignore_patterns("__pycache__")
+    )
+    shutil.copy(REPO / "pyproject.toml", checkout / "pyproject.toml")
+    git(checkout, "init", "--quiet", "--initial-branch", "trunk")
+    git(checkout, "add", "--all")
+    commit(checkout, "one")
+    return checkout
+
+
+@NEEDS_GIT
+def test_version_reads_the_commit_however_git_keeps_it(tmp_path: Path) -> None:
+    checkout = source_checkout(tmp_path)
+    head = git(checkout, "rev-parse", "HEAD").strip()
+    expected = f"RocketWatch {pyproject_version()} (source checkout at commit {head[:12]})"
+    assert version_line(cwd=tmp_path, pythonpath=checkout) == expected  # a loose ref
+    git(checkout, "pack-refs", "--all")
+    assert not (checkout / ".git" / "refs" / "heads" / "trunk").exists()
+    assert version_line(cwd=tmp_path, pythonpath=checkout) == expected  # packed-refs
+    git(checkout, "checkout", "--quiet", "--detach")
+    assert version_line(cwd=tmp_path, pythonpath=checkout) == expected  # a detached HEAD
+    # A linked checkout, laid out as git lays one out: its .git is a file naming a git folder of its own
+    # (HEAD, and commondir pointing back at the main one, where the refs are).
+    git(checkout, "branch", "side")
+    own = checkout / ".git" / "linked-side"
+    own.mkdir()
+    (own / "HEAD").write_text("ref: refs/heads/side\n")
+    (own / "commondir").write_text("..\n")
+    linked = tmp_path / "linked"
+    shutil.copytree(
+        checkout / "rocketwatch", linked / "rocketwatch", ignore=shutil.ignore_patterns("__pycache__")
+    )
+    shutil.copy(checkout / "pyproject.toml", linked / "pyproject.toml")
+    (linked / ".git").write_text(f"gitdir: {own}\n")
+    assert version_line(cwd=tmp_path, pythonpath=linked) == expected  # a linked checkout (.git is a file)
+    commit(checkout, "two", "--allow-empty")
+    git(checkout, "update-ref", "refs/heads/side", "HEAD")
+    second = git(checkout, "rev-parse", "HEAD").strip()
+    assert version_line(cwd=tmp_path, pythonpath=linked) == (
+        f"RocketWatch {pyproject_version()} (source checkout at commit {second[:12]})"
+    )
 
 
 def copy_of_the_package(tmp_path: Path) -> Path:

@@ -20,11 +20,10 @@ from pathlib import Path
 from types import TracebackType
 from typing import TypeVar
 
-import httpx
-
 import rocketwatch
 from rocketwatch.addresses import is_private_host
 from rocketwatch.fileio import is_disk_full
+from rocketwatch.http import httpx
 from rocketwatch.i18n import N_, _, ngettext
 from rocketwatch.images.files import _PartFile
 from rocketwatch.images.names import image_name, thumbnail_name

@@ -20,9 +20,8 @@ from http import HTTPStatus
 from types import TracebackType
 from urllib.parse import urlsplit, urlunsplit
 
-import httpx
-
 from rocketwatch import USER_AGENT
+from rocketwatch.http import httpx
 from rocketwatch.i18n import _, ngettext
 from rocketwatch.tls import verified_context
 

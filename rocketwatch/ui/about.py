@@ -1,7 +1,7 @@
 """The About box: which RocketWatch this is (the version and where it came from), whose data it shows.
 
-Its version line is the one `rocketwatch --version` prints; "Copy version" puts it on the clipboard for a
-bug report.
+Its version line is the one `rocketwatch --version` prints, plus whether a source checkout has local
+changes (git is asked here, not on every --version); "Copy version" puts it on the clipboard for a bug report.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ class AboutDialog(QDialog):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(_("About {app}").format(app=APP_NAME))
-        self.version_line = describe(APP_NAME)
+        self.version_line = describe(APP_NAME, changes=True)
         icon = QLabel()
         icon.setPixmap(app_icon().pixmap(64, 64))
         icon.setAlignment(Qt.AlignmentFlag.AlignTop)
@@ -45,7 +45,7 @@ class AboutDialog(QDialog):
         font.setBold(True)
         title.setFont(font)
         title.setObjectName("aboutTitle")
-        self.origin_label = _plain(_sentence(origin().describe()), selectable=True)
+        self.origin_label = _plain(_sentence(origin(changes=True).describe()), selectable=True)
         self.origin_label.setObjectName("aboutOrigin")
         text = QVBoxLayout()
         text.addWidget(title)

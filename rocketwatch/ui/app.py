@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QSystemTrayIcon, QWidget
 
 from rocketwatch import APP_ID, APP_NAME, __version__
@@ -270,6 +270,8 @@ class TrayApp(QObject):
 
     def _cannot_start(self, error: OSError | sqlite3.Error) -> None:
         """The data folder or database cannot be used: say so in one line and in a window, then quit (2)."""
+        from PySide6.QtCore import Qt  # after the tray icon: see ui/icons.py
+
         from rocketwatch.session import storage_words
 
         words = storage_words(error, self.session.paths, None)
@@ -328,6 +330,8 @@ class TrayApp(QObject):
 
     def _show_notices(self) -> None:
         """Things any RocketWatch process left to tell the user once (a damaged database replaced)."""
+        from PySide6.QtCore import Qt  # after the tray icon: see ui/icons.py
+
         for notice in self.controller.store.notices.take():
             log.warning("Notice for the user: %s", notice.message)
             box = QMessageBox(QMessageBox.Icon.Warning, APP_NAME, notice.message)
@@ -362,6 +366,8 @@ class TrayApp(QObject):
                 handle.write(f"{time.time():.6f}\n")
 
     def _no_tray(self) -> None:
+        from PySide6.QtCore import Qt  # after the tray icon: see ui/icons.py
+
         if not self.core_ready:
             return  # it could not start (see _cannot_start): nothing to show
         log.warning("No system tray found; showing the gallery and quitting when it closes")

@@ -17,7 +17,6 @@ from PySide6.QtCore import (
     QMessageLogContext,
     QObject,
     QSocketNotifier,
-    Qt,
     QtMsgType,
     qInstallMessageHandler,
 )
@@ -62,6 +61,8 @@ class ErrorReporter:
     def handle(
         self, kind: type[BaseException], error: BaseException | None, traceback: TracebackType | None
     ) -> None:
+        from PySide6.QtCore import Qt  # after the tray icon: see ui/icons.py
+
         self.count += 1
         # logging takes the (type, value, traceback) that sys.excepthook gets, value None included
         log.error("Unhandled error", exc_info=(kind, error, traceback))  # type: ignore[arg-type]

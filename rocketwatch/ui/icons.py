@@ -12,7 +12,7 @@ import math
 from functools import cache
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QPointF, QRect, QRectF, QSize, Qt
+from PySide6.QtCore import QByteArray, QPointF, QRect, QRectF, QSize
 from PySide6.QtGui import (
     QBrush,
     QColor,
@@ -46,6 +46,21 @@ SYMBOLIC_NAMES = {
     "running": "rocketwatch-running-symbolic",
     "failed": "rocketwatch-failed-symbolic",
 }
+
+
+# PySide6 builds its Qt namespace (all its enums) when it is first imported or an overload taking one of
+# its enums is considered: 12 ms. The tray icon is drawn without it, before the icon shows; the functions
+# that draw later import it where they need it.
+
+
+def _transparent_image(size: int, ratio: int) -> QImage:
+    """An empty premultiplied ARGB image of `size` logical pixels (not image.fill(): its overloads take a
+    Qt.GlobalColor, so calling it builds the Qt namespace)."""
+    image = QImage(size * ratio, size * ratio, QImage.Format.Format_ARGB32_Premultiplied)
+    pixels = memoryview(image.bits())
+    pixels[:] = bytes(pixels.nbytes)  # all zero: transparent
+    image.setDevicePixelRatio(ratio)
+    return image
 
 
 def resource_icon_path(name: str) -> Path:
@@ -104,6 +119,8 @@ class _NamedIconEngine(QIconEngine):
         return self._pixmaps.pixmap(size, scale, mode, state)
 
     def paint(self, painter: QPainter, rect: QRect, mode: QIcon.Mode, state: QIcon.State) -> None:
+        from PySide6.QtCore import Qt
+
         self._pixmaps.paint(painter, rect, Qt.AlignmentFlag.AlignCenter, mode, state)
 
     def actualSize(self, size: QSize, mode: QIcon.Mode, state: QIcon.State) -> QSize:
@@ -156,9 +173,7 @@ def _symbolic_renderer(ink: str) -> QSvgRenderer:
 
 def _tray_image(ink: str, halo: str, state: str, size: int, ratio: int) -> QImage:
     """The rocket at `size` logical pixels (times `ratio` device pixels) in its halo, with its badge."""
-    image = QImage(size * ratio, size * ratio, QImage.Format.Format_ARGB32_Premultiplied)
-    image.fill(Qt.GlobalColor.transparent)
-    image.setDevicePixelRatio(ratio)
+    image = _transparent_image(size, ratio)
     painter = QPainter(image)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
     # The halo: the rocket in the opposite colour, drawn around the rocket's place; the rocket then
@@ -179,9 +194,7 @@ def _tray_image(ink: str, halo: str, state: str, size: int, ratio: int) -> QImag
 @cache
 def _rocket_image(colour: str, size: int, ratio: int) -> QImage:
     """The symbolic rocket alone in `colour` (rendered once, then drawn as often as the halo needs)."""
-    image = QImage(size * ratio, size * ratio, QImage.Format.Format_ARGB32_Premultiplied)
-    image.fill(Qt.GlobalColor.transparent)
-    image.setDevicePixelRatio(ratio)
+    image = _transparent_image(size, ratio)
     painter = QPainter(image)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
     _symbolic_renderer(colour).render(painter, QRectF(0, 0, size, size))
@@ -195,6 +208,8 @@ def _paint_badge(
     """A badge in the bottom-right corner, with a transparent moat so it stands apart from the rocket.
     The failed disc has a rim in the rocket's ink, which stands out on a mid-grey panel where vermillion
     alone would not; the running ring stays thin and hollow (a rim would fill it at 16 px)."""
+    from PySide6.QtCore import Qt
+
     diameter = size * (0.5 if size <= 24 else 0.45)
     radius = diameter / 2
     center = QPointF(size - radius, size - radius)
@@ -264,6 +279,8 @@ def _countdown_icon(state: str, minutes: int, dark_panel: bool) -> QIcon:
 def _paint_minutes(painter: QPainter, text: str, size: int, rim: QColor) -> None:
     """An amber tag with the minutes in black bold digits at the icon's top left (the rocket's nose stays
     in sight at the top right), in a transparent moat."""
+    from PySide6.QtCore import Qt
+
     height = size * 0.56
     tag = QRectF(0, 0, size * (0.78 if len(text) > 1 else 0.5), height)
     moat = max(1.0, size / 16)

@@ -16,32 +16,28 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAction, QIcon
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
-from rocketwatch import APP_NAME, timefmt
-from rocketwatch.alerts import COUNTDOWN_WINDOW
+from rocketwatch import APP_NAME
 from rocketwatch.i18n import _
-from rocketwatch.ll2.model import Launch
 from rocketwatch.notify import Subject
-from rocketwatch.timefmt import local, net_words, when_words, with_zone
+from rocketwatch.timefmt import (
+    CLOCK,
+    CLOCK_SECONDS,
+    WEEKDAY_CLOCK,
+    format_moment,
+    local,
+    net_words,
+    when_words,
+    with_zone,
+)
 from rocketwatch.ui.icons import countdown_tray_icon, tray_icon
-from rocketwatch.ui.run_model import plain_tooltip
 from rocketwatch.ui.tray_host import SNI
 
-if TYPE_CHECKING:  # the pipeline is imported after the tray icon shows (start-up speed)
+if TYPE_CHECKING:  # the pipeline and the alert rules are imported after the tray icon shows (start-up speed)
+    from rocketwatch.ll2.model import Launch
     from rocketwatch.pipeline.runner import RunActivity
 
 MENU_LAUNCHES = 5
 MENU_ACTIVITY_CHARS = 90  # the menu's line about the active run is cut here (whole text in its tooltip)
-
-
-COUNTDOWN_WINDOW_S = COUNTDOWN_WINDOW.total_seconds()
-
-
-def clock_words(moment: datetime, pattern: str) -> str:
-    """`moment` (local) in one of timefmt's clock patterns ("%H:%M", "%H:%M:%S", "%a %H:%M"): in the
-    reader's words and clock (Korean "오후 3:30") through timefmt.format_moment where timefmt has it,
-    else as strftime writes it (the same English)."""
-    format_moment = getattr(timefmt, "format_moment", None)
-    return str(format_moment(moment, pattern)) if format_moment is not None else moment.strftime(pattern)
 
 
 def countdown_words(launch: Launch, now: datetime) -> str:
@@ -49,7 +45,7 @@ def countdown_words(launch: Launch, now: datetime) -> str:
     seconds = max(0, int((launch.net - now).total_seconds()))
     minutes, seconds = divmod(seconds, 60)
     at = local(launch.net)
-    clock = with_zone(clock_words(at, "%H:%M"), at)
+    clock = with_zone(format_moment(at, CLOCK), at)
     return _("{name} launches in {minutes} min {seconds} s (at {time})").format(
         name=launch.name, minutes=minutes, seconds=f"{seconds:02d}", time=clock
     )
@@ -231,8 +227,10 @@ class TrayIcon(QObject):
         """Whole minutes left (rounded up, 1 to 60) before the counted-down launch, or None."""
         if self._countdown is None:
             return None
+        from rocketwatch.alerts import COUNTDOWN_WINDOW
+
         seconds = (self._countdown.net - (now or datetime.now(UTC))).total_seconds()
-        if not 0 < seconds <= COUNTDOWN_WINDOW_S:
+        if not 0 < seconds <= COUNTDOWN_WINDOW.total_seconds():
             return None
         return max(1, math.ceil(seconds / 60))
 
@@ -259,7 +257,7 @@ class TrayIcon(QObject):
         number, allowed, reason = activity.try_number, activity.tries_allowed, activity.reason
         if activity.waiting and activity.next_try_at is not None:
             text = _("Next try at {time} · Try {number} of {allowed} failed: {reason}").format(
-                time=clock_words(local(activity.next_try_at), "%H:%M:%S"),
+                time=format_moment(local(activity.next_try_at), CLOCK_SECONDS),
                 number=number,
                 allowed=allowed,
                 reason=reason,
@@ -275,6 +273,8 @@ class TrayIcon(QObject):
         if len(text) > MENU_ACTIVITY_CHARS:
             text = text[: MENU_ACTIVITY_CHARS - 1].rstrip() + "…"
         self.activity_action.setText(menu_text(text, self.kind))
+        from rocketwatch.ui.run_model import plain_tooltip  # the run table's module: loaded after the icon
+
         self.activity_action.setToolTip(plain_tooltip(activity.words(now)))  # LL2's words: never markup
         self.activity_action.setVisible(True)
 
@@ -318,9 +318,8 @@ class TrayIcon(QObject):
             lines.append(_("Schedule paused"))
         elif self._next_run is not None:
             next_run = local(self._next_run)
-            lines.append(
-                _("Next check: {when}").format(when=with_zone(clock_words(next_run, "%a %H:%M"), next_run))
-            )
+            when = with_zone(format_moment(next_run, WEEKDAY_CLOCK), next_run)
+            lines.append(_("Next check: {when}").format(when=when))
         return "\n".join(lines)
 
     def show_message(

@@ -27,7 +27,7 @@ def test_about_box_says_the_version_and_where_it_came_from_as_plain_text(qtbot) 
     texts = [label.text() for label in labels if label.text()]
     assert dialog.windowTitle() == "About RocketWatch"
     assert f"RocketWatch {__version__}" in texts
-    where = origin().describe()
+    where = origin(changes=True).describe()
     assert where[:1].upper() + where[1:] in texts  # "Source checkout at commit …" here
     assert all(label.textFormat() == Qt.TextFormat.PlainText for label in labels if label.text())
 
