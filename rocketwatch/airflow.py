@@ -80,9 +80,14 @@ def _session(home: str | None) -> Session:
     return session
 
 
-def build_dag(home: str | None = None, *, dag_id: str = DAG_ID) -> Any:
+def build_dag(
+    home: str | None = None, *, dag_id: str = DAG_ID, queue: str | None = None, pool: str | None = None
+) -> Any:
     """The DAG `dag_id`: download_launches >> get_pictures >> notify (>> download_events when [source]
-    events is on) over the RocketWatch home `home` (None: the default folders of the user Airflow runs as)."""
+    events is on) over the RocketWatch home `home` (None: the default folders of the user Airflow runs as).
+
+    `queue` / `pool`: with an executor of several workers, the queue (Celery) or pool that puts every task
+    on the one machine whose local disk holds the home."""
     from airflow.providers.standard.operators.python import PythonOperator
     from airflow.sdk import DAG, CronTriggerTimetable, DeltaTriggerTimetable
     from airflow.sdk.bases.operator import chain
@@ -109,6 +114,8 @@ def build_dag(home: str | None = None, *, dag_id: str = DAG_ID) -> Any:
             "retry_delay": settings.retry_delay,
             "retry_exponential_backoff": 2.0,
             "max_retry_delay": settings.max_retry_delay,
+            **({"queue": queue} if queue else {}),
+            **({"pool": pool} if pool else {}),
         },
         tags=["rocketwatch"],
     )
