@@ -9,8 +9,10 @@ ROCKETWATCH_AIRFLOW_PYTHON set). Workload as scenario 1: 100 launches, 100 disti
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
+import signal
 import statistics
 import subprocess
 import sys
@@ -74,6 +76,17 @@ def _tree(root: int) -> list[int]:
         found.append(pid)
         todo.extend(children.get(pid, []))
     return found
+
+
+def _pss_kb(pid: int) -> int:
+    """Proportional set size: shared pages counted once across the processes sharing them."""
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
 
 
 def _rss_kb(pid: int) -> int:
@@ -178,12 +191,17 @@ def standalone(reps: int) -> int:
     airflow_home = scratch / "airflow"
     (airflow_home / "dags").mkdir(parents=True)
     home = scratch / "home"
+    home.mkdir()
+    (home / "config.toml").write_text(
+        f'[source]\napi_url = "{standin.api_url}"\n\n[schedule]\ncatch_up = false\n'
+    )
     env = {
         **child_env(),
         "AIRFLOW_HOME": str(airflow_home),
         "AIRFLOW__CORE__DAGS_FOLDER": str(airflow_home / "dags"),
         "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
         "AIRFLOW__API__PORT": "18793",
+        "AIRFLOW__CORE__EXECUTION_API_SERVER_URL": "http://127.0.0.1:18793/execution/",
         "PATH": f"{python.parent}{os.pathsep}{os.environ.get('PATH', '')}",  # it starts `airflow` commands
         "AIRFLOW__DAG_PROCESSOR__REFRESH_INTERVAL": "5",
     }
@@ -202,7 +220,9 @@ def standalone(reps: int) -> int:
         env=child_env(),
     )
     log = (scratch / "standalone.log").open("w")
-    server = subprocess.Popen([airflow, "standalone"], env=env, stdout=log, stderr=subprocess.STDOUT)
+    server = subprocess.Popen(
+        [airflow, "standalone"], env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+    )
     try:
         deadline = time.monotonic() + 240
         while time.monotonic() < deadline:
@@ -216,7 +236,7 @@ def standalone(reps: int) -> int:
             raise RuntimeError("airflow standalone did not list the DAG")
         time.sleep(20)  # let it settle
         tree = _tree(server.pid)
-        idle = {"processes": len(tree), "rss_mb": sum(_rss_kb(pid) for pid in tree) / 1024}
+        idle = {"processes": len(tree), "pss_mb": sum(_pss_kb(pid) for pid in tree) / 1024}
         print("standalone idle", idle, flush=True)
         subprocess.run([airflow, "dags", "unpause", "rocketwatch"], env=env, check=True, capture_output=True)
         times = []
@@ -225,6 +245,7 @@ def standalone(reps: int) -> int:
             run_home.mkdir()
             (run_home / "config.toml").write_text(
                 f'[source]\napi_url = "{standin.api_url}"\n\n[pipeline]\nimage_concurrency = 16\n'
+                "\n[schedule]\ncatch_up = false\n"  # no run of its own when unpaused: only the triggered ones
             )
             subprocess.run(
                 [sys.executable, "-m", "rocketwatch", "airflow-dag", str(airflow_home / "dags" / "rw.py"),
@@ -253,14 +274,14 @@ def standalone(reps: int) -> int:
             times.append(took)
             run = runs[0]
             print("standalone run", rep, round(took, 2), run["state"], run["duration_s"], peak, flush=True)
-        print(f"standalone: {idle['processes']} processes, {idle['rss_mb']:.0f} MB RSS idle; "
+        print(f"standalone: {idle['processes']} processes, {idle['pss_mb']:.0f} MB PSS idle; "
               f"trigger to success median {statistics.median(times):.2f} s")  # fmt: skip
     finally:
-        server.terminate()
-        try:
+        os.killpg(server.pid, signal.SIGTERM)  # standalone and every process it started
+        with contextlib.suppress(subprocess.TimeoutExpired):
             server.wait(30)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(server.pid, signal.SIGKILL)
         standin.stop()
     return 0
 
