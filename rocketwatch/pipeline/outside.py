@@ -134,7 +134,12 @@ class OutsideRunner(Runner):
         ctx.tries_allowed = number + max(0, attempt.max_tries + 1 - attempt.try_number)
         self._emit(RunEvent("task_state", run_id, task_id, RUNNING, number))
         ctx.log(
-            f"{attempt.trigger} try {attempt.try_number} of {attempt.max_tries + 1} ({attempt.external_id})"
+            _("{scheduler} try {number} of {tries} (its run {run})").format(
+                scheduler=attempt.trigger.capitalize(),
+                number=attempt.try_number,
+                tries=attempt.max_tries + 1,
+                run=attempt.external_id,
+            )
         )
         try:
             result = function(ctx)
@@ -155,7 +160,12 @@ class OutsideRunner(Runner):
             pipeline = self.config.pipeline
             delay = backoff_delay(attempt.try_number, pipeline.retry_delay, pipeline.max_retry_delay)
             next_try_at = self.now() + timedelta(seconds=delay)
-            ctx.log(f"{attempt.trigger} tries again in about {delay:g} s", logging.WARNING)
+            ctx.log(
+                _("{scheduler} tries again in about {delay} s").format(
+                    scheduler=attempt.trigger.capitalize(), delay=f"{delay:g}"
+                ),
+                logging.WARNING,
+            )
             self._finish_try(ctx, UP_FOR_RETRY, message, next_try_at=next_try_at)
             self.store.runs.hold(run_id, next_try_at + HOLD_GRACE)
             raise OutsideTaskFailed(message, retryable=True) from error
