@@ -163,3 +163,20 @@ def test_another_outside_run_waits_for_the_one_in_progress(place: Home) -> None:
 def test_outside_task_ids_follow_the_events_setting() -> None:
     assert outside_task_ids(False) == ("download_launches", "get_pictures", "notify")
     assert outside_task_ids(True) == ("download_launches", "get_pictures", "notify", "download_events")
+
+
+def test_a_rocketwatch_retry_waits_for_an_airflow_run_between_its_tasks(
+    place: Home, standin: StandIn
+) -> None:
+    standin.set_sticky_api_fault(Fault("status", code=503))
+    earlier = place.tray.run("scheduled")  # a tray run that failed earlier (its retries used up)
+    assert earlier.state == "failed"
+    standin.set_sticky_api_fault(None)
+    place.outside("download_launches")
+    held = place.run()
+
+    with pytest.raises(RunRefused, match=f"Run {held.id} is in progress"):
+        place.tray.retry(earlier.id)  # it would change the launches between Airflow's tasks
+    place.outside("get_pictures")
+    place.outside("notify")
+    assert place.tray.retry(earlier.id).state == "success"
