@@ -86,8 +86,8 @@ def build_dag(
     """The DAG `dag_id`: download_launches >> get_pictures >> notify (>> download_events when [source]
     events is on) over the RocketWatch home `home` (None: the default folders of the user Airflow runs as).
 
-    `queue` / `pool`: with an executor of several workers, the queue (Celery) or pool that puts every task
-    on the one machine whose local disk holds the home."""
+    `queue`: with an executor of several workers, the queue that puts every task on the one machine whose
+    local disk holds the home; `pool`: an Airflow pool for the tasks (it limits how many run, not where)."""
     from airflow.providers.standard.operators.python import PythonOperator
     from airflow.sdk import DAG, CronTriggerTimetable, DeltaTriggerTimetable
     from airflow.sdk.bases.operator import chain

@@ -24,7 +24,7 @@ from rocketwatch.airflow import build_dag
 
 dag = build_dag(home={home!r})
 # With workers on several machines, every task must run on the one whose local disk holds the home:
-# build_dag(home=..., queue="rocketwatch") for a worker that alone serves that queue, or pool="...".
+# build_dag(home=..., queue="rocketwatch") for a worker that alone serves that queue.
 '''
 
 
