@@ -15,7 +15,7 @@ from rocketwatch.fileio import is_disk_full
 from rocketwatch.i18n import _
 from rocketwatch.pipeline.context import NotRetryable, RunContext, RunEvent, TaskError, plain_error
 from rocketwatch.pipeline.lock import RunLock
-from rocketwatch.pipeline.runner import Runner, backoff_delay
+from rocketwatch.pipeline.runner import DIED_REASON, Runner, backoff_delay
 from rocketwatch.pipeline.tasks import OPTIONAL_TASKS, SKIPPED_TASK, TASK_IDS, TASK_TITLES, TASKS
 from rocketwatch.store import RunRecord
 from rocketwatch.store.runs import FAILED, RETRYABLE_STATES, RUNNING, SKIPPED, SUCCESS, UP_FOR_RETRY
@@ -115,6 +115,8 @@ class OutsideRunner(Runner):
             # A task cleared in the outside scheduler: the same run goes on from that task.
             self.store.runs.reopen(record.id, attempt.task_id, os.getpid(), task_ids)
             self._emit(RunEvent("run_started", record.id, state=RUNNING, message="retry"))
+        elif self.store.runs.interrupt_tries(record.id, DIED_REASON):  # its last task process died
+            log.warning("Run %s: a try whose process ended without a word is marked interrupted", record.id)
         return self._record(record.id)
 
     def _try(self, run_id: int, attempt: OutsideTry, task_ids: tuple[str, ...]) -> str:

@@ -242,6 +242,15 @@ class RunStore:
         )
 
     # --- recovery ------------------------------------------------------------------------------
+    def interrupt_tries(self, run_id: int, reason: str) -> int:
+        """Tries of a run still marked running whose process is gone (an outside scheduler's task process
+        that was killed or died) become interrupted; returns how many."""
+        cursor = self.db.execute(
+            "UPDATE task_tries SET state = ?, error = ?, finished_at = ? WHERE run_id = ? AND state = ?",
+            (INTERRUPTED, reason, to_text(utc_now()), run_id, RUNNING),
+        )
+        return int(cursor.rowcount or 0)
+
     def mark_interrupted(self, reason: str) -> list[int]:
         """Every run still marked active becomes interrupted (call only when no live process owns one),
         except an outside scheduler's run held between its tasks: it is interrupted once its hold ends."""

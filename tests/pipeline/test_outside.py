@@ -180,3 +180,17 @@ def test_a_rocketwatch_retry_waits_for_an_airflow_run_between_its_tasks(
     place.outside("get_pictures")
     place.outside("notify")
     assert place.tray.retry(earlier.id).state == "success"
+
+
+def test_a_try_whose_task_process_was_killed_is_interrupted_when_airflow_tries_again(place: Home) -> None:
+    place.outside("download_launches")
+    run = place.run()
+    place.store.runs.start_try(run.id, "get_pictures", external_try=1)  # its process killed mid-try
+    assert place.tray.run("scheduled").state == "skipped"  # still held: Airflow will try again
+
+    assert place.outside("get_pictures", try_number=2, max_tries=1) == "success"
+    tries = [t for t in place.store.runs.tries(run.id) if t.task_id == "get_pictures"]
+    assert [(t.try_number, t.external_try, t.state) for t in tries] == [
+        (1, 1, "interrupted"),
+        (2, 2, "success"),
+    ]
