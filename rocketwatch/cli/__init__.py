@@ -24,6 +24,7 @@ from pathlib import Path
 
 from rocketwatch import APP_NAME, i18n
 from rocketwatch.applog import NOT_ON_CONSOLE, setup_logging
+from rocketwatch.cli.airflow import add_airflow_parser, cmd_airflow_dag
 from rocketwatch.cli.launches import (
     cmd_events,
     cmd_export_ics,
@@ -284,6 +285,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser(
         "quit", help=_("ask the running tray app to quit"), description=_("Ask the running tray app to quit.")
     )
+    add_airflow_parser(commands)
     return parser
 
 
@@ -470,6 +472,7 @@ COMMANDS: dict[str, Callable[[Session, argparse.Namespace], int]] = {
     "events": cmd_events,
     "mute": cmd_mute,
     "unmute": cmd_mute,
+    "airflow-dag": cmd_airflow_dag,
 }
 
 

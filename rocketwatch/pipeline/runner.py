@@ -185,6 +185,8 @@ class Runner:
             return self._skip(trigger)
         try:
             self._mark_dead_runs()
+            if self.store.runs.active():  # an outside scheduler's run between two of its tasks
+                return self._skip(trigger)
             self.cancel_event.clear()
             self._stop_state = CANCELLED
             run_id = self.store.runs.create(trigger, TASK_IDS, os.getpid(), now=self.now())
@@ -209,6 +211,9 @@ class Runner:
                         "Run {number} is {state}; only failed, interrupted or cancelled runs can be retried"
                     ).format(number=run_id, state=state_word(record.state))
                 )
+            held = self.store.runs.active()  # an outside scheduler's run between two of its tasks
+            if held:
+                raise RunRefused(f"Run {held[-1].id} is in progress; retry when it has finished")
             failed = record.failed_task
             start = TASK_IDS.index(failed.task_id) if failed else 0
             self.cancel_event.clear()

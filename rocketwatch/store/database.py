@@ -179,6 +179,15 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX events_by_date ON events(date);
     """,
+    # 6: runs made by an outside scheduler (Apache Airflow). Its own id for the run (one outside run is
+    # one RocketWatch run), how long the run is held between its tasks (they run in separate processes,
+    # and no other run may start in the gap), and the outside scheduler's number for each try.
+    """
+    ALTER TABLE runs ADD COLUMN external_id TEXT;
+    ALTER TABLE runs ADD COLUMN held_until TEXT;
+    CREATE UNIQUE INDEX runs_by_external_id ON runs(external_id) WHERE external_id IS NOT NULL;
+    ALTER TABLE task_tries ADD COLUMN external_try INTEGER;
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -36,6 +36,7 @@ class TaskTry:
     finished_at: datetime | None
     error: str | None
     log: str
+    external_try: int | None = None  # the outside scheduler's number for this try (Airflow's try_number)
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +64,8 @@ class RunRecord:
     api_requests: int
     images: dict[str, int | None]
     tasks: tuple[TaskRecord, ...] = field(default=())
+    external_id: str | None = None  # the outside scheduler's id for this run (Airflow's run id)
+    held_until: datetime | None = None  # an outside run between its tasks: no other run starts until then
 
     @property
     def duration_s(self) -> float | None:
@@ -94,6 +97,7 @@ class RunRecord:
             "images": dict(self.images),
             "error": self.error,
             "retries": self.retries,
+            "external_run_id": self.external_id,
         }
 
 
@@ -103,14 +107,22 @@ class RunStore:
 
     # --- creating and finishing runs -------------------------------------------------------
     def create(
-        self, trigger: str, task_ids: tuple[str, ...], pid: int, *, now: datetime | None = None
+        self,
+        trigger: str,
+        task_ids: tuple[str, ...],
+        pid: int,
+        *,
+        now: datetime | None = None,
+        external_id: str | None = None,
     ) -> int:
-        """A new running run; `now` is its start (default: the clock)."""
+        """A new running run; `now` is its start (default: the clock). `external_id`: the outside
+        scheduler's id for it (one outside run is one RocketWatch run)."""
         started = to_text(now or utc_now())
         with self.db.transaction() as tx:
             cursor = tx.execute(
-                "INSERT INTO runs (trigger, state, created_at, started_at, pid) VALUES (?, ?, ?, ?, ?)",
-                (trigger, RUNNING, started, started, pid),
+                "INSERT INTO runs (trigger, state, created_at, started_at, pid, external_id)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                (trigger, RUNNING, started, started, pid, external_id),
             )
             run_id = int(cursor.lastrowid or 0)
             tx.executemany(
@@ -159,9 +171,20 @@ class RunStore:
 
     def finish(self, run_id: int, state: RunState, error: str | None = None) -> None:
         self.db.execute(
-            "UPDATE runs SET state = ?, error = ?, finished_at = ?, pid = NULL WHERE id = ?",
+            "UPDATE runs SET state = ?, error = ?, finished_at = ?, pid = NULL, held_until = NULL"
+            " WHERE id = ?",
             (state, error, to_text(utc_now()), run_id),
         )
+
+    def hold(self, run_id: int, until: datetime | None, pid: int | None = None) -> None:
+        """Keep an outside scheduler's run active until `until` (None: no longer held) while no process
+        of it works on the run, so that no other run starts between its tasks."""
+        self.db.execute("UPDATE runs SET held_until = ?, pid = ? WHERE id = ?", (to_text(until), pid, run_id))
+
+    def find_external(self, external_id: str) -> RunRecord | None:
+        """The run an outside scheduler knows by `external_id` (None when there is none)."""
+        row = self.db.execute("SELECT id FROM runs WHERE external_id = ?", (external_id,)).fetchone()
+        return self.get(int(row[0])) if row else None
 
     def set_stats(self, run_id: int, **stats: int) -> None:
         """Record counters: launches, new_launches, changed_launches, images_* ."""
@@ -184,8 +207,11 @@ class RunStore:
             (state, error, run_id, task_id),
         )
 
-    def start_try(self, run_id: int, task_id: str, *, now: datetime | None = None) -> tuple[int, int]:
-        """Begin the next try of a task at `now` (default: the clock); returns (try row id, try number)."""
+    def start_try(
+        self, run_id: int, task_id: str, *, now: datetime | None = None, external_try: int | None = None
+    ) -> tuple[int, int]:
+        """Begin the next try of a task at `now` (default: the clock); returns (try row id, try number).
+        `external_try`: the outside scheduler's own number for the try."""
         with self.db.transaction() as tx:
             tx.execute(
                 "UPDATE tasks SET tries = tries + 1, state = ?, error = NULL"
@@ -196,9 +222,9 @@ class RunStore:
                 "SELECT tries FROM tasks WHERE run_id = ? AND task_id = ?", (run_id, task_id)
             ).fetchone()[0]
             cursor = tx.execute(
-                "INSERT INTO task_tries (run_id, task_id, try_number, state, started_at)"
-                " VALUES (?, ?, ?, ?, ?)",
-                (run_id, task_id, number, RUNNING, to_text(now or utc_now())),
+                "INSERT INTO task_tries (run_id, task_id, try_number, state, started_at, external_try)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                (run_id, task_id, number, RUNNING, to_text(now or utc_now()), external_try),
             )
         return int(cursor.lastrowid or 0), int(number)
 
@@ -216,14 +242,28 @@ class RunStore:
         )
 
     # --- recovery ------------------------------------------------------------------------------
+    def interrupt_tries(self, run_id: int, reason: str) -> int:
+        """Tries of a run still marked running whose process is gone (an outside scheduler's task process
+        that was killed or died) become interrupted; returns how many."""
+        cursor = self.db.execute(
+            "UPDATE task_tries SET state = ?, error = ?, finished_at = ? WHERE run_id = ? AND state = ?",
+            (INTERRUPTED, reason, to_text(utc_now()), run_id, RUNNING),
+        )
+        return int(cursor.rowcount or 0)
+
     def mark_interrupted(self, reason: str) -> list[int]:
-        """Every run still marked active becomes interrupted (call only when no live process owns one)."""
+        """Every run still marked active becomes interrupted (call only when no live process owns one),
+        except an outside scheduler's run held between its tasks: it is interrupted once its hold ends."""
         now = to_text(utc_now())
         with self.db.transaction() as tx:
             placeholders = ", ".join("?" for _ in ACTIVE_STATES)
             ids = [
                 row[0]
-                for row in tx.execute(f"SELECT id FROM runs WHERE state IN ({placeholders})", ACTIVE_STATES)
+                for row in tx.execute(
+                    f"SELECT id FROM runs WHERE state IN ({placeholders})"
+                    " AND (held_until IS NULL OR held_until <= ?)",
+                    (*ACTIVE_STATES, now),
+                )
             ]
             for run_id in ids:
                 tx.execute(
@@ -237,7 +277,8 @@ class RunStore:
                     (INTERRUPTED, reason, now, run_id, RUNNING),
                 )
                 tx.execute(
-                    "UPDATE runs SET state = ?, error = ?, finished_at = ?, pid = NULL WHERE id = ?",
+                    "UPDATE runs SET state = ?, error = ?, finished_at = ?, pid = NULL, held_until = NULL"
+                    " WHERE id = ?",
                     (INTERRUPTED, reason, now, run_id),
                 )
         return ids
@@ -318,6 +359,7 @@ class RunStore:
                 from_text(row["finished_at"]),
                 row["error"],
                 row["log"],
+                row["external_try"],
             )
             for row in rows
         ]
@@ -353,4 +395,6 @@ class RunStore:
             api_requests=row["api_requests"],
             images={name: row[f"images_{name}"] for name in IMAGE_COUNTS},
             tasks=tasks,
+            external_id=row["external_id"],
+            held_until=from_text(row["held_until"]),
         )
