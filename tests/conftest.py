@@ -34,11 +34,16 @@ def english() -> Iterator[None]:
 
 
 @pytest.fixture
-def korean() -> Iterator[None]:
-    """The app in Korean for this test (the catalog the build compiled)."""
-    if i18n.setup("ko") != "ko":
-        pytest.fail(f"no compiled Korean catalog at {i18n.catalog_path('ko')}: the build hook did not run")
-    yield
+def korean() -> Iterator[Callable[[], None]]:
+    """The app in Korean for this test (the catalog the build compiled). Calling it switches to Korean
+    again, for a test that read settings (which may choose the language)."""
+
+    def switch() -> None:
+        if i18n.setup("ko") != "ko":
+            pytest.fail(f"no compiled Korean catalog at {i18n.catalog_path('ko')}: did the build hook run?")
+
+    switch()
+    yield switch
 
 
 @pytest.fixture(scope="session")

@@ -3,12 +3,8 @@ language, while --json (what scripts read) stays byte for byte the same."""
 
 from __future__ import annotations
 
-import gettext
 import re
-import shutil
 import socket
-import subprocess
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -27,29 +23,6 @@ from rocketwatch.paths import paths_for
 from rocketwatch.pipeline import RunActivity, Runner
 from rocketwatch.standin import StandIn
 from rocketwatch.store import LaunchChange, Store
-
-CATALOG = Path(__file__).parents[1] / "rocketwatch" / "locale" / "ko" / "LC_MESSAGES" / "parts" / "core.po"
-
-
-@pytest.fixture(scope="module")
-def korean_catalog(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The Korean words of the core, compiled by gettext's msgfmt (which also checks the placeholders)."""
-    msgfmt = shutil.which("msgfmt")
-    assert msgfmt, "gettext's msgfmt is needed to compile the Korean catalog"
-    compiled = tmp_path_factory.mktemp("ko") / "core.mo"
-    subprocess.run([msgfmt, "--check", "-o", str(compiled), str(CATALOG)], check=True)
-    return compiled
-
-
-@pytest.fixture
-def korean(korean_catalog: Path) -> Iterator[None]:
-    """Korean for the length of one test, English again after it."""
-    with korean_catalog.open("rb") as catalog:
-        i18n.use(gettext.GNUTranslations(catalog))
-    try:
-        yield
-    finally:
-        i18n.use(gettext.NullTranslations())
 
 
 def closed_port() -> int:
@@ -91,7 +64,14 @@ def test_the_run_summary_and_the_failure_notice_are_korean(korean, home: Path, s
         assert "연결할 수 없습니다" in (record.failed_task.error if record.failed_task else "")
 
 
-def test_rocketwatch_run_speaks_korean(korean, home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_rocketwatch_run_speaks_korean(
+    home: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The command reads the settings ("system" language) and so the locale, as on a Korean desktop.
+    for name in ("LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", "ko_KR.UTF-8")
+    monkeypatch.setenv("LANGUAGE", "ko")
     assert main(["--home", str(home), "--demo", "run"]) == 0
     out, err = capsys.readouterr()
     assert re.search(r"^실행 1 성공, 소요 .+ \(manual\)$", out, re.M), out
@@ -124,9 +104,7 @@ def test_help_and_argparse_own_words_are_korean(korean, capsys: pytest.CaptureFi
     assert "rocketwatch history: 오류: 인수 --limit: 1 이상이어야 합니다. 입력값: 0" in err
 
 
-def test_json_output_is_the_same_in_english_and_korean(
-    korean_catalog: Path, home: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_json_output_is_the_same_in_english_and_korean(home: Path, capsys: pytest.CaptureFixture) -> None:
     assert main(["--home", str(home), "--demo", "run"]) == 0
     capsys.readouterr()
     launch_id = None
@@ -137,9 +115,7 @@ def test_json_output_is_the_same_in_english_and_korean(
     ]
     outputs: dict[str, list[str]] = {}
     for language in ("en", "ko"):
-        if language == "ko":
-            with korean_catalog.open("rb") as catalog:
-                i18n.use(gettext.GNUTranslations(catalog))
+        assert i18n.setup(language) == language
         try:
             outputs[language] = []
             for args in commands:
@@ -149,7 +125,7 @@ def test_json_output_is_the_same_in_english_and_korean(
             assert main(["--home", str(home), "launch", launch_id, "--json"]) == 0
             outputs[language].append(capsys.readouterr().out)
         finally:
-            i18n.use(gettext.NullTranslations())
+            i18n.setup("en")
     assert outputs["en"] == outputs["ko"]
     assert all(output.strip() for output in outputs["en"])
     assert "This schedule can run up to 30 times in an hour" in outputs["en"][2]  # a warning, in English

@@ -33,7 +33,6 @@ from rocketwatch.ui.card_art import placeholder_picture
 from rocketwatch.ui.detail_sections import WEB_SCHEMES, DetailSections, web_url
 from rocketwatch.ui.status_style import badge_size, paint_badge, status_style
 from rocketwatch.ui.thumbnails import Fit, PictureLoader
-from rocketwatch.ui.tray import clock_words
 from rocketwatch.ui.watch_star import UNWATCH_TIP, WATCH_TEXT, WATCH_TIP, star_icon
 
 PICTURE_BOX = QSize(900, 600)  # logical pixels the detail picture is decoded for (at most)
@@ -63,10 +62,12 @@ def window_words(launch: Launch) -> str:
         return ""
     first, last = timefmt.local(start), timefmt.local(end)
     if end <= start:
-        return _("Instantaneous at {time}").format(time=timefmt.with_zone(clock_words(first, "%H:%M"), first))
+        at = timefmt.with_zone(timefmt.format_moment(first, timefmt.CLOCK), first)
+        return _("Instantaneous at {time}").format(time=at)
     # Dates and clock times in timefmt's words (the reader's language and clock).
     opens = timefmt.net_words(start, "MIN")
-    closes = clock_words(last, "%H:%M") if first.date() == last.date() else timefmt.net_words(end, "MIN")
+    same_day = first.date() == last.date()
+    closes = timefmt.format_moment(last, timefmt.CLOCK) if same_day else timefmt.net_words(end, "MIN")
     return f"{opens} – {timefmt.with_zone(closes, last)} ({timefmt.duration_words(end - start)})"
 
 

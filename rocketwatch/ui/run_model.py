@@ -385,11 +385,11 @@ class RunTableModel(RowsTableModel):
         if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(Column):
             return None
         if role == Qt.ItemDataRole.DisplayRole:
-            return (
-                _(HEADERS[Column(section)])
-                if Column(section) not in TASK_COLUMNS
-                else HEADERS[Column(section)]
-            )
+            if Column(section) in TASK_COLUMNS:
+                return HEADERS[Column(section)]  # task ids, as in logs and the CLI
+            if Column(section) == Column.LAUNCHES:
+                return pgettext("how many", "Launches")  # a count here, the launch list elsewhere
+            return _(HEADERS[Column(section)])
         if role == Qt.ItemDataRole.ToolTipRole:
             tip = HEADER_TIPS.get(Column(section))
             return _(tip) if tip else None

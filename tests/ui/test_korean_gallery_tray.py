@@ -6,17 +6,12 @@ as the build does) and looks at what a Korean reader sees; English comes back af
 
 from __future__ import annotations
 
-import gettext
-import shutil
-import subprocess
-from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from PySide6.QtWidgets import QLabel
 
-from rocketwatch import i18n
 from rocketwatch.config import ConfigError
 from rocketwatch.ll2.model import Launch
 from rocketwatch.session import Session
@@ -25,34 +20,6 @@ from rocketwatch.ui.config_problem import ConfigProblemDialog
 from rocketwatch.ui.gallery import GalleryWindow
 from rocketwatch.ui.single_instance import instance_mismatch
 from rocketwatch.ui.tray import TrayIcon
-
-KOREAN = Path(__file__).parents[2] / "rocketwatch" / "locale" / "ko" / "LC_MESSAGES"
-
-
-@pytest.fixture
-def korean(tmp_path: Path) -> Iterator[Callable[[], None]]:
-    """Korean for the test: every Korean .po of the tree (the catalog and any parts not merged yet).
-    Calling it switches to Korean again (reading settings may choose the language)."""
-    msgfmt = shutil.which("msgfmt")
-    if msgfmt is None:
-        pytest.fail("msgfmt (GNU gettext) is needed to compile the Korean catalog")
-    catalogs = sorted(KOREAN.rglob("*.po"))
-    assert catalogs, f"no Korean catalog under {KOREAN}"
-    translation: gettext.NullTranslations | None = None
-    for number, po in enumerate(catalogs):
-        mo = tmp_path / f"{number}.mo"
-        subprocess.run([msgfmt, "--check", "-o", str(mo), str(po)], check=True)
-        with mo.open("rb") as handle:
-            loaded = gettext.GNUTranslations(handle)
-        if translation is None:
-            translation = loaded
-        else:
-            translation.add_fallback(loaded)
-    before = i18n._translation
-    assert translation is not None
-    i18n.use(translation)
-    yield lambda: i18n.use(translation)
-    i18n.use(before)
 
 
 def launch(name: str, hours: float, launch_id: str, **fields) -> Launch:
