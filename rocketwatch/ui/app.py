@@ -25,6 +25,7 @@ from rocketwatch.notify import ChainNotifier, LogNotifier, Notification, Subject
 from rocketwatch.session import Session
 from rocketwatch.states import RunState
 from rocketwatch.ui.errors import ErrorReporter, SignalBridge, route_qt_messages
+from rocketwatch.ui.gc_guard import GuiThreadCollector
 from rocketwatch.ui.icons import app_icon
 from rocketwatch.ui.language import install_qt_translation
 from rocketwatch.ui.single_instance import PING, InstanceServer, instance_mismatch, send_request, socket_name
@@ -115,6 +116,7 @@ def main(session: Session, args: argparse.Namespace) -> int:
     QApplication.setDesktopFileName(APP_ID)
     QApplication.setQuitOnLastWindowClosed(False)
     app = QApplication.instance() or QApplication(sys.argv[:1])
+    collector = GuiThreadCollector(app)  # no Qt object is ever freed in a pipeline thread
     route_qt_messages()
     install_qt_translation(app)  # Qt's own buttons in the desktop's language, then in the one set
     if not load_settings(session):
@@ -127,6 +129,7 @@ def main(session: Session, args: argparse.Namespace) -> int:
     tray_app.start()
     code = app.exec()
     tray_app.close()
+    collector.stop()
     if tray_app.restart_requested:  # the server is closed: the new process becomes the instance
         from rocketwatch.ui.restart import start_again
 

@@ -14,6 +14,17 @@ from rocketwatch.paths import paths_for
 from rocketwatch.standin import StandIn
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _collect_in_the_gui_thread(qapp) -> Iterator[None]:
+    """As the app does (ui/gc_guard.py): a Qt object left in a cycle by one test is never freed by a
+    garbage collection that a controller's worker thread happens to start in a later one."""
+    from rocketwatch.ui.gc_guard import GuiThreadCollector
+
+    collector = GuiThreadCollector()
+    yield
+    collector.stop()
+
+
 @pytest.fixture
 def recorder() -> RecordingNotifier:
     return RecordingNotifier()
