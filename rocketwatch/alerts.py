@@ -13,7 +13,17 @@ from typing import Any
 from rocketwatch.config import AlertsConfig
 from rocketwatch.i18n import _, ngettext
 from rocketwatch.ll2.model import Launch, landing_outcomes
-from rocketwatch.timefmt import duration_words, local, net_label, parse_moment, with_zone
+from rocketwatch.timefmt import (
+    DAY,
+    WEEKDAY,
+    clock_words,
+    duration_words,
+    format_moment,
+    local,
+    net_label,
+    parse_moment,
+    with_zone,
+)
 
 REMINDER, SLIP, STATUS, WEBCAST = "reminder", "slip", "status", "webcast"
 LANDING, UPDATE = "landing", "update"
@@ -339,7 +349,7 @@ def due_event_alerts(
         if event.date_precision == "HR":
             ahead = _("about {lead}").format(lead=ahead)
         when = local(event.date, tz)
-        clock = with_zone(f"{when:%H}:00" if event.date_precision == "HR" else f"{when:%H:%M}", when)
+        clock = with_zone(clock_words(when, event.date_precision, about=False), when)
         words = (
             _("{event} in {lead} — {clock}, {location}")
             if event.location
@@ -600,11 +610,8 @@ def lead_words(delta: timedelta) -> str:
 def _clock(launch: Launch, now: datetime, tz: tzinfo | None) -> str:
     """The NET's local time of day, with the weekday when it is not today."""
     when = local(launch.net, tz)
-    text = (
-        _("about {clock}").format(clock=f"{when:%H}:00") if launch.net_precision == "HR" else f"{when:%H:%M}"
-    )
-    text = with_zone(text, when)  # a notification is read away from the app: say which clock
-    return text if when.date() == local(now, tz).date() else f"{when:%a} {text}"
+    text = with_zone(clock_words(when, launch.net_precision), when)  # read away from the app: which clock
+    return text if when.date() == local(now, tz).date() else f"{format_moment(when, WEEKDAY)} {text}"
 
 
 def _day_clock(launch: Launch, now: datetime, tz: tzinfo | None) -> str:
@@ -612,11 +619,8 @@ def _day_clock(launch: Launch, now: datetime, tz: tzinfo | None) -> str:
     if launch.net_precision not in PRECISE:
         return net_label(launch.net, launch.net_precision, tz)
     when = local(launch.net, tz)
-    day = f"{when:%a %d %b}" if abs(launch.net - now) > timedelta(days=6) else f"{when:%a}"
-    clock = (
-        _("about {clock}").format(clock=f"{when:%H}:00") if launch.net_precision == "HR" else f"{when:%H:%M}"
-    )
-    return with_zone(f"{day} {clock}", when)
+    day = format_moment(when, DAY if abs(launch.net - now) > timedelta(days=6) else WEEKDAY)
+    return with_zone(f"{day} {clock_words(when, launch.net_precision)}", when)
 
 
 def _place(launch: Launch) -> str:

@@ -16,9 +16,9 @@ from rocketwatch.store.launches import LaunchChange
 def moment_words(moment: datetime, tz: tzinfo | None = None, *, zone: bool = True) -> str:
     """'Tue 03 Mar 14:00 CET' in local time (the year too when it is not this year's)."""
     when = timefmt.local(moment, tz)
-    pattern = "%a %d %b %H:%M" if when.year == datetime.now(when.tzinfo).year else "%a %d %b %Y %H:%M"
-    text = when.strftime(pattern)
-    return f"{text} {when.tzname()}" if zone and when.tzname() else text
+    this_year = when.year == datetime.now(when.tzinfo).year
+    text = timefmt.format_moment(when, timefmt.DAY_TIME if this_year else timefmt.DAY_TIME_YEAR)
+    return timefmt.with_zone(text, when) if zone else text
 
 
 def net_local_and_utc(launch: Launch, tz: tzinfo | None = None) -> str:
@@ -35,8 +35,8 @@ def net_local_and_utc(launch: Launch, tz: tzinfo | None = None) -> str:
     zone = here.tzname() or ""
     if here.utcoffset() == timedelta(0) and zone in ("UTC", "GMT", "Z", ""):
         return f"{words} UTC"
-    clock = f"{utc:%H}:00" if precision == "HR" else f"{utc:%H:%M}"
-    day = "" if utc.date() == here.date() else f"{utc:%a %d %b} "
+    clock = timefmt.clock_words(utc, precision, about=False)
+    day = "" if utc.date() == here.date() else timefmt.format_moment(utc, timefmt.DAY) + " "
     utc_words = f"{day}{clock} UTC"
     if precision == "HR":
         utc_words = _("about {clock}").format(clock=utc_words)

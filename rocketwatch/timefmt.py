@@ -78,7 +78,7 @@ def strftime(moment: datetime, pattern: str) -> str:
         if letter == "p":
             return pgettext("clock", "AM") if moment.hour < 12 else pgettext("clock", "PM")
         if letter == "Z":
-            return moment.tzname() or ""
+            return zone_words(moment)
         if letter == "Y":
             return str(moment.year)
         if letter == "%":
@@ -102,6 +102,14 @@ def format_moment(moment: datetime, pattern: str) -> str:
     """`moment` with one of the patterns above, translated: DAY_TIME is 'Thu 03 Dec 20:00' in English,
     '12월 3일 (목) 오후 8:00' in Korean."""
     return strftime(moment, _(pattern))
+
+
+def clock_words(moment: datetime, precision: str | None = None, *, about: bool = True) -> str:
+    """The time of day in the reader's clock: '14:30' (Korean '오후 2:30'); to the hour for LL2's "HR"
+    precision: 'about 14:00' ('14:00' without `about`)."""
+    if precision == "HR":
+        return format_moment(moment, ABOUT_HOUR if about else HOUR)
+    return format_moment(moment, CLOCK)
 
 
 def local(moment: datetime, tz: tzinfo | None = None) -> datetime:

@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
 
-from rocketwatch import APP_NAME, i18n
+from rocketwatch import APP_NAME, i18n, timefmt
 from rocketwatch.applog import NOT_ON_CONSOLE, setup_logging
 from rocketwatch.cli.airflow import add_airflow_parser, cmd_airflow_dag
 from rocketwatch.cli.launches import (
@@ -406,7 +406,7 @@ def cmd_schedule(session: Session, args: argparse.Namespace) -> int:
         return 0
     print(f"{expr}: {schedule.describe()} ({tz})")
     for moment in times:
-        print(f"  {moment.strftime('%a %d %b %Y %H:%M %Z')}")
+        print("  " + timefmt.format_moment(moment, timefmt.DAY_YEAR_TIME_ZONE))
     if len(times) < args.count:
         if times:
             print("  " + _("(no more fire times after that: dates end with the year 9999)"))

@@ -42,6 +42,7 @@ from rocketwatch.store.runs import (
     UP_FOR_RETRY,
     TaskTry,
 )
+from rocketwatch.timefmt import CLOCK_SECONDS, format_moment
 
 log = logging.getLogger(__name__)
 
@@ -112,7 +113,7 @@ def next_try_words(moment: datetime, now: datetime | None = None) -> str:
         wait = _("{count} s").format(count=seconds)
     else:
         wait = _("{count} min").format(count=round(seconds / 60))
-    return _("{clock} (in {wait})").format(clock=moment.astimezone().strftime("%H:%M:%S"), wait=wait)
+    return _("{clock} (in {wait})").format(clock=format_moment(moment.astimezone(), CLOCK_SECONDS), wait=wait)
 
 
 def run_activity(store: Store, pipeline: PipelineConfig) -> RunActivity | None:

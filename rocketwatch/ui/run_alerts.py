@@ -24,7 +24,7 @@ from rocketwatch.alerts import lead_words
 from rocketwatch.i18n import N_, _
 from rocketwatch.store import LedgerEntry, Store
 from rocketwatch.store.ledger import CLAIMED, FAILED, SENT, SUPPRESSED
-from rocketwatch.timefmt import local
+from rocketwatch.timefmt import CLOCK_SECONDS, format_moment, local
 from rocketwatch.ui.run_model import STATE_ROLE, StateDelegate, one_line, plain_tooltip, time_words
 from rocketwatch.ui.table_model import RowsTableModel
 
@@ -140,7 +140,7 @@ class AlertTableModel(RowsTableModel):
         if column == AlertColumn.BACKEND:
             backend = BACKEND_WORDS.get(entry.backend or "")
             return _(backend) if backend is not None else entry.backend or ""
-        return local(entry.delivered_at or entry.created_at).strftime("%H:%M:%S")
+        return format_moment(local(entry.delivered_at or entry.created_at), CLOCK_SECONDS)
 
     def entry_at(self, row: int) -> LedgerEntry | None:
         return self.at(row)

@@ -35,7 +35,7 @@ from rocketwatch.i18n import N_, _
 from rocketwatch.pipeline import TASK_TITLES, RunActivity
 from rocketwatch.states import RunState
 from rocketwatch.store import RunRecord, Store, TaskTry
-from rocketwatch.timefmt import local
+from rocketwatch.timefmt import CLOCK_SECONDS, format_moment, local
 from rocketwatch.ui.run_alerts import RunAlerts
 from rocketwatch.ui.run_model import (
     STATE_ROLE,
@@ -127,7 +127,7 @@ class TryTableModel(RowsTableModel):
         if column == TryColumn.STATE:
             return state_style(task_try.state).label()
         if column == TryColumn.STARTED:
-            return local(task_try.started_at).strftime("%H:%M:%S")
+            return format_moment(local(task_try.started_at), CLOCK_SECONDS)
         if column == TryColumn.DURATION:
             if task_try.finished_at is None:
                 return ""
@@ -318,7 +318,7 @@ class RunDetail(QWidget):
             self._update_summary(self._record)
         waiting = activity is not None and activity.waiting and activity.run_id == self._run_id
         if waiting and activity is not None and activity.next_try_at is not None:
-            when = local(activity.next_try_at).strftime("%H:%M:%S")
+            when = format_moment(local(activity.next_try_at), CLOCK_SECONDS)
             words = _("Next try at {time}").format(time=when)
             self.tries.set_next_try((activity.task_id, activity.try_number), words)
         else:

@@ -20,7 +20,15 @@ from rocketwatch.pipeline import TASK_TITLES, RunActivity
 from rocketwatch.states import RunState
 from rocketwatch.store import RunRecord
 from rocketwatch.store.runs import RETRYABLE_STATES, RUNNING, RunStore
-from rocketwatch.timefmt import duration_words, local, zone_words
+from rocketwatch.timefmt import (
+    DAY_TIME_SECONDS,
+    DAY_TIME_SECONDS_YEAR,
+    DAY_YEAR_TIME,
+    LONG,
+    duration_words,
+    format_moment,
+    local,
+)
 from rocketwatch.ui.table_model import RowsTableModel
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -71,103 +79,23 @@ def one_line(text: str | None) -> str:
     return " ".join((text or "").split())
 
 
-def _weekday(when: datetime) -> str:
-    """The short name of the day: 'Sat'."""
-    return (
-        pgettext("short weekday", "Mon"),
-        pgettext("short weekday", "Tue"),
-        pgettext("short weekday", "Wed"),
-        pgettext("short weekday", "Thu"),
-        pgettext("short weekday", "Fri"),
-        pgettext("short weekday", "Sat"),
-        pgettext("short weekday", "Sun"),
-    )[when.weekday()]
-
-
-def _long_weekday(when: datetime) -> str:
-    return (
-        _("Monday"),
-        _("Tuesday"),
-        _("Wednesday"),
-        _("Thursday"),
-        _("Friday"),
-        _("Saturday"),
-        _("Sunday"),
-    )[when.weekday()]
-
-
-def _month(when: datetime) -> str:
-    """The short name of the month: 'Nov'."""
-    return (
-        pgettext("short month", "Jan"),
-        pgettext("short month", "Feb"),
-        pgettext("short month", "Mar"),
-        pgettext("short month", "Apr"),
-        pgettext("short month", "May"),
-        pgettext("short month", "Jun"),
-        pgettext("short month", "Jul"),
-        pgettext("short month", "Aug"),
-        pgettext("short month", "Sep"),
-        pgettext("short month", "Oct"),
-        pgettext("short month", "Nov"),
-        pgettext("short month", "Dec"),
-    )[when.month - 1]
-
-
-def _long_month(when: datetime) -> str:
-    return (
-        pgettext("month", "January"),
-        pgettext("month", "February"),
-        pgettext("month", "March"),
-        pgettext("month", "April"),
-        pgettext("month", "May"),
-        pgettext("month", "June"),
-        pgettext("month", "July"),
-        pgettext("month", "August"),
-        pgettext("month", "September"),
-        pgettext("month", "October"),
-        pgettext("month", "November"),
-        pgettext("month", "December"),
-    )[when.month - 1]
-
-
-def _parts(when: datetime, clock: str) -> dict[str, object]:
-    return {
-        "weekday": _weekday(when),
-        "day": when.day,
-        "month": _month(when),
-        "year": when.year,
-        "time": when.strftime(clock),
-    }
-
-
 def time_words(moment: datetime | None) -> str:
     """'Sat 22 Nov 14:30:05' (the year added when it is not this one): local time, in the user's language."""
     if moment is None:
         return ""
     when = local(moment)
-    parts = _parts(when, "%H:%M:%S")
-    if when.year == datetime.now(when.tzinfo).year:
-        return _("{weekday} {day} {month} {time}").format(**parts)
-    return _("{weekday} {day} {month} {year} {time}").format(**parts)
+    this_year = when.year == datetime.now(when.tzinfo).year
+    return format_moment(when, DAY_TIME_SECONDS if this_year else DAY_TIME_SECONDS_YEAR)
 
 
 def date_words(when: datetime) -> str:
     """'Sat 22 Nov 2026, 14:30' (an aware time, shown in its own zone), in the user's language."""
-    return _("{weekday} {day} {month} {year}, {time}").format(**_parts(when, "%H:%M"))
+    return format_moment(when, DAY_YEAR_TIME)
 
 
 def long_time_words(moment: datetime) -> str:
     """'Saturday 22 November 2026, 14:30:05 CET', local time, in the user's language."""
-    when = local(moment)
-    return _("{weekday} {day} {month} {year}, {time} {zone}").format(
-        weekday=_long_weekday(when),
-        day=when.day,
-        month=_long_month(when),
-        year=when.year,
-        time=when.strftime("%H:%M:%S"),
-        zone=zone_words(when),
-    )
+    return format_moment(local(moment), LONG)
 
 
 def seconds_words(seconds: float | None) -> str:

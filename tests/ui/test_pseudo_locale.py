@@ -11,7 +11,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import pytest
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
@@ -19,6 +18,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
     QComboBox,
+    QDialogButtonBox,
     QGroupBox,
     QLabel,
     QLineEdit,
@@ -30,14 +30,18 @@ from PySide6.QtWidgets import (
 )
 
 from rocketwatch import i18n
+from rocketwatch.pipeline import TASK_IDS
 
 # Names that are never translated: the app, the data source, its makers; time zone abbreviations.
 PROPER_NOUNS = ("RocketWatch", "Launch Library 2", "The Space Devs", "LL2")
+# LL2's own names, as examples in a filter's placeholder ("Starship, Artemis, GTO"): data, not words.
+EXAMPLES = ("Starship", "Artemis", "GTO")
 ZONE = re.compile(r"\b(?:UTC|GMT|[A-Z]{1,4}[SD]?T)\b")
 WRAPPED = re.compile(r"⟦[^⟦⟧]*⟧")
 ENGLISH_WORD = re.compile(r"[A-Za-z]{2,}")
 URL = re.compile(r"\b(?:https?|file)://\S+|\bwww\.\S+")
 IDENTIFIER = re.compile(r"\b[a-z]+(?:_[a-z]+)+\b")  # task ids such as download_launches: names, not words
+PRESET = re.compile(r"@[a-z]+\b")  # the schedule's presets (@hourly) as the config file spells them
 PATH = re.compile(r"(?:[A-Za-z]:)?[/\\][\w./\\-]+")
 
 
@@ -57,9 +61,9 @@ def untranslated_words(text: str, data: list[str]) -> list[str]:
     for value in data:  # longest first: a launch name before the rocket's name inside it
         if value in text:
             text = text.replace(value, " ")
-    for noun in PROPER_NOUNS:
-        text = text.replace(noun, " ")
-    text = IDENTIFIER.sub(" ", PATH.sub(" ", URL.sub(" ", text)))
+    for noun in (*PROPER_NOUNS, *EXAMPLES, *TASK_IDS):
+        text = re.sub(rf"\b{re.escape(noun)}\b", " ", text)
+    text = PRESET.sub(" ", IDENTIFIER.sub(" ", PATH.sub(" ", URL.sub(" ", text))))
     return ENGLISH_WORD.findall(ZONE.sub(" ", text))
 
 
@@ -131,13 +135,23 @@ def action_texts(actions: Iterable[QAction]) -> Iterator[str]:
             yield from action_texts(menu.actions())
 
 
+def _standard_button(button: QAbstractButton) -> bool:
+    """OK, Cancel, Apply, Close of a QDialogButtonBox: Qt's words, translated by Qt's own catalog (qtbase_ko),
+    which the pseudo-locale does not have (test_language.py checks them in Korean)."""
+    box = button.parent()
+    return (
+        isinstance(box, QDialogButtonBox)
+        and box.standardButton(button) != QDialogButtonBox.StandardButton.NoButton
+    )
+
+
 def widget_texts(widget: QWidget) -> Iterator[str]:
     yield from (widget.toolTip(), widget.statusTip(), widget.accessibleName(), widget.accessibleDescription())
     if widget.isWindow():
         yield widget.windowTitle()
     if isinstance(widget, QLabel):
         yield widget.text()
-    if isinstance(widget, QAbstractButton):
+    if isinstance(widget, QAbstractButton) and not _standard_button(widget):
         yield widget.text()
     if isinstance(widget, QGroupBox):
         yield widget.title()
@@ -200,7 +214,6 @@ def test_the_check_sees_an_unmarked_label_and_lets_data_and_translated_text_pass
     assert found == ["QLabel '': 'Next launches' -> ['Next', 'launches']"]
 
 
-@pytest.mark.xfail(reason="until every window's words are marked", strict=False)
 def test_every_window_and_notification_shows_only_marked_words(
     qtbot, make_controller, recorder, tmp_path: Path
 ) -> None:
