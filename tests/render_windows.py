@@ -11,6 +11,7 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QApplication
 
+from rocketwatch import i18n
 from rocketwatch.config import load_config
 from rocketwatch.ll2.model import Launch
 from rocketwatch.notify import ChainNotifier, LogNotifier
@@ -20,6 +21,7 @@ from rocketwatch.ui.gallery import GalleryWindow
 from rocketwatch.ui.history import DEFAULT_SIZE as HISTORY_SIZE
 from rocketwatch.ui.history import HistoryWindow
 from rocketwatch.ui.icons import app_icon
+from rocketwatch.ui.language import install_qt_translation
 from rocketwatch.ui.settings import SettingsDialog
 
 
@@ -60,7 +62,10 @@ def main(home: Path, outdir: Path) -> int:
     app.setApplicationName("RocketWatch")
     app.setWindowIcon(app_icon())
     paths = paths_for(home)
-    controller = RunController(paths, load_config(paths.config_file), ChainNotifier([LogNotifier()]))
+    config = load_config(paths.config_file)
+    i18n.setup(config.general.language)  # as the app does: the settings' language, or the desktop's
+    install_qt_translation(app)
+    controller = RunController(paths, config, ChainNotifier([LogNotifier()]))
     outdir.mkdir(parents=True, exist_ok=True)
 
     gallery = GalleryWindow(controller)

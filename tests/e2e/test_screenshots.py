@@ -40,13 +40,17 @@ def test_gallery_history_and_settings_render(desktop, tmp_path) -> None:
         standin.set_sticky_api_fault(None)
         assert cli("retry", str(failed["run_id"]))["state"] == "success"
 
-    outdir = ROOT / "screenshots"
-    result = desktop.run(
-        sys.executable, str(ROOT / "tests" / "render_windows.py"), str(home), str(outdir), timeout=120
-    )
-    assert result.returncode == 0, result.stderr
-    for name in ("gallery", "detail", "history", "settings", "settings-source", "settings-alerts"):
-        with Image.open(outdir / f"{name}.png") as shot:
-            assert shot.width >= (300 if name == "detail" else 600) and shot.height >= 300, name
-            colours = shot.convert("RGB").resize((64, 64)).getcolors(64 * 64)
-            assert colours is not None and len(colours) > 20, f"{name} looks blank"
+    # In English, then the same windows in Korean (the language set in the settings, as a user would).
+    for language, outdir in (("en", ROOT / "screenshots"), ("ko", ROOT / "screenshots" / "ko")):
+        write_config(
+            home, source={"api_url": standin.api_url}, pipeline={"retries": 1}, general={"language": language}
+        )
+        result = desktop.run(
+            sys.executable, str(ROOT / "tests" / "render_windows.py"), str(home), str(outdir), timeout=120
+        )
+        assert result.returncode == 0, result.stderr
+        for name in ("gallery", "detail", "history", "settings", "settings-source", "settings-alerts"):
+            with Image.open(outdir / f"{name}.png") as shot:
+                assert shot.width >= (300 if name == "detail" else 600) and shot.height >= 300, name
+                colours = shot.convert("RGB").resize((64, 64)).getcolors(64 * 64)
+                assert colours is not None and len(colours) > 20, f"{name} looks blank"
