@@ -154,6 +154,21 @@ class Desktop:
             for item in items
         ]
 
+    def open_tray_menu(self, icon_window: str) -> set[str]:
+        """Right-click the tray icon in window `icon_window` (a trayer child); the menu's new windows."""
+        geometry = self.run("xdotool", "getwindowgeometry", "--shell", icon_window).stdout
+        values = dict(item.split("=") for item in geometry.split())
+        x = int(values["X"]) + int(values["WIDTH"]) // 2
+        y = int(values["Y"]) + int(values["HEIGHT"]) // 2
+
+        def visible() -> set[str]:
+            found = self.run("xdotool", "search", "--onlyvisible", "--class", "rocketwatch").stdout
+            return set(found.split())
+
+        before = visible()
+        self.run("xdotool", "mousemove", str(x), str(y), "click", "3", check=True)
+        return wait_for(lambda: visible() - before, 10, "the tray menu")  # type: ignore[return-value]
+
     def screenshot(self, path: Path) -> Path:
         self.run("import", "-window", "root", str(path), check=True)
         return path

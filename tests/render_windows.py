@@ -92,7 +92,7 @@ def main(home: Path, outdir: Path) -> int:
     settings.show()
     settle(app, 0.5)
     settings.grab().save(str(outdir / "settings.png"))
-    for tab, name in ((1, "settings-source"), (4, "settings-alerts")):  # where the detail settings live
+    for tab, name in ((1, "settings-source"), (4, "settings-alerts"), (5, "settings-general")):
         settings.tabs.setCurrentIndex(tab)
         settle(app, 0.3)
         settings.grab().save(str(outdir / f"{name}.png"))

@@ -147,7 +147,7 @@ def test_launch_alerts_are_whole_korean_sentences(korean) -> None:
     )  # fmt: skip
     [reminder] = due_alerts([launch], {}, net - timedelta(hours=1), AlertsConfig(), tz=ZoneInfo("Asia/Seoul"))
     # Korean puts the countdown first and the place after the time: one sentence, not English pieces.
-    assert reminder.body == "1시간 후 발사 — 23:30 KST, SLC-40, Cape Canaveral"
+    assert reminder.body == "1시간 후 발사 — 오후 11:30 KST, SLC-40, Cape Canaveral"
     liftoff = LaunchChange("a", 3, now, "status", "Go", "In Flight", 7)
     [alert] = change_alerts([liftoff], {"a": launch}, now, AlertsConfig(), tz=UTC)
     assert alert.body == "이륙! Falcon 9 Block 5, SLC-40, Cape Canaveral에서 이륙"
@@ -160,4 +160,4 @@ def test_what_a_waiting_run_is_doing_is_korean(korean) -> None:
     )
     lines = waiting.lines(now)
     assert lines[:2] == ["Launch Library 2에서 발사 목록 가져오기 실패(시도 1/4):", "연결이 거부되었습니다."]
-    assert re.fullmatch(r"\d\d:\d\d:\d\d \(30초 후\)에 다시 시도합니다\.", lines[2]), lines[2]
+    assert re.fullmatch(r"(오전|오후) \d{1,2}:\d\d:\d\d \(30초 후\)에 다시 시도합니다\.", lines[2]), lines[2]

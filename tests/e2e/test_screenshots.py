@@ -49,7 +49,15 @@ def test_gallery_history_and_settings_render(desktop, tmp_path) -> None:
             sys.executable, str(ROOT / "tests" / "render_windows.py"), str(home), str(outdir), timeout=120
         )
         assert result.returncode == 0, result.stderr
-        for name in ("gallery", "detail", "history", "settings", "settings-source", "settings-alerts"):
+        for name in (
+            "gallery",
+            "detail",
+            "history",
+            "settings",
+            "settings-source",
+            "settings-alerts",
+            "settings-general",
+        ):
             with Image.open(outdir / f"{name}.png") as shot:
                 assert shot.width >= (300 if name == "detail" else 600) and shot.height >= 300, name
                 colours = shot.convert("RGB").resize((64, 64)).getcolors(64 * 64)

@@ -119,24 +119,7 @@ def test_tray_menu_opens_on_right_click_and_is_captured(desktop, start_app, tmp_
         app = start_app(home, standin.api_url)
         [line] = wait_for(lambda: rocketwatch_icon(desktop), 30, "RocketWatch's icon in trayer's panel")
         wait_for(lambda: [r for r in app.history() if r["state"] == "success"], 60, "the first run")
-        icon_window = line.split()[0]
-        geometry = desktop.run("xdotool", "getwindowgeometry", "--shell", icon_window).stdout
-        values = dict(item.split("=") for item in geometry.split())
-        x = int(values["X"]) + int(values["WIDTH"]) // 2
-        y = int(values["Y"]) + int(values["HEIGHT"]) // 2
-        before = desktop.run("xdotool", "search", "--onlyvisible", "--class", "rocketwatch").stdout.split()
-        desktop.run("xdotool", "mousemove", str(x), str(y), "click", "3", check=True)
-        menu = wait_for(
-            lambda: (
-                set(
-                    desktop.run("xdotool", "search", "--onlyvisible", "--class", "rocketwatch").stdout.split()
-                )
-                - set(before)
-            ),
-            10,
-            "the tray menu",
-        )
-        assert menu
+        assert desktop.open_tray_menu(line.split()[0])
         SCREENSHOTS.mkdir(exist_ok=True)
         desktop.screenshot(SCREENSHOTS / "e2e-tray-menu.png")
         desktop.run("xdotool", "key", "Escape")

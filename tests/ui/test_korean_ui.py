@@ -35,10 +35,10 @@ def test_settings_tabs_title_and_labels_are_korean(qtbot, make_controller, korea
     assert tabs == ["일정(&H)", "데이터 소스(&O)", "파이프라인(&P)", "알림(&N)", "발사 알림(&T)", "일반(&G)"]
     assert dialog.windowTitle() == "설정"
     assert dialog.paused.text() == "일정 일시 중지(&U) (지금 실행은 계속 됩니다)"
-    dialog.every.setEditText("0 6 * * 1-5")  # the next runs in Korean dates: "2026년 12월 7일 (월) 06:00"
+    dialog.every.setEditText("0 6 * * 1-5")  # the next runs in Korean dates: "2026년 12월 7일 (월) 오전 6:00"
     runs = dialog.next_runs.text().splitlines()
     assert len(runs) == 3 and all(
-        re.fullmatch(r"\d{4}년 \d{1,2}월 \d{1,2}일 \([월화수목금]\) 06:00", run) for run in runs
+        re.fullmatch(r"\d{4}년 \d{1,2}월 \d{1,2}일 \([월화수목금]\) 오전 6:00", run) for run in runs
     )
 
 
