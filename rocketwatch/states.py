@@ -64,3 +64,20 @@ def state_word(state: str) -> str:
         return _(STATE_WORDS[RunState(state)])
     except ValueError:
         return state
+
+
+# What started a run (stored as a machine word), as a person reads it: the history window and the CLI.
+TRIGGER_WORDS = {
+    "manual": N_("manual"),
+    "scheduled": N_("scheduled"),
+    "catch_up": N_("catch up"),
+    "first_start": N_("first start"),
+    "refresh": N_("refresh"),
+}
+
+
+def trigger_words(trigger: str) -> str:
+    """'catch_up' -> 'catch up', in the user's language (an unknown trigger, such as "airflow", keeps its
+    own words)."""
+    known = TRIGGER_WORDS.get(trigger)
+    return _(known) if known is not None else trigger.replace("_", " ")

@@ -74,7 +74,7 @@ def test_rocketwatch_run_speaks_korean(
     monkeypatch.setenv("LANGUAGE", "ko")
     assert main(["--home", str(home), "--demo", "run"]) == 0
     out, err = capsys.readouterr()
-    assert re.search(r"^실행 1 성공, 소요 .+ \(manual\)$", out, re.M), out
+    assert re.search(r"^실행 1 성공, 소요 .+ \(수동\)$", out, re.M), out
     assert re.search(r"^발사: \d+건\(새 발사 \d+건, 변경 0건\) · LL2 요청: 1회$", out, re.M), out
     assert "✓ download_launches: 시도 1/4 성공" in err
 
@@ -82,7 +82,7 @@ def test_rocketwatch_run_speaks_korean(
     out, _err = capsys.readouterr()
     header, row = out.splitlines()[:2]
     assert header.split() == ["실행", "상태", "계기", "시작", "소요", "작업", "발사", "오류"]
-    assert row.split()[:3] == ["1", "성공", "manual"]
+    assert row.split()[:3] == ["1", "성공", "수동"]
     # Hangul takes two columns in a terminal: the state column starts where its heading does.
     assert width(header[: header.index("상태")]) == width(row[: row.index("성공")])
 

@@ -20,7 +20,7 @@ from rocketwatch.cli.common import (
 )
 from rocketwatch.i18n import N_, _, ngettext
 from rocketwatch.session import Session
-from rocketwatch.states import RunState, state_word
+from rocketwatch.states import RunState, state_word, trigger_words
 from rocketwatch.timefmt import net_words
 
 if TYPE_CHECKING:
@@ -168,7 +168,7 @@ def cmd_history(session: Session, args: argparse.Namespace) -> int:
             (
                 str(record.id),
                 state_word(record.state),
-                record.trigger,
+                trigger_words(record.trigger),
                 started,
                 took,
                 tasks,
@@ -271,7 +271,7 @@ def run_headline(record: RunRecord) -> str:
         number=record.id,
         state=state_word(record.state),
         duration=duration_words_s(record.duration_s),
-        trigger=record.trigger,
+        trigger=trigger_words(record.trigger),
     )
 
 

@@ -48,7 +48,7 @@ from PySide6.QtWidgets import (
 from rocketwatch.config import Config
 from rocketwatch.i18n import N_, _, ngettext
 from rocketwatch.pipeline import RunActivity, RunEvent
-from rocketwatch.states import RunState
+from rocketwatch.states import TRIGGER_WORDS, RunState
 from rocketwatch.store import RunRecord
 from rocketwatch.store.runs import RETRYABLE_STATES
 from rocketwatch.ui.controller import RunController
@@ -57,7 +57,6 @@ from rocketwatch.ui.run_model import (
     RETRY_ROLE,
     RUN_ROLE,
     TASK_COLUMNS,
-    TRIGGER_WORDS,
     Column,
     RunTableModel,
     StateDelegate,

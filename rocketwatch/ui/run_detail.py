@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 
 from rocketwatch.i18n import N_, _
 from rocketwatch.pipeline import TASK_TITLES, RunActivity
-from rocketwatch.states import RunState
+from rocketwatch.states import RunState, trigger_words
 from rocketwatch.store import RunRecord, Store, TaskTry
 from rocketwatch.timefmt import CLOCK_SECONDS, format_moment, local
 from rocketwatch.ui.run_alerts import RunAlerts
@@ -45,7 +45,6 @@ from rocketwatch.ui.run_model import (
     seconds_words,
     state_style,
     time_words,
-    trigger_words,
 )
 from rocketwatch.ui.table_model import RowsTableModel
 

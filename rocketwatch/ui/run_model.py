@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from rocketwatch.i18n import N_, _, ngettext, pgettext
 from rocketwatch.pipeline import TASK_TITLES, RunActivity
-from rocketwatch.states import RunState
+from rocketwatch.states import RunState, trigger_words
 from rocketwatch.store import RunRecord
 from rocketwatch.store.runs import RETRYABLE_STATES, RUNNING, RunStore
 from rocketwatch.timefmt import (
@@ -244,22 +244,6 @@ HEADER_TIPS = {
     ),
     **{column: TASK_TITLES.get(task_id, task_id) for column, task_id in TASK_COLUMNS.items()},
 }
-# What started a run (stored as a machine word), as a person reads it.
-TRIGGER_WORDS = {
-    "manual": N_("manual"),
-    "scheduled": N_("scheduled"),
-    "catch_up": N_("catch up"),
-    "first_start": N_("first start"),
-    "refresh": N_("refresh"),
-}
-
-
-def trigger_words(trigger: str) -> str:
-    """'catch_up' -> 'catch up', in the user's language (an unknown trigger keeps its own words)."""
-    known = TRIGGER_WORDS.get(trigger)
-    return _(known) if known is not None else trigger.replace("_", " ")
-
-
 NUMBER_COLUMNS = (Column.RUN, Column.LAUNCHES, Column.NEW, Column.PICTURES)
 
 
