@@ -22,23 +22,10 @@ def make_session(home, *, api_url: str | None = None, demo: bool = False) -> Ses
 
 
 @pytest.fixture
-def tray_app(qtbot, home, standin, monkeypatch):
-    monkeypatch.setattr(app_module, "TRAY_WAIT_S", 0.2)
-    monkeypatch.setattr(app_module, "desktop_backends", lambda: [])
-    monkeypatch.setattr(app_module, "open_desktop_notifier", lambda _parent: None)
-    write_config(home, source={"api_url": standin.api_url}, schedule={"paused": True})
-    session = make_session(home)
-    made = app_module.TrayApp(session, socket_name(home) + "-test")
-    assert made.server_ok
-    made.start()
+def tray_app(qtbot, standin, start_tray_app):
+    made = start_tray_app(standin.api_url, "test")
     qtbot.waitUntil(lambda: made.core_ready)
-    yield made
-    made.scheduler.shutdown()
-    made.controller.shutdown(10)
-    for window in made.windows.values():
-        window.close()
-    made.close()
-    QApplication.setQuitOnLastWindowClosed(False)
+    return made
 
 
 def test_without_a_tray_the_gallery_opens_and_closing_it_quits(qtbot, tray_app) -> None:

@@ -127,54 +127,33 @@ def test_a_second_start_with_other_options_is_told_in_korean(korean) -> None:
 
 
 def test_the_app_tells_of_a_missing_tray_and_an_export_in_korean(
-    qtbot, home: Path, standin, monkeypatch, korean
+    qtbot, home: Path, standin, monkeypatch, korean, start_tray_app
 ) -> None:
-    from helpers import write_config
     from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
-    from rocketwatch.ui import app as app_module
-    from rocketwatch.ui.single_instance import socket_name
+    # The settings are read first: the language they choose does not count for this test.
+    tray_app = start_tray_app(standin.api_url, "korean", after_load=korean)
+    # offscreen: no tray, so the gallery opens with a word about it
+    qtbot.waitUntil(
+        lambda: any(
+            isinstance(widget, QMessageBox) and widget.isVisible()
+            for widget in QApplication.topLevelWidgets()
+        ),
+        timeout=5000,
+    )
+    [box] = [w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible()]
+    assert box.windowTitle() == "시스템 트레이 없음"
+    assert box.text().startswith("이 데스크톱에는 시스템 트레이가 없어 RocketWatch가 대신 창을 엽니다.")
+    assert tray_app.windows["gallery"].windowTitle() == "발사 목록"
 
-    monkeypatch.setattr(app_module, "TRAY_WAIT_S", 0.2)
-    monkeypatch.setattr(app_module, "desktop_backends", lambda: [])
-    monkeypatch.setattr(app_module, "open_desktop_notifier", lambda _parent: None)
-    write_config(home, source={"api_url": standin.api_url}, schedule={"paused": True})
-    session = Session.from_options(str(home), None, False)
-    session.load()
-    korean()  # the settings were read: the language they choose does not count for this test
-    tray_app = app_module.TrayApp(session, socket_name(home) + "-korean")
-    assert tray_app.server_ok
-    try:
-        tray_app.start()  # offscreen: no tray, so the gallery opens with a word about it
-        qtbot.waitUntil(
-            lambda: any(
-                isinstance(widget, QMessageBox) and widget.isVisible()
-                for widget in QApplication.topLevelWidgets()
-            ),
-            timeout=5000,
-        )
-        [box] = [w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible()]
-        assert box.windowTitle() == "시스템 트레이 없음"
-        assert box.text().startswith("이 데스크톱에는 시스템 트레이가 없어 RocketWatch가 대신 창을 엽니다.")
-        assert tray_app.windows["gallery"].windowTitle() == "발사 목록"
-
-        target = home / "launches.ics"
-        monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *_args, **_kw: (str(target), ""))
-        shown: list[tuple[str, str]] = []
-        monkeypatch.setattr(
-            tray_app.tray, "show_message", lambda title, body, **_kw: shown.append((title, body))
-        )
-        tray_app.export_calendar()
-        assert target.exists()
-        assert (
-            shown
-            and shown[-1][1].startswith("발사 ")
-            and shown[-1][1].endswith(f"건을 {target}(으)로 내보냈습니다")
-        )
-    finally:
-        tray_app.scheduler.shutdown()
-        tray_app.controller.shutdown(10)
-        for window in tray_app.windows.values():
-            window.close()
-        tray_app.close()
-        QApplication.setQuitOnLastWindowClosed(False)
+    target = home / "launches.ics"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *_args, **_kw: (str(target), ""))
+    shown: list[tuple[str, str]] = []
+    monkeypatch.setattr(tray_app.tray, "show_message", lambda title, body, **_kw: shown.append((title, body)))
+    tray_app.export_calendar()
+    assert target.exists()
+    assert (
+        shown
+        and shown[-1][1].startswith("발사 ")
+        and shown[-1][1].endswith(f"건을 {target}(으)로 내보냈습니다")
+    )

@@ -6,12 +6,8 @@ The desktop side is simulated by answering TrayHost.kind(); tests/e2e/test_tray_
 from __future__ import annotations
 
 import pytest
-from helpers import write_config
 from PySide6.QtWidgets import QApplication
 
-from rocketwatch.session import Session
-from rocketwatch.ui import app as app_module
-from rocketwatch.ui.single_instance import socket_name
 from rocketwatch.ui.tray_host import SNI, XEMBED, TrayHost
 
 
@@ -25,24 +21,10 @@ def desktop_tray(monkeypatch) -> dict[str, str | None]:
 
 
 @pytest.fixture
-def late_app(qtbot, home, standin, monkeypatch, desktop_tray):
-    monkeypatch.setattr(app_module, "TRAY_WAIT_S", 0.2)
-    monkeypatch.setattr(app_module, "desktop_backends", lambda: [])
-    monkeypatch.setattr(app_module, "open_desktop_notifier", lambda _parent: None)
-    write_config(home, source={"api_url": standin.api_url}, schedule={"paused": True})
-    session = Session.from_options(str(home), None, False)
-    session.load()
-    made = app_module.TrayApp(session, socket_name(home) + "-late")
-    made.start()
+def late_app(qtbot, standin, start_tray_app, desktop_tray):
+    made = start_tray_app(standin.api_url, "late")
     qtbot.waitUntil(lambda: made.core_ready)
-    yield made
-    made.tray_host.stop()
-    made.scheduler.shutdown()
-    made.controller.shutdown(10)
-    for window in made.windows.values():
-        window.close()
-    made.close()
-    QApplication.setQuitOnLastWindowClosed(False)
+    return made
 
 
 def test_a_tray_that_comes_after_the_no_tray_window_gets_the_icon(qtbot, late_app, desktop_tray) -> None:

@@ -7,7 +7,6 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from PySide6.QtCore import QSize
-from PySide6.QtWidgets import QApplication
 
 from rocketwatch.alerts import counted_down
 from rocketwatch.config import AlertsConfig
@@ -95,39 +94,17 @@ def soon_standin():
 
 
 def test_the_tray_app_counts_down_a_watched_launch_and_stops_when_it_is_muted(
-    qtbot, home, soon_standin, monkeypatch
+    qtbot, soon_standin, start_tray_app
 ) -> None:
-    from helpers import write_config
-
-    from rocketwatch.session import Session
-    from rocketwatch.ui import app as app_module
-    from rocketwatch.ui.single_instance import socket_name
-
-    monkeypatch.setattr(app_module, "TRAY_WAIT_S", 600)
-    monkeypatch.setattr(app_module, "desktop_backends", lambda: [])
-    monkeypatch.setattr(app_module, "open_desktop_notifier", lambda _parent: None)
-    write_config(home, source={"api_url": soon_standin.api_url}, schedule={"paused": True})
-    session = Session.from_options(str(home), None, False)
-    session.load()
-    tray_app = app_module.TrayApp(session, socket_name(home) + "-countdown")
-    assert tray_app.server_ok
-    tray_app.start()
-    try:
-        qtbot.waitUntil(lambda: tray_app.core_ready)
-        assert tray_app.tray.countdown_minutes() is None  # nothing stored yet
-        with qtbot.waitSignal(tray_app.controller.run_finished, timeout=20_000):
-            tray_app.controller.run_now()
-        qtbot.waitUntil(lambda: tray_app.tray.countdown_minutes() in (29, 30), timeout=10_000)
-        first = tray_app.tray.tray.toolTip()
-        assert "Electron | Soon launches in" in first
-        qtbot.waitUntil(lambda: tray_app.tray.tray.toolTip() != first, timeout=5_000)  # it ticks
-        tray_app.mute_launch("soon-1")
-        assert tray_app.tray.countdown_minutes() is None
-        assert "Electron | Soon launches" not in tray_app.tray.tray.toolTip()
-    finally:
-        tray_app.scheduler.shutdown()
-        tray_app.controller.shutdown(10)
-        for window in tray_app.windows.values():
-            window.close()
-        tray_app.close()
-        QApplication.setQuitOnLastWindowClosed(False)
+    tray_app = start_tray_app(soon_standin.api_url, "countdown", tray_wait=600)
+    qtbot.waitUntil(lambda: tray_app.core_ready)
+    assert tray_app.tray.countdown_minutes() is None  # nothing stored yet
+    with qtbot.waitSignal(tray_app.controller.run_finished, timeout=20_000):
+        tray_app.controller.run_now()
+    qtbot.waitUntil(lambda: tray_app.tray.countdown_minutes() in (29, 30), timeout=10_000)
+    first = tray_app.tray.tray.toolTip()
+    assert "Electron | Soon launches in" in first
+    qtbot.waitUntil(lambda: tray_app.tray.tray.toolTip() != first, timeout=5_000)  # it ticks
+    tray_app.mute_launch("soon-1")
+    assert tray_app.tray.countdown_minutes() is None
+    assert "Electron | Soon launches" not in tray_app.tray.tray.toolTip()
