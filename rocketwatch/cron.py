@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from functools import lru_cache
 
 from rocketwatch.i18n import N_, _
+from rocketwatch.timefmt import WEEKDAYS
 
 _TICK = timedelta(microseconds=1)
 
@@ -32,15 +33,7 @@ _MONTH_NAMES = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "
 _WEEKDAY_NAMES = ("sun", "mon", "tue", "wed", "thu", "fri", "sat")
 # APScheduler 3.x numbers weekdays from Monday; we only ever hand it these names.
 _APSCHEDULER_WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-WEEKDAY_WORDS = (
-    N_("Sunday"),
-    N_("Monday"),
-    N_("Tuesday"),
-    N_("Wednesday"),
-    N_("Thursday"),
-    N_("Friday"),
-    N_("Saturday"),
-)  # translated where shown
+WEEKDAY_WORDS = (WEEKDAYS[6], *WEEKDAYS[:6])  # cron's numbers, from Sunday (timefmt's are from Monday)
 _DAYS_IN_MONTH = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
 
