@@ -1,14 +1,17 @@
-"""RocketWatch on a Korean desktop (LANG=ko_KR.UTF-8): the run's notification and the tray menu in
-Korean, captured for a person to look at in screenshots/ko/."""
+"""RocketWatch in Korean on a real desktop: on a Korean locale (LANG=ko_KR.UTF-8) the run's notifications
+and the tray menu; on an English one, Korean chosen in Settings and Restart now. Screenshots for a person to
+look at in screenshots/ko/."""
 
 from __future__ import annotations
 
 import re
+import tomllib
 from pathlib import Path
 
 import pytest
 from desktop_session import wait_for
 from helpers import write_config
+from test_new_user import UP_TO_SETTINGS, User
 from test_tray_app import rocketwatch_icon
 
 from rocketwatch.standin import StandIn
@@ -47,3 +50,30 @@ def test_a_korean_desktop_gets_a_korean_notification_and_tray_menu(desktop, star
         desktop.run("xdotool", "key", "Escape")
         assert app.command("quit").returncode == 0
         assert app.process.wait(20) == 0
+
+
+def test_korean_chosen_in_settings_shows_after_restart_now(desktop, start_app, tmp_path) -> None:
+    home = tmp_path / "home"
+    with StandIn.demo() as standin:
+        write_config(home)
+        app = start_app(home, standin.api_url)  # the test desktop speaks English
+        (tmp_path / "work").mkdir()
+        user = User(desktop, app, tmp_path)
+        user.icon()
+        wait_for(lambda: [r for r in app.history() if r["state"] == "success"], 60, "the first run")
+        user.menu(UP_TO_SETTINGS)
+        user.key("Return")
+        user.window("Settings")
+        user.key("alt+g", "alt+u", "End")  # the General tab, its Language list, its last choice: 한국어
+        user.key("alt+r")  # Restart now
+        assert app.process.wait(20) == 0  # this one quit as Quit does...
+        try:
+            saved = tomllib.loads((home / "config.toml").read_text(encoding="utf-8"))
+            assert saved["general"]["language"] == "ko"
+            user.icon()  # ...and a new one took its place in the tray
+            assert app.command("show").returncode == 0
+            user.window("발사 목록")  # the gallery, "Launches", in Korean
+            desktop.screenshot(SCREENSHOTS / "after-restart.png")
+        finally:
+            app.command("quit")
+        wait_for(lambda: not rocketwatch_icon(desktop), 20, "the restarted RocketWatch to quit")
