@@ -16,7 +16,6 @@ import json
 import logging
 import os
 import signal
-import sqlite3
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
@@ -318,6 +317,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         from rocketwatch.ui.app import main as tray_main
 
         return tray_main(session, args)  # it reads the settings itself: a problem is a dialog there
+    import sqlite3  # the headless commands' database errors (the tray icon shows before sqlite3 loads)
+
     try:
         session.load()
     except ConfigError as error:
