@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import json
 import logging
 import os
 import signal
@@ -379,6 +378,8 @@ def cmd_schedule(session: Session, args: argparse.Namespace) -> int:
     source = session.config.source
     warning = rate_limit_warning(schedule, source.api_url, source.token, tz)
     if args.json:
+        import json
+
         with i18n.english():  # machine output: the same words in every language
             english_description = schedule.describe()
             warning = rate_limit_warning(schedule, source.api_url, source.token, tz)
