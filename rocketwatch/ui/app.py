@@ -168,7 +168,6 @@ class TrayApp(QObject):
         self.first_window = first_window
         self.errors = ErrorReporter()
         self.errors.install()
-        QApplication.setWindowIcon(app_icon())
         self.server = InstanceServer(server_name, self, identity=session.identity())
         self.server_ok = self.server.listen()
         if not self.server_ok:
@@ -245,6 +244,8 @@ class TrayApp(QObject):
 
         if self._quitting:
             return
+        # The windows' icon, before any window: an SVG, rendered once to check Qt can draw it (2 ms).
+        QApplication.setWindowIcon(app_icon())
         self.session.start_demo()  # with --demo: the one stand-in of this session
         self.tray_notifier = TrayNotifier(self.tray)
         notifier = ChainNotifier(
