@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 DEFAULT_API_URL = "https://ll.thespacedevs.com/2.3.0"
 DEV_API_URL = "https://lldev.thespacedevs.com/2.3.0"
 SOURCE_MODES = ("detailed", "normal")
+DEFAULT_EVERY = "@daily"
 LANGUAGES = LANGUAGE_SETTINGS  # [general] language: "system" (the desktop's), or a language whatever it is
 
 
@@ -65,7 +66,7 @@ class SourceConfig:
 
 @dataclass(frozen=True, slots=True)
 class ScheduleConfig:
-    every: str = "@daily"
+    every: str = DEFAULT_EVERY
     catch_up: bool = True
     paused: bool = False
 
@@ -366,7 +367,11 @@ def unknown_keys(data: Mapping[str, Any], source: str = "config.toml", text: str
 
 
 def _check_schedule(config: Config) -> None:
-    """Raise ValueError (a ScheduleError) when schedule.every cannot be understood."""
+    """Raise ValueError (a ScheduleError) when schedule.every cannot be understood. The default is known
+    good (a test parses it), so reading settings that keep it loads no schedule parser (3 ms of the
+    time before the tray icon)."""
+    if config.schedule.every == DEFAULT_EVERY:
+        return
     from rocketwatch.schedule import parse_every
 
     parse_every(config.schedule.every)

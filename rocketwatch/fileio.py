@@ -8,7 +8,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
-import sqlite3
+import sys
 import tempfile
 from pathlib import Path
 
@@ -31,9 +31,14 @@ def is_disk_full(error: BaseException) -> bool:
         seen.append(current)
         if isinstance(current, OSError) and current.errno in _FULL_ERRNOS:
             return True
-        if isinstance(current, sqlite3.Error) and (
-            getattr(current, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL
-            or "database or disk is full" in str(current)
+        sqlite3 = sys.modules.get("sqlite3")  # a database error exists only once sqlite3 is loaded
+        if (
+            sqlite3 is not None
+            and isinstance(current, sqlite3.Error)
+            and (
+                getattr(current, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL
+                or "database or disk is full" in str(current)
+            )
         ):
             return True
         current = current.__cause__ or current.__context__

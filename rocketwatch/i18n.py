@@ -15,7 +15,6 @@ from __future__ import annotations
 import gettext
 import logging
 import os
-import subprocess
 import sys
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -36,6 +35,9 @@ log = logging.getLogger(__name__)
 
 _translation: gettext.NullTranslations = gettext.NullTranslations()
 _language = SOURCE_LANGUAGE
+# The last catalog read, by its file: a start reads the language twice (the desktop's, then the setting's,
+# usually the same), and parsing the Korean catalog takes 1.5 ms of the time before the tray icon.
+_last_catalog: tuple[Path, gettext.NullTranslations] | None = None
 
 
 def _(message: str) -> str:
@@ -94,7 +96,7 @@ def setup(setting: str = "system") -> str:
         use(PseudoTranslations(), PSEUDO)
         return PSEUDO
     language = setting if setting in LANGUAGES else system_language()
-    translation = load(language)
+    translation = _load_once(language)
     if translation is None:
         language = SOURCE_LANGUAGE
         translation = gettext.NullTranslations()
@@ -105,6 +107,18 @@ def setup(setting: str = "system") -> str:
 def catalog_path(language: str) -> Path:
     """Where the compiled catalog of `language` lives (beside this module, also in a frozen bundle)."""
     return LOCALE_DIR / language / "LC_MESSAGES" / f"{DOMAIN}.mo"
+
+
+def _load_once(language: str) -> gettext.NullTranslations | None:
+    """load(language), unless the same catalog file was the last one read."""
+    global _last_catalog
+    path = catalog_path(language)
+    if _last_catalog is not None and _last_catalog[0] == path:
+        return _last_catalog[1]
+    translation = load(language)
+    if translation is not None and language != SOURCE_LANGUAGE:
+        _last_catalog = (path, translation)
+    return translation
 
 
 def load(language: str) -> gettext.NullTranslations | None:
@@ -177,6 +191,8 @@ def _windows_language() -> str | None:
 
 
 def _macos_language() -> str | None:
+    import subprocess
+
     try:
         output = subprocess.run(
             ["defaults", "read", "-g", "AppleLanguages"],

@@ -5,7 +5,6 @@ Presets (@daily), classic 5-field cron lines and intervals (30m, 1h30m) become S
 
 from __future__ import annotations
 
-import calendar
 import io
 import itertools
 import logging
@@ -391,6 +390,8 @@ def _cron_words(cron: str) -> str:
 def _our_names(description: str) -> str:
     """cron-descriptor names weekdays and months in the C library's locale (whatever the process set):
     the names of the language shown instead."""
+    import calendar  # with locale, 2 ms: reading the schedule setting at start-up does not need it
+
     names = {calendar.day_name[day]: _(WEEKDAYS[day]) for day in range(7)}
     names |= {calendar.month_name[month]: _(MONTHS[month - 1]) for month in range(1, 13)}
     words = "|".join(re.escape(name) for name in sorted(names, key=len, reverse=True))

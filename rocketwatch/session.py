@@ -7,7 +7,6 @@ in force are always the saved ones with the overrides laid on top, so an overrid
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -22,6 +21,8 @@ from rocketwatch.i18n import N_, _
 from rocketwatch.paths import Paths, home_from_env, paths_for
 
 if TYPE_CHECKING:
+    import sqlite3
+
     from rocketwatch.pipeline import RunEvent, Runner
     from rocketwatch.standin import StandIn
     from rocketwatch.store import Store
@@ -142,6 +143,8 @@ class Session:
 def storage_words(error: OSError | sqlite3.Error, paths: Paths, command: str | None) -> str:
     """One line for a data folder, file or database that cannot be used, with advice fitting the command
     (None: the tray app)."""
+    import sqlite3  # loaded by whatever raised the error; not at start-up
+
     from rocketwatch.fileio import disk_full_words, is_disk_full
 
     folder = paths.data_dir

@@ -239,3 +239,17 @@ def test_an_api_url_for_one_invocation_is_never_saved(home: Path, standin) -> No
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["state"] == "success"
     assert (home / "config.toml").read_text() == before
+
+
+def test_every_command_the_parser_knows_has_a_function_to_run_it() -> None:
+    # The headless commands' modules are imported when their command runs (the tray icon shows without
+    # them): a command named in the parser but not in the table, or a misspelt function, fails here.
+    import argparse
+
+    from rocketwatch.cli import COMMANDS, TRAY_COMMANDS, build_parser, command_handler
+
+    subparsers = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
+    headless = set(subparsers.choices) - set(TRAY_COMMANDS)
+    assert headless == set(COMMANDS)
+    for command in headless:
+        assert callable(command_handler(command)), command

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import stat
 from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
-from rocketwatch.config import Config, ConfigError, load_config, save_config
+from rocketwatch.config import DEFAULT_EVERY, Config, ConfigError, load_config, save_config
 from rocketwatch.paths import paths_for
 
 
@@ -18,6 +19,18 @@ def test_missing_file_and_missing_keys_take_defaults(tmp_path: Path) -> None:
     path.write_text("[source]\nlimit = 25\n")
     config = load_config(path)
     assert config.source.limit == 25 and config.pipeline == Config().pipeline
+
+
+def test_the_default_schedule_is_one_the_parser_accepts() -> None:
+    # Settings that keep the default schedule are read without the schedule parser (start-up speed),
+    # so the default itself must be a schedule the parser accepts, and a daily one as documented.
+    from rocketwatch.schedule import parse_every
+
+    assert Config().schedule.every == DEFAULT_EVERY
+    assert parse_every(DEFAULT_EVERY).next_fire_times(2, datetime(2026, 1, 1, 12, tzinfo=UTC), UTC) == [
+        datetime(2026, 1, 2, tzinfo=UTC),
+        datetime(2026, 1, 3, tzinfo=UTC),
+    ]
 
 
 @pytest.mark.parametrize(

@@ -12,11 +12,9 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import json
 import logging
 import os
 import signal
-import sqlite3
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
@@ -24,16 +22,7 @@ from pathlib import Path
 
 from rocketwatch import APP_NAME, i18n, timefmt
 from rocketwatch.applog import NOT_ON_CONSOLE, setup_logging
-from rocketwatch.cli.airflow import add_airflow_parser, cmd_airflow_dag
-from rocketwatch.cli.launches import (
-    cmd_events,
-    cmd_export_ics,
-    cmd_launch,
-    cmd_launches,
-    cmd_mute,
-    cmd_reminders,
-)
-from rocketwatch.cli.runs import cmd_history, cmd_retry, cmd_run
+from rocketwatch.cli.airflow import add_airflow_parser
 from rocketwatch.config import ConfigError
 from rocketwatch.i18n import N_, _, ngettext
 from rocketwatch.session import Session, storage_words
@@ -318,6 +307,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         from rocketwatch.ui.app import main as tray_main
 
         return tray_main(session, args)  # it reads the settings itself: a problem is a dialog there
+    import sqlite3  # the headless commands' database errors (the tray icon shows before sqlite3 loads)
+
     try:
         session.load()
     except ConfigError as error:
@@ -328,7 +319,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         words = _("warning: {warning}").format(warning=warning)
         print(f"rocketwatch: {words}", file=sys.stderr)
         log.warning("%s", warning, extra=NOT_ON_CONSOLE)
-    handler: Callable[[Session, argparse.Namespace], int] = COMMANDS[command]
+    handler = command_handler(command)
     try:
         session.start_demo()
         return handler(session, args)
@@ -387,6 +378,8 @@ def cmd_schedule(session: Session, args: argparse.Namespace) -> int:
     source = session.config.source
     warning = rate_limit_warning(schedule, source.api_url, source.token, tz)
     if args.json:
+        import json
+
         with i18n.english():  # machine output: the same words in every language
             english_description = schedule.describe()
             warning = rate_limit_warning(schedule, source.api_url, source.token, tz)
@@ -460,20 +453,31 @@ def argparse_in_language() -> Iterator[None]:
         argparse._, argparse.ngettext = saved  # type: ignore[attr-defined]
 
 
-COMMANDS: dict[str, Callable[[Session, argparse.Namespace], int]] = {
-    "run": cmd_run,
-    "retry": cmd_retry,
-    "history": cmd_history,
-    "launches": cmd_launches,
-    "launch": cmd_launch,
-    "schedule": cmd_schedule,
-    "reminders": cmd_reminders,
-    "export-ics": cmd_export_ics,
-    "events": cmd_events,
-    "mute": cmd_mute,
-    "unmute": cmd_mute,
-    "airflow-dag": cmd_airflow_dag,
+# Each command's module and function, imported when that command runs: the tray app (no command) shows its
+# icon without loading the headless commands' modules (4 ms).
+COMMANDS: dict[str, tuple[str, str]] = {
+    "run": ("rocketwatch.cli.runs", "cmd_run"),
+    "retry": ("rocketwatch.cli.runs", "cmd_retry"),
+    "history": ("rocketwatch.cli.runs", "cmd_history"),
+    "launches": ("rocketwatch.cli.launches", "cmd_launches"),
+    "launch": ("rocketwatch.cli.launches", "cmd_launch"),
+    "schedule": ("rocketwatch.cli", "cmd_schedule"),
+    "reminders": ("rocketwatch.cli.launches", "cmd_reminders"),
+    "export-ics": ("rocketwatch.cli.launches", "cmd_export_ics"),
+    "events": ("rocketwatch.cli.launches", "cmd_events"),
+    "mute": ("rocketwatch.cli.launches", "cmd_mute"),
+    "unmute": ("rocketwatch.cli.launches", "cmd_mute"),
+    "airflow-dag": ("rocketwatch.cli.airflow", "cmd_airflow_dag"),
 }
+
+
+def command_handler(command: str) -> Callable[[Session, argparse.Namespace], int]:
+    """The function that runs a headless command, its module imported now."""
+    import importlib
+
+    module, name = COMMANDS[command]
+    handler: Callable[[Session, argparse.Namespace], int] = getattr(importlib.import_module(module), name)
+    return handler
 
 
 # What the shell reports for a program that a closed pipe ended (`seq 100000 | head -1`: 128 + SIGPIPE);

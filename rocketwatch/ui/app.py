@@ -7,7 +7,6 @@ from __future__ import annotations
 import argparse
 import logging
 import os
-import sqlite3
 import sys
 import time
 from datetime import UTC, datetime
@@ -15,13 +14,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
-from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QSystemTrayIcon, QWidget
+from PySide6.QtWidgets import QApplication, QMessageBox, QSystemTrayIcon, QWidget
 
 from rocketwatch import APP_ID, APP_NAME, __version__
 from rocketwatch.config import ConfigError
 from rocketwatch.desktop import desktop_problem
 from rocketwatch.i18n import _, ngettext
-from rocketwatch.notify import ChainNotifier, LogNotifier, Notification, Subject, desktop_backends
 from rocketwatch.session import Session
 from rocketwatch.states import RunState
 from rocketwatch.ui.errors import ErrorReporter, SignalBridge, route_qt_messages
@@ -33,6 +31,9 @@ from rocketwatch.ui.tray import TrayIcon
 from rocketwatch.ui.tray_host import SNI, TrayHost
 
 if TYPE_CHECKING:
+    import sqlite3
+
+    from rocketwatch.notify import Notification, Notifier, Subject
     from rocketwatch.store import RunRecord
     from rocketwatch.ui.controller import RunController
     from rocketwatch.ui.desktop_notify import FreedesktopNotifier
@@ -78,6 +79,13 @@ def open_desktop_notifier(parent: QObject) -> FreedesktopNotifier | None:
     from rocketwatch.ui.desktop_notify import FreedesktopNotifier
 
     return FreedesktopNotifier.open(parent=parent)
+
+
+def desktop_backends() -> list[Notifier]:
+    """The desktop's notification backends (tests replace this); rocketwatch.notify loads after the icon."""
+    from rocketwatch.notify import desktop_backends as backends
+
+    return backends()
 
 
 def request_for(args: argparse.Namespace) -> dict[str, Any]:
@@ -160,7 +168,6 @@ class TrayApp(QObject):
         self.first_window = first_window
         self.errors = ErrorReporter()
         self.errors.install()
-        QApplication.setWindowIcon(app_icon())
         self.server = InstanceServer(server_name, self, identity=session.identity())
         self.server_ok = self.server.listen()
         if not self.server_ok:
@@ -229,11 +236,16 @@ class TrayApp(QObject):
         return self.controller is not None
 
     def _start_core(self) -> None:
+        import sqlite3
+
+        from rocketwatch.notify import ChainNotifier, LogNotifier
         from rocketwatch.ui.controller import RunController
         from rocketwatch.ui.scheduler_host import SchedulerHost
 
         if self._quitting:
             return
+        # The windows' icon, before any window: an SVG, rendered once to check Qt can draw it (2 ms).
+        QApplication.setWindowIcon(app_icon())
         self.session.start_demo()  # with --demo: the one stand-in of this session
         self.tray_notifier = TrayNotifier(self.tray)
         notifier = ChainNotifier(
@@ -617,6 +629,8 @@ class TrayApp(QObject):
             gallery.show_launch(launch_id)  # type: ignore[attr-defined]  # window() built a Gallery
 
     def export_calendar(self) -> None:
+        from PySide6.QtWidgets import QFileDialog
+
         from rocketwatch.calendar import export_ics
 
         path, _filter = QFileDialog.getSaveFileName(

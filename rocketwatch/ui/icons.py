@@ -16,7 +16,6 @@ from PySide6.QtCore import QByteArray, QPointF, QRect, QRectF, QSize
 from PySide6.QtGui import (
     QBrush,
     QColor,
-    QFont,
     QGuiApplication,
     QIcon,
     QIconEngine,
@@ -280,6 +279,7 @@ def _paint_minutes(painter: QPainter, text: str, size: int, rim: QColor) -> None
     """An amber tag with the minutes in black bold digits at the icon's top left (the rocket's nose stays
     in sight at the top right), in a transparent moat."""
     from PySide6.QtCore import Qt
+    from PySide6.QtGui import QFont  # built on first use (1 ms): not before the tray icon
 
     height = size * 0.56
     tag = QRectF(0, 0, size * (0.78 if len(text) > 1 else 0.5), height)

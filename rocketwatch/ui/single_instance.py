@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import getpass
 import hashlib
-import json
 import logging
 import os
 import stat
@@ -91,6 +90,8 @@ def answer_request(line: bytes, identity: Request | None = None) -> tuple[Reques
     A "show" without a window means the gallery; the request passed on always names its window. A "ping"
     is answered with the instance's `identity` (how it was started), when there is one.
     """
+    import json
+
     try:
         request = json.loads(line.decode("utf-8"))
     except (UnicodeDecodeError, ValueError, RecursionError):
@@ -203,6 +204,8 @@ class _Connection(QObject):
     def _answer(self, answer: Request, request: Request | None) -> None:
         self._answered = True
         self._buffer.clear()
+        import json
+
         # Answer before acting, so that a "quit" does not leave the asking process without its answer.
         self._socket.write(json.dumps(answer).encode("utf-8") + b"\n")
         self._socket.flush()
@@ -244,6 +247,8 @@ def send_request(name: str, request: Request, timeout_ms: int = 1000) -> Request
         socket.connectToServer(address)
         if not socket.waitForConnected(timeout_ms):
             return None
+        import json  # only once an instance answered: a first start shows its icon without json
+
         deadline = time.monotonic() + timeout_ms / 1000
         socket.write(json.dumps(request).encode("utf-8") + b"\n")
         if not socket.waitForBytesWritten(timeout_ms):

@@ -18,7 +18,6 @@ from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
 from rocketwatch import APP_NAME
 from rocketwatch.i18n import _
-from rocketwatch.notify import Subject
 from rocketwatch.timefmt import (
     CLOCK,
     CLOCK_SECONDS,
@@ -34,6 +33,7 @@ from rocketwatch.ui.tray_host import SNI
 
 if TYPE_CHECKING:  # the pipeline and the alert rules are imported after the tray icon shows (start-up speed)
     from rocketwatch.ll2.model import Launch
+    from rocketwatch.notify import Subject
     from rocketwatch.pipeline.runner import RunActivity
 
 MENU_LAUNCHES = 5

@@ -6,6 +6,7 @@ from dataclasses import replace
 
 import pytest
 from helpers import write_config
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 from rocketwatch.paths import paths_for
@@ -34,6 +35,19 @@ def test_without_a_tray_the_gallery_opens_and_closing_it_quits(qtbot, tray_app) 
     )
     assert QApplication.quitOnLastWindowClosed()
     assert not tray_app.tray.tray.isVisible()
+
+
+@pytest.fixture
+def no_window_icon(qapp):
+    """No app-wide window icon yet (an earlier test's app may have set one)."""
+    qapp.setWindowIcon(QIcon())
+
+
+def test_the_windows_have_the_app_icon_once_the_core_is_built(qtbot, no_window_icon, tray_app) -> None:
+    # Set when the core starts (after the tray icon, which does not need it) and before any window.
+    assert not QApplication.windowIcon().isNull()
+    gallery = tray_app.show_window("gallery")
+    assert not gallery.windowIcon().isNull()
 
 
 def test_requests_that_arrive_before_the_core_is_built_are_kept(qtbot, home, standin) -> None:
