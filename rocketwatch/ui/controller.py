@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime
 
-from PySide6.QtCore import QFileSystemWatcher, QObject, QTimer, Signal, Slot
+from PySide6.QtCore import QFileSystemWatcher, QObject, Qt, QTimer, Signal, Slot
 
 from rocketwatch.config import Config, ConfigError, load_config, save_config
 from rocketwatch.i18n import _
@@ -57,6 +57,7 @@ class RunController(QObject):
     alerts_delivered = Signal()  # deliver_alerts() finished: re-arm the next reminder
     activity_changed = Signal(object)  # RunActivity or None: what the active run (of any process) does now
     runs_changed = Signal(object)  # newest RunRecord (or None) after a run of another process moved on
+    _worker_done = Signal(object)  # the worker thread that ended; taken in the GUI thread, after its news
 
     def __init__(
         self,
@@ -83,6 +84,7 @@ class RunController(QObject):
         self._data_version: int | None = None
         self._fingerprint: tuple | None = None
         self.run_event.connect(self._after_event)  # queued: runs in the GUI thread
+        self._worker_done.connect(self._on_worker_done, Qt.ConnectionType.QueuedConnection)
         self.active_changed.connect(self._after_active_changed)
         self._watch_timer = QTimer(self)
         self._watch_timer.setInterval(WATCH_INTERVAL_MS)
@@ -131,8 +133,9 @@ class RunController(QObject):
 
     # --- runs ---------------------------------------------------------------------------------
     def is_active(self) -> bool:
-        worker = self._worker
-        return worker is not None and worker.is_alive()
+        """A run of this app is in progress: from its start until the GUI thread has taken its end, the
+        moment active_changed(False) is sent (a Retry pressed at once after it is never "in progress")."""
+        return self._worker is not None
 
     @Slot()
     def run_now(self, trigger: str = "manual") -> bool:
@@ -282,7 +285,16 @@ class RunController(QObject):
             if record is not None:
                 self.run_finished.emit(record)
             self.data_changed.emit()
-            self.active_changed.emit(False)
+            self._worker_done.emit(threading.current_thread())
+
+    @Slot(object)
+    def _on_worker_done(self, worker: threading.Thread) -> None:
+        """The run's end, in the GUI thread: is_active() and active_changed(False) change together, in order
+        with the next run's start (the worker thread itself may still be finishing its last lines)."""
+        if worker is not self._worker:
+            return
+        self._worker = None
+        self.active_changed.emit(False)
 
     def deliver_alerts(self) -> None:
         """Send the launch alerts due now, in a short worker thread (notifiers may be slow)."""
@@ -327,5 +339,6 @@ class RunController(QObject):
             worker.join(timeout)
         finished = worker is None or not worker.is_alive()
         if finished:
+            self._worker = None  # the app is quitting: its end is not waited for in the event loop
             self.store.close()
         return finished

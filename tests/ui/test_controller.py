@@ -121,3 +121,15 @@ def test_runs_of_another_process_are_noticed_within_seconds(qtbot, make_controll
     )
     assert changed[-1].id == record.id
     assert not controller.check_store()  # nothing new since: no refresh
+
+
+def test_a_run_is_over_for_whoever_hears_that_it_is(qtbot, make_controller) -> None:
+    """When active_changed(False) arrives the run is over for is_active() too, so a Retry pressed at once
+    (the history checks is_active() first) is not refused as "a run is in progress"."""
+    controller = make_controller()
+    heard: list[tuple[bool, bool]] = []
+    controller.active_changed.connect(lambda active: heard.append((active, controller.is_active())))
+    ended = {"timeout": 20_000, "check_params_cb": lambda active: not active}
+    with qtbot.waitSignal(controller.active_changed, **ended):
+        controller.run_now()
+    assert heard == [(True, True), (False, False)]
