@@ -6,49 +6,31 @@ to a real dunst, and `dunstctl action` clicks them the way a user's click does.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from desktop_session import Desktop, wait_for
-from helpers import write_config
-from PySide6.QtWidgets import QApplication
 
 from rocketwatch.notify import Notification, Subject
-from rocketwatch.session import Session
 from rocketwatch.standin import Fault
 from rocketwatch.ui import app as app_module
 from rocketwatch.ui.desktop_notify import FreedesktopNotifier
-from rocketwatch.ui.single_instance import socket_name
 
 pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture
-def clickable_app(qtbot, desktop: Desktop, home, standin, monkeypatch) -> Iterator[app_module.TrayApp]:
+def clickable_app(qtbot, desktop: Desktop, standin, start_tray_app) -> app_module.TrayApp:
     bus = desktop.env["DBUS_SESSION_BUS_ADDRESS"]
-    monkeypatch.setattr(app_module, "TRAY_WAIT_S", 600)  # no window opens by itself while a test runs
-    monkeypatch.setattr(app_module, "desktop_backends", lambda: [])
-    monkeypatch.setattr(
-        app_module, "open_desktop_notifier", lambda parent: FreedesktopNotifier.open(bus=bus, parent=parent)
+    made = start_tray_app(
+        standin.api_url,
+        "clicks",
+        tray_wait=600,  # no window opens by itself while a test runs
+        open_notifier=lambda parent: FreedesktopNotifier.open(bus=bus, parent=parent),
+        pipeline={"retries": 0},
     )
-    write_config(
-        home, source={"api_url": standin.api_url}, schedule={"paused": True}, pipeline={"retries": 0}
-    )
-    session = Session.from_options(str(home), None, False)
-    session.load()
-    made = app_module.TrayApp(session, socket_name(home) + "-clicks")
-    assert made.server_ok
-    made.start()
     qtbot.waitUntil(lambda: made.core_ready)
     assert made.desktop_notifier is not None, "the D-Bus backend did not connect to dunst"
     desktop.notifications()  # closes what earlier tests left on screen
-    yield made
-    made.scheduler.shutdown()
-    made.controller.shutdown(10)
-    for window in made.windows.values():
-        window.close()
-    made.close()
-    QApplication.setQuitOnLastWindowClosed(False)
+    return made
 
 
 def _shown(desktop: Desktop, what: str) -> None:

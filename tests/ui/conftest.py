@@ -26,45 +26,6 @@ def _collect_in_the_gui_thread(qapp) -> Iterator[None]:
 
 
 @pytest.fixture
-def start_tray_app(qtbot, home: Path, monkeypatch) -> Iterator:
-    """start_tray_app(api_url, name, tray_wait=0.2, after_load=None) -> a started TrayApp over `home`
-    (schedule paused, no desktop notification service), shut down and closed after the test.
-    `after_load` runs once the settings are read, before the app is made."""
-    from PySide6.QtWidgets import QApplication
-
-    from rocketwatch.session import Session
-    from rocketwatch.ui import app as app_module
-    from rocketwatch.ui.single_instance import socket_name
-
-    made: list = []
-
-    def start(api_url: str, name: str, *, tray_wait: float = 0.2, after_load=None):
-        monkeypatch.setattr(app_module, "TRAY_WAIT_S", tray_wait)
-        monkeypatch.setattr(app_module, "desktop_backends", lambda: [])
-        monkeypatch.setattr(app_module, "open_desktop_notifier", lambda _parent: None)
-        write_config(home, source={"api_url": api_url}, schedule={"paused": True})
-        session = Session.from_options(str(home), None, False)
-        session.load()
-        if after_load is not None:
-            after_load()
-        tray_app = app_module.TrayApp(session, f"{socket_name(home)}-{name}")
-        assert tray_app.server_ok
-        made.append(tray_app)
-        tray_app.start()
-        return tray_app
-
-    yield start
-    for tray_app in made:
-        tray_app.tray_host.stop()
-        tray_app.scheduler.shutdown()
-        tray_app.controller.shutdown(10)
-        for window in tray_app.windows.values():
-            window.close()
-        tray_app.close()
-    QApplication.setQuitOnLastWindowClosed(False)
-
-
-@pytest.fixture
 def recorder() -> RecordingNotifier:
     return RecordingNotifier()
 
