@@ -214,7 +214,9 @@ class Runner:
                 )
             held = self.store.runs.active()  # an outside scheduler's run between two of its tasks
             if held:
-                raise RunRefused(f"Run {held[-1].id} is in progress; retry when it has finished")
+                raise RunRefused(
+                    _("Run {number} is in progress; retry when it has finished").format(number=held[-1].id)
+                )
             failed = record.failed_task
             start = TASK_IDS.index(failed.task_id) if failed else 0
             self.cancel_event.clear()

@@ -134,11 +134,12 @@ class FreedesktopNotifier(QObject):
         try:
             reply = self._router.send_and_get_reply(message, timeout=CALL_TIMEOUT_S)
         except (OSError, TimeoutError) as error:
-            raise NotifyError(f"the notification service did not answer: {error}") from error
+            problem = _("the notification service did not answer: {error}").format(error=error)
+            raise NotifyError(problem) from error
         except Exception as error:  # jeepney raises RouterClosed and others of its own
-            raise NotifyError(f"D-Bus notification failed: {error}") from error
+            raise NotifyError(_("D-Bus notification failed: {error}").format(error=error)) from error
         if _is_error(reply):
-            raise NotifyError(f"the notification service refused: {_error_text(reply)}")
+            raise NotifyError(_("the notification service refused: {error}").format(error=_error_text(reply)))
         if notification.subject is not None:
             with self._lock:
                 self._subjects[int(reply.body[0])] = notification.subject
