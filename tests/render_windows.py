@@ -92,7 +92,12 @@ def main(home: Path, outdir: Path) -> int:
     settings.show()
     settle(app, 0.5)
     settings.grab().save(str(outdir / "settings.png"))
-    for tab, name in ((1, "settings-source"), (4, "settings-alerts"), (5, "settings-general")):
+    for tab, name in (
+        (1, "settings-source"),
+        (2, "settings-pipeline"),
+        (4, "settings-alerts"),
+        (5, "settings-general"),
+    ):
         settings.tabs.setCurrentIndex(tab)
         settle(app, 0.3)
         settings.grab().save(str(outdir / f"{name}.png"))

@@ -1,13 +1,11 @@
-"""The settings dialog: schedule, LL2 source, pipeline, picture cache, notifications, launch alerts
-(settings_alerts.py), start at login.
+"""The settings dialog: schedule, LL2 source, pipeline, picture cache (settings_cache.py), notifications,
+launch alerts (settings_alerts.py), language and start at login.
 
 It makes config.toml optional: Apply/OK write it through RunController.apply_config (comments kept).
 """
 
 from __future__ import annotations
 
-import sqlite3
-import threading
 from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from datetime import datetime
@@ -15,10 +13,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from PySide6.QtCore import QMetaMethod, QObject, Qt, QUrl, Signal
+from PySide6.QtCore import QMetaMethod, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QShowEvent
 from PySide6.QtWidgets import (
-    QAbstractButton,
     QCheckBox,
     QComboBox,
     QDialog,
@@ -28,7 +25,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPushButton,
     QSizePolicy,
     QSpinBox,
@@ -46,16 +42,16 @@ from rocketwatch.config import (
     ConfigError,
     config_from_mapping,
 )
-from rocketwatch.i18n import N_, _, ngettext
-from rocketwatch.pipeline.maintenance import clear_picture_cache, picture_cache_size
-from rocketwatch.pipeline.runner import RunRefused
+from rocketwatch.i18n import N_, _
 from rocketwatch.rate_limit import ANONYMOUS_REQUESTS_PER_HOUR, DEV_SERVER_WORDS, rate_limit_warning
 from rocketwatch.schedule import ScheduleError, local_tz, parse_every
 from rocketwatch.ui.controller import RunController
 from rocketwatch.ui.run_model import date_words
 from rocketwatch.ui.settings_alerts import AlertsTab
+from rocketwatch.ui.settings_cache import PictureCacheRow
 from rocketwatch.ui.settings_widgets import form_label as _label
 from rocketwatch.ui.settings_widgets import named as _named
+from rocketwatch.ui.settings_widgets import open_message
 from rocketwatch.ui.window_state import restore_geometry, save_geometry
 
 GEOMETRY_KEY = "settings"
@@ -79,26 +75,9 @@ LANGUAGE_NAMES = {"en": "English", "ko": "한국어"}
 Values = dict[str, dict[str, Any]]
 
 
-# --- the picture cache (plain functions; they belong in the core, see the report) ---------------
-
-
-def size_words(size: float) -> str:
-    for unit in ("bytes", "KB", "MB"):
-        if size < 1024:
-            return _("{size} bytes").format(size=f"{size:.0f}") if unit == "bytes" else f"{size:.1f} {unit}"
-        size /= 1024
-    return f"{size:.1f} GB"
-
-
 def source_hint(index: int) -> str:
     """What the Source tab says about the server at `index` of SOURCES, in the user's language."""
     return _(SOURCES[index][2]).format(count=ANONYMOUS_REQUESTS_PER_HOUR)
-
-
-class _Relay(QObject):
-    """Carries the picture-cache worker's answer to the GUI thread (a queued signal)."""
-
-    done = Signal(bool, int, int, str)  # cleared, bytes, files, problem
 
 
 # --- the dialog ------------------------------------------------------------------------------------
@@ -123,8 +102,6 @@ class SettingsDialog(QDialog):
         self.controller = controller
         self.autostart = autostart if autostart is not None else autostart_for_platform()
         self.home = home
-        self._relay = _Relay()
-        self._relay.done.connect(self._cache_measured)
         self._baseline: Values = {}
         self._baseline_autostart = False
         # The language this session's words are in: chosen at start, so a change shows from the next one.
@@ -196,7 +173,6 @@ class SettingsDialog(QDialog):
         self.language.currentIndexChanged.connect(self._validate)
         self.alerts.changed.connect(self._validate)
         controller.config_changed.connect(self._config_changed)
-        controller.active_changed.connect(self._active_changed)
         self._load(controller.saved_config)
         if not restore_geometry(self, GEOMETRY_KEY, controller.paths):
             self.resize(700, 560)
@@ -342,22 +318,12 @@ class SettingsDialog(QDialog):
         self.retry_delay.setSuffix(_(" s"))
         self.concurrency = _named(QSpinBox(), _("Pictures downloaded at once"))
         self.concurrency.setRange(1, 64)
-        self.cache_size = _named(_label(_("Measuring…")), _("Picture cache size"))
-        self.clear_cache_button = _named(
-            QPushButton(_("C&lear cache…")),
-            _("Clear picture cache"),
-            _("Delete the kept pictures; the next run downloads them again"),
-        )
-        self.clear_cache_button.clicked.connect(self.ask_clear_cache)
-        self.confirm_clear: QMessageBox | None = None
-        cache_row = QHBoxLayout()
-        cache_row.addWidget(self.cache_size, 1)
-        cache_row.addWidget(self.clear_cache_button)
+        self.picture_cache = PictureCacheRow(self.controller)
         form = QFormLayout()
         form.addRow(_label(_("&Retries:"), self.retries), self.retries)
         form.addRow(_label(_("Retry d&elay:"), self.retry_delay), self.retry_delay)
         form.addRow(_label(_("Parallel &downloads:"), self.concurrency), self.concurrency)
-        form.addRow(_label(_("Picture cache:")), cache_row)
+        form.addRow(_label(_("Picture cache:")), self.picture_cache)
         return self._page(form)
 
     def _notifications_tab(self) -> QWidget:
@@ -583,19 +549,8 @@ class SettingsDialog(QDialog):
         if not self.has_changes() or self.apply():
             self.accept()
 
-    def _warn(
-        self,
-        title: str,
-        text: str,
-        icon: QMessageBox.Icon = QMessageBox.Icon.Warning,
-        buttons: QMessageBox.StandardButton = QMessageBox.StandardButton.Ok,
-    ) -> QMessageBox:
-        """A message that does not block (opened window-modal), plain text, gone when closed."""
-        box = QMessageBox(icon, title, text, buttons, self)
-        box.setTextFormat(Qt.TextFormat.PlainText)
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.open()
-        return box
+    def _warn(self, title: str, text: str) -> None:
+        open_message(self, title, text)
 
     def _config_changed(self, _config: Config) -> None:
         """Settings changed elsewhere (the tray's Pause): follow them where the user has not typed."""
@@ -606,69 +561,11 @@ class SettingsDialog(QDialog):
                 self._baseline[section][key] = get()
         self._validate()
 
-    # --- the picture cache ------------------------------------------------------------------------
-    def measure_cache(self, *, clear: bool = False) -> None:
-        """Measure the picture folders (after clearing them, if asked) in a worker thread."""
-        if clear:
-            self.clear_cache_button.setEnabled(False)
-        self.cache_size.setText(_("Clearing…") if clear else _("Measuring…"))
-        relay, store, paths = self._relay, self.controller.store, self.controller.paths
-
-        def work() -> None:
-            try:
-                if clear:
-                    clear_picture_cache(store, paths)
-                relay.done.emit(clear, *picture_cache_size(paths), "")
-            except (OSError, sqlite3.Error, RunRefused) as error:
-                relay.done.emit(clear, 0, 0, str(error))
-            finally:
-                store.db.close_thread_connection()
-
-        threading.Thread(target=work, name="rocketwatch-picture-cache", daemon=True).start()
-
-    def ask_clear_cache(self) -> None:
-        buttons = QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel
-        box = self._warn(
-            _("Clear the picture cache?"),
-            _("Delete every kept launch picture and thumbnail? The next run downloads them again."),
-            QMessageBox.Icon.Question,
-            buttons,
-        )
-        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
-        box.buttonClicked.connect(self._clear_confirmed)
-        self.confirm_clear = box
-
-    def _clear_confirmed(self, button: QAbstractButton) -> None:
-        box, self.confirm_clear = self.confirm_clear, None
-        if box is None or box.standardButton(button) != QMessageBox.StandardButton.Yes:
-            return
-        if self.controller.is_active():
-            self._warn(_("Picture cache not cleared"), _("A run is in progress; clear the cache after it."))
-            return
-        self.measure_cache(clear=True)
-
-    def _cache_measured(self, cleared: bool, size: int, files: int, problem: str) -> None:
-        self.clear_cache_button.setEnabled(not self.controller.is_active())
-        if problem:
-            self.cache_size.setText(
-                _("Could not read the picture folders: {problem}").format(problem=problem)
-            )
-        else:
-            words = ngettext("{size} in {count} file", "{size} in {count} files", files)
-            self.cache_size.setText(words.format(size=size_words(size), count=files))
-        if cleared:
-            self.controller.data_changed.emit()  # views drop the pictures they show
-
-    def _active_changed(self, active: bool) -> None:
-        self.clear_cache_button.setEnabled(not active)
-        if not active and self.isVisible():
-            self.measure_cache()
-
     # --- window life ------------------------------------------------------------------------------
     def showEvent(self, event: QShowEvent) -> None:
         if not event.spontaneous():  # opened again: start from the settings in force
             self._load(self.controller.saved_config)
-            self.measure_cache()
+            self.picture_cache.measure()
         super().showEvent(event)
 
     def done(self, result: int) -> None:

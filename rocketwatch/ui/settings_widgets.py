@@ -1,5 +1,5 @@
-"""Small builders the settings tabs share: plain-text form labels (hints in the palette's quieter colour)
-and controls given an accessible name and a tooltip in one call.
+"""Small builders the settings tabs share: plain-text form labels (hints in the palette's quieter colour),
+controls given an accessible name and a tooltip in one call, and messages that do not block.
 """
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from typing import TypeVar
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QPalette
-from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
+from PySide6.QtWidgets import QLabel, QMessageBox, QSizePolicy, QWidget
 
 W = TypeVar("W", bound=QWidget)
 
@@ -38,3 +38,18 @@ def named(widget: W, name: str, tip: str = "") -> W:
     if tip:
         widget.setToolTip(tip)
     return widget
+
+
+def open_message(
+    parent: QWidget,
+    title: str,
+    text: str,
+    icon: QMessageBox.Icon = QMessageBox.Icon.Warning,
+    buttons: QMessageBox.StandardButton = QMessageBox.StandardButton.Ok,
+) -> QMessageBox:
+    """A message that does not block (opened window-modal), plain text, gone when closed."""
+    box = QMessageBox(icon, title, text, buttons, parent)
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    box.open()
+    return box

@@ -56,6 +56,7 @@ def test_gallery_history_and_settings_render(desktop, tmp_path) -> None:
             "settings",
             "settings-source",
             "settings-alerts",
+            "settings-pipeline",
             "settings-general",
         ):
             with Image.open(outdir / f"{name}.png") as shot:

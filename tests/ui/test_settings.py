@@ -194,14 +194,14 @@ def test_clear_cache_asks_then_deletes_the_pictures(qtbot, ran_controller) -> No
     assert any(paths.images_dir.iterdir())
     dialog = make_dialog(qtbot, ran_controller)
     dialog.show()
-    size = dialog.cache_size
+    size = dialog.picture_cache.size_label
     qtbot.waitUntil(lambda: "files" in size.text() and not size.text().startswith("0 "))
     with qtbot.waitSignal(ran_controller.data_changed, timeout=10_000):
-        dialog.clear_cache_button.click()
-        box = dialog.confirm_clear
+        dialog.picture_cache.clear_button.click()
+        box = dialog.picture_cache.confirm_clear
         assert isinstance(box, QMessageBox) and box.isVisible()
         box.button(QMessageBox.StandardButton.Yes).click()
-    qtbot.waitUntil(lambda: dialog.cache_size.text() == "0 bytes in 0 files")
+    qtbot.waitUntil(lambda: dialog.picture_cache.size_label.text() == "0 bytes in 0 files")
     assert not any(paths.images_dir.iterdir()) and not any(paths.thumbnails_dir.iterdir())
     assert ran_controller.store.db.execute("SELECT COUNT(*) FROM images").fetchone()[0] == 0
 
@@ -209,8 +209,8 @@ def test_clear_cache_asks_then_deletes_the_pictures(qtbot, ran_controller) -> No
 def test_cancelling_clear_cache_keeps_the_pictures(qtbot, ran_controller) -> None:
     dialog = make_dialog(qtbot, ran_controller)
     dialog.show()
-    dialog.clear_cache_button.click()
-    dialog.confirm_clear.button(QMessageBox.StandardButton.Cancel).click()
+    dialog.picture_cache.clear_button.click()
+    dialog.picture_cache.confirm_clear.button(QMessageBox.StandardButton.Cancel).click()
     assert any(ran_controller.paths.images_dir.iterdir())
     assert ran_controller.store.db.execute("SELECT COUNT(*) FROM images").fetchone()[0] > 0
 
