@@ -6,7 +6,7 @@ Set up once per process by the command line entry point.
 from __future__ import annotations
 
 import logging
-import os
+import logging.handlers
 from pathlib import Path
 
 from rocketwatch.i18n import _
@@ -15,48 +15,6 @@ FORMAT = "%(asctime)s %(levelname)-7s %(name)s: %(message)s"
 NOT_ON_CONSOLE = {"console": False}  # `extra=` for a record the command already told the user in words
 MAX_LOG_BYTES = 1_000_000
 LOG_BACKUPS = 5
-
-
-class RotatingLogFile(logging.FileHandler):
-    """A log file that moves to `.1` (the older ones to `.2` ... `.{backups}`, the oldest dropped) before
-    it would pass `max_bytes`: logging.handlers.RotatingFileHandler's rotation on logging's own file
-    handler. That module also loads pickle, queue and socket for handlers RocketWatch never uses, 2.5 ms
-    of the time before the tray icon shows. Opened at the first record (delay)."""
-
-    def __init__(self, path: Path, *, max_bytes: int = MAX_LOG_BYTES, backups: int = LOG_BACKUPS) -> None:
-        super().__init__(path, encoding="utf-8", delay=True)
-        self.max_bytes = max_bytes
-        self.backups = backups
-
-    def emit(self, record: logging.LogRecord) -> None:
-        try:
-            if self._full_with(record):
-                self._rotate()
-        except Exception:
-            self.handleError(record)
-            return
-        super().emit(record)
-
-    def _full_with(self, record: logging.LogRecord) -> bool:
-        if self.stream is None:
-            self.stream = self._open()
-        if not os.path.isfile(self.baseFilename):  # a device or a pipe is never moved aside
-            return False
-        return self.stream.tell() + len(self.format(record)) + len(self.terminator) >= self.max_bytes
-
-    def _rotate(self) -> None:
-        if self.stream is not None:
-            self.stream.close()
-            self.stream = None
-        for number in range(self.backups - 1, 0, -1):
-            older = f"{self.baseFilename}.{number}"
-            if os.path.exists(older):
-                os.replace(older, f"{self.baseFilename}.{number + 1}")
-        if self.backups > 0:
-            os.replace(self.baseFilename, f"{self.baseFilename}.1")
-        else:
-            os.truncate(self.baseFilename, 0)
-        self.stream = self._open()
 
 
 class _ConsoleFilter(logging.Filter):
@@ -85,7 +43,9 @@ def setup_logging(log_file: Path | None, *, console_level: int = logging.WARNING
                 file=log_file, reason=(error.strerror or str(error)).lower()
             )
         else:
-            file_handler = RotatingLogFile(log_file)
+            file_handler = logging.handlers.RotatingFileHandler(
+                log_file, maxBytes=MAX_LOG_BYTES, backupCount=LOG_BACKUPS, encoding="utf-8", delay=True
+            )
             file_handler.setLevel(logging.INFO)
             handlers.append(file_handler)
     console = logging.StreamHandler()
