@@ -2,6 +2,7 @@
 
 `--version` is answered before the command line is loaded: argparse, the settings and the session take
 about 15 times as long as starting Python, and a script asking for the version should not pay for it.
+`--pipeline-child` (a run of the tray app, pipeline/child.py) skips the command line too.
 Everything else goes to cli.entry. A headless command that is done ends the process at once, after its
 log and output are flushed: tearing the interpreter down (modules, Pillow, httpx) took 50-120 ms more.
 """
@@ -27,6 +28,10 @@ def entry() -> None:
     if sys.argv[1:] == ["--version"]:
         print(version_text())
         sys.exit(0)
+    if sys.argv[1:] == ["--pipeline-child"]:  # a run of the tray app, in its own process (pipeline/child.py)
+        from rocketwatch.pipeline.child import child_main
+
+        _end_now(child_main())
     import threading
 
     from rocketwatch.cli import entry as command_line

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 # LL2 launch status ids -> short names (2.0.0 sends only id and name; later versions add abbrev).
 STATUS_ABBREVS: dict[int, str] = {
@@ -195,3 +195,16 @@ class ParsedPage:
     skip_reasons: tuple[str, ...] = field(default=())
     # Parts of otherwise usable launches that were dropped (e.g. "video links": 3), for one log line.
     dropped_parts: tuple[tuple[str, int], ...] = field(default=())
+
+
+FINISHED_STATUSES = ("Success", "Failure", "Partial Failure")
+# LL2's upcoming list keeps launches of the last 24 hours. A launch is "recent", not upcoming, once it has
+# an outcome, or when its NET passed this long ago and it is not in flight (LL2 moves a slipped NET).
+RECENT_GRACE = timedelta(hours=1)
+
+
+def is_recent(launch: Launch, now: datetime) -> bool:
+    """True for a launch that already happened (shown and counted apart from the upcoming ones)."""
+    if launch.status_abbrev in FINISHED_STATUSES:
+        return True
+    return launch.net < now - RECENT_GRACE and launch.status_abbrev != "In Flight"

@@ -4,8 +4,8 @@
 """
 
 from rocketwatch.pipeline.context import Cancelled, RunContext, RunEvent, TaskError
+from rocketwatch.pipeline.dag import TASK_IDS, TASK_TITLES
 from rocketwatch.pipeline.runner import RunActivity, Runner, RunRefused, backoff_delay, run_activity
-from rocketwatch.pipeline.tasks import TASK_IDS, TASK_TITLES
 
 __all__ = [
     "TASK_IDS",

@@ -14,9 +14,10 @@ from datetime import timedelta
 from rocketwatch.fileio import is_disk_full
 from rocketwatch.i18n import _
 from rocketwatch.pipeline.context import NotRetryable, RunContext, RunEvent, TaskError, plain_error
+from rocketwatch.pipeline.dag import OPTIONAL_TASKS, SKIPPED_TASK, TASK_IDS, TASK_TITLES
 from rocketwatch.pipeline.lock import RunLock
 from rocketwatch.pipeline.runner import DIED_REASON, Runner, backoff_delay
-from rocketwatch.pipeline.tasks import OPTIONAL_TASKS, SKIPPED_TASK, TASK_IDS, TASK_TITLES, TASKS
+from rocketwatch.pipeline.tasks import TASKS
 from rocketwatch.store import RunRecord
 from rocketwatch.store.runs import FAILED, RETRYABLE_STATES, RUNNING, SKIPPED, SUCCESS, UP_FOR_RETRY
 

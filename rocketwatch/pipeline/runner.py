@@ -25,8 +25,8 @@ from rocketwatch.pipeline.context import (
     TaskError,
     plain_error,
 )
+from rocketwatch.pipeline.dag import OPTIONAL_TASKS, SKIPPED_TASK, TASK_IDS, task_title
 from rocketwatch.pipeline.lock import RunLock
-from rocketwatch.pipeline.tasks import OPTIONAL_TASKS, SKIPPED_TASK, TASK_IDS, TASKS, task_title
 from rocketwatch.resources import app_icon_path
 from rocketwatch.states import RunState, state_word
 from rocketwatch.store import RunRecord, Store
@@ -285,6 +285,8 @@ class Runner:
             emit=self._emit,
             now=self.now,
         )
+        from rocketwatch.pipeline.tasks import TASKS  # the work: loaded only where runs execute
+
         for index in range(start, len(TASKS)):
             task_id, function = TASKS[index]
             outcome = self._run_task(ctx, task_id, function)

@@ -8,20 +8,21 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from collections.abc import Callable, Sequence
-from datetime import datetime, timedelta
+from datetime import timedelta
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rocketwatch.addresses import private_api_host
 from rocketwatch.fileio import disk_full_words, write_atomic
-from rocketwatch.i18n import N_, _, ngettext
+from rocketwatch.i18n import _, ngettext
 from rocketwatch.ll2.client import FetchResult, LL2Client, LL2Error, RateLimited, clamp_limit, endpoint_for
-from rocketwatch.ll2.model import Launch, ParsedPage
+from rocketwatch.ll2.model import Launch, ParsedPage, is_recent
 from rocketwatch.ll2.parse import MAX_SKIP_REASONS, PageError, parse_page_bytes
 from rocketwatch.notify import Notification, NotifyError, Subject
 from rocketwatch.pipeline.alerting import REFRESH_TRIGGER, alert_run
 from rocketwatch.pipeline.context import Cancelled, NotRetryable, RunContext, TaskError
+from rocketwatch.pipeline.dag import SKIPPED_TASK, TASK_IDS, TASK_TITLES, task_title
 from rocketwatch.rate_limit import hourly_request_limit
 from rocketwatch.resources import app_icon_path
 from rocketwatch.store.ledger import SENT, SUPPRESSED
@@ -32,24 +33,9 @@ if TYPE_CHECKING:
 
 PAGE_FILE = "launches.json"
 EVENTS_FILE = "events.json"
-# Tasks whose failure does not fail the run (the launches are kept and alerted all the same).
-OPTIONAL_TASKS = frozenset({"download_events"})
-SKIPPED_TASK = "skipped"  # what a task returns when it had nothing to do (its state: skipped)
 # A picture that failed is asked for again only after this long (hosts recover; LL2 rarely fixes URLs).
 FAILED_IMAGE_COOLDOWN = timedelta(hours=6)
-FINISHED_STATUSES = ("Success", "Failure", "Partial Failure")
 MAX_PAGES = 20  # [source] pages is at most this
-
-# LL2's upcoming list keeps launches of the last 24 hours. A launch is "recent", not upcoming, once it has
-# an outcome, or when its NET passed this long ago and it is not in flight (LL2 moves a slipped NET).
-RECENT_GRACE = timedelta(hours=1)
-
-
-def is_recent(launch: Launch, now: datetime) -> bool:
-    """True for a launch that already happened (shown and counted apart from the upcoming ones)."""
-    if launch.status_abbrev in FINISHED_STATUSES:
-        return True
-    return launch.net < now - RECENT_GRACE and launch.status_abbrev != "In Flight"
 
 
 # --- step 1 and 2: get the next launches and keep them ------------------------------------------
@@ -532,20 +518,7 @@ TASKS: tuple[tuple[str, Callable[[RunContext], str | None]], ...] = (
     ("notify", notify),
     ("download_events", download_events),
 )
-TASK_IDS: tuple[str, ...] = tuple(task_id for task_id, _ in TASKS)
-# What each task does, in words (marked only: shown with task_title() or _(TASK_TITLES[...])).
-TASK_TITLES = {
-    "download_launches": N_("Getting the launch list from Launch Library 2"),
-    "get_pictures": N_("Getting the launch pictures"),
-    "notify": N_("Showing the RocketWatch summary"),
-    "download_events": N_("Getting the upcoming events from Launch Library 2"),
-}
-
-
-def task_title(task_id: str) -> str:
-    """What a task does, in the current language (an unknown task id as it is)."""
-    title = TASK_TITLES.get(task_id)
-    return _(title) if title else task_id
-
+if tuple(task_id for task_id, _function in TASKS) != TASK_IDS:  # dag.py names them in the same order
+    raise RuntimeError("pipeline.dag.TASK_IDS and pipeline.tasks.TASKS disagree")
 
 __all__ = ["TASKS", "TASK_IDS", "TASK_TITLES", "Cancelled", "TaskError", "task_title"]

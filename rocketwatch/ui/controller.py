@@ -1,15 +1,13 @@
-"""The bridge between the headless core and the windows: runs execute off the GUI thread and
-their RunEvents arrive as Qt signals, queued to the GUI thread. Runs of other processes (the CLI)
-are noticed by watching the database, so no window or tray text goes stale.
+"""The bridge between the headless core and the windows: runs execute in a child process (pipeline/child.py)
+driven from a thread of this one, and their RunEvents arrive as Qt signals, queued to the GUI thread.
+Runs of other processes (the CLI) are noticed by watching the database, so no window or tray text goes
+stale.
 """
 
 from __future__ import annotations
 
-import contextlib
-import ctypes
 import logging
 import sqlite3
-import sys
 import threading
 from collections.abc import Callable
 from dataclasses import replace
@@ -22,9 +20,10 @@ from rocketwatch.i18n import _
 from rocketwatch.notify import ChainNotifier
 from rocketwatch.paths import Paths
 from rocketwatch.pipeline import RunActivity, RunEvent, Runner, RunRefused, run_activity
+from rocketwatch.pipeline.child import ChildDied, ChildRun
 from rocketwatch.session import Overrides
 from rocketwatch.states import RunState
-from rocketwatch.store import RunRecord, Store
+from rocketwatch.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -33,18 +32,12 @@ WATCH_INTERVAL_MS = 2_000
 WATCH_SETTLE_MS = 150  # writes come in bursts: check once they settle
 
 
-def release_freed_memory() -> None:
-    """Hand the heap the picture threads freed back to the system (glibc keeps it otherwise: ~10 MB)."""
-    if not sys.platform.startswith("linux"):
-        return
-    with contextlib.suppress(OSError, AttributeError):  # not glibc (musl): nothing to do
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
-
-
 class RunController(QObject):
-    """Owns the GUI thread's Store, the settings and the worker thread that executes runs.
+    """Owns the GUI thread's Store, the settings and the worker thread that drives a run's child process.
 
-    Signals are emitted from the worker thread; Qt queues them to receivers in the GUI thread.
+    Signals are emitted from the worker thread; Qt queues them to receivers in the GUI thread. The child
+    runs the pipeline with the settings in force when it started; its notifications come back here and
+    go out through `notifier`, so clicks on them reach this app.
     """
 
     run_event = Signal(object)  # every RunEvent
@@ -76,7 +69,7 @@ class RunController(QObject):
         self.notifier = notifier
         self.store = Store.open(paths)
         self._worker: threading.Thread | None = None
-        self._runner: Runner | None = None
+        self._runner: ChildRun | None = None
         self._lock = threading.Lock()
         # Runs that died with an earlier process become interrupted now, not at the first run.
         self._new_runner().recover()
@@ -147,16 +140,16 @@ class RunController(QObject):
                 self.run_finished.emit(self._new_runner().skip(trigger))
                 self.data_changed.emit()
                 return False
-            self._start(lambda runner: runner.run(trigger))
+            self._start(lambda child: child.run(trigger))
             return True
 
     @Slot(int)
     def retry(self, run_id: int) -> bool:
         """Retry a failed or interrupted run from its failed task, in the worker thread."""
 
-        def retry(runner: Runner) -> RunRecord | None:
+        def retry(child: ChildRun) -> int | None:
             try:
-                return runner.retry(run_id)
+                return child.retry(run_id)
             except RunRefused as error:
                 self.retry_refused.emit(str(error))
                 return None
@@ -263,24 +256,32 @@ class RunController(QObject):
         self.data_changed.emit()
         return True
 
-    def _start(self, work: Callable[[Runner], RunRecord | None]) -> None:
-        runner = self._new_runner()
-        self._runner = runner
+    def _start(self, work: Callable[[ChildRun], int | None]) -> None:
+        child = ChildRun(self.paths, self.config, self.notifier, self._on_event)
+        self._runner = child
         self._worker = threading.Thread(
-            target=self._work, args=(runner, work), name="rocketwatch-run", daemon=True
+            target=self._work, args=(child, work), name="rocketwatch-run", daemon=True
         )
         self.active_changed.emit(True)
         self._worker.start()
 
-    def _work(self, runner: Runner, work: Callable[[Runner], RunRecord | None]) -> None:
-        record = None
+    def _work(self, child: ChildRun, work: Callable[[ChildRun], int | None]) -> None:
+        run_id = None
         try:
-            record = work(runner)
+            run_id = work(child)
+        except ChildDied as died:  # a crash in the run's process: this app goes on, the run is interrupted
+            log.error("The run crashed: %s", died)
+            self._new_runner().recover()
+            run_id = child.run_id
         except Exception:  # never let a crash in a run kill the worker silently
-            log.exception("A run crashed")
+            log.exception("A run could not be started")
         finally:
+            try:
+                record = self.store.runs.get(run_id) if run_id is not None else None
+            except sqlite3.Error:
+                log.exception("The finished run cannot be read")
+                record = None
             self.store.db.close_thread_connection()
-            release_freed_memory()
             self._runner = None
             if record is not None:
                 self.run_finished.emit(record)

@@ -29,8 +29,7 @@ from rocketwatch import timefmt
 from rocketwatch.alerts import is_watched, watched
 from rocketwatch.config import AlertsConfig
 from rocketwatch.i18n import _
-from rocketwatch.ll2.model import Launch
-from rocketwatch.pipeline.tasks import is_recent
+from rocketwatch.ll2.model import Launch, is_recent
 from rocketwatch.store import Store
 from rocketwatch.ui.status_style import status_style
 from rocketwatch.ui.thumbnails import CardPictures, PictureLoader

@@ -20,6 +20,31 @@ def rocketwatch_icon(desktop: Desktop) -> list[str]:
     return [line for line in desktop.tray_icons() if "rocketwatch" in line.lower()]
 
 
+def tray_pid(home: Path, api_url: str) -> int:
+    """The process id of the tray app started with this home and server (not its commands)."""
+    wanted = ["-m", "rocketwatch", "--home", str(home), "--api-url", api_url]
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and (entry / "cmdline").read_bytes().split(b"\0")[1:-1] == [
+                word.encode() for word in wanted
+            ]:
+                return int(entry.name)
+        except OSError:  # a process that just ended
+            continue
+    raise AssertionError(f"no tray app with {wanted}")
+
+
+def child_pids(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(entry.name))
+        except (OSError, IndexError, ValueError):
+            continue
+    return found
+
+
 def test_tray_app_first_start_notification_second_instance_and_quit(desktop, start_app, tmp_path) -> None:
     home = tmp_path / "home"
     with StandIn.demo() as standin:
@@ -46,6 +71,12 @@ def test_tray_app_first_start_notification_second_instance_and_quit(desktop, sta
         launches = app.command("launches", "--json").stdout
         next_name = notification["body"].split("Next: ", 1)[1].split(" in ")[0]
         assert next_name and next_name in launches
+
+        # The run happened in a process of its own, which has ended: the tray app itself never loaded
+        # the picture library (nor the HTTP client), so it stays small while it idles for days.
+        pid = tray_pid(home, standin.api_url)
+        wait_for(lambda: not child_pids(pid), 10, "the run's process to end")
+        assert "/PIL/" not in Path(f"/proc/{pid}/maps").read_text()
 
         # A second rocketwatch hands over to the first and exits 0 at once; the gallery appears.
         started = time.monotonic()

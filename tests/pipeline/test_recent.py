@@ -6,8 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from rocketwatch.ll2.model import Launch
-from rocketwatch.pipeline.tasks import is_recent
+from rocketwatch.ll2.model import Launch, is_recent
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 

@@ -133,3 +133,34 @@ def test_a_run_is_over_for_whoever_hears_that_it_is(qtbot, make_controller) -> N
     with qtbot.waitSignal(controller.active_changed, **ended):
         controller.run_now()
     assert heard == [(True, True), (False, False)]
+
+
+def test_a_run_whose_process_crashes_is_interrupted_and_the_app_goes_on(
+    qtbot, make_controller, monkeypatch
+) -> None:
+    """A fault in the run's process (here SIGABRT while it gets the pictures) ends that process, not the
+    tray app: the run shows as interrupted at once, retryable, and the next run works."""
+    import sys
+
+    from rocketwatch.pipeline import child
+
+    crash_in_pictures = (
+        "import os, rocketwatch.pipeline.tasks as tasks\n"
+        "tasks.TASKS = (tasks.TASKS[0], ('get_pictures', lambda ctx: os.abort()), *tasks.TASKS[2:])\n"
+        "from rocketwatch.pipeline.child import child_main\n"
+        "child_main()\n"
+    )
+    controller = make_controller()
+    real_command = child.child_command
+    monkeypatch.setattr(child, "child_command", lambda: [sys.executable, "-c", crash_in_pictures])
+    with qtbot.waitSignal(controller.run_finished, timeout=20_000) as crashed:
+        assert controller.run_now()
+    record = crashed.args[0]
+    assert record.state == "interrupted"
+    assert [task.state for task in record.tasks[:2]] == ["success", "interrupted"]
+    qtbot.waitUntil(lambda: not controller.is_active())
+
+    monkeypatch.setattr(child, "child_command", real_command)
+    with qtbot.waitSignal(controller.run_finished, timeout=20_000) as retried:
+        assert controller.retry(record.id)
+    assert (retried.args[0].id, retried.args[0].state) == (record.id, "success")
