@@ -161,6 +161,7 @@ class ChildRun:
             encoding="utf-8",
             bufsize=1,
             close_fds=True,
+            creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0),  # Windows: no console flashes up
         )
         assert process.stdin is not None and process.stdout is not None
         with self._write_lock:

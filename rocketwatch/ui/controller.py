@@ -23,7 +23,7 @@ from rocketwatch.pipeline import RunActivity, RunEvent, Runner, RunRefused, run_
 from rocketwatch.pipeline.child import ChildDied, ChildRun
 from rocketwatch.session import Overrides
 from rocketwatch.states import RunState
-from rocketwatch.store import Store
+from rocketwatch.store import RunRecord, Store
 
 log = logging.getLogger(__name__)
 
@@ -271,22 +271,30 @@ class RunController(QObject):
             run_id = work(child)
         except ChildDied as died:  # a crash in the run's process: this app goes on, the run is interrupted
             log.error("The run crashed: %s", died)
-            self._new_runner().recover()
-            run_id = child.run_id
         except Exception:  # never let a crash in a run kill the worker silently
             log.exception("A run could not be started")
         finally:
-            try:
-                record = self.store.runs.get(run_id) if run_id is not None else None
-            except sqlite3.Error:
-                log.exception("The finished run cannot be read")
-                record = None
+            record = self._finished_record(run_id if run_id is not None else child.run_id)
             self.store.db.close_thread_connection()
             self._runner = None
             if record is not None:
                 self.run_finished.emit(record)
             self.data_changed.emit()
             self._worker_done.emit(threading.current_thread())
+
+    def _finished_record(self, run_id: int | None) -> RunRecord | None:
+        """The run's final record; a run its process left active (it crashed) becomes interrupted now."""
+        if run_id is None:
+            return None
+        try:
+            record = self.store.runs.get(run_id)
+            if record is not None and record.state.active:
+                self._new_runner().recover()
+                record = self.store.runs.get(run_id)
+        except sqlite3.Error:
+            log.exception("The finished run cannot be read")
+            return None
+        return record
 
     @Slot(object)
     def _on_worker_done(self, worker: threading.Thread) -> None:
