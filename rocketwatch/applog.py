@@ -56,6 +56,11 @@ def setup_logging(log_file: Path | None, *, console_level: int = logging.WARNING
         handler.setFormatter(logging.Formatter(FORMAT))
         handler._rocketwatch = True  # type: ignore[attr-defined]  # marks our handlers for a later setup
         root.addHandler(handler)
+    quiet_noisy_loggers()
+    return problem
+
+
+def quiet_noisy_loggers() -> None:
+    """Libraries that log every request or every file at INFO log only their warnings."""
     for noisy in ("httpx", "httpcore", "apscheduler", "PIL"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
-    return problem

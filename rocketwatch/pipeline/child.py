@@ -30,6 +30,7 @@ import json
 import logging
 import os
 import queue
+import signal
 import subprocess
 import sys
 import threading
@@ -40,6 +41,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from rocketwatch import i18n
+from rocketwatch.applog import quiet_noisy_loggers
 from rocketwatch.config import Config, config_from_mapping
 from rocketwatch.notify import ChainNotifier, Notification, NotificationAction, NotifyError, Subject
 from rocketwatch.paths import Paths
@@ -173,7 +175,11 @@ class ChildRun:
         result: int | None = None
         try:
             for line in process.stdout:
-                message = json.loads(line)
+                try:
+                    message = json.loads(line)
+                except ValueError:
+                    log.warning("The run's process wrote something that is not a message: %r", line[:200])
+                    continue
                 if "event" in message:
                     event = event_from_json(message["event"])
                     if event.kind == "run_started":
@@ -188,6 +194,9 @@ class ChildRun:
                     refused = message["refused"]
                 elif "done" in message:
                     done, result = True, message["done"]
+        except BaseException:
+            process.kill()  # nobody reads its output any more: it must not wait on a full pipe
+            raise
         finally:
             with self._write_lock:
                 self._process = None
@@ -285,10 +294,13 @@ def child_main() -> int:
     request = json.loads(sys.stdin.readline() or "null")
     if not isinstance(request, dict):
         return 2  # the parent went away before it said what to do
+    # Ctrl+C in the terminal reaches the whole process group: the tray app decides, and cancels the run.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     i18n.setup(request["language"])
     root = logging.getLogger()
     root.setLevel(request["log_level"])
     root.addHandler(_ParentLogHandler(link))
+    quiet_noisy_loggers()
 
     from rocketwatch.pipeline.runner import Runner
     from rocketwatch.store import Store

@@ -100,6 +100,8 @@ def test_a_run_in_the_child_reports_to_the_parent_like_a_run_in_the_same_process
     assert [note.subject for note in recorder.sent].count(Subject.gallery()) == 1  # the summary
     assert any(note.subject and note.subject.kind == "launch" for note in recorder.sent)
     assert any("Summary sent to the desktop through recorder" in record.message for record in caplog.records)
+    # ...and only those: the HTTP client's line for each of the 100 requests stays out of the log.
+    assert not [record for record in caplog.records if record.name.startswith(("httpx", "httpcore"))]
     # The child's log records are written by the parent, under the child's logger names.
     assert any(record.name.startswith("rocketwatch.pipeline") for record in caplog.records)
 
