@@ -394,7 +394,6 @@ def test_an_unexpected_error_in_a_task_is_told_in_plain_words(rig, monkeypatch: 
         raise KeyError("status")
 
     monkeypatch.setattr(tasks, "TASKS", (("download_launches", broken), *tasks.TASKS[1:]))
-    monkeypatch.setattr("rocketwatch.pipeline.runner.TASKS", tasks.TASKS)
     record = h.runner.run()
 
     assert record.state == "failed"
