@@ -58,7 +58,7 @@ class LaunchRole(IntEnum):
     HAS_COUNTDOWN = Qt.ItemDataRole.UserRole + 15
     STARRED = Qt.ItemDataRole.UserRole + 16  # the user starred it (bool)
     WATCHED = Qt.ItemDataRole.UserRole + 17  # starred or matching what the alerts watch (bool)
-    RECENT = Qt.ItemDataRole.UserRole + 18  # it already happened (tasks.is_recent): shown last
+    RECENT = Qt.ItemDataRole.UserRole + 18  # it already happened (ll2.model.is_recent): shown last
     MUTED = Qt.ItemDataRole.UserRole + 19  # the user muted its alerts (bool)
 
 
