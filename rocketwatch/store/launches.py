@@ -168,13 +168,22 @@ class LaunchStore:
         row = self.db.execute("SELECT data FROM launches WHERE id = ?", (launch_id,)).fetchone()
         return launch_from_json(row["data"]) if row else None
 
-    def upcoming(self, *, since: datetime | None = None, limit: int | None = None) -> list[Launch]:
-        """Stored launches with NET at or after `since` (all when None), soonest first."""
+    def upcoming(
+        self, *, since: datetime | None = None, until: datetime | None = None, limit: int | None = None
+    ) -> list[Launch]:
+        """Stored launches with NET at or after `since` and at or before `until` (either end open when
+        None), soonest first. Only those rows are read and parsed."""
         sql = "SELECT data FROM launches"
+        clauses: list[str] = []
         params: list[Any] = []
         if since is not None:
-            sql += " WHERE net >= ?"
+            clauses.append("net >= ?")
             params.append(to_text(since))
+        if until is not None:
+            clauses.append("net <= ?")
+            params.append(to_text(until))
+        if clauses:
+            sql += " WHERE " + " AND ".join(clauses)
         sql += " ORDER BY net, name"
         if limit is not None:
             sql += " LIMIT ?"
