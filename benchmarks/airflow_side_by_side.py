@@ -22,6 +22,7 @@ import time
 from pathlib import Path
 
 from benchmarks.common import LATENCY_S, LAUNCH_COUNT, REPO, child_env, make_pictures, make_records
+from benchmarks.idle import descendants, memory_kb
 from benchmarks.standin_process import StandInProcess
 
 
@@ -62,34 +63,20 @@ def watch(command: list[str], env: dict[str, str]) -> dict[str, float]:
 
 
 def _tree(root: int) -> list[int]:
-    children: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            except (OSError, IndexError, ValueError):
-                continue
-            children.setdefault(parent, []).append(int(entry.name))
-    found, todo = [], [root]
-    while todo:
-        pid = todo.pop()
-        found.append(pid)
-        todo.extend(children.get(pid, []))
-    return found
+    return [root, *descendants(root)]
 
 
 def _pss_kb(pid: int) -> int:
     """Proportional set size: shared pages counted once across the processes sharing them."""
     try:
-        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
-            if line.startswith("Pss:"):
-                return int(line.split()[1])
-    except OSError:
-        pass
-    return 0
+        return memory_kb(pid)["Pss"]
+    except OSError:  # the process ended meanwhile
+        return 0
 
 
 def _rss_kb(pid: int) -> int:
+    """Resident memory from /proc/PID/status: cheap enough to sample every 20 ms (smaps_rollup walks the
+    page tables of every mapping, which would slow the processes measured)."""
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
             if line.startswith("VmRSS:"):

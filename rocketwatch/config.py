@@ -329,41 +329,38 @@ def unknown_keys(data: Mapping[str, Any], source: str = "config.toml", text: str
 
     for name, table in data.items():
         if name not in SECTIONS:
-            from difflib import get_close_matches
-
-            close = get_close_matches(name, list(SECTIONS), n=1)
-            if close:
-                words = _("{where}: unknown section [{section}], ignored; did you mean [{close}]?")
-            else:
-                words = _("{where}: unknown section [{section}], ignored; the sections are {sections}")
+            close = _closest(name, list(SECTIONS))
+            words = (
+                _("{where}: unknown section [{section}], ignored; did you mean [{close}]?")
+                if close
+                else _("{where}: unknown section [{section}], ignored; the sections are {sections}")
+            )
             warnings.append(
-                words.format(
-                    where=where(name, ""),
-                    section=name,
-                    close=close[0] if close else "",
-                    sections=", ".join(SECTIONS),
-                )
+                words.format(where=where(name, ""), section=name, close=close, sections=", ".join(SECTIONS))
             )
             continue
         if not isinstance(table, Mapping):
             continue
         known = [field.name for field in fields(SECTIONS[name])]
-        for key in table:
-            if key in known:
-                continue
-            from difflib import get_close_matches
-
-            close = get_close_matches(key, known, n=1)
-            if close:
-                words = _("{where}: unknown key {key}, ignored; did you mean {close}?")
-            else:
-                words = _("{where}: unknown key {key}, ignored")
+        for key in (key for key in table if key not in known):
+            close = _closest(key, known)
+            words = (
+                _("{where}: unknown key {key}, ignored; did you mean {close}?")
+                if close
+                else _("{where}: unknown key {key}, ignored")
+            )
             warnings.append(
-                words.format(
-                    where=where(name, key), key=f"{name}.{key}", close=f"{name}.{close[0]}" if close else ""
-                )
+                words.format(where=where(name, key), key=f"{name}.{key}", close=f"{name}.{close}")
             )
     return warnings
+
+
+def _closest(word: str, known: list[str]) -> str:
+    """The known name closest to a misspelt one, or '' when none is close."""
+    from difflib import get_close_matches  # only a file with an unknown key needs it
+
+    close = get_close_matches(word, known, n=1)
+    return close[0] if close else ""
 
 
 def _check_schedule(config: Config) -> None:

@@ -412,28 +412,31 @@ def _weekdays_for_words(weekdays: frozenset[int]) -> str:
 
 def _join_words(words: list[str]) -> str:
     """'a', 'a and b', 'a, b, and c'."""
-    if len(words) <= 2:
-        return (
-            pgettext("list", "{first} and {second}").format(first=words[0], second=words[-1])
-            if len(words) == 2
-            else words[0]
-        )
-    separator = pgettext("list", ", ")
-    return pgettext("list", "{items}, and {last}").format(items=separator.join(words[:-1]), last=words[-1])
+    return _joined(
+        words,
+        pgettext("list", "{first} and {second}"),
+        pgettext("list", ", "),
+        pgettext("list", "{items}, and {last}"),
+    )
 
 
 def _join_lengths(words: list[str]) -> str:
     """The parts of one length of time: '1 hour and 30 minutes', '1 day, 2 hours, and 5 minutes'."""
-    if len(words) <= 2:
-        return (
-            pgettext("interval", "{first} and {second}").format(first=words[0], second=words[-1])
-            if len(words) == 2
-            else words[0]
-        )
-    separator = pgettext("interval", ", ")
-    return pgettext("interval", "{items}, and {last}").format(
-        items=separator.join(words[:-1]), last=words[-1]
+    return _joined(
+        words,
+        pgettext("interval", "{first} and {second}"),
+        pgettext("interval", ", "),
+        pgettext("interval", "{items}, and {last}"),
     )
+
+
+def _joined(words: list[str], pair: str, separator: str, last: str) -> str:
+    """Words joined with a language's patterns (the patterns stay literal where they are marked)."""
+    if len(words) <= 1:
+        return words[0]
+    if len(words) == 2:
+        return pair.format(first=words[0], second=words[1])
+    return last.format(items=separator.join(words[:-1]), last=words[-1])
 
 
 def _evenly_stepped(text: str, values: Iterable[int], size: int | None) -> bool:
