@@ -14,11 +14,8 @@ from PySide6.QtGui import QAction, QCloseEvent, QHideEvent, QKeySequence, QShort
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QHBoxLayout,
     QLineEdit,
     QMainWindow,
-    QProgressBar,
-    QPushButton,
     QSizePolicy,
     QSplitter,
     QStackedWidget,
@@ -30,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from rocketwatch.config import Config
 from rocketwatch.i18n import N_, _, ngettext
-from rocketwatch.pipeline import TASK_TITLES, RunActivity, RunEvent
+from rocketwatch.pipeline import RunActivity
 from rocketwatch.states import RunState
 from rocketwatch.store import RunRecord
 from rocketwatch.ui.controller import RunController
@@ -38,7 +35,7 @@ from rocketwatch.ui.gallery_empty import EmptyState
 from rocketwatch.ui.launch_card import LaunchCardDelegate, LaunchGridView
 from rocketwatch.ui.launch_detail import LaunchDetail, plain_label
 from rocketwatch.ui.launch_model import LaunchFilterModel, LaunchListModel
-from rocketwatch.ui.run_model import plain_tooltip
+from rocketwatch.ui.run_progress import RunProgressLine
 from rocketwatch.ui.status_style import STATUS_ORDER, status_dot_icon, status_style
 from rocketwatch.ui.thumbnails import PictureLoader
 from rocketwatch.ui.watch_star import WATCH_TEXT, WATCH_TIP, star_icon, watch_message
@@ -68,7 +65,6 @@ class GalleryWindow(QMainWindow):
         self._stale = False
         self._shown = False
         self._active = False  # a run of this app is active
-        self._activity: RunActivity | None = None  # what the active run does, as the store says
         self._selected_id: str | None = None
         self._last_tick_minute: datetime | None = None
         self.setWindowTitle(_(TITLE))
@@ -89,7 +85,7 @@ class GalleryWindow(QMainWindow):
 
         controller.data_changed.connect(self._on_data_changed)
         controller.active_changed.connect(self._on_active_changed)
-        controller.run_event.connect(self._on_run_event)
+        controller.run_event.connect(self.progress_line.show_event)
         controller.run_finished.connect(self._on_run_finished)
         controller.config_changed.connect(self._on_config_changed)
         controller.activity_changed.connect(self._on_activity)
@@ -151,24 +147,8 @@ class GalleryWindow(QMainWindow):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
 
-        self.progress_line = QWidget()
-        self.progress_line.setAccessibleName(_("Run progress"))
-        progress_layout = QHBoxLayout(self.progress_line)
-        progress_layout.setContentsMargins(10, 4, 10, 4)
-        self.progress_text = plain_label(wrap=True, selectable=False)  # a waiting run's reason is long
-        self.progress_bar = QProgressBar()
-        self.progress_bar.setAccessibleName(_("Run progress"))
-        self.progress_bar.setMaximumWidth(260)
-        self.progress_bar.setTextVisible(False)
-        self.progress_bar.setMaximumHeight(12)
-        progress_layout.addWidget(self.progress_text, 1)
-        progress_layout.addWidget(self.progress_bar)
-        self.cancel_button = QPushButton(_("Cancel"))
-        self.cancel_button.setAccessibleName(_("Cancel the run"))
-        self.cancel_button.setToolTip(_("Stop the active run; it can be retried from Run history"))
-        self.cancel_button.clicked.connect(self.cancel_run)
-        progress_layout.addWidget(self.cancel_button)
-        self.progress_line.hide()
+        self.progress_line = RunProgressLine()
+        self.progress_line.cancel_button.clicked.connect(self.cancel_run)
         layout.addWidget(self.progress_line)
 
         self.pages = QStackedWidget()
@@ -245,8 +225,7 @@ class GalleryWindow(QMainWindow):
     @Slot()
     def cancel_run(self) -> None:
         if self.controller.cancel():
-            self.progress_text.setText(_("Cancelling the run…"))
-            self.cancel_button.setEnabled(False)
+            self.progress_line.cancelling()
             self.empty_state.cancel_button.setEnabled(False)
 
     @Slot()
@@ -558,79 +537,28 @@ class GalleryWindow(QMainWindow):
         )
         self.empty_state.run_button.setEnabled(not active)
         self.empty_state.run_button.setText(_("Running…") if active else _("Run now"))
-        for button in (self.cancel_button, self.empty_state.cancel_button):
-            button.setVisible(active)
-            button.setEnabled(active)
+        self.empty_state.cancel_button.setVisible(active)
+        self.empty_state.cancel_button.setEnabled(active)
         if active:
             self.empty_state.set_problem("")
-            self.progress_text.setText(_("Starting a run…"))
-            self.progress_bar.setRange(0, 0)
-        self.progress_line.setVisible(active or self.controller.activity is not None)
+        self.progress_line.set_active(active)
 
     @Slot(object)
     def _on_activity(self, activity: RunActivity | None) -> None:
         """What the active run (of this app or another process) does: why its last try failed and when
         the next try comes, in the progress line and, before any launch is kept, in the empty state."""
-        own = self._active
-        self._activity = activity
-        self.progress_line.setVisible(own or activity is not None)
-        if activity is None:
-            return
-        if not own:
-            self.cancel_button.hide()
+        if activity is not None and not self._active:
             self.empty_state.cancel_button.hide()
-        self._show_activity(activity)
+        self._show_waiting(self.progress_line.set_activity(activity, own=self._active))
 
-    def _superseded(self, event: RunEvent) -> bool:
-        """A try's start that arrives after the store already said that try failed and the run waits (the
-        activity comes straight from the controller; run events take one more queued hop)."""
-        known = self._activity
-        return (
-            known is not None
-            and known.waiting
-            and known.run_id == event.run_id
-            and known.task_id == event.task_id
-            and event.try_number is not None
-            and event.try_number <= known.try_number
-        )
-
-    def _show_activity(self, activity: RunActivity, now: datetime | None = None) -> None:
-        if self.progress_text.text() == _("Cancelling the run…"):
-            return
-        if not activity.waiting and activity.reason is None:
-            return  # a first try: the task's own progress words say more
-        words = activity.words(now)
-        self.progress_text.setText(words)
-        self.progress_text.setToolTip(plain_tooltip(words))  # LL2's error words: never markup
-        if activity.waiting:
-            self.progress_bar.setRange(0, 0)
+    def _show_waiting(self, words: str) -> None:
+        """A run waiting to try again says why in the empty state too (no launch is shown to say it)."""
+        if words:
             self.empty_state.set_problem(f"{words}\n{_(OFFLINE_HINT)}")
 
     @Slot(object)
-    def _on_run_event(self, event: RunEvent) -> None:
-        if event.kind == "task_state" and event.state == RunState.RUNNING and event.task_id:
-            if self._superseded(event):
-                return
-            title = _(TASK_TITLES.get(event.task_id, event.task_id))
-            if event.try_number and event.try_number > 1:
-                self.progress_text.setText(
-                    _("{task}… (try {number})").format(task=title, number=event.try_number)
-                )
-            else:
-                self.progress_text.setText(f"{title}…")
-            self.progress_bar.setRange(0, 0)
-        elif event.kind == "progress" and event.total:
-            done = event.done or 0
-            title = _(TASK_TITLES.get(event.task_id or "", N_("Working")))
-            self.progress_text.setText(
-                _("{task}: {done} of {total}").format(task=title, done=done, total=event.total)
-            )
-            self.progress_bar.setRange(0, event.total)
-            self.progress_bar.setValue(done)
-
-    @Slot(object)
     def _on_run_finished(self, record: RunRecord) -> None:
-        self.progress_text.setToolTip("")
+        self.progress_line.run_finished()
         if record.state == RunState.FAILED:
             problem = (
                 _("The last run failed: {error}").format(error=record.error)
@@ -662,9 +590,7 @@ class GalleryWindow(QMainWindow):
             if self.pages.currentWidget() is self.splitter:
                 self.view.viewport().update()
             self.detail.tick(now)
-        activity = self.controller.activity
-        if activity is not None and activity.waiting and self.progress_line.isVisible():
-            self._show_activity(activity, now)  # "(in 30 s)" counts down
+        self._show_waiting(self.progress_line.tick(now))  # "(in 30 s)" counts down
 
     # --- window events ------------------------------------------------------------------------
     def showEvent(self, event: QShowEvent) -> None:

@@ -415,9 +415,9 @@ def test_offline_first_run_says_why_and_when_with_a_hint_and_can_be_cancelled(qt
     assert "Could not reach LL2" in problem and "failed (try 1 of 4)" in problem
     assert "check the network" in problem.lower() and "--demo" in problem
     assert window.empty_state.problem.isVisible()
-    assert "Trying again at" in window.progress_text.text() and window.progress_line.isVisible()
+    assert "Trying again at" in window.progress_line.text.text() and window.progress_line.isVisible()
     assert window.empty_state.run_button.text() == "Running…"
-    assert window.empty_state.cancel_button.isVisible() and window.cancel_button.isVisible()
+    assert window.empty_state.cancel_button.isVisible() and window.progress_line.cancel_button.isVisible()
 
     with qtbot.waitSignal(controller.run_finished, timeout=5_000) as finished:
         qtbot.mouseClick(window.empty_state.cancel_button, Qt.MouseButton.LeftButton)
@@ -451,9 +451,13 @@ def test_a_try_start_that_arrives_after_the_wait_is_known_does_not_hide_the_reas
         datetime.now(UTC) + timedelta(minutes=10),
     )
     window._on_activity(waiting)
-    window._on_run_event(RunEvent("task_state", 4, "download_launches", RunState.RUNNING, try_number=1))
-    assert "Could not reach LL2" in window.progress_text.text()
-    assert "Trying again at" in window.progress_text.text()
+    window.progress_line.show_event(
+        RunEvent("task_state", 4, "download_launches", RunState.RUNNING, try_number=1)
+    )
+    assert "Could not reach LL2" in window.progress_line.text.text()
+    assert "Trying again at" in window.progress_line.text.text()
     # The next try's own start does replace it.
-    window._on_run_event(RunEvent("task_state", 4, "download_launches", RunState.RUNNING, try_number=2))
-    assert window.progress_text.text().startswith("Getting the launch list from Launch Library 2…")
+    window.progress_line.show_event(
+        RunEvent("task_state", 4, "download_launches", RunState.RUNNING, try_number=2)
+    )
+    assert window.progress_line.text.text().startswith("Getting the launch list from Launch Library 2…")
