@@ -42,6 +42,7 @@ from typing import IO, Any
 
 from rocketwatch import i18n
 from rocketwatch.applog import quiet_noisy_loggers
+from rocketwatch.autostart import launch_command
 from rocketwatch.config import Config, config_from_mapping
 from rocketwatch.notify import ChainNotifier, Notification, NotificationAction, NotifyError, Subject
 from rocketwatch.paths import Paths
@@ -95,10 +96,7 @@ def paths_to_json(paths: Paths) -> dict[str, str]:
 
 def child_command() -> list[str]:
     """The command that starts a run's child: this same RocketWatch (the frozen app is its own executable)."""
-    command = [sys.executable]
-    if not getattr(sys, "frozen", False):
-        command += ["-m", "rocketwatch"]
-    return [*command, CHILD_FLAG]
+    return [*launch_command(), CHILD_FLAG]
 
 
 # --- the parent's side ---------------------------------------------------------------------------

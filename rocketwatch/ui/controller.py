@@ -69,7 +69,7 @@ class RunController(QObject):
         self.notifier = notifier
         self.store = Store.open(paths)
         self._worker: threading.Thread | None = None
-        self._runner: ChildRun | None = None
+        self._child: ChildRun | None = None
         self._lock = threading.Lock()
         # Runs that died with an earlier process become interrupted now, not at the first run.
         self._new_runner().recover()
@@ -165,11 +165,11 @@ class RunController(QObject):
     def cancel(self) -> bool:
         """Cancel the active run at its next safe point (at once while it waits to try again);
         it ends as cancelled and can be retried. False when no run of this app is active."""
-        runner = self._runner
-        if runner is None or not self.is_active():
+        child = self._child
+        if child is None or not self.is_active():
             return False
         log.info("Cancelling the active run at the user's request")
-        runner.cancel()
+        child.cancel()
         return True
 
     # --- what the active run does, whichever process runs it -------------------------------------
@@ -258,7 +258,7 @@ class RunController(QObject):
 
     def _start(self, work: Callable[[ChildRun], int | None]) -> None:
         child = ChildRun(self.paths, self.config, self.notifier, self._on_event)
-        self._runner = child
+        self._child = child
         self._worker = threading.Thread(
             target=self._work, args=(child, work), name="rocketwatch-run", daemon=True
         )
@@ -276,7 +276,7 @@ class RunController(QObject):
         finally:
             record = self._finished_record(run_id if run_id is not None else child.run_id)
             self.store.db.close_thread_connection()
-            self._runner = None
+            self._child = None
             if record is not None:
                 self.run_finished.emit(record)
             self.data_changed.emit()
@@ -341,9 +341,9 @@ class RunController(QObject):
     def shutdown(self, timeout: float = 10.0) -> bool:
         """Ask the active run to stop at a safe point and wait for it; True when nothing is left running."""
         self.stop_watching()
-        runner, worker = self._runner, self._worker
-        if runner is not None:
-            runner.cancel(quitting=True)
+        child, worker = self._child, self._worker
+        if child is not None:
+            child.cancel(quitting=True)
         if worker is not None:
             worker.join(timeout)
         finished = worker is None or not worker.is_alive()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import socket
 import subprocess
 import sys
@@ -104,6 +105,40 @@ def test_a_run_in_the_child_reports_to_the_parent_like_a_run_in_the_same_process
     assert not [record for record in caplog.records if record.name.startswith(("httpx", "httpcore"))]
     # The child's log records are written by the parent, under the child's logger names.
     assert any(record.name.startswith("rocketwatch.pipeline") for record in caplog.records)
+
+
+@pytest.mark.parametrize(
+    ("sample", "expected"), [("2.0.0", 10), ("2.2.0", 5), ("2.2.0-detailed", 100), ("2.3.0", 10)]
+)
+def test_each_real_sample_runs_in_the_child_and_its_summary_reaches_the_parent(
+    paths: Paths, sample_standin, sample: str, expected: int
+) -> None:
+    """LL2's real answers (every version, the 100-launch detailed page) through the tray app's way of
+    running: every launch and picture kept, and the summary and alerts, with LL2's own texts in them,
+    delivered by the parent."""
+    server, picture_paths = sample_standin(sample)
+    recorder = RecordingNotifier()
+    config = Config(source=SourceConfig(api_url=server.api_url, limit=100))
+    run_id = ChildRun(paths, config, ChainNotifier([recorder]), lambda _event: None).run("manual")
+
+    assert run_id is not None
+    store = Store.open(paths)
+    try:
+        record = store.runs.get(run_id)
+        assert record is not None and record.state == "success"
+        assert store.launches.count() == expected
+        assert record.images["downloaded"] == len(picture_paths)
+        launch_names = {launch.name for launch in store.launches.upcoming()}
+    finally:
+        store.close()
+    # The summary counts every launch of the sample, upcoming or (these samples are old) recent, and names
+    # the next one as LL2 wrote it.
+    [summary] = [note for note in recorder.sent if note.subject == Subject.gallery()]
+    upcoming = int(summary.title.split()[0])
+    recent = re.search(r"Also (\d+) recent", summary.body)
+    assert upcoming + (int(recent.group(1)) if recent else 0) == expected
+    if upcoming:
+        assert any(summary.body.startswith(f"Next: {name}") for name in launch_names), summary.body
 
 
 def test_the_settings_in_force_and_the_language_are_the_parents(paths: Paths, standin, korean) -> None:
