@@ -86,6 +86,18 @@ def _rss_kb(pid: int) -> int:
     return 0
 
 
+def _scratch(prefix: str) -> tuple[Path, StandInProcess, Path]:
+    """A scratch folder with the cold run's stand-in (100 launches and pictures) and an Airflow home."""
+    scratch = Path(tempfile.mkdtemp(prefix=prefix))
+    pictures = make_pictures(LAUNCH_COUNT)
+    standin = StandInProcess(
+        scratch / "standin", make_records(LAUNCH_COUNT, list(pictures)), pictures, latency=LATENCY_S
+    )
+    airflow_home = scratch / "airflow"
+    (airflow_home / "dags").mkdir(parents=True)
+    return scratch, standin, airflow_home
+
+
 def last_run(home: Path) -> dict:
     done = subprocess.run(
         [sys.executable, "-m", "rocketwatch", "--home", str(home), "history", "--json", "--limit", "1"],
@@ -107,13 +119,7 @@ def main() -> int:
     if args.standalone:
         return standalone(args.reps)
     python = airflow_python()
-    scratch = Path(tempfile.mkdtemp(prefix="rw-airflow-bench-"))
-    pictures = make_pictures(LAUNCH_COUNT)
-    standin = StandInProcess(
-        scratch / "standin", make_records(LAUNCH_COUNT, list(pictures)), pictures, latency=LATENCY_S
-    )
-    airflow_home = scratch / "airflow"
-    (airflow_home / "dags").mkdir(parents=True)
+    scratch, standin, airflow_home = _scratch("rw-airflow-bench-")
     airflow_env = {
         **child_env(),
         "AIRFLOW_HOME": str(airflow_home),
@@ -170,13 +176,7 @@ def standalone(reps: int) -> int:
     its processes and memory once idle, and the time from `airflow dags trigger` to the run's success."""
     python = airflow_python()
     airflow = str(python.parent / "airflow")
-    scratch = Path(tempfile.mkdtemp(prefix="rw-airflow-standalone-"))
-    pictures = make_pictures(LAUNCH_COUNT)
-    standin = StandInProcess(
-        scratch / "standin", make_records(LAUNCH_COUNT, list(pictures)), pictures, latency=LATENCY_S
-    )
-    airflow_home = scratch / "airflow"
-    (airflow_home / "dags").mkdir(parents=True)
+    scratch, standin, airflow_home = _scratch("rw-airflow-standalone-")
     home = scratch / "home"
     home.mkdir()
     (home / "config.toml").write_text(

@@ -49,13 +49,10 @@ def paths(home: Path) -> Paths:
 
 
 def stored_state(paths: Paths, run_id: int) -> str:
-    store = Store.open(paths)
-    try:
+    with Store.open(paths) as store:
         record = store.runs.get(run_id)
-        assert record is not None
-        return record.state
-    finally:
-        store.close()
+    assert record is not None
+    return record.state
 
 
 def test_messages_survive_the_trip_between_the_processes() -> None:
@@ -114,23 +111,20 @@ def test_each_real_sample_runs_in_the_child_and_its_summary_reaches_the_parent(
     paths: Paths, sample_standin, sample: str, expected: int
 ) -> None:
     """LL2's real answers (every version, the 100-launch detailed page) through the tray app's way of
-    running: every launch and picture kept, and the summary and alerts, with LL2's own texts in them,
-    delivered by the parent."""
+    running: every launch and picture kept, and the summary, with LL2's own texts in it, delivered by the
+    parent."""
     server, picture_paths = sample_standin(sample)
     recorder = RecordingNotifier()
     config = Config(source=SourceConfig(api_url=server.api_url, limit=100))
     run_id = ChildRun(paths, config, ChainNotifier([recorder]), lambda _event: None).run("manual")
 
     assert run_id is not None
-    store = Store.open(paths)
-    try:
+    with Store.open(paths) as store:
         record = store.runs.get(run_id)
         assert record is not None and record.state == "success"
         assert store.launches.count() == expected
         assert record.images["downloaded"] == len(picture_paths)
         launch_names = {launch.name for launch in store.launches.upcoming()}
-    finally:
-        store.close()
     # The summary counts every launch of the sample, upcoming or (these samples are old) recent, and names
     # the next one as LL2 wrote it.
     [summary] = [note for note in recorder.sent if note.subject == Subject.gallery()]
@@ -148,11 +142,8 @@ def test_the_settings_in_force_and_the_language_are_the_parents(paths: Paths, st
     config = Config(source=SourceConfig(api_url=standin.api_url, limit=3))
     run_id = ChildRun(paths, config, ChainNotifier([recorder]), lambda _event: None).run("manual")
     assert run_id is not None
-    store = Store.open(paths)
-    try:
+    with Store.open(paths) as store:
         assert store.launches.count() == 3
-    finally:
-        store.close()
     [summary] = [note for note in recorder.sent if note.subject == Subject.gallery()]
     assert any("\uac00" <= letter <= "\ud7a3" for letter in summary.body)  # Hangul
 
